@@ -1,0 +1,237 @@
+"""Opening the database: where it lives, how SQLite is tuned, and migrations.
+
+SQLite is the default, in the user's data folder (platformdirs), with the WAL
+journal, foreign keys on and a busy timeout. Any SQLAlchemy URL can be given
+instead. The schema is brought to the newest Alembic revision on every open;
+``create_all`` is never used outside tests.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .i18n import _
+
+APP_NAME = "ReceptionDesk"
+ENV_DB = "RECEPTIONDESK_DB"
+BUSY_TIMEOUT_MS = 10_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened or used, with a message for the user."""
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "receptiondesk.db"
+
+
+def resolve_url(db_path: str | os.PathLike | None = None, database_url: str | None = None) -> str:
+    """``--database-url`` wins, then ``--db``, then $RECEPTIONDESK_DB, then the default file."""
+    if database_url:
+        return database_url
+    path = db_path or os.environ.get(ENV_DB) or default_db_path()
+    return sqlite_url(Path(path))
+
+
+def sqlite_url(path: Path) -> str:
+    return "sqlite:///" + str(Path(path).expanduser().resolve())
+
+
+def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            folder = Path(database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    _("Cannot create the folder {folder}: {reason}").format(
+                        folder=folder, reason=exc.strerror or exc
+                    )
+                ) from exc
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _tune_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(None)  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending migration; refuse a file made by a newer version."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    cfg = alembic_config(engine)
+    known = {s.revision for s in ScriptDirectory.from_config(cfg).walk_revisions()}
+    current = current_revision(engine)
+    if current is not None and current not in known:
+        raise DatabaseError(
+            _(
+                "This database was made by a newer version of ReceptionDesk "
+                "(schema {revision}). Install the newer version to open it."
+            ).format(revision=current)
+        )
+    command.upgrade(cfg, "head")
+
+
+@dataclass
+class Database:
+    """An open database: the engine and a session factory."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        database = self.engine.url.database
+        return Path(database) if database and database != ":memory:" else None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on error."""
+        session = self.sessions()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(
+    db_path: str | os.PathLike | None = None,
+    database_url: str | None = None,
+    *,
+    migrate: bool = True,
+) -> Database:
+    """Open (creating if needed) and migrate the database; seed its reference data."""
+    url = resolve_url(db_path, database_url)
+    engine = make_engine(url)
+    try:
+        if migrate:
+            upgrade(engine)
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # a damaged or unreadable file, a refused connection
+        engine.dispose()
+        raise DatabaseError(
+            _("Cannot open the database {url}: {reason}").format(
+                url=engine.url.render_as_string(hide_password=True), reason=exc
+            )
+        ) from exc
+    db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    if migrate:
+        from .services.reference import ensure_reference_data
+
+        with db.session() as s:
+            ensure_reference_data(s)
+    return db
+
+
+def table_names(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names())
+
+
+def integrity_problems(engine: Engine, quick: bool = False) -> list[str]:
+    """SQLite's own integrity and foreign-key checks; empty when the file is sound."""
+    if engine.dialect.name != "sqlite":
+        return []
+    problems: list[str] = []
+    with engine.connect() as conn:
+        pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+        rows = [r[0] for r in conn.execute(text(pragma))]
+        if rows != ["ok"]:
+            problems.extend(rows)
+        for row in conn.execute(text("PRAGMA foreign_key_check")):
+            problems.append(
+                _("Broken reference in table {table}, row {row}").format(
+                    table=row[0], row=row[1]
+                )
+            )
+    return problems
+
+
+def backup_sqlite(db: Database, target: Path) -> None:
+    """Copy the live database with SQLite's online backup, then verify the copy."""
+    source_path = db.path
+    if source_path is None:
+        raise DatabaseError(_("Only a SQLite database file can be backed up this way."))
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    if tmp.exists():
+        tmp.unlink()
+    src = sqlite3.connect(str(source_path))
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if result != "ok":
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(_("The backup copy failed its integrity check: {result}").format(
+            result=result))
+    os.replace(tmp, target)

@@ -1,0 +1,45 @@
+"""The domain model: SQLAlchemy 2 typed tables for every entity of DESIGN §2–§3."""
+
+from .base import Base, new_id, utcnow
+from .documents import Attachment, Minutes
+from .lookup import (
+    CalendarDay,
+    DeadlineRuleRow,
+    DutyRuleRow,
+    Field,
+    NationalCode,
+    Setting,
+    SourceEntry,
+)
+from .organisation import Citizen, Official, Unit
+from .petitions import DeadlineExtension, Petition, Petitioner, PetitionEvent
+from .reception import ReceptionSession, Visit, VisitAttendee
+from .work import ConcludingNotice, Inspection, WorkingMeeting
+
+__all__ = [
+    "Attachment",
+    "Base",
+    "CalendarDay",
+    "Citizen",
+    "ConcludingNotice",
+    "DeadlineExtension",
+    "DeadlineRuleRow",
+    "DutyRuleRow",
+    "Field",
+    "Inspection",
+    "Minutes",
+    "NationalCode",
+    "Official",
+    "Petition",
+    "PetitionEvent",
+    "Petitioner",
+    "ReceptionSession",
+    "Setting",
+    "SourceEntry",
+    "Unit",
+    "Visit",
+    "VisitAttendee",
+    "WorkingMeeting",
+    "new_id",
+    "utcnow",
+]

@@ -1,0 +1,57 @@
+"""Declarative base and the columns every record carries.
+
+Every record has a globally unique id (a UUID in hex), the unit that owns it,
+and created/updated times, because records from several offices are merged at
+the upper level by their id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+# Stable constraint names so that Alembic migrations (batch mode on SQLite) can
+# find and change them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class RecordMixin:
+    """Global id, timestamps and an optimistic-locking version counter."""
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
+        return {"version_id_col": cls.version}
+
+
+class OwnedMixin(RecordMixin):
+    """A record that belongs to one unit (the office that keeps it)."""
+
+    @declared_attr
+    def unit_id(cls) -> Mapped[str]:  # noqa: N805
+        return mapped_column(String(32), ForeignKey("units.id"), index=True, nullable=False)

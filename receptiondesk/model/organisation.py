@@ -1,0 +1,66 @@
+"""Units (the offices), their officials, and the citizens they receive."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, OwnedMixin, RecordMixin
+
+
+class Unit(RecordMixin, Base):
+    """An office: a Party committee or a People's Committee at some level."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10), default="state")
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The higher body printed above the issuing body when it is not in the database.
+    parent_body_name: Mapped[str] = mapped_column(String(200), default="")
+    place_name: Mapped[str] = mapped_column(String(100), default="")
+    remote_area: Mapped[bool] = mapped_column(Boolean, default=False)
+    national_code: Mapped[str] = mapped_column(String(40), default="")
+    # Districts ceased on 2025-07-01; they stay for history.
+    dissolved_on: Mapped[date | None] = mapped_column(Date)
+    # The unit this database is kept for (one per file; others are imported or subordinate).
+    is_home: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    parent: Mapped[Unit | None] = relationship(remote_side="Unit.id")
+
+
+class Official(OwnedMixin, Base):
+    """A cán bộ: presides sessions, signs documents, is assigned petitions."""
+
+    __tablename__ = "officials"
+
+    full_name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[str] = mapped_column(String(200), default="")
+    duty_role: Mapped[str] = mapped_column(String(30), default="none")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_key: Mapped[str] = mapped_column(String(400), default="", index=True)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class Citizen(OwnedMixin, Base):
+    __tablename__ = "citizens"
+    __table_args__ = (Index("ix_citizens_unit_sort", "unit_id", "sort_key"),)
+
+    full_name: Mapped[str] = mapped_column(String(120))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(10))
+    id_number: Mapped[str | None] = mapped_column(String(12), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    # Folded (no case, no diacritics) name and address, for repeat finding.
+    name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
+    address_key: Mapped[str] = mapped_column(String(300), default="")
+    sort_key: Mapped[str] = mapped_column(String(400), default="", index=True)
+    # Folded text kept in the search index (name, ID number, address, phone).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    merged_into_id: Mapped[str | None] = mapped_column(ForeignKey("citizens.id"))

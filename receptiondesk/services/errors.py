@@ -1,0 +1,48 @@
+"""Errors the services raise, each carrying a message for the user in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A rejected value: which field (a code the forms map to a widget) and why."""
+
+    field: str
+    message: str
+
+
+class ServiceError(Exception):
+    """Base of the errors a user can act on; ``str(error)`` is already translated."""
+
+
+class ValidationError(ServiceError):
+    """One or more fields were rejected; nothing was written."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.message}" for e in errors))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationError:
+        return cls([FieldError(field, message)])
+
+    def for_field(self, field: str) -> str | None:
+        return next((e.message for e in self.errors if e.field == field), None)
+
+
+class NotFoundError(ServiceError):
+    pass
+
+
+class LockedError(ServiceError):
+    """The record is locked by signed minutes; corrections are addenda."""
+
+
+class TransitionError(ServiceError):
+    """A lifecycle step the rules do not allow from the petition's current state."""
+
+
+class ConflictError(ServiceError):
+    """Someone else saved the same record since it was opened."""

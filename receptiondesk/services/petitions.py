@@ -1,0 +1,716 @@
+"""Petitions: registration, classification, the lifecycle, deadlines and extensions.
+
+Every change is checked before anything is written; every lifecycle step is an
+append-only event; the next due date is recomputed from the rules after each
+change so that lists can sort and filter on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..i18n import _
+from ..model import DeadlineExtension, Petition, PetitionEvent, Petitioner, Unit
+from ..model.codes import (
+    COMPLAINT_RESULTS,
+    DENUNCIATION_RESULTS,
+    OPEN_STATUSES,
+    EventKind,
+    PetitionType,
+    Status,
+    UnitKind,
+    label,
+)
+from ..rules import lifecycle
+from ..rules.calendar import WorkCalendar
+from ..rules.deadlines import (
+    Deadline,
+    DeadlineRule,
+    Extension,
+    PetitionFacts,
+    petition_deadlines,
+    select_rule,
+)
+from ..text import fold
+from . import reference
+from .errors import LockedError, NotFoundError, TransitionError, ValidationError
+from .indexing import petition_search_text
+from .validation import Checker, clean, clean_id_number
+
+
+@dataclass
+class PetitionerInput:
+    full_name: str
+    id_number: str | None = None
+    address: str = ""
+    phone: str = ""
+    citizen_id: str | None = None
+
+
+@dataclass
+class PetitionInput:
+    received_date: date
+    petition_type: str
+    content: str
+    source_code: str = "reception"
+    field_code: str | None = None
+    ref: str = ""
+    forwarded_from: str = ""
+    signers: int = 1
+    petitioners: list[PetitionerInput] = field(default_factory=list)
+    visit_id: str | None = None
+    complaint_round: int = 1
+    is_delegation: bool = False
+    anonymous: bool = False
+
+
+@dataclass
+class Classification:
+    eligible: bool
+    within_competence: bool
+    anonymous: bool = False
+    duplicate_of_id: str | None = None
+    many_signers: bool = False
+    beyond_level: bool = False
+    long_running: bool = False
+    complexity: int = 0
+    petition_type: str | None = None
+    field_code: str | None = None
+
+
+class Deadlines:
+    """The rules, the office calendar and the units' flags, loaded once per unit of work."""
+
+    def __init__(self, session: Session) -> None:
+        self.rules: list[DeadlineRule] = reference.deadline_rules(session)
+        self.calendar: WorkCalendar = reference.work_calendar(session)
+        self._units: dict[str, tuple[bool, bool]] = {}
+        self._session = session
+
+    def unit_flags(self, unit_id: str) -> tuple[bool, bool]:
+        """(remote area, Party committee) of a unit."""
+        if unit_id not in self._units:
+            unit = self._session.get(Unit, unit_id)
+            self._units[unit_id] = (
+                bool(unit and unit.remote_area),
+                bool(unit and unit.kind == UnitKind.PARTY),
+            )
+        return self._units[unit_id]
+
+    def facts(self, p: Petition, extensions: list[DeadlineExtension] | None = None) -> PetitionFacts:
+        remote, party = self.unit_flags(p.unit_id)
+        exts = p.extensions if extensions is None else extensions
+        return PetitionFacts(
+            petition_type=p.petition_type,
+            status=p.status,
+            received_date=p.received_date,
+            accepted_date=p.accepted_date,
+            complaint_round=p.complaint_round or 1,
+            complex=(p.complexity or 0) > 0,
+            remote_area=remote,
+            party_unit=party,
+            extensions=tuple(
+                Extension(e.deadline_key, e.days, e.decided_on, e.reason) for e in exts
+            ),
+        )
+
+    def running(self, p: Petition) -> list[Deadline]:
+        return petition_deadlines(self.facts(p), self.rules, self.calendar)
+
+    def refresh(self, p: Petition) -> None:
+        """Store the earliest running deadline on the petition, for lists and warnings."""
+        running = self.running(p)
+        first = min(running, key=lambda d: d.due) if running else None
+        p.next_due_date = first.due if first else None
+        p.next_due_key = first.key if first else None
+
+
+# --- validation ----------------------------------------------------------------
+
+
+def _check_input(session: Session, data: PetitionInput, today: date) -> None:
+    ck = Checker()
+    ck.required("received_date", data.received_date, _("Date received"))
+    ck.not_future("received_date", data.received_date, _("Date received"), today)
+    ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"))
+    ck.required("content", clean(data.content), _("Content"))
+    ck.code(
+        "source_code", data.source_code, [c for c, _n in reference.source_choices(session)],
+        _("Source"),
+    )
+    if data.field_code:
+        ck.code("field_code", data.field_code,
+                [c for c, _n in reference.field_choices(session)], _("Field"))
+    ck.positive("signers", data.signers, _("Number of signers"))
+    if data.complaint_round not in (1, 2):
+        ck.add("complaint_round", _("Complaint level must be first (1) or second (2)."))
+    if not data.petitioners and not data.anonymous:
+        ck.add("petitioners", _("Enter at least one petitioner, or mark the petition anonymous."))
+    for i, person in enumerate(data.petitioners):
+        prefix = f"petitioners.{i}."
+        ck.required(prefix + "full_name", clean(person.full_name), _("Petitioner's name"))
+        ck.id_number(prefix + "id_number", clean_id_number(person.id_number))
+    ck.raise_if_any()
+
+
+def _apply_petitioners(session: Session, p: Petition, people: list[PetitionerInput]) -> None:
+    p.petitioners.clear()
+    session.flush()
+    for i, person in enumerate(people, start=1):
+        p.petitioners.append(
+            Petitioner(
+                unit_id=p.unit_id,
+                seq=i,
+                citizen_id=person.citizen_id,
+                full_name=clean(person.full_name),
+                id_number=clean_id_number(person.id_number),
+                address=clean(person.address),
+                phone=clean(person.phone),
+                name_key=fold(person.full_name),
+            )
+        )
+
+
+def _reindex(p: Petition) -> None:
+    p.many_signers = p.many_signers or (p.signers or 1) >= 5
+    p.search_text = petition_search_text(
+        p.ref,
+        p.content,
+        [(x.full_name, x.id_number, x.address) for x in p.petitioners],
+        denunciation=p.petition_type == PetitionType.DENUNCIATION,
+    )
+
+
+def _ensure_editable(p: Petition) -> None:
+    if p.status == Status.CLOSED:
+        raise LockedError(_("This petition is closed; its details can no longer be changed."))
+
+
+# --- registration --------------------------------------------------------------
+
+
+def register_petition(
+    session: Session,
+    unit_id: str,
+    data: PetitionInput,
+    official_id: str | None = None,
+    today: date | None = None,
+) -> Petition:
+    """Register a petition as received; its deadlines start running."""
+    today = today or date.today()
+    _check_input(session, data, today)
+    p = Petition(unit_id=unit_id, status=Status.RECEIVED)
+    _apply_input(session, p, data)
+    session.add(p)
+    session.flush()
+    _apply_petitioners(session, p, data.petitioners)
+    _reindex(p)
+    _add_event(session, p, EventKind.TRANSITION, data.received_date, None, Status.RECEIVED,
+               official_id, "")
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def _apply_input(session: Session, p: Petition, data: PetitionInput) -> None:
+    p.received_date = data.received_date
+    p.petition_type = data.petition_type
+    p.content = data.content.strip()
+    p.source_code = data.source_code
+    p.field_code = data.field_code or None
+    p.ref = clean(data.ref)
+    p.forwarded_from = clean(data.forwarded_from)
+    p.signers = data.signers
+    p.visit_id = data.visit_id
+    p.complaint_round = data.complaint_round
+    p.is_delegation = data.is_delegation
+    p.anonymous = data.anonymous
+
+
+def update_petition(
+    session: Session, petition_id: str, data: PetitionInput, today: date | None = None
+) -> Petition:
+    """Correct a petition's details (not its status)."""
+    p = get_petition(session, petition_id)
+    _ensure_editable(p)
+    _check_input(session, data, today or date.today())
+    if p.accepted_date and data.received_date > p.accepted_date:
+        raise ValidationError.single(
+            "received_date", _("Date received cannot be later than the date accepted.")
+        )
+    _apply_input(session, p, data)
+    _apply_petitioners(session, p, data.petitioners)
+    _reindex(p)
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def get_petition(session: Session, petition_id: str) -> Petition:
+    p = session.get(
+        Petition,
+        petition_id,
+        options=[selectinload(Petition.petitioners), selectinload(Petition.extensions)],
+    )
+    if p is None:
+        raise NotFoundError(_("The petition no longer exists."))
+    return p
+
+
+# --- lifecycle -----------------------------------------------------------------
+
+
+def _next_seq(session: Session, p: Petition) -> int:
+    current = session.scalar(
+        select(func.max(PetitionEvent.seq)).where(PetitionEvent.petition_id == p.id)
+    )
+    return (current or 0) + 1
+
+
+def _add_event(
+    session: Session,
+    p: Petition,
+    kind: str,
+    on: date,
+    from_status: str | None,
+    to_status: str | None,
+    official_id: str | None,
+    note: str,
+) -> PetitionEvent:
+    event = PetitionEvent(
+        unit_id=p.unit_id,
+        petition_id=p.id,
+        seq=_next_seq(session, p),
+        kind=kind,
+        event_date=on,
+        from_status=from_status,
+        to_status=to_status,
+        official_id=official_id,
+        note=note.strip(),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _last_event_date(session: Session, p: Petition) -> date | None:
+    return session.scalar(
+        select(func.max(PetitionEvent.event_date)).where(PetitionEvent.petition_id == p.id)
+    )
+
+
+def _check_step_date(session: Session, p: Petition, on: date, today: date, ck: Checker) -> None:
+    ck.required("date", on, _("Date"))
+    ck.not_future("date", on, _("Date"), today)
+    ck.not_before("date", on, p.received_date, _("Date"), _("the date received"))
+    ck.not_before("date", on, _last_event_date(session, p), _("Date"), _("the previous step"))
+
+
+def _refuse(p: Petition, action: str) -> TransitionError:
+    return TransitionError(
+        _("\u201c{action}\u201d is not allowed for a petition that is {status}.").format(
+            action=lifecycle.action_title(action), status=label(Status, p.status).lower()
+        )
+    )
+
+
+def _step(
+    session: Session,
+    p: Petition,
+    action: str,
+    on: date,
+    official_id: str | None,
+    note: str,
+    ck: Checker,
+    today: date,
+) -> None:
+    """Check and record one lifecycle step; raises before writing anything."""
+    if not lifecycle.can(p.status, action):
+        raise _refuse(p, action)
+    _check_step_date(session, p, on, today, ck)
+    ck.raise_if_any()
+    target = lifecycle.ACTIONS[action].to_status
+    before = p.status
+    p.status = target
+    _add_event(session, p, EventKind.TRANSITION, on, before, target, official_id, note)
+
+
+def classify(
+    session: Session,
+    petition_id: str,
+    data: Classification,
+    on: date,
+    official_id: str | None = None,
+    note: str = "",
+    today: date | None = None,
+) -> Petition:
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    ck = Checker()
+    if data.complexity not in (0, 1, 2):
+        ck.add("complexity", _("Complexity must be ordinary, complex or very complex."))
+    if data.petition_type:
+        ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"))
+    if data.duplicate_of_id:
+        earlier = session.get(Petition, data.duplicate_of_id)
+        if earlier is None or earlier.id == p.id:
+            ck.add("duplicate_of_id", _("The earlier petition chosen as original does not exist."))
+    _step(session, p, "classify", on, official_id, note, ck, today)
+    _apply_classification(p, data)
+    _reindex(p)
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def _apply_classification(p: Petition, data: Classification) -> None:
+    p.eligible = data.eligible
+    p.within_competence = data.within_competence
+    p.anonymous = data.anonymous
+    p.duplicate_of_id = data.duplicate_of_id
+    p.many_signers = data.many_signers
+    p.beyond_level = data.beyond_level
+    p.long_running = data.long_running
+    p.complexity = data.complexity
+    if data.petition_type:
+        p.petition_type = data.petition_type
+    if data.field_code:
+        p.field_code = data.field_code
+
+
+def decide_handling(
+    session: Session,
+    petition_id: str,
+    handling: str,
+    on: date,
+    official_id: str | None = None,
+    handled_to: str = "",
+    note: str = "",
+    today: date | None = None,
+) -> Petition:
+    """Accept, guide, forward, urge, archive or return a classified petition."""
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    action = lifecycle.ACTION_OF_HANDLING.get(handling)
+    ck = Checker()
+    if action is None:
+        ck.add("handling", _("Choose how the petition is handled."))
+        ck.raise_if_any()
+    if action in ("guide", "forward", "urge") and not clean(handled_to):
+        ck.add("handled_to", _("Name the body the petitioner is guided to or the petition is "
+                               "sent to."))
+    if action == "accept" and p.eligible is False:
+        ck.add("handling", _("An ineligible petition cannot be accepted for resolution."))
+    if action == "accept" and p.within_competence is False:
+        ck.add("handling", _("A petition outside the unit's competence cannot be accepted; "
+                             "guide the petitioner or forward it."))
+    _step(session, p, action, on, official_id, note, ck, today)
+    p.handling = handling
+    p.handling_date = on
+    p.handled_to = clean(handled_to)
+    if action == "accept":
+        p.accepted_date = on
+        p.assigned_official_id = official_id or p.assigned_official_id
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def start_resolution(
+    session: Session, petition_id: str, on: date, official_id: str | None = None,
+    note: str = "", today: date | None = None,
+) -> Petition:
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    _step(session, p, "start", on, official_id, note, Checker(), today)
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def record_result(
+    session: Session,
+    petition_id: str,
+    result: str,
+    result_date: date,
+    decision_number: str = "",
+    decision_date: date | None = None,
+    official_id: str | None = None,
+    note: str = "",
+    today: date | None = None,
+) -> Petition:
+    """Record the resolution's result (correct/incorrect/…, founded/unfounded/…, withdrawn)."""
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    if not lifecycle.can(p.status, "resolve"):
+        raise _refuse(p, "resolve")
+    ck = Checker()
+    allowed = _results_for(p.petition_type)
+    ck.code("result", result, [str(r) for r in allowed], _("Result"))
+    ck.not_before("result_date", result_date, p.accepted_date, _("Result date"),
+                  _("the date accepted"))
+    if decision_date is not None:
+        ck.not_future("decision_date", decision_date, _("Decision date"), today)
+    _step(session, p, "resolve", result_date, official_id, note, ck, today)
+    p.result = result
+    p.result_date = result_date
+    p.decision_number = clean(decision_number)
+    p.decision_date = decision_date
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def _results_for(petition_type: str) -> frozenset[str]:
+    if petition_type == PetitionType.COMPLAINT:
+        return COMPLAINT_RESULTS
+    if petition_type == PetitionType.DENUNCIATION:
+        return DENUNCIATION_RESULTS
+    return COMPLAINT_RESULTS | DENUNCIATION_RESULTS
+
+
+def close_petition(
+    session: Session, petition_id: str, on: date, official_id: str | None = None,
+    note: str = "", today: date | None = None,
+) -> Petition:
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    _step(session, p, "close", on, official_id, note, Checker(), today)
+    p.closed_date = on
+    Deadlines(session).refresh(p)
+    session.flush()
+    return p
+
+
+def add_note(
+    session: Session, petition_id: str, on: date, note: str, official_id: str | None = None,
+    today: date | None = None,
+) -> PetitionEvent:
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    ck = Checker()
+    ck.required("note", clean(note), _("Note"))
+    ck.not_future("date", on, _("Date"), today)
+    ck.raise_if_any()
+    return _add_event(session, p, EventKind.NOTE, on, None, None, official_id, note)
+
+
+def link_earlier(
+    session: Session, petition_id: str, earlier_id: str, *, long_running: bool,
+    on: date | None = None, official_id: str | None = None,
+) -> Petition:
+    """Mark a petition as a duplicate of an earlier one, or as a long-running case."""
+    p = get_petition(session, petition_id)
+    earlier = session.get(Petition, earlier_id)
+    if earlier is None or earlier.id == p.id:
+        raise ValidationError.single(
+            "duplicate_of_id", _("The earlier petition chosen as original does not exist.")
+        )
+    p.duplicate_of_id = None if long_running else earlier.id
+    p.long_running = p.long_running or long_running
+    note = (_("Long-running: raised again after petition {ref}") if long_running
+            else _("Duplicate of petition {ref}")).format(ref=earlier.ref or earlier.id[:8])
+    _add_event(session, p, EventKind.LINK, on or date.today(), None, None, official_id, note)
+    session.flush()
+    return p
+
+
+def extend_deadline(
+    session: Session,
+    petition_id: str,
+    deadline_key: str,
+    days: int,
+    decided_on: date,
+    reason: str,
+    decision_number: str = "",
+    official_id: str | None = None,
+    today: date | None = None,
+) -> DeadlineExtension:
+    """Record an extension decision; it moves the deadline and stays in the history."""
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    calc = Deadlines(session)
+    running = {d.key: d for d in calc.running(p)}
+    ck = Checker()
+    deadline = running.get(deadline_key)
+    if deadline is None:
+        ck.add("deadline_key", _("This deadline is not running for the petition now."))
+        ck.raise_if_any()
+    ck.positive("days", days, _("Extension days"))
+    ck.required("reason", clean(reason), _("Reason for the extension"))
+    ck.not_future("decided_on", decided_on, _("Decision date"), today)
+    ck.not_before("decided_on", decided_on, deadline.start, _("Decision date"),
+                  _("the start of the deadline"))
+    rule = deadline.rule
+    used = sum(1 for e in p.extensions if e.deadline_key == deadline_key)
+    allowed = _allowed_extensions(p, rule)
+    if used >= allowed:
+        ck.add(
+            "deadline_key",
+            _("This deadline cannot be extended again: the law allows at most {count} "
+              "extensions.").format(count=allowed)
+            if allowed else _("The law allows no extension of this deadline."),
+        )
+    elif rule.extension_days and days > rule.extension_days:
+        ck.add("days", _("An extension can be at most {days} days.").format(
+            days=rule.extension_days))
+    ck.raise_if_any()
+    ext = DeadlineExtension(
+        unit_id=p.unit_id,
+        petition_id=p.id,
+        deadline_key=deadline_key,
+        decided_on=decided_on,
+        days=days,
+        reason=reason.strip(),
+        decision_number=clean(decision_number),
+        official_id=official_id,
+    )
+    session.add(ext)
+    p.extensions.append(ext)
+    session.flush()
+    _add_event(
+        session, p, EventKind.EXTENSION, decided_on, None, None, official_id,
+        _("Extended by {days} days: {reason}").format(days=days, reason=reason.strip()),
+    )
+    calc.refresh(p)
+    session.flush()
+    return ext
+
+
+def _allowed_extensions(p: Petition, rule: DeadlineRule) -> int:
+    # A denunciation's resolution: one extension if complex, two if very complex (art. 30).
+    if rule.key == "denunciation_resolve":
+        return min(rule.max_extensions, p.complexity or 0)
+    return rule.max_extensions
+
+
+def deadlines(session: Session, petition_id: str) -> list[Deadline]:
+    """The running deadlines of a petition with their legal basis, earliest first."""
+    p = get_petition(session, petition_id)
+    return sorted(Deadlines(session).running(p), key=lambda d: d.due)
+
+
+def events(session: Session, petition_id: str) -> list[PetitionEvent]:
+    return list(
+        session.scalars(
+            select(PetitionEvent)
+            .where(PetitionEvent.petition_id == petition_id)
+            .order_by(PetitionEvent.seq)
+        )
+    )
+
+
+def allowed_actions(p: Petition) -> list[lifecycle.Action]:
+    return lifecycle.allowed_actions(p.status)
+
+
+def recompute_all_due_dates(session: Session, unit_ids: list[str] | None = None) -> int:
+    """Recompute every open petition's next due date (after the rules or calendar change)."""
+    calc = Deadlines(session)
+    stmt = select(Petition).where(Petition.status.in_([str(s) for s in OPEN_STATUSES]))
+    if unit_ids is not None:
+        stmt = stmt.where(Petition.unit_id.in_(unit_ids))
+    count = 0
+    for p in session.scalars(stmt.options(selectinload(Petition.extensions))):
+        calc.refresh(p)
+        count += 1
+    session.flush()
+    return count
+
+
+# --- lists ---------------------------------------------------------------------
+
+
+@dataclass
+class PetitionFilter:
+    unit_ids: list[str] | None = None
+    query: str = ""
+    types: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    official_id: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    open_only: bool = False
+    overdue_on: date | None = None  # only petitions overdue on this day
+    due_within: int | None = None  # with overdue_on: due within this many days of it
+    hot: bool = False  # delegations, long-running, beyond-level, many signers
+
+
+SORTS = {
+    "received": Petition.received_date,
+    "due": Petition.next_due_date,
+    "ref": Petition.ref,
+    "type": Petition.petition_type,
+    "status": Petition.status,
+    "field": Petition.field_code,
+}
+
+
+def _filtered(session: Session, f: PetitionFilter) -> Select:
+    from .search import matching_ids
+
+    conds = []
+    if f.unit_ids is not None:
+        conds.append(Petition.unit_id.in_(f.unit_ids))
+    if f.types:
+        conds.append(Petition.petition_type.in_(f.types))
+    if f.fields:
+        conds.append(Petition.field_code.in_(f.fields))
+    if f.statuses:
+        conds.append(Petition.status.in_(f.statuses))
+    if f.open_only:
+        conds.append(Petition.status.in_([str(s) for s in OPEN_STATUSES]))
+    if f.official_id:
+        conds.append(Petition.assigned_official_id == f.official_id)
+    if f.received_from:
+        conds.append(Petition.received_date >= f.received_from)
+    if f.received_to:
+        conds.append(Petition.received_date <= f.received_to)
+    if f.overdue_on is not None:
+        limit = f.overdue_on + timedelta(days=f.due_within or 0)
+        op = Petition.next_due_date <= limit if f.due_within else Petition.next_due_date < limit
+        conds.append(and_(Petition.next_due_date.is_not(None), op))
+    if f.hot:
+        conds.append(or_(Petition.is_delegation, Petition.long_running, Petition.beyond_level,
+                         Petition.many_signers))
+    stmt = select(Petition).where(*conds)
+    if f.query.strip():
+        ids = matching_ids(session, f.query, "petition", f.unit_ids)
+        if ids is not None:
+            stmt = stmt.where(Petition.id.in_(ids))
+    return stmt
+
+
+def list_petitions(
+    session: Session,
+    f: PetitionFilter | None = None,
+    sort: str = "received",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int = 100,
+) -> list[Petition]:
+    """One page of petitions; the list never loads every row."""
+    f = f or PetitionFilter()
+    column = SORTS.get(sort, Petition.received_date)
+    order = column.desc() if descending else column.asc()
+    if sort == "due":
+        order = column.is_(None), order  # type: ignore[assignment]
+        stmt = _filtered(session, f).order_by(*order, Petition.id)
+    else:
+        stmt = _filtered(session, f).order_by(order, Petition.id)
+    stmt = stmt.options(selectinload(Petition.petitioners))
+    return list(session.scalars(stmt.offset(offset).limit(limit)))
+
+
+def count_petitions(session: Session, f: PetitionFilter | None = None) -> int:
+    stmt = _filtered(session, f or PetitionFilter()).with_only_columns(func.count(Petition.id))
+    return session.scalar(stmt) or 0
+
+
+def rule_for(session: Session, key: str, on: date) -> DeadlineRule | None:
+    return select_rule(reference.deadline_rules(session), key, on)

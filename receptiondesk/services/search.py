@@ -1,0 +1,92 @@
+"""Diacritic-folded search over citizens, visits and petitions.
+
+On SQLite the FTS5 index kept by triggers answers it; other engines match the
+folded ``search_text`` columns with LIKE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, bindparam, select, text
+from sqlalchemy.orm import Session
+
+from ..model import Citizen, Petition, Visit
+from ..text import fts_match, search_tokens
+
+KINDS = ("citizen", "visit", "petition")
+_TABLES = {"citizen": Citizen, "visit": Visit, "petition": Petition}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    record_id: str
+    unit_id: str
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def matching_ids(
+    session: Session,
+    query: str,
+    kind: str,
+    unit_ids: list[str] | None = None,
+    limit: int | None = None,
+) -> Select | None:
+    """A SELECT of the ids of ``kind`` records matching ``query`` (None: no usable query).
+
+    It is meant to be used as a subquery (``Model.id.in_(...)``) by the lists.
+    """
+    if not search_tokens(query):
+        return None
+    model = _TABLES[kind]
+    if _is_sqlite(session):
+        expr = fts_match(query)
+        if expr is None:
+            return None
+        stmt = (
+            select(text("record_id"))
+            .select_from(text("search_index"))
+            .where(text("body MATCH :q AND kind = :kind").bindparams(q=expr, kind=kind))
+        )
+        if unit_ids is not None:
+            stmt = stmt.where(
+                text("unit_id IN :units").bindparams(
+                    bindparam("units", list(unit_ids), expanding=True)
+                )
+            )
+    else:
+        conds = [model.search_text.like(f"%{t}%") for t in search_tokens(query)]
+        stmt = select(model.id).where(and_(*conds))
+        if unit_ids is not None:
+            stmt = stmt.where(model.unit_id.in_(unit_ids))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return stmt
+
+
+def search(
+    session: Session,
+    query: str,
+    kinds: tuple[str, ...] = KINDS,
+    unit_ids: list[str] | None = None,
+    limit: int = 50,
+) -> list[SearchHit]:
+    """Up to ``limit`` hits per kind, in index order."""
+    hits: list[SearchHit] = []
+    for kind in kinds:
+        stmt = matching_ids(session, query, kind, unit_ids, limit)
+        if stmt is None:
+            return []
+        ids = [row[0] for row in session.execute(stmt)]
+        if not ids:
+            continue
+        model = _TABLES[kind]
+        owners = dict(
+            session.execute(select(model.id, model.unit_id).where(model.id.in_(ids))).tuples().all()
+        )
+        hits.extend(SearchHit(kind, i, owners[i]) for i in ids if i in owners)
+    return hits

@@ -1,0 +1,206 @@
+"""Units (offices) and their officials."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..i18n import _
+from ..model import Official, Unit
+from ..model.codes import DutyRole, Level, UnitKind
+from ..text import collation_key
+from .errors import NotFoundError, ValidationError
+from .validation import Checker, clean
+
+
+@dataclass
+class UnitInput:
+    code: str
+    name: str
+    level: str = Level.COMMUNE
+    kind: str = UnitKind.STATE
+    parent_code: str | None = None
+    parent_body_name: str = ""
+    place_name: str = ""
+    remote_area: bool = False
+    national_code: str = ""
+    dissolved_on: date | None = None
+
+
+def _check_unit(session: Session, data: UnitInput, existing: Unit | None) -> Unit | None:
+    ck = Checker()
+    ck.required("code", data.code, _("Unit code"))
+    ck.max_length("code", data.code, 40, _("Unit code"))
+    ck.required("name", data.name, _("Unit name"))
+    ck.max_length("name", data.name, 200, _("Unit name"))
+    ck.enum("level", data.level, Level, _("Level"))
+    ck.enum("kind", data.kind, UnitKind, _("Kind of unit"))
+    parent = None
+    if data.parent_code:
+        parent = unit_by_code(session, data.parent_code)
+        if parent is None:
+            ck.add("parent_code", _("Parent unit \u201c{code}\u201d does not exist.").format(
+                code=data.parent_code))
+        elif existing is not None and parent.id == existing.id:
+            ck.add("parent_code", _("A unit cannot be its own parent."))
+    other = unit_by_code(session, clean(data.code)) if data.code else None
+    if other is not None and (existing is None or other.id != existing.id):
+        ck.add("code", _("Unit code \u201c{code}\u201d is already used.").format(code=data.code))
+    ck.raise_if_any()
+    return parent
+
+
+def _apply(unit: Unit, data: UnitInput, parent: Unit | None) -> None:
+    unit.code = clean(data.code)
+    unit.name = clean(data.name)
+    unit.level = data.level
+    unit.kind = data.kind
+    unit.parent_id = parent.id if parent else None
+    unit.parent_body_name = clean(data.parent_body_name)
+    unit.place_name = clean(data.place_name)
+    unit.remote_area = bool(data.remote_area)
+    unit.national_code = clean(data.national_code)
+    unit.dissolved_on = data.dissolved_on
+
+
+def create_unit(session: Session, data: UnitInput, *, home: bool = False) -> Unit:
+    parent = _check_unit(session, data, None)
+    unit = Unit(is_home=home)
+    _apply(unit, data, parent)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def update_unit(session: Session, unit_id: str, data: UnitInput) -> Unit:
+    unit = get_unit(session, unit_id)
+    parent = _check_unit(session, data, unit)
+    _apply(unit, data, parent)
+    session.flush()
+    return unit
+
+
+def get_unit(session: Session, unit_id: str) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFoundError(_("The unit no longer exists."))
+    return unit
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.code == code))
+
+
+def home_unit(session: Session) -> Unit | None:
+    """The office this database is kept for."""
+    return session.scalar(select(Unit).where(Unit.is_home.is_(True)).limit(1))
+
+
+def set_home_unit(session: Session, unit_id: str) -> None:
+    for unit in session.scalars(select(Unit).where(Unit.is_home.is_(True))):
+        unit.is_home = False
+    get_unit(session, unit_id).is_home = True
+    session.flush()
+
+
+def list_units(session: Session) -> list[Unit]:
+    units = list(session.scalars(select(Unit)))
+    order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+    return sorted(units, key=lambda u: (order.get(u.level, 9), collation_key(u.name)))
+
+
+def unit_and_descendants(session: Session, unit_id: str) -> list[str]:
+    """Ids of a unit and every unit below it, for reports by level."""
+    children: dict[str | None, list[str]] = {}
+    for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent, []).append(uid)
+    found, stack = [], [unit_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+# --- officials -----------------------------------------------------------------
+
+
+@dataclass
+class OfficialInput:
+    full_name: str
+    position: str = ""
+    duty_role: str = DutyRole.NONE
+    active: bool = True
+
+
+def _check_official(data: OfficialInput) -> None:
+    ck = Checker()
+    ck.required("full_name", data.full_name, _("Full name"))
+    ck.max_length("full_name", data.full_name, 120, _("Full name"))
+    ck.max_length("position", data.position, 200, _("Position"))
+    ck.enum("duty_role", data.duty_role, DutyRole, _("Reception duty"))
+    ck.raise_if_any()
+
+
+def create_official(session: Session, unit_id: str, data: OfficialInput) -> Official:
+    _check_official(data)
+    get_unit(session, unit_id)
+    official = Official(unit_id=unit_id)
+    _apply_official(official, data)
+    session.add(official)
+    session.flush()
+    return official
+
+
+def update_official(session: Session, official_id: str, data: OfficialInput) -> Official:
+    _check_official(data)
+    official = get_official(session, official_id)
+    _apply_official(official, data)
+    session.flush()
+    return official
+
+
+def _apply_official(official: Official, data: OfficialInput) -> None:
+    official.full_name = clean(data.full_name)
+    official.position = clean(data.position)
+    official.duty_role = data.duty_role
+    official.active = data.active
+    official.sort_key = collation_key(official.full_name)
+
+
+def get_official(session: Session, official_id: str) -> Official:
+    official = session.get(Official, official_id)
+    if official is None:
+        raise NotFoundError(_("The official no longer exists."))
+    return official
+
+
+def list_officials(
+    session: Session, unit_id: str | None = None, active_only: bool = True
+) -> list[Official]:
+    stmt = select(Official).order_by(Official.sort_key)
+    if unit_id:
+        stmt = stmt.where(Official.unit_id == unit_id)
+    if active_only:
+        stmt = stmt.where(Official.active.is_(True))
+    return list(session.scalars(stmt))
+
+
+def official_by_name(session: Session, unit_id: str, full_name: str) -> Official | None:
+    from ..text import fold
+
+    wanted = fold(full_name)
+    for official in list_officials(session, unit_id, active_only=False):
+        if fold(official.full_name) == wanted:
+            return official
+    return None
+
+
+def require_unit(session: Session, unit_id: str | None) -> str:
+    if not unit_id:
+        raise ValidationError.single("unit", _("Choose the unit first."))
+    get_unit(session, unit_id)
+    return unit_id
