@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _
-from ..model import DeadlineExtension, Petition, PetitionEvent, Petitioner, Unit
+from ..model import DeadlineExtension, Petition, Petitioner, PetitionEvent, Unit
 from ..model.codes import (
     COMPLAINT_RESULTS,
     DENUNCIATION_RESULTS,
@@ -32,6 +32,8 @@ from ..rules.deadlines import (
     DeadlineRule,
     Extension,
     PetitionFacts,
+    RuleBook,
+    as_rule_book,
     petition_deadlines,
     select_rule,
 )
@@ -86,7 +88,7 @@ class Deadlines:
     """The rules, the office calendar and the units' flags, loaded once per unit of work."""
 
     def __init__(self, session: Session) -> None:
-        self.rules: list[DeadlineRule] = reference.deadline_rules(session)
+        self.rules: RuleBook = as_rule_book(reference.deadline_rules(session))
         self.calendar: WorkCalendar = reference.work_calendar(session)
         self._units: dict[str, tuple[bool, bool]] = {}
         self._session = session
@@ -101,7 +103,9 @@ class Deadlines:
             )
         return self._units[unit_id]
 
-    def facts(self, p: Petition, extensions: list[DeadlineExtension] | None = None) -> PetitionFacts:
+    def facts(
+        self, p: Petition, extensions: list[DeadlineExtension] | None = None
+    ) -> PetitionFacts:
         remote, party = self.unit_flags(p.unit_id)
         exts = p.extensions if extensions is None else extensions
         return PetitionFacts(
