@@ -1,0 +1,339 @@
+"""The command line: the same library from a terminal, for administrators and scripts.
+
+    receptiondesk [--db PATH | --database-url URL] [--lang vi|en] COMMAND ...
+
+With no command it starts the desktop application. A user's mistake prints one
+clear line in the chosen language and exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from .i18n import _, format_number, set_language
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A failure to report as one line."""
+
+
+def _parse_date(text: str) -> date:
+    from .exchange.tables import parse_date
+
+    value = parse_date(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(
+            _("\u201c{value}\u201d is not a date (use YYYY-MM-DD or DD/MM/YYYY)").format(
+                value=text)
+        )
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its own messages translated and errors as one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, _("receptiondesk: {message}").format(message=message) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="receptiondesk",
+        description=_("Citizen reception log, petitions and official documents."),
+    )
+    p.add_argument("--db", metavar="PATH", help=_("the database file to use"))
+    p.add_argument("--database-url", metavar="URL", help=_("any SQLAlchemy database URL"))
+    p.add_argument("--lang", choices=["vi", "en"], help=_("language of messages"))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help=_("create a demo database"))
+    demo.add_argument("--out", required=True, metavar="PATH", help=_("the new database file"))
+    demo.add_argument("--scale", choices=["small", "province"], default="small")
+    demo.add_argument("--seed", type=int, default=1)
+
+    dbp = sub.add_parser("db", help=_("upgrade, check or back up the database"))
+    dbsub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    dbsub.required = True
+    dbsub.add_parser("upgrade", help=_("apply pending schema migrations"))
+    dbsub.add_parser("check", help=_("check integrity and schema version"))
+    backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
+    backup.add_argument("--out", required=True, metavar="FILE")
+
+    kinds_in = ["units", "logbook", "petitions", "meetings", "inspections"]
+    imp = sub.add_parser("import", help=_("import a CSV or XLSX file"))
+    imp.add_argument("kind", choices=kinds_in)
+    imp.add_argument("file")
+
+    exp = sub.add_parser("export", help=_("export to a CSV or XLSX file"))
+    exp.add_argument("kind", choices=kinds_in)
+    exp.add_argument("file")
+    exp.add_argument("--from", dest="date_from", type=_parse_date, metavar="DATE")
+    exp.add_argument("--to", dest="date_to", type=_parse_date, metavar="DATE")
+    exp.add_argument("--unit", metavar="CODE", help=_("only this unit and the units below it"))
+
+    sub.add_parser("codes", help=_("list the codes accepted in files"))
+
+    search = sub.add_parser("search", help=_("search citizens, visits and petitions"))
+    search.add_argument("text")
+    search.add_argument("--json", action="store_true", help=_("print JSON"))
+    search.add_argument("--limit", type=int, default=20)
+
+    shot = sub.add_parser("screenshot", help=_("render a page of the main window to PNG"))
+    shot.add_argument("--page", required=True,
+                      choices=["dashboard", "reception", "petitions", "meetings", "inspections",
+                               "citizens", "reports", "settings"])
+    shot.add_argument("--out", required=True, metavar="FILE.png")
+    return p
+
+
+def _open(args: argparse.Namespace):
+    from .db import open_database
+
+    return open_database(args.db, args.database_url)
+
+
+def _out(line: str = "") -> None:
+    print(line)
+
+
+# --- commands ------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .db import open_database
+    from .demo import generate_demo
+
+    out = Path(args.out)
+    if out.exists():
+        raise CliError(_("{path} already exists; choose a new file for the demo database.").format(
+            path=out))
+    start = time.perf_counter()
+    db = open_database(out)
+    try:
+        summary = generate_demo(db, scale=args.scale, seed=args.seed)
+    finally:
+        db.close()
+    elapsed = time.perf_counter() - start
+    _out(_("Demo database created: {path}").format(path=out))
+    for table, count in summary.counts.items():
+        _out(f"  {table}: {format_number(count)}")
+    _out(_("Time: {seconds} s; size: {size} MB").format(
+        seconds=format_number(elapsed, 1),
+        size=format_number(out.stat().st_size / 1_048_576, 1)))
+    return EXIT_OK
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from .db import (
+        backup_sqlite,
+        current_revision,
+        head_revision,
+        integrity_problems,
+        make_engine,
+        resolve_url,
+        upgrade,
+    )
+
+    if args.db_command == "upgrade":
+        engine = make_engine(resolve_url(args.db, args.database_url))
+        try:
+            upgrade(engine)
+            _out(_("The database is at schema {revision}.").format(
+                revision=current_revision(engine)))
+        finally:
+            engine.dispose()
+        return EXIT_OK
+    if args.db_command == "check":
+        return _db_check(args, make_engine, resolve_url, current_revision, head_revision,
+                         integrity_problems)
+    db = _open(args)
+    try:
+        backup_sqlite(db, Path(args.out))
+    finally:
+        db.close()
+    _out(_("Backup written and verified: {path}").format(path=args.out))
+    return EXIT_OK
+
+
+def _db_check(args, make_engine, resolve_url, current_revision, head_revision,
+              integrity_problems) -> int:
+    url = resolve_url(args.db, args.database_url)
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        raise CliError(_("There is no database file at {path}.").format(
+            path=url[len("sqlite:///"):]))
+    engine = make_engine(url)
+    try:
+        try:
+            problems = integrity_problems(engine)
+            current = current_revision(engine)
+        except Exception as exc:  # a file that is not a database at all
+            raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc
+        head = head_revision()
+        if current != head:
+            problems.append(_("Schema version is {current}, this program expects {head}; run "
+                              "\u201creceptiondesk db upgrade\u201d.").format(
+                                  current=current or "-", head=head))
+    finally:
+        engine.dispose()
+    for problem in problems:
+        _out(problem)
+    if problems:
+        _out(_("The check found {count} problems.").format(count=len(problems)))
+        return EXIT_ERROR
+    _out(_("The database is sound (schema {revision}).").format(revision=head))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .exchange.importer import import_file
+
+    path = Path(args.file)
+    if not path.exists():
+        raise CliError(_("There is no file at {path}.").format(path=path))
+    db = _open(args)
+    try:
+        with db.session() as s:
+            report = import_file(s, args.kind, path)
+    finally:
+        db.close()
+    _out(_("Imported {path}:").format(path=path))
+    for kind, count in report.counts.items():
+        _out(f"  {kind}: {format_number(count)}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exchange.exporter import export_file
+    from .services.units import unit_and_descendants, unit_by_code
+
+    db = _open(args)
+    try:
+        with db.session() as s:
+            unit_ids = None
+            if args.unit:
+                unit = unit_by_code(s, args.unit)
+                if unit is None:
+                    raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
+                unit_ids = unit_and_descendants(s, unit.id)
+            count = export_file(s, args.kind, Path(args.file), unit_ids=unit_ids,
+                                date_from=args.date_from, date_to=args.date_to)
+    finally:
+        db.close()
+    _out(_("Exported {count} rows to {path}.").format(count=format_number(count), path=args.file))
+    return EXIT_OK
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    from .exchange.codes import code_lists
+
+    db = _open(args)
+    try:
+        with db.session() as s:
+            lists = code_lists(s)
+    finally:
+        db.close()
+    for name, entries in lists.items():
+        _out(f"{name}:")
+        for code, text in entries:
+            _out(f"  {code:<22} {text}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .services.search_results import describe_hits
+
+    db = _open(args)
+    try:
+        with db.session() as s:
+            start = time.perf_counter()
+            results = describe_hits(s, args.text, limit=args.limit)
+            elapsed = time.perf_counter() - start
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not results:
+        _out(_("Nothing found for \u201c{text}\u201d.").format(text=args.text))
+        return EXIT_OK
+    for r in results:
+        _out(f"[{r.kind_label}] {r.title} — {r.detail}")
+    _out(_("{count} results in {ms} ms.").format(
+        count=format_number(len(results)), ms=format_number(elapsed * 1000, 0)))
+    return EXIT_OK
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    from .i18n import current_language
+    from .ui.screenshot import take_screenshot
+
+    take_screenshot(args.db, args.database_url, current_language(), args.page, Path(args.out))
+    _out(_("Screenshot written: {path}").format(path=args.out))
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from .ui.app import run_gui
+
+    return run_gui(args.db, args.database_url, args.lang)
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: cmd_gui,
+    "demo": cmd_demo,
+    "db": cmd_db,
+    "import": cmd_import,
+    "export": cmd_export,
+    "codes": cmd_codes,
+    "search": cmd_search,
+    "screenshot": cmd_screenshot,
+}
+
+
+def _language_from_argv(argv: Sequence[str]) -> str | None:
+    # The language must be set before argparse builds its (translated) help.
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(_language_from_argv(argv) or "vi")
+    args = build_parser().parse_args(argv)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    from .db import DatabaseError
+    from .services.errors import ServiceError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (CliError, DatabaseError, ServiceError) as exc:
+        print(_("Error: {message}").format(message=exc), file=sys.stderr)
+        details = getattr(exc, "errors", None)
+        if details:
+            for err in details:
+                print("  " + (getattr(err, "message", None) or str(err)), file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(_("Error: {message}").format(message=exc.strerror or exc), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

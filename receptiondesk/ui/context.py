@@ -1,0 +1,38 @@
+"""What every page is handed: the open database and the office it works for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from ..db import Database
+
+
+class AppSignals(QObject):
+    """Application-wide notifications between pages."""
+
+    #: a kind of record changed ("petition", "session", "visit", "citizen", "meeting",
+    #: "inspection", "unit", "official", "settings"); lists refresh themselves
+    data_changed = Signal(str)
+    #: the interface language changed; widgets retranslate
+    language_changed = Signal(str)
+    #: show a message in the status bar
+    status_message = Signal(str)
+    #: ask the main window to open a record: (kind, record id)
+    open_record = Signal(str, str)
+
+
+@dataclass
+class AppContext:
+    db: Database
+    unit_id: str
+    signals: AppSignals = field(default_factory=AppSignals)
+    official_id: str | None = None
+
+    def unit_ids(self) -> list[str]:
+        """The units whose records this office sees: itself and the units below it."""
+        from ..services.units import unit_and_descendants
+
+        with self.db.session() as s:
+            return unit_and_descendants(s, self.unit_id)

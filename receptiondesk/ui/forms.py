@@ -1,0 +1,267 @@
+"""Form helpers: labelled fields, errors shown next to the field they concern,
+Enter saves and Esc cancels, and a question before unsaved changes are lost."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import _
+from ..services.errors import ServiceError, ValidationError
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def to_qdate(value: date | None) -> QDate:
+    return QDate(value.year, value.month, value.day) if value else QDate.currentDate()
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def date_edit(value: date | None = None) -> QDateEdit:
+    """A date field typed as DD/MM/YYYY with a calendar drop-down."""
+    edit = QDateEdit(to_qdate(value))
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setCalendarPopup(True)
+    return edit
+
+
+def time_edit(value: time | None = None) -> QTimeEdit:
+    edit = QTimeEdit(QTime(value.hour, value.minute) if value else QTime(8, 0))
+    edit.setDisplayFormat("HH:mm")
+    return edit
+
+
+def combo(choices: list[tuple[str, str]], current: str | None = None,
+          blank: str | None = None) -> QComboBox:
+    """A drop-down of (code, label) pairs; ``blank`` adds an empty first entry."""
+    box = QComboBox()
+    fill_combo(box, choices, current, blank)
+    return box
+
+
+def fill_combo(box: QComboBox, choices: list[tuple[str, str]], current: str | None = None,
+               blank: str | None = None) -> None:
+    keep = current if current is not None else box.currentData()
+    box.blockSignals(True)
+    box.clear()
+    if blank is not None:
+        box.addItem(blank, None)
+    for code, text in choices:
+        box.addItem(text, code)
+    index = box.findData(keep)
+    box.setCurrentIndex(max(index, 0))
+    box.blockSignals(False)
+
+
+class FieldErrors:
+    """Maps service field names to widgets and shows each error under its field."""
+
+    def __init__(self, form: QFormLayout) -> None:
+        self.form = form
+        self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.general = QLabel()
+        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.setWordWrap(True)
+        self.general.hide()
+
+    def bind(self, name: str, widget: QWidget) -> None:
+        self.widgets[name] = widget
+        label = QLabel()
+        label.setStyleSheet(ERROR_STYLE)
+        label.setWordWrap(True)
+        label.hide()
+        label.setObjectName(f"error_{name}")
+        self.labels[name] = label
+        row = self._row_of(widget)
+        if row is not None:
+            self.form.insertRow(row + 1, "", label)
+
+    def _row_of(self, widget: QWidget) -> int | None:
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is not None and (item.widget() is widget or (
+                    item.layout() is not None and _layout_has(item.layout(), widget))):
+                return row
+        return None
+
+    def clear(self) -> None:
+        for label in self.labels.values():
+            label.clear()
+            label.hide()
+        self.general.clear()
+        self.general.hide()
+
+    def show(self, error: ServiceError) -> None:
+        """Put each message next to its field; the rest above the buttons."""
+        self.clear()
+        if isinstance(error, ValidationError):
+            rest = []
+            first = None
+            for e in error.errors:
+                label = self.labels.get(e.field)
+                if label is None:
+                    rest.append(e.message)
+                    continue
+                label.setText(e.message)
+                label.show()
+                first = first or self.widgets[e.field]
+            if rest:
+                self.general.setText("\n".join(rest))
+                self.general.show()
+            if first is not None:
+                first.setFocus()
+        else:
+            self.general.setText(str(error))
+            self.general.show()
+
+    def message_for(self, name: str) -> str:
+        label = self.labels.get(name)
+        return label.text() if label is not None and label.isVisible() else ""
+
+
+def _layout_has(layout, widget: QWidget) -> bool:
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        if item.widget() is widget:
+            return True
+    return False
+
+
+class RecordDialog(QDialog):
+    """A modal form: subclasses fill ``self.form`` and implement :meth:`save`.
+
+    Enter saves (the default button), Esc cancels, errors from the service are
+    shown at their fields, and closing with unsaved changes asks first.
+    """
+
+    def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors = FieldErrors(self.form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self.buttons.accepted.connect(self.try_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.errors.general)
+        layout.addWidget(self.buttons)
+        self._dirty = False
+        self.result_id: str | None = None
+
+    def watch(self, *widgets: QWidget) -> None:
+        """Mark the form dirty when any of these widgets is edited."""
+        for w in widgets:
+            for signal in ("textChanged", "currentIndexChanged", "dateChanged", "timeChanged",
+                           "valueChanged", "toggled"):
+                if hasattr(w, signal):
+                    getattr(w, signal).connect(self._mark_dirty)
+                    break
+
+    def _mark_dirty(self, *_args) -> None:
+        self._dirty = True
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def save(self) -> str | None:
+        """Write through the services; return the record id. Raise ServiceError to refuse."""
+        raise NotImplementedError
+
+    def try_save(self) -> None:
+        self.errors.clear()
+        try:
+            self.result_id = self.save()
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return
+        self._dirty = False
+        self.accept()
+
+    def reject(self) -> None:
+        if self._dirty and not confirm_discard(self):
+            return
+        super().reject()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Enter in a multi-line field adds a line; elsewhere it saves.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
+            self.focusWidget(), QPlainTextEdit
+        ):
+            return
+        super().keyPressEvent(event)
+
+
+def confirm_discard(parent: QWidget) -> bool:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Unsaved changes"))
+    box.setText(_("This form has changes that are not saved. Discard them?"))
+    discard = box.addButton(_("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(_("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is discard
+
+
+def show_error(parent: QWidget, error: Exception | str, title: str | None = None) -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title or _("ReceptionDesk"))
+    box.setText(str(error))
+    box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def text_edit(value: str = "", lines: int = 3) -> QPlainTextEdit:
+    edit = QPlainTextEdit(value)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * (lines + 1) + 10)
+    return edit
+
+
+def line(value: str = "", placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit(value)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def spin(value: int = 0, minimum: int = 0, maximum: int = 100000) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(minimum, maximum)
+    box.setValue(value)
+    return box
+
+
+def check(text: str, value: bool = False) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setChecked(value)
+    return box

@@ -1,0 +1,251 @@
+"""The main window: navigation pane, pages, menus, global search and status bar."""
+
+from __future__ import annotations
+
+import importlib
+
+from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from .. import __version__
+from ..i18n import N_, _
+from .context import AppContext
+from .page import Page
+
+# (name, module, class, navigation title) — pages are imported when first shown,
+# so the window opens without loading every area.
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("dashboard", "dashboard", "DashboardPage", N_("Dashboard")),
+    ("reception", "reception", "ReceptionPage", N_("Reception log")),
+    ("petitions", "petitions", "PetitionsPage", N_("Petitions")),
+    ("meetings", "meetings", "MeetingsPage", N_("Meetings and notices")),
+    ("inspections", "inspections", "InspectionsPage", N_("Inspections")),
+    ("citizens", "citizens", "CitizensPage", N_("Citizens")),
+    ("reports", "reports", "ReportsPage", N_("Reports")),
+    ("settings", "settings", "SettingsPage", N_("Settings")),
+)
+PAGE_NAMES = tuple(p[0] for p in PAGES)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings
+        self.setObjectName("main_window")
+        self.pages: dict[str, Page] = {}
+        self._build()
+        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
+        ctx.signals.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        ctx.signals.open_record.connect(self.open_record)
+        self.retranslate()
+        self._restore()
+
+    # --- construction ---------------------------------------------------------
+
+    def _build(self) -> None:
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMinimumWidth(170)
+        self.nav.setMaximumWidth(260)
+        for name, *_rest in PAGES:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setSizeHint(QSize(160, 34))
+            self.nav.addItem(item)
+        self.stack = QStackedWidget()
+        self._placeholders: dict[str, QWidget] = {}
+        for name, *_rest in PAGES:
+            holder = QWidget()
+            self._placeholders[name] = holder
+            self.stack.addWidget(holder)
+        splitter = QSplitter()
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.nav.currentRowChanged.connect(self._on_nav)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.search_box = QLineEdit()
+        self.search_box.setObjectName("global_search")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(420)
+        self.search_box.returnPressed.connect(self._global_search)
+        self.search_label = QLabel()
+        self.toolbar.addWidget(self.search_label)
+        self.toolbar.addWidget(self.search_box)
+        self.addToolBar(self.toolbar)
+
+        self.unit_label = QLabel()
+        self.statusBar().addPermanentWidget(self.unit_label)
+        self._build_menus()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.act_new = self._action(
+            QKeySequence.StandardKey.New, lambda: self.current().new_record()
+        )
+        self.act_print = self._action(
+            QKeySequence.StandardKey.Print, lambda: self.current().print_current()
+        )
+        self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
+        self.file_menu.addActions([self.act_new, self.act_print])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_quit)
+        self.edit_menu = bar.addMenu("")
+        self.act_find = self._action(QKeySequence.StandardKey.Find, self._find)
+        self.act_global = self._action(QKeySequence("Ctrl+Shift+F"), self._focus_global)
+        self.edit_menu.addActions([self.act_find, self.act_global])
+        self.view_menu = bar.addMenu("")
+        self.page_actions: list[QAction] = []
+        for i, (name, *_rest) in enumerate(PAGES, start=1):
+            act = self._action(QKeySequence(f"Ctrl+{i}"), lambda n=name: self.show_page(n))
+            self.page_actions.append(act)
+            self.view_menu.addAction(act)
+        self.help_menu = bar.addMenu("")
+        self.act_about = self._action(None, self._about)
+        self.help_menu.addAction(self.act_about)
+
+    def _action(self, shortcut, slot) -> QAction:
+        act = QAction(self)
+        if shortcut is not None:
+            act.setShortcut(shortcut)
+        act.triggered.connect(slot)
+        self.addAction(act)
+        return act
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("ReceptionDesk"))
+        for row, (_name, _mod, _cls, title) in enumerate(PAGES):
+            self.nav.item(row).setText(_(title))
+            self.page_actions[row].setText(_(title))
+        self.file_menu.setTitle(_("&File"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.view_menu.setTitle(_("&View"))
+        self.help_menu.setTitle(_("&Help"))
+        self.act_new.setText(_("&New"))
+        self.act_print.setText(_("&Print…"))
+        self.act_quit.setText(_("&Quit"))
+        self.act_find.setText(_("&Find in this list"))
+        self.act_global.setText(_("Search &everywhere"))
+        self.act_about.setText(_("&About ReceptionDesk"))
+        self.search_label.setText(_("Search:") + " ")
+        self.search_box.setPlaceholderText(_("Name, ID number, address or content…"))
+        self._show_unit()
+
+    def _show_unit(self) -> None:
+        from ..services.units import get_unit
+
+        with self.ctx.db.session() as s:
+            unit = get_unit(s, self.ctx.unit_id)
+            self.unit_label.setText(unit.name)
+
+    # --- pages ----------------------------------------------------------------
+
+    def page(self, name: str) -> Page:
+        """The page called ``name``, created on first use."""
+        if name not in self.pages:
+            _n, module, cls, _t = next(p for p in PAGES if p[0] == name)
+            mod = importlib.import_module(f"receptiondesk.ui.{module}")
+            page: Page = getattr(mod, cls)(self.ctx)
+            index = self.stack.indexOf(self._placeholders[name])
+            self.stack.removeWidget(self._placeholders[name])
+            self.stack.insertWidget(index, page)
+            self.pages[name] = page
+        return self.pages[name]
+
+    def current(self) -> Page:
+        return self.page(self.current_name())
+
+    def current_name(self) -> str:
+        row = max(self.nav.currentRow(), 0)
+        return PAGES[row][0]
+
+    def show_page(self, name: str) -> Page:
+        row = PAGE_NAMES.index(name)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)  # → _on_nav
+        else:
+            self._on_nav(row)
+        return self.pages[name]
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        name = PAGES[row][0]
+        page = self.page(name)
+        self.stack.setCurrentWidget(page)
+        page.activate()
+
+    def open_record(self, kind: str, record_id: str) -> None:
+        target = {"citizen": "citizens", "visit": "reception", "session": "reception",
+                  "petition": "petitions", "meeting": "meetings",
+                  "inspection": "inspections"}.get(kind)
+        if target:
+            self.show_page(target).open_record(kind, record_id)
+
+    def _find(self) -> None:
+        self.current().focus_search()
+
+    def _focus_global(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _global_search(self) -> None:
+        from .search_dialog import SearchDialog
+
+        text = self.search_box.text().strip()
+        if text:
+            SearchDialog(self.ctx, text, self).exec()
+
+    def _about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(_("About ReceptionDesk"))
+        box.setText(
+            _("ReceptionDesk {version}\nCitizen reception log, petitions and official documents "
+              "for commune and provincial offices.").format(version=__version__)
+        )
+        box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    # --- window state ---------------------------------------------------------
+
+    def _restore(self) -> None:
+        last = "dashboard"
+        if self.settings is not None:
+            geometry = self.settings.value("window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+            else:
+                self.resize(1280, 800)
+            last = str(self.settings.value("window/page", "dashboard"))
+        else:
+            self.resize(1280, 800)
+        QTimer.singleShot(0, lambda: self.show_page(last if last in PAGE_NAMES else "dashboard"))
+
+    def save_state(self) -> None:
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/page", self.current_name())
+            self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.save_state()
+        super().closeEvent(event)
