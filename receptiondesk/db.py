@@ -27,6 +27,15 @@ BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+# Tables kept by the migrations outside the models: the SQLite FTS5 search index.
+UNMODELLED_TABLE_PREFIXES = ("search_index", "search_rows")
+
+
+def is_modelled(name: str | None, type_: str, _parents: object = None) -> bool:
+    """Alembic ``include_name`` hook: leave the search index out of schema comparison."""
+    return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES))
+
+
 class DatabaseError(Exception):
     """A database that cannot be opened or used, with a message for the user."""
 

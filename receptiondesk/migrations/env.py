@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from receptiondesk.db import is_modelled
 from receptiondesk.model import Base
 
 config = context.config
@@ -21,6 +22,7 @@ def run_migrations() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=is_modelled,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,118 @@
+"""Opening databases: migrations from empty, the schema matching the models,
+SQLite tuning, the search index kept by triggers, refusing newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from receptiondesk.db import (
+    DatabaseError,
+    backup_sqlite,
+    current_revision,
+    default_db_path,
+    head_revision,
+    integrity_problems,
+    is_modelled,
+    open_database,
+    resolve_url,
+)
+from receptiondesk.model import Base, Field
+from receptiondesk.services import citizens, units
+
+
+def test_empty_database_migrates_to_head_and_matches_the_models(tmp_path):
+    db = open_database(tmp_path / "new.db")
+    try:
+        assert current_revision(db.engine) == head_revision()
+        with db.engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"include_name": is_modelled})
+            diff = compare_metadata(ctx, Base.metadata)
+        assert diff == []
+    finally:
+        db.close()
+
+
+def test_sqlite_is_tuned_for_a_shared_office_pc(tmp_path):
+    db = open_database(tmp_path / "t.db")
+    try:
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    finally:
+        db.close()
+
+
+def test_reference_data_is_seeded_once(tmp_path):
+    path = tmp_path / "t.db"
+    open_database(path).close()
+    db = open_database(path)
+    try:
+        with db.session() as s:
+            codes = [f.code for f in s.query(Field).order_by(Field.sort_order)]
+        assert codes[:2] == ["land", "compensation"] and len(codes) == 9
+    finally:
+        db.close()
+
+
+def test_database_location_precedence(tmp_path, monkeypatch):
+    monkeypatch.setenv("RECEPTIONDESK_DB", str(tmp_path / "env.db"))
+    assert resolve_url(None, None).endswith("env.db")
+    assert resolve_url(tmp_path / "flag.db", None).endswith("flag.db")
+    assert resolve_url(tmp_path / "flag.db", "postgresql://x/y") == "postgresql://x/y"
+    monkeypatch.delenv("RECEPTIONDESK_DB")
+    assert resolve_url(None, None).endswith(str(default_db_path().name))
+
+
+def test_search_index_follows_inserts_updates_and_deletes(session, unit):
+    c = citizens.create_citizen(session, unit.id, citizens.CitizenInput("Đỗ Thị Đào"))
+    session.flush()
+    assert [x.full_name for x in citizens.list_citizens(session, "do thi dao")] == ["Đỗ Thị Đào"]
+    citizens.update_citizen(session, c.id, citizens.CitizenInput("Lò Văn Minh"))
+    assert citizens.list_citizens(session, "dao") == []
+    assert [x.full_name for x in citizens.list_citizens(session, "lo van")] == ["Lò Văn Minh"]
+    session.delete(c)
+    session.flush()
+    assert citizens.list_citizens(session, "minh") == []
+
+
+def test_a_file_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "newer.db"
+    open_database(path).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer version"):
+        open_database(path)
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseError, match="Cannot open the database"):
+        open_database(path)
+
+
+def test_backup_is_a_verified_copy(tmp_path):
+    db = open_database(tmp_path / "live.db")
+    try:
+        with db.session() as s:
+            units.create_unit(s, units.UnitInput(code="X", name="Xã Mường Phăng"), home=True)
+        backup_sqlite(db, tmp_path / "copy.db")
+    finally:
+        db.close()
+    copy = open_database(tmp_path / "copy.db")
+    try:
+        assert integrity_problems(copy.engine) == []
+        with copy.session() as s:
+            assert units.home_unit(s).name == "Xã Mường Phăng"
+    finally:
+        copy.close()
