@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from .i18n import _, format_number, set_language
+from .i18n import _, format_number, ngettext, set_language
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -31,8 +31,7 @@ def _parse_date(text: str) -> date:
     value = parse_date(text)
     if value is None:
         raise argparse.ArgumentTypeError(
-            _("\u201c{value}\u201d is not a date (use YYYY-MM-DD or DD/MM/YYYY)").format(
-                value=text)
+            _("\u201c{value}\u201d is not a date (use YYYY-MM-DD or DD/MM/YYYY)").format(value=text)
         )
     return value
 
@@ -87,9 +86,20 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20)
 
     shot = sub.add_parser("screenshot", help=_("render a page of the main window to PNG"))
-    shot.add_argument("--page", required=True,
-                      choices=["dashboard", "reception", "petitions", "meetings", "inspections",
-                               "citizens", "reports", "settings"])
+    shot.add_argument(
+        "--page",
+        required=True,
+        choices=[
+            "dashboard",
+            "reception",
+            "petitions",
+            "meetings",
+            "inspections",
+            "citizens",
+            "reports",
+            "settings",
+        ],
+    )
     shot.add_argument("--out", required=True, metavar="FILE.png")
     return p
 
@@ -113,8 +123,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists():
-        raise CliError(_("{path} already exists; choose a new file for the demo database.").format(
-            path=out))
+        raise CliError(
+            _("{path} already exists; choose a new file for the demo database.").format(path=out)
+        )
     start = time.perf_counter()
     db = open_database(out)
     try:
@@ -125,9 +136,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _out(_("Demo database created: {path}").format(path=out))
     for table, count in summary.counts.items():
         _out(f"  {table}: {format_number(count)}")
-    _out(_("Time: {seconds} s; size: {size} MB").format(
-        seconds=format_number(elapsed, 1),
-        size=format_number(out.stat().st_size / 1_048_576, 1)))
+    _out(
+        _("Time: {seconds} s; size: {size} MB").format(
+            seconds=format_number(elapsed, 1), size=format_number(out.stat().st_size / 1_048_576, 1)
+        )
+    )
     return EXIT_OK
 
 
@@ -146,14 +159,16 @@ def cmd_db(args: argparse.Namespace) -> int:
         engine = make_engine(resolve_url(args.db, args.database_url))
         try:
             upgrade(engine)
-            _out(_("The database is at schema {revision}.").format(
-                revision=current_revision(engine)))
+            _out(
+                _("The database is at schema {revision}.").format(revision=current_revision(engine))
+            )
         finally:
             engine.dispose()
         return EXIT_OK
     if args.db_command == "check":
-        return _db_check(args, make_engine, resolve_url, current_revision, head_revision,
-                         integrity_problems)
+        return _db_check(
+            args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
+        )
     db = _open(args)
     try:
         backup_sqlite(db, Path(args.out))
@@ -163,12 +178,14 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _db_check(args, make_engine, resolve_url, current_revision, head_revision,
-              integrity_problems) -> int:
+def _db_check(
+    args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
+) -> int:
     url = resolve_url(args.db, args.database_url)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        raise CliError(_("There is no database file at {path}.").format(
-            path=url[len("sqlite:///"):]))
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).exists():
+        raise CliError(
+            _("There is no database file at {path}.").format(path=url[len("sqlite:///") :])
+        )
     engine = make_engine(url)
     try:
         try:
@@ -178,15 +195,24 @@ def _db_check(args, make_engine, resolve_url, current_revision, head_revision,
             raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc
         head = head_revision()
         if current != head:
-            problems.append(_("Schema version is {current}, this program expects {head}; run "
-                              "\u201creceptiondesk db upgrade\u201d.").format(
-                                  current=current or "-", head=head))
+            problems.append(
+                _(
+                    "Schema version is {current}, this program expects {head}; run "
+                    "\u201creceptiondesk db upgrade\u201d."
+                ).format(current=current or "-", head=head)
+            )
     finally:
         engine.dispose()
     for problem in problems:
         _out(problem)
     if problems:
-        _out(_("The check found {count} problems.").format(count=len(problems)))
+        _out(
+            ngettext(
+                "The check found {count} problem.",
+                "The check found {count} problems.",
+                len(problems),
+            ).format(count=len(problems))
+        )
         return EXIT_ERROR
     _out(_("The database is sound (schema {revision}).").format(revision=head))
     return EXIT_OK
@@ -223,8 +249,14 @@ def cmd_export(args: argparse.Namespace) -> int:
                 if unit is None:
                     raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
                 unit_ids = unit_and_descendants(s, unit.id)
-            count = export_file(s, args.kind, Path(args.file), unit_ids=unit_ids,
-                                date_from=args.date_from, date_to=args.date_to)
+            count = export_file(
+                s,
+                args.kind,
+                Path(args.file),
+                unit_ids=unit_ids,
+                date_from=args.date_from,
+                date_to=args.date_to,
+            )
     finally:
         db.close()
     _out(_("Exported {count} rows to {path}.").format(count=format_number(count), path=args.file))
@@ -266,8 +298,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         return EXIT_OK
     for r in results:
         _out(f"[{r.kind_label}] {r.title} — {r.detail}")
-    _out(_("{count} results in {ms} ms.").format(
-        count=format_number(len(results)), ms=format_number(elapsed * 1000, 0)))
+    _out(
+        ngettext("{count} result in {ms} ms.", "{count} results in {ms} ms.", len(results)).format(
+            count=format_number(len(results)), ms=format_number(elapsed * 1000, 0)
+        )
+    )
     return EXIT_OK
 
 
