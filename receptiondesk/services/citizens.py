@@ -76,6 +76,10 @@ def update_citizen(
     citizen = get_citizen(session, citizen_id)
     _apply(citizen, data)
     session.flush()
+    # The visits' indexed text carries the citizen's name.
+    from .reception import reindex_visits_of_citizen
+
+    reindex_visits_of_citizen(session, citizen.id)
     return citizen
 
 
@@ -122,7 +126,9 @@ def find_citizens(
         return []
     digits = typed.replace(" ", "")
     if digits.isdigit():
-        stmt = select(Citizen).where(Citizen.id_number.like(digits + "%"))
+        stmt = select(Citizen).where(
+            Citizen.id_number.like(digits + "%"), Citizen.merged_into_id.is_(None)
+        )
         if unit_ids is not None:
             stmt = stmt.where(Citizen.unit_id.in_(unit_ids))
         return list(session.scalars(stmt.order_by(Citizen.sort_key).limit(limit)))
@@ -173,4 +179,7 @@ def merge_citizens(session: Session, keep_id: str, duplicate_id: str) -> Citizen
     session.flush()
     # Relationships loaded before the bulk updates are stale now.
     session.expire_all()
+    from .reception import reindex_visits_of_citizen
+
+    reindex_visits_of_citizen(session, keep.id)
     return get_citizen(session, keep.id)
