@@ -59,12 +59,19 @@ def sqlite_url(path: Path) -> str:
 
 
 def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    # Let SQLAlchemy, not the driver, decide when a transaction begins (see _begin):
+    # the driver's own rule breaks SAVEPOINTs and makes DDL non-transactional.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
     cur.close()
+
+
+def _begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -83,6 +90,7 @@ def make_engine(url: str) -> Engine:
                 ) from exc
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

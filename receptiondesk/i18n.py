@@ -63,14 +63,7 @@ def _load(lang: str) -> _gettext.NullTranslations:
 
 
 def _translations() -> _gettext.NullTranslations:
-    lang = _current
-    cat = _catalogs.get(lang)
-    if cat is None:
-        with _lock:
-            cat = _catalogs.get(lang)
-            if cat is None:
-                cat = _catalogs[lang] = _load(lang)
-    return cat
+    return translations_for(_current)
 
 
 def normalise_language(lang: str | None) -> str:
@@ -108,6 +101,18 @@ def reload_catalogs() -> None:
     """Forget loaded catalogs (after they were recompiled)."""
     with _lock:
         _catalogs.clear()
+
+
+def translations_for(lang: str) -> _gettext.NullTranslations:
+    """One language's catalog, without changing the current language (for worker threads)."""
+    lang = normalise_language(lang)
+    cat = _catalogs.get(lang)
+    if cat is None:
+        with _lock:
+            cat = _catalogs.get(lang)
+            if cat is None:
+                cat = _catalogs[lang] = _load(lang)
+    return cat
 
 
 def _(message: str) -> str:

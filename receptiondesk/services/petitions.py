@@ -87,6 +87,15 @@ class Classification:
 class Deadlines:
     """The rules, the office calendar and the units' flags, loaded once per unit of work."""
 
+    @classmethod
+    def of(cls, session: Session) -> Deadlines:
+        """The instance cached on this session (a session is one unit of work)."""
+        cached = session.info.get("deadlines")
+        if cached is None:
+            cached = session.info["deadlines"] = cls(session)
+        return cached
+
+
     def __init__(self, session: Session) -> None:
         self.rules: RuleBook = as_rule_book(reference.deadline_rules(session))
         self.calendar: WorkCalendar = reference.work_calendar(session)
@@ -215,7 +224,7 @@ def register_petition(
     _reindex(p)
     _add_event(session, p, EventKind.TRANSITION, data.received_date, None, Status.RECEIVED,
                official_id, "")
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -249,7 +258,7 @@ def update_petition(
     _apply_input(session, p, data)
     _apply_petitioners(session, p, data.petitioners)
     _reindex(p)
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -366,7 +375,7 @@ def classify(
     _step(session, p, "classify", on, official_id, note, ck, today)
     _apply_classification(p, data)
     _reindex(p)
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -419,7 +428,7 @@ def decide_handling(
     if action == "accept":
         p.accepted_date = on
         p.assigned_official_id = official_id or p.assigned_official_id
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -431,7 +440,7 @@ def start_resolution(
     today = today or date.today()
     p = get_petition(session, petition_id)
     _step(session, p, "start", on, official_id, note, Checker(), today)
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -464,7 +473,7 @@ def record_result(
     p.result_date = result_date
     p.decision_number = clean(decision_number)
     p.decision_date = decision_date
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -485,7 +494,7 @@ def close_petition(
     p = get_petition(session, petition_id)
     _step(session, p, "close", on, official_id, note, Checker(), today)
     p.closed_date = on
-    Deadlines(session).refresh(p)
+    Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
@@ -537,7 +546,7 @@ def extend_deadline(
     """Record an extension decision; it moves the deadline and stays in the history."""
     today = today or date.today()
     p = get_petition(session, petition_id)
-    calc = Deadlines(session)
+    calc = Deadlines.of(session)
     running = {d.key: d for d in calc.running(p)}
     ck = Checker()
     deadline = running.get(deadline_key)
@@ -595,7 +604,7 @@ def _allowed_extensions(p: Petition, rule: DeadlineRule) -> int:
 def deadlines(session: Session, petition_id: str) -> list[Deadline]:
     """The running deadlines of a petition with their legal basis, earliest first."""
     p = get_petition(session, petition_id)
-    return sorted(Deadlines(session).running(p), key=lambda d: d.due)
+    return sorted(Deadlines.of(session).running(p), key=lambda d: d.due)
 
 
 def events(session: Session, petition_id: str) -> list[PetitionEvent]:
@@ -614,7 +623,8 @@ def allowed_actions(p: Petition) -> list[lifecycle.Action]:
 
 def recompute_all_due_dates(session: Session, unit_ids: list[str] | None = None) -> int:
     """Recompute every open petition's next due date (after the rules or calendar change)."""
-    calc = Deadlines(session)
+    reference.rules_changed(session)
+    calc = Deadlines.of(session)
     stmt = select(Petition).where(Petition.status.in_([str(s) for s in OPEN_STATUSES]))
     if unit_ids is not None:
         stmt = stmt.where(Petition.unit_id.in_(unit_ids))

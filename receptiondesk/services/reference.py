@@ -176,7 +176,13 @@ def set_calendar_day(session: Session, day: date, kind: str, note: str = "") -> 
     else:
         row.kind, row.note = kind, note
     session.flush()
+    rules_changed(session)
     return row
+
+
+def rules_changed(session: Session) -> None:
+    """Forget the rules and calendar cached for this unit of work (see petitions.Deadlines)."""
+    session.info.pop("deadlines", None)
 
 
 # --- settings ------------------------------------------------------------------

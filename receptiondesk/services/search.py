@@ -86,7 +86,7 @@ def search(
             continue
         model = _TABLES[kind]
         owners = dict(
-            session.execute(select(model.id, model.unit_id).where(model.id.in_(ids))).tuples().all()
+            session.execute(select(model.id, model.unit_id).where(model.id.in_(ids))).all()
         )
         hits.extend(SearchHit(kind, i, owners[i]) for i in ids if i in owners)
     return hits

@@ -80,6 +80,8 @@ def update_unit(session: Session, unit_id: str, data: UnitInput) -> Unit:
     parent = _check_unit(session, data, unit)
     _apply(unit, data, parent)
     session.flush()
+    # The remote-area flag and the kind of unit select deadline limits.
+    session.info.pop("deadlines", None)
     return unit
 
 

@@ -1,0 +1,384 @@
+"""Exporting records as the interchange files of DESIGN §8 (CSV or XLSX).
+
+Rows are streamed from the database (``yield_per``: a page of rows at a time)
+straight into the file, so a province database exports in constant memory.
+CSV is UTF-8 with a BOM so that Excel opens it with the Vietnamese letters
+intact; XLSX is written in openpyxl's write-only mode with real dates and real
+numbers. Headers are the English keys of §8, dates ``YYYY-MM-DD``, codes in
+English: the files read back with :func:`receptiondesk.exchange.importer.import_file`.
+
+A denouncer's identity is confidential (DESIGN §4): unless the caller passes
+``reveal_identity=True`` (a role cleared for it, and the access audited), the
+name, ID number and address on denunciations are written as ``***``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from ..i18n import _
+from ..model import (
+    Citizen,
+    ConcludingNotice,
+    Inspection,
+    Official,
+    Petition,
+    Petitioner,
+    ReceptionSession,
+    Unit,
+    Visit,
+    WorkingMeeting,
+)
+from ..model.codes import Level, PetitionType
+from ..services.errors import ServiceError
+from . import KINDS
+from .importer import REDACTED
+from .tables import COLUMNS, guard_formula
+
+#: rows fetched from the database at a time
+PAGE_SIZE = 500
+#: columns written as numbers in XLSX
+NUMBER_COLUMNS = frozenset({"birth_year", "head_count", "signers"})
+
+Progress = Callable[[int, int], object]
+
+
+class ExportCancelled(ServiceError):
+    """The user cancelled the export; no file was written."""
+
+
+class ExportError(ServiceError):
+    """The export could not be written (kind, file type, disk)."""
+
+
+# --- sinks --------------------------------------------------------------------------
+
+
+class _CsvSink:
+    def __init__(self, path: Path) -> None:
+        self._fh = path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._fh)
+
+    def header(self, columns: Sequence[str]) -> None:
+        self._writer.writerow(columns)
+
+    def row(self, columns: Sequence[str], values: Sequence[Any]) -> None:
+        self._writer.writerow([_csv_text(v) for v in values])
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def abort(self) -> None:
+        self._fh.close()
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int):
+        return str(value)
+    return guard_formula(str(value))
+
+
+class _XlsxSink:
+    def __init__(self, path: Path, title: str) -> None:
+        from openpyxl import Workbook
+
+        self._path = path
+        self._wb = Workbook(write_only=True)
+        self._ws = self._wb.create_sheet(title=title)
+        self._ws.freeze_panes = "A2"
+
+    def header(self, columns: Sequence[str]) -> None:
+        from openpyxl.styles import Font
+
+        widths = {"content": 60, "conclusions": 40, "participants": 30, "organisations": 30,
+                  "members": 30, "address": 30, "citizen_name": 22, "petitioner_name": 22,
+                  "name": 30}
+        from openpyxl.utils import get_column_letter
+
+        for i, name in enumerate(columns, start=1):
+            self._ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
+        cells = []
+        for name in columns:
+            cell = self._cell(name)
+            cell.font = Font(bold=True)
+            cells.append(cell)
+        self._ws.append(cells)
+
+    def _cell(self, value: Any):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if isinstance(value, str):
+            cell = WriteOnlyCell(self._ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            return cell
+        cell = WriteOnlyCell(self._ws, value=value)
+        if isinstance(value, date):
+            cell.number_format = "yyyy-mm-dd"
+        return cell
+
+    def row(self, columns: Sequence[str], values: Sequence[Any]) -> None:
+        out = []
+        for name, value in zip(columns, values, strict=True):
+            if value is None:
+                out.append(None)
+            elif isinstance(value, bool):
+                out.append(self._cell("yes" if value else "no"))
+            elif name in NUMBER_COLUMNS and isinstance(value, int):
+                out.append(value)
+            elif isinstance(value, date):
+                out.append(self._cell(value))
+            else:
+                out.append(self._cell(str(value)))
+        self._ws.append(out)
+
+    def close(self) -> None:
+        self._wb.save(self._path)
+
+    def abort(self) -> None:
+        """Finish the sheet's temporary stream so nothing is left open (no file is kept)."""
+        try:
+            self._ws.close()
+        except Exception:  # already closed, or the stream failed: nothing more to free
+            pass
+
+
+# --- the entry point ------------------------------------------------------------------
+
+
+def export_file(
+    session: Session,
+    kind: str,
+    path: str | Path,
+    unit_ids: list[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    *,
+    reveal_identity: bool = False,
+    progress: Progress | None = None,
+) -> int:
+    """Write the records of ``kind`` to ``path`` (.csv or .xlsx); returns the rows written.
+
+    ``unit_ids`` limits the units (None: every unit); ``date_from``/``date_to``
+    the record date (visit, received, meeting or inspection date; ignored for
+    units). ``reveal_identity`` writes denouncers' identities (cleared roles
+    only; audit the access). ``progress(done, total)`` is called as pages are
+    written; returning ``False`` cancels (:class:`ExportCancelled`, no file).
+    The file appears only when complete (written beside it, then renamed).
+    """
+    if kind not in KINDS:
+        raise ExportError(_("Unknown kind of file \u201c{kind}\u201d: use one of {kinds}.")
+                          .format(kind=kind, kinds=", ".join(KINDS)))
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ExportError(_("Cannot write {name}: the file name must end in .csv or .xlsx.")
+                          .format(name=path.name))
+    stmt, convert = _QUERIES[kind](unit_ids, date_from, date_to, reveal_identity)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    columns = COLUMNS[kind]
+    tmp = path.with_name(path.name + ".part")
+    try:
+        sink: _CsvSink | _XlsxSink = _CsvSink(tmp) if suffix == ".csv" else _XlsxSink(tmp, kind)
+    except OSError as exc:
+        raise ExportError(_("Cannot write {name}: {reason}").format(
+            name=str(path), reason=exc.strerror or exc)) from exc
+    count = 0
+    try:
+        sink.header(columns)
+        for row in _stream(session, stmt):
+            sink.row(columns, convert(row))
+            count += 1
+            if progress is not None and count % PAGE_SIZE == 0 \
+                    and progress(count, total) is False:
+                raise ExportCancelled(_("The export was cancelled; no file was written."))
+        sink.close()
+        os.replace(tmp, path)
+    except OSError as exc:
+        sink.abort()
+        tmp.unlink(missing_ok=True)
+        raise ExportError(_("Cannot write {name}: {reason}").format(
+            name=str(path), reason=exc.strerror or exc)) from exc
+    except BaseException:
+        sink.abort()
+        tmp.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(count, total)
+    return count
+
+
+def _stream(session: Session, stmt: Select) -> Iterator[Any]:
+    """Rows of ``stmt`` fetched a page at a time (never every row in memory)."""
+    result = session.execute(stmt.execution_options(yield_per=PAGE_SIZE))
+    try:
+        yield from result
+    finally:
+        result.close()
+
+
+# --- queries: a SELECT of plain columns and the conversion to the file's values -----
+
+Query = tuple[Select, Callable[[Any], list[Any]]]
+
+
+def _period(column, date_from: date | None, date_to: date | None) -> list:
+    conds = []
+    if date_from is not None:
+        conds.append(column >= date_from)
+    if date_to is not None:
+        conds.append(column <= date_to)
+    return conds
+
+
+def _units_query(unit_ids, _date_from, _date_to, _reveal) -> Query:
+    parent = aliased(Unit)
+    stmt = (
+        select(Unit.code, Unit.name, Unit.level, parent.code, Unit.kind, Unit.place_name,
+               Unit.remote_area)
+        .outerjoin(parent, Unit.parent_id == parent.id)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(unit_ids))
+    # parents first, as an office reads the list (the importer does not need it)
+    order = {Level.PROVINCE.value: 0, Level.DISTRICT.value: 1, Level.COMMUNE.value: 2}
+    stmt = stmt.order_by(case(order, value=Unit.level, else_=9), Unit.code)
+
+    def convert(r: Any) -> list[Any]:
+        return [r[0], r[1], r[2], r[3] or "", r[4], r[5], bool(r[6])]
+
+    return stmt, convert
+
+
+def _logbook_query(unit_ids, date_from, date_to, reveal) -> Query:
+    presiding = aliased(Official)
+    stmt = (
+        select(
+            Unit.code, ReceptionSession.ref, Visit.visit_date, ReceptionSession.kind,
+            ReceptionSession.presiding_name, presiding.full_name,
+            Citizen.full_name, Citizen.birth_year, Citizen.gender, Citizen.id_number,
+            Citizen.address, Visit.head_count, Visit.content, Visit.field_code,
+            Visit.petition_type, Visit.previously_handled_by, Visit.handling, Visit.follow_up,
+            Visit.notes, Visit.representatives,
+        )
+        .join(ReceptionSession, Visit.session_id == ReceptionSession.id)
+        .join(Unit, Visit.unit_id == Unit.id)
+        .outerjoin(Citizen, Visit.citizen_id == Citizen.id)
+        .outerjoin(presiding, ReceptionSession.presiding_official_id == presiding.id)
+        .where(*_period(Visit.visit_date, date_from, date_to))
+        .order_by(Unit.code, Visit.visit_date, ReceptionSession.created_at, ReceptionSession.id,
+                  Visit.seq, Visit.id)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(Visit.unit_id.in_(unit_ids))
+
+    def convert(r: Any) -> list[Any]:
+        (unit_code, ref, day, kind, presiding_name, official_name, name, birth_year, gender,
+         id_number, address, head_count, content, field_code, ptype, previously, handling,
+         follow_up, notes, representatives) = r
+        if name is None:
+            # a delegation received without a citizen record: its representatives
+            name = representatives or ""
+        if ptype == PetitionType.DENUNCIATION and not reveal:
+            name, birth_year, gender, id_number, address = REDACTED, None, None, None, ""
+        return [unit_code, ref, day, kind, presiding_name or official_name or "", name,
+                birth_year, gender or "", id_number or "", address or "", head_count, content,
+                field_code or "", ptype or "", previously, handling, follow_up, notes]
+
+    return stmt, convert
+
+
+def _petitions_query(unit_ids, date_from, date_to, reveal) -> Query:
+    stmt = (
+        select(
+            Unit.code, Petition.ref, Petition.received_date, Petition.source_code,
+            Petition.petition_type, Petition.field_code, Petitioner.full_name,
+            Petitioner.id_number, Petitioner.address, Petition.signers, Petition.content,
+            Petition.handling, Petition.handling_date, Petition.status, Petition.result,
+            Petition.result_date,
+        )
+        .join(Unit, Petition.unit_id == Unit.id)
+        .outerjoin(Petitioner, and_(Petitioner.petition_id == Petition.id, Petitioner.seq == 1))
+        .where(*_period(Petition.received_date, date_from, date_to))
+        .order_by(Unit.code, Petition.received_date, Petition.ref, Petition.id)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(Petition.unit_id.in_(unit_ids))
+
+    def convert(r: Any) -> list[Any]:
+        values = list(r)  # None is written as an empty cell
+        if values[4] == PetitionType.DENUNCIATION and not reveal and values[6]:
+            values[6], values[7], values[8] = REDACTED, None, None
+        return values
+
+    return stmt, convert
+
+
+def _meetings_query(unit_ids, date_from, date_to, _reveal) -> Query:
+    first_notice = (
+        select(ConcludingNotice.number)
+        .where(ConcludingNotice.meeting_id == WorkingMeeting.id)
+        .order_by(ConcludingNotice.issued_on, ConcludingNotice.created_at)
+        .limit(1)
+        .correlate(WorkingMeeting)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Unit.code, WorkingMeeting.ref, WorkingMeeting.meeting_date, WorkingMeeting.kind,
+            WorkingMeeting.chaired_by_name, WorkingMeeting.participants, WorkingMeeting.content,
+            WorkingMeeting.conclusions, first_notice,
+        )
+        .join(Unit, WorkingMeeting.unit_id == Unit.id)
+        .where(*_period(WorkingMeeting.meeting_date, date_from, date_to))
+        .order_by(Unit.code, WorkingMeeting.meeting_date, WorkingMeeting.ref, WorkingMeeting.id)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(WorkingMeeting.unit_id.in_(unit_ids))
+
+    return stmt, list
+
+
+def _inspections_query(unit_ids, date_from, date_to, _reveal) -> Query:
+    stmt = (
+        select(
+            Unit.code, Inspection.ref, Inspection.inspection_date, Inspection.body,
+            Inspection.kind, Inspection.organisations, Inspection.members, Inspection.content,
+            Inspection.violations_found, Inspection.conclusions,
+        )
+        .join(Unit, Inspection.unit_id == Unit.id)
+        .where(*_period(Inspection.inspection_date, date_from, date_to))
+        .order_by(Unit.code, Inspection.inspection_date, Inspection.ref, Inspection.id)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(Inspection.unit_id.in_(unit_ids))
+
+    def convert(r: Any) -> list[Any]:
+        values = list(r)
+        values[8] = bool(values[8])
+        return values
+
+    return stmt, convert
+
+
+_QUERIES: dict[str, Callable[..., Query]] = {
+    "units": _units_query,
+    "logbook": _logbook_query,
+    "petitions": _petitions_query,
+    "meetings": _meetings_query,
+    "inspections": _inspections_query,
+}
