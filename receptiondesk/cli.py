@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help=_("import a CSV or XLSX file"))
     imp.add_argument("kind", choices=kinds_in)
     imp.add_argument("file")
+    imp.add_argument("--unit", metavar="CODE", help=_("the unit for rows that name none"))
+    imp.add_argument("--dry-run", action="store_true",
+                     help=_("check the file and report, without writing anything"))
 
     exp = sub.add_parser("export", help=_("export to a CSV or XLSX file"))
     exp.add_argument("kind", choices=kinds_in)
@@ -220,6 +223,7 @@ def _db_check(
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .exchange.importer import import_file
+    from .services.units import unit_by_code
 
     path = Path(args.file)
     if not path.exists():
@@ -227,12 +231,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.session() as s:
-            report = import_file(s, args.kind, path)
+            unit_id = None
+            if args.unit:
+                unit = unit_by_code(s, args.unit)
+                if unit is None:
+                    raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
+                unit_id = unit.id
+            report = import_file(s, args.kind, path, unit_id=unit_id, dry_run=args.dry_run)
     finally:
         db.close()
-    _out(_("Imported {path}:").format(path=path))
-    for kind, count in report.counts.items():
-        _out(f"  {kind}: {format_number(count)}")
+    for line in report.lines():
+        _out(line)
     return EXIT_OK
 
 
@@ -264,7 +273,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    from .exchange.codes import code_lists
+    from .exchange.codes import code_lists, list_titles
 
     db = _open(args)
     try:
@@ -272,8 +281,9 @@ def cmd_codes(args: argparse.Namespace) -> int:
             lists = code_lists(s)
     finally:
         db.close()
+    titles = list_titles()
     for name, entries in lists.items():
-        _out(f"{name}:")
+        _out(f"{name} — {titles.get(name, name)}:")
         for code, text in entries:
             _out(f"  {code:<22} {text}")
     return EXIT_OK

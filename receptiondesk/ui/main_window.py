@@ -50,6 +50,8 @@ class MainWindow(QMainWindow):
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
         ctx.signals.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         ctx.signals.open_record.connect(self.open_record)
+        # The office's name in the status bar follows Settings ▸ Office.
+        ctx.signals.data_changed.connect(lambda kind: self._show_unit() if kind == "unit" else None)
         self.retranslate()
         self._restore()
 

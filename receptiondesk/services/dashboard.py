@@ -1,0 +1,313 @@
+"""The figures of the dashboard, computed with SQL aggregates so they stay fast on a
+province database (hundreds of thousands of petitions).
+
+Everything is returned as codes and numbers; the GUI translates labels when it shows
+them, so switching the language does not need the figures again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, case, extract, func, select
+from sqlalchemy.orm import Session
+
+from ..model import Field, Official, Petition, Petitioner, ReceptionSession, Unit
+from ..model.codes import OPEN_STATUSES, DutyRole, PetitionType, SessionKind
+from ..rules.duty import DutyMonth, duty_by_month
+from . import reference
+
+#: kinds of session that count as a head's reception day (a routine desk does not)
+DUTY_SESSION_KINDS = (SessionKind.REGULAR, SessionKind.UNSCHEDULED, SessionKind.DIALOGUE)
+#: heads whose reception duty is checked
+DUTY_ROLES = (DutyRole.PARTY_SECRETARY, DutyRole.COMMITTEE_CHAIRMAN)
+SOON_DAYS = 7
+LIST_LIMIT = 12
+CHART_MONTHS = 12
+DUTY_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class PetitionLine:
+    """A petition needing attention: overdue or due soon."""
+
+    id: str
+    ref: str
+    petition_type: str
+    petitioner: str  # empty for a denunciation: the denouncer's identity is protected
+    due: date
+    days_left: int
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    """One head's reception duty, month by month (oldest first)."""
+
+    official_id: str
+    name: str
+    role: str
+    unit_name: str
+    months: list[DutyMonth]
+    home_unit: bool = True  # False for a head of a unit below the office
+
+
+@dataclass
+class DashboardFigures:
+    today: date
+    open_count: int = 0
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    #: overdue first (most overdue first), then due soon (earliest first)
+    attention: list[PetitionLine] = field(default_factory=list)
+    sessions_month: dict[str, int] = field(default_factory=dict)
+    sessions_year: dict[str, int] = field(default_factory=dict)
+    visits_month: int = 0
+    visits_year: int = 0
+    duty: list[DutyRow] = field(default_factory=list)
+    #: (field code or None, petitions received in the last 12 months)
+    by_field: list[tuple[str | None, int]] = field(default_factory=list)
+    #: ((year, month), petitions received), the last 12 months oldest first
+    by_month: list[tuple[tuple[int, int], int]] = field(default_factory=list)
+    #: field code -> (Vietnamese name, English name)
+    field_names: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def sessions_month_total(self) -> int:
+        return sum(self.sessions_month.values())
+
+    @property
+    def sessions_year_total(self) -> int:
+        return sum(self.sessions_year.values())
+
+
+def last_months(today: date, count: int) -> list[tuple[int, int]]:
+    """(year, month) of the ``count`` months ending with today's, oldest first."""
+    year, month = today.year, today.month
+    result = []
+    for _i in range(count):
+        result.append((year, month))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return result[::-1]
+
+
+def _in_units(column, unit_ids: list[str] | None) -> list[ColumnElement[bool]]:
+    return [] if unit_ids is None else [column.in_(unit_ids)]
+
+
+def dashboard_figures(
+    session: Session, unit_ids: list[str] | None, today: date | None = None
+) -> DashboardFigures:
+    """Everything the dashboard shows for the units ``unit_ids`` (None: every unit)."""
+    today = today or date.today()
+    figures = DashboardFigures(today=today)
+    _petition_deadlines(session, unit_ids, today, figures)
+    _sessions(session, unit_ids, today, figures)
+    _charts(session, unit_ids, today, figures)
+    figures.duty = duty_check(session, unit_ids, today)
+    figures.field_names = {
+        f.code: (f.name_vi, f.name_en) for f in session.scalars(select(Field))
+    }
+    return figures
+
+
+# --- petitions -------------------------------------------------------------------
+
+
+def _open_with_due(unit_ids: list[str] | None) -> list[ColumnElement[bool]]:
+    return [
+        Petition.status.in_([str(s) for s in OPEN_STATUSES]),
+        Petition.next_due_date.is_not(None),
+        *_in_units(Petition.unit_id, unit_ids),
+    ]
+
+
+def _petition_deadlines(
+    session: Session, unit_ids: list[str] | None, today: date, figures: DashboardFigures
+) -> None:
+    soon = today + timedelta(days=SOON_DAYS)
+    base = _open_with_due(unit_ids)
+    figures.open_count = session.scalar(
+        select(func.count(Petition.id)).where(
+            Petition.status.in_([str(s) for s in OPEN_STATUSES]),
+            *_in_units(Petition.unit_id, unit_ids),
+        )
+    ) or 0
+    figures.overdue_count = session.scalar(
+        select(func.count(Petition.id)).where(*base, Petition.next_due_date < today)
+    ) or 0
+    figures.due_soon_count = session.scalar(
+        select(func.count(Petition.id)).where(
+            *base, Petition.next_due_date >= today, Petition.next_due_date <= soon
+        )
+    ) or 0
+    # The most urgent first: the list is short, the counts above say how many there are.
+    rows = session.execute(
+        select(Petition.id, Petition.ref, Petition.petition_type, Petition.next_due_date)
+        .where(*base, Petition.next_due_date <= soon)
+        .order_by(Petition.next_due_date, Petition.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    names = _first_petitioners(session, [r[0] for r in rows])
+    figures.attention = [
+        PetitionLine(
+            id=pid,
+            ref=ref or "",
+            petition_type=ptype,
+            petitioner="" if ptype == PetitionType.DENUNCIATION else names.get(pid, ""),
+            due=due,
+            days_left=(due - today).days,
+        )
+        for pid, ref, ptype, due in rows
+    ]
+
+
+def _first_petitioners(session: Session, petition_ids: list[str]) -> dict[str, str]:
+    if not petition_ids:
+        return {}
+    rows = session.execute(
+        select(Petitioner.petition_id, Petitioner.full_name)
+        .where(Petitioner.petition_id.in_(petition_ids))
+        .order_by(Petitioner.petition_id, Petitioner.seq)
+    ).all()
+    first: dict[str, str] = {}
+    for pid, name in rows:
+        first.setdefault(pid, name)
+    return first
+
+
+# --- sessions --------------------------------------------------------------------
+
+
+def _sessions_by_kind(
+    session: Session, unit_ids: list[str] | None, start: date, end: date
+) -> dict[str, int]:
+    rows = session.execute(
+        select(ReceptionSession.kind, func.count(ReceptionSession.id))
+        .where(
+            ReceptionSession.session_date.between(start, end),
+            *_in_units(ReceptionSession.unit_id, unit_ids),
+        )
+        .group_by(ReceptionSession.kind)
+    ).all()
+    return {kind: count for kind, count in rows}
+
+
+def _visits_between(
+    session: Session, unit_ids: list[str] | None, start: date, end: date
+) -> int:
+    from ..model import Visit
+
+    return session.scalar(
+        select(func.coalesce(func.sum(Visit.head_count), 0)).where(
+            Visit.visit_date.between(start, end), *_in_units(Visit.unit_id, unit_ids)
+        )
+    ) or 0
+
+
+def _sessions(
+    session: Session, unit_ids: list[str] | None, today: date, figures: DashboardFigures
+) -> None:
+    month_start = today.replace(day=1)
+    year_start = today.replace(month=1, day=1)
+    figures.sessions_month = _sessions_by_kind(session, unit_ids, month_start, today)
+    figures.sessions_year = _sessions_by_kind(session, unit_ids, year_start, today)
+    figures.visits_month = _visits_between(session, unit_ids, month_start, today)
+    figures.visits_year = _visits_between(session, unit_ids, year_start, today)
+
+
+# --- charts ----------------------------------------------------------------------
+
+
+def _charts(
+    session: Session, unit_ids: list[str] | None, today: date, figures: DashboardFigures
+) -> None:
+    months = last_months(today, CHART_MONTHS)
+    start = date(months[0][0], months[0][1], 1)
+    window = [
+        Petition.received_date.between(start, today),
+        *_in_units(Petition.unit_id, unit_ids),
+    ]
+    by_field = session.execute(
+        select(Petition.field_code, func.count(Petition.id))
+        .where(*window)
+        .group_by(Petition.field_code)
+    ).all()
+    order = {
+        code: i for i, code in enumerate(
+            session.scalars(select(Field.code).order_by(Field.sort_order, Field.code))
+        )
+    }
+    figures.by_field = sorted(
+        ((code, count) for code, count in by_field),
+        key=lambda item: order.get(item[0], len(order)) if item[0] else len(order) + 1,
+    )
+    year = extract("year", Petition.received_date)
+    month = extract("month", Petition.received_date)
+    counted = {
+        (int(y), int(m)): n
+        for y, m, n in session.execute(
+            select(year, month, func.count(Petition.id)).where(*window).group_by(year, month)
+        )
+    }
+    figures.by_month = [(ym, counted.get(ym, 0)) for ym in months]
+
+
+# --- reception duty --------------------------------------------------------------
+
+
+def duty_check(
+    session: Session, unit_ids: list[str] | None, today: date, months: int = DUTY_MONTHS
+) -> list[DutyRow]:
+    """For each active head (Party secretary, People's Committee chairman) of the units,
+    the days owed and the distinct days on which they presided a reception, by month."""
+    heads = session.execute(
+        select(Official.id, Official.full_name, Official.duty_role, Unit.level, Unit.name,
+               Unit.is_home)
+        .join(Unit, Unit.id == Official.unit_id)
+        .where(
+            Official.active.is_(True),
+            Official.duty_role.in_([str(r) for r in DUTY_ROLES]),
+            *_in_units(Official.unit_id, unit_ids),
+        )
+        .order_by(
+            Unit.is_home.desc(),
+            case({"province": 0, "district": 1, "commune": 2}, value=Unit.level, else_=3),
+            Unit.name,
+            Official.duty_role,
+            Official.sort_key,
+        )
+    ).all()
+    if not heads:
+        return []
+    span = last_months(today, months)
+    start = date(span[0][0], span[0][1], 1)
+    held: dict[str, list[date]] = {}
+    head_ids = [h[0] for h in heads]
+    for i in range(0, len(head_ids), 500):  # stay under the engines' bound-parameter limits
+        rows = session.execute(
+            select(ReceptionSession.presiding_official_id, ReceptionSession.session_date)
+            .where(
+                ReceptionSession.presiding_official_id.in_(head_ids[i:i + 500]),
+                ReceptionSession.session_date.between(start, today),
+                ReceptionSession.kind.in_([str(k) for k in DUTY_SESSION_KINDS]),
+            )
+            .distinct()
+        ).all()
+        for official_id, day in rows:
+            held.setdefault(official_id, []).append(day)
+    rules = reference.duty_rules(session)
+    calendar = reference.work_calendar(session)
+    return [
+        DutyRow(
+            official_id=oid,
+            name=name,
+            role=role,
+            unit_name=unit_name,
+            months=duty_by_month(rules, role, level, held.get(oid, []), span, calendar),
+            home_unit=bool(is_home),
+        )
+        for oid, name, role, level, unit_name, is_home in heads
+    ]

@@ -1,0 +1,1035 @@
+"""Settings: language, the office's details, its officials, the lookup tables (fields and
+sources), the deadline rules and the office calendar.
+
+Switching the language relabels every open page and dialog at once without losing what
+was typed. Changing a rule or the calendar recomputes the open petitions' due dates off
+the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import N_, _, current_language, format_date, ngettext, set_language
+from ..model.codes import DutyRole, Level, UnitKind, choices, label
+from ..rules.calendar import DayCount
+from ..rules.deadlines import RULE_TITLES, rule_title
+from ..services import lookups
+from ..services.errors import ServiceError
+from ..services.units import (
+    OfficialInput,
+    UnitInput,
+    create_official,
+    get_official,
+    get_unit,
+    list_officials,
+    update_official,
+    update_unit,
+)
+from .context import AppContext
+from .forms import (
+    FieldErrors,
+    RecordDialog,
+    check,
+    combo,
+    date_edit,
+    fill_combo,
+    from_qdate,
+    line,
+    show_error,
+    spin,
+)
+from .page import Page
+from .paged import Column, PagedTableModel, Row
+from .worker import run_in_background
+
+#: language codes and their names, each written in its own language (never translated)
+LANGUAGE_NAMES = (("vi", "Tiếng Việt"), ("en", "English"))
+
+MODE_TITLES = {DayCount.CALENDAR: N_("Calendar days"), DayCount.WORKING: N_("Working days")}
+CALENDAR_KIND_TITLES = {"day_off": N_("Make-up day off"),
+                        "working_day": N_("Make-up working day")}
+
+
+def change_language(ctx: AppContext, lang: str) -> None:
+    """Make ``lang`` the interface language now and at the next start."""
+    from .app import app_settings
+
+    lang = set_language(lang)
+    settings = app_settings()
+    settings.setValue("ui/language", lang)
+    settings.sync()
+    ctx.signals.language_changed.emit(lang)
+
+
+def _table(model: PagedTableModel, name: str, wrap: bool = False) -> QTableView:
+    """A read-only list; with ``wrap`` long texts break onto more lines instead of being cut."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(wrap)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    if wrap:
+        # Fit the rows once the columns have their final widths (after this event).
+        def fit(*_args) -> None:
+            QTimer.singleShot(0, view.resizeRowsToContents)
+
+        view.verticalHeader().setMinimumSectionSize(view.fontMetrics().height() + 12)
+        model.rowsInserted.connect(fit)
+        view.horizontalHeader().sectionResized.connect(fit)
+    return view
+
+
+def _selected_id(view: QTableView) -> str | None:
+    model = view.model()
+    assert isinstance(model, PagedTableModel)
+    return model.id_at(view.currentIndex().row())
+
+
+def _slice(rows: list[Row], offset: int, limit: int) -> list[Row]:
+    return rows[offset:offset + limit]
+
+
+def _rule_order(row) -> tuple[int, str, date]:
+    # The legal process order (receipt → resolution), each rule's versions by date.
+    keys = list(RULE_TITLES)
+    return (keys.index(row.key) if row.key in keys else len(keys), row.key, row.effective_from)
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _longer_limits(rule) -> str:
+    """The complex-case and remote-area variants of a rule, in words."""
+    parts = [text.format(days=days) for text, days in (
+        (_("complex: {days}"), rule.complex_days),
+        (_("remote area: {days}"), rule.remote_days),
+        (_("remote area and complex: {days}"), rule.remote_complex_days),
+    ) if days is not None]
+    return "; ".join(parts) or "—"
+
+
+def _extensions(rule) -> str:
+    if not rule.extension_days:
+        return "—"
+    each = ngettext("{days} day", "{days} days", rule.extension_days).format(
+        days=rule.extension_days)
+    if not rule.max_extensions:
+        return each
+    return ngettext("{each}, at most once", "{each}, at most {count} times",
+                    rule.max_extensions).format(each=each, count=rule.max_extensions)
+
+
+def optional_spin(value: int | None, maximum: int = 1000) -> QSpinBox:
+    """A number of days that may be left empty ("—" means none)."""
+    box = spin(value or 0, 0, maximum)
+    box.setSpecialValueText("—")
+    return box
+
+
+def _optional(box: QSpinBox) -> int | None:
+    return box.value() or None
+
+
+# --- dialogs -------------------------------------------------------------------
+
+
+class TranslatedDialog(RecordDialog):
+    """A RecordDialog whose labels follow the interface language while it is open."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.labels: dict[str, tuple[QLabel, str]] = {}
+        ctx.signals.language_changed.connect(self._on_language)
+
+    def add_row(self, name: str, title: str, widget: QWidget, bind: bool = True) -> None:
+        """A labelled field; ``title`` is an English message id, translated when shown."""
+        caption = QLabel()
+        caption.setBuddy(widget)
+        self.labels[name] = (caption, title)
+        self.form.addRow(caption, widget)
+        if bind:
+            self.errors.bind(name, widget)
+
+    def retranslate(self) -> None:
+        for caption, title in self.labels.values():
+            caption.setText(_(title))
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        save.setText(_("Save"))
+        cancel.setText(_("Cancel"))
+
+    def _on_language(self, _lang: str) -> None:
+        if shiboken6.isValid(self):
+            self.retranslate()
+
+    def done(self, result: int) -> None:
+        try:
+            self.ctx.signals.language_changed.disconnect(self._on_language)
+        except (RuntimeError, TypeError):
+            pass
+        super().done(result)
+
+
+class OfficialDialog(TranslatedDialog):
+    """Add or edit an official of the office: name, position and reception-duty role."""
+
+    def __init__(self, ctx: AppContext, official_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("official_dialog")
+        self.official_id = official_id
+        name, position, role, active = "", "", DutyRole.NONE.value, True
+        if official_id:
+            with ctx.db.session() as s:
+                o = get_official(s, official_id)
+                name, position, role, active = o.full_name, o.position, o.duty_role, o.active
+        self.full_name = line(name)
+        self.full_name.setObjectName("official_full_name")
+        self.position = line(position)
+        self.position.setObjectName("official_position")
+        self.duty_role = combo(choices(DutyRole), role)
+        self.duty_role.setObjectName("official_duty_role")
+        self.active = check("", active)
+        self.add_row("full_name", N_("Full name:"), self.full_name)
+        self.add_row("position", N_("Position:"), self.position)
+        self.add_row("duty_role", N_("Reception duty:"), self.duty_role)
+        self.add_row("active", N_("Status:"), self.active, bind=False)
+        self.watch(self.full_name, self.position, self.duty_role, self.active)
+        self.setMinimumWidth(460)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Edit official") if self.official_id else _("New official"))
+        self.full_name.setPlaceholderText(_("e.g. Nguyễn Văn An"))
+        self.position.setPlaceholderText(_("e.g. Chairman of the commune People's Committee"))
+        fill_combo(self.duty_role, choices(DutyRole))
+        self.active.setText(_("Still works in this office"))
+
+    def data(self) -> OfficialInput:
+        return OfficialInput(
+            full_name=self.full_name.text(),
+            position=self.position.text(),
+            duty_role=self.duty_role.currentData(),
+            active=self.active.isChecked(),
+        )
+
+    def save(self) -> str | None:
+        with self.ctx.db.session() as s:
+            if self.official_id:
+                official = update_official(s, self.official_id, self.data())
+            else:
+                official = create_official(s, self.ctx.unit_id, self.data())
+            official_id = official.id
+        self.ctx.signals.data_changed.emit("official")
+        return official_id
+
+
+class LookupDialog(TranslatedDialog):
+    """Add or edit a field (lĩnh vực) or a petition source."""
+
+    def __init__(self, ctx: AppContext, kind: str, code: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName(f"{kind}_dialog")
+        self.kind = kind
+        self.existing = code
+        values = lookups.LookupInput("", "", "")
+        if code:
+            with ctx.db.session() as s:
+                row = next(r for r in lookups.list_lookup(s, kind) if r.code == code)
+                values = lookups.LookupInput(row.code, row.name_vi, row.name_en,
+                                             row.national_code, row.active)
+        self.code = line(values.code)
+        self.code.setReadOnly(code is not None)  # records refer to the code
+        self.name_vi = line(values.name_vi)
+        self.name_en = line(values.name_en)
+        self.national_code = line(values.national_code)
+        self.active = check("", values.active)
+        self.add_row("code", N_("Code:"), self.code)
+        self.add_row("name_vi", N_("Vietnamese name:"), self.name_vi)
+        self.add_row("name_en", N_("English name:"), self.name_en)
+        self.add_row("national_code", N_("National database code:"), self.national_code)
+        self.add_row("active", N_("In use:"), self.active, bind=False)
+        self.watch(self.code, self.name_vi, self.name_en, self.national_code, self.active)
+        self.setMinimumWidth(520)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        titles = {
+            ("field", False): _("New field"), ("field", True): _("Edit field"),
+            ("source", False): _("New source"), ("source", True): _("Edit source"),
+        }
+        self.setWindowTitle(titles[(self.kind, self.existing is not None)])
+        self.code.setPlaceholderText(_("lower-case letters, digits and _, e.g. land_use"))
+        self.active.setText(_("Offered in forms"))
+
+    def save(self) -> str | None:
+        data = lookups.LookupInput(self.code.text(), self.name_vi.text(), self.name_en.text(),
+                                   self.national_code.text(), self.active.isChecked())
+        with self.ctx.db.session() as s:
+            code = lookups.save_lookup(s, self.kind, data, self.existing).code
+        self.ctx.signals.data_changed.emit("lookups")
+        return code
+
+
+class RuleDialog(TranslatedDialog):
+    """A new version of a deadline rule (from a date), or a correction of one version."""
+
+    def __init__(self, ctx: AppContext, base: lookups.RuleInput, rule_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("rule_dialog")
+        self.rule_id = rule_id
+        # A version always belongs to the rule it was made from: the deadline is shown, not
+        # chosen.
+        self.key = QLabel()
+        self.key.setObjectName("rule_key")
+        bold = self.key.font()
+        bold.setBold(True)
+        self.key.setFont(bold)
+        self.effective_from = date_edit(base.effective_from)
+        self.days = spin(base.days, 0, 1000)
+        self.mode = combo([], str(base.mode))
+        self.complex_days = optional_spin(base.complex_days)
+        self.remote_days = optional_spin(base.remote_days)
+        self.remote_complex_days = optional_spin(base.remote_complex_days)
+        self.extension_days = optional_spin(base.extension_days)
+        self.max_extensions = spin(base.max_extensions, 0, 10)
+        self.legal_basis = line(base.legal_basis)
+        self._base_key = base.key
+        self._base_mode = str(base.mode)
+        self.add_row("key", N_("Deadline:"), self.key)
+        self.add_row("effective_from", N_("In force from:"), self.effective_from)
+        self.add_row("days", N_("Days:"), self.days)
+        self.add_row("mode", N_("Counted in:"), self.mode)
+        self.add_row("complex_days", N_("Days if complex:"), self.complex_days)
+        self.add_row("remote_days", N_("Days in remote areas:"), self.remote_days)
+        self.add_row("remote_complex_days", N_("Remote areas, if complex:"),
+                     self.remote_complex_days)
+        self.add_row("extension_days", N_("Days per extension:"), self.extension_days)
+        self.add_row("max_extensions", N_("Extensions allowed:"), self.max_extensions)
+        self.add_row("legal_basis", N_("Legal basis:"), self.legal_basis)
+        self.watch(self.effective_from, self.days, self.mode, self.complex_days,
+                   self.remote_days, self.remote_complex_days, self.extension_days,
+                   self.max_extensions, self.legal_basis)
+        self.setMinimumWidth(560)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Edit rule version") if self.rule_id
+                            else _("New version of a deadline rule"))
+        self.key.setText(rule_title(self._base_key))
+        fill_combo(self.mode, [(m.value, _(t)) for m, t in MODE_TITLES.items()],
+                   self.mode.currentData() or self._base_mode)
+        self.max_extensions.setSpecialValueText(_("none"))
+
+    def data(self) -> lookups.RuleInput:
+        return lookups.RuleInput(
+            key=self._base_key,
+            effective_from=from_qdate(self.effective_from.date()),
+            days=self.days.value(),
+            mode=self.mode.currentData(),
+            complex_days=_optional(self.complex_days),
+            remote_days=_optional(self.remote_days),
+            remote_complex_days=_optional(self.remote_complex_days),
+            extension_days=_optional(self.extension_days),
+            max_extensions=self.max_extensions.value(),
+            legal_basis=self.legal_basis.text(),
+        )
+
+    def save(self) -> str | None:
+        with self.ctx.db.session() as s:
+            # The due dates follow in the background (the page starts it after Save).
+            row = lookups.save_rule_version(s, self.data(), self.rule_id, recompute=False)
+            rule_id = row.id
+        self.ctx.signals.data_changed.emit("rules")
+        return rule_id
+
+
+# --- tabs ----------------------------------------------------------------------
+
+
+class LanguageTab(QGroupBox):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.language = QComboBox()
+        self.language.setObjectName("language_choice")
+        for code, name in LANGUAGE_NAMES:
+            self.language.addItem(name, code)
+        self.language.currentIndexChanged.connect(self._chosen)
+        self.caption = QLabel()
+        self.caption.setBuddy(self.language)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.language.setMinimumWidth(240)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        form.addRow(self.caption, self.language)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Interface"))
+        self.caption.setText(_("&Language:"))
+        self.note.setText(_("The change takes effect at once and is kept for the next start. "
+                            "Forms that are open keep what you have typed."))
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
+        self.language.blockSignals(False)
+
+    def _chosen(self, _index: int) -> None:
+        lang = self.language.currentData()
+        if lang and lang != current_language():
+            change_language(self.ctx, lang)
+
+
+class OfficeTab(QGroupBox):
+    """The home unit's details: they head every printed document."""
+
+    def __init__(self, ctx: AppContext, recompute: Callable[[], None]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._recompute = recompute
+        self._parent_code: str | None = None
+        # What the deadlines depend on: the remote-area flag (longer limits) and the kind
+        # (a Party committee's head answers within 10 working days).
+        self._deadline_facts: tuple[bool, str] = (False, "")
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors = FieldErrors(self.form)
+        self.code = line()
+        self.name = line()
+        self.name.setObjectName("office_name")
+        self.level = combo([])
+        self.kind = combo([])
+        self.parent_body_name = line()
+        self.place_name = line()
+        self.remote_area = check("")
+        self.national_code = line()
+        self.captions: list[tuple[QLabel, str]] = []
+        for name, title, widget in (
+            ("name", N_("Unit name:"), self.name),
+            ("code", N_("Unit code:"), self.code),
+            ("level", N_("Level:"), self.level),
+            ("kind", N_("Kind of unit:"), self.kind),
+            ("parent_body_name", N_("Parent body:"), self.parent_body_name),
+            ("place_name", N_("Place name on documents:"), self.place_name),
+            ("remote_area", N_("Remote area:"), self.remote_area),
+            ("national_code", N_("National database code:"), self.national_code),
+        ):
+            caption = QLabel()
+            caption.setBuddy(widget)
+            self.captions.append((caption, title))
+            self.form.addRow(caption, widget)
+            self.errors.bind(name, widget)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("office_save")
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton()
+        self.revert_button.clicked.connect(self.load)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        inner = QVBoxLayout(self)
+        inner.addLayout(self.form)
+        inner.addWidget(self.errors.general)
+        inner.addLayout(buttons)
+        self.load()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Office details"))
+        for caption, title in self.captions:
+            caption.setText(_(title))
+        fill_combo(self.level, choices(Level))
+        fill_combo(self.kind, choices(UnitKind))
+        self.parent_body_name.setPlaceholderText(_("e.g. ĐẢNG BỘ TỈNH ĐIỆN BIÊN"))
+        self.place_name.setPlaceholderText(
+            _("e.g. Tân Lập (printed as \u201cTân Lập, ngày …\u201d)"))
+        self.remote_area.setText(_("Remote and difficult area (longer legal time limits)"))
+        self.save_button.setText(_("&Save office details"))
+        self.revert_button.setText(_("&Undo changes"))
+
+    def load(self) -> None:
+        self.errors.clear()
+        with self.ctx.db.session() as s:
+            unit = get_unit(s, self.ctx.unit_id)
+            self._parent_code = unit.parent.code if unit.parent else None
+            self._deadline_facts = (unit.remote_area, unit.kind)
+            self.code.setText(unit.code)
+            self.name.setText(unit.name)
+            fill_combo(self.level, choices(Level), unit.level)
+            fill_combo(self.kind, choices(UnitKind), unit.kind)
+            self.parent_body_name.setText(unit.parent_body_name)
+            self.place_name.setText(unit.place_name)
+            self.remote_area.setChecked(unit.remote_area)
+            self.national_code.setText(unit.national_code)
+
+    def data(self) -> UnitInput:
+        return UnitInput(
+            code=self.code.text(),
+            name=self.name.text(),
+            level=self.level.currentData(),
+            kind=self.kind.currentData(),
+            parent_code=self._parent_code,
+            parent_body_name=self.parent_body_name.text(),
+            place_name=self.place_name.text(),
+            remote_area=self.remote_area.isChecked(),
+            national_code=self.national_code.text(),
+        )
+
+    def save(self) -> bool:
+        self.errors.clear()
+        data = self.data()
+        try:
+            with self.ctx.db.session() as s:
+                update_unit(s, self.ctx.unit_id, data)
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return False
+        facts = (bool(data.remote_area), str(data.kind))
+        deadlines_move = facts != self._deadline_facts
+        self._deadline_facts = facts
+        self.ctx.signals.data_changed.emit("unit")
+        self.ctx.signals.status_message.emit(_("Office details saved."))
+        if deadlines_move:
+            self._recompute()
+        return True
+
+
+class OfficialsTab(QWidget):
+    COLUMNS = (Column(N_("Full name")), Column(N_("Position")), Column(N_("Reception duty")),
+               Column(N_("Active")))
+
+    def __init__(self, ctx: AppContext, page: SettingsPage) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.page = page
+        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.view = _table(self.model, "officials_table")
+        self.view.doubleClicked.connect(lambda _i: self.edit())
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("official_add")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit)
+        self.show_inactive = check("")
+        self.show_inactive.toggled.connect(lambda _on: self.model.reload())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.show_inactive)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view)
+        self.model.reload()
+
+    def retranslate(self) -> None:
+        self.add_button.setText(_("&Add official…"))
+        self.edit_button.setText(_("&Edit…"))
+        self.show_inactive.setText(_("Show officials who left"))
+        self.model.retranslate()
+        self.model.reload()
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        # An office has tens of officials: the page is cut from one small query.
+        with self.ctx.db.session() as s:
+            officials = list_officials(s, self.ctx.unit_id,
+                                       active_only=not self.show_inactive.isChecked())
+            rows = [Row(o.id, [o.full_name, o.position, label(DutyRole, o.duty_role),
+                               _yes_no(o.active)], None if o.active else "muted")
+                    for o in officials]
+        return _slice(rows, offset, limit)
+
+    def add(self) -> None:
+        self.page.make_official_dialog().exec()
+
+    def edit(self) -> None:
+        official_id = _selected_id(self.view)
+        if official_id:
+            self.page.make_official_dialog(official_id).exec()
+
+
+class LookupsTab(QWidget):
+    COLUMNS = (Column(N_("Code")), Column(N_("Vietnamese name")), Column(N_("English name")),
+               Column(N_("National code")), Column(N_("In use")))
+
+    def __init__(self, ctx: AppContext, page: SettingsPage) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.page = page
+        self.groups: dict[str, QGroupBox] = {}
+        self.models: dict[str, PagedTableModel] = {}
+        self.views: dict[str, QTableView] = {}
+        self.add_buttons: dict[str, QPushButton] = {}
+        self.edit_buttons: dict[str, QPushButton] = {}
+        layout = QVBoxLayout(self)
+        for kind in lookups.LOOKUP_KINDS:
+            layout.addWidget(self._group(kind), 3 if kind == "field" else 2)
+
+    def _group(self, kind: str) -> QGroupBox:
+        group = QGroupBox()
+        model = PagedTableModel(self.COLUMNS, lambda o, n, _s, _d, k=kind: self._fetch(k, o, n),
+                                self)
+        view = _table(model, f"{kind}s_table", wrap=True)
+        view.doubleClicked.connect(lambda _i, k=kind: self.edit(k))
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
+        add, edit = QPushButton(), QPushButton()
+        add.clicked.connect(lambda _c=False, k=kind: self.add(k))
+        edit.clicked.connect(lambda _c=False, k=kind: self.edit(k))
+        buttons = QVBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(edit)
+        buttons.addStretch(1)
+        inner = QHBoxLayout(group)
+        inner.addWidget(view, 1)
+        inner.addLayout(buttons)
+        self.groups[kind], self.models[kind], self.views[kind] = group, model, view
+        self.add_buttons[kind], self.edit_buttons[kind] = add, edit
+        model.reload()
+        return group
+
+    def retranslate(self) -> None:
+        self.groups["field"].setTitle(_("Fields of petitions"))
+        self.groups["source"].setTitle(_("Sources of petitions"))
+        self.add_buttons["field"].setText(_("Add field…"))
+        self.add_buttons["source"].setText(_("Add source…"))
+        for kind in lookups.LOOKUP_KINDS:
+            self.edit_buttons[kind].setText(_("Edit…"))
+            self.models[kind].retranslate()
+            self.models[kind].reload()
+
+    def _fetch(self, kind: str, offset: int, limit: int) -> list[Row]:
+        with self.ctx.db.session() as s:
+            rows = [Row(r.code, [r.code, r.name_vi, r.name_en, r.national_code,
+                                 _yes_no(r.active)], None if r.active else "muted")
+                    for r in lookups.list_lookup(s, kind)]
+        return _slice(rows, offset, limit)
+
+    def reload(self) -> None:
+        for model in self.models.values():
+            model.reload()
+
+    def add(self, kind: str) -> None:
+        self.page.make_lookup_dialog(kind).exec()
+
+    def edit(self, kind: str) -> None:
+        code = _selected_id(self.views[kind])
+        if code:
+            self.page.make_lookup_dialog(kind, code).exec()
+
+
+class RulesTab(QWidget):
+    COLUMNS = (Column(N_("Deadline")), Column(N_("In force from")), Column(N_("Days")),
+               Column(N_("Counted in")), Column(N_("Longer limits")), Column(N_("Extensions")),
+               Column(N_("Legal basis")))
+
+    def __init__(self, ctx: AppContext, page: SettingsPage) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.page = page
+        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.view = _table(self.model, "rules_table", wrap=True)
+        self.view.doubleClicked.connect(lambda _i: self.edit())
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for col in (0, 4, 6):  # the long texts share the width and wrap
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("rule_new_version")
+        self.new_button.clicked.connect(self.new_version)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view)
+        self.model.reload()
+
+    def retranslate(self) -> None:
+        self.note.setText(_("Laws change: add a new version of a rule from the date it takes "
+                            "effect. Petitions whose period began earlier keep the old limit. "
+                            "The open petitions' due dates are recomputed after each change."))
+        self.new_button.setText(_("&New version of the selected rule…"))
+        self.edit_button.setText(_("&Correct the selected version…"))
+        self.model.retranslate()
+        self.model.reload()
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        with self.ctx.db.session() as s:
+            rows = [
+                Row(r.id, [
+                    rule_title(r.key), format_date(r.effective_from), str(r.days),
+                    _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
+                    _extensions(r), r.legal_basis,
+                ])
+                for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
+            ]
+        return _slice(rows, offset, limit)
+
+    def _selected_input(self) -> tuple[lookups.RuleInput, str] | None:
+        rule_id = _selected_id(self.view)
+        if rule_id is None:
+            return None
+        with self.ctx.db.session() as s:
+            row = next(r for r in lookups.list_rule_rows(s) if r.id == rule_id)
+            data = lookups.RuleInput(
+                row.key, row.effective_from, row.days, row.mode, row.complex_days,
+                row.remote_days, row.remote_complex_days, row.extension_days,
+                row.max_extensions, row.legal_basis)
+        return data, rule_id
+
+    def new_version(self) -> None:
+        chosen = self._selected_input()
+        if chosen is None:
+            self.ctx.signals.status_message.emit(_("Choose the rule to add a version of."))
+            return
+        data, _rule_id = chosen
+        data.effective_from = date.today()
+        self.page.run_dialog(self.page.make_rule_dialog(data))
+
+    def edit(self) -> None:
+        chosen = self._selected_input()
+        if chosen is not None:
+            data, rule_id = chosen
+            self.page.run_dialog(self.page.make_rule_dialog(data, rule_id))
+
+
+class CalendarTab(QWidget):
+    COLUMNS = (Column(N_("Date")), Column(N_("Weekday")), Column(N_("Kind of day")),
+               Column(N_("Note")))
+    WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"),
+                N_("Saturday"), N_("Sunday"))
+
+    def __init__(self, ctx: AppContext, recompute: Callable[[], None]) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self._recompute = recompute
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.view = _table(self.model, "calendar_table")
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.remove_button = QPushButton()
+        self.remove_button.setObjectName("calendar_remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+
+        self.form = QFormLayout()
+        self.errors = FieldErrors(self.form)
+        self.day = date_edit(date.today())
+        self.day.setObjectName("calendar_day")
+        self.kind = combo([])
+        self.kind.setObjectName("calendar_kind")
+        self.note = line()
+        self.note.setObjectName("calendar_note")
+        self.captions: list[tuple[QLabel, str]] = []
+        for name, title, widget in (("day", N_("Date:"), self.day),
+                                    ("kind", N_("Kind of day:"), self.kind),
+                                    ("note", N_("Note:"), self.note)):
+            caption = QLabel()
+            caption.setBuddy(widget)
+            self.captions.append((caption, title))
+            self.form.addRow(caption, widget)
+            self.errors.bind(name, widget)
+        self.add_button = QPushButton()
+        self.add_button.setObjectName("calendar_add")
+        self.add_button.clicked.connect(self.add)
+        self.add_group = QGroupBox()
+        add_layout = QVBoxLayout(self.add_group)
+        add_layout.addLayout(self.form)
+        add_layout.addWidget(self.errors.general)
+        add_row = QHBoxLayout()
+        add_row.addStretch(1)
+        add_row.addWidget(self.add_button)
+        add_layout.addLayout(add_row)
+
+        left = QVBoxLayout()
+        left.addWidget(self.view, 1)
+        remove_row = QHBoxLayout()
+        remove_row.addWidget(self.remove_button)
+        remove_row.addStretch(1)
+        left.addLayout(remove_row)
+        body = QHBoxLayout()
+        body.addLayout(left, 3)
+        right = QVBoxLayout()
+        right.addWidget(self.add_group)
+        right.addStretch(1)
+        body.addLayout(right, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(body, 1)
+        self.model.reload()
+
+    def retranslate(self) -> None:
+        self.intro.setText(_("Public holidays, lunar Tết and Hùng Kings' day are known already. "
+                             "Add the office's make-up days off and make-up working days here; "
+                             "working-day deadlines take them into account."))
+        for caption, title in self.captions:
+            caption.setText(_(title))
+        fill_combo(self.kind, [(k, _(t)) for k, t in CALENDAR_KIND_TITLES.items()])
+        self.note.setPlaceholderText(_("e.g. moved from 02/09 by decision of the province"))
+        self.add_group.setTitle(_("Add a day"))
+        self.add_button.setText(_("&Add day"))
+        self.remove_button.setText(_("&Remove the selected day"))
+        self.model.retranslate()
+        self.model.reload()
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        with self.ctx.db.session() as s:
+            rows = [Row(d.day.isoformat(), [format_date(d.day), _(self.WEEKDAYS[d.day.weekday()]),
+                                            _(CALENDAR_KIND_TITLES.get(d.kind, d.kind)), d.note])
+                    for d in lookups.list_calendar_days(s)]
+        return _slice(rows, offset, limit)
+
+    def add(self) -> bool:
+        self.errors.clear()
+        try:
+            with self.ctx.db.session() as s:
+                lookups.add_calendar_day(s, from_qdate(self.day.date()),
+                                         self.kind.currentData(), self.note.text(),
+                                         self.ctx.unit_id)
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return False
+        self.note.clear()
+        self._changed()
+        return True
+
+    def remove_selected(self) -> None:
+        key = _selected_id(self.view)
+        if key is None:
+            return
+        try:
+            with self.ctx.db.session() as s:
+                lookups.remove_calendar_day(s, date.fromisoformat(key))
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self._changed()
+
+    def _changed(self) -> None:
+        self.model.reload()
+        self.ctx.signals.data_changed.emit("calendar")
+        self._recompute()
+
+    def day_texts(self) -> list[str]:
+        return [self.model.row_at(i).cells[0] for i in range(self.model.rowCount())]
+
+
+# --- the page ------------------------------------------------------------------
+
+
+class GeneralTab(QWidget):
+    """The interface language above the office's details."""
+
+    def __init__(self, language: LanguageTab, office: OfficeTab) -> None:
+        super().__init__()
+        column = QVBoxLayout()
+        column.addWidget(language)
+        column.addWidget(office)
+        column.addStretch(1)
+        box = QWidget()
+        box.setMaximumWidth(820)
+        box.setLayout(column)
+        layout = QHBoxLayout(self)
+        layout.addWidget(box, 1)
+        layout.addStretch(0)
+
+
+class SettingsPage(Page):
+    name = "settings"
+    title = N_("Settings")
+
+    TAB_TITLES = (N_("Office and language"), N_("Officials"), N_("Fields and sources"),
+                  N_("Deadline rules"), N_("Days off and working days"))
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._progress: QProgressDialog | None = None
+        self._recomputing = False
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settings_tabs")
+        self.language_tab = LanguageTab(ctx)
+        self.office_tab = OfficeTab(ctx, self.recompute_due_dates)
+        self.officials_tab = OfficialsTab(ctx, self)
+        self.lookups_tab = LookupsTab(ctx, self)
+        self.rules_tab = RulesTab(ctx, self)
+        self.calendar_tab = CalendarTab(ctx, self.recompute_due_dates)
+        self.general_tab = GeneralTab(self.language_tab, self.office_tab)
+        for tab in (self.general_tab, self.officials_tab, self.lookups_tab, self.rules_tab,
+                    self.calendar_tab):
+            self.tabs.addTab(tab, "")
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.1)
+        self.heading.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.tabs, 1)
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Settings"))
+        for i, title in enumerate(self.TAB_TITLES):
+            self.tabs.setTabText(i, _(title))
+        for tab in (self.language_tab, self.office_tab, self.officials_tab, self.lookups_tab,
+                    self.rules_tab, self.calendar_tab):
+            tab.retranslate()
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind == "official":
+            self.officials_tab.model.reload()
+        elif kind == "lookups":
+            self.lookups_tab.reload()
+        elif kind == "rules":
+            self.rules_tab.model.reload()
+        elif kind == "calendar":
+            self.calendar_tab.model.reload()
+
+    def refresh(self) -> None:
+        self.office_tab.load()
+        for model in (self.officials_tab.model, self.rules_tab.model, self.calendar_tab.model):
+            model.reload()
+        self.lookups_tab.reload()
+
+    def new_record(self) -> None:
+        """Ctrl+N adds an official, a field or a source, or a day, depending on the tab."""
+        current = self.tabs.currentWidget()
+        if current is self.officials_tab:
+            self.officials_tab.add()
+        elif current is self.lookups_tab:
+            self.lookups_tab.add("field")
+        elif current is self.rules_tab:
+            self.rules_tab.new_version()
+        elif current is self.calendar_tab:
+            self.calendar_tab.day.setFocus()
+
+    def show_tab(self, name: str) -> None:
+        tabs = {"language": self.general_tab, "office": self.general_tab,
+                "officials": self.officials_tab, "lookups": self.lookups_tab,
+                "rules": self.rules_tab, "calendar": self.calendar_tab}
+        self.tabs.setCurrentWidget(tabs[name])
+
+    # --- dialogs (built apart from exec() so tests can drive them) ------------
+
+    def make_official_dialog(self, official_id: str | None = None) -> OfficialDialog:
+        return OfficialDialog(self.ctx, official_id, self)
+
+    def make_lookup_dialog(self, kind: str, code: str | None = None) -> LookupDialog:
+        return LookupDialog(self.ctx, kind, code, self)
+
+    def make_rule_dialog(self, base: lookups.RuleInput,
+                         rule_id: str | None = None) -> RuleDialog:
+        return RuleDialog(self.ctx, base, rule_id, self)
+
+    def run_dialog(self, dialog: RuleDialog) -> None:
+        if dialog.exec():
+            self.recompute_due_dates()
+
+    def rule_saved(self, dialog: RuleDialog) -> None:
+        """For callers that drive a rule dialog without exec(): follow its save."""
+        if dialog.result_id is not None:
+            self.recompute_due_dates()
+
+    # --- recomputing due dates ------------------------------------------------
+
+    def recompute_due_dates(self) -> None:
+        """After a rule or calendar change: every open petition's due date, off the GUI
+        thread, with a progress dialog (a province holds many open petitions)."""
+        if self._recomputing:
+            return
+        self._recomputing = True
+        progress = QProgressDialog(self)
+        progress.setWindowTitle(_("ReceptionDesk"))
+        progress.setLabelText(_("Recomputing the due dates of open petitions…"))
+        progress.setRange(0, 0)
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(300)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress = progress
+        db = self.ctx.db
+
+        def job() -> int:
+            with db.session() as s:
+                return lookups.recompute_due_dates(s)
+
+        run_in_background(job, self._recomputed, self._recompute_failed)
+
+    def _finish_recompute(self) -> bool:
+        if not shiboken6.isValid(self):
+            return False
+        self._recomputing = False
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+        return True
+
+    def _recomputed(self, count: int) -> None:
+        if not self._finish_recompute():
+            return
+        self.ctx.signals.data_changed.emit("petition")
+        self.ctx.signals.status_message.emit(
+            _("Due dates recomputed for {count} open petitions.").format(count=count))
+
+    def _recompute_failed(self, exc: Exception) -> None:
+        if self._finish_recompute():
+            show_error(self, _("The due dates could not be recomputed: {reason}").format(
+                reason=exc))
+
