@@ -26,12 +26,17 @@ class CliError(Exception):
 
 
 def _parse_date(text: str) -> date:
-    from .exchange.tables import parse_date
+    from .exchange.tables import ValueProblem, parse_date
 
-    value = parse_date(text)
+    try:
+        value = parse_date(text)
+    except ValueProblem:
+        value = None
     if value is None:
         raise argparse.ArgumentTypeError(
-            _("\u201c{value}\u201d is not a date (use YYYY-MM-DD or DD/MM/YYYY)").format(value=text)
+            _("\u201c{value}\u201d is not a date (use YYYY-MM-DD or DD/MM/YYYY)").format(
+                value=text
+            )
         )
     return value
 
@@ -87,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     search.add_argument("--json", action="store_true", help=_("print JSON"))
     search.add_argument("--limit", type=int, default=20)
+
+    from .documents.commands import add_print_parser
+
+    add_print_parser(sub)
 
     shot = sub.add_parser("screenshot", help=_("render a page of the main window to PNG"))
     shot.add_argument(
@@ -325,6 +334,16 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    from .documents.commands import cmd_print as print_document
+
+    db = _open(args)
+    try:
+        return print_document(args, db)
+    finally:
+        db.close()
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from .ui.app import run_gui
 
@@ -340,6 +359,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "codes": cmd_codes,
     "search": cmd_search,
     "screenshot": cmd_screenshot,
+    "print": cmd_print,
 }
 
 

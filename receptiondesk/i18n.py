@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -33,6 +34,8 @@ _lock = threading.Lock()
 _current = DEFAULT_LANGUAGE
 _catalogs: dict[str, _gettext.NullTranslations] = {}
 _listeners: list[Callable[[str], None]] = []
+# A language used by one thread only, for a document printed in the other language.
+_local = threading.local()
 
 
 def catalog_dir() -> Path:
@@ -63,7 +66,7 @@ def _load(lang: str) -> _gettext.NullTranslations:
 
 
 def _translations() -> _gettext.NullTranslations:
-    return translations_for(_current)
+    return translations_for(current_language())
 
 
 def normalise_language(lang: str | None) -> str:
@@ -84,7 +87,22 @@ def set_language(lang: str) -> str:
 
 
 def current_language() -> str:
-    return _current
+    return getattr(_local, "lang", None) or _current
+
+
+@contextmanager
+def using_language(lang: str | None) -> Iterator[str]:
+    """Produce messages and formats in ``lang`` in this thread only, then restore.
+
+    Unlike :func:`set_language` it notifies no listener, so a document printed in the
+    other language (possibly off the GUI thread) never retranslates open windows.
+    """
+    previous = getattr(_local, "lang", None)
+    _local.lang = normalise_language(lang) if lang else current_language()
+    try:
+        yield _local.lang
+    finally:
+        _local.lang = previous
 
 
 def add_language_listener(listener: Callable[[str], None]) -> None:
@@ -141,7 +159,7 @@ def N_(message: str) -> str:
 
 
 def locale() -> Locale:
-    return Locale.parse("vi_VN" if _current == "vi" else "en_GB")
+    return Locale.parse("vi_VN" if current_language() == "vi" else "en_GB")
 
 
 def format_date(value: date | datetime | None, style: str = "short") -> str:

@@ -1,0 +1,446 @@
+"""Minutes (biên bản) of a reception session, a visit, a dialogue or a working meeting.
+
+Every element of DESIGN §5: time and place; the presiding official and the
+recorder with their positions; every citizen present (name, birth year, ID
+number, address) or the delegation's head count and representatives; what the
+citizens presented; the official's answers and conclusions; the sentence that
+the minutes were read aloud and agreed; the number of copies; one signature
+block per signing party. An addendum (correction after signing) is printed as
+"BIÊN BẢN BỔ SUNG" with the same parties.
+
+A denouncer's identity is confidential (DESIGN §4): unless the caller says the
+user is cleared, the citizens of a denunciation visit are printed as the
+redaction, in the list of those present and under their signature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..i18n import _, format_date
+from ..model import (
+    Citizen,
+    Minutes,
+    Official,
+    Petition,
+    Unit,
+    Visit,
+    VisitAttendee,
+    WorkingMeeting,
+)
+from ..model.codes import (
+    MinutesSubject,
+    PetitionType,
+    SessionKind,
+    SessionMode,
+    VisitHandling,
+    label,
+)
+from ..services import minutes as minutes_service
+from ..services.reception import split_names
+from .layout import (
+    DocumentHeader,
+    Signature,
+    Styles,
+    build_pdf,
+    caps,
+    clock,
+    document_language,
+    handling_label,
+    labelled,
+    long_date,
+    para,
+    redacted,
+    styles,
+)
+
+PLACEHOLDER = "……………"
+
+
+@dataclass
+class Person:
+    """A citizen as printed: every identifying detail, or the redaction."""
+
+    name: str
+    birth_year: int | None = None
+    id_number: str | None = None
+    address: str = ""
+    confidential: bool = False
+    #: from the citizens directory (its details are printed, blanks left to fill in)
+    listed: bool = True
+
+    @classmethod
+    def of(cls, citizen: Citizen, confidential: bool) -> Person:
+        if confidential:
+            return cls(redacted(), confidential=True)
+        return cls(citizen.full_name, citizen.birth_year, citizen.id_number, citizen.address)
+
+    def describe(self) -> str:
+        if self.confidential:
+            return redacted()
+        if not self.listed:
+            return self.name
+        return _("{name}, born {year}, ID number {id_number}, address: {address}").format(
+            name=self.name,
+            year=self.birth_year or PLACEHOLDER,
+            id_number=self.id_number or PLACEHOLDER,
+            address=self.address or PLACEHOLDER,
+        )
+
+
+@dataclass
+class VisitFacts:
+    """What the minutes say about one visit."""
+
+    seq: int
+    people: list[Person]
+    delegation: bool
+    head_count: int
+    representatives: list[Person]
+    content: str
+    direction: str
+    petition_type: str | None
+    previously_handled_by: str
+    handling: str
+    follow_up: str
+    confidential: bool
+
+    def who(self) -> str:
+        if self.delegation:
+            return _("The delegation of {count} people").format(count=self.head_count)
+        if self.confidential:
+            return redacted()
+        names = [p.name for p in self.people]
+        return ", ".join(names) if names else _("The citizen")
+
+    def signers(self) -> list[Signature]:
+        if self.delegation:
+            reps = self.representatives or [Person("", listed=False)]
+            return [Signature(_("Citizens' representative"), r.name) for r in reps]
+        people = self.people or [Person("", listed=False)]
+        return [Signature(_("Citizen"), p.name) for p in people]
+
+
+@dataclass
+class PrintedOfficial:
+    """An official as the minutes print them."""
+
+    name: str
+    position: str = ""
+
+    def describe(self) -> str:
+        if not self.name:
+            return PLACEHOLDER
+        return f"{self.name} – {self.position}" if self.position else self.name
+
+
+@dataclass
+class MinutesFacts:
+    """Everything the minutes print, gathered from the records."""
+
+    unit: Unit
+    minutes: Minutes
+    kind: str  # MinutesSubject
+    on: object  # date
+    place: str
+    start: object = None  # time
+    end: object = None
+    mode: str = SessionMode.IN_PERSON
+    session_kind: str = SessionKind.REGULAR
+    presiding: PrintedOfficial = field(default_factory=lambda: PrintedOfficial(""))
+    recorder: PrintedOfficial = field(default_factory=lambda: PrintedOfficial(""))
+    visits: list[VisitFacts] = field(default_factory=list)
+    participants: str = ""
+    content: str = ""
+    conclusions: str = ""
+    original: Minutes | None = None  # set for an addendum
+
+
+def _official(official: Official | None, fallback_name: str = "") -> PrintedOfficial:
+    if official is not None:
+        return PrintedOfficial(official.full_name, official.position)
+    return PrintedOfficial(fallback_name or "")
+
+
+def _denounced_visit_ids(session: Session, visit_ids: list[str]) -> set[str]:
+    if not visit_ids:
+        return set()
+    return set(session.scalars(
+        select(Petition.visit_id).where(
+            Petition.visit_id.in_(visit_ids),
+            Petition.petition_type == PetitionType.DENUNCIATION,
+        )
+    ))
+
+
+def _visit_facts(v: Visit, confidential: bool) -> VisitFacts:
+    citizens = [a.citizen for a in v.attendees if a.citizen is not None]
+    if v.citizen is not None and all(c.id != v.citizen.id for c in citizens):
+        citizens.insert(0, v.citizen)
+    people = [Person.of(c, confidential) for c in citizens]
+    reps: list[Person] = []
+    if v.is_delegation:
+        reps = list(people)
+        known = {p.name for p in people}
+        for name in split_names(v.representatives):
+            if name not in known:
+                reps.append(Person(redacted() if confidential else name,
+                                   confidential=confidential, listed=False))
+    return VisitFacts(
+        seq=v.seq,
+        people=people,
+        delegation=v.is_delegation,
+        head_count=v.head_count or 1,
+        representatives=reps,
+        content=v.content,
+        direction=v.direction,
+        petition_type=v.petition_type,
+        previously_handled_by=v.previously_handled_by,
+        handling=v.handling,
+        follow_up=v.follow_up,
+        confidential=confidential,
+    )
+
+
+def gather(session: Session, m: Minutes, cleared: bool = False) -> MinutesFacts:
+    """The facts printed in the minutes ``m`` (an addendum prints its subject's parties)."""
+    record, kind = minutes_service.subject_record(session, m.subject_kind, m.subject_id)
+    unit = session.get(Unit, record.unit_id)
+    original = session.get(Minutes, m.addendum_of_id) if m.addendum_of_id else None
+    if isinstance(record, WorkingMeeting):
+        return MinutesFacts(
+            unit=unit, minutes=m, kind=kind, on=record.meeting_date,
+            place=record.place, presiding=_official(record.chaired_by, record.chaired_by_name),
+            participants=record.participants, content=record.content,
+            conclusions=record.conclusions, original=original,
+        )
+    if isinstance(record, Visit):
+        rs = record.session
+        visits = [record]
+    else:
+        rs = record
+        visits = list(session.scalars(
+            select(Visit).where(Visit.session_id == rs.id).order_by(Visit.seq, Visit.id)
+            .options(selectinload(Visit.attendees).selectinload(VisitAttendee.citizen),
+                     selectinload(Visit.citizen))
+        ))
+    denounced = _denounced_visit_ids(session, [v.id for v in visits])
+    facts = [
+        _visit_facts(v, not cleared and (v.petition_type == PetitionType.DENUNCIATION
+                                         or v.id in denounced))
+        for v in visits
+    ]
+    return MinutesFacts(
+        unit=unit, minutes=m, kind=kind, on=rs.session_date, place=rs.place,
+        start=rs.start_time, end=rs.end_time, mode=rs.mode, session_kind=rs.kind,
+        presiding=_official(rs.presiding_official, rs.presiding_name),
+        recorder=_official(rs.recorder_official), visits=facts, original=original,
+    )
+
+
+# --- the text ----------------------------------------------------------------------
+
+def _subtitle(f: MinutesFacts) -> str:
+    if f.kind == MinutesSubject.MEETING:
+        return _("Working meeting on citizen reception and petition handling")
+    if f.kind == MinutesSubject.DIALOGUE:
+        return _("Dialogue with citizens")
+    if f.session_kind == SessionKind.UNSCHEDULED:
+        return _("Unscheduled citizen reception")
+    if f.session_kind == SessionKind.ROUTINE:
+        return _("Citizen reception at the reception desk")
+    return _("Regular citizen reception")
+
+
+def _place(f: MinutesFacts) -> str:
+    return f.place or _("the office of {unit}").format(unit=f.unit.name)
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
+def _text_block(value: str, st: Styles) -> list:
+    lines = _lines(value)
+    if not lines:
+        return [para(PLACEHOLDER * 4, st.body_indent)]
+    return [para(line, st.body_indent) for line in lines]
+
+
+def _time_and_place(f: MinutesFacts, st: Styles) -> list:
+    out = []
+    if f.start is not None:
+        when = _("{time}, {date}").format(time=clock(f.start), date=long_date(f.on))
+    else:
+        when = long_date(f.on)
+    out.append(labelled(_("Time:"), when + ".", st.body))
+    out.append(labelled(_("Place:"), _place(f) + ".", st.body))
+    if f.kind != MinutesSubject.MEETING:
+        out.append(labelled(_("Form:"), label(SessionMode, f.mode) + ".", st.body))
+    return out
+
+
+def _present(f: MinutesFacts, st: Styles) -> list:
+    out = [para(caps(_("I. Those present")), st.heading)]
+    if f.kind == MinutesSubject.MEETING:
+        out.append(labelled(_("1. Chaired by:"), f.presiding.describe() + ".", st.body))
+        out.append(labelled(_("2. Recorder:"), f.recorder.describe() + ".", st.body))
+        out.append(labelled(_("3. Participants:"), "", st.body))
+        for line in _lines(f.participants) or [PLACEHOLDER]:
+            out.append(para(f"- {line}", st.item))
+        return out
+    out.append(labelled(_("1. Presiding official:"), f.presiding.describe() + ".", st.body))
+    out.append(labelled(_("2. Recorder:"), f.recorder.describe() + ".", st.body))
+    out.append(labelled(_("3. Citizens:"), "", st.body))
+    n = 0
+    for v in f.visits:
+        if v.delegation:
+            n += 1
+            out.append(para(
+                f"{n}. " + _("A delegation of {count} people; its representatives:").format(
+                    count=v.head_count), st.item))
+            for rep in v.representatives or [Person(PLACEHOLDER, listed=False)]:
+                out.append(para(f"– {rep.describe()}.", st.item))
+            continue
+        for person in v.people or [Person(PLACEHOLDER, listed=False)]:
+            n += 1
+            out.append(para(f"{n}. {person.describe()}.", st.item))
+    return out
+
+
+def _proceedings(f: MinutesFacts, st: Styles) -> list:
+    out = [para(caps(_("II. Proceedings")), st.heading)]
+    if f.kind == MinutesSubject.MEETING:
+        out.append(labelled(_("1. Content of the meeting:"), "", st.body))
+        out += _text_block(f.content, st)
+        out.append(labelled(_("2. Conclusions of the chair:"), "", st.body))
+        out += _text_block(f.conclusions, st)
+        return out
+    many = len(f.visits) > 1
+    for i, v in enumerate(f.visits, start=1):
+        prefix = f"{i}. " if many else ""
+        out.append(labelled(prefix + _("{who} presented:").format(who=v.who()), "", st.body))
+        if v.petition_type:
+            out.append(labelled(_("Kind of case:"), label(PetitionType, v.petition_type) + ".",
+                                st.body))
+        out += _text_block(v.content, st)
+        if v.previously_handled_by:
+            out.append(labelled(_("Already handled by:"), v.previously_handled_by + ".", st.body))
+        out.append(labelled(_("Answers and conclusions of the presiding official:"), "",
+                            st.body))
+        out += _text_block(v.direction, st)
+        if v.handling and v.handling != VisitHandling.NONE:
+            out.append(labelled(_("Handling:"), handling_label(v.handling) + ".", st.body))
+        if v.follow_up:
+            out.append(labelled(_("Follow-up:"), v.follow_up + ".", st.body))
+    return out
+
+
+def _closing(f: MinutesFacts, st: Styles) -> list:
+    out = []
+    if f.kind != MinutesSubject.MEETING and f.end is not None and f.original is None:
+        out.append(para(_("The session ended at {time} the same day.").format(
+            time=clock(f.end)), st.body_indent))
+    out.append(para(
+        _("These minutes were read aloud to those named above, who agreed with them and "
+          "signed them."), st.body_indent))
+    out.append(para(
+        _("These minutes are made in {copies} copies of equal value.").format(
+            copies=f"{f.minutes.copies or 2:02d}"), st.body_indent))
+    return out
+
+
+#: signature blocks side by side on a row of the minutes
+PER_ROW = 3
+
+
+def _signatures(f: MinutesFacts) -> list[Signature]:
+    """Every citizen or representative, then the recorder and the presiding official, who
+    sign side by side at the end of the last row."""
+    sigs: list[Signature] = []
+    for v in f.visits:
+        sigs += v.signers()
+    # the two officials share the citizens' last row when there is room for both
+    apart = len(sigs) % PER_ROW > PER_ROW - 2
+    sigs.append(Signature(_("Recorder"), f.recorder.name, new_row=apart))
+    title = _("Chair") if f.kind == MinutesSubject.MEETING else _("Presiding official")
+    sigs.append(Signature(title, f.presiding.name))
+    return sigs
+
+
+def _addendum_body(f: MinutesFacts, st: Styles) -> list:
+    made_on = f.minutes.created_at.date()
+    original = f.original
+    out = [
+        labelled(_("Time:"), long_date(made_on) + ".", st.body),
+        labelled(_("Place:"), _place(f) + ".", st.body),
+        labelled(_("Presiding official:") if f.kind != MinutesSubject.MEETING
+                 else _("Chaired by:"), f.presiding.describe() + ".", st.body),
+        labelled(_("Recorder:"), f.recorder.describe() + ".", st.body),
+        para(_("The minutes No. {number} of {date} are supplemented and corrected as "
+               "follows:").format(number=original.number if original else PLACEHOLDER,
+                                  date=format_date(f.on)), st.body_indent),
+    ]
+    out += _text_block(f.minutes.text, st)
+    out += _closing(f, st)
+    return out
+
+
+def minutes_story(f: MinutesFacts) -> tuple[str, str, list, list[Signature]]:
+    """(title, subtitle, body flowables, signatures) of the minutes."""
+    st = styles(f.unit.kind)
+    if f.original is not None:
+        title = _("Supplementary minutes")
+        subtitle = _("Supplementing the minutes No. {number}").format(number=f.original.number)
+        return title, subtitle, _addendum_body(f, st), _signatures(f)
+    body = _time_and_place(f, st) + _present(f, st) + _proceedings(f, st)
+    if f.minutes.text.strip():
+        body.append(labelled(_("Other matters:"), "", st.body))
+        body += _text_block(f.minutes.text, st)
+    body += _closing(f, st)
+    return _("Minutes"), _subtitle(f), body, _signatures(f)
+
+
+# --- entry points ------------------------------------------------------------------------
+
+
+def render_minutes_record(
+    session: Session,
+    minutes_id: str,
+    out: str | IO[bytes],
+    lang: str | None = None,
+    cleared: bool = False,
+) -> int:
+    """Write the minutes (or an addendum) as PDF to ``out``; returns the page count."""
+    m = minutes_service.get_minutes(session, minutes_id)
+    with document_language(lang):
+        f = gather(session, m, cleared)
+        on = f.minutes.created_at.date() if f.original is not None else f.on
+        header = DocumentHeader.for_unit(f.unit, number=m.number, on=on)
+        title, subtitle, body, signatures = minutes_story(f)
+        # three blocks a row: the citizens' rows, then the recorder and the presiding
+        # official together on the last row, bottom right
+        return build_pdf(out, header, title, subtitle, body, signatures, per_row=PER_ROW)
+
+
+def render_minutes(
+    session: Session,
+    subject_kind: str,
+    subject_id: str,
+    out: str | IO[bytes],
+    lang: str | None = None,
+    cleared: bool = False,
+) -> int:
+    """Write the minutes of a session, visit, dialogue or meeting as PDF to ``out``.
+
+    The minutes record is created (a numbered draft) on first printing. ``lang``
+    gives the document's language ("vi" or "en"; None: the interface language).
+    ``cleared`` prints denouncers' identities (only for users cleared for them).
+    Returns the page count.
+    """
+    m = minutes_service.minutes_for(session, subject_kind, subject_id)
+    return render_minutes_record(session, m.id, out, lang=lang, cleared=cleared)

@@ -1,0 +1,266 @@
+"""Minutes (biên bản) of a reception session, a visit, a dialogue or a working meeting.
+
+Lifecycle: draft → printed → signed. Signing locks the minutes and the records
+behind them (the session and its visits, the visit, or the meeting), so the
+services refuse to change them; the scanned signed copy is kept as an
+attachment. A correction after signing is an addendum: new minutes pointing to
+the ones they correct, printed as "BIÊN BẢN BỔ SUNG".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from ..i18n import _
+from ..model import Minutes, ReceptionSession, Unit, Visit, WorkingMeeting, utcnow
+from ..model.codes import MinutesStatus, MinutesSubject, SessionKind, UnitKind
+from .attachments import add_attachment, attachment_data, get_attachment
+from .errors import LockedError, NotFoundError, ValidationError
+
+#: copies made of minutes unless the office says otherwise (one for each side)
+DEFAULT_COPIES = 2
+
+
+def subject_record(session: Session, subject_kind: str, subject_id: str):
+    """The session, visit or meeting the minutes are about, and its normalised kind.
+
+    A session of kind "dialogue" is always a dialogue subject, whichever of
+    "session" or "dialogue" was asked for.
+    """
+    kind = str(subject_kind)
+    if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE):
+        record = session.get(ReceptionSession, subject_id)
+        if record is None:
+            raise NotFoundError(_("The reception session no longer exists."))
+        kind = (MinutesSubject.DIALOGUE if record.kind == SessionKind.DIALOGUE
+                else MinutesSubject.SESSION)
+        return record, str(kind)
+    if kind == MinutesSubject.VISIT:
+        record = session.get(Visit, subject_id)
+        if record is None:
+            raise NotFoundError(_("The visit no longer exists."))
+        return record, kind
+    if kind == MinutesSubject.MEETING:
+        record = session.get(WorkingMeeting, subject_id)
+        if record is None:
+            raise NotFoundError(_("The working meeting no longer exists."))
+        return record, kind
+    raise ValidationError.single(
+        "subject_kind",
+        _("Minutes are made of a reception session, a visit, a dialogue or a working meeting."),
+    )
+
+
+def subject_date(record):
+    if isinstance(record, ReceptionSession):
+        return record.session_date
+    if isinstance(record, Visit):
+        return record.visit_date
+    return record.meeting_date
+
+
+def _next_number(session: Session, unit: Unit) -> str:
+    """'05/BB-TCD' (State) or '05-BB/ĐU' (Party): numbered from 01 each year per unit."""
+    year = utcnow().year
+    count = session.scalar(
+        select(func.count(Minutes.id)).where(
+            Minutes.unit_id == unit.id, extract("year", Minutes.created_at) == year
+        )
+    ) or 0
+    seq = f"{count + 1:02d}"
+    if unit.kind == UnitKind.PARTY:
+        return f"{seq}-BB/{party_abbreviation(unit.name)}"
+    return f"{seq}/BB-TCD"
+
+
+def party_abbreviation(name: str) -> str:
+    """'Đảng ủy xã Mường Phăng' → 'ĐU'; 'Tỉnh ủy Điện Biên' → 'TU'; 'Huyện ủy …' → 'HU'."""
+    lowered = (name or "").strip().lower()
+    for prefix, abbr in (("tỉnh ủy", "TU"), ("thành ủy", "TU"), ("huyện ủy", "HU"),
+                         ("quận ủy", "QU"), ("thị ủy", "TU"), ("đảng ủy", "ĐU")):
+        if lowered.startswith(prefix):
+            return abbr
+    return "ĐU"
+
+
+def get_minutes(session: Session, minutes_id: str) -> Minutes:
+    m = session.get(Minutes, minutes_id)
+    if m is None:
+        raise NotFoundError(_("The minutes no longer exist."))
+    return m
+
+
+def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes:
+    """The minutes of a session, visit, dialogue or meeting: the existing ones, or a new
+    numbered draft."""
+    record, kind = subject_record(session, subject_kind, subject_id)
+    kinds = ([MinutesSubject.SESSION, MinutesSubject.DIALOGUE]
+             if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE) else [kind])
+    existing = session.scalar(
+        select(Minutes)
+        .where(
+            Minutes.subject_kind.in_([str(k) for k in kinds]),
+            Minutes.subject_id == record.id,
+            Minutes.addendum_of_id.is_(None),
+        )
+        .order_by(Minutes.created_at, Minutes.id)
+        .limit(1)
+    )
+    if existing is not None:
+        return existing
+    unit = session.get(Unit, record.unit_id)
+    m = Minutes(
+        unit_id=record.unit_id,
+        subject_kind=kind,
+        subject_id=record.id,
+        number=_next_number(session, unit),
+        status=MinutesStatus.DRAFT,
+        copies=DEFAULT_COPIES,
+        text="",
+    )
+    session.add(m)
+    session.flush()
+    return m
+
+
+def update_minutes(
+    session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
+) -> Minutes:
+    """Change the number of copies or the free text of minutes not yet signed."""
+    m = get_minutes(session, minutes_id)
+    if m.status == MinutesStatus.SIGNED:
+        raise LockedError(
+            _("These minutes are already signed; record corrections as an addendum.")
+        )
+    if copies is not None and not 1 <= copies <= 20:
+        raise ValidationError.single(
+            "copies", _("The number of copies must be between 1 and 20."))
+    if copies is not None:
+        m.copies = copies
+    if text is not None:
+        m.text = text.strip()
+    session.flush()
+    return m
+
+
+def mark_printed(session: Session, minutes_id: str) -> Minutes:
+    """Record that the minutes were printed for signing (a signed one stays signed)."""
+    m = get_minutes(session, minutes_id)
+    if m.status != MinutesStatus.SIGNED:
+        m.status = MinutesStatus.PRINTED
+    m.printed_at = utcnow()
+    session.flush()
+    return m
+
+
+def mark_signed(
+    session: Session, minutes_id: str, scanned_copy_path: str | Path | None = None
+) -> Minutes:
+    """Record that the minutes were signed: they and the records behind them are locked.
+
+    The scanned signed copy (PDF, PNG or JPEG) is kept with the minutes when given;
+    a file that cannot be kept leaves everything as it was.
+    """
+    m = get_minutes(session, minutes_id)
+    if m.status == MinutesStatus.SIGNED:
+        raise LockedError(
+            _("These minutes are already signed; record corrections as an addendum.")
+        )
+    record, _kind = subject_record(session, m.subject_kind, m.subject_id)
+    if scanned_copy_path is not None:
+        attachment = add_attachment(
+            session, m.unit_id, "minutes", m.id, scanned_copy_path,
+            description=_("Signed copy of minutes {number}").format(number=m.number),
+        )
+        m.signed_copy_id = attachment.id
+    _lock(record)
+    m.status = MinutesStatus.SIGNED
+    m.signed_at = utcnow()
+    if m.printed_at is None:
+        m.printed_at = m.signed_at
+    session.flush()
+    return m
+
+
+def attach_signed_copy(session: Session, minutes_id: str, path: str | Path) -> Minutes:
+    """Keep (or replace) the scanned copy of minutes already marked signed."""
+    m = get_minutes(session, minutes_id)
+    if m.status != MinutesStatus.SIGNED:
+        raise ValidationError.single(
+            "minutes_id", _("Mark the minutes as signed before attaching the signed copy.")
+        )
+    attachment = add_attachment(
+        session, m.unit_id, "minutes", m.id, path,
+        description=_("Signed copy of minutes {number}").format(number=m.number),
+    )
+    m.signed_copy_id = attachment.id
+    session.flush()
+    return m
+
+
+def _lock(record) -> None:
+    record.locked = True
+    if isinstance(record, ReceptionSession):
+        for visit in record.visits:
+            visit.locked = True
+
+
+def signed_copy(session: Session, minutes_id: str) -> tuple[str, bytes] | None:
+    """The scanned signed copy of the minutes: (file name, bytes), or None."""
+    m = get_minutes(session, minutes_id)
+    if not m.signed_copy_id:
+        return None
+    attachment = get_attachment(session, m.signed_copy_id)
+    return attachment.file_name, attachment_data(session, attachment.id)
+
+
+def add_addendum(session: Session, minutes_id: str, text: str) -> Minutes:
+    """A correction to signed minutes: new minutes (an addendum) about the same subject."""
+    original = get_minutes(session, minutes_id)
+    text = (text or "").strip()
+    if original.status != MinutesStatus.SIGNED:
+        raise ValidationError.single(
+            "minutes_id",
+            _("These minutes are not signed yet; correct the records themselves instead of "
+              "adding an addendum."),
+        )
+    if not text:
+        raise ValidationError.single("text", _("{field} is required.").format(
+            field=_("Correction")))
+    unit = session.get(Unit, original.unit_id)
+    addendum = Minutes(
+        unit_id=original.unit_id,
+        subject_kind=original.subject_kind,
+        subject_id=original.subject_id,
+        number=_next_number(session, unit),
+        status=MinutesStatus.DRAFT,
+        copies=original.copies or DEFAULT_COPIES,
+        addendum_of_id=original.id,
+        text=text,
+    )
+    session.add(addendum)
+    session.flush()
+    return addendum
+
+
+def addenda(session: Session, minutes_id: str) -> list[Minutes]:
+    """The addenda made to the minutes, oldest first."""
+    return list(session.scalars(
+        select(Minutes).where(Minutes.addendum_of_id == minutes_id)
+        .order_by(Minutes.created_at, Minutes.id)
+    ))
+
+
+def minutes_of_subject(session: Session, subject_kind: str, subject_id: str) -> list[Minutes]:
+    """Every minutes of a subject (the original, then its addenda), oldest first."""
+    record, kind = subject_record(session, subject_kind, subject_id)
+    kinds = ([MinutesSubject.SESSION, MinutesSubject.DIALOGUE]
+             if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE) else [kind])
+    return list(session.scalars(
+        select(Minutes).where(Minutes.subject_kind.in_([str(k) for k in kinds]),
+                              Minutes.subject_id == record.id)
+        .order_by(Minutes.created_at, Minutes.id)
+    ))
