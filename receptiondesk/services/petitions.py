@@ -601,6 +601,12 @@ def _allowed_extensions(p: Petition, rule: DeadlineRule) -> int:
     return rule.max_extensions
 
 
+def can_extend(p: Petition, deadline: Deadline) -> bool:
+    """Whether the law lets this running deadline be extended once more."""
+    used = sum(1 for e in p.extensions if e.deadline_key == deadline.key)
+    return used < _allowed_extensions(p, deadline.rule)
+
+
 def deadlines(session: Session, petition_id: str) -> list[Deadline]:
     """The running deadlines of a petition with their legal basis, earliest first."""
     p = get_petition(session, petition_id)

@@ -1,0 +1,196 @@
+"""Files kept with a record: scanned petitions, documents handed in, signed copies.
+
+The bytes are stored in the database (one file to back up), with their size and
+SHA-256. The media type comes from the content, not the name: a PDF, PNG or
+JPEG is recognised by its first bytes, and a file whose content is not what its
+extension says is refused, so that a renamed file cannot pass for a scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from ..i18n import _
+from ..model import (
+    Attachment,
+    Citizen,
+    Inspection,
+    Minutes,
+    Petition,
+    ReceptionSession,
+    Visit,
+    WorkingMeeting,
+)
+from .errors import NotFoundError, ValidationError
+from .units import require_unit
+
+#: the largest file kept in the database (a scanned petition is a few megabytes)
+MAX_SIZE = 50 * 1024 * 1024
+
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+OCTET_STREAM = "application/octet-stream"
+
+#: first bytes of the formats recognised by content
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", PDF),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+)
+
+#: what each known extension promises about the content
+EXTENSIONS: dict[str, str] = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG}
+
+#: the kinds of record a file can be kept with
+OWNERS: dict[str, type] = {
+    "petition": Petition,
+    "session": ReceptionSession,
+    "visit": Visit,
+    "meeting": WorkingMeeting,
+    "inspection": Inspection,
+    "minutes": Minutes,
+    "citizen": Citizen,
+}
+
+
+def sniff(data: bytes) -> str | None:
+    """The media type recognised from the first bytes, or None."""
+    for magic, media_type in MAGIC:
+        if data.startswith(magic):
+            return media_type
+    return None
+
+
+def media_type_for(file_name: str, data: bytes) -> str:
+    """The media type of a file, checked against its extension.
+
+    Raises ValidationError when a known extension (.pdf, .png, .jpg) does not match
+    the content, or when PDF/PNG/JPEG content hides behind another extension.
+    """
+    found = sniff(data)
+    promised = EXTENSIONS.get(Path(file_name).suffix.lower())
+    if promised is not None and found != promised:
+        raise ValidationError.single(
+            "path",
+            _("The file \u201c{name}\u201d is not a real {kind} file: its content does not "
+              "match its extension.").format(name=file_name, kind=_kind_name(promised)),
+        )
+    if promised is None and found is not None:
+        raise ValidationError.single(
+            "path",
+            _("The file \u201c{name}\u201d contains a {kind} document but its name says "
+              "otherwise; rename it with the right extension.").format(
+                name=file_name, kind=_kind_name(found)),
+        )
+    return found or OCTET_STREAM
+
+
+def _kind_name(media_type: str) -> str:
+    return {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}.get(media_type, media_type)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ValidationError.single(
+            "path", _("Cannot read the file {name}: {reason}").format(
+                name=path.name, reason=exc.strerror or exc)
+        ) from exc
+    if size > MAX_SIZE:
+        raise ValidationError.single(
+            "path", _("The file {name} is too large: at most {size} MB.").format(
+                name=path.name, size=MAX_SIZE // (1024 * 1024))
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError.single(
+            "path", _("Cannot read the file {name}: {reason}").format(
+                name=path.name, reason=exc.strerror or exc)
+        ) from exc
+    if not data:
+        raise ValidationError.single("path", _("The file {name} is empty.").format(
+            name=path.name))
+    return data
+
+
+def _check_owner(session: Session, owner_kind: str, owner_id: str) -> None:
+    model = OWNERS.get(owner_kind)
+    if model is None:
+        raise ValidationError.single(
+            "owner_kind", _("Files cannot be attached to this kind of record.")
+        )
+    if session.get(model, owner_id) is None:
+        raise NotFoundError(_("The record the file was to be attached to no longer exists."))
+
+
+def add_attachment(
+    session: Session,
+    unit_id: str,
+    owner_kind: str,
+    owner_id: str,
+    path: str | Path,
+    description: str = "",
+) -> Attachment:
+    """Keep a copy of the file at ``path`` with a record; the file itself is not touched."""
+    require_unit(session, unit_id)
+    _check_owner(session, owner_kind, owner_id)
+    path = Path(path)
+    data = _read(path)
+    media_type = media_type_for(path.name, data)
+    attachment = Attachment(
+        unit_id=unit_id,
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        file_name=path.name[:260],
+        media_type=media_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        description=(description or "").strip(),
+        data=data,
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def list_attachments(session: Session, owner_kind: str, owner_id: str) -> list[Attachment]:
+    """The files kept with a record, oldest first (their bytes are not loaded)."""
+    return list(
+        session.scalars(
+            select(Attachment)
+            .where(Attachment.owner_kind == owner_kind, Attachment.owner_id == owner_id)
+            .order_by(Attachment.created_at, Attachment.id)
+        )
+    )
+
+
+def get_attachment(session: Session, attachment_id: str) -> Attachment:
+    attachment = session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFoundError(_("The attached file no longer exists."))
+    return attachment
+
+
+def attachment_data(session: Session, attachment_id: str) -> bytes:
+    """The stored bytes of one file, checked against the SHA-256 kept beside them."""
+    attachment = session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id).options(undefer(Attachment.data))
+    )
+    if attachment is None:
+        raise NotFoundError(_("The attached file no longer exists."))
+    data = attachment.data or b""
+    if attachment.sha256 and hashlib.sha256(data).hexdigest() != attachment.sha256:
+        raise ValidationError.single(
+            "data", _("The stored copy of {name} is damaged.").format(name=attachment.file_name)
+        )
+    return data
+
+
+def delete_attachment(session: Session, attachment_id: str) -> None:
+    session.delete(get_attachment(session, attachment_id))
+    session.flush()

@@ -1,0 +1,512 @@
+"""The citizens directory in Vietnamese roster order, each citizen's visits and petitions,
+and merging two records of the same person."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import N_, _, format_date, format_number, ngettext
+from ..model import Citizen
+from ..model.codes import (
+    Gender,
+    PetitionType,
+    SessionKind,
+    Status,
+    VisitHandling,
+    choices,
+    label,
+)
+from ..services import citizens, reception
+from ..services.errors import ServiceError, ValidationError
+from .context import AppContext
+from .forms import RecordDialog, combo, fill_combo, line, spin
+from .page import Page
+from .paged import Column, PagedTableModel, Row
+from .petition_forms import (
+    SearchBox,
+    Texts,
+    fit_headers,
+    save_cancel_texts,
+    select_row_of,
+    setup_table,
+)
+from .worker import run_in_background
+
+COLUMNS = (
+    Column(N_("Full name")),
+    Column(N_("Birth year"), numeric=True),
+    Column(N_("Gender")),
+    Column(N_("ID number")),
+    Column(N_("Phone")),
+    Column(N_("Address")),
+)
+WIDTHS = [220, 90, 80, 130, 120, 300]
+
+
+def citizen_row(c: Citizen) -> Row:
+    return Row(c.id, [
+        c.full_name,
+        str(c.birth_year) if c.birth_year else "",
+        label(Gender, c.gender) if c.gender else "",
+        c.id_number or "",
+        c.phone,
+        c.address,
+    ])
+
+
+def citizen_summary(c: Citizen) -> str:
+    parts = [c.full_name]
+    if c.birth_year:
+        parts.append(_("born {year}").format(year=c.birth_year))
+    if c.id_number:
+        parts.append(_("ID {number}").format(number=c.id_number))
+    if c.address:
+        parts.append(c.address)
+    return ", ".join(parts)
+
+
+# --- dialogs -------------------------------------------------------------------------------
+
+
+class CitizenDialog(Texts, RecordDialog):
+    """A citizen's details, new or corrected."""
+
+    def __init__(self, ctx: AppContext, citizen_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.citizen_id = citizen_id
+        self.setObjectName("citizen_dialog")
+        self.setMinimumWidth(520)
+        c = None
+        if citizen_id:
+            with ctx.db.session() as s:
+                c = citizens.get_citizen(s, citizen_id)
+        self.full_name = line(c.full_name if c else "")
+        self.birth_year = spin(c.birth_year or 0 if c else 0, 0, date.today().year)
+        self.gender = combo(choices(Gender), c.gender if c else None, blank="—")
+        self.id_number = line(c.id_number or "" if c else "")
+        self.id_number.setMaxLength(20)
+        self.address = line(c.address if c else "")
+        self.phone = line(c.phone if c else "")
+        for msgid, widget, name in (
+            (N_("Full name"), self.full_name, "full_name"),
+            (N_("Birth year"), self.birth_year, "birth_year"),
+            (N_("Gender"), self.gender, "gender"),
+            (N_("ID number"), self.id_number, "id_number"),
+            (N_("Address"), self.address, "address"),
+            (N_("Phone"), self.phone, "phone"),
+        ):
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            cap.setBuddy(widget)
+            self.form.addRow(cap, widget)
+            self.errors.bind(name, widget)
+        self.watch(self.full_name, self.birth_year, self.gender, self.id_number, self.address,
+                   self.phone)
+        self._dirty = False
+        ctx.signals.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def save(self) -> str | None:
+        data = citizens.CitizenInput(
+            full_name=self.full_name.text(),
+            birth_year=self.birth_year.value() or None,
+            gender=self.gender.currentData(),
+            id_number=self.id_number.text() or None,
+            address=self.address.text(),
+            phone=self.phone.text(),
+        )
+        with self.ctx.db.session() as s:
+            if self.citizen_id:
+                return citizens.update_citizen(s, self.citizen_id, data).id
+            return citizens.create_citizen(s, self.ctx.unit_id, data).id
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Citizen") if self.citizen_id else _("New citizen"))
+        self.apply_texts()
+        self.birth_year.setSpecialValueText(_("unknown"))
+        self.id_number.setPlaceholderText(_("12 digits"))
+        fill_combo(self.gender, choices(Gender), blank="—")
+        save_cancel_texts(self)
+
+
+class MergeDialog(Texts, RecordDialog):
+    """Fold a duplicate record into the citizen kept: find it by typing, confirm, merge."""
+
+    def __init__(self, ctx: AppContext, keep_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.keep_id = keep_id
+        self.setObjectName("merge_dialog")
+        self.setMinimumWidth(620)
+        with ctx.db.session() as s:
+            self._keep = citizens.get_citizen(s, keep_id)
+        self.keep_label = QLabel()
+        self.keep_label.setWordWrap(True)
+        self.find = SearchBox()
+        self.find.setObjectName("merge_find")
+        self.find.search_changed.connect(self.search)
+        self.matches = QListWidget()
+        self.matches.setObjectName("merge_matches")
+        self.matches.setMinimumHeight(160)
+        for msgid, widget, name in (
+            (N_("Record kept"), self.keep_label, None),
+            (N_("Find the duplicate"), self.find, None),
+            (N_("Duplicate record"), self.matches, "duplicate"),
+        ):
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            cap.setBuddy(widget)
+            self.form.addRow(cap, widget)
+            if name:
+                self.errors.bind(name, widget)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.form.addRow(self.explain)
+        self.t(self.explain.setText, N_(
+            "The visits and petitions of the duplicate move to the record kept; details "
+            "missing from the record kept are taken from the duplicate. The duplicate "
+            "disappears from the directory."))
+        ctx.signals.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def search(self, text: str) -> None:
+        self.matches.clear()
+        with self.ctx.db.session() as s:
+            found = citizens.find_citizens(s, text, self.ctx.unit_ids(), limit=30)
+            for c in found:
+                if c.id == self.keep_id:
+                    continue
+                item = QListWidgetItem(citizen_summary(c))
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.matches.addItem(item)
+        if self.matches.count() == 1:
+            self.matches.setCurrentRow(0)
+
+    def chosen_id(self) -> str | None:
+        item = self.matches.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def confirm(self, question: str) -> bool:
+        """Ask before merging (tests replace this)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Merge citizens"))
+        box.setText(question)
+        merge = box.addButton(_("Merge"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is merge
+
+    def try_save(self) -> None:
+        chosen = self.matches.currentItem()
+        if chosen is not None and not self.confirm(
+            _("Merge \u201c{duplicate}\u201d into \u201c{keep}\u201d? This cannot be "
+              "undone.").format(duplicate=chosen.text(), keep=citizen_summary(self._keep))
+        ):
+            return
+        super().try_save()
+
+    def save(self) -> str | None:
+        duplicate = self.chosen_id()
+        if duplicate is None:
+            raise ValidationError.single("duplicate", _("Choose the duplicate record first."))
+        with self.ctx.db.session() as s:
+            return citizens.merge_citizens(s, self.keep_id, duplicate).id
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Merge with another record"))
+        self.apply_texts()
+        self.keep_label.setText(citizen_summary(self._keep))
+        self.find.setPlaceholderText(_("Name or ID number (accents optional)"))
+        save_cancel_texts(self)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Merge"))
+
+
+# --- the page ------------------------------------------------------------------------------
+
+
+def _denounces(visit, secret_visits: set[str | None]) -> bool:
+    """A visit that brought a denunciation would name the denouncer (DESIGN §4)."""
+    return visit.petition_type == PetitionType.DENUNCIATION or visit.id in secret_visits
+
+
+def _history_table(widths: list[int]) -> QTableWidget:
+    table = QTableWidget(0, len(widths) + 1)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for i, w in enumerate(widths):
+        table.setColumnWidth(i, w)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            if ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+
+
+class CitizensPage(Texts, Page):
+    name = "citizens"
+    title = N_("Citizens")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._unit_ids = ctx.unit_ids()
+        self._count_generation = 0
+        self.current_id: str | None = None
+        self._build()
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        self.retranslate()
+        self.reload()
+
+    def _build(self) -> None:
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("new_citizen")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_current)
+        self.merge_button = QPushButton()
+        self.merge_button.setObjectName("merge_citizen")
+        self.merge_button.clicked.connect(self.merge_current)
+        self.t(self.new_button.setText, N_("New citizen…"))
+        self.t(self.edit_button.setText, N_("Edit…"))
+        self.t(self.merge_button.setText, N_("Merge with…"))
+        self.search = SearchBox()
+        self.search.search_changed.connect(lambda _t: self.reload())
+        self.count_label = QLabel()
+        top = QHBoxLayout()
+        for w in (self.new_button, self.edit_button, self.merge_button):
+            top.addWidget(w)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+
+        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName("citizen_list")
+        setup_table(self.table, self.model, WIDTHS)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+
+        self.history_title = QLabel()
+        self.history_title.setObjectName("citizen_heading")
+        self.history_title.setStyleSheet("font-weight: bold;")
+        self.visits_label, self.petitions_label = QLabel(), QLabel()
+        for lab in (self.visits_label, self.petitions_label):
+            lab.setStyleSheet("font-weight: bold;")
+        self.visits = _history_table([90, 110, 300])
+        self.visits.setObjectName("citizen_visits")
+        self.petitions = _history_table([100, 90, 110])
+        self.petitions.setObjectName("citizen_petitions")
+        self.petitions.itemDoubleClicked.connect(self._open_petition)
+        self.privacy_note = QLabel()
+        self.privacy_note.setWordWrap(True)
+        self.privacy_note.setStyleSheet("color: #555;")
+        self.t(self.privacy_note.setText, N_(
+            "Denunciations, and the visits that brought them, are never listed here: a "
+            "denouncer's identity is confidential."))
+        left, right = QVBoxLayout(), QVBoxLayout()
+        left.addWidget(self.visits_label)
+        left.addWidget(self.visits)
+        right.addWidget(self.petitions_label)
+        right.addWidget(self.petitions)
+        right.addWidget(self.privacy_note)
+        both = QHBoxLayout()
+        both.addLayout(left, 3)
+        both.addLayout(right, 2)
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 4, 0, 0)
+        history_layout.addWidget(self.history_title)
+        history_layout.addLayout(both, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(history)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([360, 260])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(splitter, 1)
+        self._show_history()
+
+    def retranslate(self) -> None:
+        self.apply_texts()
+        self.search.setPlaceholderText(
+            _("Search by name, ID number or address (accents optional)"))
+        self.visits.setHorizontalHeaderLabels(
+            [_("Date"), _("Session"), _("Content"), _("Handling")])
+        self.petitions.setHorizontalHeaderLabels(
+            [_("Date received"), _("Reference"), _("Type"), _("Status")])
+        fit_headers(self.visits, [90, 110, 300, 100])
+        fit_headers(self.petitions, [100, 90, 110, 100])
+        self.model.retranslate()
+        fit_headers(self.table, WIDTHS)
+        if self.model.loaded_count():
+            self.reload()
+
+    # --- list ---------------------------------------------------------------------------
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        query = self.search.text()
+        with self.ctx.db.session() as s:
+            found = citizens.list_citizens(s, query, self._unit_ids, offset, limit)
+            return [citizen_row(c) for c in found]
+
+    def reload(self) -> None:
+        keep = self.current_id
+        self.model.reload()
+        if not select_row_of(self.table, self.model, keep):
+            self.current_id = None
+        self._show_history()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self._count_generation += 1
+        generation, query, units, db = (self._count_generation, self.search.text(),
+                                        self._unit_ids, self.ctx.db)
+
+        def count() -> int:
+            with db.session() as s:
+                return citizens.count_citizens(s, query, units)
+
+        def show(n: int) -> None:
+            if generation == self._count_generation:
+                self.count_label.setText(ngettext("{count} citizen", "{count} citizens",
+                                                  n).format(count=format_number(n)))
+
+        run_in_background(count, show, lambda _exc: self.count_label.clear())
+
+    def names_in_order(self) -> list[str]:
+        """The loaded names as the list shows them (for tests and checks)."""
+        return [self.model.row_at(r).cells[0] for r in range(self.model.loaded_count())]
+
+    def _on_current(self, current, _previous) -> None:
+        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
+        self._show_history()
+
+    def _show_history(self) -> None:
+        has = self.current_id is not None
+        self.edit_button.setEnabled(has)
+        self.merge_button.setEnabled(has)
+        if not has:
+            self.history_title.setText(_("Choose a citizen to see their visits and petitions."))
+            self.visits_label.setText(_("Visits"))
+            self.petitions_label.setText(_("Petitions"))
+            _fill(self.visits, [])
+            _fill(self.petitions, [])
+            return
+        try:
+            with self.ctx.db.session() as s:
+                c = citizens.get_citizen(s, self.current_id)
+                visits, petitions = reception.citizen_history(s, c.id)
+                title = citizen_summary(c)
+                secret_visits = {p.visit_id for p in petitions
+                                 if p.petition_type == PetitionType.DENUNCIATION}
+                visit_rows = [[format_date(v.visit_date),
+                               label(SessionKind, v.session.kind) if v.session else "",
+                               " ".join(v.content.split()), label(VisitHandling, v.handling)]
+                              for v in visits if not _denounces(v, secret_visits)]
+                shown = [p for p in petitions if p.petition_type != PetitionType.DENUNCIATION]
+                petition_rows = [[format_date(p.received_date), p.ref or "—",
+                                  label(PetitionType, p.petition_type), label(Status, p.status)]
+                                 for p in shown]
+                petition_ids = [p.id for p in shown]
+        except ServiceError as exc:
+            self.history_title.setText(str(exc))
+            return
+        self.history_title.setText(title)
+        self.visits_label.setText(_("Visits ({count})").format(count=len(visit_rows)))
+        self.petitions_label.setText(_("Petitions ({count})").format(count=len(petition_rows)))
+        _fill(self.visits, visit_rows)
+        _fill(self.petitions, petition_rows, petition_ids)
+
+    def _open_petition(self, item: QTableWidgetItem) -> None:
+        petition_id = item.data(Qt.ItemDataRole.UserRole)
+        if petition_id:
+            self.ctx.signals.open_record.emit("petition", petition_id)
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in ("citizen", "visit", "session", "petition", "unit", "settings"):
+            self.refresh()
+
+    # --- Page API and dialogs --------------------------------------------------------------
+
+    def activate(self) -> None:
+        if not self.model.loaded_count():
+            self.reload()
+
+    def refresh(self) -> None:
+        self._unit_ids = self.ctx.unit_ids()
+        self.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open_record(self, kind: str, record_id: str) -> bool:
+        if kind != "citizen":
+            return False
+        self.current_id = record_id
+        select_row_of(self.table, self.model, record_id)
+        self._show_history()
+        return True
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def make_citizen_dialog(self, citizen_id: str | None = None) -> CitizenDialog:
+        return CitizenDialog(self.ctx, citizen_id, self)
+
+    def make_merge_dialog(self) -> MergeDialog:
+        assert self.current_id is not None
+        return MergeDialog(self.ctx, self.current_id, self)
+
+    def new_record(self) -> None:
+        dialog = self.make_citizen_dialog()
+        if self.exec_dialog(dialog):
+            self.current_id = dialog.result_id
+            self._saved(_("The citizen was saved."))
+
+    def edit_current(self) -> None:
+        if self.current_id and self.exec_dialog(self.make_citizen_dialog(self.current_id)):
+            self._saved(_("The citizen was saved."))
+
+    def merge_current(self) -> None:
+        if self.current_id and self.exec_dialog(self.make_merge_dialog()):
+            self._saved(_("The two records were merged."))
+
+    def _saved(self, message: str) -> None:
+        self.ctx.signals.data_changed.emit("citizen")
+        self.ctx.signals.status_message.emit(message)

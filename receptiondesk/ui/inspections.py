@@ -1,0 +1,364 @@
+"""Inspections and supervisions of subordinate organisations on how they do this work."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import N_, _, format_date, format_number, ngettext
+from ..model import Inspection
+from ..model.codes import InspectionBody, InspectionKind, choices, label
+from ..services import inspections
+from ..services.errors import ServiceError
+from .context import AppContext
+from .forms import RecordDialog, check, combo, date_edit, fill_combo, from_qdate, line, text_edit
+from .page import Page
+from .paged import Column, PagedTableModel, Row
+from .petition_forms import (
+    PeriodFilter,
+    SearchBox,
+    Texts,
+    fit_headers,
+    save_cancel_texts,
+    select_row_of,
+    setup_table,
+    yes_no,
+)
+from .worker import run_in_background
+
+COLUMNS = (
+    Column(N_("Date")),
+    Column(N_("Kind")),
+    Column(N_("Conducted by")),
+    Column(N_("No. of organisations"), numeric=True),
+    Column(N_("No. of members"), numeric=True),
+    Column(N_("Violations found")),
+    Column(N_("Content")),
+)
+WIDTHS = [96, 110, 190, 110, 100, 130, 250]
+
+
+def inspection_row(i: Inspection) -> Row:
+    return Row(
+        i.id,
+        [
+            format_date(i.inspection_date),
+            label(InspectionKind, i.kind),
+            label(InspectionBody, i.body),
+            format_number(i.organisation_count or 0),
+            format_number(i.member_count or 0),
+            yes_no(i.violations_found),
+            " ".join(i.content.split()),
+        ],
+        tint="hot" if i.violations_found else None,
+        numbers={3: float(i.organisation_count or 0), 4: float(i.member_count or 0)},
+    )
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace("\n", "<br>")
+
+
+class InspectionDialog(Texts, RecordDialog):
+    """An inspection or supervision: by which body, of whom, what was found."""
+
+    def __init__(self, ctx: AppContext, inspection_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.inspection_id = inspection_id
+        self.setObjectName("inspection_dialog")
+        self.setMinimumWidth(620)
+        i = None
+        if inspection_id:
+            with ctx.db.session() as s:
+                i = inspections.get_inspection(s, inspection_id)
+        self.inspection_date = date_edit(i.inspection_date if i else date.today())
+        self.body = combo(choices(InspectionBody), i.body if i else None)
+        self.kind = combo(choices(InspectionKind), i.kind if i else None)
+        self.organisations = text_edit(i.organisations if i else "", lines=3)
+        self.members = text_edit(i.members if i else "", lines=2)
+        self.content = text_edit(i.content if i else "", lines=3)
+        self.findings = text_edit(i.findings if i else "", lines=3)
+        self.violations = check("", bool(i and i.violations_found))
+        self.violations.setObjectName("violations_found")
+        self.conclusions = text_edit(i.conclusions if i else "", lines=3)
+        self.ref = line(i.ref if i else "")
+        rows = [
+            (N_("Date"), self.inspection_date, "inspection_date"),
+            (N_("Conducted by"), self.body, "body"),
+            (N_("Kind"), self.kind, "kind"),
+            (N_("Organisations"), self.organisations, "organisations"),
+            (N_("Party members"), self.members, "members"),
+            (N_("Content"), self.content, "content"),
+            (N_("Findings"), self.findings, "findings"),
+            (N_("Violations"), self.violations, "violations_found"),
+            (N_("Conclusions"), self.conclusions, "conclusions"),
+            (N_("Reference number"), self.ref, "ref"),
+        ]
+        for msgid, widget, name in rows:
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            cap.setBuddy(widget)
+            self.form.addRow(cap, widget)
+            self.errors.bind(name, widget)
+        # Counts are computed from the lists; their errors belong next to the lists.
+        self.errors.bind("organisation_count", self.organisations)
+        self.errors.bind("member_count", self.members)
+        self.t(self.violations.setText, N_("Violations were found"))
+        self.watch(self.inspection_date, self.body, self.kind, self.organisations, self.members,
+                   self.content, self.findings, self.violations, self.conclusions, self.ref)
+        self._dirty = False
+        ctx.signals.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def save(self) -> str | None:
+        data = inspections.InspectionInput(
+            inspection_date=from_qdate(self.inspection_date.date()),
+            body=self.body.currentData() or "",
+            kind=self.kind.currentData() or "",
+            organisations=self.organisations.toPlainText(),
+            members=self.members.toPlainText(),
+            content=self.content.toPlainText(),
+            findings=self.findings.toPlainText(),
+            violations_found=self.violations.isChecked(),
+            conclusions=self.conclusions.toPlainText(),
+            ref=self.ref.text(),
+        )
+        with self.ctx.db.session() as s:
+            if self.inspection_id:
+                return inspections.update_inspection(s, self.inspection_id, data).id
+            return inspections.create_inspection(s, self.ctx.unit_id, data).id
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Inspection or supervision") if self.inspection_id
+                            else _("New inspection or supervision"))
+        self.apply_texts()
+        fill_combo(self.body, choices(InspectionBody))
+        fill_combo(self.kind, choices(InspectionKind))
+        self.organisations.setPlaceholderText(_("One organisation a line"))
+        self.members.setPlaceholderText(_("One party member a line"))
+        save_cancel_texts(self)
+
+
+class InspectionsPage(Texts, Page):
+    name = "inspections"
+    title = N_("Inspections")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._unit_ids = ctx.unit_ids()
+        self._count_generation = 0
+        self.current_id: str | None = None
+        self._build()
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        self.retranslate()
+        self.reload()
+
+    def _build(self) -> None:
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("new_inspection")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_current)
+        self.t(self.new_button.setText, N_("New inspection…"))
+        self.t(self.edit_button.setText, N_("Edit…"))
+        self.search = SearchBox()
+        self.search.search_changed.connect(lambda _t: self.reload())
+        self.count_label = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.new_button)
+        top.addWidget(self.edit_button)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+
+        self.period = PeriodFilter()
+        self.period.changed.connect(self.reload)
+        self.kind_filter = QComboBox()
+        self.body_filter = QComboBox()
+        for box in (self.kind_filter, self.body_filter):
+            box.currentIndexChanged.connect(lambda _i: self.reload())
+        self.violations_check = QCheckBox()
+        self.violations_check.setObjectName("violations_only")
+        self.violations_check.toggled.connect(lambda _on: self.reload())
+        self.t(self.violations_check.setText, N_("Violations only"))
+        filters = QHBoxLayout()
+        for msgid, widget in ((N_("Period"), self.period), (N_("Kind"), self.kind_filter),
+                              (N_("Conducted by"), self.body_filter)):
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            filters.addWidget(cap)
+            filters.addWidget(widget)
+            filters.addSpacing(12)
+        filters.addWidget(self.violations_check)
+        filters.addStretch(1)
+
+        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName("inspection_list")
+        setup_table(self.table, self.model, WIDTHS)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        self.detail = QLabel()
+        self.detail.setObjectName("inspection_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setContentsMargins(8, 8, 8, 8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.detail)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(scroll)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([380, 220])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        self.edit_button.setEnabled(False)
+
+    def retranslate(self) -> None:
+        self.apply_texts()
+        self.search.setPlaceholderText(
+            _("Search organisations, members, content or findings (accents optional)"))
+        fill_combo(self.kind_filter, choices(InspectionKind), blank=_("All kinds"))
+        fill_combo(self.body_filter, choices(InspectionBody), blank=_("All bodies"))
+        self.period.retranslate()
+        self.model.retranslate()
+        fit_headers(self.table, WIDTHS)
+        if self.model.loaded_count():
+            self.reload()
+
+    # --- list ---------------------------------------------------------------------
+
+    def current_filter(self) -> inspections.InspectionFilter:
+        start, end = self.period.range()
+        kind, body = self.kind_filter.currentData(), self.body_filter.currentData()
+        return inspections.InspectionFilter(
+            unit_ids=self._unit_ids, date_from=start, date_to=end,
+            kinds=[kind] if kind else [], bodies=[body] if body else [],
+            violations_only=self.violations_check.isChecked(), query=self.search.text())
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        f = self.current_filter()
+        with self.ctx.db.session() as s:
+            return [inspection_row(i) for i in inspections.list_inspections(s, f, offset, limit)]
+
+    def reload(self) -> None:
+        keep = self.current_id
+        self.model.reload()
+        if not select_row_of(self.table, self.model, keep):
+            self.current_id = None
+        self._show_detail()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self._count_generation += 1
+        generation, f, db = self._count_generation, self.current_filter(), self.ctx.db
+
+        def count() -> int:
+            with db.session() as s:
+                return inspections.count_inspections(s, f)
+
+        def show(n: int) -> None:
+            if generation == self._count_generation:
+                self.count_label.setText(ngettext(
+                    "{count} inspection or supervision", "{count} inspections and supervisions",
+                    n).format(count=format_number(n)))
+
+        run_in_background(count, show, lambda _exc: self.count_label.clear())
+
+    def _on_current(self, current, _previous) -> None:
+        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        self.edit_button.setEnabled(self.current_id is not None)
+        if not self.current_id:
+            self.detail.setText(_("Choose an inspection in the list to see its findings."))
+            return
+        try:
+            with self.ctx.db.session() as s:
+                self.detail.setText(self._detail_html(
+                    inspections.get_inspection(s, self.current_id)))
+        except ServiceError as exc:
+            self.detail.setText(_esc(str(exc)))
+
+    def _detail_html(self, i: Inspection) -> str:
+        heading = _("{kind} of {date} — {body}").format(
+            kind=label(InspectionKind, i.kind), date=format_date(i.inspection_date),
+            body=label(InspectionBody, i.body))
+        parts = [f"<h3>{_esc(heading)}</h3>"]
+        for title, value in (
+            (_("Organisations"), i.organisations), (_("Party members"), i.members),
+            (_("Content"), i.content), (_("Findings"), i.findings),
+            (_("Violations found"), yes_no(i.violations_found)),
+            (_("Conclusions"), i.conclusions),
+        ):
+            if value:
+                parts.append(f"<p><b>{_esc(title)}:</b> {_esc(value)}</p>")
+        return "".join(parts)
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in ("inspection", "unit", "settings"):
+            self.refresh()
+
+    # --- Page API and dialogs --------------------------------------------------------------
+
+    def activate(self) -> None:
+        if not self.model.loaded_count():
+            self.reload()
+
+    def refresh(self) -> None:
+        self._unit_ids = self.ctx.unit_ids()
+        self.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open_record(self, kind: str, record_id: str) -> bool:
+        if kind != "inspection":
+            return False
+        self.current_id = record_id
+        select_row_of(self.table, self.model, record_id)
+        self._show_detail()
+        return True
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def make_inspection_dialog(self, inspection_id: str | None = None) -> InspectionDialog:
+        return InspectionDialog(self.ctx, inspection_id, self)
+
+    def new_record(self) -> None:
+        dialog = self.make_inspection_dialog()
+        if self.exec_dialog(dialog):
+            self.current_id = dialog.result_id
+            self._saved()
+
+    def edit_current(self) -> None:
+        if self.current_id and self.exec_dialog(self.make_inspection_dialog(self.current_id)):
+            self._saved()
+
+    def _saved(self) -> None:
+        self.ctx.signals.data_changed.emit("inspection")
+        self.ctx.signals.status_message.emit(_("The inspection was saved."))

@@ -1,0 +1,426 @@
+"""Working meetings with subordinate units and the concluding notices issued after them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import N_, _, format_date, format_number, ngettext
+from ..model import WorkingMeeting
+from ..model.codes import MeetingKind, choices, label
+from ..services import meetings
+from ..services.errors import ServiceError
+from .context import AppContext
+from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line, text_edit
+from .page import Page
+from .paged import Column, PagedTableModel, Row
+from .petition_forms import (
+    PeriodFilter,
+    SearchBox,
+    Texts,
+    fit_headers,
+    official_choices,
+    save_cancel_texts,
+    select_row_of,
+    setup_table,
+)
+from .worker import run_in_background
+
+COLUMNS = (
+    Column(N_("Meeting date")),
+    Column(N_("Kind")),
+    Column(N_("Chaired by")),
+    Column(N_("Participants")),
+    Column(N_("Concluding notices")),
+    Column(N_("Content")),
+)
+WIDTHS = [104, 110, 170, 300, 150, 200]
+
+
+def meeting_row(m: WorkingMeeting) -> Row:
+    notices = ", ".join(n.number for n in sorted(
+        m.notices, key=lambda n: (n.issued_on or date.min, n.number)))
+    return Row(m.id, [
+        format_date(m.meeting_date),
+        label(MeetingKind, m.kind),
+        m.chaired_by_name,
+        " ".join(m.participants.split()),
+        notices,
+        " ".join(m.content.split()),
+    ])
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace("\n", "<br>")
+
+
+def _layout_rows(dialog: RecordDialog, texts: Texts, rows) -> None:
+    for msgid, widget, name in rows:
+        cap = QLabel()
+        texts.t(cap.setText, msgid)
+        cap.setBuddy(widget)
+        dialog.form.addRow(cap, widget)
+        if name:
+            dialog.errors.bind(name, widget)
+
+
+class MeetingDialog(Texts, RecordDialog):
+    """A working meeting: when, what kind, who chaired, who attended, what was concluded."""
+
+    def __init__(self, ctx: AppContext, meeting_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.setObjectName("meeting_dialog")
+        self.setMinimumWidth(620)
+        with ctx.db.session() as s:
+            m = meetings.get_meeting(s, meeting_id) if meeting_id else None
+            officials = official_choices(s, ctx.unit_ids())
+        self.meeting_date = date_edit(m.meeting_date if m else date.today())
+        self.kind = combo(choices(MeetingKind), m.kind if m else MeetingKind.REGULAR)
+        self.chaired_by = QComboBox()
+        self.chaired_by.setEditable(True)
+        self.chaired_by.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        fill_combo(self.chaired_by, officials, m.chaired_by_id if m else ctx.official_id)
+        if m and not m.chaired_by_id:
+            self.chaired_by.setEditText(m.chaired_by_name)
+        self.place = line(m.place if m else "")
+        self.participants = text_edit(m.participants if m else "", lines=3)
+        self.content = text_edit(m.content if m else "", lines=3)
+        self.conclusions = text_edit(m.conclusions if m else "", lines=4)
+        self.ref = line(m.ref if m else "")
+        _layout_rows(self, self, [
+            (N_("Meeting date"), self.meeting_date, "meeting_date"),
+            (N_("Kind"), self.kind, "kind"),
+            (N_("Chaired by"), self.chaired_by, "chaired_by_id"),
+            (N_("Place"), self.place, "place"),
+            (N_("Participants"), self.participants, "participants"),
+            (N_("Content"), self.content, "content"),
+            (N_("Conclusions"), self.conclusions, "conclusions"),
+            (N_("Reference number"), self.ref, "ref"),
+        ])
+        self.watch(self.meeting_date, self.kind, self.place, self.participants, self.content,
+                   self.conclusions, self.ref)
+        self.chaired_by.editTextChanged.connect(self._mark_dirty)
+        self._dirty = False
+        ctx.signals.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def chair(self) -> tuple[str | None, str]:
+        """(official id, name): an official from the list, or a name typed in."""
+        text = self.chaired_by.currentText().strip()
+        index = self.chaired_by.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0 and self.chaired_by.itemData(index):
+            return self.chaired_by.itemData(index), ""
+        return None, text
+
+    def save(self) -> str | None:
+        chair_id, chair_name = self.chair()
+        data = meetings.MeetingInput(
+            meeting_date=from_qdate(self.meeting_date.date()),
+            kind=self.kind.currentData() or "",
+            chaired_by_id=chair_id,
+            chaired_by_name=chair_name,
+            place=self.place.text(),
+            participants=self.participants.toPlainText(),
+            content=self.content.toPlainText(),
+            conclusions=self.conclusions.toPlainText(),
+            ref=self.ref.text(),
+        )
+        with self.ctx.db.session() as s:
+            if self.meeting_id:
+                return meetings.update_meeting(s, self.meeting_id, data).id
+            return meetings.create_meeting(s, self.ctx.unit_id, data).id
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Working meeting") if self.meeting_id else _("New working meeting"))
+        self.apply_texts()
+        fill_combo(self.kind, choices(MeetingKind))
+        self.participants.setPlaceholderText(_("One a line: name, position, unit"))
+        save_cancel_texts(self)
+
+
+class NoticeDialog(Texts, RecordDialog):
+    """The concluding notice issued after a meeting: its number, date and content."""
+
+    def __init__(self, ctx: AppContext, meeting_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.setObjectName("notice_dialog")
+        self.setMinimumWidth(560)
+        with ctx.db.session() as s:
+            m = meetings.get_meeting(s, meeting_id)
+            officials = official_choices(s, ctx.unit_ids())
+            self._summary = (m.meeting_date, m.chaired_by_name)
+            conclusions = m.conclusions
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-weight: bold;")
+        self.form.addRow(self.heading)
+        self.number = line()
+        self.issued_on = date_edit(date.today())
+        self.content = text_edit(conclusions, lines=6)
+        self.signed_by = combo(officials, m.chaired_by_id or ctx.official_id, blank="—")
+        _layout_rows(self, self, [
+            (N_("Notice number"), self.number, "number"),
+            (N_("Date issued"), self.issued_on, "issued_on"),
+            (N_("Content"), self.content, "content"),
+            (N_("Signed by"), self.signed_by, "signed_by_id"),
+        ])
+        self.watch(self.number, self.issued_on, self.content, self.signed_by)
+        self._dirty = False
+        ctx.signals.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def save(self) -> str | None:
+        data = meetings.NoticeInput(
+            number=self.number.text(),
+            issued_on=from_qdate(self.issued_on.date()),
+            content=self.content.toPlainText(),
+            signed_by_id=self.signed_by.currentData(),
+        )
+        with self.ctx.db.session() as s:
+            return meetings.issue_notice(s, data, meeting_id=self.meeting_id).id
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Issue a concluding notice"))
+        held_on, chair = self._summary
+        self.heading.setText(_("Working meeting of {date}, chaired by {name}").format(
+            date=format_date(held_on), name=chair or "—"))
+        self.number.setPlaceholderText(_("e.g. 12-TB/ĐU"))
+        self.apply_texts()
+        save_cancel_texts(self)
+
+
+class MeetingsPage(Texts, Page):
+    name = "meetings"
+    title = N_("Meetings and notices")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._unit_ids = ctx.unit_ids()
+        self._count_generation = 0
+        self.current_id: str | None = None
+        self._build()
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        self.retranslate()
+        self.reload()
+
+    def _build(self) -> None:
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("new_meeting")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.edit_current)
+        self.notice_button = QPushButton()
+        self.notice_button.setObjectName("issue_notice")
+        self.notice_button.clicked.connect(self.issue_notice)
+        self.t(self.new_button.setText, N_("New meeting…"))
+        self.t(self.edit_button.setText, N_("Edit…"))
+        self.t(self.notice_button.setText, N_("Issue a concluding notice…"))
+        self.search = SearchBox()
+        self.search.search_changed.connect(lambda _t: self.reload())
+        self.count_label = QLabel()
+        top = QHBoxLayout()
+        for w in (self.new_button, self.edit_button, self.notice_button):
+            top.addWidget(w)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+
+        self.period = PeriodFilter()
+        self.period.changed.connect(self.reload)
+        self.kind_filter = QComboBox()
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        filters = QHBoxLayout()
+        for msgid, widget in ((N_("Period"), self.period), (N_("Kind"), self.kind_filter)):
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            filters.addWidget(cap)
+            filters.addWidget(widget)
+            filters.addSpacing(12)
+        filters.addStretch(1)
+
+        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName("meeting_list")
+        setup_table(self.table, self.model, WIDTHS)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        self.detail = QLabel()
+        self.detail.setObjectName("meeting_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setContentsMargins(8, 8, 8, 8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.detail)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(scroll)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([380, 220])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        self._enable_buttons()
+
+    def retranslate(self) -> None:
+        self.apply_texts()
+        self.search.setPlaceholderText(
+            _("Search content, participants, conclusions or chair (accents optional)"))
+        fill_combo(self.kind_filter, choices(MeetingKind), blank=_("All kinds"))
+        self.period.retranslate()
+        self.model.retranslate()
+        fit_headers(self.table, WIDTHS)
+        if self.model.loaded_count():
+            self.reload()
+
+    # --- list ---------------------------------------------------------------------
+
+    def current_filter(self) -> meetings.MeetingFilter:
+        start, end = self.period.range()
+        kind = self.kind_filter.currentData()
+        return meetings.MeetingFilter(unit_ids=self._unit_ids, date_from=start, date_to=end,
+                                      kinds=[kind] if kind else [], query=self.search.text())
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        f = self.current_filter()
+        with self.ctx.db.session() as s:
+            return [meeting_row(m) for m in meetings.list_meetings(s, f, offset, limit)]
+
+    def reload(self) -> None:
+        keep = self.current_id
+        self.model.reload()
+        if not select_row_of(self.table, self.model, keep):
+            self.current_id = None
+            self._show_detail()
+        else:
+            self._show_detail()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self._count_generation += 1
+        generation, f, db = self._count_generation, self.current_filter(), self.ctx.db
+
+        def count() -> int:
+            with db.session() as s:
+                return meetings.count_meetings(s, f)
+
+        def show(n: int) -> None:
+            if generation == self._count_generation:
+                self.count_label.setText(ngettext("{count} meeting", "{count} meetings",
+                                                  n).format(count=format_number(n)))
+
+        run_in_background(count, show, lambda _exc: self.count_label.clear())
+
+    def _on_current(self, current, _previous) -> None:
+        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
+        self._show_detail()
+
+    def _enable_buttons(self) -> None:
+        self.edit_button.setEnabled(self.current_id is not None)
+        self.notice_button.setEnabled(self.current_id is not None)
+
+    def _show_detail(self) -> None:
+        self._enable_buttons()
+        if not self.current_id:
+            self.detail.setText(_("Choose a meeting in the list to see its conclusions and "
+                                  "notices."))
+            return
+        try:
+            with self.ctx.db.session() as s:
+                m = meetings.get_meeting(s, self.current_id)
+                notices = meetings.notices_of_meeting(s, m.id)
+                self.detail.setText(self._detail_html(m, notices))
+        except ServiceError as exc:
+            self.detail.setText(_esc(str(exc)))
+
+    def _detail_html(self, m: WorkingMeeting, notices) -> str:
+        heading = _("Working meeting of {date}").format(date=format_date(m.meeting_date))
+        parts = [f"<h3>{_esc(heading)} · {_esc(label(MeetingKind, m.kind))}</h3>"]
+        for title, value in ((_("Chaired by"), m.chaired_by_name), (_("Place"), m.place),
+                             (_("Participants"), m.participants), (_("Content"), m.content),
+                             (_("Conclusions"), m.conclusions)):
+            if value:
+                parts.append(f"<p><b>{_esc(title)}:</b> {_esc(value)}</p>")
+        title = _("Concluding notices")
+        parts.append(f"<p><b>{_esc(title)}:</b></p>")
+        if not notices:
+            parts.append("<p>" + _esc(_("No concluding notice has been issued yet.")) + "</p>")
+        for n in notices:
+            parts.append("<p>" + _esc(_("No. {number}, issued {date}: {content}").format(
+                number=n.number, date=format_date(n.issued_on), content=n.content)) + "</p>")
+        return "".join(parts)
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in ("meeting", "notice", "official", "unit", "settings"):
+            self.refresh()
+
+    # --- Page API and dialogs ------------------------------------------------------------
+
+    def activate(self) -> None:
+        if not self.model.loaded_count():
+            self.reload()
+
+    def refresh(self) -> None:
+        self._unit_ids = self.ctx.unit_ids()
+        self.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open_record(self, kind: str, record_id: str) -> bool:
+        if kind != "meeting":
+            return False
+        self.current_id = record_id
+        select_row_of(self.table, self.model, record_id)
+        self._show_detail()
+        return True
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def make_meeting_dialog(self, meeting_id: str | None = None) -> MeetingDialog:
+        return MeetingDialog(self.ctx, meeting_id, self)
+
+    def make_notice_dialog(self) -> NoticeDialog:
+        assert self.current_id is not None
+        return NoticeDialog(self.ctx, self.current_id, self)
+
+    def new_record(self) -> None:
+        dialog = self.make_meeting_dialog()
+        if self.exec_dialog(dialog):
+            self.current_id = dialog.result_id
+            self._saved("meeting", _("The working meeting was saved."))
+
+    def edit_current(self) -> None:
+        if self.current_id and self.exec_dialog(self.make_meeting_dialog(self.current_id)):
+            self._saved("meeting", _("The working meeting was saved."))
+
+    def issue_notice(self) -> None:
+        if self.current_id and self.exec_dialog(self.make_notice_dialog()):
+            self._saved("meeting", _("The concluding notice was issued."))
+
+    def _saved(self, kind: str, message: str) -> None:
+        self.ctx.signals.data_changed.emit(kind)
+        self.ctx.signals.status_message.emit(message)

@@ -1,0 +1,924 @@
+"""The petition tracker: every petition with its next deadline, filters, and a detail view
+offering exactly the steps the lifecycle allows next."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import N_, _, format_date, format_number, ngettext
+from ..model import Petition
+from ..model.codes import EventKind, Handling, PetitionType, Result, Status, choices, label
+from ..rules import lifecycle
+from ..rules.deadlines import days_left, rule_title
+from ..services import attachments, petitions, reference
+from ..services.errors import ServiceError
+from ..services.units import list_officials
+from .context import AppContext
+from .forms import ERROR_STYLE, RecordDialog, fill_combo
+from .page import Page
+from .paged import Column, PagedTableModel, Row
+from .petition_forms import (
+    COMPLEXITY,
+    CONFIDENTIAL,
+    EXTRA_ACTIONS,
+    PeriodFilter,
+    PetitionDialog,
+    SearchBox,
+    Texts,
+    enable_sorting,
+    field_names,
+    fit_headers,
+    make_step_dialog,
+    official_choices,
+    select_row_of,
+    setup_table,
+    yes_no,
+)
+from .worker import run_in_background
+
+#: a deadline this close (in days) is tinted as due soon
+DUE_SOON_DAYS = 5
+#: "due within" filter
+DUE_WITHIN_DAYS = 7
+OPEN = "__open__"
+
+COLUMNS = (
+    Column(N_("Reference"), "ref"),
+    Column(N_("Date received"), "received"),
+    Column(N_("Type"), "type"),
+    Column(N_("Field"), "field"),
+    Column(N_("Petitioner"), None),
+    Column(N_("Status"), "status"),
+    Column(N_("Next due"), "due"),
+    Column(N_("Days left"), "due", numeric=True),
+)
+WIDTHS = [120, 90, 120, 200, 180, 120, 90, 70]
+
+
+# --- list rows -------------------------------------------------------------------------------
+
+
+def petitioner_text(p: Petition) -> str:
+    """Who petitioned, as a list may show it: never a denouncer's identity (DESIGN §4)."""
+    if p.petition_type == PetitionType.DENUNCIATION:
+        return _(CONFIDENTIAL)
+    people = list(p.petitioners)
+    if not people:
+        return _("(anonymous)") if p.anonymous else "—"
+    first = people[0].full_name
+    if len(people) == 1:
+        return first
+    return ngettext("{name} and {count} other", "{name} and {count} others",
+                    len(people) - 1).format(name=first, count=len(people) - 1)
+
+
+def due_tint(left: int | None) -> str | None:
+    if left is None:
+        return None
+    if left < 0:
+        return "overdue"
+    if left <= DUE_SOON_DAYS:
+        return "due_soon"
+    return None
+
+
+def is_hot(p: Petition) -> bool:
+    return bool(p.is_delegation or p.long_running or p.beyond_level or p.many_signers)
+
+
+def petition_row(p: Petition, today: date, fields: dict[str, str]) -> Row:
+    due = p.next_due_date
+    left = days_left(due, today) if due else None
+    tint = due_tint(left) or ("hot" if is_hot(p) else None)
+    cells = [
+        p.ref or "—",
+        format_date(p.received_date),
+        label(PetitionType, p.petition_type),
+        fields.get(p.field_code or "", ""),
+        petitioner_text(p),
+        label(Status, p.status),
+        format_date(due),
+        format_number(left) if left is not None else "",
+    ]
+    numbers = {7: float(left)} if left is not None else {}
+    return Row(p.id, cells, tint, numbers)
+
+
+def refusal_message(action: str, status: str) -> str:
+    """The same words the petitions service uses when it refuses a step."""
+    return _("\u201c{action}\u201d is not allowed for a petition that is {status}.").format(
+        action=lifecycle.action_title(action), status=label(Status, status).lower())
+
+
+# --- the detail view -----------------------------------------------------------------------------
+
+
+@dataclass
+class PetitionView:
+    """What the detail view shows, read in one unit of work."""
+
+    id: str
+    ref: str
+    petition_type: str
+    status: str
+    values: dict[str, str]
+    timeline: list[tuple[str, str, str, str]]
+    deadlines: list[tuple[str, str, date, date, int, int]]  # key, basis, start, due, left, ext
+    extensions: list[tuple[date, str, int, str, str]]
+    files: list[tuple[str, str, str, int, str]] = field(default_factory=list)
+    can_extend: bool = False
+
+
+def load_view(session, petition_id: str, today: date) -> PetitionView:
+    p = petitions.get_petition(session, petition_id)
+    officials = {o.id: o.full_name for o in list_officials(session, None, active_only=False)}
+    fields = field_names(session)
+    sources = dict(reference.source_choices(session))
+    timeline = []
+    for e in petitions.events(session, petition_id):
+        if e.kind == EventKind.TRANSITION:
+            step = " → ".join(x for x in (label(Status, e.from_status),
+                                           label(Status, e.to_status)) if x)
+        else:
+            step = label(EventKind, e.kind)
+        timeline.append((format_date(e.event_date), step, officials.get(e.official_id or "", ""),
+                         e.note))
+    current = petitions.deadlines(session, petition_id)
+    running = [(d.key, d.rule.legal_basis, d.start, d.due, days_left(d.due, today),
+                d.extended_days) for d in current]
+    exts = [(x.decided_on, x.deadline_key, x.days, x.reason, x.decision_number)
+            for x in p.extensions]
+    files = [(a.id, a.file_name, a.media_type, a.size, format_date(a.created_at))
+             for a in attachments.list_attachments(session, "petition", p.id)]
+    return PetitionView(p.id, p.ref, p.petition_type, p.status,
+                        _values(p, officials, fields, sources), timeline, running, exts, files,
+                        can_extend=any(petitions.can_extend(p, d) for d in current))
+
+
+def _values(p: Petition, officials: dict[str, str], fields: dict[str, str],
+            sources: dict[str, str]) -> dict[str, str]:
+    if p.petition_type == PetitionType.DENUNCIATION:
+        people = _(CONFIDENTIAL)
+    elif p.petitioners:
+        people = "\n".join(
+            ", ".join(x for x in (q.full_name, q.id_number or "", q.address, q.phone) if x)
+            for q in p.petitioners)
+    else:
+        people = _("(anonymous)") if p.anonymous else "—"
+    flags = [text for on, text in (
+        (p.anonymous, _("anonymous")), (p.many_signers, _("many signers")),
+        (p.beyond_level, _("beyond the competent level")), (p.long_running, _("long-running")),
+        (p.is_delegation, _("delegation")), (bool(p.duplicate_of_id), _("duplicate")),
+    ) if on]
+    if p.eligible is None:
+        classified = _("Not classified yet")
+    else:
+        classified = _("Eligible: {eligible}; within competence: {competence}").format(
+            eligible=yes_no(p.eligible).lower(), competence=yes_no(p.within_competence).lower())
+    if flags:
+        classified += "\n" + _("Flags: {flags}").format(flags=", ".join(flags))
+    handling = ""
+    if p.handling:
+        handling = _("{handling} on {date}").format(
+            handling=label(Handling, p.handling), date=format_date(p.handling_date))
+        if p.handled_to:
+            handling += " — " + p.handled_to
+    result = ""
+    if p.result:
+        result = _("{result} on {date}").format(result=label(Result, p.result),
+                                                date=format_date(p.result_date))
+    decision = p.decision_number or ""
+    if p.decision_date:
+        decision = _("{number} of {date}").format(number=decision or "—",
+                                                  date=format_date(p.decision_date))
+    return {
+        "received": format_date(p.received_date),
+        "source": sources.get(p.source_code, p.source_code),
+        "field": fields.get(p.field_code or "", "—"),
+        "content": p.content,
+        "forwarded_from": p.forwarded_from,
+        "signers": format_number(p.signers or 1),
+        "round": (_("Second level") if (p.complaint_round or 1) >= 2 else _("First level"))
+        if p.petition_type == PetitionType.COMPLAINT else "",
+        "petitioners": people,
+        "classification": classified,
+        "complexity": _(COMPLEXITY[min(max(p.complexity or 0, 0), 2)]),
+        "handling": handling,
+        "official": officials.get(p.assigned_official_id or "", ""),
+        "result": result,
+        "decision": decision,
+        "closed": format_date(p.closed_date),
+    }
+
+
+DETAIL_ROWS: tuple[tuple[str, str], ...] = (
+    ("received", N_("Date received")),
+    ("source", N_("Source")),
+    ("field", N_("Field")),
+    ("content", N_("Content")),
+    ("forwarded_from", N_("Forwarded from")),
+    ("signers", N_("Signers")),
+    ("round", N_("Complaint level")),
+    ("petitioners", N_("Petitioners")),
+    ("classification", N_("Classification")),
+    ("complexity", N_("Complexity")),
+    ("handling", N_("Handling")),
+    ("official", N_("Assigned official")),
+    ("result", N_("Result")),
+    ("decision", N_("Decision")),
+    ("closed", N_("Closed on")),
+)
+#: the first rows go in the left column of the details, the rest in the right one
+DETAIL_SPLIT = 8
+#: width of the column of step buttons beside the tabs
+STEPS_WIDTH = 430
+
+
+class PetitionDetail(Texts, QWidget):
+    """One petition: its details, timeline, deadlines, attachments and next steps."""
+
+    action_requested = Signal(str)
+    changed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: PetitionView | None = None
+        #: opens a file with the system's viewer (replaced in tests)
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        self.stack = QStackedWidget()
+        self.placeholder = QLabel()
+        self.placeholder.setWordWrap(True)
+        self.stack.addWidget(self.placeholder)
+        self.stack.addWidget(self._build_content())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.t(self.placeholder.setText, N_("Choose a petition in the list to see its details."))
+
+    def _build_content(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 4, 0, 0)
+        self.heading = QLabel()
+        self.heading.setObjectName("petition_heading")
+        self.heading.setStyleSheet("font-weight: bold; font-size: 12pt;")
+        self.subheading = QLabel()
+        self.subheading.setObjectName("petition_subheading")
+        self.message = QLabel()
+        self.message.setObjectName("petition_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.hide()
+        steps = QWidget()
+        steps.setObjectName("petition_steps")
+        self.buttons: dict[str, QPushButton] = {}
+        self.button_grid = QGridLayout()
+        self.button_grid.setSpacing(4)
+        for code, action in lifecycle.ACTIONS.items():
+            self._make_button(code, action.title, steps)
+        for code, msgid in EXTRA_ACTIONS.items():
+            self._make_button(code, msgid, steps)
+        steps.setFixedWidth(STEPS_WIDTH)
+        steps_layout = QVBoxLayout(steps)
+        steps_layout.setContentsMargins(0, 0, 0, 0)
+        steps_layout.addLayout(self.button_grid)
+        steps_layout.addWidget(self.message)
+        steps_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_details(), "")
+        self.tabs.addTab(self._build_timeline(), "")
+        self.tabs.addTab(self._build_deadlines(), "")
+        self.tabs.addTab(self._build_files(), "")
+        head = QHBoxLayout()
+        head.addWidget(self.heading)
+        head.addSpacing(16)
+        head.addWidget(self.subheading, 1)
+        body = QHBoxLayout()
+        body.addWidget(steps)
+        body.addWidget(self.tabs, 1)
+        layout.addLayout(head)
+        layout.addLayout(body, 1)
+        return box
+
+    def _make_button(self, code: str, msgid: str, parent: QWidget) -> None:
+        button = QPushButton(parent)
+        button.setObjectName(f"action_{code}")
+        self.t(button.setText, msgid)
+        button.clicked.connect(lambda _c=False, c=code: self.action_requested.emit(c))
+        button.hide()
+        self.buttons[code] = button
+
+    def _build_details(self) -> QWidget:
+        inner = QWidget()
+        grid = QGridLayout(inner)
+        self.values: dict[str, QLabel] = {}
+        self.value_labels: dict[str, QLabel] = {}
+        forms = [QFormLayout(), QFormLayout()]
+        for form in forms:
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for i, (key, msgid) in enumerate(DETAIL_ROWS):
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            cap.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            value = QLabel()
+            value.setObjectName(f"value_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            forms[0 if i < DETAIL_SPLIT else 1].addRow(cap, value)
+            self.values[key] = value
+            self.value_labels[key] = cap
+        grid.addLayout(forms[0], 0, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addLayout(forms[1], 0, 1, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _build_timeline(self) -> QWidget:
+        self.timeline = QTableWidget(0, 4)
+        self.timeline.setObjectName("timeline")
+        _small_table(self.timeline, [80, 200, 120])
+        return self.timeline
+
+    def _build_deadlines(self) -> QWidget:
+        inner = QWidget()
+        self.deadline_layout = QVBoxLayout(inner)
+        self.deadline_box = QLabel()
+        self.deadline_box.setObjectName("deadlines")
+        self.deadline_box.setWordWrap(True)
+        self.extension_title = QLabel()
+        self.extension_title.setStyleSheet("font-weight: bold;")
+        self.extension_box = QLabel()
+        self.extension_box.setObjectName("extensions")
+        self.extension_box.setWordWrap(True)
+        for w in (self.deadline_box, self.extension_title, self.extension_box):
+            self.deadline_layout.addWidget(w)
+        self.deadline_layout.addStretch(1)
+        self.t(self.extension_title.setText, N_("Extensions"))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
+
+    def _build_files(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        self.files = QTableWidget(0, 3)
+        self.files.setObjectName("attachments")
+        _small_table(self.files, [220, 90])
+        self.files.itemDoubleClicked.connect(lambda _i: self.open_selected_file())
+        self.add_file_button = QPushButton()
+        self.add_file_button.setObjectName("add_attachment")
+        self.t(self.add_file_button.setText, N_("Add a file…"))
+        self.add_file_button.clicked.connect(self.choose_and_add_file)
+        self.open_file_button = QPushButton()
+        self.t(self.open_file_button.setText, N_("Open"))
+        self.open_file_button.clicked.connect(self.open_selected_file)
+        self.file_error = QLabel()
+        self.file_error.setObjectName("attachment_error")
+        self.file_error.setWordWrap(True)
+        self.file_error.setStyleSheet(ERROR_STYLE)
+        self.file_error.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.add_file_button)
+        row.addWidget(self.open_file_button)
+        row.addStretch(1)
+        layout.addWidget(self.files, 1)
+        layout.addWidget(self.file_error)
+        layout.addLayout(row)
+        return box
+
+    # --- showing a petition ---------------------------------------------------------------
+
+    def show_petition(self, petition_id: str | None) -> None:
+        self.message.hide()
+        if not petition_id:
+            self.view = None
+            self.stack.setCurrentIndex(0)
+            return
+        try:
+            with self.ctx.db.session() as s:
+                self.view = load_view(s, petition_id, date.today())
+        except ServiceError:
+            self.view = None
+            self.stack.setCurrentIndex(0)
+            return
+        self.stack.setCurrentIndex(1)
+        self._render()
+
+    def reload(self) -> None:
+        self.show_petition(self.view.id if self.view else None)
+
+    def _render(self) -> None:
+        v = self.view
+        assert v is not None
+        self.heading.setText(_("Petition {ref} · {type}").format(
+            ref=v.ref or "—", type=label(PetitionType, v.petition_type)))
+        sub = _("Status: {status}").format(status=label(Status, v.status))
+        if v.deadlines:
+            first = min(v.deadlines, key=lambda d: d[3])
+            sub += " · " + _("next due {date} ({days})").format(
+                date=format_date(first[3]), days=days_text(first[4]))
+        self.subheading.setText(sub)
+        for key, value in v.values.items():
+            self.values[key].setText(value)
+            shown = bool(value) or key in ("petitioners", "classification")
+            self.values[key].setVisible(shown)
+            self.value_labels[key].setVisible(shown)
+        self._render_buttons()
+        self._render_timeline()
+        self._render_deadlines()
+        self._render_files()
+
+    def offered_actions(self) -> list[str]:
+        """The lifecycle steps whose buttons are offered, in order."""
+        return [c for c in lifecycle.ACTIONS if not self.buttons[c].isHidden()]
+
+    def offered_extras(self) -> list[str]:
+        return [c for c in EXTRA_ACTIONS if not self.buttons[c].isHidden()]
+
+    def _render_buttons(self) -> None:
+        v = self.view
+        assert v is not None
+        allowed = {a.code for a in lifecycle.allowed_actions(v.status)}
+        extras = {"note"}
+        if v.can_extend:
+            extras.add("extend")
+        if v.status != Status.CLOSED:
+            extras.add("edit")
+        while self.button_grid.count():
+            self.button_grid.takeAt(0)
+        shown = [c for c in lifecycle.ACTIONS if c in allowed] + \
+            [c for c in EXTRA_ACTIONS if c in extras]
+        for i, code in enumerate(shown):
+            self.button_grid.addWidget(self.buttons[code], i // 2, i % 2)
+        for code, button in self.buttons.items():
+            button.setVisible(code in shown)
+
+    def _render_timeline(self) -> None:
+        assert self.view is not None
+        rows = self.view.timeline
+        self.timeline.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.timeline.setItem(r, c, item)
+        self.timeline.resizeRowsToContents()
+
+    def _render_deadlines(self) -> None:
+        v = self.view
+        assert v is not None
+        if not v.deadlines:
+            self.deadline_box.setText(_("No deadline is running for this petition now."))
+        else:
+            parts = []
+            for key, basis, start, due, left, extended in v.deadlines:
+                line = _("Started {start} · due {due} · {days}").format(
+                    start=format_date(start), due=format_date(due), days=days_text(left))
+                if extended:
+                    line += " · " + ngettext("extended by {count} day",
+                                             "extended by {count} days",
+                                             extended).format(count=extended)
+                colour = "#8b0000" if left < 0 else "#7a4b00" if left <= DUE_SOON_DAYS else ""
+                style = f' style="color:{colour}"' if colour else ""
+                parts.append(f"<p><b>{_esc(rule_title(key))}</b><br>{_esc(basis)}<br>"
+                             f"<span{style}>{_esc(line)}</span></p>")
+            self.deadline_box.setText("".join(parts))
+        if not v.extensions:
+            self.extension_box.setText(_("No extension has been decided."))
+        else:
+            lines = []
+            for decided_on, key, days, reason, number in v.extensions:
+                text = _("{date}: {title} extended by {days} days").format(
+                    date=format_date(decided_on), title=rule_title(key), days=days)
+                if number:
+                    text += " — " + _("decision {number}").format(number=number)
+                if reason:
+                    text += " — " + reason
+                lines.append(f"<p>{_esc(text)}</p>")
+            self.extension_box.setText("".join(lines))
+
+    def _render_files(self) -> None:
+        assert self.view is not None
+        files = self.view.files
+        self.files.setRowCount(len(files))
+        for r, (_id, name, media_type, size, added) in enumerate(files):
+            for c, text in enumerate((name, _size_text(size), added)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{name} ({media_type})" if c == 0 else text)
+                self.files.setItem(r, c, item)
+
+    def retranslate(self) -> None:
+        self.apply_texts()
+        for i, msgid in enumerate((N_("Details"), N_("Timeline"), N_("Deadlines"),
+                                   N_("Attachments"))):
+            self.tabs.setTabText(i, _(msgid))
+        self.timeline.setHorizontalHeaderLabels(
+            [_("Date"), _("Status change"), _("Official"), _("Note")])
+        self.files.setHorizontalHeaderLabels([_("File"), _("Size"), _("Added")])
+        if self.view is not None:
+            self.reload()
+
+    # --- messages and attachments -----------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()
+
+    def choose_file(self) -> str:
+        """Ask for a file to attach ('' when cancelled)."""
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Attach a file"), "",
+            _("Scans and documents (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
+        return path
+
+    def choose_and_add_file(self) -> None:
+        path = self.choose_file()
+        if path:
+            self.add_file(path)
+
+    def add_file(self, path: str | Path) -> bool:
+        """Attach the file at ``path`` to the petition shown; errors appear under the list."""
+        if self.view is None:
+            return False
+        self.file_error.hide()
+        try:
+            with self.ctx.db.session() as s:
+                attachments.add_attachment(s, self.ctx.unit_id, "petition", self.view.id, path)
+        except ServiceError as exc:
+            self.tabs.setCurrentIndex(3)
+            self.file_error.setText(str(exc))
+            self.file_error.show()
+            return False
+        self.reload()
+        self.tabs.setCurrentIndex(3)
+        self.ctx.signals.status_message.emit(_("The file was attached."))
+        return True
+
+    def open_selected_file(self) -> Path | None:
+        """Write the selected file to a temporary folder and open it with the system viewer."""
+        if self.view is None or not self.view.files:
+            return None
+        row = max(self.files.currentRow(), 0)
+        attachment_id, name = self.view.files[row][0], self.view.files[row][1]
+        try:
+            with self.ctx.db.session() as s:
+                data = attachments.attachment_data(s, attachment_id)
+        except ServiceError as exc:
+            self.file_error.setText(str(exc))
+            self.file_error.show()
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="receptiondesk-"))
+        target = folder / (Path(name).name or "attachment")
+        target.write_bytes(data)
+        self.open_url(QUrl.fromLocalFile(str(target)))
+        return target
+
+
+def days_text(left: int) -> str:
+    if left < 0:
+        return ngettext("{count} day overdue", "{count} days overdue", -left).format(
+            count=-left)
+    if left == 0:
+        return _("due today")
+    return ngettext("{count} day left", "{count} days left", left).format(count=left)
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return _("{size} MB").format(size=format_number(round(size / 1024 / 1024, 1)))
+    return _("{size} KB").format(size=format_number(max(1, round(size / 1024))))
+
+
+def _esc(text: str) -> str:
+    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _small_table(table: QTableWidget, widths: list[int]) -> None:
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.setWordWrap(True)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for i, w in enumerate(widths):
+        table.setColumnWidth(i, w)
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+class PetitionsPage(Texts, Page):
+    name = "petitions"
+    title = N_("Petitions")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._unit_ids = ctx.unit_ids()
+        self._count_generation = 0
+        self.current_id: str | None = None
+        self._build()
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        self.retranslate()
+        enable_sorting(self.table, 1, Qt.SortOrder.DescendingOrder)
+        self._update_count()
+
+    # --- construction -----------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.new_button = QPushButton()
+        self.new_button.setObjectName("new_petition")
+        self.new_button.clicked.connect(self.new_record)
+        self.t(self.new_button.setText, N_("New petition…"))
+        self.search = SearchBox()
+        self.search.search_changed.connect(lambda _t: self.reload())
+        self.count_label = QLabel()
+        self.count_label.setObjectName("petition_count")
+        top = QHBoxLayout()
+        top.addWidget(self.new_button)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count_label)
+
+        self.type_filter = QComboBox()
+        self.field_filter = QComboBox()
+        self.status_filter = QComboBox()
+        self.official_filter = QComboBox()
+        for box in (self.type_filter, self.field_filter, self.status_filter,
+                    self.official_filter):
+            box.setMinimumContentsLength(12)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.currentIndexChanged.connect(lambda _i: self.reload())
+        self.period = PeriodFilter()
+        self.period.changed.connect(self.reload)
+        self.overdue_check = QCheckBox()
+        self.overdue_check.setObjectName("overdue_only")
+        self.due_soon_check = QCheckBox()
+        self.due_soon_check.setObjectName("due_soon_only")
+        self.hot_check = QCheckBox()
+        self.hot_check.setObjectName("hot_only")
+        for box in (self.overdue_check, self.due_soon_check, self.hot_check):
+            box.toggled.connect(lambda _on: self.reload())
+        self.clear_button = QPushButton()
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.t(self.overdue_check.setText, N_("Overdue only"))
+        self.t(self.due_soon_check.setText, N_("Due within 7 days"))
+        self.t(self.hot_check.setText, N_("Hot only"))
+        self.t(self.clear_button.setText, N_("Clear filters"))
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(6)
+        captions = ((N_("Type"), self.type_filter), (N_("Field"), self.field_filter),
+                    (N_("Status"), self.status_filter), (N_("Official"), self.official_filter))
+        for i, (msgid, box) in enumerate(captions):
+            cap = QLabel()
+            self.t(cap.setText, msgid)
+            cap.setBuddy(box)
+            filters.addWidget(cap, 0, 2 * i)
+            filters.addWidget(box, 0, 2 * i + 1)
+            filters.setColumnStretch(2 * i + 1, 1)
+        period_cap = QLabel()
+        self.t(period_cap.setText, N_("Date received"))
+        period_cap.setBuddy(self.period.combo)
+        checks = QHBoxLayout()
+        checks.addWidget(self.period)
+        checks.addSpacing(12)
+        for w in (self.overdue_check, self.due_soon_check, self.hot_check):
+            checks.addWidget(w)
+        checks.addStretch(1)
+        checks.addWidget(self.clear_button)
+        filters.addWidget(period_cap, 1, 0)
+        filters.addLayout(checks, 1, 1, 1, 7)
+
+        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName("petition_list")
+        setup_table(self.table, self.model, WIDTHS)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.detail = PetitionDetail(self.ctx)
+        self.detail.action_requested.connect(self.run_action)
+        # The list keeps the full width (every column readable at 1366×768); the
+        # selected petition opens below it.
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([280, 320])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.splitter, 1)
+
+    def retranslate(self) -> None:
+        self.apply_texts()
+        self.search.setPlaceholderText(
+            _("Search by reference, petitioner, ID number or content (accents optional)"))
+        self.hot_check.setToolTip(
+            _("Delegations, long-running, beyond the competent level, many signers"))
+        with self.ctx.db.session() as s:
+            fill_combo(self.field_filter, reference.field_choices(s), blank=_("All fields"))
+            fill_combo(self.official_filter, official_choices(s, self._unit_ids),
+                       blank=_("All officials"))
+        fill_combo(self.type_filter, choices(PetitionType), blank=_("All types"))
+        fill_combo(self.status_filter, [(OPEN, _("Open (not yet resolved)"))]
+                   + choices(Status), blank=_("All statuses"))
+        self.period.retranslate()
+        self.detail.retranslate()
+        self.model.retranslate()
+        fit_headers(self.table, WIDTHS)
+        if self.model.loaded_count():
+            self.reload()
+
+    # --- the list ---------------------------------------------------------------------
+
+    def current_filter(self) -> petitions.PetitionFilter:
+        start, end = self.period.range()
+        status = self.status_filter.currentData()
+        f = petitions.PetitionFilter(
+            unit_ids=self._unit_ids,
+            query=self.search.text(),
+            types=[self.type_filter.currentData()] if self.type_filter.currentData() else [],
+            fields=[self.field_filter.currentData()] if self.field_filter.currentData() else [],
+            statuses=[status] if status and status != OPEN else [],
+            open_only=status == OPEN,
+            official_id=self.official_filter.currentData(),
+            received_from=start,
+            received_to=end,
+            hot=self.hot_check.isChecked(),
+        )
+        if self.due_soon_check.isChecked():
+            f.overdue_on, f.due_within = date.today(), DUE_WITHIN_DAYS
+        elif self.overdue_check.isChecked():
+            f.overdue_on = date.today()
+        return f
+
+    def _fetch(self, offset: int, limit: int, sort: str | None, descending: bool) -> list[Row]:
+        f = self.current_filter()
+        today = date.today()
+        with self.ctx.db.session() as s:
+            names = field_names(s)
+            rows = petitions.list_petitions(s, f, sort or "received", descending, offset, limit)
+            return [petition_row(p, today, names) for p in rows]
+
+    def reload(self) -> None:
+        """Fetch the first page again (a filter or the data changed), keeping the selection."""
+        keep = self.current_id
+        self.model.reload()
+        if keep:
+            select_row_of(self.table, self.model, keep)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self._count_generation += 1
+        generation = self._count_generation
+        f = self.current_filter()
+        db = self.ctx.db
+
+        def count() -> int:
+            with db.session() as s:
+                return petitions.count_petitions(s, f)
+
+        def show(n: int) -> None:
+            if generation == self._count_generation:
+                self.count_label.setText(ngettext("{count} petition", "{count} petitions",
+                                                  n).format(count=format_number(n)))
+
+        run_in_background(count, show, lambda _exc: self.count_label.clear())
+
+    def clear_filters(self) -> None:
+        widgets = (self.type_filter, self.field_filter, self.status_filter,
+                   self.official_filter, self.overdue_check, self.due_soon_check,
+                   self.hot_check, self.search, self.period.combo)
+        for w in widgets:
+            w.blockSignals(True)
+        for box in (self.type_filter, self.field_filter, self.status_filter,
+                    self.official_filter, self.period.combo):
+            box.setCurrentIndex(0)
+        for box in (self.overdue_check, self.due_soon_check, self.hot_check):
+            box.setChecked(False)
+        self.search.clear()
+        for w in widgets:
+            w.blockSignals(False)
+        self.period._show_dates()
+        self.reload()
+
+    def _on_current(self, current, _previous) -> None:
+        petition_id = self.model.id_at(current.row()) if current.isValid() else None
+        if petition_id and petition_id != self.current_id:
+            self.show_petition(petition_id)
+
+    def show_petition(self, petition_id: str | None) -> None:
+        self.current_id = petition_id
+        self.detail.show_petition(petition_id)
+
+    def select_petition(self, petition_id: str) -> None:
+        """Select the petition in the list (when loaded) and show it."""
+        select_row_of(self.table, self.model, petition_id)
+        self.show_petition(petition_id)
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in ("petition", "visit", "citizen", "settings", "official", "unit"):
+            self.refresh()
+
+    # --- Page API ----------------------------------------------------------------------
+
+    def activate(self) -> None:
+        if not self.model.loaded_count():
+            self.reload()
+
+    def refresh(self) -> None:
+        self._unit_ids = self.ctx.unit_ids()
+        self.reload()
+        self.detail.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def new_record(self) -> None:
+        dialog = self.make_petition_dialog()
+        if self.exec_dialog(dialog) and dialog.result_id:
+            self.current_id = dialog.result_id
+            self._saved(_("The petition was registered."))
+            self.select_petition(dialog.result_id)
+
+    def open_record(self, kind: str, record_id: str) -> bool:
+        if kind != "petition":
+            return False
+        self.select_petition(record_id)
+        return True
+
+    # --- dialogs and steps ---------------------------------------------------------------
+
+    def exec_dialog(self, dialog: QDialog) -> bool:
+        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def make_petition_dialog(self, petition_id: str | None = None) -> PetitionDialog:
+        return PetitionDialog(self.ctx, petition_id, self)
+
+    def make_action_dialog(self, code: str) -> RecordDialog:
+        assert self.current_id is not None
+        return make_step_dialog(self.ctx, code, self.current_id, self)
+
+    def run_action(self, code: str) -> bool:
+        """Open the dialog of a step for the petition shown; True when it was saved.
+
+        A lifecycle step the petition's status does not allow is refused here with the
+        service's own message, before any dialog opens.
+        """
+        if self.current_id is None or self.detail.view is None:
+            return False
+        status = self.detail.view.status
+        if code in lifecycle.ACTIONS and not lifecycle.can(status, code):
+            message = refusal_message(code, status)
+            self.detail.show_message(message)
+            self.ctx.signals.status_message.emit(message)
+            return False
+        dialog = self.make_action_dialog(code)
+        if not self.exec_dialog(dialog):
+            return False
+        self._saved(_("Saved: {step}").format(step=dialog.windowTitle()))
+        return True
+
+    def _saved(self, message: str) -> None:
+        self.ctx.signals.data_changed.emit("petition")
+        self.ctx.signals.status_message.emit(message)

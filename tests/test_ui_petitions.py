@@ -1,0 +1,508 @@
+"""The petition tracker driven through its real widgets: a petition from receipt to
+closure, refused steps, errors at their fields, the due-date filters and tints, the
+denouncer's confidentiality and attachments."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+from receptiondesk.i18n import format_date
+from receptiondesk.rules import lifecycle
+from receptiondesk.rules.calendar import WorkCalendar
+from receptiondesk.services import petitions
+from receptiondesk.ui.context import AppContext
+from receptiondesk.ui.paged import TINTS
+from receptiondesk.ui.petitions import COLUMNS, PetitionsPage, due_tint
+from receptiondesk.ui.worker import wait_for_background
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+COL = {c.title: i for i, c in enumerate(COLUMNS)}
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture(autouse=True)
+def no_modal_questions(monkeypatch):
+    """Dialogs left open with typed input are closed at teardown without asking."""
+    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
+
+
+@pytest.fixture
+def ctx(db, session, unit, official, clerk):
+    session.commit()  # the UI works in sessions of its own
+    return AppContext(db, unit.id, official_id=official.id)
+
+
+@pytest.fixture
+def page(qtbot, ctx):
+    p = PetitionsPage(ctx)
+    qtbot.addWidget(p)
+    p.resize(1366, 768)
+    p.show()
+    yield p
+    wait_for_background()
+
+
+# --- helpers: what a user does --------------------------------------------------------------
+
+
+def qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def choose(box, code) -> None:
+    index = box.findData(code)
+    assert index >= 0, f"{code!r} is not offered"
+    box.setCurrentIndex(index)
+
+
+def type_into(qtbot, widget, text: str) -> None:
+    """Type text as a user would. QTest only knows ASCII keys, so Vietnamese text is
+    entered the way an input method commits it: inserted at the cursor."""
+    widget.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    elif hasattr(widget, "insertPlainText"):
+        widget.insertPlainText(text)
+    else:
+        widget.insert(text)
+
+
+def click_save(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
+                     Qt.MouseButton.LeftButton)
+
+
+def driver(qtbot, fill):
+    """A stand-in for dialog.exec(): show the dialog, fill it as a user would, save."""
+
+    def run(dialog) -> bool:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        fill(dialog)
+        click_save(qtbot, dialog)
+        assert dialog.result() == QDialog.DialogCode.Accepted, dialog.errors.general.text() + \
+            " ".join(lab.text() for lab in dialog.errors.labels.values())
+        return True
+
+    return run
+
+
+def press(qtbot, page, code: str, fill) -> None:
+    """Click a step button of the detail view, filling the dialog it opens."""
+    button = page.detail.buttons[code]
+    assert button.isVisible(), f"{code} is not offered"
+    page.exec_dialog = driver(qtbot, fill)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def cells(page, row: int) -> list[str]:
+    return page.model.row_at(row).cells
+
+
+def row_of(page, petition_id: str) -> int:
+    for r in range(page.model.loaded_count()):
+        if page.model.id_at(r) == petition_id:
+            return r
+    raise AssertionError("petition not in the list")
+
+
+def offered(page) -> list[str]:
+    return page.detail.offered_actions()
+
+
+def allowed(status: str) -> list[str]:
+    return [a.code for a in lifecycle.allowed_actions(status)]
+
+
+def register(ctx, **kw):
+    data = petitions.PetitionInput(
+        received_date=kw.pop("received", date.today()),
+        petition_type=kw.pop("petition_type", "complaint"),
+        content=kw.pop("content", "Khiếu nại quyết định thu hồi đất"),
+        petitioners=[petitions.PetitionerInput(n, kw.pop("id_number", None), "Bản Phăng 1")
+                     for n in kw.pop("names", ["Nguyễn Văn An"])],
+        **kw,
+    )
+    with ctx.db.session() as s:
+        return petitions.register_petition(s, ctx.unit_id, data).id
+
+
+def start_date_with_clean_due(today: date) -> date:
+    """An acceptance date whose 30- and 60-day ends both fall on working days, so that an
+    extension of 30 days moves the due date by exactly 30 days."""
+    cal = WorkCalendar()
+    for back in range(36, 60):
+        start = today - timedelta(days=back)
+        if all(cal.is_working_day(d) for d in (start, start + timedelta(days=30),
+                                               start + timedelta(days=60))):
+            return start
+    raise AssertionError("no suitable date")
+
+
+# --- a whole petition --------------------------------------------------------------------------
+
+
+def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
+    today = date.today()
+    accepted_on = start_date_with_clean_due(today)
+    received_on = accepted_on - timedelta(days=2)
+
+    def fill_new(d):
+        d.received.setDate(qdate(received_on))
+        choose(d.ptype, "denunciation")
+        choose(d.field, "corruption")
+        type_into(qtbot, d.content, "Tố cáo cán bộ địa chính nhận tiền khi cấp sổ đỏ")
+        type_into(qtbot, d.ref, "15/TC")
+        type_into(qtbot, d.rows[0].name, "Trần Văn Bảo")
+        type_into(qtbot, d.rows[0].id_number, "001200012345")
+        type_into(qtbot, d.rows[0].address, "Bản Che Căn")
+
+    page.exec_dialog = driver(qtbot, fill_new)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    assert page.model.loaded_count() == 1
+    pid = page.current_id
+    assert page.detail.view.status == "received"
+    assert offered(page) == allowed("received") == ["classify"]
+    assert "note" in page.detail.offered_extras()
+
+    def fill_classify(d):
+        d.date.setDate(qdate(received_on + timedelta(days=1)))
+        assert d.eligible.isChecked() and d.within_competence.isChecked()
+        choose(d.complexity, "2")  # very complex: two extensions allowed
+        type_into(qtbot, d.note, "Đủ điều kiện thụ lý")
+
+    press(qtbot, page, "classify", fill_classify)
+    assert page.detail.view.status == "classified"
+    assert offered(page) == allowed("classified") == [
+        "accept", "guide", "forward", "urge", "archive", "return"]
+
+    def fill_accept(d):
+        assert not d.handled_to.isVisible()  # accepting sends the matter nowhere
+        d.date.setDate(qdate(accepted_on))
+
+    press(qtbot, page, "accept", fill_accept)
+    assert offered(page) == allowed("accepted") == ["start"]
+
+    press(qtbot, page, "start", lambda d: d.date.setDate(qdate(accepted_on)))
+    assert offered(page) == allowed("in_resolution") == ["resolve"]
+    assert "extend" in page.detail.offered_extras()
+
+    old_due = accepted_on + timedelta(days=30)
+    row = row_of(page, pid)
+    assert cells(page, row)[COL["Next due"]] == format_date(old_due)
+    assert page.model.row_at(row).tint == due_tint((old_due - today).days)
+
+    def fill_extend(d):
+        choose(d.deadline, "denunciation_resolve")
+        assert d.days.value() == 30
+        d.date.setDate(qdate(today))
+        type_into(qtbot, d.note, "Vụ việc rất phức tạp, cần xác minh thêm")
+        type_into(qtbot, d.decision_number, "07/QĐ-UBND")
+
+    press(qtbot, page, "extend", fill_extend)
+    new_due = old_due + timedelta(days=30)
+    row = row_of(page, pid)
+    assert cells(page, row)[COL["Next due"]] == format_date(new_due)
+    assert cells(page, row)[COL["Days left"]] == str((new_due - today).days)
+    deadlines_text = page.detail.deadline_box.text()
+    assert "Resolve the denunciation" in deadlines_text
+    assert "Điều 30" in deadlines_text  # the legal basis
+    assert format_date(new_due) in deadlines_text
+    assert "07/QĐ-UBND" in page.detail.extension_box.text()
+
+    def fill_result(d):
+        box = d.result_box
+        codes = [box.itemData(i) for i in range(box.count()) if box.itemData(i)]
+        assert codes == ["founded", "unfounded", "partly_founded", "withdrawn"]
+        choose(d.result_box, "partly_founded")
+        d.date.setDate(qdate(today))
+        type_into(qtbot, d.decision_number, "21/KL-UBND")
+        d.has_decision_date.setChecked(True)
+        d.decision_date.setDate(qdate(today))
+
+    press(qtbot, page, "resolve", fill_result)
+    assert offered(page) == allowed("resolved") == ["close"]
+    assert "21/KL-UBND" in page.detail.values["decision"].text()
+
+    press(qtbot, page, "close", lambda d: d.date.setDate(qdate(today)))
+    assert page.detail.view.status == "closed"
+    assert offered(page) == allowed("closed") == []
+    assert "edit" not in page.detail.offered_extras()
+    assert cells(page, row_of(page, pid))[COL["Status"]] == "Closed"
+    steps = [page.detail.timeline.item(r, 1).text()
+             for r in range(page.detail.timeline.rowCount())]
+    assert steps == ["Received", "Received → Classified", "Classified → Accepted",
+                     "Accepted → In resolution", "Extension", "In resolution → Resolved",
+                     "Resolved → Closed"]
+    assert page.detail.timeline.item(0, 2).text() == "Lò Văn Khoa"
+
+
+def test_guide_needs_the_body_named_at_its_field(qtbot, page, ctx):
+    pid = register(ctx, received=date.today() - timedelta(days=3))
+    with ctx.db.session() as s:
+        petitions.classify(s, pid, petitions.Classification(True, False),
+                           date.today() - timedelta(days=2))
+    page.refresh()
+    page.select_petition(pid)
+    dialog = page.make_action_dialog("guide")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.handled_to.isVisible()
+    click_save(qtbot, dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "Name the body" in dialog.errors.message_for("handled_to")
+    type_into(qtbot, dialog.handled_to, "Tòa án nhân dân khu vực 1")
+    click_save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx):
+    today = date.today()
+    pid = register(ctx, received=today - timedelta(days=5))
+    with ctx.db.session() as s:
+        petitions.classify(s, pid, petitions.Classification(True, True, complexity=1),
+                           today - timedelta(days=4))
+        petitions.decide_handling(s, pid, "accept", today - timedelta(days=3))
+    page.refresh()
+    page.select_petition(pid)
+    # A complaint's time limit is longer when complex, but it is never extended.
+    assert page.detail.view.deadlines
+    assert "extend" not in page.detail.offered_extras()
+
+
+# --- refusals and errors -----------------------------------------------------------------------
+
+
+def test_refused_transition_shows_the_message(qtbot, page, ctx):
+    pid = register(ctx)
+    page.refresh()
+    page.select_petition(pid)
+    assert not page.detail.buttons["close"].isVisible()
+    # The page's own action for a step the lifecycle does not allow now.
+    assert page.run_action("close") is False
+    expected = "\u201cClose\u201d is not allowed for a petition that is received."
+    assert page.detail.message.isVisible()
+    assert page.detail.message.text() == expected
+
+    # A dialog opened earlier, saved after the status moved on, is refused by the service.
+    dialog = page.make_action_dialog("start")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click_save(qtbot, dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.errors.general.isVisible()
+    assert dialog.errors.general.text() == (
+        "\u201cStart resolution\u201d is not allowed for a petition that is received.")
+    with ctx.db.session() as s:
+        assert petitions.get_petition(s, pid).status == "received"
+
+
+def test_id_number_error_is_shown_at_its_field(qtbot, page, ctx):
+    dialog = page.make_petition_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    choose(dialog.ptype, "complaint")
+    type_into(qtbot, dialog.content, "Khiếu nại việc bồi thường")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert len(dialog.rows) == 2
+    type_into(qtbot, dialog.rows[0].name, "Nguyễn Văn An")
+    type_into(qtbot, dialog.rows[1].name, "Lê Thị Hồng")
+    type_into(qtbot, dialog.rows[1].id_number, "01234567890")  # 11 digits
+    click_save(qtbot, dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    message = dialog.errors.message_for("petitioners.1.id_number")
+    assert "must be exactly 12 digits" in message
+    assert dialog.errors.message_for("petitioners.0.id_number") == ""
+    # The message sits right under the second petitioner's row.
+    error_row = dialog.form.getWidgetPosition(dialog.errors.labels["petitioners.1.id_number"])[0]
+    person_row = dialog.form.getWidgetPosition(dialog.rows[1].label)[0]
+    assert person_row < error_row <= person_row + 4
+    with ctx.db.session() as s:
+        assert petitions.count_petitions(s) == 0
+    # Corrected, it saves.
+    dialog.rows[1].id_number.setText("012345678901")
+    click_save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_removing_a_petitioner_keeps_errors_on_the_right_row(qtbot, page):
+    dialog = page.make_petition_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    choose(dialog.ptype, "recommendation")
+    type_into(qtbot, dialog.content, "Kiến nghị sửa đường")
+    dialog.add_petitioner(("Người thứ nhất", "", "", "", None))
+    dialog.add_petitioner(("Người thứ hai", "123", "", "", None))
+    dialog.remove_petitioner(dialog.rows[1])
+    assert [r.name.text() for r in dialog.rows] == ["", "Người thứ hai"]
+    click_save(qtbot, dialog)
+    assert "12 digits" in dialog.errors.message_for("petitioners.1.id_number")
+
+
+def test_no_petitioner_and_not_anonymous_is_refused(qtbot, page):
+    dialog = page.make_petition_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    choose(dialog.ptype, "reflection")
+    type_into(qtbot, dialog.content, "Phản ánh ô nhiễm")
+    click_save(qtbot, dialog)
+    assert "at least one petitioner" in dialog.errors.message_for("petitioners")
+    dialog.anonymous.setChecked(True)
+    click_save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+# --- list: tints, filters, confidentiality -------------------------------------------------------
+
+
+def test_overdue_filter_and_tints(qtbot, page, ctx):
+    today = date.today()
+    ids = [register(ctx, received=today - timedelta(days=back), ref=f"{back}/Đ")
+           for back in (0, 3, 8, 10, 12, 40, 70)]
+    with ctx.db.session() as s:
+        due = {pid: petitions.get_petition(s, pid).next_due_date for pid in ids}
+    overdue = {pid for pid, d in due.items() if d < today}
+    assert overdue and len(overdue) < len(ids)
+    page.refresh()
+    assert page.model.loaded_count() == len(ids)
+    for r in range(page.model.loaded_count()):
+        pid = page.model.id_at(r)
+        left = (due[pid] - today).days
+        assert page.model.row_at(r).tint == due_tint(left)
+        assert cells(page, r)[COL["Days left"]] == str(left)
+    qtbot.mouseClick(page.overdue_check, Qt.MouseButton.LeftButton)
+    assert page.overdue_check.isChecked()
+    shown = {page.model.id_at(r) for r in range(page.model.loaded_count())}
+    assert shown == overdue
+    background = page.model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole)
+    assert background.color().name() == TINTS["overdue"][1]
+    for r in range(page.model.loaded_count()):
+        assert page.model.row_at(r).tint == "overdue"
+    qtbot.waitUntil(lambda: page.count_label.text() == f"{len(overdue)} petitions")
+
+    page.overdue_check.setChecked(False)
+    page.due_soon_check.setChecked(True)
+    week = {pid for pid, d in due.items() if d <= today + timedelta(days=7)}
+    assert {page.model.id_at(r) for r in range(page.model.loaded_count())} == week
+    qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    assert page.model.loaded_count() == len(ids)
+
+
+def test_hot_filter_type_filter_and_search(qtbot, page, ctx):
+    calm = register(ctx, names=["Lê Văn Cường"])
+    crowd = register(ctx, signers=12, names=["Hoàng Văn Đông"])  # many signers: hot
+    other = register(ctx, petition_type="reflection", names=["Vi Thị Én"])
+    page.refresh()
+    page.hot_check.setChecked(True)
+    assert [page.model.id_at(r) for r in range(page.model.loaded_count())] == [crowd]
+    page.hot_check.setChecked(False)
+    choose(page.type_filter, "reflection")
+    assert [page.model.id_at(r) for r in range(page.model.loaded_count())] == [other]
+    choose(page.type_filter, None)
+    type_into(qtbot, page.search, "cuong")  # no accents typed
+    qtbot.waitUntil(lambda: page.model.loaded_count() == 1, timeout=2000)
+    assert page.model.id_at(0) == calm
+
+
+def test_sorting_by_a_column(qtbot, page, ctx):
+    today = date.today()
+    for ref, back in (("B-2", 5), ("A-1", 1), ("C-3", 3)):
+        register(ctx, received=today - timedelta(days=back), ref=ref)
+    page.refresh()
+    assert [cells(page, r)[0] for r in range(3)] == ["A-1", "C-3", "B-2"]  # newest first
+    page.table.sortByColumn(COL["Reference"], Qt.SortOrder.AscendingOrder)
+    assert [cells(page, r)[0] for r in range(3)] == ["A-1", "B-2", "C-3"]
+
+
+def test_denunciation_petitioners_are_redacted(qtbot, page, ctx):
+    secret = register(ctx, petition_type="denunciation", names=["Trần Văn Bảo"],
+                      id_number="001200012345", content="Tố cáo cán bộ xã")
+    open_ = register(ctx, petition_type="complaint", names=["Nguyễn Văn An", "Lê Thị Hồng"])
+    page.refresh()
+    denunciation_cells = cells(page, row_of(page, secret))
+    assert denunciation_cells[COL["Petitioner"]] == "(confidential)"
+    assert not any("Bảo" in c or "001200012345" in c for c in denunciation_cells)
+    assert cells(page, row_of(page, open_))[COL["Petitioner"]] == "Nguyễn Văn An and 1 other"
+    page.select_petition(secret)
+    assert page.detail.values["petitioners"].text() == "(confidential)"
+    # The denouncer cannot be found by name either.
+    page.search.setText("Tran Van Bao")
+    page.search.flush()
+    assert page.model.loaded_count() == 0
+
+
+def test_correcting_a_denunciation_never_shows_the_denouncer(qtbot, page, ctx):
+    secret = register(ctx, petition_type="denunciation", names=["Trần Văn Bảo"],
+                      id_number="001200012345", content="Tố cáo cán bộ xã")
+    page.refresh()
+    page.select_petition(secret)
+    assert "edit" in page.detail.offered_extras()
+
+    def fill(d):
+        from PySide6.QtWidgets import QLabel, QLineEdit
+
+        texts = [w.text() for w in d.findChildren(QLineEdit) + d.findChildren(QLabel)
+                 if w.isVisible()]
+        assert not any("Bảo" in t or "001200012345" in t for t in texts)
+        assert d.findChild(QLabel, "petitioners_confidential").text() == "(confidential)"
+        d.content.selectAll()
+        type_into(qtbot, d.content, "Tố cáo cán bộ địa chính xã")
+
+    press(qtbot, page, "edit", fill)
+    with ctx.db.session() as s:
+        p = petitions.get_petition(s, secret)
+        assert p.content == "Tố cáo cán bộ địa chính xã"
+        assert [(x.full_name, x.id_number) for x in p.petitioners] == [
+            ("Trần Văn Bảo", "001200012345")]
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+def test_attachments_are_checked_stored_and_opened(qtbot, page, ctx, tmp_path):
+    pid = register(ctx)
+    page.refresh()
+    page.select_petition(pid)
+    fake = tmp_path / "don.pdf"
+    fake.write_bytes(b"just some text, not a PDF")
+    assert page.detail.add_file(fake) is False
+    assert page.detail.file_error.isVisible()
+    assert "not a real PDF file" in page.detail.file_error.text()
+    assert page.detail.files.rowCount() == 0
+
+    real = tmp_path / "don-goc.pdf"
+    real.write_bytes(PDF_BYTES)
+    page.detail.choose_file = lambda: str(real)
+    qtbot.mouseClick(page.detail.add_file_button, Qt.MouseButton.LeftButton)
+    assert page.detail.files.rowCount() == 1
+    assert page.detail.files.item(0, 0).text() == "don-goc.pdf"
+    assert not page.detail.file_error.isVisible()
+    opened = []
+    page.detail.open_url = opened.append
+    page.detail.files.selectRow(0)
+    target = page.detail.open_selected_file()
+    assert target is not None and target.read_bytes() == PDF_BYTES
+    assert opened[0].toLocalFile() == str(target)
+
+
+def test_language_switch_keeps_what_was_typed(qtbot, page, ctx):
+    pid = register(ctx)
+    page.refresh()
+    page.select_petition(pid)
+    page.search.setText("an")
+    ctx.signals.language_changed.emit("en")
+    assert page.search.text() == "an"
+    assert page.current_id == pid
+    assert page.detail.tabs.tabText(1) == "Timeline"
