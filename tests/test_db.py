@@ -116,3 +116,46 @@ def test_backup_is_a_verified_copy(tmp_path):
             assert units.home_unit(s).name == "Xã Mường Phăng"
     finally:
         copy.close()
+
+
+def test_upgrade_from_the_previous_schema_keeps_the_data(tmp_path):
+    """A database at schema 0001 with records in it upgrades to head with nothing lost."""
+    from datetime import date
+
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from receptiondesk.db import alembic_config, make_engine, sqlite_url
+    from receptiondesk.services import petitions
+    from receptiondesk.services.reference import ensure_reference_data
+
+    path = tmp_path / "old.db"
+    engine = make_engine(sqlite_url(path))
+    command.upgrade(alembic_config(engine), "0001")
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as s:
+        ensure_reference_data(s)
+        unit = units.create_unit(s, units.UnitInput(code="X", name="Xã A"), home=True)
+        p = petitions.register_petition(
+            s, unit.id,
+            petitions.PetitionInput(date(2026, 2, 13), "complaint", "Tranh chấp đất đai",
+                                    petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]),
+            today=date(2026, 3, 1),
+        )
+        s.commit()
+        petition_id, due = p.id, p.next_due_date
+    engine.dispose()
+
+    db = open_database(path)
+    try:
+        assert current_revision(db.engine) == head_revision() != "0001"
+        indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("petitions")}
+        assert {"ix_petitions_received_id", "ix_petitions_due_id"} <= indexes
+        with db.session() as s:
+            kept = petitions.get_petition(s, petition_id)
+            assert (kept.content, kept.next_due_date) == ("Tranh chấp đất đai", due)
+            assert [p.id for p in petitions.list_petitions(
+                s, petitions.PetitionFilter(query="nguyen van an"))] == [petition_id]
+    finally:
+        db.close()

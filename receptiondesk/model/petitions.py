@@ -17,6 +17,9 @@ class Petition(OwnedMixin, Base):
         Index("ix_petitions_unit_received", "unit_id", "received_date"),
         Index("ix_petitions_status_due", "status", "next_due_date"),
         Index("ix_petitions_unit_ref", "unit_id", "ref"),
+        # The petition list's default and "due" sorts read these in order instead of sorting.
+        Index("ix_petitions_received_id", "received_date", "id"),
+        Index("ix_petitions_due_id", "next_due_date", "id"),
     )
 
     ref: Mapped[str] = mapped_column(String(60), default="")
