@@ -46,7 +46,8 @@ from .layout import (
 #: visits fetched from the database at a time
 CHUNK = 500
 #: column widths in mm (sum: the landscape text width, 252 mm)
-COLUMNS_MM = (9, 19, 38, 24, 42, 27, 20, 15, 13, 17, 16, 12)
+# Content is the widest column: it carries most of the text of a row.
+COLUMNS_MM = (8, 19, 35, 24, 64, 18, 20, 13, 13, 14, 14, 10)
 CELL_PAD = 2.5
 CELL_SIZE = 10
 CELL_LEADING = 12
