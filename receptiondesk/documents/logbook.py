@@ -47,7 +47,7 @@ from .layout import (
 CHUNK = 500
 #: column widths in mm (sum: the landscape text width, 252 mm)
 # Content is the widest column: it carries most of the text of a row.
-COLUMNS_MM = (8, 19, 35, 24, 64, 18, 20, 13, 13, 14, 14, 10)
+COLUMNS_MM = (8, 19, 33, 24, 54, 22, 20, 16, 16, 16, 14, 10)
 CELL_PAD = 2.5
 CELL_SIZE = 10
 CELL_LEADING = 12
