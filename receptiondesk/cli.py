@@ -16,7 +16,13 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from . import i18n
 from .i18n import _, format_number, ngettext, set_language
+
+# argparse's own messages ("usage: ", "options", its errors) come from our catalogs too;
+# they are listed for extraction in receptiondesk/argparse_messages.py.
+argparse._ = i18n._  # type: ignore[attr-defined]
+argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -94,8 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=20)
 
     from .documents.commands import add_print_parser
+    from .reports.commands import add_report_parser
 
     add_print_parser(sub)
+    add_report_parser(sub)
 
     shot = sub.add_parser("screenshot", help=_("render a page of the main window to PNG"))
     shot.add_argument(
@@ -344,6 +352,16 @@ def cmd_print(args: argparse.Namespace) -> int:
         db.close()
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reports.commands import cmd_report as make_report
+
+    db = _open(args)
+    try:
+        return make_report(args, db)
+    finally:
+        db.close()
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from .ui.app import run_gui
 
@@ -360,6 +378,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "search": cmd_search,
     "screenshot": cmd_screenshot,
     "print": cmd_print,
+    "report": cmd_report,
 }
 
 

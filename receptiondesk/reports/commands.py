@@ -1,0 +1,163 @@
+"""``receptiondesk report periodic …``: the periodic report from the command line.
+
+    receptiondesk report periodic --from 2026-01-01 --to 2026-06-30 --format pdf --out r.pdf
+    receptiondesk report periodic --preset 6m --year 2026 [--unit CODE] --out r.xlsx
+    receptiondesk report periodic --preset month --year 2026 --month 3 --format json --out r.json
+
+The CLI adds the parser with :func:`add_report_parser` and runs :func:`cmd_report` with
+the open database. Mistakes raise ``ServiceError`` subclasses with translated messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from ..i18n import _, format_number, ngettext
+from ..services.errors import NotFoundError, ValidationError
+from .periods import (
+    PRESET_CUSTOM,
+    PRESET_MONTH,
+    PRESET_TERM,
+    PRESETS,
+    Period,
+    custom_period,
+    period_for_preset,
+)
+
+FORMATS = ("pdf", "xlsx", "json")
+
+
+def _date(text: str) -> date:
+    from ..exchange.tables import parse_date
+
+    try:
+        value = parse_date(text)
+    except ValueError as exc:  # ValueProblem: already a translated message
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+    if value is None:
+        raise argparse.ArgumentTypeError(_("Enter a date."))
+    return value
+
+
+def add_report_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``report periodic`` to the CLI's subcommands; returns the ``report`` parser."""
+    report = subparsers.add_parser("report", help=_("produce a report"))
+    sub = report.add_subparsers(dest="report_command", metavar="REPORT",
+                                parser_class=type(report))
+    sub.required = True
+    p = sub.add_parser(
+        "periodic",
+        help=_("the periodic report on citizen reception, complaints and denunciations"),
+    )
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
+                   help=_("first day of the period"))
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE",
+                   help=_("last day of the period"))
+    p.add_argument("--preset", choices=[x for x in PRESETS if x != PRESET_CUSTOM],
+                   help=_("a standard period ending in --year"))
+    p.add_argument("--year", type=int, metavar="N")
+    p.add_argument("--month", type=int, metavar="N")
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("the unit reported on, with the units below it (default: the "
+                          "home unit)"))
+    p.add_argument("--format", dest="report_format", choices=FORMATS,
+                   help=_("the output format (default: from the file name)"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+    # Not "lang": the global --lang would be overwritten by this parser's default.
+    p.add_argument("--lang", dest="report_lang", choices=["vi", "en"],
+                   help=_("language of the document"))
+    return report
+
+
+def _period(args: argparse.Namespace) -> Period:
+    date_from = getattr(args, "date_from", None)
+    date_to = getattr(args, "date_to", None)
+    preset = getattr(args, "preset", None)
+    if preset:
+        if preset != PRESET_TERM and args.year is None:
+            raise ValidationError.single("year", _("Give the year of the period with --year."))
+        if preset == PRESET_MONTH and args.month is None:
+            raise ValidationError.single("month", _("Give the month with --month."))
+        if preset == PRESET_MONTH and not 1 <= args.month <= 12:
+            raise ValidationError.single("month", _("The month must be from 1 to 12."))
+        if preset == PRESET_TERM and date_from is None and args.year is None:
+            raise ValidationError.single(
+                "date_from", _("Give the start of the term with --from or --year."))
+        if args.year is not None and not 1900 <= args.year <= 9000:
+            raise ValidationError.single("year", _("The year is not valid."))
+        period = period_for_preset(preset, year=args.year, month=args.month,
+                                   start=date_from, end=date_to)
+    else:
+        if date_from is None or date_to is None:
+            raise ValidationError.single(
+                "date_from", _("Give the period with --from and --to, or with --preset."))
+        period = None
+    start = period.start if period else date_from
+    end = period.end if period else date_to
+    if end < start:
+        raise ValidationError.single(
+            "date_to", _("The end of the period cannot be before its start."))
+    return period or custom_period(start, end)
+
+
+def _unit_id(session, code: str | None) -> str:
+    from sqlalchemy import select
+
+    from ..model import Unit
+    from ..services.units import home_unit, unit_by_code
+
+    if code:
+        unit = unit_by_code(session, code)
+        if unit is None:
+            raise NotFoundError(_("There is no unit with code {code}.").format(code=code))
+        return unit.id
+    unit = home_unit(session)
+    if unit is not None:
+        return unit.id
+    roots = list(session.scalars(select(Unit.id).where(Unit.parent_id.is_(None)).limit(2)))
+    if len(roots) == 1:
+        return roots[0]
+    raise ValidationError.single("unit", _("Choose the unit with --unit CODE."))
+
+
+def _format(args: argparse.Namespace) -> str:
+    fmt = getattr(args, "report_format", None)
+    if fmt:
+        return fmt
+    suffix = Path(args.out).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise ValidationError.single(
+        "format", _("Choose the format with --format pdf, xlsx or json."))
+
+
+def cmd_report(args: argparse.Namespace, db) -> int:
+    """Run ``report periodic``; prints one line and returns 0 on success."""
+    from .outputs import write_json, write_pdf, write_xlsx
+    from .periodic import periodic_report
+
+    period = _period(args)
+    fmt = _format(args)
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise ValidationError.single(
+            "out", _("The folder {folder} does not exist.").format(folder=out.parent))
+    lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
+    with db.session() as session:
+        report = periodic_report(session, _unit_id(session, getattr(args, "unit", None)),
+                                 period)
+    if fmt == "pdf":
+        pages = write_pdf(report, None, out, lang=lang)
+        detail = ngettext("{count} page", "{count} pages", pages).format(
+            count=format_number(pages))
+    elif fmt == "xlsx":
+        write_xlsx(report, out, lang=lang)
+        detail = "XLSX"
+    else:
+        write_json(report, out)
+        detail = "JSON"
+    print(_("Report written: {path} ({detail}; figures computed in {ms} ms)").format(
+        path=out, detail=detail, ms=format_number(round(report.elapsed_ms))))
+    return 0
