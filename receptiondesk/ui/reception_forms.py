@@ -1,0 +1,1174 @@
+"""The reception session form (with its visits) and the visit form (citizen picker,
+new citizen inline, delegation, handling, one-step petition, repeat finder)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from PySide6.QtCore import QModelIndex, QRect, QRegularExpression, Qt, QTime, QTimer
+from PySide6.QtGui import QFont, QRegularExpressionValidator, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from ..i18n import N_, _, format_date, ngettext
+from ..model.codes import (
+    Gender,
+    PetitionType,
+    SessionKind,
+    SessionMode,
+    Status,
+    VisitHandling,
+    choices,
+    label,
+)
+from ..services import reference
+from ..services.citizens import CitizenInput, find_citizens, get_citizen
+from ..services.errors import ServiceError, ValidationError
+from ..services.petitions import link_earlier
+from ..services.reception import (
+    SessionInput,
+    VisitFilter,
+    VisitInput,
+    add_visit,
+    create_session,
+    get_session,
+    get_visit,
+    is_delegation,
+    list_visits,
+    register_petition_from_visit,
+    split_names,
+    update_session,
+    update_visit,
+)
+from ..services.repeats import find_repeats, petition_for_visit
+from ..services.units import list_officials
+from .context import AppContext
+from .forms import (
+    FieldErrors,
+    RecordDialog,
+    check,
+    combo,
+    date_edit,
+    fill_combo,
+    from_qdate,
+    line,
+    spin,
+    text_edit,
+    time_edit,
+)
+from .paged import Column, PagedTableModel, Row
+from .worker import run_in_background
+
+SEARCH_DELAY_MS = 200  # typeahead and list searches
+REPEAT_DELAY_MS = 400  # the repeat finder waits for a pause in typing
+
+# --- rows shared by the page and the session form -----------------------------------
+
+
+def citizen_cell(visit) -> str:
+    """Who was received: the citizen, or "Delegation of N people: representatives"."""
+    if visit.petition_type == PetitionType.DENUNCIATION:
+        # A denouncer's identity is confidential (DESIGN §4).
+        return _("Confidential (denunciation)")
+    if visit.is_delegation:
+        text = ngettext("Delegation of {count} person", "Delegation of {count} people",
+                        visit.head_count).format(count=visit.head_count)
+        names = ", ".join(split_names(visit.representatives))
+        if names:
+            return _("{delegation}: {representatives}").format(delegation=text,
+                                                             representatives=names)
+        return text
+    return visit.citizen.full_name if visit.citizen is not None else ""
+
+
+def handling_cell(code: str | None) -> str:
+    return "" if not code or code == VisitHandling.NONE else label(VisitHandling, code)
+
+
+def one_line(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def fit_columns(view: QTableView, samples: dict[int, str], stretch: int) -> None:
+    """Size columns to sample texts (and their titles); ``stretch`` takes the rest."""
+    header = view.horizontalHeader()
+    metrics = view.fontMetrics()
+    header_metrics = header.fontMetrics()
+    model = view.model()
+    for col, sample in samples.items():
+        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        width = max(metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title))
+        header.resizeSection(col, width + 24)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def configure_table(view: QTableView) -> None:
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setStretchLastSection(False)
+
+
+# --- errors under fields in several form columns -------------------------------------
+
+
+class ColumnErrors:
+    """Like FieldErrors, for a form laid out in several QFormLayout columns."""
+
+    def __init__(self, *parts: FieldErrors) -> None:
+        self.parts = parts
+        self.general = parts[0].general
+        self.labels: dict[str, QLabel] = {}
+        self.widgets: dict[str, QWidget] = {}
+
+    def bind(self, name: str, widget: QWidget, column: int = 0) -> None:
+        part = self.parts[column]
+        part.bind(name, widget)
+        self.labels[name] = part.labels[name]
+        self.widgets[name] = widget
+
+    def clear(self) -> None:
+        for part in self.parts:
+            part.clear()
+
+    def show(self, error: ServiceError) -> None:
+        self.clear()
+        if not isinstance(error, ValidationError):
+            self.general.setText(str(error))
+            self.general.show()
+            return
+        rest: list[str] = []
+        first: QWidget | None = None
+        for e in error.errors:
+            lab = self.labels.get(e.field)
+            if lab is None:
+                rest.append(e.message)
+                continue
+            lab.setText(f"{lab.text()}\n{e.message}" if lab.text() else e.message)
+            lab.show()
+            first = first or self.widgets[e.field]
+        if rest:
+            self.general.setText("\n".join(rest))
+            self.general.show()
+        if first is not None:
+            first.setFocus()
+
+    def message_for(self, name: str) -> str:
+        lab = self.labels.get(name)
+        return lab.text() if lab is not None and not lab.isHidden() else ""
+
+
+def _set_rows_visible(form: QFormLayout, errors: dict[str, QLabel], rows: list[QWidget],
+                      visible: bool) -> None:
+    for widget in rows:
+        form.setRowVisible(widget, visible)
+    if not visible:
+        for lab in errors.values():
+            if lab.parent() is not None and form.indexOf(lab) >= 0:
+                row, _role = form.getWidgetPosition(lab)
+                field = form.itemAt(row - 1, QFormLayout.ItemRole.FieldRole)
+                if field is not None and field.widget() in rows:
+                    lab.hide()
+
+
+# --- the session form -------------------------------------------------------------
+
+SESSION_VISIT_COLUMNS = (
+    Column(N_("No."), numeric=True),
+    Column(N_("Citizen or delegation")),
+    Column(N_("Content")),
+    Column(N_("Handling")),
+)
+
+
+def _time_or_none(edit) -> time | None:
+    value = edit.time()
+    if value == edit.minimumTime():  # shown as "--:--": not recorded
+        return None
+    return time(value.hour(), value.minute())
+
+
+def _optional_time_edit(value: time | None) -> QWidget:
+    edit = time_edit(value)
+    edit.setMinimumTime(QTime(0, 0))
+    edit.setSpecialValueText("--:--")
+    if value is None:
+        edit.setTime(QTime(0, 0))
+    return edit
+
+
+class SessionDialog(RecordDialog):
+    """A reception session: when, where, what kind, who presided, and its visits."""
+
+    def __init__(self, ctx: AppContext, session_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session_id = session_id
+        self._ref = ""
+        self._build()
+        self._load()
+        self.retranslate()
+        self._dirty = False
+        ctx.signals.language_changed.connect(self._on_language)
+        self.resize(1120, 560)
+
+    # --- construction -------------------------------------------------------------
+
+    def _build(self) -> None:
+        with self.ctx.db.session() as s:
+            people = list_officials(s, self.ctx.unit_id)
+            officials = [(o.id, o.full_name) for o in people]
+            # Heads with a reception duty preside; the clerk using the app records.
+            self._heads = [o.id for o in people if o.duty_role and o.duty_role != "none"]
+        self._officials = officials
+        self.date = date_edit(date.today())
+        self.start = _optional_time_edit(time(8, 0))
+        self.end = _optional_time_edit(time(11, 0))
+        times = QHBoxLayout()
+        self.to_label = QLabel()
+        times.addWidget(self.start)
+        times.addWidget(self.to_label)
+        times.addWidget(self.end)
+        times.addStretch(1)
+        self.place = line()
+        self.kind = combo(choices(SessionKind), SessionKind.REGULAR)
+        self.mode = combo(choices(SessionMode), SessionMode.IN_PERSON)
+        self.presiding = combo(officials, self._default_presiding(), blank="—")
+        self.recorder = combo(officials, self.ctx.official_id, blank="—")
+        self.notes = text_edit(lines=3)
+        self.rows = {}
+        for key, widget in (("date", self.date), ("time", times), ("place", self.place),
+                            ("kind", self.kind), ("mode", self.mode),
+                            ("presiding", self.presiding), ("recorder", self.recorder),
+                            ("notes", self.notes)):
+            lab = QLabel()
+            self.rows[key] = lab
+            self.form.addRow(lab, widget)
+        for name, widget in (("session_date", self.date), ("start_time", self.start),
+                             ("end_time", self.end), ("place", self.place),
+                             ("kind", self.kind), ("mode", self.mode),
+                             ("presiding_official_id", self.presiding),
+                             ("recorder_official_id", self.recorder), ("notes", self.notes)):
+            self.errors.bind(name, widget)
+        self.watch(self.date, self.start, self.end, self.place, self.kind, self.mode,
+                   self.presiding, self.recorder, self.notes)
+        self._build_visits()
+        self._arrange()
+
+    def _default_presiding(self) -> str | None:
+        if self._heads:
+            return self._heads[0]
+        return self.ctx.official_id or (self._officials[0][0] if self._officials else None)
+
+    def _build_visits(self) -> None:
+        self.visits_box = QGroupBox()
+        self.visits_model = PagedTableModel(SESSION_VISIT_COLUMNS, self._fetch_visits, self)
+        self.visits_view = QTableView()
+        self.visits_view.setObjectName("session_visits")
+        self.visits_view.setModel(self.visits_model)
+        configure_table(self.visits_view)
+        self.visits_view.doubleClicked.connect(lambda _i: self.edit_visit())
+        self.add_visit_button = QPushButton()
+        self.edit_visit_button = QPushButton()
+        self.add_visit_button.clicked.connect(self.add_visit)
+        self.edit_visit_button.clicked.connect(self.edit_visit)
+        self.visits_hint = QLabel()
+        self.visits_hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_visit_button)
+        buttons.addWidget(self.edit_visit_button)
+        buttons.addStretch(1)
+        box = QVBoxLayout(self.visits_box)
+        box.addWidget(self.visits_hint)
+        box.addWidget(self.visits_view, 1)
+        box.addLayout(buttons)
+        self.visits_view.selectionModel().currentRowChanged.connect(
+            lambda *_a: self._update_buttons())
+
+    def _arrange(self) -> None:
+        """Fields on the left, the session's visits on the right."""
+        outer = self.layout()
+        outer.removeItem(self.form)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addLayout(self.form)
+        left.addStretch(1)
+        columns.addLayout(left, 4)
+        columns.addWidget(self.visits_box, 5)
+        outer.insertLayout(0, columns, 1)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Reception session") if self.session_id
+                            else _("New reception session"))
+        texts = {"date": _("Date"), "time": _("Time"), "place": _("Place"),
+                 "kind": _("Kind of session"), "mode": _("Mode"),
+                 "presiding": _("Presiding official"), "recorder": _("Recorder"),
+                 "notes": _("Notes")}
+        for key, lab in self.rows.items():
+            lab.setText(texts[key])
+        self.to_label.setText(_("to"))
+        self.place.setPlaceholderText(_("e.g. Commune citizen reception office"))
+        fill_combo(self.kind, choices(SessionKind))
+        fill_combo(self.mode, choices(SessionMode))
+        self.presiding.setItemText(0, "—")
+        self.visits_box.setTitle(_("Visits in this session"))
+        self.add_visit_button.setText(_("Add visit…"))
+        self.edit_visit_button.setText(_("Edit visit…"))
+        self.visits_model.retranslate()
+        self.buttons.button(self.buttons.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(self.buttons.StandardButton.Cancel).setText(_("Cancel"))
+        self._update_buttons()
+        fit_columns(self.visits_view, {0: "999", 3: _("Forwarded") + "  "}, stretch=2)
+        self.visits_view.horizontalHeader().resizeSection(1, 180)
+
+    def _on_language(self, _lang: str) -> None:
+        self.retranslate()
+        self.visits_model.reload()
+
+    # --- data ---------------------------------------------------------------------
+
+    def _load(self) -> None:
+        if self.session_id is None:
+            return
+        with self.ctx.db.session() as s:
+            rs = get_session(s, self.session_id)
+            if rs.unit_id != self.ctx.unit_id:
+                # A session of a unit below: its own officials preside and record.
+                self._officials = [(o.id, o.full_name) for o in list_officials(s, rs.unit_id)]
+                fill_combo(self.presiding, self._officials, blank="—")
+                fill_combo(self.recorder, self._officials, blank="—")
+            self.date.setDate(rs.session_date)
+            self.start.setTime(QTime(rs.start_time.hour, rs.start_time.minute)
+                               if rs.start_time else QTime(0, 0))
+            self.end.setTime(QTime(rs.end_time.hour, rs.end_time.minute)
+                             if rs.end_time else QTime(0, 0))
+            self.place.setText(rs.place)
+            fill_combo(self.kind, choices(SessionKind), rs.kind)
+            fill_combo(self.mode, choices(SessionMode), rs.mode)
+            if rs.presiding_official_id:
+                self._select_official(self.presiding, rs.presiding_official_id,
+                                      rs.presiding_name)
+            elif rs.presiding_name:  # an imported name with no official record
+                self.presiding.addItem(rs.presiding_name, None)
+                self.presiding.setCurrentIndex(self.presiding.count() - 1)
+            else:
+                self.presiding.setCurrentIndex(0)
+            if rs.recorder_official_id:
+                recorder = rs.recorder_official
+                self._select_official(self.recorder, rs.recorder_official_id,
+                                      recorder.full_name if recorder else "")
+            else:
+                self.recorder.setCurrentIndex(0)
+            self.notes.setPlainText(rs.notes)
+            self._ref = rs.ref
+        self.visits_model.reload()
+
+    @staticmethod
+    def _select_official(box, official_id: str, name: str) -> None:
+        index = box.findData(official_id)
+        if index < 0:  # an official of another unit, or no longer active
+            box.addItem(name or official_id, official_id)
+            index = box.count() - 1
+        box.setCurrentIndex(index)
+
+    def session_input(self) -> SessionInput:
+        presiding_id = self.presiding.currentData()
+        presiding_name = ""
+        if presiding_id is None and self.presiding.currentIndex() > 0:
+            presiding_name = self.presiding.currentText()
+        return SessionInput(
+            session_date=from_qdate(self.date.date()),
+            kind=self.kind.currentData(),
+            mode=self.mode.currentData(),
+            place=self.place.text(),
+            start_time=_time_or_none(self.start),
+            end_time=_time_or_none(self.end),
+            presiding_official_id=presiding_id,
+            presiding_name=presiding_name,
+            recorder_official_id=self.recorder.currentData(),
+            notes=self.notes.toPlainText(),
+            ref=self._ref,
+        )
+
+    def save(self) -> str:
+        data = self.session_input()
+        with self.ctx.db.session() as s:
+            if self.session_id is None:
+                sid = create_session(s, self.ctx.unit_id, data).id
+            else:
+                sid = update_session(s, self.session_id, data).id
+        self.session_id = sid
+        self.ctx.signals.data_changed.emit("session")
+        return sid
+
+    def ensure_saved(self) -> bool:
+        """Save a new session so visits can be added to it; errors go next to their fields."""
+        if self.session_id is not None:
+            return True
+        self.errors.clear()
+        try:
+            self.result_id = self.save()
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return False
+        self._dirty = False
+        self.retranslate()
+        self._update_buttons()
+        return True
+
+    # --- visits -------------------------------------------------------------------
+
+    def _fetch_visits(self, offset: int, limit: int, _sort: str | None,
+                      _descending: bool) -> list[Row]:
+        if self.session_id is None:
+            return []
+        with self.ctx.db.session() as s:
+            visits = list_visits(s, VisitFilter(session_id=self.session_id), offset, limit,
+                                 descending=False)
+            return [Row(v.id, [str(v.seq), citizen_cell(v), one_line(v.content),
+                               handling_cell(v.handling)], numbers={0: v.seq})
+                    for v in visits]
+
+    def selected_visit_id(self) -> str | None:
+        index = self.visits_view.currentIndex()
+        return self.visits_model.id_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        saved = self.session_id is not None
+        self.edit_visit_button.setEnabled(saved and self.selected_visit_id() is not None)
+        self.visits_hint.setText(
+            _("Add each citizen or delegation received; every visit is one row of the log "
+              "book.") if saved else
+            _("Adding the first visit saves the session.")
+        )
+
+    def make_visit_dialog(self, visit_id: str | None = None) -> VisitDialog:
+        assert self.session_id is not None
+        return VisitDialog(self.ctx, self.session_id, visit_id, self)
+
+    def add_visit(self) -> None:
+        if not self.ensure_saved():
+            return
+        dialog = self.make_visit_dialog()
+        if dialog.exec():
+            self.visit_saved(dialog.result_id)
+
+    def edit_visit(self) -> None:
+        visit_id = self.selected_visit_id()
+        if visit_id is None:
+            return
+        dialog = self.make_visit_dialog(visit_id)
+        if dialog.exec():
+            self.visit_saved(dialog.result_id)
+
+    def visit_saved(self, visit_id: str | None) -> None:
+        """Show the saved visit in the list and select it."""
+        self.visits_model.reload()
+        for row in range(self.visits_model.rowCount()):
+            if self.visits_model.id_at(row) == visit_id:
+                self.visits_view.selectRow(row)
+                break
+        self._update_buttons()
+
+
+# --- the visit form -----------------------------------------------------------------
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass
+class EarlierPetition:
+    """One row of the repeat panel (plain data: built off the GUI thread)."""
+
+    id: str
+    ref: str
+    received: date
+    petition_type: str
+    status: str
+    content: str
+    petitioners: str
+
+
+def _earlier(p) -> EarlierPetition:
+    denunciation = p.petition_type == PetitionType.DENUNCIATION
+    names = "" if denunciation else ", ".join(x.full_name for x in p.petitioners)
+    return EarlierPetition(p.id, p.ref, p.received_date, p.petition_type, p.status,
+                           one_line(p.content), names)
+
+
+def describe_citizen(name: str, birth_year: int | None, id_number: str | None,
+                     address: str) -> str:
+    """"Name — birth year — ID number — address": enough to tell namesakes apart."""
+    parts = [name]
+    if birth_year:
+        parts.append(str(birth_year))
+    if id_number:
+        parts.append(id_number)
+    if address:
+        parts.append(address)
+    return " — ".join(parts)
+
+
+def _find_people(db, typed: str, unit_ids: list[str] | None) -> list[tuple[str, str, str]]:
+    """Directory matches as plain data (runs in a background job)."""
+    with db.session() as s:
+        return [(c.id, c.full_name, describe_citizen(c.full_name, c.birth_year, c.id_number,
+                                                     c.address))
+                for c in find_citizens(s, typed, unit_ids)]
+
+
+class VisitDialog(RecordDialog):
+    """One citizen or delegation received in a session: one row of the log book."""
+
+    def __init__(self, ctx: AppContext, session_id: str, visit_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.session_id = session_id
+        self.visit_id = visit_id
+        self.citizen_id: str | None = None
+        self.citizen_details: tuple[str, str | None, str] = ("", None, "")
+        self._picked_text = ""
+        self._repeat_rows: list[tuple[str, EarlierPetition]] = []
+        self.other_attendees: list[str] = []
+        self.petition_id: str | None = None  # the petition already registered from it
+        self.registered_petition_id: str | None = None  # registered by the last save
+        self.pending_link: tuple[str, str, bool] | None = None  # (id, ref, long-running)
+        self.repeats: list[EarlierPetition] = []
+        self._repeat_seq = 0
+        self._match_seq = 0  # the newest directory lookup; older answers are dropped
+        self._matched_text = ""
+        self._name_mirrored = True  # the new citizen's name follows the picker until edited
+        self._unit_ids = ctx.unit_ids()
+        self._build()
+        self._load()
+        self.retranslate()
+        self._dirty = False
+        ctx.signals.language_changed.connect(self._on_language)
+        self.resize(1300, 660)
+
+    # --- construction -------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.form2 = QFormLayout()
+        self.form2.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors = ColumnErrors(self.errors, FieldErrors(self.form2))
+        self.labels: dict[str, QLabel] = {}
+        self._build_citizen()
+        self._build_details()
+        self._build_repeats()
+        self._arrange()
+        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._search_citizens)
+        self.repeat_timer = QTimer(self, singleShot=True, interval=REPEAT_DELAY_MS)
+        self.repeat_timer.timeout.connect(self.find_repeats)
+
+    def _row(self, form: QFormLayout, key: str, widget) -> None:
+        lab = QLabel()
+        self.labels[key] = lab
+        form.addRow(lab, widget)
+
+    def _build_citizen(self) -> None:
+        form = self.form
+        self.picker = QLineEdit()
+        self.picker.setObjectName("citizen_picker")
+        self.picker.setClearButtonEnabled(False)
+        self.clear_pick = QToolButton()
+        self.clear_pick.setText("×")
+        self.clear_pick.clicked.connect(self.clear_citizen)
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.picker, 1)
+        pick_row.addWidget(self.clear_pick)
+        self._row(form, "citizen", pick_row)
+        self.matches = QStandardItemModel(self)
+        self.completer = QCompleter(self.matches, self)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setCompletionRole(NAME_ROLE)  # the line edit shows just the name
+        self.completer.setMaxVisibleItems(10)
+        self.picker.setCompleter(self.completer)
+        self.completer.activated[QModelIndex].connect(self._on_match_chosen)
+        self.picker.textEdited.connect(self._on_picker_edited)
+        self.picked = QLabel()
+        self.picked.setObjectName("picked_citizen")
+        self.picked.setWordWrap(True)
+        form.addRow("", self.picked)
+        self.new_heading = QLabel()
+        bold = QFont(self.new_heading.font())
+        bold.setBold(True)
+        self.new_heading.setFont(bold)
+        form.addRow(self.new_heading)
+        self.new_name = line()
+        self.new_name.textEdited.connect(self._on_new_name_edited)
+        self.new_birth_year = line()
+        self.new_birth_year.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"\d{0,4}"), self.new_birth_year))
+        self.new_birth_year.setMaximumWidth(80)
+        self.new_gender = combo(choices(Gender), blank="—")
+        self.new_id_number = line()
+        self.new_id_number.setMaxLength(20)
+        self.new_address = line()
+        self.new_phone = line()
+        self.new_rows = [self.new_heading, self.new_name, self.new_birth_year, self.new_gender,
+                         self.new_id_number, self.new_address, self.new_phone]
+        for key, widget in (("new_name", self.new_name), ("birth_year", self.new_birth_year),
+                            ("gender", self.new_gender), ("id_number", self.new_id_number),
+                            ("address", self.new_address), ("phone", self.new_phone)):
+            self._row(form, key, widget)
+        for w in (self.new_id_number, self.new_address):
+            w.textEdited.connect(lambda _t: self.repeat_timer.start())
+        self.new_name.textEdited.connect(lambda _t: self.repeat_timer.start())
+        self.head_count = spin(1, 1, 10000)
+        self.head_count.setMaximumWidth(90)
+        self.head_count.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.delegation_note = QLabel()
+        self.delegation_note.setStyleSheet("color: #5a1a7a;")
+        self.delegation_note.setWordWrap(True)
+        self._row(form, "head_count", self.head_count)
+        form.addRow("", self.delegation_note)
+        self.representatives = text_edit(lines=2)
+        self._row(form, "representatives", self.representatives)
+        self.head_count.valueChanged.connect(self._on_head_count)
+        bind = self.errors.bind
+        bind("citizen_id", self.picker)
+        bind("new_citizen.full_name", self.new_name)
+        bind("new_citizen.birth_year", self.new_birth_year)
+        bind("new_citizen.gender", self.new_gender)
+        bind("new_citizen.id_number", self.new_id_number)
+        bind("new_citizen.address", self.new_address)
+        bind("new_citizen.phone", self.new_phone)
+        bind("head_count", self.head_count)
+        bind("representatives", self.representatives)
+        self.watch(self.picker, self.new_name, self.new_birth_year, self.new_gender,
+                   self.new_id_number, self.new_address, self.new_phone, self.head_count,
+                   self.representatives)
+
+    def _build_details(self) -> None:
+        form = self.form2
+        with self.ctx.db.session() as s:
+            fields = reference.field_choices(s)
+        self.content = text_edit(lines=4)
+        self.content.textChanged.connect(lambda: self.repeat_timer.start())
+        self.field = combo(fields, blank="—")
+        self.petition_type = combo(choices(PetitionType), blank="—")
+        self.previously_handled_by = line()
+        self.handling = combo(choices(VisitHandling), VisitHandling.NONE)
+        self.direction = text_edit(lines=3)
+        self.follow_up = line()
+        self.notes = line()
+        self.register = check("")
+        self.register.setObjectName("register_petition")
+        for key, widget in (("content", self.content), ("field", self.field),
+                            ("petition_type", self.petition_type),
+                            ("previously_handled_by", self.previously_handled_by),
+                            ("handling", self.handling), ("direction", self.direction),
+                            ("follow_up", self.follow_up), ("notes", self.notes)):
+            self._row(form, key, widget)
+        form.addRow(self.register)
+        self.registered_note = QLabel()
+        self.registered_note.setWordWrap(True)
+        form.addRow(self.registered_note)
+        for name, widget in (("content", self.content), ("field_code", self.field),
+                             ("petition_type", self.petition_type),
+                             ("previously_handled_by", self.previously_handled_by),
+                             ("handling", self.handling), ("direction", self.direction),
+                             ("follow_up", self.follow_up), ("notes", self.notes)):
+            self.errors.bind(name, widget, column=1)
+        self.watch(self.content, self.field, self.petition_type, self.previously_handled_by,
+                   self.handling, self.direction, self.follow_up, self.notes, self.register)
+
+    def _build_repeats(self) -> None:
+        self.repeat_box = QGroupBox()
+        self.repeat_box.setObjectName("repeat_panel")
+        self.same_label = QLabel()
+        self.same_list = self._petition_tree("repeats_same_citizen")
+        self.similar_label = QLabel()
+        self.similar_list = self._petition_tree("repeats_similar")
+        self.link_duplicate = QPushButton()
+        self.link_long_running = QPushButton()
+        self.link_duplicate.clicked.connect(lambda: self.link_selected(long_running=False))
+        self.link_long_running.clicked.connect(lambda: self.link_selected(long_running=True))
+        self.link_note = QLabel()
+        self.link_note.setObjectName("link_note")
+        self.link_note.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.link_duplicate)
+        buttons.addWidget(self.link_long_running)
+        box = QVBoxLayout(self.repeat_box)
+        box.addWidget(self.same_label)
+        box.addWidget(self.same_list, 1)
+        box.addWidget(self.similar_label)
+        box.addWidget(self.similar_list, 1)
+        box.addLayout(buttons)
+        box.addWidget(self.link_note)
+        for tree, other in ((self.same_list, self.similar_list),
+                            (self.similar_list, self.same_list)):
+            tree.itemSelectionChanged.connect(
+                lambda t=tree, o=other: self._on_repeat_selected(t, o))
+
+    def _petition_tree(self, name: str) -> QTreeWidget:
+        tree = QTreeWidget()
+        tree.setObjectName(name)
+        tree.setColumnCount(3)
+        tree.setRootIsDecorated(False)
+        tree.setUniformRowHeights(True)
+        tree.setAlternatingRowColors(True)
+        tree.header().setStretchLastSection(True)
+        tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        return tree
+
+    def _arrange(self) -> None:
+        """Who came (left), what they raised (middle), earlier petitions (right)."""
+        outer = self.layout()
+        outer.removeItem(self.form)
+        columns = QHBoxLayout()
+        self.columns: list[QWidget] = []
+        for form, stretch in ((self.form, 12), (self.form2, 11)):
+            holder = QWidget()
+            self.columns.append(holder)
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addLayout(form)
+            box.addStretch(1)
+            columns.addWidget(holder, stretch)
+        columns.addWidget(self.repeat_box, 10)
+        # Widths follow the stretch factors (above the minimums set in retranslate), so
+        # picking a citizen or typing moves nothing.
+        for i in range(columns.count()):
+            widget = columns.itemAt(i).widget()
+            policy = widget.sizePolicy()
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+            widget.setSizePolicy(policy)
+        outer.insertLayout(0, columns, 1)
+
+    # --- texts --------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Visit") if self.visit_id else _("New visit"))
+        texts = {
+            "citizen": _("Citizen"), "new_name": _("Full name"), "birth_year": _("Birth year"),
+            "gender": _("Gender"), "id_number": _("ID number"), "address": _("Address"),
+            "phone": _("Phone"), "head_count": _("Number of people"),
+            "representatives": _("Representatives"), "content": _("Content"),
+            "field": _("Field"), "petition_type": _("Petition type"),
+            "previously_handled_by": _("Already handled by"), "handling": _("Handling"),
+            "direction": _("Direction given"), "follow_up": _("Follow-up"), "notes": _("Notes"),
+        }
+        for key, lab in self.labels.items():
+            lab.setText(texts[key])
+        self.picker.setPlaceholderText(_("Type part of a name or ID number…"))
+        self.clear_pick.setToolTip(_("Choose another citizen"))
+        self.new_heading.setText(_("New citizen (not in the directory)"))
+        self.new_id_number.setPlaceholderText(_("12 digits"))
+        self.representatives.setPlaceholderText(_("One name a line"))
+        self.previously_handled_by.setPlaceholderText(
+            _("Body or official that already dealt with it, and what was done"))
+        self.register.setText(_("Register a petition from this visit"))
+        with self.ctx.db.session() as s:
+            fill_combo(self.field, reference.field_choices(s), blank="—")
+        fill_combo(self.petition_type, choices(PetitionType), blank="—")
+        fill_combo(self.handling, choices(VisitHandling))
+        fill_combo(self.new_gender, choices(Gender), blank="—")
+        self.repeat_box.setTitle(_("Earlier petitions"))
+        self.same_label.setText(_("Of this citizen"))
+        self.similar_label.setText(_("With similar content"))
+        for tree in (self.same_list, self.similar_list):
+            tree.setHeaderLabels([_("Received"), _("Type"), _("Content")])
+            tree.header().resizeSection(0, tree.fontMetrics().horizontalAdvance("00/00/0000")
+                                        + 16)
+            tree.header().resizeSection(1, tree.fontMetrics().horizontalAdvance(
+                label(PetitionType, PetitionType.COMPLAINT)) + 16)
+        self.link_duplicate.setText(_("Link as duplicate"))
+        self.link_long_running.setText(_("Mark long-running"))
+        self.link_duplicate.setToolTip(
+            _("The new petition repeats the selected one: link it instead of opening a case."))
+        self.link_long_running.setToolTip(
+            _("The selected case was resolved before and is raised again."))
+        self.buttons.button(self.buttons.StandardButton.Save).setText(_("Save"))
+        self.buttons.button(self.buttons.StandardButton.Cancel).setText(_("Cancel"))
+        self._show_picked()
+        self._on_head_count()
+        self._show_registered()
+        self._show_repeats()
+        for holder in (*self.columns, self.repeat_box):  # nothing clipped, in any language
+            holder.setMinimumWidth(0)
+            holder.setMinimumWidth(holder.minimumSizeHint().width())
+
+    def _on_language(self, _lang: str) -> None:
+        self.retranslate()
+
+    # --- loading ------------------------------------------------------------------
+
+    def _load(self) -> None:
+        if self.visit_id is None:
+            self._show_picked()
+            self._on_head_count()
+            return
+        with self.ctx.db.session() as s:
+            v = get_visit(s, self.visit_id)
+            if v.citizen is not None:
+                self._set_citizen(v.citizen)
+            self.other_attendees = [a.citizen_id for a in v.attendees
+                                    if a.citizen_id != v.citizen_id]
+            self.head_count.setValue(v.head_count or 1)
+            self.representatives.setPlainText(v.representatives)
+            self.content.setPlainText(v.content)
+            self.field.setCurrentIndex(max(self.field.findData(v.field_code), 0))
+            self.petition_type.setCurrentIndex(
+                max(self.petition_type.findData(v.petition_type), 0))
+            self.previously_handled_by.setText(v.previously_handled_by)
+            self.handling.setCurrentIndex(max(self.handling.findData(v.handling), 0))
+            self.direction.setPlainText(v.direction)
+            self.follow_up.setText(v.follow_up)
+            self.notes.setText(v.notes)
+            petition = petition_for_visit(s, v.id)
+            self.petition_id = petition.id if petition else None
+        self.find_repeats()
+
+    # --- the citizen picker -------------------------------------------------------
+
+    def _on_picker_edited(self, text: str) -> None:
+        if self.citizen_id is not None:
+            self.citizen_id = None
+            self._show_picked()
+        if self._name_mirrored and not text.strip().replace(" ", "").isdigit():
+            self.new_name.setText(text.strip())
+        self.search_timer.start()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Enter in the picker takes the only match (a full ID number) instead of saving.
+        if (event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.focusWidget() is self.picker and self.citizen_id is None):
+            typed = self.picker.text().strip()
+            if typed and (self.search_timer.isActive() or typed != self._matched_text):
+                self.search_timer.stop()
+                self._match_seq += 1
+                self._show_matches(typed, self._lookup(typed))
+            if self.matches.rowCount() == 1:
+                self.completer.popup().hide()
+                self.pick_citizen(self.matches.item(0).data(ID_ROLE))
+                return
+        super().keyPressEvent(event)
+
+    def _on_new_name_edited(self, _text: str) -> None:
+        self._name_mirrored = False
+
+    def _lookup(self, typed: str) -> list[tuple[str, str, str]]:
+        """(id, name, description) of the citizens matching what was typed."""
+        return _find_people(self.ctx.db, typed, self._unit_ids)
+
+    def _search_citizens(self) -> None:
+        """Look the typed text up in the directory, off the GUI thread."""
+        typed = self.picker.text().strip()
+        self._match_seq += 1
+        if not typed or self.citizen_id is not None:
+            self._show_matches("", [])
+            return
+        seq, db, unit_ids = self._match_seq, self.ctx.db, self._unit_ids
+
+        def done(found: list[tuple[str, str, str]]) -> None:
+            # Dropped when the form is gone or newer typing overtook this search.
+            if isValid(self.picker) and seq == self._match_seq:
+                self._show_matches(typed, found)
+
+        run_in_background(lambda: _find_people(db, typed, unit_ids), done, lambda exc: None)
+
+    def _show_matches(self, typed: str, found: list[tuple[str, str, str]]) -> None:
+        self._matched_text = typed
+        self.matches.clear()
+        for citizen_id, name, description in found:
+            item = QStandardItem(description)
+            item.setData(citizen_id, ID_ROLE)
+            item.setData(name, NAME_ROLE)
+            self.matches.appendRow(item)
+        if not found or self.citizen_id is not None:
+            self.completer.popup().hide()
+            return
+        # Wide enough to tell people apart by birth year, ID number and address.
+        popup = self.completer.popup()
+        wanted = max(popup.fontMetrics().horizontalAdvance(d) for _i, _n, d in found) + 40
+        width = max(self.picker.width(), min(wanted, 640))
+        self.completer.complete(QRect(0, 0, width, self.picker.height()))
+
+    def _on_match_chosen(self, index: QModelIndex) -> None:
+        citizen_id = index.data(ID_ROLE)
+        if citizen_id:
+            self.pick_citizen(citizen_id)
+
+    def pick_citizen(self, citizen_id: str) -> None:
+        """Use this directory record as the citizen received."""
+        with self.ctx.db.session() as s:
+            self._set_citizen(get_citizen(s, citizen_id))
+        self._dirty = True
+        self.find_repeats()
+
+    def _set_citizen(self, citizen) -> None:
+        self.citizen_id = citizen.id
+        self.citizen_details = (citizen.full_name, citizen.id_number, citizen.address)
+        self._picked_text = describe_citizen(citizen.full_name, citizen.birth_year,
+                                           citizen.id_number, citizen.address)
+        self.picker.setText(citizen.full_name)
+        self._show_picked()
+
+    def clear_citizen(self) -> None:
+        self.citizen_id = None
+        self.citizen_details = ("", None, "")
+        self.picker.clear()
+        if self._name_mirrored:
+            self.new_name.clear()
+        self._show_picked()
+        self.picker.setFocus()
+        self.repeat_timer.start()
+
+    def _show_picked(self) -> None:
+        picked = self.citizen_id is not None
+        self.picked.setText(
+            _("From the directory: {citizen}").format(citizen=self._picked_text)
+            if picked else "")
+        self.form.setRowVisible(self.picked, picked)
+        self.clear_pick.setVisible(picked)
+        _set_rows_visible(self.form, self.errors.labels, self.new_rows, not picked)
+
+    # --- delegation ---------------------------------------------------------------
+
+    def _on_head_count(self, *_args) -> None:
+        delegation = is_delegation(self.head_count.value())
+        self.delegation_note.setText(
+            _("A delegation: name its representatives.") if delegation else "")
+        _set_rows_visible(self.form, self.errors.labels,
+                          [self.representatives, self.delegation_note], delegation)
+
+    # --- saving -------------------------------------------------------------------
+
+    def new_citizen_input(self) -> CitizenInput | None:
+        """The inline new citizen, when no directory record is chosen and one is typed."""
+        if self.citizen_id is not None:
+            return None
+        typed = [self.new_name.text(), self.new_birth_year.text(), self.new_id_number.text(),
+                 self.new_address.text(), self.new_phone.text()]
+        if not any(t.strip() for t in typed) and self.new_gender.currentData() is None:
+            return None
+        year = self.new_birth_year.text().strip()
+        return CitizenInput(
+            full_name=self.new_name.text(),
+            birth_year=int(year) if year else None,
+            gender=self.new_gender.currentData(),
+            id_number=self.new_id_number.text().strip() or None,
+            address=self.new_address.text(),
+            phone=self.new_phone.text(),
+        )
+
+    def visit_input(self) -> VisitInput:
+        delegation = is_delegation(self.head_count.value())
+        return VisitInput(
+            content=self.content.toPlainText(),
+            citizen_id=self.citizen_id,
+            new_citizen=self.new_citizen_input(),
+            attendee_ids=list(self.other_attendees),
+            head_count=self.head_count.value(),
+            representatives=self.representatives.toPlainText() if delegation else "",
+            field_code=self.field.currentData(),
+            petition_type=self.petition_type.currentData(),
+            previously_handled_by=self.previously_handled_by.text(),
+            handling=self.handling.currentData() or VisitHandling.NONE,
+            direction=self.direction.toPlainText(),
+            follow_up=self.follow_up.text(),
+            notes=self.notes.text(),
+        )
+
+    def save(self) -> str:
+        data = self.visit_input()
+        register = self.register.isChecked() and self.petition_id is None
+        official = self.ctx.official_id
+        with self.ctx.db.session() as s:
+            if self.visit_id is None:
+                visit = add_visit(s, self.session_id, data)
+            else:
+                visit = update_visit(s, self.visit_id, data)
+            petition_id = None
+            if register:
+                # The same unit of work: a refused petition leaves no visit behind.
+                petition = register_petition_from_visit(
+                    s, visit.id, petition_type=data.petition_type, official_id=official)
+                if self.pending_link is not None:
+                    earlier_id, _ref, long_running = self.pending_link
+                    link_earlier(s, petition.id, earlier_id, long_running=long_running,
+                                 official_id=official)
+                petition_id = petition.id
+            visit_id = visit.id
+        self.visit_id = visit_id
+        self.registered_petition_id = petition_id
+        self._announce(data, petition_id)
+        return visit_id
+
+    def _announce(self, data: VisitInput, petition_id: str | None) -> None:
+        signals = self.ctx.signals
+        if data.new_citizen is not None:
+            signals.data_changed.emit("citizen")
+        signals.data_changed.emit("visit")
+        if petition_id:
+            signals.data_changed.emit("petition")
+            signals.status_message.emit(_("The visit is saved and a petition registered."))
+        else:
+            signals.status_message.emit(_("The visit is saved."))
+
+    def _show_registered(self) -> None:
+        done = self.petition_id is not None
+        self.register.setEnabled(not done)
+        if done:
+            self.register.setChecked(False)
+        self.registered_note.setText(
+            _("A petition was already registered from this visit.") if done else "")
+        self.form2.setRowVisible(self.registered_note, done)
+
+    # --- repeat petitions ---------------------------------------------------------
+
+    def _repeat_query(self) -> dict:
+        if self.citizen_id is not None:
+            name, id_number, address = self.citizen_details
+        else:
+            name, address = self.new_name.text(), self.new_address.text()
+            id_number = self.new_id_number.text().strip() or None
+        return {"id_number": id_number, "full_name": name, "address": address,
+                "content": self.content.toPlainText(), "unit_ids": self._unit_ids,
+                "exclude_petition_id": self.petition_id}
+
+    def find_repeats(self) -> None:
+        """Look for earlier petitions off the GUI thread; a newer search wins."""
+        self._repeat_seq += 1
+        seq = self._repeat_seq
+        query = self._repeat_query()
+        db = self.ctx.db
+
+        def job() -> list[tuple[str, EarlierPetition]]:
+            with db.session() as s:
+                found = find_repeats(s, **query)
+                return ([("same", _earlier(p)) for p in found.same_citizen]
+                        + [("similar", _earlier(p)) for p in found.similar_content])
+
+        def done(rows: list[tuple[str, EarlierPetition]]) -> None:
+            # The form may have been closed while the search ran.
+            if isValid(self.same_list) and seq == self._repeat_seq:
+                self._repeat_rows = rows
+                self._show_repeats()
+
+        run_in_background(job, done, lambda exc: None)
+
+    def repeat_rows(self, which: str) -> list[EarlierPetition]:
+        return [p for kind, p in self._repeat_rows if kind == which]
+
+    def _show_repeats(self) -> None:
+        for tree, which, empty in (
+            (self.same_list, "same", _("No earlier petitions of this citizen.")),
+            (self.similar_list, "similar", _("No earlier petitions with similar content.")),
+        ):
+            tree.clear()
+            rows = self.repeat_rows(which)
+            for p in rows:
+                item = QTreeWidgetItem([format_date(p.received),
+                                        label(PetitionType, p.petition_type), p.content])
+                item.setData(0, ID_ROLE, p.id)
+                item.setData(0, NAME_ROLE, p.ref or p.id[:8])
+                tip = self._petition_tip(p)
+                for col in range(3):
+                    item.setToolTip(col, tip)
+                tree.addTopLevelItem(item)
+            tree.setToolTip("" if rows else empty)
+            if not rows:
+                placeholder = QTreeWidgetItem([empty])
+                placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+                tree.addTopLevelItem(placeholder)
+                placeholder.setFirstColumnSpanned(True)
+        self._update_link_buttons()
+
+    @staticmethod
+    def _petition_tip(p: EarlierPetition) -> str:
+        lines = [_("Petition {ref} received {date}: {status}").format(
+            ref=p.ref or "—", date=format_date(p.received), status=label(Status, p.status))]
+        if p.petitioners:
+            lines.append(p.petitioners)
+        lines.append(p.content)
+        return "\n".join(lines)
+
+    def _on_repeat_selected(self, tree: QTreeWidget, other: QTreeWidget) -> None:
+        if tree.selectedItems():
+            other.blockSignals(True)
+            other.clearSelection()
+            other.blockSignals(False)
+        self._update_link_buttons()
+
+    def selected_earlier(self) -> tuple[str, str] | None:
+        for tree in (self.same_list, self.similar_list):
+            for item in tree.selectedItems():
+                pid = item.data(0, ID_ROLE)
+                if pid:
+                    return pid, item.data(0, NAME_ROLE)
+        return None
+
+    def _update_link_buttons(self) -> None:
+        chosen = self.selected_earlier() is not None
+        self.link_duplicate.setEnabled(chosen)
+        self.link_long_running.setEnabled(chosen)
+        self._show_link_note()
+
+    def link_selected(self, long_running: bool) -> None:
+        """Link to the selected earlier petition: now if registered, else when it is."""
+        chosen = self.selected_earlier()
+        if chosen is None:
+            return
+        earlier_id, ref = chosen
+        if self.petition_id is None:
+            self.pending_link = (earlier_id, ref, long_running)
+            self.register.setChecked(True)
+            self._dirty = True
+            self._show_link_note()
+            return
+        try:
+            with self.ctx.db.session() as s:
+                link_earlier(s, self.petition_id, earlier_id, long_running=long_running,
+                             official_id=self.ctx.official_id)
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return
+        self.ctx.signals.data_changed.emit("petition")
+        self.link_note.setText(
+            (_("The petition is marked long-running after petition {ref}.") if long_running
+             else _("The petition is linked as a duplicate of petition {ref}.")).format(ref=ref))
+
+    def _show_link_note(self) -> None:
+        if self.pending_link is None:
+            if self.petition_id is None:
+                self.link_note.setText(
+                    _("Select an earlier petition to link the one registered from this visit."))
+            return
+        _id, ref, long_running = self.pending_link
+        self.link_note.setText(
+            (_("When saved, the new petition will be marked long-running after petition "
+               "{ref}.") if long_running else
+             _("When saved, the new petition will be linked as a duplicate of petition "
+               "{ref}.")).format(ref=ref))
