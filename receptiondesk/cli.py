@@ -395,6 +395,10 @@ def _language_from_argv(argv: Sequence[str]) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from_argv(argv) or "vi")
+    if "--selftest" in argv:  # the frozen build's check: migrations, a record, a PDF, a window
+        from .selftest import run_selftest
+
+        return run_selftest()
     args = build_parser().parse_args(argv)
     return run(args)
 
