@@ -179,6 +179,9 @@ def open_database(
     migrate: bool = True,
 ) -> Database:
     """Open (creating if needed) and migrate the database; seed its reference data."""
+    from .services import audit
+
+    audit.install()  # every change through a session is written to the audit log
     url = resolve_url(db_path, database_url)
     engine = make_engine(url)
     try:

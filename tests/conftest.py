@@ -76,3 +76,13 @@ def clerk(session, unit):
         unit.id,
         units.OfficialInput(full_name="Nguyễn Thị Hoa", position="Công chức Văn phòng"),
     )
+
+
+@pytest.fixture
+def cleared():
+    """Act as an office head — a role cleared for denouncers' identity — without any
+    account in the database (permissions then follow the role)."""
+    from receptiondesk.services.accounts import OFFICE_HEAD, Actor, acting_as
+
+    with acting_as(Actor("0" * 32, "head", "Lường Thị Mai", OFFICE_HEAD)) as actor:
+        yield actor

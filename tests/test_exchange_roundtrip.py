@@ -159,7 +159,7 @@ def test_samples_import_with_the_expected_counts(session, unit, official):
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 @pytest.mark.parametrize("kind", ORDER)
 def test_round_trip_into_a_fresh_database(session, unit, official, fresh, tmp_path, kind,
-                                          suffix):
+                                          suffix, cleared):
     _import_samples(session)
     before = SNAPSHOTS[kind](session)
     assert before, "the sample file imported nothing"
@@ -177,7 +177,7 @@ def test_round_trip_into_a_fresh_database(session, unit, official, fresh, tmp_pa
     assert SNAPSHOTS[kind](fresh) == before
 
 
-def test_export_writes_the_section_8_layout(session, unit, official, tmp_path):
+def test_export_writes_the_section_8_layout(session, unit, official, tmp_path, cleared):
     _import_samples(session)
     out = tmp_path / "petitions.csv"
     assert export_file(session, "petitions", out, reveal_identity=True) == 12
@@ -197,7 +197,7 @@ def test_export_writes_the_section_8_layout(session, unit, official, tmp_path):
     }
 
 
-def test_xlsx_export_has_real_dates_and_numbers(session, unit, official, tmp_path):
+def test_xlsx_export_has_real_dates_and_numbers(session, unit, official, tmp_path, cleared):
     _import_samples(session)
     out = tmp_path / "logbook.xlsx"
     assert export_file(session, "logbook", out, reveal_identity=True) == 6

@@ -21,15 +21,17 @@ from ..model import Citizen, ConcludingNotice, Official, ReceptionSession, Visit
 from ..model.codes import MinutesSubject
 from ..services import minutes as minutes_service
 from ..services.errors import NotFoundError, ValidationError
+from ..services.protection import identity_visible
 from ..services.units import home_unit, unit_by_code
 
-DOCUMENTS = ("minutes", "notice", "logbook", "slip", "receipt")
+DOCUMENTS = ("minutes", "notice", "logbook", "slip", "receipt", "verifier")
 DOCUMENT_NAMES = {
     "minutes": N_("minutes"),
     "notice": N_("a concluding notice"),
     "logbook": N_("the log book"),
     "slip": N_("an appointment slip"),
     "receipt": N_("a receipt for documents"),
+    "verifier": N_("the copy of a petition for its verifiers"),
 }
 
 
@@ -79,6 +81,8 @@ def add_print_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--unit", metavar="CODE",
                    help=_("the unit (default: the unit this database is kept for)"))
     p.add_argument("--citizen", metavar="ID", help=_("the citizen of a slip or receipt"))
+    p.add_argument("--petition", metavar="ID|REF",
+                   help=_("verifier: the petition, by id or reference"))
     p.add_argument("--official", metavar="ID", help=_("the receiving official"))
     p.add_argument("--date", dest="on", type=_date, metavar="DATE",
                    help=_("slip: the day to come back; receipt: the day received"))
@@ -202,7 +206,7 @@ def _print_minutes(s: Session, args, buf: io.BytesIO, out: Path, lang: str | Non
         raise ValidationError.single(
             "--session", _("Name the minutes to print: --session, --visit, --meeting or "
                            "--minutes."))
-    pages = render_minutes_record(s, m.id, buf, lang=lang)
+    pages = render_minutes_record(s, m.id, buf, lang=lang, cleared=identity_visible())
     minutes_service.mark_printed(s, m.id)
     return _("Minutes {number} written to {path} ({pages}).").format(
         number=m.number, path=out, pages=_pages(pages))
@@ -251,7 +255,7 @@ def _print_logbook(s: Session, args, buf: io.BytesIO, out: Path, lang: str | Non
         raise ValidationError.single("--to", _("The last day cannot be before the first day."))
     unit = _unit(s, args.unit)
     rows, pages = render_logbook(s, unit.id, args.date_from, args.date_to, buf, lang=lang,
-                                 unit_ids=[unit.id])
+                                 unit_ids=[unit.id], cleared=identity_visible())
     return _("Log book written to {path}: {rows} visits, {pages}.").format(
         path=out, rows=format_number(rows), pages=_pages(pages))
 
@@ -279,10 +283,23 @@ def _print_receipt(s: Session, args, buf: io.BytesIO, out: Path, lang: str | Non
     return _("Receipt written to {path} ({pages}).").format(path=out, pages=_pages(pages))
 
 
+def _print_verifier(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
+    from ..model import Petition
+    from .verifier_copy import render_verifier_copy
+
+    _require(getattr(args, "petition", None), "--petition", args.document)
+    p = _by_id_or_ref(s, Petition, Petition.ref, args.petition, args.unit,
+                      _("There is no petition \u201c{ref}\u201d.").format(ref=args.petition))
+    pages = render_verifier_copy(s, p.id, buf, lang=lang)
+    return _("Copy for the verifiers written to {path} ({pages}); the petitioners' identity "
+             "is withheld.").format(path=out, pages=_pages(pages))
+
+
 _PRINTERS = {
     "minutes": _print_minutes,
     "notice": _print_notice,
     "logbook": _print_logbook,
     "slip": _print_slip,
     "receipt": _print_receipt,
+    "verifier": _print_verifier,
 }

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from ..i18n import _, format_date, ngettext
 from ..model import Petition, Unit, Visit
 from ..model.codes import PetitionType, VisitHandling, label
+from ..services import audit, protection
+from ..services.accounts import require
 from ..services.reception import VisitFilter, list_visits
 from ..services.units import get_unit
 from . import fonts
@@ -97,10 +99,12 @@ def log_rows(
         visits = list_visits(session, f, offset=offset, limit=chunk, descending=False)
         if not visits:
             return
-        hidden = set() if cleared else _confidential_visits(session, visits)
+        protected = _confidential_visits(session, visits)
+        if cleared:
+            protection.note_identity_views(session, "visit", visits, "logbook", protected)
         for v in visits:
             number += 1
-            yield _row(number, v, v.id in hidden)
+            yield _row(number, v, not cleared and v.id in protected)
         offset += len(visits)
         if len(visits) < chunk:
             return
@@ -408,8 +412,14 @@ def render_logbook(
     """Write the unit's log book for a period as PDF; returns (rows, pages).
 
     ``unit_ids`` widens the book to several units (the unit and those below it).
+    ``cleared`` prints denouncers' identities: only when the acting user is cleared for
+    them (pass ``identity_visible()``); each shown is audited.
     """
+    require(session, "documents.print")
+    cleared = cleared and protection.identity_visible()
     unit: Unit = get_unit(session, unit_id)
+    audit.record(session, "print", "logbook", "", unit_id, {
+        "document": "logbook", "from": date_from, "to": date_to, "cleared": cleared})
     with document_language(lang):
         kind = unit.kind
         header = DocumentHeader.for_unit(unit, number=None, on=None)

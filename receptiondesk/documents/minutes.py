@@ -40,7 +40,9 @@ from ..model.codes import (
     VisitHandling,
     label,
 )
+from ..services import audit, protection
 from ..services import minutes as minutes_service
+from ..services.accounts import require
 from ..services.reception import split_names
 from .layout import (
     DocumentHeader,
@@ -229,6 +231,8 @@ def gather(session: Session, m: Minutes, cleared: bool = False) -> MinutesFacts:
                      selectinload(Visit.citizen))
         ))
     denounced = _denounced_visit_ids(session, [v.id for v in visits])
+    if cleared:
+        protection.note_identity_views(session, "visit", visits, "minutes", denounced)
     facts = [
         _visit_facts(v, not cleared and (v.petition_type == PetitionType.DENUNCIATION
                                          or v.id in denounced))
@@ -415,8 +419,16 @@ def render_minutes_record(
     lang: str | None = None,
     cleared: bool = False,
 ) -> int:
-    """Write the minutes (or an addendum) as PDF to ``out``; returns the page count."""
+    """Write the minutes (or an addendum) as PDF to ``out``; returns the page count.
+
+    ``cleared`` prints denouncers' identities: only when the acting user is cleared for
+    them (pass ``identity_visible()``); each shown is audited.
+    """
+    require(session, "documents.print")
+    cleared = cleared and protection.identity_visible()
     m = minutes_service.get_minutes(session, minutes_id)
+    audit.record(session, "print", "minutes", m.id, m.unit_id,
+                 {"document": "minutes", "number": m.number, "cleared": cleared})
     with document_language(lang):
         f = gather(session, m, cleared)
         on = f.minutes.created_at.date() if f.original is not None else f.on

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from ..i18n import _
 from ..model import Citizen, ConcludingNotice, Official, ReceptionSession, Unit, WorkingMeeting
 from ..model.codes import SessionKind
+from ..services import audit, protection
+from ..services.accounts import require
 from ..services.errors import NotFoundError, ValidationError
 from . import fonts
 from .layout import (
@@ -28,6 +30,7 @@ from .layout import (
     long_date,
     on_behalf_of,
     para,
+    redacted,
     signer_title,
     styles,
 )
@@ -60,9 +63,12 @@ def render_notice(
     recipients: list[str] | None = None,
 ) -> int:
     """Write the concluding notice of a meeting or session as PDF; returns the page count."""
+    require(session, "documents.print")
     notice = session.get(ConcludingNotice, notice_id)
     if notice is None:
         raise NotFoundError(_("The concluding notice no longer exists."))
+    audit.record(session, "print", "concluding_notice", notice.id, notice.unit_id,
+                 {"document": "notice"})
     unit = session.get(Unit, notice.unit_id)
     meeting = session.get(WorkingMeeting, notice.meeting_id) if notice.meeting_id else None
     rs = session.get(ReceptionSession, notice.session_id) if notice.session_id else None
@@ -164,6 +170,23 @@ def parse_documents(spec: str) -> list[HandedIn]:
     return items
 
 
+def _hidden(session: Session, citizen: Citizen, unit_id: str, document: str) -> bool:
+    """Whether the document must print the redaction for the citizen: a denouncer (a
+    protected citizen) and a user not cleared (DESIGN §4). The print is audited, and so
+    is a cleared user's view of a denouncer."""
+    protected = bool(protection.protected_citizen_ids(session, [citizen.id]))
+    audit.record(session, "print", "citizen", citizen.id, unit_id, {"document": document})
+    if protected and protection.identity_visible(protected=True):
+        protection.record_identity_view(session, "citizen", citizen.id, unit_id, document)
+        return False
+    return protected
+
+
+def _stand_in(citizen: Citizen, hidden: bool) -> Citizen:
+    """The citizen as printed (a transient record, never saved, for the redaction)."""
+    return Citizen(full_name=redacted(), address="") if hidden else citizen
+
+
 def _citizen_lines(citizen: Citizen, st) -> list:
     return [
         labelled(_("Full name:"), citizen.full_name, st.body),
@@ -196,15 +219,18 @@ def render_appointment_slip(
 ) -> int:
     """Write a giấy hẹn: when and where the citizen is to come back, why, and who received
     them. Returns the page count."""
+    require(session, "documents.print")
     unit = session.get(Unit, unit_id)
     citizen = session.get(Citizen, citizen_id)
     official = session.get(Official, official_id) if official_id else None
     _require(unit, citizen, official_id, official)
+    hidden = _hidden(session, citizen, unit_id, "slip")
     issued_on = issued_on or date.today()
     if come_back_on < issued_on:
         raise ValidationError.single(
             "date", _("The appointment cannot be earlier than the day the slip is issued."))
     with document_language(lang):
+        citizen = _stand_in(citizen, hidden)
         st = styles(unit.kind)
         where = place.strip() or _("the office of {unit}").format(unit=unit.name)
         when = (_("{time}, {date}").format(time=clock(at), date=long_date(come_back_on))
@@ -240,14 +266,17 @@ def render_receipt(
     lang: str | None = None,
 ) -> int:
     """Write a giấy biên nhận for documents a citizen handed in; returns the page count."""
+    require(session, "documents.print")
     unit = session.get(Unit, unit_id)
     citizen = session.get(Citizen, citizen_id)
     official = session.get(Official, official_id) if official_id else None
     _require(unit, citizen, official_id, official)
+    hidden = _hidden(session, citizen, unit_id, "receipt")
     if not documents:
         raise ValidationError.single("documents", _("List the documents handed in."))
     received_on = received_on or date.today()
     with document_language(lang):
+        citizen = _stand_in(citizen, hidden)
         st = styles(unit.kind)
         body = [
             para(_("On {date}, at {unit}, {official} received from:").format(

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from ..i18n import _
@@ -38,6 +38,8 @@ from ..model import (
     WorkingMeeting,
 )
 from ..model.codes import Level, PetitionType
+from ..services import audit
+from ..services.accounts import require, require_cleared
 from ..services.errors import ServiceError
 from . import KINDS
 from .importer import REDACTED
@@ -180,6 +182,9 @@ def export_file(
     written; returning ``False`` cancels (:class:`ExportCancelled`, no file).
     The file appears only when complete (written beside it, then renamed).
     """
+    require(session, "data.export")
+    if reveal_identity:  # a denouncer's identity only for a cleared user, audited
+        require_cleared(session)
     if kind not in KINDS:
         raise ExportError(_("Unknown kind of file \u201c{kind}\u201d: use one of {kinds}.")
                           .format(kind=kind, kinds=", ".join(KINDS)))
@@ -219,6 +224,10 @@ def export_file(
         raise
     if progress is not None:
         progress(count, total)
+    audit.record(session, "export", kind, "", None, {
+        "file": path.name, "rows": count, "reveal_identity": bool(reveal_identity),
+        "units": len(unit_ids) if unit_ids is not None else None,
+        "from": date_from, "to": date_to})
     return count
 
 
@@ -274,6 +283,8 @@ def _logbook_query(unit_ids, date_from, date_to, reveal) -> Query:
             Citizen.address, Visit.head_count, Visit.content, Visit.field_code,
             Visit.petition_type, Visit.previously_handled_by, Visit.handling, Visit.follow_up,
             Visit.notes, Visit.representatives,
+            exists().where(Petition.visit_id == Visit.id,
+                           Petition.petition_type == PetitionType.DENUNCIATION.value),
         )
         .join(ReceptionSession, Visit.session_id == ReceptionSession.id)
         .join(Unit, Visit.unit_id == Unit.id)
@@ -289,11 +300,11 @@ def _logbook_query(unit_ids, date_from, date_to, reveal) -> Query:
     def convert(r: Any) -> list[Any]:
         (unit_code, ref, day, kind, presiding_name, official_name, name, birth_year, gender,
          id_number, address, head_count, content, field_code, ptype, previously, handling,
-         follow_up, notes, representatives) = r
+         follow_up, notes, representatives, brought_denunciation) = r
         if name is None:
             # a delegation received without a citizen record: its representatives
             name = representatives or ""
-        if ptype == PetitionType.DENUNCIATION and not reveal:
+        if (ptype == PetitionType.DENUNCIATION or brought_denunciation) and not reveal:
             name, birth_year, gender, id_number, address = REDACTED, None, None, None, ""
         return [unit_code, ref, day, kind, presiding_name or official_name or "", name,
                 birth_year, gender or "", id_number or "", address or "", head_count, content,

@@ -41,12 +41,14 @@ from ..model.codes import (
     VisitHandling,
     label,
 )
+from ..services import audit
 from ..services import citizens as citizen_service
 from ..services import inspections as inspection_service
 from ..services import meetings as meeting_service
 from ..services import petitions as petition_service
 from ..services import reception as reception_service
 from ..services import units as unit_service
+from ..services.accounts import require
 from ..services.errors import ServiceError, TransitionError, ValidationError
 from ..services.validation import clean, clean_id_number
 from ..text import fold
@@ -236,6 +238,7 @@ def import_file(
     Raises :class:`ImportFailed` (nothing written) when any row is bad. The caller
     commits the session.
     """
+    require(session, "data.import")
     today = today or date.today()
     if kind not in KINDS:
         raise ImportFailed([RowError(0, "", _("Unknown kind of file \u201c{kind}\u201d: use one "
@@ -266,6 +269,8 @@ def import_file(
             raise errors.fail()
         if progress is not None:
             progress(report.rows, report.rows)
+        audit.record(session, "import", kind, "", unit_id,
+                     {"file": path.name, "rows": report.rows, "counts": dict(report.counts)})
     except BaseException:
         nested.rollback()
         raise

@@ -14,10 +14,12 @@ from .lookup import (
 from .organisation import Citizen, Official, Unit
 from .petitions import DeadlineExtension, Petition, Petitioner, PetitionEvent
 from .reception import ReceptionSession, Visit, VisitAttendee
+from .security import AuditEntry, ProtectedCitizen, User
 from .work import ConcludingNotice, Inspection, WorkingMeeting
 
 __all__ = [
     "Attachment",
+    "AuditEntry",
     "Base",
     "CalendarDay",
     "Citizen",
@@ -33,10 +35,12 @@ __all__ = [
     "Petition",
     "PetitionEvent",
     "Petitioner",
+    "ProtectedCitizen",
     "ReceptionSession",
     "Setting",
     "SourceEntry",
     "Unit",
+    "User",
     "Visit",
     "VisitAttendee",
     "WorkingMeeting",

@@ -25,6 +25,7 @@ from ..model import (
     Visit,
     WorkingMeeting,
 )
+from .accounts import require
 from .errors import NotFoundError, ValidationError
 from .units import require_unit
 
@@ -137,6 +138,7 @@ def add_attachment(
     description: str = "",
 ) -> Attachment:
     """Keep a copy of the file at ``path`` with a record; the file itself is not touched."""
+    require(session, "attachments.edit")
     require_unit(session, unit_id)
     _check_owner(session, owner_kind, owner_id)
     path = Path(path)
@@ -176,13 +178,50 @@ def get_attachment(session: Session, attachment_id: str) -> Attachment:
     return attachment
 
 
+def is_protected(session: Session, attachment: Attachment) -> bool:
+    """Whether the file may show a denouncer's identity or handwriting (DESIGN §4): one
+    kept with a denunciation, a visit that brought one, their minutes, or a protected
+    citizen."""
+    from . import protection
+
+    kind, owner_id = attachment.owner_kind, attachment.owner_id
+    if kind == "minutes":
+        m = session.get(Minutes, owner_id)
+        if m is None:
+            return False
+        kind, owner_id = m.subject_kind, m.subject_id
+        if kind in ("session", "dialogue"):
+            visits = list(session.scalars(select(Visit.id).where(Visit.session_id == owner_id)))
+            return bool(protection.denounced_visit_ids(session, visits))
+    if kind == "petition":
+        p = session.get(Petition, owner_id)
+        return p is not None and protection.is_protected(p)
+    if kind == "visit":
+        v = session.get(Visit, owner_id)
+        return v is not None and protection.visit_is_denounced(session, v)
+    if kind == "citizen":
+        return bool(protection.protected_citizen_ids(session, [owner_id]))
+    return False
+
+
 def attachment_data(session: Session, attachment_id: str) -> bytes:
-    """The stored bytes of one file, checked against the SHA-256 kept beside them."""
+    """The stored bytes of one file, checked against the SHA-256 kept beside them.
+
+    A file that may show a denouncer's identity (:func:`is_protected`) is given only
+    to a cleared user, and the access is audited.
+    """
+    from . import protection
+    from .accounts import require_cleared
+
     attachment = session.scalar(
         select(Attachment).where(Attachment.id == attachment_id).options(undefer(Attachment.data))
     )
     if attachment is None:
         raise NotFoundError(_("The attached file no longer exists."))
+    if is_protected(session, attachment):
+        require_cleared(session)
+        protection.record_identity_view(session, "attachment", attachment.id,
+                                        attachment.unit_id, "file")
     data = attachment.data or b""
     if attachment.sha256 and hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise ValidationError.single(
@@ -192,5 +231,6 @@ def attachment_data(session: Session, attachment_id: str) -> bytes:
 
 
 def delete_attachment(session: Session, attachment_id: str) -> None:
+    require(session, "attachments.edit")
     session.delete(get_attachment(session, attachment_id))
     session.flush()

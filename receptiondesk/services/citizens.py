@@ -12,6 +12,8 @@ from ..i18n import _
 from ..model import Citizen, Petitioner, Visit, VisitAttendee
 from ..model.codes import Gender
 from ..text import fold
+from . import audit, protection
+from .accounts import require
 from .errors import NotFoundError, ValidationError
 from .indexing import citizen_keys
 from .search import matching_ids
@@ -57,6 +59,7 @@ def _apply(citizen: Citizen, data: CitizenInput) -> None:
 def create_citizen(
     session: Session, unit_id: str, data: CitizenInput, today: date | None = None
 ) -> Citizen:
+    require(session, "citizens.edit")
     errors = check_citizen(data, today or date.today())
     if errors:
         raise ValidationError(errors)
@@ -70,6 +73,7 @@ def create_citizen(
 def update_citizen(
     session: Session, citizen_id: str, data: CitizenInput, today: date | None = None
 ) -> Citizen:
+    require(session, "citizens.edit")
     errors = check_citizen(data, today or date.today())
     if errors:
         raise ValidationError(errors)
@@ -94,6 +98,9 @@ def _directory(session: Session, query: str, unit_ids: list[str] | None):
     stmt = select(Citizen).where(Citizen.merged_into_id.is_(None))
     if unit_ids is not None:
         stmt = stmt.where(Citizen.unit_id.in_(unit_ids))
+    hidden = protection.citizen_filter(session)  # denouncers, for users not cleared
+    if hidden is not None:
+        stmt = stmt.where(hidden)
     ids = matching_ids(session, query, "citizen", unit_ids) if query.strip() else None
     if ids is not None:
         stmt = stmt.where(Citizen.id.in_(ids))
@@ -131,6 +138,9 @@ def find_citizens(
         )
         if unit_ids is not None:
             stmt = stmt.where(Citizen.unit_id.in_(unit_ids))
+        hidden = protection.citizen_filter(session)
+        if hidden is not None:
+            stmt = stmt.where(hidden)
         return list(session.scalars(stmt.order_by(Citizen.sort_key).limit(limit)))
     return list_citizens(session, typed, unit_ids, limit=limit)
 
@@ -157,10 +167,12 @@ def same_person(
 
 def merge_citizens(session: Session, keep_id: str, duplicate_id: str) -> Citizen:
     """Fold a duplicate record into the one kept: its visits and petitions move over."""
+    require(session, "citizens.edit")
     if keep_id == duplicate_id:
         raise ValidationError.single("duplicate", _("Choose two different citizens to merge."))
     keep = get_citizen(session, keep_id)
     dup = get_citizen(session, duplicate_id)
+    protected = protection.protected_citizen_ids(session, [keep.id, dup.id])
     for model in (Visit, VisitAttendee, Petitioner):
         session.execute(
             update(model).where(model.citizen_id == dup.id).values(citizen_id=keep.id)
@@ -182,4 +194,8 @@ def merge_citizens(session: Session, keep_id: str, duplicate_id: str) -> Citizen
     from .reception import reindex_visits_of_citizen
 
     reindex_visits_of_citizen(session, keep.id)
+    if protected:  # a denouncer stays protected under the record kept
+        protection._protect_citizens(session, [keep.id])
+    audit.record(session, "merge", "citizen", keep.id, keep.unit_id,
+                 {"kept": keep.id, "merged": dup.id})
     return get_citizen(session, keep.id)

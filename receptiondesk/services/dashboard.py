@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from ..model import Field, Official, Petition, Petitioner, ReceptionSession, Unit
 from ..model.codes import OPEN_STATUSES, DutyRole, PetitionType, SessionKind
 from ..rules.duty import DutyMonth, duty_by_month
-from . import reference
+from . import audit, reference
+from .protection import identity_visible
 
 #: kinds of session that count as a head's reception day (a routine desk does not)
 DUTY_SESSION_KINDS = (SessionKind.REGULAR, SessionKind.UNSCHEDULED, SessionKind.DIALOGUE)
@@ -35,7 +36,7 @@ class PetitionLine:
     id: str
     ref: str
     petition_type: str
-    petitioner: str  # empty for a denunciation: the denouncer's identity is protected
+    petitioner: str  # empty for a denunciation unless the acting user is cleared (DESIGN §4)
     due: date
     days_left: int
 
@@ -145,22 +146,27 @@ def _petition_deadlines(
     ) or 0
     # The most urgent first: the list is short, the counts above say how many there are.
     rows = session.execute(
-        select(Petition.id, Petition.ref, Petition.petition_type, Petition.next_due_date)
+        select(Petition.id, Petition.ref, Petition.petition_type, Petition.next_due_date,
+               Petition.unit_id)
         .where(*base, Petition.next_due_date <= soon)
         .order_by(Petition.next_due_date, Petition.id)
         .limit(LIST_LIMIT)
     ).all()
     names = _first_petitioners(session, [r[0] for r in rows])
+    shown = [(pid, unit_id) for pid, _r, ptype, _d, unit_id in rows
+             if ptype == PetitionType.DENUNCIATION and identity_visible(ptype) and pid in names]
+    audit.record_many(session, [("identity_view", "petition", pid, unit_id,
+                                 {"where": "dashboard"}) for pid, unit_id in shown])
     figures.attention = [
         PetitionLine(
             id=pid,
             ref=ref or "",
             petition_type=ptype,
-            petitioner="" if ptype == PetitionType.DENUNCIATION else names.get(pid, ""),
+            petitioner=names.get(pid, "") if identity_visible(ptype) else "",
             due=due,
             days_left=(due - today).days,
         )
-        for pid, ref, ptype, due in rows
+        for pid, ref, ptype, due, _unit in rows
     ]
 
 

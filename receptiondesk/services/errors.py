@@ -46,3 +46,7 @@ class TransitionError(ServiceError):
 
 class ConflictError(ServiceError):
     """Someone else saved the same record since it was opened."""
+
+
+class PermissionDenied(ServiceError):
+    """The acting user's role may not do this (or nobody is signed in); nothing was written."""

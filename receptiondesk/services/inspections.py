@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..i18n import _
 from ..model import Inspection
 from ..model.codes import InspectionBody, InspectionKind
+from .accounts import require
 from .errors import NotFoundError
 from .meetings import text_match
 from .units import require_unit
@@ -86,6 +87,7 @@ def _apply(i: Inspection, data: InspectionInput, orgs: int, members: int) -> Non
 def create_inspection(
     session: Session, unit_id: str, data: InspectionInput, today: date | None = None
 ) -> Inspection:
+    require(session, "inspections.edit")
     require_unit(session, unit_id)
     orgs, members = _check(data, today or date.today())
     i = Inspection(unit_id=unit_id)
@@ -98,6 +100,7 @@ def create_inspection(
 def update_inspection(
     session: Session, inspection_id: str, data: InspectionInput, today: date | None = None
 ) -> Inspection:
+    require(session, "inspections.edit")
     i = get_inspection(session, inspection_id)
     orgs, members = _check(data, today or date.today())
     _apply(i, data, orgs, members)
@@ -113,6 +116,7 @@ def get_inspection(session: Session, inspection_id: str) -> Inspection:
 
 
 def delete_inspection(session: Session, inspection_id: str) -> None:
+    require(session, "inspections.edit")
     session.delete(get_inspection(session, inspection_id))
     session.flush()
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..i18n import _
 from ..model import CalendarDay, DeadlineRuleRow, Field, SourceEntry
 from ..rules.calendar import DayCount
+from .accounts import require
 from .errors import NotFoundError
 from .validation import Checker, clean
 
@@ -75,6 +76,7 @@ def save_lookup(
 ) -> Field | SourceEntry:
     """Add an entry (``existing_code`` None) or change one; its code never changes
     once records use it, so an edit keeps ``existing_code``."""
+    require(session, "settings.edit")
     model = _model(kind)
     if existing_code is None:
         _check_lookup(session, kind, data, new=True)
@@ -161,6 +163,7 @@ def save_rule_version(
 
     With ``recompute`` the open petitions' due dates follow the new rule at once.
     """
+    require(session, "settings.edit")
     existing = None
     if rule_id is not None:
         existing = session.get(DeadlineRuleRow, rule_id)
@@ -188,6 +191,7 @@ def save_rule_version(
 
 def recompute_due_dates(session: Session) -> int:
     """Every open petition's next due date, after the rules or the calendar changed."""
+    require(session, "settings.edit")
     from .petitions import recompute_all_due_dates
 
     return recompute_all_due_dates(session)
@@ -210,6 +214,7 @@ def add_calendar_day(
     session: Session, day: date | None, kind: str, note: str = "", unit_id: str | None = None
 ) -> CalendarDay:
     """Add an office make-up day off or make-up working day (checked, one entry per day)."""
+    require(session, "settings.edit")
     from .reference import set_calendar_day
 
     ck = Checker()
@@ -227,6 +232,7 @@ def add_calendar_day(
 
 
 def remove_calendar_day(session: Session, day: date) -> None:
+    require(session, "settings.edit")
     row = session.scalar(select(CalendarDay).where(CalendarDay.day == day))
     if row is None:
         raise NotFoundError(_("That day is not in the office calendar."))

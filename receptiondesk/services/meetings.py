@@ -17,6 +17,7 @@ from ..i18n import _
 from ..model import ConcludingNotice, Official, ReceptionSession, WorkingMeeting
 from ..model.codes import MeetingKind
 from ..text import fold, search_tokens
+from .accounts import require
 from .errors import LockedError, NotFoundError, ValidationError
 from .units import require_unit
 from .validation import Checker, clean
@@ -106,6 +107,7 @@ def _apply_meeting(m: WorkingMeeting, data: MeetingInput, chair: Official | None
 def create_meeting(
     session: Session, unit_id: str, data: MeetingInput, today: date | None = None
 ) -> WorkingMeeting:
+    require(session, "meetings.edit")
     require_unit(session, unit_id)
     chair = _check_meeting(session, data, today or date.today())
     m = WorkingMeeting(unit_id=unit_id)
@@ -118,6 +120,7 @@ def create_meeting(
 def update_meeting(
     session: Session, meeting_id: str, data: MeetingInput, today: date | None = None
 ) -> WorkingMeeting:
+    require(session, "meetings.edit")
     m = get_meeting(session, meeting_id)
     _ensure_editable(m)
     chair = _check_meeting(session, data, today or date.today())
@@ -144,6 +147,7 @@ def get_meeting(session: Session, meeting_id: str) -> WorkingMeeting:
 
 def delete_meeting(session: Session, meeting_id: str) -> None:
     """Delete a meeting entered by mistake: only one without signed minutes or notices."""
+    require(session, "meetings.edit")
     m = get_meeting(session, meeting_id)
     _ensure_editable(m)
     if session.scalar(
@@ -232,6 +236,7 @@ def issue_notice(
     today: date | None = None,
 ) -> ConcludingNotice:
     """Issue the concluding notice of a working meeting or of a reception session."""
+    require(session, "meetings.edit")
     today = today or date.today()
     if bool(meeting_id) == bool(session_id):
         raise ValidationError.single(

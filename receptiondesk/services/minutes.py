@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..i18n import _
 from ..model import Minutes, ReceptionSession, Unit, Visit, WorkingMeeting, utcnow
 from ..model.codes import MinutesStatus, MinutesSubject, SessionKind, UnitKind
+from .accounts import require
 from .attachments import add_attachment, attachment_data, get_attachment
 from .errors import LockedError, NotFoundError, ValidationError
 
@@ -111,6 +112,7 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     )
     if existing is not None:
         return existing
+    require(session, "minutes.edit")
     unit = session.get(Unit, record.unit_id)
     m = Minutes(
         unit_id=record.unit_id,
@@ -130,6 +132,7 @@ def update_minutes(
     session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
 ) -> Minutes:
     """Change the number of copies or the free text of minutes not yet signed."""
+    require(session, "minutes.edit")
     m = get_minutes(session, minutes_id)
     if m.status == MinutesStatus.SIGNED:
         raise LockedError(
@@ -148,6 +151,7 @@ def update_minutes(
 
 def mark_printed(session: Session, minutes_id: str) -> Minutes:
     """Record that the minutes were printed for signing (a signed one stays signed)."""
+    require(session, "documents.print")
     m = get_minutes(session, minutes_id)
     if m.status != MinutesStatus.SIGNED:
         m.status = MinutesStatus.PRINTED
@@ -164,6 +168,7 @@ def mark_signed(
     The scanned signed copy (PDF, PNG or JPEG) is kept with the minutes when given;
     a file that cannot be kept leaves everything as it was.
     """
+    require(session, "minutes.sign")
     m = get_minutes(session, minutes_id)
     if m.status == MinutesStatus.SIGNED:
         raise LockedError(
@@ -187,6 +192,7 @@ def mark_signed(
 
 def attach_signed_copy(session: Session, minutes_id: str, path: str | Path) -> Minutes:
     """Keep (or replace) the scanned copy of minutes already marked signed."""
+    require(session, "minutes.sign")
     m = get_minutes(session, minutes_id)
     if m.status != MinutesStatus.SIGNED:
         raise ValidationError.single(
@@ -219,6 +225,7 @@ def signed_copy(session: Session, minutes_id: str) -> tuple[str, bytes] | None:
 
 def add_addendum(session: Session, minutes_id: str, text: str) -> Minutes:
     """A correction to signed minutes: new minutes (an addendum) about the same subject."""
+    require(session, "minutes.edit")
     original = get_minutes(session, minutes_id)
     text = (text or "").strip()
     if original.status != MinutesStatus.SIGNED:

@@ -38,7 +38,8 @@ from ..rules.deadlines import (
     select_rule,
 )
 from ..text import fold
-from . import reference
+from . import audit, protection, reference
+from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
 from .validation import Checker, clean, clean_id_number
@@ -214,6 +215,7 @@ def register_petition(
     today: date | None = None,
 ) -> Petition:
     """Register a petition as received; its deadlines start running."""
+    require(session, "petitions.register")
     today = today or date.today()
     _check_input(session, data, today)
     p = Petition(unit_id=unit_id, status=Status.RECEIVED)
@@ -226,6 +228,7 @@ def register_petition(
                official_id, "")
     Deadlines.of(session).refresh(p)
     session.flush()
+    protection.protect_petition(session, p)
     return p
 
 
@@ -248,6 +251,7 @@ def update_petition(
     session: Session, petition_id: str, data: PetitionInput, today: date | None = None
 ) -> Petition:
     """Correct a petition's details (not its status)."""
+    require(session, "petitions.register")
     p = get_petition(session, petition_id)
     _ensure_editable(p)
     _check_input(session, data, today or date.today())
@@ -260,6 +264,7 @@ def update_petition(
     _reindex(p)
     Deadlines.of(session).refresh(p)
     session.flush()
+    protection.protect_petition(session, p)
     return p
 
 
@@ -350,6 +355,9 @@ def _step(
     before = p.status
     p.status = target
     _add_event(session, p, EventKind.TRANSITION, on, before, target, official_id, note)
+    audit.record(session, "transition", "petition", p.id, p.unit_id,
+                 {"action": action, "status": [before, str(target)], "date": on.isoformat(),
+                  "official_id": official_id})
 
 
 def classify(
@@ -361,6 +369,7 @@ def classify(
     note: str = "",
     today: date | None = None,
 ) -> Petition:
+    require(session, "petitions.classify")
     today = today or date.today()
     p = get_petition(session, petition_id)
     ck = Checker()
@@ -377,6 +386,7 @@ def classify(
     _reindex(p)
     Deadlines.of(session).refresh(p)
     session.flush()
+    protection.protect_petition(session, p)
     return p
 
 
@@ -406,6 +416,7 @@ def decide_handling(
     today: date | None = None,
 ) -> Petition:
     """Accept, guide, forward, urge, archive or return a classified petition."""
+    require(session, "petitions.handle")
     today = today or date.today()
     p = get_petition(session, petition_id)
     action = lifecycle.ACTION_OF_HANDLING.get(handling)
@@ -437,6 +448,7 @@ def start_resolution(
     session: Session, petition_id: str, on: date, official_id: str | None = None,
     note: str = "", today: date | None = None,
 ) -> Petition:
+    require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
     _step(session, p, "start", on, official_id, note, Checker(), today)
@@ -457,6 +469,7 @@ def record_result(
     today: date | None = None,
 ) -> Petition:
     """Record the resolution's result (correct/incorrect/…, founded/unfounded/…, withdrawn)."""
+    require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
     if not lifecycle.can(p.status, "resolve"):
@@ -490,6 +503,7 @@ def close_petition(
     session: Session, petition_id: str, on: date, official_id: str | None = None,
     note: str = "", today: date | None = None,
 ) -> Petition:
+    require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
     _step(session, p, "close", on, official_id, note, Checker(), today)
@@ -503,6 +517,7 @@ def add_note(
     session: Session, petition_id: str, on: date, note: str, official_id: str | None = None,
     today: date | None = None,
 ) -> PetitionEvent:
+    require(session, "petitions.register")
     today = today or date.today()
     p = get_petition(session, petition_id)
     ck = Checker()
@@ -517,6 +532,7 @@ def link_earlier(
     on: date | None = None, official_id: str | None = None,
 ) -> Petition:
     """Mark a petition as a duplicate of an earlier one, or as a long-running case."""
+    require(session, "petitions.register")
     p = get_petition(session, petition_id)
     earlier = session.get(Petition, earlier_id)
     if earlier is None or earlier.id == p.id:
@@ -544,6 +560,7 @@ def extend_deadline(
     today: date | None = None,
 ) -> DeadlineExtension:
     """Record an extension decision; it moves the deadline and stays in the history."""
+    require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
     calc = Deadlines.of(session)

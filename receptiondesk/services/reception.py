@@ -27,7 +27,8 @@ from ..model import (
     VisitAttendee,
 )
 from ..model.codes import MinutesSubject, PetitionType, SessionKind, SessionMode, VisitHandling
-from . import reference
+from . import protection, reference
+from .accounts import require
 from .citizens import CitizenInput, check_citizen, create_citizen
 from .errors import LockedError, NotFoundError, ValidationError
 from .indexing import visit_search_text
@@ -101,6 +102,7 @@ def create_session(
     session: Session, unit_id: str, data: SessionInput, today: date | None = None
 ) -> ReceptionSession:
     """Open a reception session of the unit."""
+    require(session, "reception.edit")
     require_unit(session, unit_id)
     presiding, ck = _check_session(session, data, today or date.today())
     ck.raise_if_any()
@@ -115,6 +117,7 @@ def update_session(
     session: Session, session_id: str, data: SessionInput, today: date | None = None
 ) -> ReceptionSession:
     """Correct a session; a new date moves its visits to that date too."""
+    require(session, "reception.edit")
     s = get_session(session, session_id)
     _ensure_session_editable(s)
     presiding, ck = _check_session(session, data, today or date.today())
@@ -166,6 +169,7 @@ def session_by_ref(session: Session, unit_id: str, ref: str) -> ReceptionSession
 
 def delete_session(session: Session, session_id: str) -> None:
     """Delete a session entered by mistake: only one without visits, notices or minutes."""
+    require(session, "reception.edit")
     s = get_session(session, session_id)
     _ensure_session_editable(s)
     if session.scalar(select(func.count(Visit.id)).where(Visit.session_id == s.id)):
@@ -309,22 +313,26 @@ def _apply_visit(
                 is_representative=v.is_delegation,
             )
         )
-    v.search_text = _search_text(v, [p.full_name for p in people])
+    v.search_text = _search_text(v, [p.full_name for p in people],
+                                 protection.visit_is_denounced(session, v))
 
 
-def _search_text(v: Visit, names: list[str]) -> str:
-    # A denouncer's identity is confidential (DESIGN §4): never in the shared index.
-    if v.petition_type == PetitionType.DENUNCIATION:
+def _search_text(v: Visit, names: list[str], denounced: bool = False) -> str:
+    # A denouncer's identity is confidential (DESIGN §4): never in the shared index —
+    # neither for a visit recorded as a denunciation nor for one that brought one.
+    if denounced or v.petition_type == PetitionType.DENUNCIATION:
         return visit_search_text(v.content, [])
     return visit_search_text(v.content, names, v.representatives)
 
 
-def refresh_search_text(session: Session, v: Visit) -> None:
+def refresh_search_text(session: Session, v: Visit, denounced: bool | None = None) -> None:
     """Recompute a visit's indexed text (after its citizens' names changed)."""
     names = [a.citizen.full_name for a in v.attendees if a.citizen is not None]
     if v.citizen is not None and v.citizen.full_name not in names:
         names.insert(0, v.citizen.full_name)
-    text = _search_text(v, names)
+    if denounced is None:
+        denounced = protection.visit_is_denounced(session, v)
+    text = _search_text(v, names, denounced)
     if v.search_text != text:
         v.search_text = text
 
@@ -337,8 +345,9 @@ def reindex_visits_of_citizen(session: Session, citizen_id: str) -> int:
         .options(selectinload(Visit.attendees).selectinload(VisitAttendee.citizen),
                  selectinload(Visit.citizen))
     ).all()
+    denounced = protection.denounced_visit_ids(session, [v.id for v in visits])
     for v in visits:
-        refresh_search_text(session, v)
+        refresh_search_text(session, v, v.id in denounced)
     session.flush()
     return len(visits)
 
@@ -354,6 +363,7 @@ def add_visit(
     session: Session, session_id: str, data: VisitInput, today: date | None = None
 ) -> Visit:
     """Record one citizen or delegation received in the session (the next log-book row)."""
+    require(session, "reception.edit")
     today = today or date.today()
     s = get_session(session, session_id)
     _ensure_session_editable(s)
@@ -366,12 +376,14 @@ def add_visit(
     _apply_visit(session, v, data, main, others)
     session.add(v)
     session.flush()
+    protection.protect_visit(session, v)
     return v
 
 
 def update_visit(
     session: Session, visit_id: str, data: VisitInput, today: date | None = None
 ) -> Visit:
+    require(session, "reception.edit")
     today = today or date.today()
     v = get_visit(session, visit_id)
     _ensure_visit_editable(v)
@@ -380,6 +392,7 @@ def update_visit(
         main = create_citizen(session, v.unit_id, data.new_citizen, today=today)
     _apply_visit(session, v, data, main, others)
     session.flush()
+    protection.protect_visit(session, v)
     return v
 
 
@@ -400,6 +413,7 @@ def get_visit(session: Session, visit_id: str) -> Visit:
 
 def delete_visit(session: Session, visit_id: str) -> None:
     """Delete a visit entered by mistake (row numbers of the others are kept)."""
+    require(session, "reception.edit")
     v = get_visit(session, visit_id)
     _ensure_visit_editable(v)
     if session.scalar(select(func.count(Petition.id)).where(Petition.visit_id == v.id)):
@@ -447,6 +461,7 @@ def register_petition_from_visit(
     """Register the petition a visit brought, in one step; its deadlines start running."""
     from .petitions import PetitionerInput, PetitionInput, register_petition
 
+    require(session, "petitions.register")
     v = get_visit(session, visit_id)
     if session.scalar(select(func.count(Petition.id)).where(Petition.visit_id == v.id)):
         raise ValidationError.single(

@@ -85,8 +85,14 @@ def search(
         if not ids:
             continue
         model = _TABLES[kind]
-        owners = dict(
-            session.execute(select(model.id, model.unit_id).where(model.id.in_(ids))).all()
-        )
+        stmt = select(model.id, model.unit_id).where(model.id.in_(ids))
+        if kind == "citizen":
+            # Denouncers (protected citizens) are not found by users not cleared.
+            from .protection import citizen_filter
+
+            hidden = citizen_filter(session)
+            if hidden is not None:
+                stmt = stmt.where(hidden)
+        owners = dict(session.execute(stmt).all())
         hits.extend(SearchHit(kind, i, owners[i]) for i in ids if i in owners)
     return hits

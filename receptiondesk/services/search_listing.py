@@ -3,7 +3,8 @@
 
 A denouncer's identity is confidential (Denunciations Law art. 9, DESIGN §4): for a
 denunciation (a petition, or a visit that brought one) the names are left out and
-``protected`` is set, so that no list can show them by mistake.
+``protected`` is set, so that no list can show them by mistake — unless the acting
+user is cleared for it (then the names are there, and the view is audited).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..model import Citizen, Petition, Visit
-from ..model.codes import PetitionType
+from .protection import denounced_visit_ids, identity_visible, note_identity_views
 from .search import KINDS, search
 
 
@@ -40,8 +41,8 @@ def _citizen(c: Citizen) -> ListedHit:
                      id_number=c.id_number or "", address=c.address)
 
 
-def _visit(v: Visit) -> ListedHit:
-    protected = v.petition_type == PetitionType.DENUNCIATION
+def _visit(v: Visit, denounced: bool = False) -> ListedHit:
+    protected = not identity_visible(v, protected=denounced or None)
     names: list[str] = []
     if not protected:
         if v.citizen is not None:
@@ -53,7 +54,7 @@ def _visit(v: Visit) -> ListedHit:
 
 
 def _petition(p: Petition) -> ListedHit:
-    protected = p.petition_type == PetitionType.DENUNCIATION
+    protected = not identity_visible(p)
     names = [] if protected else [x.full_name for x in p.petitioners]
     return ListedHit("petition", p.id, names=names, protected=protected, ref=p.ref,
                      when=p.received_date, content=p.content, head_count=p.signers or 1)
@@ -71,11 +72,16 @@ def list_hits(
                 Citizen.id.in_(wanted["citizen"]), Citizen.merged_into_id.is_(None))):
             loaded[c.id] = _citizen(c)
     if wanted["visit"]:
-        for v in session.scalars(select(Visit).where(Visit.id.in_(wanted["visit"]))
-                                 .options(selectinload(Visit.citizen))):
-            loaded[v.id] = _visit(v)
+        visits = list(session.scalars(select(Visit).where(Visit.id.in_(wanted["visit"]))
+                                      .options(selectinload(Visit.citizen))))
+        denounced = denounced_visit_ids(session, [v.id for v in visits])
+        for v in visits:
+            loaded[v.id] = _visit(v, v.id in denounced)
+        note_identity_views(session, "visit", visits, "search", denounced)
     if wanted["petition"]:
-        for p in session.scalars(select(Petition).where(Petition.id.in_(wanted["petition"]))
-                                 .options(selectinload(Petition.petitioners))):
+        petitions = list(session.scalars(select(Petition).where(
+            Petition.id.in_(wanted["petition"])).options(selectinload(Petition.petitioners))))
+        for p in petitions:
             loaded[p.id] = _petition(p)
+        note_identity_views(session, "petition", petitions, "search")
     return [loaded[h.record_id] for h in hits if h.record_id in loaded]

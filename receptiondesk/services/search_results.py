@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 from ..i18n import N_, _, format_date
 from ..model import Citizen, Petition, Visit
 from ..model.codes import PetitionType, Status, label
+from .protection import (
+    denounced_visit_ids,
+    identity_visible,
+    note_identity_views,
+    redacted,
+)
 from .search import KINDS, search
 
 KIND_LABELS = {"citizen": N_("Citizen"), "visit": N_("Visit"), "petition": N_("Petition")}
@@ -38,13 +44,9 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def redacted() -> str:
-    """What stands in for a denouncer's identity (Denunciations Law art. 9)."""
-    return _("(confidential)")
-
-
 def petitioner_names(p: Petition) -> str:
-    if p.petition_type == PetitionType.DENUNCIATION:
+    """The petitioners' names, or the redaction when the acting user may not see them."""
+    if not identity_visible(p):
         return redacted()
     if p.anonymous and not p.petitioners:
         return _("(anonymous)")
@@ -71,15 +73,24 @@ def describe_hits(
     if by_kind.get("visit"):
         stmt = (select(Visit).where(Visit.id.in_(by_kind["visit"]))
                 .options(selectinload(Visit.citizen)))
-        for v in session.scalars(stmt):
-            who = (_("Delegation of {count}").format(count=v.head_count) if v.is_delegation
-                   else (v.citizen.full_name if v.citizen else ""))
+        visits = list(session.scalars(stmt))
+        denounced = denounced_visit_ids(session, [v.id for v in visits])
+        for v in visits:
+            if not identity_visible(v, protected=v.id in denounced):
+                who = redacted()
+            elif v.is_delegation:
+                who = _("Delegation of {count}").format(count=v.head_count)
+            else:
+                who = v.citizen.full_name if v.citizen else ""
             described[v.id] = SearchResult("visit", v.id, who, excerpt(v.content),
                                            format_date(v.visit_date))
+        note_identity_views(session, "visit", visits, "search", denounced)
     if by_kind.get("petition"):
         stmt = (select(Petition).where(Petition.id.in_(by_kind["petition"]))
                 .options(selectinload(Petition.petitioners)))
-        for p in session.scalars(stmt):
+        found = list(session.scalars(stmt))
+        note_identity_views(session, "petition", found, "search")
+        for p in found:
             title = " — ".join(x for x in (p.ref, petitioner_names(p)) if x)
             detail = f"{label(PetitionType, p.petition_type)}, {label(Status, p.status)}: " \
                      f"{excerpt(p.content)}"

@@ -12,6 +12,7 @@ from ..i18n import _
 from ..model import Official, Unit
 from ..model.codes import DutyRole, Level, UnitKind
 from ..text import collation_key
+from .accounts import require
 from .errors import NotFoundError, ValidationError
 from .validation import Checker, clean
 
@@ -67,6 +68,7 @@ def _apply(unit: Unit, data: UnitInput, parent: Unit | None) -> None:
 
 
 def create_unit(session: Session, data: UnitInput, *, home: bool = False) -> Unit:
+    require(session, "units.edit")
     parent = _check_unit(session, data, None)
     unit = Unit(is_home=home)
     _apply(unit, data, parent)
@@ -76,6 +78,7 @@ def create_unit(session: Session, data: UnitInput, *, home: bool = False) -> Uni
 
 
 def update_unit(session: Session, unit_id: str, data: UnitInput) -> Unit:
+    require(session, "units.edit")
     unit = get_unit(session, unit_id)
     parent = _check_unit(session, data, unit)
     _apply(unit, data, parent)
@@ -102,6 +105,7 @@ def home_unit(session: Session) -> Unit | None:
 
 
 def set_home_unit(session: Session, unit_id: str) -> None:
+    require(session, "units.edit")
     for unit in session.scalars(select(Unit).where(Unit.is_home.is_(True))):
         unit.is_home = False
     get_unit(session, unit_id).is_home = True
@@ -148,6 +152,7 @@ def _check_official(data: OfficialInput) -> None:
 
 
 def create_official(session: Session, unit_id: str, data: OfficialInput) -> Official:
+    require(session, "units.edit")
     _check_official(data)
     get_unit(session, unit_id)
     official = Official(unit_id=unit_id)
@@ -158,6 +163,7 @@ def create_official(session: Session, unit_id: str, data: OfficialInput) -> Offi
 
 
 def update_official(session: Session, official_id: str, data: OfficialInput) -> Official:
+    require(session, "units.edit")
     _check_official(data)
     official = get_official(session, official_id)
     _apply_official(official, data)

@@ -37,7 +37,9 @@ from ..model.codes import (
     label,
 )
 from ..services import citizens, reception
+from ..services.accounts import is_cleared
 from ..services.errors import ServiceError, ValidationError
+from ..services.protection import identity_visible, is_protected, record_identity_view
 from .context import AppContext
 from .forms import RecordDialog, combo, fill_combo, line, spin
 from .page import Page
@@ -248,8 +250,10 @@ class MergeDialog(Texts, RecordDialog):
 
 
 def _denounces(visit, secret_visits: set[str | None]) -> bool:
-    """A visit that brought a denunciation would name the denouncer (DESIGN §4)."""
-    return visit.petition_type == PetitionType.DENUNCIATION or visit.id in secret_visits
+    """A visit that brought a denunciation would name the denouncer (DESIGN §4): listed
+    in a citizen's history only for a cleared user."""
+    return not identity_visible(visit, protected=(
+        visit.petition_type == PetitionType.DENUNCIATION or visit.id in secret_visits))
 
 
 def _history_table(widths: list[int]) -> QTableWidget:
@@ -437,7 +441,12 @@ class CitizensPage(Texts, Page):
                                label(SessionKind, v.session.kind) if v.session else "",
                                " ".join(v.content.split()), label(VisitHandling, v.handling)]
                               for v in visits if not _denounces(v, secret_visits)]
-                shown = [p for p in petitions if p.petition_type != PetitionType.DENUNCIATION]
+                shown = [p for p in petitions if identity_visible(p)]
+                revealed = any(is_protected(p) for p in shown) or any(
+                    v.petition_type == PetitionType.DENUNCIATION or v.id in secret_visits
+                    for v in visits)
+                if revealed and is_cleared():  # a cleared user sees a denouncer's history
+                    record_identity_view(s, "citizen", c.id, c.unit_id, "citizen history")
                 petition_rows = [[format_date(p.received_date), p.ref or "—",
                                   label(PetitionType, p.petition_type), label(Status, p.status)]
                                  for p in shown]

@@ -43,7 +43,7 @@ from ..i18n import N_, _, current_language, format_date, format_number, ngettext
 from ..model.codes import DutyRole, PetitionType, SessionKind, label
 from ..rules.duty import DutyMonth, duty_requirement
 from ..services.dashboard import SOON_DAYS, DashboardFigures, dashboard_figures
-from ..services.search_results import redacted
+from ..services.protection import identity_visible, redacted
 from .context import AppContext
 from .page import Page
 from .worker import run_in_background
@@ -382,8 +382,8 @@ class DashboardPage(Page):
     def _render_attention(self, f: DashboardFigures) -> None:
         self.attention.setRowCount(len(f.attention))
         for row, line in enumerate(f.attention):
-            who = (redacted() if line.petition_type == PetitionType.DENUNCIATION
-                   else line.petitioner)
+            who = (line.petitioner if identity_visible(line.petition_type)
+                   else redacted())
             kind = label(PetitionType, line.petition_type)
             if line.days_left < 0:
                 left = ngettext("{count} day overdue", "{count} days overdue",

@@ -35,6 +35,8 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("citizens", "citizens", "CitizensPage", N_("Citizens")),
     ("reports", "reports", "ReportsPage", N_("Reports")),
     ("settings", "settings", "SettingsPage", N_("Settings")),
+    ("accounts", "accounts", "AccountsPage", N_("Accounts")),
+    ("audit", "audit", "AuditPage", N_("Audit log")),
 )
 PAGE_NAMES = tuple(p[0] for p in PAGES)
 

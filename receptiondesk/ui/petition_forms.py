@@ -39,6 +39,7 @@ from ..model.codes import (
 from ..rules import lifecycle
 from ..services import petitions, reference
 from ..services.errors import FieldError, ValidationError
+from ..services.protection import identity_visible, is_protected, record_identity_view
 from ..services.units import list_officials
 from .context import AppContext
 from .forms import RecordDialog, check, combo, date_edit, fill_combo, from_qdate, line, spin
@@ -297,10 +298,14 @@ class PetitionDialog(Texts, RecordDialog):
             existing = petitions.get_petition(s, petition_id) if petition_id else None
             people = [(x.full_name, x.id_number or "", x.address, x.phone, x.citizen_id)
                       for x in existing.petitioners] if existing else []
+            hidden = existing is not None and not identity_visible(existing)
+            if existing is not None and not hidden and is_protected(existing):
+                record_identity_view(s, "petition", existing.id, existing.unit_id,
+                                     "petition form")
         self._build(existing)
         #: a denouncer's identity is kept as it is, never shown (DESIGN §4)
         self.kept_people: list[tuple] | None = None
-        if existing is not None and existing.petition_type == PetitionType.DENUNCIATION:
+        if hidden:
             self.kept_people = people
             self._hide_petitioners()
         else:

@@ -3,6 +3,7 @@ offering exactly the steps the lifecycle allows next."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import Petition
@@ -41,6 +43,12 @@ from ..rules import lifecycle
 from ..rules.deadlines import days_left, rule_title
 from ..services import attachments, petitions, reference
 from ..services.errors import ServiceError
+from ..services.protection import (
+    identity_visible,
+    is_protected,
+    note_identity_views,
+    record_identity_view,
+)
 from ..services.units import list_officials
 from .context import AppContext
 from .forms import ERROR_STYLE, RecordDialog, fill_combo
@@ -88,8 +96,9 @@ WIDTHS = [120, 90, 120, 200, 180, 120, 90, 70]
 
 
 def petitioner_text(p: Petition) -> str:
-    """Who petitioned, as a list may show it: never a denouncer's identity (DESIGN §4)."""
-    if p.petition_type == PetitionType.DENUNCIATION:
+    """Who petitioned, as a list may show it: a denouncer's identity only to a cleared
+    user (DESIGN §4)."""
+    if not identity_visible(p):
         return _(CONFIDENTIAL)
     people = list(p.petitioners)
     if not people:
@@ -177,7 +186,11 @@ def load_view(session, petition_id: str, today: date) -> PetitionView:
                 d.extended_days) for d in current]
     exts = [(x.decided_on, x.deadline_key, x.days, x.reason, x.decision_number)
             for x in p.extensions]
-    files = [(a.id, a.file_name, a.media_type, a.size, format_date(a.created_at))
+    visible = identity_visible(p)
+    if visible and is_protected(p):  # a cleared user opens a denunciation: audited
+        record_identity_view(session, "petition", p.id, p.unit_id, "detail")
+    files = [(a.id, a.file_name if visible else _(CONFIDENTIAL), a.media_type, a.size,
+              format_date(a.created_at))
              for a in attachments.list_attachments(session, "petition", p.id)]
     return PetitionView(p.id, p.ref, p.petition_type, p.status,
                         _values(p, officials, fields, sources), timeline, running, exts, files,
@@ -186,7 +199,7 @@ def load_view(session, petition_id: str, today: date) -> PetitionView:
 
 def _values(p: Petition, officials: dict[str, str], fields: dict[str, str],
             sources: dict[str, str]) -> dict[str, str]:
-    if p.petition_type == PetitionType.DENUNCIATION:
+    if not identity_visible(p):
         people = _(CONFIDENTIAL)
     elif p.petitioners:
         people = "\n".join(
@@ -413,10 +426,15 @@ class PetitionDetail(Texts, QWidget):
         self.file_error.setWordWrap(True)
         self.file_error.setStyleSheet(ERROR_STYLE)
         self.file_error.hide()
+        self.verifier_button = QPushButton()
+        self.verifier_button.setObjectName("verifier_copy")
+        self.t(self.verifier_button.setText, N_("Copy for the verifiers (PDF)"))
+        self.verifier_button.clicked.connect(self.open_verifier_copy)
         row = QHBoxLayout()
         row.addWidget(self.add_file_button)
         row.addWidget(self.open_file_button)
         row.addStretch(1)
+        row.addWidget(self.verifier_button)
         layout.addWidget(self.files, 1)
         layout.addWidget(self.file_error)
         layout.addLayout(row)
@@ -564,7 +582,8 @@ class PetitionDetail(Texts, QWidget):
         """Ask for a file to attach ('' when cancelled)."""
         path, _filter = QFileDialog.getOpenFileName(
             self, _("Attach a file"), "",
-            _("Scans and documents (*.pdf *.png *.jpg *.jpeg);;All files (*)"))
+            _("Scans and documents (*.pdf *.png *.jpg *.jpeg);;All files (*)"),
+            options=QFileDialog.Option.DontUseNativeDialog)  # translated, unlike native ones
         return path
 
     def choose_and_add_file(self) -> None:
@@ -606,6 +625,25 @@ class PetitionDetail(Texts, QWidget):
         folder = Path(tempfile.mkdtemp(prefix="receptiondesk-"))
         target = folder / (Path(name).name or "attachment")
         target.write_bytes(data)
+        self.open_url(QUrl.fromLocalFile(str(target)))
+        return target
+
+    def open_verifier_copy(self) -> Path | None:
+        """The petition as handed to its verifiers (identity withheld), opened as PDF."""
+        from ..documents.verifier_copy import render_verifier_copy
+
+        if self.view is None:
+            return None
+        folder = Path(tempfile.mkdtemp(prefix="receptiondesk-"))
+        stem = re.sub(r"[^\w.-]+", "-", self.view.ref or self.view.id[:8])
+        target = folder / f"ban-sao-xac-minh-{stem}.pdf"
+        try:
+            with self.ctx.db.session() as s:
+                render_verifier_copy(s, self.view.id, str(target))
+        except ServiceError as exc:
+            self.file_error.setText(str(exc))
+            self.file_error.show()
+            return None
         self.open_url(QUrl.fromLocalFile(str(target)))
         return target
 
@@ -796,6 +834,7 @@ class PetitionsPage(Texts, Page):
         with self.ctx.db.session() as s:
             names = field_names(s)
             rows = petitions.list_petitions(s, f, sort or "received", descending, offset, limit)
+            note_identity_views(s, "petition", rows, "petition list")
             return [petition_row(p, today, names) for p in rows]
 
     def reload(self) -> None:
@@ -817,11 +856,17 @@ class PetitionsPage(Texts, Page):
                 return petitions.count_petitions(s, f)
 
         def show(n: int) -> None:
-            if generation == self._count_generation:
+            # Dropped when the page is gone (closed while the count ran) or a newer count
+            # overtook this one.
+            if isValid(self.count_label) and generation == self._count_generation:
                 self.count_label.setText(ngettext("{count} petition", "{count} petitions",
                                                   n).format(count=format_number(n)))
 
-        run_in_background(count, show, lambda _exc: self.count_label.clear())
+        def failed(_exc: Exception) -> None:
+            if isValid(self.count_label):
+                self.count_label.clear()
+
+        run_in_background(count, show, failed)
 
     def clear_filters(self) -> None:
         widgets = (self.type_filter, self.field_filter, self.status_filter,

@@ -28,6 +28,7 @@ from ..i18n import N_, _, format_date, format_number, format_time, ngettext
 from ..model.codes import PetitionType, SessionKind, SessionMode, VisitHandling, choices, label
 from ..services import reference
 from ..services.errors import ServiceError
+from ..services.protection import visits_shown
 from ..services.reception import (
     SessionFilter,
     VisitFilter,
@@ -114,11 +115,12 @@ def session_row(x, counts: tuple[int, int]) -> Row:
     )
 
 
-def visit_row(v, field_names: dict[str, str]) -> Row:
-    """One row of the visits list: one row of the log book."""
+def visit_row(v, field_names: dict[str, str], denounced: bool = False) -> Row:
+    """One row of the visits list: one row of the log book. ``denounced``: the visit
+    brought a denunciation (its citizen is then shown only to a cleared user)."""
     return Row(
         v.id,
-        [str(v.seq), format_date(v.visit_date), citizen_cell(v), one_line(v.content),
+        [str(v.seq), format_date(v.visit_date), citizen_cell(v, denounced), one_line(v.content),
          field_names.get(v.field_code or "", v.field_code or ""), handling_cell(v.handling)],
         tint="hot" if v.is_delegation else None,
         numbers={0: v.seq},
@@ -486,8 +488,9 @@ class ReceptionPage(Page):
                 f = visits_filter if all_mode else replace(visits_filter, session_id=chosen)
                 visits: list[Row] = []
                 if all_mode or chosen is not None:
-                    visits = [visit_row(v, field_names) for v in
-                              list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)]
+                    found = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
+                    denounced = visits_shown(s, found, "reception")
+                    visits = [visit_row(v, field_names, v.id in denounced) for v in found]
                 return rows, chosen, visits, f
 
         def done(result) -> None:
@@ -518,7 +521,9 @@ class ReceptionPage(Page):
         def job() -> tuple[list[Row], int]:
             with db.session() as s:
                 visits = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
-                return [visit_row(v, field_names) for v in visits], count_visits(s, f)
+                denounced = visits_shown(s, visits, "reception")
+                return ([visit_row(v, field_names, v.id in denounced) for v in visits],
+                        count_visits(s, f))
 
         def done(result) -> None:
             rows, total = result
@@ -617,7 +622,8 @@ class ReceptionPage(Page):
         newest_first = (descending if sort else True) if self.all_visits.isChecked() else False
         with self.ctx.db.session() as s:
             visits = list_visits(s, self.visit_filter(), offset, limit, descending=newest_first)
-            return [visit_row(v, self._field_names) for v in visits]
+            denounced = visits_shown(s, visits, "reception")
+            return [visit_row(v, self._field_names, v.id in denounced) for v in visits]
 
     # --- selection ----------------------------------------------------------------
 

@@ -43,6 +43,13 @@ from ..services import reference
 from ..services.citizens import CitizenInput, find_citizens, get_citizen
 from ..services.errors import ServiceError, ValidationError
 from ..services.petitions import link_earlier
+from ..services.protection import (
+    identity_visible,
+    record_identity_view,
+    redacted,
+    visit_is_denounced,
+    visits_shown,
+)
 from ..services.reception import (
     SessionInput,
     VisitFilter,
@@ -83,10 +90,12 @@ REPEAT_DELAY_MS = 400  # the repeat finder waits for a pause in typing
 # --- rows shared by the page and the session form -----------------------------------
 
 
-def citizen_cell(visit) -> str:
-    """Who was received: the citizen, or "Delegation of N people: representatives"."""
-    if visit.petition_type == PetitionType.DENUNCIATION:
-        # A denouncer's identity is confidential (DESIGN §4).
+def citizen_cell(visit, denounced: bool = False) -> str:
+    """Who was received: the citizen, or "Delegation of N people: representatives".
+
+    A denouncer's identity is confidential (DESIGN §4): shown only to a cleared user
+    (``denounced``: the visit brought a denunciation petition, whatever its own type)."""
+    if not identity_visible(visit, protected=denounced or None):
         return _("Confidential (denunciation)")
     if visit.is_delegation:
         text = ngettext("Delegation of {count} person", "Delegation of {count} people",
@@ -449,7 +458,9 @@ class SessionDialog(RecordDialog):
         with self.ctx.db.session() as s:
             visits = list_visits(s, VisitFilter(session_id=self.session_id), offset, limit,
                                  descending=False)
-            return [Row(v.id, [str(v.seq), citizen_cell(v), one_line(v.content),
+            denounced = visits_shown(s, visits, "session")
+            return [Row(v.id, [str(v.seq), citizen_cell(v, v.id in denounced),
+                               one_line(v.content),
                                handling_cell(v.handling)], numbers={0: v.seq})
                     for v in visits]
 
@@ -515,8 +526,7 @@ class EarlierPetition:
 
 
 def _earlier(p) -> EarlierPetition:
-    denunciation = p.petition_type == PetitionType.DENUNCIATION
-    names = "" if denunciation else ", ".join(x.full_name for x in p.petitioners)
+    names = ", ".join(x.full_name for x in p.petitioners) if identity_visible(p) else ""
     return EarlierPetition(p.id, p.ref, p.received_date, p.petition_type, p.status,
                            one_line(p.content), names)
 
@@ -831,6 +841,10 @@ class VisitDialog(RecordDialog):
             return
         with self.ctx.db.session() as s:
             v = get_visit(s, self.visit_id)
+            denounced = visit_is_denounced(s, v)
+            self.identity_hidden = not identity_visible(v, protected=denounced)
+            if denounced and not self.identity_hidden:
+                record_identity_view(s, "visit", v.id, v.unit_id, "visit form")
             if v.citizen is not None:
                 self._set_citizen(v.citizen)
             self.other_attendees = [a.citizen_id for a in v.attendees
@@ -929,6 +943,15 @@ class VisitDialog(RecordDialog):
 
     def _set_citizen(self, citizen) -> None:
         self.citizen_id = citizen.id
+        if getattr(self, "identity_hidden", False):
+            # a denouncer, for a user not cleared (DESIGN §4): kept, never shown
+            self.citizen_details = (redacted(), None, "")
+            self._picked_text = redacted()
+            self.picker.setText(redacted())
+            self.picker.setReadOnly(True)
+            self._show_picked()
+            self.clear_pick.setVisible(False)
+            return
         self.citizen_details = (citizen.full_name, citizen.id_number, citizen.address)
         self._picked_text = describe_citizen(citizen.full_name, citizen.birth_year,
                                            citizen.id_number, citizen.address)

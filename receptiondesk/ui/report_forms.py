@@ -41,6 +41,7 @@ from ..reports import periods
 from ..reports.periods import Period
 from ..services import citizens, meetings, reception
 from ..services import minutes as minutes_service
+from ..services.protection import visits_shown
 from ..text import fold
 from .context import AppContext
 from .forms import RecordDialog, date_edit, fill_combo, from_qdate, text_edit, to_qdate
@@ -217,7 +218,8 @@ def fetch_picks(ctx: AppContext, kind: str, query: str, limit: int = PICK_LIMIT)
         if kind == "visit":
             rows = reception.list_visits(s, reception.VisitFilter(
                 unit_ids=unit_ids, query=query), limit=limit)
-            return [_visit_pick(v) for v in rows]
+            denounced = visits_shown(s, rows, "picker")
+            return [_visit_pick(v, v.id in denounced) for v in rows]
         if kind == "meeting":
             rows = meetings.list_meetings(s, meetings.MeetingFilter(
                 unit_ids=unit_ids, query=query), limit=limit)
@@ -238,8 +240,8 @@ def _session_pick(x) -> Pick:
                 _join(head, x.place, x.ref))
 
 
-def _visit_pick(v) -> Pick:
-    who = citizen_cell(v)
+def _visit_pick(v, denounced: bool = False) -> Pick:
+    who = citizen_cell(v, denounced)
     head = _join(format_date(v.visit_date), who)
     return Pick(v.id, head + "\n" + _cut(v.content), _join(head, one_line(v.content)))
 

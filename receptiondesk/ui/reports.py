@@ -46,6 +46,7 @@ from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
 from ..services import minutes as minutes_service
 from ..services.errors import ServiceError, ValidationError
+from ..services.protection import identity_visible
 from ..text import fold
 from .context import AppContext
 from .first_run import LANGUAGE_NAMES
@@ -193,6 +194,16 @@ def compute_report(db, req: Request):
         return periodic_report(s, req.unit_id, req.period)
 
 
+def _audit_report(db, req: Request, out: Path) -> None:
+    """The periodic report written to a file, in the audit log."""
+    from ..services import audit
+
+    with db.session() as s:
+        audit.record(s, "print", "periodic_report", "", req.unit_id, {
+            "document": "periodic_report", "file": out.name, "from": req.period.start,
+            "to": req.period.end})
+
+
 def skeleton_for(report, lang: str) -> dict[str, str]:
     from ..reports.periodic import narrative_skeleton
 
@@ -217,6 +228,7 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
         report = compute_report(db, req)
         skeleton = None if req.narrative is not None else skeleton_for(report, req.lang)
         pages = write_pdf(report, req.narrative or skeleton, out, lang=req.lang)
+        _audit_report(db, req, out)
         return Produced(out, pages, report=report, skeleton=skeleton)
     with db.session() as s:
         if req.doc in MINUTES_SUBJECTS:
@@ -224,7 +236,8 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
 
             minutes_id = req.minutes_id or minutes_service.minutes_for(
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
-            pages = render_minutes_record(s, minutes_id, str(out), lang=req.lang)
+            pages = render_minutes_record(s, minutes_id, str(out), lang=req.lang,
+                                          cleared=identity_visible())
             return Produced(out, pages, minutes_id=minutes_id)
         if req.doc == "notice":
             from ..documents.notices import render_notice
@@ -234,7 +247,8 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
             from ..documents.logbook import render_logbook
 
             rows, pages = render_logbook(s, req.unit_id, req.period.start, req.period.end,
-                                         str(out), lang=req.lang, unit_ids=[req.unit_id])
+                                         str(out), lang=req.lang, unit_ids=[req.unit_id],
+                                         cleared=identity_visible())
             return Produced(out, pages, rows=rows)
         if req.doc == "slip":
             from ..documents.notices import render_appointment_slip
@@ -269,13 +283,14 @@ def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Pro
 
         report = compute_report(db, req)
         write_xlsx(report, out, lang=req.lang)
+        _audit_report(db, req, out)
         return Produced(out, report=report)
-    from ..exchange.exporter import export_file
+    from ..documents.logbook_xlsx import write_logbook_xlsx
 
-    # the log book's interchange file (DESIGN §8): one row a visit, real numbers and dates
+    # Form 03 in the document's language, with real dates and numbers
     with db.session() as s:
-        rows = export_file(s, "logbook", out, [req.unit_id], req.period.start, req.period.end,
-                           progress=lambda _done, _total: not cancelled.is_set())
+        rows = write_logbook_xlsx(s, [req.unit_id], req.period.start, req.period.end, out,
+                                  lang=req.lang, cleared=identity_visible())
     return Produced(out, rows=rows)
 
 
