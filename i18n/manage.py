@@ -47,6 +47,25 @@ def update() -> None:
                     "-l", lang, "--no-wrap")
 
 
+def clean_source_catalog(lang: str = "en") -> None:
+    """English is the source language: its catalog carries no translations, so the guesses
+    babel's update makes for new messages (marked fuzzy) are dropped."""
+    from babel.messages.pofile import read_po, write_po
+
+    po = HERE / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    for message in catalog:
+        if message.id and (message.fuzzy or any(
+                message.string if isinstance(message.string, tuple) else [message.string])):
+            message.flags.discard("fuzzy")
+            message.previous_id = []
+            message.string = ("",) * len(message.string) \
+                if isinstance(message.string, tuple) else ""
+    with po.open("wb") as fh:
+        write_po(fh, catalog, width=None, ignore_obsolete=True)
+
+
 def compile_catalogs() -> None:
     for lang in LANGUAGES:
         pybabel("compile", "-d", str(HERE), "-D", DOMAIN, "-l", lang, "--statistics")
@@ -59,6 +78,7 @@ def main(argv: list[str]) -> int:
         extract()
     if actions & {"all", "update"}:
         update()
+        clean_source_catalog()
     if actions & {"all", "compile"}:
         compile_catalogs()
     return 0

@@ -33,6 +33,7 @@ from ..services.units import OfficialInput, UnitInput, create_official, create_u
 from ..text import fold
 from .context import AppContext
 from .forms import FieldErrors, check, combo, fill_combo, line, show_error
+from .qt_translation import refresh_qt_translator
 from .worker import run_in_background
 
 WELCOME, OFFICE, OFFICIAL = 0, 1, 2
@@ -284,6 +285,7 @@ class FirstRunWizard(QWizard):
     def set_language(self, lang: str) -> None:
         """Relabel the wizard now and keep the choice for the next start."""
         lang = set_language(lang)
+        refresh_qt_translator()  # Qt's own buttons and dialogs follow
         if self.settings is not None:
             self.settings.setValue("ui/language", lang)
             self.settings.sync()

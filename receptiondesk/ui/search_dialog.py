@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _, format_date, ngettext
+from ..i18n import N_, _, format_date, ngettext, pgettext
+from ..services.protection import redacted
 from ..services.search_listing import ListedHit, list_hits
-from ..services.search_results import redacted
 from ..text import fold, search_tokens
 from .context import AppContext
 from .paged import Column, PagedTableModel, Row
@@ -36,7 +36,7 @@ EXCERPT_WORDS = 18
 
 KIND_TITLES = {"citizen": N_("Citizen"), "visit": N_("Visit"), "petition": N_("Petition")}
 COLUMNS = (
-    Column(N_("Kind")),
+    Column(N_("Record")),  # what was found: a citizen, a visit or a petition
     Column(N_("Name or reference")),
     Column(N_("Date")),
     Column(N_("Content")),
@@ -158,7 +158,7 @@ class SearchDialog(QDialog):
         self.query_label.setText(_("&Search:"))
         self.query.setPlaceholderText(_("Name, ID number, address or content…"))
         self.open_button.setText(_("&Open"))
-        self.close_button.setText(_("Close"))
+        self.close_button.setText(pgettext("button", "Close"))  # "Close" alone is a petition step
         self.model.retranslate()
         self._show_count()
 
