@@ -145,9 +145,16 @@ def cmd_report(args: argparse.Namespace, db) -> int:
         raise ValidationError.single(
             "out", _("The folder {folder} does not exist.").format(folder=out.parent))
     lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
+    from ..services import audit
+    from ..services.accounts import require
+
     with db.session() as session:
-        report = periodic_report(session, _unit_id(session, getattr(args, "unit", None)),
-                                 period)
+        require(session, "documents.print")
+        unit_id = _unit_id(session, getattr(args, "unit", None))
+        report = periodic_report(session, unit_id, period)
+        audit.record(session, "print", "periodic_report", "", unit_id,
+                     {"document": "periodic_report", "format": fmt, "file": out.name,
+                      "from": period.start, "to": period.end})
     if fmt == "pdf":
         pages = write_pdf(report, None, out, lang=lang)
         detail = ngettext("{count} page", "{count} pages", pages).format(
