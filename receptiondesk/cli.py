@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="PATH", help=_("the database file to use"))
     p.add_argument("--database-url", metavar="URL", help=_("any SQLAlchemy database URL"))
     p.add_argument("--lang", choices=["vi", "en"], help=_("language of messages"))
+    p.add_argument("--user", metavar="NAME",
+                   help=_("act as this user (password from RECEPTIONDESK_PASSWORD, or asked)"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help=_("create a demo database"))
@@ -76,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("check", help=_("check integrity and schema version"))
     backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
     backup.add_argument("--out", required=True, metavar="FILE")
+    reset = dbsub.add_parser(
+        "reset-admin",
+        help=_("recover a forgotten administrator password, on the PC that keeps the database"))
+    reset.add_argument("--admin", metavar="NAME",
+                       help=_("the administrator to recover (needed when there are several)"))
 
     kinds_in = ["units", "logbook", "petitions", "meetings", "inspections"]
     imp = sub.add_parser("import", help=_("import a CSV or XLSX file"))
@@ -150,6 +157,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = open_database(out)
     try:
         summary = generate_demo(db, scale=args.scale, seed=args.seed)
+        from .services.accounts import create_demo_accounts, role_label
+
+        with db.session() as s:
+            accounts = create_demo_accounts(s)
     finally:
         db.close()
     elapsed = time.perf_counter() - start
@@ -161,6 +172,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             seconds=format_number(elapsed, 1), size=format_number(out.stat().st_size / 1_048_576, 1)
         )
     )
+    _out(_("Accounts (user name, role, password):"))
+    for username, role, password in accounts:
+        _out(f"  {username:<10} {role_label(role):<20} {password}")
     return EXIT_OK
 
 
@@ -175,6 +189,12 @@ def cmd_db(args: argparse.Namespace) -> int:
         upgrade,
     )
 
+    if args.db_command == "reset-admin":
+        from .services.accounts import reset_admin_for_cli
+
+        for line in reset_admin_for_cli(args.db, args.database_url, args.admin):
+            _out(line)
+        return EXIT_OK
     if args.db_command == "upgrade":
         engine = make_engine(resolve_url(args.db, args.database_url))
         try:
@@ -209,7 +229,10 @@ def _db_check(
     engine = make_engine(url)
     try:
         try:
+            from .services.audit import audit_problems
+
             problems = integrity_problems(engine)
+            problems.extend(audit_problems(engine))
             current = current_revision(engine)
         except Exception as exc:  # a file that is not a database at all
             raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc
@@ -403,11 +426,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run(args)
 
 
+def _runs_without_user(args: argparse.Namespace) -> bool:
+    """The GUI signs in itself; demo, upgrade, check and recovery need no account."""
+    if args.command in (None, "demo"):
+        return True
+    return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin")
+
+
 def run(args: argparse.Namespace) -> int:
     from .db import DatabaseError
     from .services.errors import ServiceError
 
     try:
+        user = getattr(args, "user", None)
+        if user and not _runs_without_user(args):
+            from .services.accounts import acting_as, sign_in_for_cli
+
+            with acting_as(sign_in_for_cli(args.db, args.database_url, user)):
+                return COMMANDS[args.command](args)
         return COMMANDS[args.command](args)
     except (CliError, DatabaseError, ServiceError) as exc:
         print(_("Error: {message}").format(message=exc), file=sys.stderr)
