@@ -688,11 +688,21 @@ SORTS = {
 }
 
 
-def _filtered(session: Session, f: PetitionFilter) -> Select:
-    from .search import matching_ids
+def _all_units(session: Session, unit_ids: list[str]) -> bool:
+    """Do ``unit_ids`` name every unit of the database (a province office's view)?"""
+    total = session.info.get("unit_count")
+    if total is None:
+        total = session.info["unit_count"] = session.scalar(select(func.count(Unit.id))) or 0
+    return len(set(unit_ids)) >= total
+
+
+def _filtered(session: Session, f: PetitionFilter, *, page: bool = True) -> Select:
+    from .search import matches, matching_ids
 
     conds = []
-    if f.unit_ids is not None:
+    # Every unit is no restriction at all: the list then reads the date index in order
+    # instead of gathering and sorting the rows of each unit.
+    if f.unit_ids is not None and not _all_units(session, f.unit_ids):
         conds.append(Petition.unit_id.in_(f.unit_ids))
     if f.types:
         conds.append(Petition.petition_type.in_(f.types))
@@ -717,9 +727,14 @@ def _filtered(session: Session, f: PetitionFilter) -> Select:
                          Petition.many_signers))
     stmt = select(Petition).where(*conds)
     if f.query.strip():
-        ids = matching_ids(session, f.query, "petition", f.unit_ids)
-        if ids is not None:
-            stmt = stmt.where(Petition.id.in_(ids))
+        if page:  # one page in list order: check each row read against the matches
+            match = matches(session, f.query, "petition", Petition.id)
+            if match is not None:
+                stmt = stmt.where(match)
+        else:  # a count: start from the matches
+            ids = matching_ids(session, f.query, "petition")
+            if ids is not None:
+                stmt = stmt.where(Petition.id.in_(ids))
     return stmt
 
 
@@ -745,7 +760,8 @@ def list_petitions(
 
 
 def count_petitions(session: Session, f: PetitionFilter | None = None) -> int:
-    stmt = _filtered(session, f or PetitionFilter()).with_only_columns(func.count(Petition.id))
+    stmt = _filtered(session, f or PetitionFilter(), page=False).with_only_columns(
+        func.count(Petition.id))
     return session.scalar(stmt) or 0
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, bindparam, select, text
+from sqlalchemy import ColumnElement, Select, and_, bindparam, column, exists, select, table, text
 from sqlalchemy.orm import Session
 
 from ..model import Citizen, Petition, Visit
@@ -66,6 +66,33 @@ def matching_ids(
     if limit is not None:
         stmt = stmt.limit(limit)
     return stmt
+
+
+def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement[bool] | None:
+    """A condition on ``id_column`` (the record's id in the outer query): the record
+    matches ``query`` (None: no usable query).
+
+    On SQLite it is an ``EXISTS`` over ``search_rows`` with the FTS5 match as an
+    uncorrelated list, so that a list sorted by an index (newest first) reads its rows
+    in that order, checks each against the matches and stops after one page, instead of
+    fetching and sorting every match. Units are left to the outer query's own filter.
+    """
+    if not search_tokens(query):
+        return None
+    model = _TABLES[kind]
+    if _is_sqlite(session):
+        expr = fts_match(query)
+        if expr is None:
+            return None
+        fts = (
+            select(column("rowid"))
+            .select_from(text("search_index"))
+            .where(text("search_index MATCH :q").bindparams(q=expr))
+        )
+        rows = table("search_rows", column("record_id"), column("fts_rowid"))
+        return exists().where(rows.c.record_id == id_column, rows.c.fts_rowid.in_(fts))
+    conds = [model.search_text.like(f"%{t}%") for t in search_tokens(query)]
+    return and_(*conds)
 
 
 def search(
