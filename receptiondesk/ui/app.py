@@ -8,13 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEventLoop, QObject, QProcess, QSettings, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
 
-from ..db import Database, DatabaseError, open_database, resolve_url
+from ..db import Database, DatabaseError, open_database, resolve_url, sqlite_url
 from ..i18n import _, current_language, set_language
 from .context import AppContext
+from .qt_translation import install_qt_translator
 
 ENV_CONFIG = "RECEPTIONDESK_CONFIG_DIR"
 
@@ -40,6 +41,7 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("ReceptionDesk")
         app.setOrganizationName("ReceptionDesk")
+    install_qt_translator(app)  # Qt's own buttons and dialogs in our languages
     return app  # type: ignore[return-value]
 
 
@@ -110,23 +112,262 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     if single.another_is_running():
         return 0
     single.listen()
+    checked, complete = check_before_open(url, settings)
+    if checked is None:
+        return 1
+    if checked != url:  # the user chose another file: one instance per file
+        url = checked
+        single = SingleInstance(instance_key(url))
+        if single.another_is_running():
+            return 0
+        single.listen()
     try:
-        db = open_database(db_path, database_url)
+        db = open_database(None, url)
     except DatabaseError as exc:
         startup_error(str(exc))
         return 1
+    from .login import IdleLock, ensure_signed_in
+
+    if not ensure_signed_in(db):  # a database with accounts: who is there?
+        db.close()
+        return 0
     ctx = open_context(db)
     if ctx is None:
         from .first_run import run_first_run
 
         db, ctx = run_first_run(db, settings)
-        if ctx is None:
+        if ctx is None or not ensure_signed_in(ctx.db):
             return 0
     from .main_window import MainWindow
 
     window = MainWindow(ctx, settings)
     single.window = window
     window.show()
+    idle_lock = IdleLock(ctx.db, parent=window)  # noqa: F841 - lives as the window's child
+    auto = AutoBackup(ctx, settings, window, full_check=not complete)
+    auto.start()
     code = app.exec()
+    auto.stop()
+    restore = take_restore_request()
+    if restore is None:
+        backup_at_exit(ctx.db, settings)
+    from .worker import wait_for_background
+
+    wait_for_background(-1)  # a daily backup or a check still running ends first
     ctx.db.close()
+    if restore is not None and ctx.db.path is not None:
+        restore_and_restart(ctx.db.path, restore, single)
     return code
+
+
+# --- start-up checks and backups (issue 6) -----------------------------------------------
+
+
+def backup_policy(settings: QSettings):
+    """Where backups go ("backup/folder", default <data folder>/backups) and how many are
+    kept ("backup/keep", default 14)."""
+    from ..services.backups import BackupPolicy
+
+    return BackupPolicy.from_settings(settings.value("backup/folder", ""),
+                                      settings.value("backup/keep", None))
+
+
+def check_before_open(url: str, settings: QSettings) -> tuple[str | None, bool]:
+    """The start-up checks of a SQLite file, with the dialog while one fails.
+
+    Returns the URL to open (another file if the user chose one; None to quit) and whether
+    the quick check read the whole file (else the full check follows in the background)."""
+    from ..services.startup import sqlite_file_of
+    from .startup_dialog import resolve_startup_problems
+
+    path = sqlite_file_of(url)
+    if path is None:
+        return url, True
+    resolved = resolve_startup_problems(path, backup_policy(settings).folder)
+    if resolved is None:
+        return None, True
+    chosen, complete = resolved
+    return (url if chosen == path else sqlite_url(chosen)), complete
+
+
+class AutoBackup(QObject):
+    """The daily backup: at start when none was made today, then checked every hour; made
+    off the GUI thread. After a start-up check that could not read a large file to the end,
+    the full check runs in the background too."""
+
+    INTERVAL_MS = 60 * 60 * 1000
+
+    def __init__(self, ctx: AppContext, settings: QSettings, parent: QWidget | None = None,
+                 full_check: bool = False) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = settings
+        self.parent_widget = parent
+        self.full_check = full_check
+        self.running = False
+        self.warned = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.tick)
+
+    def start(self) -> None:
+        if self.ctx.db.path is None:
+            return  # PostgreSQL: backed up by its own tools
+        self.timer.start()
+        QTimer.singleShot(0, self.tick)
+        if self.full_check:
+            self._check_in_background()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def tick(self) -> bool:
+        """Start the daily backup when it is due; True when one was started."""
+        from datetime import date
+
+        db = self.ctx.db
+        if self.running or db.path is None:
+            return False
+        policy = backup_policy(self.settings)
+        if not policy.due(db.path, date.today()):
+            return False
+        self.running = True
+        from .worker import run_in_background
+
+        run_in_background(lambda: policy.make(db, "daily"), self._done, self._failed)
+        return True
+
+    def _done(self, path: Path) -> None:
+        self.running = False
+        self.ctx.signals.status_message.emit(
+            _("Daily backup made: {path}").format(path=path))
+
+    def _failed(self, exc: Exception) -> None:
+        self.running = False
+        message = _("The daily backup could not be made: {reason}").format(reason=exc)
+        self.ctx.signals.status_message.emit(message)
+        if not self.warned:  # once per session; the next hour tries again quietly
+            self.warned = True
+            _warn(self.parent_widget, message)
+
+    def _check_in_background(self) -> None:
+        from ..db import integrity_problems
+        from .worker import run_in_background
+
+        engine = self.ctx.db.engine
+        run_in_background(lambda: integrity_problems(engine, quick=True), self._checked,
+                          lambda _exc: None)
+
+    def _checked(self, problems: list[str]) -> None:
+        if problems:
+            _warn(self.parent_widget, _(
+                "The database file has damage: {problems}. Make no more changes; restore "
+                "the latest good backup in Settings, Backups."
+            ).format(problems="; ".join(problems[:5])))
+
+
+def _warn(parent: QWidget | None, message: str) -> None:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("ReceptionDesk"))
+    box.setText(message)
+    box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def backup_at_exit(db: Database, settings: QSettings) -> Path | None:
+    """After the window closed: back up the database if it changed since its last backup,
+    off the GUI thread, with a progress window if it takes more than a moment."""
+    from ..services.backups import make_backup_if_changed
+    from .worker import run_in_background
+
+    if db.path is None:
+        return None
+    policy = backup_policy(settings)
+    progress = QProgressDialog(_("Backing up the database before closing…"), "", 0, 0)
+    progress.setWindowTitle(_("ReceptionDesk"))
+    progress.setCancelButton(None)
+    progress.setMinimumDuration(700)
+    progress.setValue(0)
+    loop = QEventLoop()
+    result: dict[str, object] = {}
+
+    def done(path: Path) -> None:
+        result["path"] = path
+        loop.quit()
+
+    def failed(exc: Exception) -> None:
+        result["error"] = exc
+        loop.quit()
+
+    # (waits for a daily backup being made, then skips if nothing changed since)
+    run_in_background(lambda: make_backup_if_changed(db, policy.folder, "exit",
+                                                     keep=policy.keep), done, failed)
+    if not result:
+        loop.exec()
+    progress.close()
+    progress.deleteLater()
+    if "error" in result:
+        _warn(None, _("The backup at exit could not be made: {reason}").format(
+            reason=result["error"]))
+        return None
+    return result.get("path")  # type: ignore[return-value]
+
+
+#: A backup to restore once the window has closed (Settings, Backups, "Restore…").
+_restore_request: Path | None = None
+
+
+def request_restore(window: QWidget, backup: Path) -> bool:
+    """Close the window; once closed, the backup is restored and the application restarts.
+
+    False (and nothing done) when the window refused to close (a form still open)."""
+    global _restore_request
+    from ..services.backups import authorise_restore
+
+    context = getattr(window, "ctx", None)
+    if context is not None and context.db.path is not None:
+        authorise_restore(context.db.path)  # PermissionDenied: shown by the caller
+    _restore_request = Path(backup)
+    if not window.close():
+        _restore_request = None
+        return False
+    return True
+
+
+def take_restore_request() -> Path | None:
+    global _restore_request
+    request, _restore_request = _restore_request, None
+    return request
+
+
+def restore_and_restart(db_path: Path, backup: Path, single: SingleInstance) -> bool:
+    """With the database closed: restore the backup (the current file kept aside), then
+    start the application again on the restored file."""
+    from ..services.backups import record_restore, restore_backup
+
+    try:
+        aside = restore_backup(db_path, backup)
+        record_restore(db_path, backup, aside)
+    except DatabaseError as exc:
+        _warn(None, str(exc))
+        aside = None
+    else:
+        if aside is not None:
+            _warn(None, _("The backup {name} was restored. The previous database was kept as "
+                          "{aside}. ReceptionDesk starts again now.").format(
+                name=backup.name, aside=aside))
+    if single.server is not None:
+        single.server.close()  # the new instance must not find this one running
+    return restart_application()
+
+
+def restart_application() -> bool:
+    if getattr(sys, "frozen", False):  # the PyInstaller build
+        program, args = sys.executable, sys.argv[1:]
+    else:
+        program = sys.executable
+        args = ["-c", "import sys; from receptiondesk.cli import main; sys.exit(main())",
+                *sys.argv[1:]]
+    started = QProcess.startDetached(program, args)
+    return bool(started[0] if isinstance(started, tuple) else started)

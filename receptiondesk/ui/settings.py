@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer
@@ -17,11 +18,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSpinBox,
@@ -31,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _, current_language, format_date, ngettext, set_language
+from ..i18n import N_, _, current_language, format_date, format_datetime, ngettext, set_language
 from ..model.codes import DutyRole, Level, UnitKind, choices, label
 from ..rules.calendar import DayCount
 from ..rules.deadlines import RULE_TITLES, rule_title
@@ -62,6 +66,7 @@ from .forms import (
 )
 from .page import Page
 from .paged import Column, PagedTableModel, Row
+from .qt_translation import refresh_qt_translator
 from .worker import run_in_background
 
 #: language codes and their names, each written in its own language (never translated)
@@ -77,6 +82,7 @@ def change_language(ctx: AppContext, lang: str) -> None:
     from .app import app_settings
 
     lang = set_language(lang)
+    refresh_qt_translator()  # Qt's own buttons and dialogs follow
     settings = app_settings()
     settings.setValue("ui/language", lang)
     settings.sync()
@@ -869,6 +875,252 @@ class CalendarTab(QWidget):
         return [self.model.row_at(i).cells[0] for i in range(self.model.rowCount())]
 
 
+class BackupsTab(QWidget):
+    """Backups of the database file: where they go (a USB drive, say), how many are kept,
+    "Back up now", the list, and restoring one.
+
+    Restoring closes the window; once the database is closed, the backup is restored (the
+    current file kept aside) and the application starts again (see ``app.request_restore``):
+    every page, the login and the home office then come from the restored file, with no
+    connection left open on the file being replaced.
+    """
+
+    COLUMNS = (Column(N_("Made")), Column(N_("Kind")), Column(N_("Size")), Column(N_("File")))
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.busy = False
+        self.backups: list = []
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.folder = QLineEdit()
+        self.folder.setObjectName("backup_folder")
+        self.folder.setReadOnly(True)
+        self.folder_caption = QLabel()
+        self.choose_button = QPushButton()
+        self.choose_button.setObjectName("backup_choose_folder")
+        self.choose_button.clicked.connect(lambda: self.choose_folder())
+        self.default_button = QPushButton()
+        self.default_button.clicked.connect(lambda: self.choose_folder(""))
+        self.keep = spin(14, 1, 365)
+        self.keep.setObjectName("backup_keep")
+        self.keep.valueChanged.connect(self._keep_changed)
+        self.keep_caption = QLabel()
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.choose_button)
+        folder_row.addWidget(self.default_button)
+        form = QFormLayout()
+        form.addRow(self.folder_caption, folder_row)
+        form.addRow(self.keep_caption, self.keep)
+        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.view = _table(self.model, "backups_table")
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.backup_button = QPushButton()
+        self.backup_button.setObjectName("backup_now")
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button = QPushButton()
+        self.restore_button.setObjectName("backup_restore")
+        self.restore_button.clicked.connect(lambda: self.restore_selected())
+        self.restore_file_button = QPushButton()
+        self.restore_file_button.clicked.connect(lambda: self.restore_file())
+        self.status = QLabel()
+        self.status.setObjectName("backup_status")
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.restore_file_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addWidget(self.view, 1)
+        self.load()
+
+    # --- preferences ----------------------------------------------------------
+
+    @staticmethod
+    def _settings():
+        from .app import app_settings
+
+        return app_settings()
+
+    def policy(self):
+        from .app import backup_policy
+
+        return backup_policy(self._settings())
+
+    def load(self) -> None:
+        policy = self.policy()
+        self.folder.setText(str(policy.folder))
+        self.keep.blockSignals(True)
+        self.keep.setValue(policy.keep)
+        self.keep.blockSignals(False)
+        supported = self.ctx.db.path is not None
+        for widget in (self.backup_button, self.restore_button, self.restore_file_button,
+                       self.choose_button, self.default_button, self.keep):
+            widget.setEnabled(supported and not self.busy)
+        self.reload()
+
+    def choose_folder(self, folder: str | None = None) -> bool:
+        """Save the backup folder ("" for the default; asked with a dialog when None)."""
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(
+                self, _("Choose the folder for backups"), self.folder.text(),
+                QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.ShowDirsOnly)
+            if not folder:
+                return False
+        settings = self._settings()
+        settings.setValue("backup/folder", str(folder))
+        settings.sync()
+        self.load()
+        return True
+
+    def _keep_changed(self, value: int) -> None:
+        settings = self._settings()
+        settings.setValue("backup/keep", int(value))
+        settings.sync()
+
+    # --- the list -------------------------------------------------------------
+
+    def reload(self) -> None:
+        from ..services.backups import list_backups
+
+        path = self.ctx.db.path
+        self.backups = list_backups(self.policy().folder, path) if path else []
+        self.model.reload()
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        rows = [Row(str(b.path), [format_datetime(b.time), b.reason_title, b.size_text,
+                                  b.path.name]) for b in self.backups]
+        return _slice(rows, offset, limit)
+
+    def retranslate(self) -> None:
+        self.intro.setText(_(
+            "A backup is made every day and each time the program closes, with SQLite's "
+            "online backup, and checked. Choose a folder on a USB drive to keep the backups "
+            "away from this computer. Restoring keeps the current database as a separate "
+            "file, never deleting it."))
+        self.folder_caption.setText(_("Backup &folder:"))
+        self.folder_caption.setBuddy(self.choose_button)
+        self.keep_caption.setText(_("Backups &kept:"))
+        self.keep_caption.setBuddy(self.keep)
+        self.choose_button.setText(_("&Choose…"))
+        self.default_button.setText(_("&Default folder"))
+        self.backup_button.setText(_("&Back up now"))
+        self.restore_button.setText(_("&Restore the selected backup…"))
+        self.restore_file_button.setText(_("Restore a backup &file…"))
+        if self.ctx.db.path is None:
+            self.status.setText(_("Backups here are for a SQLite database file; back up a "
+                                  "PostgreSQL database with its own tools."))
+        self.model.retranslate()
+        self.reload()
+
+    # --- backing up -----------------------------------------------------------
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        for widget in (self.backup_button, self.restore_button, self.restore_file_button):
+            widget.setEnabled(not busy and self.ctx.db.path is not None)
+
+    def back_up_now(self) -> bool:
+        """Make a backup now, off the GUI thread; False when one is already running."""
+        if self.busy or self.ctx.db.path is None:
+            return False
+        self._set_busy(True)
+        self.status.setText(_("Backing up…"))
+        policy, db = self.policy(), self.ctx.db
+        run_in_background(lambda: policy.make(db, "manual"), self._backed_up, self._failed)
+        return True
+
+    def _backed_up(self, path: Path) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        self.status.setText(_("Backup made and checked: {path}").format(path=path))
+        self.reload()
+
+    def _failed(self, exc: Exception) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        self.status.setText(str(exc))
+
+    # --- restoring ------------------------------------------------------------
+
+    def selected_backup(self):
+        row = self.view.currentIndex().row()
+        return self.backups[row] if 0 <= row < len(self.backups) else None
+
+    def restore_selected(self) -> bool:
+        info = self.selected_backup()
+        if info is None:
+            self.status.setText(_("Choose the backup to restore in the list."))
+            return False
+        return self.restore_file(info.path)
+
+    def restore_file(self, path: str | Path | None = None) -> bool:
+        """Check the backup (off the GUI thread), ask, then restore it and restart."""
+        if self.busy or self.ctx.db.path is None:
+            return False
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, _("Choose the backup to restore"), self.folder.text(),
+                _("ReceptionDesk databases (*.db);;All files (*)"),
+                options=QFileDialog.Option.DontUseNativeDialog)
+            if not path:
+                return False
+        from ..services.backups import check_backup
+
+        backup = Path(path)
+        self._set_busy(True)
+        self.status.setText(_("Checking the backup {name}…").format(name=backup.name))
+        run_in_background(lambda: check_backup(backup),
+                          lambda problems: self._checked(backup, problems), self._failed)
+        return True
+
+    def _checked(self, backup: Path, problems: list[str]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._set_busy(False)
+        if problems:
+            self.status.setText(_("The backup {name} cannot be restored: {problems}").format(
+                name=backup.name, problems=" ".join(problems)))
+            return
+        self.status.setText(_("The backup {name} passed its check.").format(name=backup.name))
+        if self.confirm_restore(backup):
+            self.request_restore(backup)
+
+    def confirm_restore(self, backup: Path) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_("Restore a backup"))
+        box.setText(_(
+            "Restore the backup {name}? Records entered after it was made will no longer be "
+            "in the database. The current database is kept as a separate file. ReceptionDesk "
+            "closes, restores the backup and starts again.").format(name=backup.name))
+        yes = box.addButton(_("&Restore and restart"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def request_restore(self, backup: Path) -> bool:
+        from ..services.errors import ServiceError
+        from .app import request_restore
+
+        try:
+            return request_restore(self.window(), backup)
+        except ServiceError as exc:  # only an administrator may restore
+            show_error(self, exc)
+            return False
+
+
 # --- the page ------------------------------------------------------------------
 
 
@@ -894,7 +1146,7 @@ class SettingsPage(Page):
     title = N_("Settings")
 
     TAB_TITLES = (N_("Office and language"), N_("Officials"), N_("Fields and sources"),
-                  N_("Deadline rules"), N_("Days off and working days"))
+                  N_("Deadline rules"), N_("Days off and working days"), N_("Backups"))
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -909,8 +1161,9 @@ class SettingsPage(Page):
         self.rules_tab = RulesTab(ctx, self)
         self.calendar_tab = CalendarTab(ctx, self.recompute_due_dates)
         self.general_tab = GeneralTab(self.language_tab, self.office_tab)
+        self.backups_tab = BackupsTab(ctx)
         for tab in (self.general_tab, self.officials_tab, self.lookups_tab, self.rules_tab,
-                    self.calendar_tab):
+                    self.calendar_tab, self.backups_tab):
             self.tabs.addTab(tab, "")
         self.heading = QLabel()
         font = self.heading.font()
@@ -929,7 +1182,7 @@ class SettingsPage(Page):
         for i, title in enumerate(self.TAB_TITLES):
             self.tabs.setTabText(i, _(title))
         for tab in (self.language_tab, self.office_tab, self.officials_tab, self.lookups_tab,
-                    self.rules_tab, self.calendar_tab):
+                    self.rules_tab, self.calendar_tab, self.backups_tab):
             tab.retranslate()
 
     def _on_data_changed(self, kind: str) -> None:
@@ -947,6 +1200,7 @@ class SettingsPage(Page):
         for model in (self.officials_tab.model, self.rules_tab.model, self.calendar_tab.model):
             model.reload()
         self.lookups_tab.reload()
+        self.backups_tab.reload()
 
     def new_record(self) -> None:
         """Ctrl+N adds an official, a field or a source, or a day, depending on the tab."""
@@ -963,7 +1217,8 @@ class SettingsPage(Page):
     def show_tab(self, name: str) -> None:
         tabs = {"language": self.general_tab, "office": self.general_tab,
                 "officials": self.officials_tab, "lookups": self.lookups_tab,
-                "rules": self.rules_tab, "calendar": self.calendar_tab}
+                "rules": self.rules_tab, "calendar": self.calendar_tab,
+                "backups": self.backups_tab}
         self.tabs.setCurrentWidget(tabs[name])
 
     # --- dialogs (built apart from exec() so tests can drive them) ------------
