@@ -43,6 +43,7 @@ from ..model.codes import (
     VisitHandling,
 )
 from ..services.errors import ServiceError
+from ..services.validation import MAX_COUNT
 from ..text import fold
 
 # --- the formats ------------------------------------------------------------------
@@ -555,6 +556,10 @@ def parse_int(text: str | None, minimum: int | None = None) -> int | None:
             _("\u201c{value}\u201d is not a whole number.").format(value=text)
         )
     value = int(number)
+    if abs(value) > MAX_COUNT:
+        raise ValueProblem(
+            _("{value} is too large: at most {maximum}.").format(value=text, maximum=MAX_COUNT)
+        )
     if minimum is not None and value < minimum:
         raise ValueProblem(
             _("{value} is too small: at least {minimum}.").format(value=value, minimum=minimum)

@@ -62,6 +62,8 @@ def _check(data: InspectionInput, today: date) -> tuple[int, int]:
     if members is not None and members < 0:
         ck.add("member_count", _("{field} cannot be negative.").format(
             field=_("Number of members")))
+    ck.at_most("organisation_count", orgs, _("Number of organisations"))
+    ck.at_most("member_count", members, _("Number of members"))
     if not (orgs or 0) > 0 and not (members or 0) > 0:
         ck.add("organisations",
                _("Name at least one organisation or party member inspected or supervised."))

@@ -14,7 +14,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _
-from ..model import DeadlineExtension, Petition, Petitioner, PetitionEvent, Unit
+from ..model import Citizen, DeadlineExtension, Petition, Petitioner, PetitionEvent, Unit, Visit
 from ..model.codes import (
     COMPLAINT_RESULTS,
     DENUNCIATION_RESULTS,
@@ -164,10 +164,15 @@ def _check_input(session: Session, data: PetitionInput, today: date) -> None:
         ck.add("complaint_round", _("Complaint level must be first (1) or second (2)."))
     if not data.petitioners and not data.anonymous:
         ck.add("petitioners", _("Enter at least one petitioner, or mark the petition anonymous."))
+    if data.visit_id and session.get(Visit, data.visit_id) is None:
+        ck.add("visit_id", _("The visit no longer exists."))
     for i, person in enumerate(data.petitioners):
         prefix = f"petitioners.{i}."
         ck.required(prefix + "full_name", clean(person.full_name), _("Petitioner's name"))
         ck.id_number(prefix + "id_number", clean_id_number(person.id_number))
+        person.citizen_id = person.citizen_id or None
+        if person.citizen_id and session.get(Citizen, person.citizen_id) is None:
+            ck.add(prefix + "citizen_id", _("The citizen chosen does not exist."))
     ck.raise_if_any()
 
 
@@ -241,7 +246,7 @@ def _apply_input(session: Session, p: Petition, data: PetitionInput) -> None:
     p.ref = clean(data.ref)
     p.forwarded_from = clean(data.forwarded_from)
     p.signers = data.signers
-    p.visit_id = data.visit_id
+    p.visit_id = data.visit_id or None
     p.complaint_round = data.complaint_round
     p.is_delegation = data.is_delegation
     p.anonymous = data.anonymous

@@ -14,6 +14,9 @@ from .errors import FieldError, ValidationError
 
 ID_NUMBER = re.compile(r"^\d{12}$")
 PHONE = re.compile(r"^\+?[\d .-]{8,15}$")
+#: no count of people, signers or organisations is larger (and the database's integers
+#: overflow far above it)
+MAX_COUNT = 1_000_000
 
 
 class Checker:
@@ -73,11 +76,22 @@ class Checker:
                 ),
             )
 
-    def positive(self, field: str, value: int | None, title: str, minimum: int = 1) -> None:
+    def positive(self, field: str, value: int | None, title: str, minimum: int = 1,
+                 maximum: int = MAX_COUNT) -> None:
         if value is None or value < minimum:
             self.add(
                 field,
                 _("{field} must be at least {minimum}.").format(field=title, minimum=minimum),
+            )
+        else:
+            self.at_most(field, value, title, maximum)
+
+    def at_most(self, field: str, value: int | None, title: str,
+                maximum: int = MAX_COUNT) -> None:
+        if value is not None and value > maximum:
+            self.add(
+                field,
+                _("{field} must be at most {maximum}.").format(field=title, maximum=maximum),
             )
 
     def code(
