@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub.add_parser("check", help=_("check integrity and schema version"))
     backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
     backup.add_argument("--out", required=True, metavar="FILE")
+    from .backup_commands import add_restore_parser
+
+    add_restore_parser(dbsub)
     reset = dbsub.add_parser(
         "reset-admin",
         help=_("recover a forgotten administrator password, on the PC that keeps the database"))
@@ -189,6 +192,10 @@ def cmd_db(args: argparse.Namespace) -> int:
         upgrade,
     )
 
+    if args.db_command == "restore":
+        from .backup_commands import cmd_restore
+
+        return cmd_restore(args)
     if args.db_command == "reset-admin":
         from .services.accounts import reset_admin_for_cli
 

@@ -66,7 +66,8 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = NORMAL")
+    # Records are legal evidence and a commune PC can lose power: every commit reaches the disk.
+    cur.execute("PRAGMA synchronous = FULL")
     cur.close()
 
 
