@@ -8,7 +8,9 @@ instead. The schema is brought to the newest Alembic revision on every open;
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +22,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from .i18n import _
+from .location import (  # noqa: F401 - re-exported
+    APP_NAME,
+    ENV_DB,
+    default_db_path,
+    resolve_url,
+    sqlite_url,
+)
 
-APP_NAME = "ReceptionDesk"
-ENV_DB = "RECEPTIONDESK_DB"
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -38,24 +45,6 @@ def is_modelled(name: str | None, type_: str, _parents: object = None) -> bool:
 
 class DatabaseError(Exception):
     """A database that cannot be opened or used, with a message for the user."""
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "receptiondesk.db"
-
-
-def resolve_url(db_path: str | os.PathLike | None = None, database_url: str | None = None) -> str:
-    """``--database-url`` wins, then ``--db``, then $RECEPTIONDESK_DB, then the default file."""
-    if database_url:
-        return database_url
-    path = db_path or os.environ.get(ENV_DB) or default_db_path()
-    return sqlite_url(Path(path))
-
-
-def sqlite_url(path: Path) -> str:
-    return "sqlite:///" + str(Path(path).expanduser().resolve())
 
 
 def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -119,8 +108,56 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _script_graph() -> tuple[set[str], set[str]]:
+    """(every revision, every revision something revises), read from the scripts' files.
+
+    Alembic itself (a quarter of a second to import and scan) is only needed when there
+    is something to migrate; this is how start-up knows there is not.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_ASSIGNED.findall(path.read_text(encoding="utf-8")))
+        if "revision" not in found:
+            continue
+        revisions.add(ast.literal_eval(found["revision"]))
+        down = ast.literal_eval(found.get("down_revision", "None"))
+        parents.update([down] if isinstance(down, str) else list(down or ()))
+    return revisions, parents
+
+
+def script_revisions() -> set[str]:
+    """Every schema revision this program's migrations know."""
+    return _script_graph()[0]
+
+
+def script_heads() -> set[str]:
+    """The newest revision(s) of the migration scripts."""
+    revisions, parents = _script_graph()
+    return revisions - parents
+
+
+_ASSIGNED = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+def at_head(engine: Engine) -> bool:
+    """Is the database already at the newest schema (nothing to migrate)?"""
+    heads = script_heads()
+    if not heads:
+        return False
+    try:
+        with engine.connect() as conn:
+            current = {row[0] for row in conn.exec_driver_sql(
+                "SELECT version_num FROM alembic_version")}
+    except Exception:  # a new file, or not a ReceptionDesk database: let Alembic decide
+        return False
+    return current == heads
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration; refuse a file made by a newer version."""
+    if at_head(engine):
+        return
     from alembic import command
     from alembic.script import ScriptDirectory
 

@@ -19,12 +19,10 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel import dates as _babel_dates
-from babel import numbers as _babel_numbers
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+if TYPE_CHECKING:  # babel is imported when first needed: not before the window shows
+    from babel import Locale
 
 DOMAIN = "receptiondesk"
 LANGUAGES: tuple[str, ...] = ("vi", "en")
@@ -56,13 +54,31 @@ def _load(lang: str) -> _gettext.NullTranslations:
     if po.exists():
         import io
 
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
+        _keep_compiled(mo, buf.getvalue())
         buf.seek(0)
         return _gettext.GNUTranslations(buf)
     return _gettext.NullTranslations()
+
+
+def _keep_compiled(mo: Path, data: bytes) -> None:
+    """Keep the catalog compiled beside its ``.po`` (ignored by git), so that the next
+    start reads the ``.mo`` instead of parsing the ``.po`` again; where the folder is
+    read-only, it is simply compiled again next time."""
+    import os
+
+    tmp = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, mo)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _translations() -> _gettext.NullTranslations:
@@ -158,7 +174,21 @@ def N_(message: str) -> str:
 # --- locale formats ----------------------------------------------------------
 
 
+def _dates():
+    from babel import dates
+
+    return dates
+
+
+def _numbers():
+    from babel import numbers
+
+    return numbers
+
+
 def locale() -> Locale:
+    from babel import Locale
+
     return Locale.parse("vi_VN" if current_language() == "vi" else "en_GB")
 
 
@@ -169,14 +199,14 @@ def format_date(value: date | datetime | None, style: str = "short") -> str:
     if isinstance(value, datetime):
         value = value.date()
     if style == "short":
-        return _babel_dates.format_date(value, "dd/MM/yyyy", locale=locale())
-    return _babel_dates.format_date(value, style, locale=locale())
+        return _dates().format_date(value, "dd/MM/yyyy", locale=locale())
+    return _dates().format_date(value, style, locale=locale())
 
 
 def format_time(value: time | datetime | None) -> str:
     if value is None:
         return ""
-    return _babel_dates.format_time(value, "HH:mm", locale=locale())
+    return _dates().format_time(value, "HH:mm", locale=locale())
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -188,9 +218,9 @@ def format_datetime(value: datetime | None) -> str:
 def format_number(value: int | float | Decimal, decimals: int | None = None) -> str:
     """1.875 in Vietnamese, 1,875 in English."""
     if decimals is None:
-        return _babel_numbers.format_decimal(value, locale=locale())
+        return _numbers().format_decimal(value, locale=locale())
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return _babel_numbers.format_decimal(value, format=pattern, locale=locale())
+    return _numbers().format_decimal(value, format=pattern, locale=locale())
 
 
 def round_percent(numerator: int | float, denominator: int | float, decimals: int = 1) -> float:

@@ -18,8 +18,6 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 
-import holidays
-
 from receptiondesk.i18n import _, current_language
 
 __all__ = ["DayCount", "WorkCalendar"]
@@ -41,6 +39,8 @@ def _vn_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
 
     Cached for the whole process: building a ``holidays.VN`` object is the slow part.
     """
+    import holidays  # a large package: imported when a calendar is first needed
+
     vn = holidays.VN(years=year)
     days_off = frozenset(vn.keys())
     # When the government moves a day off onto a weekday it also makes a Saturday a
@@ -52,6 +52,8 @@ def _vn_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
 @cache
 def _vn_names(year: int, language: str) -> dict[date, str]:
     """Holiday names of one year in one of the package's languages."""
+    import holidays
+
     return dict(holidays.VN(years=year, language=language).items())
 
 

@@ -96,12 +96,9 @@ def has_sqlite_header(path: str | os.PathLike) -> bool:
 @cache
 def known_revisions() -> frozenset[str]:
     """Every schema revision this program's migrations know."""
-    from alembic.script import ScriptDirectory
+    from ..db import script_revisions  # read from the files: Alembic is not imported
 
-    from ..db import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config(None))  # type: ignore[arg-type]
-    return frozenset(s.revision for s in script.walk_revisions())
+    return frozenset(script_revisions())
 
 
 class NotOurDatabase(Exception):

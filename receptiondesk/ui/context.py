@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from ..db import Database
+if TYPE_CHECKING:  # the window can be shown before the database layer is imported
+    from ..db import Database
 
 
 class AppSignals(QObject):
