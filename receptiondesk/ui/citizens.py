@@ -8,7 +8,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,7 +41,7 @@ from ..services.errors import ServiceError, ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
 from .context import AppContext
 from .forms import RecordDialog, combo, fill_combo, line, spin
-from .page import Page
+from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .petition_forms import (
     SearchBox,
@@ -280,7 +279,9 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = No
             table.setItem(r, c, item)
 
 
-class CitizensPage(Texts, Page):
+class CitizensPage(Texts, RecordListPage):
+    record_kind = "citizen"
+    refresh_on = frozenset(("citizen", "visit", "session", "petition", "unit", "settings"))
     name = "citizens"
     title = N_("Citizens")
 
@@ -465,35 +466,10 @@ class CitizensPage(Texts, Page):
         if petition_id:
             self.ctx.signals.open_record.emit("petition", petition_id)
 
-    def _on_data_changed(self, kind: str) -> None:
-        if kind in ("citizen", "visit", "session", "petition", "unit", "settings"):
-            self.refresh()
+    # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------
 
-    # --- Page API and dialogs --------------------------------------------------------------
-
-    def activate(self) -> None:
-        if not self.model.loaded_count():
-            self.reload()
-
-    def refresh(self) -> None:
-        self._unit_ids = self.ctx.unit_ids()
-        self.reload()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def open_record(self, kind: str, record_id: str) -> bool:
-        if kind != "citizen":
-            return False
-        self.current_id = record_id
-        select_row_of(self.table, self.model, record_id)
+    def show_current(self) -> None:
         self._show_history()
-        return True
-
-    def exec_dialog(self, dialog: QDialog) -> bool:
-        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
-        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def make_citizen_dialog(self, citizen_id: str | None = None) -> CitizenDialog:
         return CitizenDialog(self.ctx, citizen_id, self)

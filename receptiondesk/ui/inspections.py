@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,7 +25,7 @@ from ..services import inspections
 from ..services.errors import ServiceError
 from .context import AppContext
 from .forms import RecordDialog, check, combo, date_edit, fill_combo, from_qdate, line, text_edit
-from .page import Page
+from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .petition_forms import (
     PeriodFilter,
@@ -156,7 +155,9 @@ class InspectionDialog(Texts, RecordDialog):
         save_cancel_texts(self)
 
 
-class InspectionsPage(Texts, Page):
+class InspectionsPage(Texts, RecordListPage):
+    record_kind = "inspection"
+    refresh_on = frozenset(("inspection", "unit", "settings"))
     name = "inspections"
     title = N_("Inspections")
 
@@ -316,35 +317,10 @@ class InspectionsPage(Texts, Page):
                 parts.append(f"<p><b>{_esc(title)}:</b> {_esc(value)}</p>")
         return "".join(parts)
 
-    def _on_data_changed(self, kind: str) -> None:
-        if kind in ("inspection", "unit", "settings"):
-            self.refresh()
+    # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------
 
-    # --- Page API and dialogs --------------------------------------------------------------
-
-    def activate(self) -> None:
-        if not self.model.loaded_count():
-            self.reload()
-
-    def refresh(self) -> None:
-        self._unit_ids = self.ctx.unit_ids()
-        self.reload()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def open_record(self, kind: str, record_id: str) -> bool:
-        if kind != "inspection":
-            return False
-        self.current_id = record_id
-        select_row_of(self.table, self.model, record_id)
+    def show_current(self) -> None:
         self._show_detail()
-        return True
-
-    def exec_dialog(self, dialog: QDialog) -> bool:
-        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
-        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def make_inspection_dialog(self, inspection_id: str | None = None) -> InspectionDialog:
         return InspectionDialog(self.ctx, inspection_id, self)

@@ -7,7 +7,6 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,7 +24,7 @@ from ..services import meetings
 from ..services.errors import ServiceError
 from .context import AppContext
 from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line, text_edit
-from .page import Page
+from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .petition_forms import (
     PeriodFilter,
@@ -208,7 +207,9 @@ class NoticeDialog(Texts, RecordDialog):
         save_cancel_texts(self)
 
 
-class MeetingsPage(Texts, Page):
+class MeetingsPage(Texts, RecordListPage):
+    record_kind = "meeting"
+    refresh_on = frozenset(("meeting", "notice", "official", "unit", "settings"))
     name = "meetings"
     title = N_("Meetings and notices")
 
@@ -370,35 +371,10 @@ class MeetingsPage(Texts, Page):
                 number=n.number, date=format_date(n.issued_on), content=n.content)) + "</p>")
         return "".join(parts)
 
-    def _on_data_changed(self, kind: str) -> None:
-        if kind in ("meeting", "notice", "official", "unit", "settings"):
-            self.refresh()
+    # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------
 
-    # --- Page API and dialogs ------------------------------------------------------------
-
-    def activate(self) -> None:
-        if not self.model.loaded_count():
-            self.reload()
-
-    def refresh(self) -> None:
-        self._unit_ids = self.ctx.unit_ids()
-        self.reload()
-
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def open_record(self, kind: str, record_id: str) -> bool:
-        if kind != "meeting":
-            return False
-        self.current_id = record_id
-        select_row_of(self.table, self.model, record_id)
+    def show_current(self) -> None:
         self._show_detail()
-        return True
-
-    def exec_dialog(self, dialog: QDialog) -> bool:
-        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
-        return dialog.exec() == QDialog.DialogCode.Accepted
 
     def make_meeting_dialog(self, meeting_id: str | None = None) -> MeetingDialog:
         return MeetingDialog(self.ctx, meeting_id, self)

@@ -47,3 +47,51 @@ class Page(QWidget):
     def open_record(self, kind: str, record_id: str) -> bool:
         """Show a record found by the global search; True when this page handled it."""
         return False
+
+
+class RecordListPage(Page):
+    """A page listing one kind of record (a paged table, a search box, a detail view).
+
+    Subclasses set ``record_kind`` and ``refresh_on`` and provide ``self.model``,
+    ``self.table``, ``self.search``, ``self.current_id``, ``reload()`` and
+    ``show_current()``; the list reloads itself when a kind it shows changes.
+    """
+
+    record_kind: str = ""
+    #: kinds of record (``AppSignals.data_changed``) whose change reloads the list
+    refresh_on: frozenset[str] = frozenset({"unit", "settings"})
+
+    def _on_data_changed(self, kind: str) -> None:
+        if kind in self.refresh_on:
+            self.refresh()
+
+    def activate(self) -> None:
+        if not self.model.loaded_count():
+            self.reload()
+
+    def refresh(self) -> None:
+        self._unit_ids = self.ctx.unit_ids()
+        self.reload()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def open_record(self, kind: str, record_id: str) -> bool:
+        if kind != self.record_kind:
+            return False
+        from .petition_forms import select_row_of
+
+        self.current_id = record_id
+        select_row_of(self.table, self.model, record_id)
+        self.show_current()
+        return True
+
+    def show_current(self) -> None:
+        """Show the detail of ``self.current_id``."""
+
+    def exec_dialog(self, dialog) -> bool:
+        """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
+        from PySide6.QtWidgets import QDialog
+
+        return dialog.exec() == QDialog.DialogCode.Accepted
