@@ -178,8 +178,16 @@ class UnitInfo:
     head_position: str = ""
 
 
+class Counts:
+    """Figures that are plain counts: adding a unit's figures adds every field."""
+
+    def add(self, other: Counts) -> None:
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
 @dataclass
-class SessionFigures:
+class SessionFigures(Counts):
     """One kind of reception session: sessions held, visits (log-book rows), citizens
     received (the visits' head counts) and the delegations among the visits."""
 
@@ -189,9 +197,6 @@ class SessionFigures:
     delegations: int = 0
     delegation_citizens: int = 0
 
-    def add(self, other: SessionFigures) -> None:
-        for f in dataclasses.fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
@@ -211,7 +216,7 @@ class ReceptionFigures:
 
 
 @dataclass
-class MeetingFigures:
+class MeetingFigures(Counts):
     meetings: int = 0
     regular: int = 0
     unscheduled: int = 0
@@ -219,13 +224,10 @@ class MeetingFigures:
     notices_after_meetings: int = 0
     notices_after_sessions: int = 0
 
-    def add(self, other: MeetingFigures) -> None:
-        for f in dataclasses.fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
-class InspectionFigures:
+class InspectionFigures(Counts):
     total: int = 0
     inspections: int = 0
     supervisions: int = 0
@@ -233,9 +235,6 @@ class InspectionFigures:
     members: int = 0
     with_violations: int = 0
 
-    def add(self, other: InspectionFigures) -> None:
-        for f in dataclasses.fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 @dataclass
