@@ -590,9 +590,12 @@ class VisitFilter:
     query: str = ""
 
 
-def _visits_filtered(session: Session, f: VisitFilter) -> Select:
+def _visits_filtered(session: Session, f: VisitFilter, *, page: bool = True) -> Select:
+    from .petitions import _all_units
+    from .search import matches
+
     conds = []
-    if f.unit_ids is not None:
+    if f.unit_ids is not None and not _all_units(session, f.unit_ids):
         conds.append(Visit.unit_id.in_(f.unit_ids))
     if f.date_from:
         conds.append(Visit.visit_date >= f.date_from)
@@ -615,9 +618,14 @@ def _visits_filtered(session: Session, f: VisitFilter) -> Select:
         conds.append(Visit.session_id.in_(sub))
     stmt = select(Visit).where(*conds)
     if f.query.strip():
-        ids = matching_ids(session, f.query, "visit", f.unit_ids)
-        if ids is not None:
-            stmt = stmt.where(Visit.id.in_(ids))
+        if page:  # one page in list order: check each row read against the matches
+            match = matches(session, f.query, "visit", Visit.id)
+            if match is not None:
+                stmt = stmt.where(match)
+        else:
+            ids = matching_ids(session, f.query, "visit", f.unit_ids)
+            if ids is not None:
+                stmt = stmt.where(Visit.id.in_(ids))
     return stmt
 
 
@@ -640,7 +648,8 @@ def list_visits(
 
 
 def count_visits(session: Session, f: VisitFilter | None = None) -> int:
-    stmt = _visits_filtered(session, f or VisitFilter()).with_only_columns(func.count(Visit.id))
+    stmt = _visits_filtered(session, f or VisitFilter(), page=False).with_only_columns(
+        func.count(Visit.id))
     return session.scalar(stmt) or 0
 
 
