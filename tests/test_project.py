@@ -35,3 +35,20 @@ def test_no_create_all_in_production_code():
         if "create_all(" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_the_wheel_carries_compiled_catalogs_fonts_and_migrations(tmp_path):
+    """An installed (non-editable) copy finds its catalogs, fonts and migrations."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(ROOT), "-w",
+                    str(tmp_path)], check=True, capture_output=True, timeout=600)
+    (wheel,) = tmp_path.glob("receptiondesk-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lang in ("vi", "en"):
+        assert f"receptiondesk/_data/i18n/{lang}/LC_MESSAGES/receptiondesk.mo" in names
+    assert "receptiondesk/_data/resources/fonts/LiberationSerif-Regular.ttf" in names
+    assert "receptiondesk/migrations/env.py" in names
+    assert "receptiondesk/migrations/versions/0001_initial_schema.py" in names
