@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +22,7 @@ from ..services.errors import ServiceError
 from .context import AppContext
 from .forms import RecordDialog, check, combo, date_edit, fill_combo, from_qdate, line, text_edit
 from .page import RecordListPage
-from .paged import Column, PagedTableModel, Row
+from .paged import Column, Row
 from .petition_forms import (
     PeriodFilter,
     SearchBox,
@@ -34,7 +30,6 @@ from .petition_forms import (
     fit_headers,
     save_cancel_texts,
     select_row_of,
-    setup_table,
     yes_no,
 )
 from .worker import run_in_background
@@ -209,26 +204,7 @@ class InspectionsPage(Texts, RecordListPage):
         filters.addWidget(self.violations_check)
         filters.addStretch(1)
 
-        self.model = PagedTableModel(COLUMNS, self._fetch, self)
-        self.table = QTableView()
-        self.table.setObjectName("inspection_list")
-        setup_table(self.table, self.model, WIDTHS)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        self.table.doubleClicked.connect(lambda _i: self.edit_current())
-        self.detail = QLabel()
-        self.detail.setObjectName("inspection_detail")
-        self.detail.setWordWrap(True)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setContentsMargins(8, 8, 8, 8)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.detail)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(scroll)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([380, 220])
+        splitter = self.list_with_detail(COLUMNS, WIDTHS, "inspection")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)

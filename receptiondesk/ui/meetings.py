@@ -10,9 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +22,7 @@ from ..services.errors import ServiceError
 from .context import AppContext
 from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line, text_edit
 from .page import RecordListPage
-from .paged import Column, PagedTableModel, Row
+from .paged import Column, Row
 from .petition_forms import (
     PeriodFilter,
     SearchBox,
@@ -34,7 +31,6 @@ from .petition_forms import (
     official_choices,
     save_cancel_texts,
     select_row_of,
-    setup_table,
 )
 from .worker import run_in_background
 
@@ -257,26 +253,7 @@ class MeetingsPage(Texts, RecordListPage):
             filters.addSpacing(12)
         filters.addStretch(1)
 
-        self.model = PagedTableModel(COLUMNS, self._fetch, self)
-        self.table = QTableView()
-        self.table.setObjectName("meeting_list")
-        setup_table(self.table, self.model, WIDTHS)
-        self.table.selectionModel().currentRowChanged.connect(self._on_current)
-        self.table.doubleClicked.connect(lambda _i: self.edit_current())
-        self.detail = QLabel()
-        self.detail.setObjectName("meeting_detail")
-        self.detail.setWordWrap(True)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setContentsMargins(8, 8, 8, 8)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.detail)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(scroll)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([380, 220])
+        splitter = self.list_with_detail(COLUMNS, WIDTHS, "meeting")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)

@@ -95,3 +95,36 @@ class RecordListPage(Page):
         from PySide6.QtWidgets import QDialog
 
         return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def list_with_detail(self, columns, widths, name: str):
+        """The paged table of records above a scrolling detail text; returns the splitter.
+
+        Sets ``self.model``, ``self.table`` and ``self.detail`` (a label the page fills).
+        """
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTableView
+
+        from .paged import PagedTableModel
+        from .petition_forms import setup_table
+
+        self.model = PagedTableModel(columns, self._fetch, self)
+        self.table = QTableView()
+        self.table.setObjectName(f"{name}_list")
+        setup_table(self.table, self.model, widths)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        self.detail = QLabel()
+        self.detail.setObjectName(f"{name}_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setContentsMargins(8, 8, 8, 8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.detail)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(scroll)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([380, 220])
+        return splitter
