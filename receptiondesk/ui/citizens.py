@@ -285,16 +285,6 @@ class CitizensPage(Texts, RecordListPage):
     name = "citizens"
     title = N_("Citizens")
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self._unit_ids = ctx.unit_ids()
-        self._count_generation = 0
-        self.current_id: str | None = None
-        self._build()
-        ctx.signals.data_changed.connect(self._on_data_changed)
-        self.retranslate()
-        self.reload()
-
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_citizen")

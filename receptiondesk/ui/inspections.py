@@ -156,16 +156,6 @@ class InspectionsPage(Texts, RecordListPage):
     name = "inspections"
     title = N_("Inspections")
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self._unit_ids = ctx.unit_ids()
-        self._count_generation = 0
-        self.current_id: str | None = None
-        self._build()
-        ctx.signals.data_changed.connect(self._on_data_changed)
-        self.retranslate()
-        self.reload()
-
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_inspection")

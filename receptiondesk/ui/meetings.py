@@ -209,16 +209,6 @@ class MeetingsPage(Texts, RecordListPage):
     name = "meetings"
     title = N_("Meetings and notices")
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(ctx, parent)
-        self._unit_ids = ctx.unit_ids()
-        self._count_generation = 0
-        self.current_id: str | None = None
-        self._build()
-        ctx.signals.data_changed.connect(self._on_data_changed)
-        self.retranslate()
-        self.reload()
-
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_meeting")

@@ -61,6 +61,19 @@ class RecordListPage(Page):
     #: kinds of record (``AppSignals.data_changed``) whose change reloads the list
     refresh_on: frozenset[str] = frozenset({"unit", "settings"})
 
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._unit_ids = ctx.unit_ids()
+        self._count_generation = 0
+        self.current_id: str | None = None
+        self._build()
+        ctx.signals.data_changed.connect(self._on_data_changed)
+        self.retranslate()
+        self.reload()
+
+    def _build(self) -> None:
+        """Make the page's widgets (called once, before the first texts and rows)."""
+
     def _on_data_changed(self, kind: str) -> None:
         if kind in self.refresh_on:
             self.refresh()
