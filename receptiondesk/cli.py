@@ -88,16 +88,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help=_("the administrator to recover (needed when there are several)"))
 
     kinds_in = ["units", "logbook", "petitions", "meetings", "inspections"]
-    imp = sub.add_parser("import", help=_("import a CSV or XLSX file"))
-    imp.add_argument("kind", choices=kinds_in)
+    imp = sub.add_parser("import", help=_("import a CSV or XLSX file, or a bundle from an office"))
+    imp.add_argument("kind", choices=[*kinds_in, "bundle"])
     imp.add_argument("file")
+    imp.add_argument("--yes", action="store_true",
+                     help=_("bundle: apply without asking"))
+    imp.add_argument("--trust-new-key", action="store_true",
+                     help=_("bundle: register the sending office's key if it is new"))
     imp.add_argument("--unit", metavar="CODE", help=_("the unit for rows that name none"))
     imp.add_argument("--dry-run", action="store_true",
                      help=_("check the file and report, without writing anything"))
 
-    exp = sub.add_parser("export", help=_("export to a CSV or XLSX file"))
-    exp.add_argument("kind", choices=kinds_in)
-    exp.add_argument("file")
+    exp = sub.add_parser(
+        "export", help=_("export to a CSV or XLSX file, a bundle or the national format"))
+    exp.add_argument("kind", choices=[*kinds_in, "bundle", "national"])
+    exp.add_argument("file", nargs="?")
+    exp.add_argument("--out", metavar="FILE", help=_("the file to write"))
+    exp.add_argument("--since", type=_parse_date, metavar="DATE",
+                     help=_("bundle: records changed since this date "
+                            "(default: since the last bundle)"))
     exp.add_argument("--from", dest="date_from", type=_parse_date, metavar="DATE")
     exp.add_argument("--to", dest="date_to", type=_parse_date, metavar="DATE")
     exp.add_argument("--unit", metavar="CODE", help=_("only this unit and the units below it"))
@@ -269,6 +278,10 @@ def _db_check(
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.kind == "bundle":
+        from .exchange.bundle_commands import import_bundle_command
+
+        return import_bundle_command(args)
     from .exchange.importer import import_file
     from .services.units import unit_by_code
 
@@ -293,6 +306,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    args.file = args.out or args.file
+    if not args.file:
+        raise CliError(_("Give the file to write (FILE or --out FILE)."))
+    if args.kind == "bundle":
+        from .exchange.bundle_commands import export_bundle_command
+
+        return export_bundle_command(args)
+    if args.kind == "national":
+        from .exchange.national_commands import export_national_command
+
+        return export_national_command(args)
     from .exchange.exporter import export_file
     from .services.units import unit_and_descendants, unit_by_code
 
