@@ -34,12 +34,16 @@ BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-# Tables kept by the migrations outside the models: the SQLite FTS5 search index.
+# Kept by the migrations outside the models: the SQLite FTS5 search index, and on
+# PostgreSQL the pg_trgm indexes over the folded search text.
 UNMODELLED_TABLE_PREFIXES = ("search_index", "search_rows")
+UNMODELLED_INDEX_SUFFIX = "_search_trgm"
 
 
 def is_modelled(name: str | None, type_: str, _parents: object = None) -> bool:
     """Alembic ``include_name`` hook: leave the search index out of schema comparison."""
+    if type_ == "index" and name and name.endswith(UNMODELLED_INDEX_SUFFIX):
+        return False
     return not (type_ == "table" and name and name.startswith(UNMODELLED_TABLE_PREFIXES))
 
 

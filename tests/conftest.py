@@ -1,12 +1,35 @@
-"""Shared fixtures: a fresh migrated database, a session, a home commune and its officials."""
+"""Shared fixtures: a fresh migrated database, a session, a home commune and its officials.
+
+Every test using ``db`` runs on SQLite; when ``RECEPTIONDESK_TEST_PG_URL`` names a
+PostgreSQL server (``postgresql+psycopg://rd:rd@127.0.0.1:5432/rd``) it runs again there,
+each time in a new database copied from a template migrated once per test session
+(``CREATE DATABASE ... TEMPLATE`` takes a fraction of a second, migrating takes seconds).
+A test about SQLite files is marked ``@pytest.mark.sqlite_only("why")``.
+"""
 
 from __future__ import annotations
+
+import os
+import queue
+import secrets
+import sys
+import threading
 
 import pytest
 
 from receptiondesk.db import open_database
 from receptiondesk.i18n import current_language, set_language
 from receptiondesk.services import units
+
+PG_ENV = "RECEPTIONDESK_TEST_PG_URL"
+#: the backends every database test runs on: SQLite always, PostgreSQL when configured
+BACKENDS = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about SQLite files; not run on PostgreSQL"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -18,12 +41,122 @@ def english():
     set_language(previous)
 
 
-@pytest.fixture
-def db(tmp_path):
-    """A fresh SQLite database, migrated to the newest schema with its reference data."""
-    database = open_database(tmp_path / "t.db")
-    yield database
-    database.close()
+class PostgresServer:
+    """The test server: an administrative connection, the migrated template, and a thread
+    that makes the next test's database and drops the last one while tests run (each
+    takes the better part of a second)."""
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.url = make_url(url)
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT", pool_size=2)
+        self.template = f"rdtpl_{os.getpid()}_{secrets.token_hex(3)}"
+        self.jobs: queue.Queue = queue.Queue()
+        self.ready: queue.Queue = queue.Queue()
+        self.worker = threading.Thread(target=self._work, daemon=True)
+
+    def execute(self, sql: str) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            conn.execute(text(sql))
+
+    def url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def start(self) -> None:
+        """Migrate the template, then have the first test's database made."""
+        self.execute(f'CREATE DATABASE "{self.template}"')
+        open_database(database_url=self.url_of(self.template)).close()
+        self.worker.start()
+        self.jobs.put(("create", None))
+
+    def _work(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            action, name = job
+            try:
+                if action == "create":
+                    name = f"t_{secrets.token_hex(6)}"
+                    self.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+                    self.ready.put(name)
+                else:
+                    self.drop(name)
+            except Exception as exc:  # handed to the test waiting for its database
+                if action == "create":
+                    self.ready.put(exc)
+
+    def new_database(self) -> str:
+        """A fresh copy of the template (the next one starts being made at once)."""
+        self.jobs.put(("create", None))
+        name = self.ready.get(timeout=120)
+        if isinstance(name, Exception):
+            raise name
+        return name
+
+    def release(self, name: str) -> None:
+        self.jobs.put(("drop", name))
+
+    def drop(self, name: str) -> None:
+        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.worker.join(timeout=120)
+        while not self.ready.empty():
+            name = self.ready.get()
+            if isinstance(name, str):
+                self.drop(name)
+        self.drop(self.template)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL server of ``RECEPTIONDESK_TEST_PG_URL`` with a migrated template;
+    tests on it are skipped (with the reason) when it cannot be reached."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set")
+    try:
+        server = PostgresServer(url)
+        server.execute("SELECT 1")
+    except Exception as exc:  # refused connection, bad password, missing driver
+        pytest.skip(f"PostgreSQL at {PG_ENV} cannot be used: {exc}")
+    server.start()  # a migration that fails on PostgreSQL is an error, not a skip
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path):
+    """A fresh database, migrated to the newest schema with its reference data: a SQLite
+    file, or (second run, when configured) a new PostgreSQL database."""
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        database = open_database(tmp_path / "t.db")
+        yield database
+        database.close()
+        return
+    marker = request.node.get_closest_marker("sqlite_only")
+    if marker is not None:
+        pytest.skip(marker.args[0] if marker.args else "about SQLite files")
+    server = request.getfixturevalue("postgres_server")
+    name = server.new_database()
+    database = open_database(database_url=server.url_of(name))
+    try:
+        yield database
+    finally:
+        _wait_for_gui_workers()  # a page still loading would reconnect to a dropped database
+        database.close()
+        server.release(name)
+
+
+def _wait_for_gui_workers() -> None:
+    worker = sys.modules.get("receptiondesk.ui.worker")
+    if worker is not None:
+        worker.wait_for_background(30_000)
 
 
 @pytest.fixture

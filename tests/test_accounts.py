@@ -254,7 +254,12 @@ def test_the_command_line_signs_in_with_a_password(db, session, staff):
 
 # --- recovery of a forgotten administrator password ---------------------------------------------
 
+#: the recovery file lies beside the database file: there is none for a shared server
+RECOVERY_FILE = pytest.mark.sqlite_only("recovery needs the SQLite database's own file")
 
+
+
+@RECOVERY_FILE
 def test_recovery_needs_the_file_beside_the_database_and_works_once(db, session, staff):
     username, temporary, file = accounts.start_recovery(session)
     session.commit()
@@ -276,6 +281,7 @@ def test_recovery_needs_the_file_beside_the_database_and_works_once(db, session,
     assert accounts._pending_recovery(session, user) is None
 
 
+@RECOVERY_FILE
 def test_recovery_names_the_administrator_when_there_are_several(session, staff):
     with acting_as(staff[ADMINISTRATOR]):
         create_user(session, UserInput("quantri2", "Phó", ADMINISTRATOR), "long enough")
@@ -286,6 +292,7 @@ def test_recovery_names_the_administrator_when_there_are_several(session, staff)
         accounts.start_recovery(session, "clerk")
 
 
+@RECOVERY_FILE
 def test_recovery_without_any_administrator_makes_one(session, unit):
     username, temporary, file = accounts.start_recovery(session)
     session.commit()
@@ -314,12 +321,13 @@ def test_the_command_line_password_comes_from_the_environment_or_a_prompt(db, se
                                  ) == "typed"
     assert asked == ["Password for clerk: "]
     session.commit()
-    actor = accounts.sign_in_for_cli(db.path, None, "clerk", "clerk-secret")
+    actor = accounts.sign_in_for_cli(None, db.url, "clerk", "clerk-secret")
     assert actor.role == CLERK
     with pytest.raises(AuthenticationError):
-        accounts.sign_in_for_cli(db.path, None, "clerk", "wrong")
+        accounts.sign_in_for_cli(None, db.url, "clerk", "wrong")
 
 
+@RECOVERY_FILE
 def test_reset_admin_from_the_command_line(db, session, staff):
     session.commit()
     lines = accounts.reset_admin_for_cli(db.path, None)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..model import Citizen, Petition, Petitioner
 from ..model.codes import PetitionType
 from ..text import fold, fts_any
+from .search import word_prefix
 from .validation import clean, clean_id_number
 
 FOLD_FUNCTION = "rd_fold"  # the same SQL function the meetings service registers
@@ -138,7 +139,10 @@ def _folded_equals(
 
 def _register_fold(session: Session) -> bool:
     """Make ``rd_fold()`` (receptiondesk.text.fold) callable from SQLite SQL."""
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return True  # the migrations made rd_fold() in the database
+    if dialect != "sqlite":
         return False
     raw = session.connection().connection.dbapi_connection
     raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
@@ -209,7 +213,7 @@ def _ranked_by_like(
 ) -> list[str]:
     if not words:
         return []
-    likes = [Petition.search_text.like(f"%{w}%") for w in words]
+    likes = [word_prefix(Petition, w) for w in words]  # the trigram index's expression
     score = sum((case((c, 1), else_=0) for c in likes), start=0)
     stmt = select(Petition.id).where(or_(*likes))
     if unit_ids is not None:

@@ -1,14 +1,28 @@
 """Diacritic-folded search over citizens, visits and petitions.
 
-On SQLite the FTS5 index kept by triggers answers it; other engines match the
-folded ``search_text`` columns with LIKE.
+On SQLite the FTS5 index kept by triggers answers it. Other engines match the
+folded ``search_text`` columns with LIKE, each query word as the start of a word
+(as FTS5's prefix terms do); on PostgreSQL a pg_trgm GIN index over the same
+expression (migration 0001) keeps that from reading every row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, column, exists, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    column,
+    exists,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from ..model import Citizen, Petition, Visit
@@ -27,6 +41,26 @@ class SearchHit:
 
 def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
+
+
+def word_prefixes(model, query: str) -> ColumnElement[bool]:
+    """Every word of ``query`` starts a word of the record's folded ``search_text``."""
+    return and_(*(word_prefix(model, t) for t in dict.fromkeys(search_tokens(query))))
+
+
+def word_prefix(model, token: str) -> ColumnElement[bool]:
+    """The folded ``token`` starts a word of the record's folded ``search_text``.
+
+    ``' ' || search_text`` is written exactly as the trigram index's expression, with the
+    space inline (not a bound parameter), so that PostgreSQL uses the index.
+    """
+    words = literal_column("' '", Text) + model.search_text
+    return words.like(f"% {_like_escaped(token)}%", escape="\\")
+
+
+def _like_escaped(token: str) -> str:
+    # fold() leaves only letters and digits; escaping is for safety alone.
+    return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def matching_ids(
@@ -59,8 +93,7 @@ def matching_ids(
                 )
             )
     else:
-        conds = [model.search_text.like(f"%{t}%") for t in search_tokens(query)]
-        stmt = select(model.id).where(and_(*conds))
+        stmt = select(model.id).where(word_prefixes(model, query))
         if unit_ids is not None:
             stmt = stmt.where(model.unit_id.in_(unit_ids))
     if limit is not None:
@@ -91,8 +124,7 @@ def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement
         )
         rows = table("search_rows", column("record_id"), column("fts_rowid"))
         return exists().where(rows.c.record_id == id_column, rows.c.fts_rowid.in_(fts))
-    conds = [model.search_text.like(f"%{t}%") for t in search_tokens(query)]
-    return and_(*conds)
+    return word_prefixes(model, query)
 
 
 def search(

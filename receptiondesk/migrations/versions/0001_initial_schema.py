@@ -755,6 +755,8 @@ SEARCHED_TABLES = {"citizens": "citizen", "visits": "visit", "petitions": "petit
 
 
 def create_search_index() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        create_trigram_indexes()
     if op.get_bind().dialect.name != "sqlite":
         return
     op.execute(
@@ -789,6 +791,10 @@ def create_search_index() -> None:
 
 
 def drop_search_index() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in SEARCHED_TABLES:
+            op.execute(f"DROP INDEX IF EXISTS ix_{table}_search_trgm")
+        op.execute("DROP FUNCTION IF EXISTS rd_fold(text)")
     if op.get_bind().dialect.name != "sqlite":
         return
     for table in SEARCHED_TABLES:
@@ -796,3 +802,41 @@ def drop_search_index() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_search_{action}")
     op.execute("DROP TABLE IF EXISTS search_rows")
     op.execute("DROP TABLE IF EXISTS search_index")
+
+
+def create_trigram_indexes() -> None:
+    """PostgreSQL: a query word matches the start of a word of the folded ``search_text``
+    (``' ' || search_text LIKE '% word%'``, services/search.py); a pg_trgm GIN index over
+    that expression answers it without reading every row. pg_trgm is a trusted extension
+    (postgresql-contrib): the database's owner may create it."""
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    op.execute(FOLD_FUNCTION_SQL)
+    for table in SEARCHED_TABLES:
+        op.execute(
+            f"CREATE INDEX ix_{table}_search_trgm ON {table} "
+            "USING gin ((' ' || search_text) gin_trgm_ops)"
+        )
+
+
+# PostgreSQL's ``rd_fold(text)``: receptiondesk.text.fold for Vietnamese text, for the
+# small tables searched without an index (meetings, inspections) and the repeat finder
+# (on SQLite the services register the Python function on each connection). Marks of
+# decomposed input and invisible characters go, the 134 Vietnamese letters and A-Z map
+# to a-z, punctuation becomes one space.
+_FOLD_FROM = (
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+    "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+)
+_FOLD_TO = (
+    "aaaaaaaaaaaaaaaaaeeeeeeeeeeeiiiiiooooooooooooooooouuuuuuuuuuuyyyyyd" * 2
+    + "abcdefghijklmnopqrstuvwxyz"
+)
+FOLD_FUNCTION_SQL = rf"""CREATE OR REPLACE FUNCTION rd_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fold$
+SELECT btrim(regexp_replace(lower(translate(
+    regexp_replace(coalesce(value, ''), '[\u0300-\u036f\u00ad\u200b-\u200f\u2060-\u2064\ufeff]',
+                   '', 'g'),
+    '{_FOLD_FROM}', '{_FOLD_TO}')),
+    '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f\u00a0-\u00bf\u00d7\u00f7\u2000-\u206f]+', ' ', 'g'))
+$fold$"""
