@@ -55,6 +55,7 @@ from ..model import Official, User
 from ..model.base import utcnow
 from . import audit
 from .errors import NotFoundError, PermissionDenied, ServiceError, ValidationError
+from .locking import check_version, refuses_stale
 from .validation import Checker, clean
 
 # --- roles and permissions (data) ------------------------------------------------------
@@ -364,10 +365,13 @@ def create_user(session: Session, data: UserInput, password: str,
     return _new_user(session, data, password, must_change_password)
 
 
-def update_user(session: Session, user_id: str, data: UserInput) -> User:
+@refuses_stale(User, "user_id")
+def update_user(session: Session, user_id: str, data: UserInput, *,
+                expected_version: int | None = None) -> User:
     """Change an account's name, role, official or active flag (administrators only)."""
     require(session, "accounts.manage")
     user = get_user(session, user_id)
+    check_version(session, user, expected_version)
     ck = _check_user(session, data, user)
     losing_admin = user.role == ADMINISTRATOR and user.active and (
         data.role != ADMINISTRATOR or not data.active)

@@ -16,6 +16,7 @@ from . import audit, protection
 from .accounts import require
 from .errors import NotFoundError, ValidationError
 from .indexing import citizen_keys
+from .locking import check_version, refuses_stale
 from .search import matching_ids
 from .validation import Checker, clean, clean_id_number
 
@@ -70,14 +71,17 @@ def create_citizen(
     return citizen
 
 
+@refuses_stale(Citizen, "citizen_id")
 def update_citizen(
-    session: Session, citizen_id: str, data: CitizenInput, today: date | None = None
+    session: Session, citizen_id: str, data: CitizenInput, today: date | None = None,
+    *, expected_version: int | None = None,
 ) -> Citizen:
     require(session, "citizens.edit")
+    citizen = get_citizen(session, citizen_id)
+    check_version(session, citizen, expected_version)
     errors = check_citizen(data, today or date.today())
     if errors:
         raise ValidationError(errors)
-    citizen = get_citizen(session, citizen_id)
     _apply(citizen, data)
     session.flush()
     # The visits' indexed text carries the citizen's name.

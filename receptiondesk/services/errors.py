@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,22 @@ class TransitionError(ServiceError):
 
 class ConflictError(ServiceError):
     """Someone else saved the same record since it was opened."""
+
+
+class ChangedByAnotherUser(ConflictError):
+    """The record was saved by someone else after the form read it (optimistic locking).
+
+    Nothing of this save was written; the form offers to reload the current version.
+    ``username`` and ``changed_at`` (local time) say who and when, where known.
+    """
+
+    def __init__(self, message: str, *, record_id: str = "", username: str = "",
+                 changed_at: datetime | None = None, current_version: int | None = None) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+        self.username = username
+        self.changed_at = changed_at
+        self.current_version = current_version
 
 
 class PermissionDenied(ServiceError):

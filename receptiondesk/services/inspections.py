@@ -14,6 +14,7 @@ from ..model import Inspection
 from ..model.codes import InspectionBody, InspectionKind
 from .accounts import require
 from .errors import NotFoundError
+from .locking import check_version, refuses_stale
 from .meetings import text_match
 from .units import require_unit
 from .validation import Checker, clean
@@ -99,11 +100,14 @@ def create_inspection(
     return i
 
 
+@refuses_stale(Inspection, "inspection_id")
 def update_inspection(
-    session: Session, inspection_id: str, data: InspectionInput, today: date | None = None
+    session: Session, inspection_id: str, data: InspectionInput, today: date | None = None,
+    *, expected_version: int | None = None,
 ) -> Inspection:
     require(session, "inspections.edit")
     i = get_inspection(session, inspection_id)
+    check_version(session, i, expected_version)
     orgs, members = _check(data, today or date.today())
     _apply(i, data, orgs, members)
     session.flush()

@@ -21,6 +21,7 @@ from ..model import CalendarDay, DeadlineRuleRow, Field, SourceEntry
 from ..rules.calendar import DayCount
 from .accounts import require
 from .errors import NotFoundError
+from .locking import check_version, refuses_stale
 from .validation import Checker, clean
 
 CODE = re.compile(r"^[a-z0-9_]+$")
@@ -155,9 +156,10 @@ def _check_rule(session: Session, data: RuleInput, existing: DeadlineRuleRow | N
     ck.raise_if_any()
 
 
+@refuses_stale(DeadlineRuleRow, "rule_id")
 def save_rule_version(
     session: Session, data: RuleInput, rule_id: str | None = None,
-    recompute: bool = True,
+    recompute: bool = True, *, expected_version: int | None = None,
 ) -> DeadlineRuleRow:
     """Add a new version of a rule (``rule_id`` None) or correct an existing version.
 
@@ -169,6 +171,7 @@ def save_rule_version(
         existing = session.get(DeadlineRuleRow, rule_id)
         if existing is None:
             raise NotFoundError(_("The rule no longer exists."))
+        check_version(session, existing, expected_version)
     _check_rule(session, data, existing)
     row = existing or DeadlineRuleRow()
     row.key = clean(data.key)

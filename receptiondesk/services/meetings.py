@@ -19,6 +19,7 @@ from ..model.codes import MeetingKind
 from ..text import fold, search_tokens
 from .accounts import require
 from .errors import LockedError, NotFoundError, ValidationError
+from .locking import check_version, refuses_stale
 from .units import require_unit
 from .validation import Checker, clean
 
@@ -29,7 +30,10 @@ FOLD_FUNCTION = "rd_fold"
 
 def _register_fold(session: Session) -> bool:
     """Make ``rd_fold()`` (see :func:`receptiondesk.text.fold`) callable in SQLite SQL."""
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return True  # the migrations made rd_fold() in the database
+    if dialect != "sqlite":
         return False
     raw = session.connection().connection.dbapi_connection
     raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
@@ -117,11 +121,14 @@ def create_meeting(
     return m
 
 
+@refuses_stale(WorkingMeeting, "meeting_id")
 def update_meeting(
-    session: Session, meeting_id: str, data: MeetingInput, today: date | None = None
+    session: Session, meeting_id: str, data: MeetingInput, today: date | None = None,
+    *, expected_version: int | None = None,
 ) -> WorkingMeeting:
     require(session, "meetings.edit")
     m = get_meeting(session, meeting_id)
+    check_version(session, m, expected_version)
     _ensure_editable(m)
     chair = _check_meeting(session, data, today or date.today())
     if data.meeting_date != m.meeting_date:

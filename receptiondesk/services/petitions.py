@@ -42,6 +42,7 @@ from . import audit, protection, reference
 from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
+from .locking import check_version, refuses_stale
 from .validation import Checker, clean, clean_id_number
 
 
@@ -252,12 +253,15 @@ def _apply_input(session: Session, p: Petition, data: PetitionInput) -> None:
     p.anonymous = data.anonymous
 
 
+@refuses_stale(Petition, "petition_id")
 def update_petition(
-    session: Session, petition_id: str, data: PetitionInput, today: date | None = None
+    session: Session, petition_id: str, data: PetitionInput, today: date | None = None,
+    *, expected_version: int | None = None,
 ) -> Petition:
     """Correct a petition's details (not its status)."""
     require(session, "petitions.register")
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     _ensure_editable(p)
     _check_input(session, data, today or date.today())
     if p.accepted_date and data.received_date > p.accepted_date:
@@ -365,6 +369,7 @@ def _step(
                   "official_id": official_id})
 
 
+@refuses_stale(Petition, "petition_id")
 def classify(
     session: Session,
     petition_id: str,
@@ -373,10 +378,13 @@ def classify(
     official_id: str | None = None,
     note: str = "",
     today: date | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> Petition:
     require(session, "petitions.classify")
     today = today or date.today()
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     ck = Checker()
     if data.complexity not in (0, 1, 2):
         ck.add("complexity", _("Complexity must be ordinary, complex or very complex."))
@@ -410,6 +418,7 @@ def _apply_classification(p: Petition, data: Classification) -> None:
         p.field_code = data.field_code
 
 
+@refuses_stale(Petition, "petition_id")
 def decide_handling(
     session: Session,
     petition_id: str,
@@ -419,11 +428,14 @@ def decide_handling(
     handled_to: str = "",
     note: str = "",
     today: date | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> Petition:
     """Accept, guide, forward, urge, archive or return a classified petition."""
     require(session, "petitions.handle")
     today = today or date.today()
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     action = lifecycle.ACTION_OF_HANDLING.get(handling)
     ck = Checker()
     if action is None:
@@ -449,19 +461,22 @@ def decide_handling(
     return p
 
 
+@refuses_stale(Petition, "petition_id")
 def start_resolution(
     session: Session, petition_id: str, on: date, official_id: str | None = None,
-    note: str = "", today: date | None = None,
+    note: str = "", today: date | None = None, *, expected_version: int | None = None,
 ) -> Petition:
     require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     _step(session, p, "start", on, official_id, note, Checker(), today)
     Deadlines.of(session).refresh(p)
     session.flush()
     return p
 
 
+@refuses_stale(Petition, "petition_id")
 def record_result(
     session: Session,
     petition_id: str,
@@ -472,11 +487,14 @@ def record_result(
     official_id: str | None = None,
     note: str = "",
     today: date | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> Petition:
     """Record the resolution's result (correct/incorrect/…, founded/unfounded/…, withdrawn)."""
     require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     if not lifecycle.can(p.status, "resolve"):
         raise _refuse(p, "resolve")
     ck = Checker()
@@ -504,13 +522,15 @@ def _results_for(petition_type: str) -> frozenset[str]:
     return COMPLAINT_RESULTS | DENUNCIATION_RESULTS
 
 
+@refuses_stale(Petition, "petition_id")
 def close_petition(
     session: Session, petition_id: str, on: date, official_id: str | None = None,
-    note: str = "", today: date | None = None,
+    note: str = "", today: date | None = None, *, expected_version: int | None = None,
 ) -> Petition:
     require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     _step(session, p, "close", on, official_id, note, Checker(), today)
     p.closed_date = on
     Deadlines.of(session).refresh(p)
@@ -553,6 +573,7 @@ def link_earlier(
     return p
 
 
+@refuses_stale(Petition, "petition_id")
 def extend_deadline(
     session: Session,
     petition_id: str,
@@ -563,11 +584,14 @@ def extend_deadline(
     decision_number: str = "",
     official_id: str | None = None,
     today: date | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Record an extension decision; it moves the deadline and stays in the history."""
     require(session, "petitions.resolve")
     today = today or date.today()
     p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
     calc = Deadlines.of(session)
     running = {d.key: d for d in calc.running(p)}
     ck = Checker()

@@ -32,6 +32,7 @@ from .accounts import require
 from .citizens import CitizenInput, check_citizen, create_citizen
 from .errors import LockedError, NotFoundError, ValidationError
 from .indexing import visit_search_text
+from .locking import check_version, refuses_stale
 from .search import matching_ids
 from .units import require_unit
 from .validation import Checker, clean
@@ -113,12 +114,15 @@ def create_session(
     return s
 
 
+@refuses_stale(ReceptionSession, "session_id")
 def update_session(
-    session: Session, session_id: str, data: SessionInput, today: date | None = None
+    session: Session, session_id: str, data: SessionInput, today: date | None = None,
+    *, expected_version: int | None = None,
 ) -> ReceptionSession:
     """Correct a session; a new date moves its visits to that date too."""
     require(session, "reception.edit")
     s = get_session(session, session_id)
+    check_version(session, s, expected_version)
     _ensure_session_editable(s)
     presiding, ck = _check_session(session, data, today or date.today())
     date_changed = data.session_date is not None and data.session_date != s.session_date
@@ -380,12 +384,15 @@ def add_visit(
     return v
 
 
+@refuses_stale(Visit, "visit_id")
 def update_visit(
-    session: Session, visit_id: str, data: VisitInput, today: date | None = None
+    session: Session, visit_id: str, data: VisitInput, today: date | None = None,
+    *, expected_version: int | None = None,
 ) -> Visit:
     require(session, "reception.edit")
     today = today or date.today()
     v = get_visit(session, visit_id)
+    check_version(session, v, expected_version)
     _ensure_visit_editable(v)
     main, others = _check_visit(session, data, today)
     if data.new_citizen is not None:

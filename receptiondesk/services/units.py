@@ -14,6 +14,7 @@ from ..model.codes import DutyRole, Level, UnitKind
 from ..text import collation_key
 from .accounts import require
 from .errors import NotFoundError, ValidationError
+from .locking import check_version, refuses_stale
 from .validation import Checker, clean
 
 
@@ -77,9 +78,12 @@ def create_unit(session: Session, data: UnitInput, *, home: bool = False) -> Uni
     return unit
 
 
-def update_unit(session: Session, unit_id: str, data: UnitInput) -> Unit:
+@refuses_stale(Unit, "unit_id")
+def update_unit(session: Session, unit_id: str, data: UnitInput, *,
+                expected_version: int | None = None) -> Unit:
     require(session, "units.edit")
     unit = get_unit(session, unit_id)
+    check_version(session, unit, expected_version)
     parent = _check_unit(session, data, unit)
     _apply(unit, data, parent)
     session.flush()
@@ -162,10 +166,13 @@ def create_official(session: Session, unit_id: str, data: OfficialInput) -> Offi
     return official
 
 
-def update_official(session: Session, official_id: str, data: OfficialInput) -> Official:
+@refuses_stale(Official, "official_id")
+def update_official(session: Session, official_id: str, data: OfficialInput, *,
+                    expected_version: int | None = None) -> Official:
     require(session, "units.edit")
-    _check_official(data)
     official = get_official(session, official_id)
+    check_version(session, official, expected_version)
+    _check_official(data)
     _apply_official(official, data)
     session.flush()
     return official

@@ -56,6 +56,7 @@ class AccountDialog(RecordDialog):
         with ctx.db.session() as s:
             user = accounts.get_user(s, user_id) if user_id else None
             officials = [(o.id, o.full_name) for o in list_officials(s, None)]
+        self.loaded_version = user.version if user else None
         self.username = line(user.username if user else "")
         self.full_name = line(user.full_name if user else "")
         self.role = combo(accounts.role_choices(), user.role if user else accounts.CLERK)
@@ -91,7 +92,12 @@ class AccountDialog(RecordDialog):
         with self.ctx.db.session() as s:
             if self.user_id is None:
                 return accounts.create_user(s, self.data(), self.password.text()).id
-            return accounts.update_user(s, self.user_id, self.data()).id
+            return accounts.update_user(s, self.user_id, self.data(),
+                                        expected_version=self.loaded_version).id
+
+    def reopened(self) -> RecordDialog | None:
+        return AccountDialog(self.ctx, self.user_id, self.parentWidget()) \
+            if self.user_id else None
 
 
 class SetPasswordDialog(RecordDialog):

@@ -103,6 +103,7 @@ class CitizenDialog(Texts, RecordDialog):
         if citizen_id:
             with ctx.db.session() as s:
                 c = citizens.get_citizen(s, citizen_id)
+            self.loaded_version = c.version
         self.full_name = line(c.full_name if c else "")
         self.birth_year = spin(c.birth_year or 0 if c else 0, 0, date.today().year)
         self.gender = combo(choices(Gender), c.gender if c else None, blank="—")
@@ -140,8 +141,13 @@ class CitizenDialog(Texts, RecordDialog):
         )
         with self.ctx.db.session() as s:
             if self.citizen_id:
-                return citizens.update_citizen(s, self.citizen_id, data).id
+                return citizens.update_citizen(s, self.citizen_id, data,
+                                               expected_version=self.loaded_version).id
             return citizens.create_citizen(s, self.ctx.unit_id, data).id
+
+    def reopened(self) -> RecordDialog | None:
+        return CitizenDialog(self.ctx, self.citizen_id, self.parentWidget()) \
+            if self.citizen_id else None
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Citizen") if self.citizen_id else _("New citizen"))

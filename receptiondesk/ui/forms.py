@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import _
-from ..services.errors import ServiceError, ValidationError
+from ..services.errors import ChangedByAnotherUser, ServiceError, ValidationError
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -176,6 +176,10 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self._dirty = False
         self.result_id: str | None = None
+        #: the version of the record the form shows (optimistic locking); None: a new record
+        self.loaded_version: int | None = None
+        #: someone else saved the record while this form was open (the caller may refresh)
+        self.conflicted = False
 
     def watch(self, *widgets: QWidget) -> None:
         """Mark the form dirty when any of these widgets is edited."""
@@ -196,15 +200,39 @@ class RecordDialog(QDialog):
         """Write through the services; return the record id. Raise ServiceError to refuse."""
         raise NotImplementedError
 
+    def reopened(self) -> RecordDialog | None:
+        """A new form on the record as stored now (None: this form cannot reload)."""
+        return None
+
     def try_save(self) -> None:
         self.errors.clear()
         try:
             self.result_id = self.save()
+        except ChangedByAnotherUser as exc:
+            self.conflicted = True
+            self.errors.show(exc)  # stays in the form, above what the user typed
+            self._offer_reload(exc)
+            return
         except ServiceError as exc:
             self.errors.show(exc)
             return
         self._dirty = False
         self.accept()
+
+    def _offer_reload(self, error: ChangedByAnotherUser) -> None:
+        """Ask: reload the current version (the typed text is dropped), or keep editing
+        with the typed text still in the form (to copy it before reloading)."""
+        fresh_allowed = type(self).reopened is not RecordDialog.reopened
+        if not ask_reload(self, error, fresh_allowed):
+            return
+        fresh = self.reopened()
+        if fresh is None:
+            return
+        self.hide()
+        accepted = fresh.exec() == QDialog.DialogCode.Accepted
+        self.result_id = fresh.result_id if accepted else None
+        self._dirty = False
+        self.done(QDialog.DialogCode.Accepted if accepted else QDialog.DialogCode.Rejected)
 
     def reject(self) -> None:
         if self._dirty and not confirm_discard(self):
@@ -229,6 +257,26 @@ def confirm_discard(parent: QWidget) -> bool:
     box.addButton(_("Keep editing"), QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return box.clickedButton() is discard
+
+
+def ask_reload(parent: QWidget, error: ChangedByAnotherUser, can_reload: bool = True) -> bool:
+    """Tell that someone else saved the record; True when the user chose to reload."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Changed by another user"))
+    box.setText(str(error))
+    reload = None
+    if can_reload:
+        box.setInformativeText(_("Keep my text leaves the form open with what you typed, so "
+                                 "that you can copy it before reloading."))
+        reload = box.addButton(_("Reload"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Keep my text"), QMessageBox.ButtonRole.RejectRole)
+    else:
+        box.setInformativeText(_("Close the form and open the record again to see the "
+                                 "current version; copy what you typed first if you need it."))
+        box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+    return reload is not None and box.clickedButton() is reload
 
 
 def show_error(parent: QWidget, error: Exception | str, title: str | None = None) -> None:

@@ -82,6 +82,7 @@ class InspectionDialog(Texts, RecordDialog):
         if inspection_id:
             with ctx.db.session() as s:
                 i = inspections.get_inspection(s, inspection_id)
+            self.loaded_version = i.version
         self.inspection_date = date_edit(i.inspection_date if i else date.today())
         self.body = combo(choices(InspectionBody), i.body if i else None)
         self.kind = combo(choices(InspectionKind), i.kind if i else None)
@@ -136,8 +137,13 @@ class InspectionDialog(Texts, RecordDialog):
         )
         with self.ctx.db.session() as s:
             if self.inspection_id:
-                return inspections.update_inspection(s, self.inspection_id, data).id
+                return inspections.update_inspection(s, self.inspection_id, data,
+                                                     expected_version=self.loaded_version).id
             return inspections.create_inspection(s, self.ctx.unit_id, data).id
+
+    def reopened(self) -> RecordDialog | None:
+        return InspectionDialog(self.ctx, self.inspection_id, self.parentWidget()) \
+            if self.inspection_id else None
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Inspection or supervision") if self.inspection_id

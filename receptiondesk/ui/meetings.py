@@ -86,6 +86,7 @@ class MeetingDialog(Texts, RecordDialog):
         with ctx.db.session() as s:
             m = meetings.get_meeting(s, meeting_id) if meeting_id else None
             officials = official_choices(s, ctx.unit_ids())
+        self.loaded_version = m.version if m else None
         self.meeting_date = date_edit(m.meeting_date if m else date.today())
         self.kind = combo(choices(MeetingKind), m.kind if m else MeetingKind.REGULAR)
         self.chaired_by = QComboBox()
@@ -139,8 +140,13 @@ class MeetingDialog(Texts, RecordDialog):
         )
         with self.ctx.db.session() as s:
             if self.meeting_id:
-                return meetings.update_meeting(s, self.meeting_id, data).id
+                return meetings.update_meeting(s, self.meeting_id, data,
+                                               expected_version=self.loaded_version).id
             return meetings.create_meeting(s, self.ctx.unit_id, data).id
+
+    def reopened(self) -> RecordDialog | None:
+        return MeetingDialog(self.ctx, self.meeting_id, self.parentWidget()) \
+            if self.meeting_id else None
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Working meeting") if self.meeting_id else _("New working meeting"))

@@ -296,6 +296,7 @@ class PetitionDialog(Texts, RecordDialog):
             self._sources = reference.source_choices(s)
             self._fields = reference.field_choices(s)
             existing = petitions.get_petition(s, petition_id) if petition_id else None
+            self.loaded_version = existing.version if existing is not None else None
             people = [(x.full_name, x.id_number or "", x.address, x.phone, x.citizen_id)
                       for x in existing.petitioners] if existing else []
             hidden = existing is not None and not identity_visible(existing)
@@ -484,13 +485,18 @@ class PetitionDialog(Texts, RecordDialog):
         try:
             with self.ctx.db.session() as s:
                 if self.petition_id:
-                    p = petitions.update_petition(s, self.petition_id, data)
+                    p = petitions.update_petition(s, self.petition_id, data,
+                                                  expected_version=self.loaded_version)
                 else:
                     p = petitions.register_petition(s, self.ctx.unit_id, data,
                                                     official_id=self.ctx.official_id)
                 return p.id
         except ValidationError as exc:
             raise _renumber(exc, sent) from None
+
+    def reopened(self) -> RecordDialog | None:
+        return PetitionDialog(self.ctx, self.petition_id, self.parentWidget()) \
+            if self.petition_id else None
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Correct the petition") if self.petition_id
@@ -547,6 +553,7 @@ class PetitionFacts:
     many_signers: bool
     assigned_official_id: str | None
     running: list[tuple[str, str, date, int | None]] = field(default_factory=list)
+    version: int | None = None
 
 
 def petition_facts(ctx: AppContext, petition_id: str) -> PetitionFacts:
@@ -558,7 +565,7 @@ def petition_facts(ctx: AppContext, petition_id: str) -> PetitionFacts:
             p.id, p.ref, p.petition_type, p.status, p.received_date, p.field_code,
             p.signers or 1, bool(p.anonymous), p.complexity or 0, p.eligible,
             p.within_competence, bool(p.beyond_level), bool(p.long_running),
-            bool(p.many_signers), p.assigned_official_id, running,
+            bool(p.many_signers), p.assigned_official_id, running, p.version,
         )
 
 
@@ -577,6 +584,7 @@ class StepDialog(Texts, RecordDialog):
         self.petition_id = petition_id
         self.setMinimumWidth(520)
         self.p = petition_facts(ctx, petition_id)
+        self.loaded_version = self.p.version
         with ctx.db.session() as s:
             self._officials = official_choices(s, ctx.unit_ids())
             self._fields = reference.field_choices(s)
@@ -601,6 +609,9 @@ class StepDialog(Texts, RecordDialog):
 
     def default_official(self) -> str | None:
         return self.ctx.official_id
+
+    def reopened(self) -> RecordDialog | None:
+        return type(self)(self.ctx, self.petition_id, self.parentWidget())
 
     def _row(self, msgid: str, widget, name: str | None = None) -> QLabel:
         lab = QLabel()
@@ -693,7 +704,7 @@ class ClassifyDialog(StepDialog):
         )
         with self.ctx.db.session() as s:
             petitions.classify(s, self.petition_id, data, self.on(), self.official_id(),
-                               self.note_text())
+                               self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -725,12 +736,15 @@ class HandlingDialog(StepDialog):
     def default_official(self) -> str | None:
         return self.p.assigned_official_id or self.ctx.official_id
 
+    def reopened(self) -> RecordDialog | None:
+        return HandlingDialog(self.ctx, self.petition_id, self.action, self.parentWidget())
+
     def save(self) -> str | None:
         handling = lifecycle.HANDLING_OF_ACTION[self.action]
         with self.ctx.db.session() as s:
             petitions.decide_handling(s, self.petition_id, handling, self.on(),
                                       self.official_id(), self.handled_to.text(),
-                                      self.note_text())
+                                      self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -740,7 +754,7 @@ class StartDialog(StepDialog):
     def save(self) -> str | None:
         with self.ctx.db.session() as s:
             petitions.start_resolution(s, self.petition_id, self.on(), self.official_id(),
-                                       self.note_text())
+                                       self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -786,7 +800,8 @@ class ResultDialog(StepDialog):
         with self.ctx.db.session() as s:
             petitions.record_result(s, self.petition_id, self.result_box.currentData() or "",
                                     self.on(), self.decision_number.text(), decided,
-                                    self.official_id(), self.note_text())
+                                    self.official_id(), self.note_text(),
+                                    expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -796,7 +811,7 @@ class CloseDialog(StepDialog):
     def save(self) -> str | None:
         with self.ctx.db.session() as s:
             petitions.close_petition(s, self.petition_id, self.on(), self.official_id(),
-                                     self.note_text())
+                                     self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -837,7 +852,8 @@ class ExtendDialog(StepDialog):
         with self.ctx.db.session() as s:
             petitions.extend_deadline(
                 s, self.petition_id, self.deadline.currentData() or "", self.days.value(),
-                self.on(), self.note_text(), self.decision_number.text(), self.official_id())
+                self.on(), self.note_text(), self.decision_number.text(), self.official_id(),
+                expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -866,8 +882,21 @@ EXTRA_ACTIONS: dict[str, str] = {
 
 
 def make_step_dialog(ctx: AppContext, code: str, petition_id: str,
-                     parent: QWidget | None = None) -> RecordDialog:
-    """The dialog of a lifecycle action code, or of "extend", "note", "edit"."""
+                     parent: QWidget | None = None, version: int | None = None) -> RecordDialog:
+    """The dialog of a lifecycle action code, or of "extend", "note", "edit".
+
+    ``version`` is the petition's version the user saw where they chose the step (the
+    detail view): a save is refused if the petition changed since, even before the
+    dialog opened.
+    """
+    dialog = _step_dialog(ctx, code, petition_id, parent)
+    if version is not None and dialog.loaded_version is not None:
+        dialog.loaded_version = version
+    return dialog
+
+
+def _step_dialog(ctx: AppContext, code: str, petition_id: str,
+                 parent: QWidget | None) -> RecordDialog:
     if code == "classify":
         return ClassifyDialog(ctx, petition_id, parent)
     if code in lifecycle.HANDLING_OF_ACTION:

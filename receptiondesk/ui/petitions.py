@@ -165,6 +165,8 @@ class PetitionView:
     extensions: list[tuple[date, str, int, str, str]]
     files: list[tuple[str, str, str, int, str]] = field(default_factory=list)
     can_extend: bool = False
+    #: the version shown: a step chosen from this view is refused if someone saved since
+    version: int | None = None
 
 
 def load_view(session, petition_id: str, today: date) -> PetitionView:
@@ -194,7 +196,8 @@ def load_view(session, petition_id: str, today: date) -> PetitionView:
              for a in attachments.list_attachments(session, "petition", p.id)]
     return PetitionView(p.id, p.ref, p.petition_type, p.status,
                         _values(p, officials, fields, sources), timeline, running, exts, files,
-                        can_extend=any(petitions.can_extend(p, d) for d in current))
+                        can_extend=any(petitions.can_extend(p, d) for d in current),
+                        version=p.version)
 
 
 def _values(p: Petition, officials: dict[str, str], fields: dict[str, str],
@@ -942,7 +945,8 @@ class PetitionsPage(Texts, Page):
 
     def make_action_dialog(self, code: str) -> RecordDialog:
         assert self.current_id is not None
-        return make_step_dialog(self.ctx, code, self.current_id, self)
+        version = self.detail.view.version if self.detail.view is not None else None
+        return make_step_dialog(self.ctx, code, self.current_id, self, version=version)
 
     def run_action(self, code: str) -> bool:
         """Open the dialog of a step for the petition shown; True when it was saved.
@@ -960,6 +964,8 @@ class PetitionsPage(Texts, Page):
             return False
         dialog = self.make_action_dialog(code)
         if not self.exec_dialog(dialog):
+            if getattr(dialog, "conflicted", False):  # someone else saved: show theirs
+                self.show_petition(self.current_id)
             return False
         self._saved(_("Saved: {step}").format(step=dialog.windowTitle()))
         return True

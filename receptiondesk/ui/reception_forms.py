@@ -365,6 +365,7 @@ class SessionDialog(RecordDialog):
             return
         with self.ctx.db.session() as s:
             rs = get_session(s, self.session_id)
+            self.loaded_version = rs.version
             if rs.unit_id != self.ctx.unit_id:
                 # A session of a unit below: its own officials preside and record.
                 self._officials = [(o.id, o.full_name) for o in list_officials(s, rs.unit_id)]
@@ -427,12 +428,18 @@ class SessionDialog(RecordDialog):
         data = self.session_input()
         with self.ctx.db.session() as s:
             if self.session_id is None:
-                sid = create_session(s, self.ctx.unit_id, data).id
+                saved = create_session(s, self.ctx.unit_id, data)
             else:
-                sid = update_session(s, self.session_id, data).id
+                saved = update_session(s, self.session_id, data,
+                                       expected_version=self.loaded_version)
+            sid, self.loaded_version = saved.id, saved.version  # this form's own save
         self.session_id = sid
         self.ctx.signals.data_changed.emit("session")
         return sid
+
+    def reopened(self) -> RecordDialog | None:
+        return SessionDialog(self.ctx, self.session_id, self.parentWidget()) \
+            if self.session_id else None
 
     def ensure_saved(self) -> bool:
         """Save a new session so visits can be added to it; errors go next to their fields."""
@@ -841,6 +848,7 @@ class VisitDialog(RecordDialog):
             return
         with self.ctx.db.session() as s:
             v = get_visit(s, self.visit_id)
+            self.loaded_version = v.version
             denounced = visit_is_denounced(s, v)
             self.identity_hidden = not identity_visible(v, protected=denounced)
             if denounced and not self.identity_hidden:
@@ -1032,7 +1040,8 @@ class VisitDialog(RecordDialog):
             if self.visit_id is None:
                 visit = add_visit(s, self.session_id, data)
             else:
-                visit = update_visit(s, self.visit_id, data)
+                visit = update_visit(s, self.visit_id, data,
+                                     expected_version=self.loaded_version)
             petition_id = None
             if register:
                 # The same unit of work: a refused petition leaves no visit behind.
@@ -1045,9 +1054,14 @@ class VisitDialog(RecordDialog):
                 petition_id = petition.id
             visit_id = visit.id
         self.visit_id = visit_id
+        self.loaded_version = visit.version  # as this save left it
         self.registered_petition_id = petition_id
         self._announce(data, petition_id)
         return visit_id
+
+    def reopened(self) -> RecordDialog | None:
+        return VisitDialog(self.ctx, self.session_id, self.visit_id, self.parentWidget()) \
+            if self.visit_id else None
 
     def _announce(self, data: VisitInput, petition_id: str | None) -> None:
         signals = self.ctx.signals
