@@ -86,6 +86,10 @@ def ensure_reference_data(session: Session) -> None:
             for r in DEFAULT_DUTY_RULES
         )
     session.flush()
+    from .national_codes import ensure_national_codes  # placeholder national codes, once
+
+    ensure_national_codes(session)
+    session.flush()
 
 
 # --- lookups -------------------------------------------------------------------

@@ -40,7 +40,7 @@ from ..model.codes import DutyRole, Level, UnitKind, choices, label
 from ..rules.calendar import DayCount
 from ..rules.deadlines import RULE_TITLES, rule_title
 from ..services import lookups
-from ..services.errors import ServiceError
+from ..services.errors import ChangedByAnotherUser, ServiceError
 from ..services.units import (
     OfficialInput,
     UnitInput,
@@ -55,6 +55,7 @@ from .context import AppContext
 from .forms import (
     FieldErrors,
     RecordDialog,
+    ask_reload,
     check,
     combo,
     date_edit,
@@ -217,6 +218,7 @@ class OfficialDialog(TranslatedDialog):
             with ctx.db.session() as s:
                 o = get_official(s, official_id)
                 name, position, role, active = o.full_name, o.position, o.duty_role, o.active
+                self.loaded_version = o.version
         self.full_name = line(name)
         self.full_name.setObjectName("official_full_name")
         self.position = line(position)
@@ -251,12 +253,17 @@ class OfficialDialog(TranslatedDialog):
     def save(self) -> str | None:
         with self.ctx.db.session() as s:
             if self.official_id:
-                official = update_official(s, self.official_id, self.data())
+                official = update_official(s, self.official_id, self.data(),
+                                           expected_version=self.loaded_version)
             else:
                 official = create_official(s, self.ctx.unit_id, self.data())
             official_id = official.id
         self.ctx.signals.data_changed.emit("official")
         return official_id
+
+    def reopened(self) -> RecordDialog | None:
+        return OfficialDialog(self.ctx, self.official_id, self.parentWidget()) \
+            if self.official_id else None
 
 
 class LookupDialog(TranslatedDialog):
@@ -433,6 +440,7 @@ class OfficeTab(QGroupBox):
         # What the deadlines depend on: the remote-area flag (longer limits) and the kind
         # (a Party committee's head answers within 10 working days).
         self._deadline_facts: tuple[bool, str] = (False, "")
+        self._version: int | None = None  # of the unit as loaded (optimistic locking)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors = FieldErrors(self.form)
@@ -493,6 +501,7 @@ class OfficeTab(QGroupBox):
         self.errors.clear()
         with self.ctx.db.session() as s:
             unit = get_unit(s, self.ctx.unit_id)
+            self._version = unit.version
             self._parent_code = unit.parent.code if unit.parent else None
             self._deadline_facts = (unit.remote_area, unit.kind)
             self.code.setText(unit.code)
@@ -522,7 +531,13 @@ class OfficeTab(QGroupBox):
         data = self.data()
         try:
             with self.ctx.db.session() as s:
-                update_unit(s, self.ctx.unit_id, data)
+                self._version = update_unit(s, self.ctx.unit_id, data,
+                                            expected_version=self._version).version
+        except ChangedByAnotherUser as exc:
+            self.errors.show(exc)  # the typed details stay until the user reloads
+            if ask_reload(self, exc):
+                self.load()
+            return False
         except ServiceError as exc:
             self.errors.show(exc)
             return False
@@ -1165,6 +1180,10 @@ class SettingsPage(Page):
         for tab in (self.general_tab, self.officials_tab, self.lookups_tab, self.rules_tab,
                     self.calendar_tab, self.backups_tab):
             self.tabs.addTab(tab, "")
+        from .national_codes import NationalCodesTab  # the national database's code lists
+
+        self.national_tab = NationalCodesTab(ctx)
+        self.tabs.addTab(self.national_tab, "")
         self.heading = QLabel()
         font = self.heading.font()
         font.setBold(True)
@@ -1184,6 +1203,8 @@ class SettingsPage(Page):
         for tab in (self.language_tab, self.office_tab, self.officials_tab, self.lookups_tab,
                     self.rules_tab, self.calendar_tab, self.backups_tab):
             tab.retranslate()
+        self.tabs.setTabText(self.tabs.indexOf(self.national_tab), _("National codes"))
+        self.national_tab.retranslate()
 
     def _on_data_changed(self, kind: str) -> None:
         if kind == "official":
