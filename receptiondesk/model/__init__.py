@@ -2,6 +2,7 @@
 
 from .base import Base, new_id, utcnow
 from .documents import Attachment, Minutes
+from .exchange import BundleConflict, BundleRecord, OfficeKey, RegisteredOfficeKey
 from .lookup import (
     CalendarDay,
     DeadlineRuleRow,
@@ -21,6 +22,8 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "BundleConflict",
+    "BundleRecord",
     "CalendarDay",
     "Citizen",
     "ConcludingNotice",
@@ -31,12 +34,14 @@ __all__ = [
     "Inspection",
     "Minutes",
     "NationalCode",
+    "OfficeKey",
     "Official",
     "Petition",
     "PetitionEvent",
     "Petitioner",
     "ProtectedCitizen",
     "ReceptionSession",
+    "RegisteredOfficeKey",
     "Setting",
     "SourceEntry",
     "Unit",

@@ -1,0 +1,305 @@
+"""What a commune's bundle holds, and how a denouncer's identity is taken out of it.
+
+The bundle holds the home unit's records (the unit and the units below it) changed since
+the last bundle (``office_keys.last_export_at``) or since a given day, and every record
+they refer to (the session of a visit, the citizen of a petitioner, ...), so that the
+upper level can import it into a database that never saw the earlier bundles. Binary
+attachments stay home; minutes travel as metadata (number, state, dates), without text.
+
+**Denouncers never leave** (DESIGN §4): protected citizens, the petitioners of
+denunciations and the representatives of visits that brought one are written with
+their name as ``***`` and no ID number, address, phone, birth year or gender; the
+search text of those records is rebuilt without them.
+
+Rows are streamed a page at a time from the database straight into the zip: only the
+ids of the records written are kept, to add what they refer to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, select, union
+from sqlalchemy.orm import Session
+
+from ..i18n import _
+from ..model import (
+    Citizen,
+    ConcludingNotice,
+    DeadlineExtension,
+    Field,
+    Inspection,
+    Minutes,
+    Official,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    ProtectedCitizen,
+    ReceptionSession,
+    SourceEntry,
+    Unit,
+    Visit,
+    VisitAttendee,
+    WorkingMeeting,
+)
+from ..model.base import utcnow
+from ..model.codes import PetitionType
+from ..services import audit
+from ..services.accounts import require
+from ..services.errors import ServiceError
+from ..services.indexing import citizen_keys, petition_search_text, visit_search_text
+from ..services.office_keys import own_key, signer
+from ..services.units import home_unit, unit_and_descendants
+from ..text import fold
+from .bundle import FORMAT, FORMAT_VERSION, BundleWriter
+from .importer import REDACTED
+
+PAGE = 1000
+IN_CHUNK = 500
+DENUNCIATION = PetitionType.DENUNCIATION.value
+
+#: the record tables of a bundle, parents before children (the import order)
+RECORD_TABLES: tuple[Table, ...] = tuple(m.__table__ for m in (  # type: ignore[misc]
+    Official, Citizen, ReceptionSession, Visit, VisitAttendee, Petition, Petitioner,
+    PetitionEvent, DeadlineExtension, WorkingMeeting, ConcludingNotice, Inspection, Minutes,
+))
+#: columns that refer to a record of another (or the same) bundle table
+REFERENCES: dict[str, dict[str, str]] = {
+    "citizens": {"merged_into_id": "citizens"},
+    "reception_sessions": {"presiding_official_id": "officials",
+                           "recorder_official_id": "officials"},
+    "visits": {"session_id": "reception_sessions", "citizen_id": "citizens"},
+    "visit_attendees": {"visit_id": "visits", "citizen_id": "citizens"},
+    "petitions": {"visit_id": "visits", "assigned_official_id": "officials",
+                  "duplicate_of_id": "petitions"},
+    "petitioners": {"petition_id": "petitions", "citizen_id": "citizens"},
+    "petition_events": {"petition_id": "petitions", "official_id": "officials"},
+    "deadline_extensions": {"petition_id": "petitions", "official_id": "officials"},
+    "working_meetings": {"chaired_by_id": "officials"},
+    "concluding_notices": {"meeting_id": "working_meetings",
+                           "session_id": "reception_sessions", "signed_by_id": "officials"},
+    "minutes": {"addendum_of_id": "minutes"},
+}
+#: a column that refers to its own table: set after every row of the table is in
+SELF_REFERENCES = {t: col for t, refs in REFERENCES.items() for col, target in refs.items()
+                   if target == t}
+#: columns that stay home
+WITHHELD = {"minutes": {"text": "", "signed_copy_id": None}}
+UNIT_COLUMNS = ("id", "code", "name", "level", "kind", "parent_id", "parent_body_name",
+                "place_name", "remote_area", "national_code", "dissolved_on", "created_at",
+                "updated_at", "version")
+
+Progress = Callable[[int, str], object]
+
+
+class BundleExportError(ServiceError):
+    """A bundle cannot be made (no home unit, nothing to sign for)."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    sender_code: str
+    fingerprint: str
+    since: datetime | None
+    counts: dict[str, int]
+    size: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def export_bundle(session: Session, path: str | Path, since: date | datetime | None = None,
+                  *, progress: Progress | None = None) -> ExportResult:
+    """Write the home unit's bundle to ``path``: records changed since ``since`` (a day,
+    counted from its start in UTC), else since the last bundle, else every record.
+    The office key is made on the first export. The time of this export is remembered
+    (in the same transaction) only once the file is complete."""
+    require(session, "data.export")
+    home = home_unit(session)
+    if home is None:
+        raise BundleExportError(_("This database has no home unit: set the office first "
+                                  "(Settings)."))
+    key = own_key(session, home)
+    assert key is not None
+    started = utcnow()
+    if isinstance(since, date) and not isinstance(since, datetime):
+        since = datetime.combine(since, time())
+    previous = key.last_export_at
+    if since is None:
+        since = previous
+    # A bundle that covers less than "since the last one" does not move the mark: what
+    # lies between would otherwise never be sent by default.
+    moves_mark = since is None or (previous is not None and since <= previous)
+    unit_ids = unit_and_descendants(session, home.id)
+    writer = BundleWriter(path)
+    try:
+        counts = _write_parts(session, writer, unit_ids, since, progress)
+        parent = session.get(Unit, home.parent_id) if home.parent_id else None
+        manifest = _manifest(home, parent, key.public_key, key.fingerprint, since, started,
+                             writer.parts)
+        writer.finish(manifest, signer(key))
+    except BaseException:
+        writer.abort()
+        raise
+    if moves_mark:
+        key.last_export_at = started
+    audit.record(session, "export", "bundle", "", home.id, {
+        "file": Path(path).name, "records": sum(counts.values()), "since": since,
+        "fingerprint": key.fingerprint})
+    session.flush()
+    return ExportResult(Path(path), home.code, key.fingerprint, since, counts,
+                        Path(path).stat().st_size)
+
+
+def _manifest(home: Unit, parent: Unit | None, public_key: str, fp: str,
+              since: datetime | None, started: datetime, parts: list[dict]) -> dict[str, Any]:
+    from .. import __version__
+
+    def unit_info(u: Unit) -> dict[str, Any]:
+        return {"id": u.id, "code": u.code, "name": u.name, "level": u.level, "kind": u.kind}
+
+    return {
+        "format": FORMAT, "format_version": FORMAT_VERSION, "app_version": __version__,
+        "created_at": started.isoformat(), "since": since.isoformat() if since else None,
+        "sender": {**unit_info(home), "parent": unit_info(parent) if parent else None},
+        "public_key": public_key, "fingerprint": fp, "parts": parts,
+    }
+
+
+# --- the parts ----------------------------------------------------------------------------
+
+
+class _Redactor:
+    """Knows which records carry a denouncer's identity: denunciations and the visits
+    that were or brought one, and every record naming a protected citizen (who may also
+    have come about something else)."""
+
+    def __init__(self, session: Session) -> None:
+        protected = select(ProtectedCitizen.citizen_id)
+        self.citizens = set(session.scalars(protected))
+        self.petitions = set(session.scalars(union(
+            select(Petition.id).where(Petition.petition_type == DENUNCIATION),
+            select(Petitioner.petition_id).where(Petitioner.citizen_id.in_(protected)))))
+        self.visits = set(session.scalars(union(
+            select(Visit.id).where(Visit.petition_type == DENUNCIATION),
+            select(Petition.visit_id).where(Petition.petition_type == DENUNCIATION,
+                                            Petition.visit_id.is_not(None)),
+            select(Visit.id).where(Visit.citizen_id.in_(protected)),
+            select(VisitAttendee.visit_id).where(VisitAttendee.citizen_id.in_(protected)))))
+
+    def __call__(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        if table == "citizens" and row["id"] in self.citizens:
+            row.update(full_name=REDACTED, id_number=None, address="", phone="",
+                       birth_year=None, gender=None, **citizen_keys(REDACTED, "", None, ""))
+            row["search_text"] = ""
+        elif table == "petitioners" and (row["petition_id"] in self.petitions
+                                         or row["citizen_id"] in self.citizens):
+            row.update(full_name=REDACTED, id_number=None, address="", phone="",
+                       name_key=fold(REDACTED))
+        elif table == "visits" and row["id"] in self.visits:
+            if row.get("representatives"):
+                row["representatives"] = REDACTED
+            row["search_text"] = visit_search_text(row.get("content") or "", [])
+        elif table == "petitions" and row["id"] in self.petitions:
+            row["search_text"] = petition_search_text(
+                row.get("ref") or "", row.get("content") or "", [], denunciation=True)
+        for column, value in WITHHELD.get(table, {}).items():
+            row[column] = value
+        return row
+
+
+def _write_parts(session: Session, writer: BundleWriter, unit_ids: list[str],
+                 since: datetime | None, progress: Progress | None) -> dict[str, int]:
+    redact = _Redactor(session)
+    needed: dict[str, set[str]] = {t.name: set() for t in RECORD_TABLES}
+    counts: dict[str, int] = {}
+    # Children first: what they refer to is then known when their parents are written.
+    for table in reversed(RECORD_TABLES):
+        part = writer.part(table.name, [c.name for c in table.columns])
+        written: set[str] = set()
+        refs = REFERENCES.get(table.name, {})
+        for row in _rows(session, table, unit_ids, since, needed[table.name], written):
+            record = redact(table.name, row)
+            part.write(record)
+            for column, target in refs.items():
+                value = record.get(column)
+                if value and value not in written:
+                    needed[target].add(value)
+            if progress is not None and part.records % PAGE == 0:
+                progress(part.records, table.name)
+        writer.parts.append(part.close())
+        counts[table.name] = part.records
+    counts["units"] = _write_units(session, writer, unit_ids)
+    _write_lookups(session, writer)
+    _write_protected(writer, redact.citizens)
+    return counts
+
+
+def _rows(session: Session, table: Table, unit_ids: list[str], since: datetime | None,
+          needed: set[str], written: set[str]) -> Iterator[dict[str, Any]]:
+    """The table's changed rows, then those other records refer to (repeated for a table
+    that refers to itself), each once."""
+    conds = [table.c.unit_id.in_(unit_ids)]
+    if since is not None:
+        conds.append(table.c.updated_at >= since)
+    yield from _stream(session, select(table).where(*conds).order_by(table.c.id), written)
+    while True:
+        missing = sorted(needed - written)
+        needed.difference_update(written)
+        if not missing:
+            return
+        for chunk in _chunks(missing):
+            yield from _stream(session, select(table).where(table.c.id.in_(chunk)), written)
+        needed.difference_update(missing)  # ids that do not exist are not looked for again
+
+
+def _stream(session: Session, stmt, written: set[str]) -> Iterator[dict[str, Any]]:
+    result = session.execute(stmt.execution_options(yield_per=PAGE))
+    try:
+        for row in result.mappings():
+            if row["id"] in written:
+                continue
+            written.add(row["id"])
+            yield dict(row)
+    finally:
+        result.close()
+
+
+def _chunks(ids: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i:i + IN_CHUNK]
+
+
+def _write_units(session: Session, writer: BundleWriter, unit_ids: list[str]) -> int:
+    table = Unit.__table__
+    part = writer.part("units", list(UNIT_COLUMNS))
+    for chunk in _chunks(unit_ids):
+        for row in session.execute(select(*(table.c[c] for c in UNIT_COLUMNS)).where(
+                table.c.id.in_(chunk))).mappings():
+            part.write(dict(row))
+    writer.parts.append(part.close())
+    return part.records
+
+
+def _write_lookups(session: Session, writer: BundleWriter) -> None:
+    """The fields and sources the records name (an office may have added its own)."""
+    for model in (Field, SourceEntry):
+        table = model.__table__
+        part = writer.part(table.name, [c.name for c in table.columns])
+        for row in session.execute(select(table).order_by(table.c.code)).mappings():
+            part.write(dict(row))
+        writer.parts.append(part.close())
+
+
+def _write_protected(writer: BundleWriter, protected: set[str]) -> None:
+    """Which citizens are protected (ids only), so the upper level hides them too."""
+    part = writer.part("protected_citizens", ["citizen_id"])
+    for cid in sorted(protected):
+        part.write({"citizen_id": cid})
+    writer.parts.append(part.close())

@@ -1,0 +1,628 @@
+"""Importing a verified bundle at the upper level: merging by global id, and conflicts.
+
+**Units are matched by code.** The province may already have a row for the commune,
+made here with another id: the bundle's unit ids are then mapped to the local unit of
+the same code, for the unit rows and for every record's ``unit_id``. A unit new here
+keeps the sender's id (unless that id is taken) and is placed under the unit whose
+code the manifest names as the sender's parent, or else under this database's home
+unit, so that reports by unit and level include it. A unit already here keeps its
+place and its description; only a unit without a parent gets the sender's parent.
+A bundle that claims this database's own home unit is refused.
+
+**Records are merged by id**, comparing (version, updated_at):
+
+- a record new here is added;
+- the same version as here: unchanged (importing a bundle twice changes nothing);
+- changed only at the sender since the version last received (``bundle_records``):
+  the newer change wins, an older one (an earlier bundle imported late) is ignored;
+- changed only here: kept;
+- changed here *and* at the sender: a conflict (``bundle_conflicts``) with both versions
+  as JSON; this copy stays as it is until someone keeps it or takes theirs
+  (:func:`resolve_conflict`). Nothing is overwritten silently.
+
+A record that exists here but belongs to a unit outside the bundle refuses the bundle.
+Everything happens in the caller's transaction, with Core statements in batches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Table,
+    Time,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..i18n import N_, _
+from ..model import (
+    BundleConflict,
+    BundleRecord,
+    Citizen,
+    Field,
+    ProtectedCitizen,
+    SourceEntry,
+    Unit,
+)
+from ..model.base import new_id, utcnow
+from ..services import audit
+from ..services.accounts import current_user, require
+from ..services.errors import NotFoundError, ValidationError
+from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
+from ..services.units import home_unit
+from .bundle import BundleError, VerifiedBundle, json_value
+from .bundle_export import RECORD_TABLES, SELF_REFERENCES
+
+BATCH = 1000
+IN_CHUNK = 500
+KEEP_MINE, TAKE_THEIRS = "keep_mine", "take_theirs"
+RESOLUTIONS = (KEEP_MINE, TAKE_THEIRS)
+TABLES: dict[str, Table] = {t.name: t for t in RECORD_TABLES}
+
+#: labels of the kinds of records, for previews and the conflicts list
+KIND_LABELS: dict[str, str] = {
+    "units": N_("Units"),
+    "officials": N_("Officials"),
+    "citizens": N_("Citizens"),
+    "reception_sessions": N_("Reception sessions"),
+    "visits": N_("Visits"),
+    "visit_attendees": N_("Visit attendees"),
+    "petitions": N_("Petitions"),
+    "petitioners": N_("Petitioners"),
+    "petition_events": N_("Petition events"),
+    "deadline_extensions": N_("Deadline extensions"),
+    "working_meetings": N_("Working meetings"),
+    "concluding_notices": N_("Concluding notices"),
+    "inspections": N_("Inspections"),
+    "minutes": N_("Minutes"),
+}
+
+
+def kind_label(kind: str) -> str:
+    msg = KIND_LABELS.get(kind)
+    return _(msg) if msg else kind
+
+
+@dataclass
+class KindCounts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def add(self, other: KindCounts) -> None:
+        self.new += other.new
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.conflicts += other.conflicts
+
+
+@dataclass
+class ImportResult:
+    """What a bundle adds and changes (a preview), or added and changed (applied)."""
+
+    sender: dict[str, Any]
+    fingerprint: str
+    key_registered: bool
+    applied: bool
+    counts: dict[str, KindCounts] = field(default_factory=dict)
+
+    @property
+    def total(self) -> KindCounts:
+        total = KindCounts()
+        for c in self.counts.values():
+            total.add(c)
+        return total
+
+
+# --- entry points ------------------------------------------------------------------------
+
+
+def preview_import(session: Session, bundle: VerifiedBundle) -> ImportResult:
+    """What importing ``bundle`` would do, writing nothing. Refuses (KeyMismatch) a
+    bundle of a known office signed by another key."""
+    _require(session)
+    registered = check_registered(session, bundle.sender["code"], bundle.public_key)
+    result = ImportResult(bundle.sender, bundle.fingerprint, registered, False)
+    _Merge(session, bundle, result, apply=False).run()
+    return result
+
+
+def apply_import(session: Session, bundle: VerifiedBundle, *,
+                 trust_new_key: bool = False) -> ImportResult:
+    """Import ``bundle`` in the session's transaction. A new office's key is registered
+    only with ``trust_new_key`` (its fingerprint confirmed); otherwise refused."""
+    _require(session)
+    sender = bundle.sender
+    registered = check_registered(session, sender["code"], bundle.public_key)
+    if not registered:
+        if not trust_new_key:
+            raise BundleError(_(
+                "No key is registered for {code} ({name}). Compare the fingerprint {fp} "
+                "with that office (by phone), then confirm it to import.").format(
+                    code=sender["code"], name=sender["name"], fp=bundle.fingerprint))
+        register_key(session, sender["code"], sender["id"], sender["name"], bundle.public_key)
+    result = ImportResult(sender, bundle.fingerprint, registered, True)
+    saved_cache = _bigger_cache(session)
+    try:
+        merge = _Merge(session, bundle, result, apply=True)
+        merge.run()
+        session.flush()
+    except IntegrityError as exc:
+        raise BundleError(_("The bundle refers to records this database does not have, or "
+                            "breaks a rule of the database; nothing was imported ({reason})."
+                            ).format(reason=str(exc.orig)[:200])) from exc
+    finally:
+        if saved_cache is not None:
+            with suppress(Exception):  # the setting only; the import's outcome stands
+                session.execute(text(f"PRAGMA cache_size = {int(saved_cache)}"))
+    total = result.total
+    audit.record(session, "import", "bundle", str(bundle.manifest.get("created_at", "")),
+                 merge.unit_map.get(sender["id"]), {
+                     "sender": sender["code"], "fingerprint": bundle.fingerprint,
+                     "file": bundle.path.name, "new": total.new, "updated": total.updated,
+                     "unchanged": total.unchanged, "conflicts": total.conflicts})
+    return result
+
+
+def _bigger_cache(session: Session) -> int | None:
+    """On SQLite, a 256 MB page cache while a bundle is merged (a big import keeps its
+    pages in memory instead of spilling them mid-transaction); returns the old setting."""
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    saved = session.execute(text("PRAGMA cache_size")).scalar()
+    session.execute(text("PRAGMA cache_size = -262144"))
+    return saved
+
+
+def require_import(session: Session) -> None:
+    """Importing bundles and trusting keys: the office head or the administrator."""
+    for permission in TRUST_PERMISSIONS:
+        require(session, permission)
+
+
+_require = require_import
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(value)
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(value)
+    return value
+
+
+def _parser(column):
+    """The function turning a JSON value into the column's Python value."""
+    kind = column.type
+    if isinstance(kind, DateTime):
+        return datetime.fromisoformat
+    if isinstance(kind, Date):
+        return date.fromisoformat
+    if isinstance(kind, Time):
+        return time.fromisoformat
+    if isinstance(kind, Boolean):
+        return _boolean
+    if isinstance(kind, Integer):
+        return _integer
+    return _text
+
+
+def _from_json(column, value: Any) -> Any:
+    return None if value is None else _parser(column)(value)
+
+
+def _parsers(table: Table) -> dict[str, Any]:
+    return {c.name: _parser(c) for c in table.columns}
+
+
+def _stamp(row) -> tuple[int, datetime]:
+    return (row["version"], row["updated_at"])
+
+
+def _as_json(row: dict[str, Any]) -> str:
+    return json.dumps({k: json_value(v) for k, v in row.items()}, ensure_ascii=False,
+                      sort_keys=True)
+
+
+def _chunks(ids: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(ids), IN_CHUNK):
+        yield ids[i:i + IN_CHUNK]
+
+
+# --- the merge ------------------------------------------------------------------------------
+
+
+class _Merge:
+    def __init__(self, session: Session, bundle: VerifiedBundle, result: ImportResult,
+                 apply: bool) -> None:
+        self.s = session
+        self.bundle = bundle
+        self.result = result
+        self.apply = apply
+        self.unit_map: dict[str, str] = {}
+        self._parsers: dict[str, dict[str, Any]] = {}
+        self.sender_code = bundle.sender["code"]
+
+    def run(self) -> None:
+        self._units()
+        self._lookups()
+        for table in RECORD_TABLES:
+            self._table(table)
+        self._protected()
+
+    def _counts(self, kind: str) -> KindCounts:
+        return self.result.counts.setdefault(kind, KindCounts())
+
+    def _refuse(self, message: str) -> BundleError:
+        return BundleError(message)
+
+    # --- units --------------------------------------------------------------------------
+
+    def _units(self) -> None:
+        records = list(self.bundle.records("units"))
+        by_id = {r.get("id"): r for r in records}
+        sender = self.bundle.sender
+        if sender["id"] not in by_id:
+            raise self._refuse(_("The bundle does not hold its sending unit {code}.").format(
+                code=sender["code"]))
+        order = self._unit_order(by_id, sender["id"])
+        home = home_unit(self.s)
+        counts = self._counts("units")
+        for rec in order:
+            self._unit(rec, rec["id"] == sender["id"], home, counts)
+
+    def _unit_order(self, by_id: dict, root: str) -> list[dict]:
+        children: dict[str | None, list[dict]] = {}
+        for rec in by_id.values():
+            children.setdefault(rec.get("parent_id"), []).append(rec)
+        order, stack = [], [by_id[root]]
+        while stack:
+            rec = stack.pop()
+            order.append(rec)
+            stack.extend(children.get(rec["id"], []))
+        if len(order) != len(by_id):
+            stray = next(r for r in by_id.values() if r not in order)
+            raise self._refuse(_("The unit {code} in the bundle is neither the sending "
+                                 "office nor below it.").format(code=stray.get("code")))
+        return order
+
+    def _unit(self, rec: dict, is_sender: bool, home: Unit | None, counts: KindCounts) -> None:
+        table = Unit.__table__
+        code = rec.get("code")
+        if not isinstance(code, str) or not code:
+            raise self._refuse(_("A unit in the bundle has no code."))
+        local = self.s.execute(select(table.c.id, table.c.parent_id, table.c.is_home).where(
+            table.c.code == code)).first()
+        parent_id = self._unit_parent(rec, is_sender, home)
+        if local is not None:
+            if local.is_home:
+                raise self._refuse(_("The bundle comes from {code}, which is this "
+                                     "database's own office.").format(code=code))
+            self.unit_map[rec["id"]] = local.id
+            if local.parent_id is None and parent_id and parent_id != local.id:
+                counts.updated += 1
+                if self.apply:
+                    self.s.execute(update(table).where(table.c.id == local.id)
+                                   .values(parent_id=parent_id))
+            else:
+                counts.unchanged += 1
+            return
+        taken = self.s.scalar(select(table.c.id).where(table.c.id == rec["id"]))
+        local_id = new_id() if taken else rec["id"]
+        self.unit_map[rec["id"]] = local_id
+        counts.new += 1
+        if not self.apply:
+            return
+        values = self._convert(table, rec, "units")
+        values.update(id=local_id, parent_id=parent_id, is_home=False)
+        self.s.execute(insert(table).values(**values))
+
+    def _unit_parent(self, rec: dict, is_sender: bool, home: Unit | None) -> str | None:
+        if not is_sender:
+            return self.unit_map.get(rec.get("parent_id"))  # type: ignore[arg-type]
+        parent = self.bundle.sender.get("parent") or {}
+        if parent.get("code"):
+            found = self.s.scalar(select(Unit.id).where(Unit.code == parent["code"]))
+            if found:
+                return found
+        return home.id if home is not None else None
+
+    # --- lookups and protection -------------------------------------------------------------
+
+    def _lookups(self) -> None:
+        """Fields and sources the sender added: added here too (never changed here)."""
+        if not self.apply:
+            return
+        for model in (Field, SourceEntry):
+            table = model.__table__
+            have = set(self.s.scalars(select(table.c.code)))
+            rows = [self._convert(table, r, table.name)
+                    for r in self.bundle.records(table.name) if r.get("code") not in have]
+            if rows:
+                self.s.execute(insert(table), rows)
+
+    def _protected(self) -> None:
+        if not self.apply:
+            return
+        ids = sorted({r.get("citizen_id") for r in self.bundle.records("protected_citizens")
+                      if isinstance(r.get("citizen_id"), str)})
+        now = utcnow()
+        for chunk in _chunks(ids):
+            present = set(self.s.scalars(select(Citizen.id).where(Citizen.id.in_(chunk))))
+            done = set(self.s.scalars(select(ProtectedCitizen.citizen_id).where(
+                ProtectedCitizen.citizen_id.in_(chunk))))
+            rows = [{"citizen_id": c, "since": now} for c in chunk if c in present - done]
+            if rows:
+                self.s.execute(insert(ProtectedCitizen.__table__), rows)
+
+    # --- records --------------------------------------------------------------------------
+
+    def _convert(self, table: Table, rec: dict, part: str) -> dict[str, Any]:
+        parsers = self._parsers.get(table.name)
+        if parsers is None:
+            parsers = self._parsers[table.name] = _parsers(table)
+        values: dict[str, Any] = {}
+        for name, value in rec.items():
+            parse = parsers.get(name)
+            if parse is None:
+                continue  # a column this version does not have
+            try:
+                values[name] = None if value is None else parse(value)
+            except (ValueError, TypeError) as exc:
+                raise self._refuse(_(
+                    "The record {id} of part {part} has a wrong value in {column}.").format(
+                        id=rec.get("id"), part=part, column=name)) from exc
+        return values
+
+    def _record(self, table: Table, rec: dict) -> dict[str, Any]:
+        values = self._convert(table, rec, table.name)
+        for key in ("id", "unit_id", "version", "updated_at"):
+            if values.get(key) is None:
+                raise self._refuse(_("The record {id} of part {part} lacks {column}.").format(
+                    id=rec.get("id"), part=table.name, column=key))
+        unit = self.unit_map.get(values["unit_id"])
+        if unit is None:
+            raise self._refuse(_("The record {id} of part {part} belongs to a unit that is "
+                                 "not in the bundle.").format(id=values["id"], part=table.name))
+        values["unit_id"] = unit
+        return values
+
+    def _table(self, table: Table) -> None:
+        deferred: list[dict[str, Any]] = []
+        batch: list[dict[str, Any]] = []
+        for rec in self.bundle.records(table.name):
+            batch.append(self._record(table, rec))
+            if len(batch) >= BATCH:
+                self._batch(table, batch, deferred)
+                batch = []
+        if batch:
+            self._batch(table, batch, deferred)
+        column = SELF_REFERENCES.get(table.name)
+        if deferred and column and self.apply:
+            self.s.execute(update(table).where(table.c.id == bindparam("b_id"))
+                           .values({column: bindparam("b_ref")}), deferred)
+
+    def _batch(self, table: Table, rows: list[dict[str, Any]],
+               deferred: list[dict[str, Any]]) -> None:
+        kind = table.name
+        ids = [r["id"] for r in rows]
+        local = {r.id: r for r in self.s.execute(
+            select(table.c.id, table.c.version, table.c.updated_at, table.c.unit_id)
+            .where(table.c.id.in_(ids)))}
+        base = {r.record_id: (r.version, r.updated_at) for r in self.s.execute(
+            select(BundleRecord.__table__).where(BundleRecord.record_kind == kind,
+                                                 BundleRecord.record_id.in_(ids)))}
+        allowed = set(self.unit_map.values())
+        counts = self._counts(kind)
+        new, changed, seen, conflicts = [], [], [], []
+        for row in rows:
+            here = local.get(row["id"])
+            stamp = _stamp(row)
+            if here is None:
+                new.append(row)
+                continue
+            if here.unit_id not in allowed:
+                raise self._refuse(_("The record {id} of part {part} belongs here to another "
+                                     "unit than the sending office's.").format(
+                                         id=row["id"], part=kind))
+            mine = (here.version, here.updated_at)
+            last = base.get(row["id"])
+            if mine == stamp:
+                if last != stamp:
+                    seen.append(row)
+                counts.unchanged += 1
+            elif last is not None and mine != last and stamp != last and stamp > last:
+                conflicts.append(row)
+            elif stamp > mine and (last is None or mine == last):
+                changed.append(row)
+            else:  # changed only here, or an older version than this one
+                counts.unchanged += 1
+        counts.new += len(new)
+        counts.updated += len(changed)
+        counts.conflicts += len(conflicts)
+        if not self.apply:
+            return
+        self._insert(table, new, deferred)
+        self._update(table, changed, deferred)
+        self._remember(kind, new + changed + seen, set(base))
+        if conflicts:
+            self._conflicts(table, conflicts)
+
+    def _split_self(self, table: Table, rows: list[dict], deferred: list[dict]) -> list[dict]:
+        """Rows with their reference to the same table set later (the row it names may
+        come later in the part)."""
+        column = SELF_REFERENCES.get(table.name)
+        if not column:
+            return rows
+        out = []
+        for row in rows:
+            if row.get(column):
+                deferred.append({"b_id": row["id"], "b_ref": row[column]})
+                row = {**row, column: None}
+            out.append(row)
+        return out
+
+    def _insert(self, table: Table, rows: list[dict], deferred: list[dict]) -> None:
+        for group in _same_keys(self._split_self(table, rows, deferred)):
+            self.s.execute(insert(table), group)
+
+    def _update(self, table: Table, rows: list[dict], deferred: list[dict]) -> None:
+        for group in _same_keys(self._split_self(table, rows, deferred)):
+            columns = [c for c in group[0] if c != "id"]
+            stmt = update(table).where(table.c.id == bindparam("b_id")).values(
+                {c: bindparam("b_" + c) for c in columns})
+            self.s.execute(stmt, [{"b_" + k: v for k, v in r.items()} for r in group])
+
+    def _remember(self, kind: str, rows: list[dict], known: set[str]) -> None:
+        remember(self.s, kind, [(r["id"], r["version"], r["updated_at"]) for r in rows],
+                 known)
+
+    def _conflicts(self, table: Table, rows: list[dict]) -> None:
+        kind = table.name
+        ids = [r["id"] for r in rows]
+        open_ = {c.record_id: c for c in self.s.execute(
+            select(BundleConflict.__table__).where(
+                BundleConflict.record_kind == kind, BundleConflict.record_id.in_(ids),
+                BundleConflict.resolution.is_(None)))}
+        mine = {r["id"]: dict(r) for r in self.s.execute(
+            select(table).where(table.c.id.in_(ids))).mappings()}
+        ctable = BundleConflict.__table__
+        now = utcnow()
+        for row in rows:
+            theirs = _as_json(row)
+            existing = open_.get(row["id"])
+            if existing is not None:
+                if existing.theirs != theirs:
+                    self.s.execute(update(ctable).where(ctable.c.id == existing.id)
+                                   .values(theirs=theirs, detected_at=now))
+                continue
+            self.s.execute(insert(ctable).values(
+                id=new_id(), record_kind=kind, record_id=row["id"], unit_id=row["unit_id"],
+                sender_code=self.sender_code, mine=_as_json(mine[row["id"]]), theirs=theirs,
+                detected_at=now, resolved_by=""))
+
+
+def _same_keys(rows: list[dict]) -> list[list[dict]]:
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    return list(groups.values())
+
+
+def remember(session: Session, kind: str, stamps: list[tuple[str, int, datetime]],
+             known: set[str] | None = None) -> None:
+    """Record the version last received of each record (replacing the earlier one;
+    ``known``: the ids that have one, when the caller looked them up)."""
+    if not stamps:
+        return
+    table = BundleRecord.__table__
+    ids = [s[0] for s in stamps]
+    if known is not None:
+        ids = [i for i in ids if i in known]
+    for chunk in _chunks(ids):
+        session.execute(delete(table).where(table.c.record_kind == kind,
+                                            table.c.record_id.in_(chunk)))
+    session.execute(insert(table), [
+        {"record_kind": kind, "record_id": rid, "version": v, "updated_at": at}
+        for rid, v, at in stamps])
+
+
+# --- conflicts ------------------------------------------------------------------------------
+
+
+def list_conflicts(session: Session, *, open_only: bool = True) -> list[BundleConflict]:
+    stmt = select(BundleConflict).order_by(BundleConflict.detected_at.desc(),
+                                           BundleConflict.id)
+    if open_only:
+        stmt = stmt.where(BundleConflict.resolution.is_(None))
+    return list(session.scalars(stmt))
+
+
+def count_open_conflicts(session: Session) -> int:
+    return session.scalar(select(func.count(BundleConflict.id)).where(
+        BundleConflict.resolution.is_(None))) or 0
+
+
+def conflict_differences(conflict: BundleConflict) -> list[tuple[str, Any, Any]]:
+    """(column, mine, theirs) for every column the two versions disagree on, leaving out
+    the bookkeeping columns."""
+    mine, theirs = json.loads(conflict.mine), json.loads(conflict.theirs)
+    skip = {"version", "updated_at", "created_at", "search_text", "name_key", "address_key",
+            "sort_key"}
+    return [(k, mine.get(k), theirs.get(k)) for k in sorted(set(mine) | set(theirs))
+            if k not in skip and mine.get(k) != theirs.get(k)]
+
+
+def resolve_conflict(session: Session, conflict_id: str, resolution: str) -> BundleConflict:
+    """Keep this copy, or take the sender's version; the other version stays in the
+    conflict's record. Either way the sender's version counts as received."""
+    _require(session)
+    if resolution not in RESOLUTIONS:
+        raise ValidationError.single("resolution", _("Choose keep mine or take theirs."))
+    conflict = session.get(BundleConflict, conflict_id)
+    if conflict is None:
+        raise NotFoundError(_("The conflict no longer exists."))
+    if conflict.resolution is not None:
+        raise ValidationError.single("resolution", _("This conflict was already resolved."))
+    table = TABLES[conflict.record_kind]
+    theirs = json.loads(conflict.theirs)
+    values = {k: _from_json(table.c[k], v) for k, v in theirs.items() if k in table.c}
+    if resolution == TAKE_THEIRS:
+        found = session.execute(update(table).where(table.c.id == conflict.record_id)
+                                .values({k: v for k, v in values.items() if k != "id"}))
+        if not found.rowcount:
+            raise NotFoundError(_("The record of this conflict no longer exists."))
+    remember(session, conflict.record_kind,
+             [(conflict.record_id, values["version"], values["updated_at"])])
+    user = current_user()
+    conflict.resolution = resolution
+    conflict.resolved_at = utcnow()
+    conflict.resolved_by = user.username if user else ""
+    session.flush()
+    audit.record(session, "merge", conflict.record_kind, conflict.record_id, conflict.unit_id,
+                 {"resolution": resolution, "sender": conflict.sender_code})
+    return conflict
+
+
+def resolution_label(resolution: str | None) -> str:
+    if resolution == KEEP_MINE:
+        return _("Kept this copy")
+    if resolution == TAKE_THEIRS:
+        return _("Took the sender's version")
+    return _("Open")
+
+
+__all__ = ["KEEP_MINE", "TAKE_THEIRS", "ImportResult", "KindCounts", "apply_import",
+           "conflict_differences", "count_open_conflicts", "kind_label", "list_conflicts",
+           "preview_import", "resolution_label", "resolve_conflict"]
