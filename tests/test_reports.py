@@ -534,7 +534,7 @@ def test_xlsx_holds_real_numbers(report, tmp_path):
         "Processing of petitions", 7, 1, 0, 0.875)
     assert _row(wb["Trends"], "Petitions received") == ("Petitions received", 8, 5, 3, 0.6)
     assert _row(wb["Reception duty"], "Lò Văn Khoa")[3:8] == (6, 2, 6, 2, "Not met")
-    assert _row(wb["By unit"], "Đảng ủy xã Thanh Nưa")[5:9] == (2, 1, 2, pytest.approx(0.667))
+    assert _row(wb["By unit"], "Đảng ủy xã Thanh Nưa")[6:10] == (2, 1, 2, pytest.approx(0.667))
     summary = dict(r for r in _sheet_rows(wb["Summary"]) if r[0])
     assert summary["Petitions processed"] == 8
     assert summary["Processed rate"] == 0.8

@@ -393,3 +393,78 @@ def test_the_page_relabels_on_a_language_switch_keeping_what_was_typed(qtbot, pa
     assert page.document.currentText() == english["document"]
     assert page.tabs.tabText(1) == english["tab"]
     assert page.document_label.text() == english["label"]
+
+
+# --- the periodic report of any unit of the tree, and its figures by unit ----------------
+
+
+@pytest.fixture
+def province_page(qtbot, db, session):
+    """The Reports page of a province Party committee with a pre-2025 district and two
+    communes (the records of test_reports.build)."""
+    from test_reports import build
+
+    world = build(session)
+    session.commit()
+    p = ReportsPage(AppContext(db, world.province.id))
+    qtbot.addWidget(p)
+    p.resize(1366, 768)
+    p.show()
+    choose_document(p, "periodic")
+    p.period.set_preset("6m")
+    p.period.year.setValue(2025)
+    return p, world
+
+
+def test_the_periodic_report_of_a_unit_chosen_in_the_tree_and_its_figures_by_unit(
+        qtbot, province_page):
+    page, world = province_page
+    box = page.report_unit
+    assert box.isVisibleTo(page)
+    # every unit of the tree, indented by level under the unit above it
+    assert [box.itemText(i).strip("\u2003") for i in range(box.count())] == [
+        "Tỉnh ủy Điện Biên", "Huyện ủy Điện Biên Đông (until 01/07/2025)",
+        "Đảng ủy xã Mường Phăng", "Huyện ủy Tuần Giáo (until 01/07/2025)",
+        "Đảng ủy xã Thanh Nưa"]
+    assert [len(box.itemText(i)) - len(box.itemText(i).lstrip("\u2003"))
+            for i in range(box.count())] == [0, 1, 2, 1, 1]
+    assert box.currentData() == world.province.id
+    assert page.unit_figure_rows() == []  # nothing computed yet
+
+    preview(qtbot, page)
+    assert page.tabs.isTabVisible(2)
+    situation = page.narrative_edits["situation"]
+    assert "8 new petitions" in situation.toPlainText()  # the province's figures
+    rows = page.unit_figure_rows()
+    assert [r[0] for r in rows] == [
+        "Tỉnh ủy Điện Biên", "Huyện ủy Điện Biên Đông", "Huyện ủy Tuần Giáo",
+        "Đảng ủy xã Mường Phăng", "Đảng ủy xã Thanh Nưa", "Total"]
+    # sessions, visits, citizens, delegations, new, carried over, processed
+    assert rows[-1][2:9] == ["13", "16", "29", "2", "8", "4", "8"]
+    for col in range(2, 9):
+        assert int(rows[-1][col]) == sum(int(r[col]) for r in rows[:-1])
+
+    # a double click on a commune reports on it alone
+    with qtbot.waitSignal(page.job_finished, timeout=60_000):
+        page.unit_figures.cellDoubleClicked.emit(3, 0)
+    assert box.currentData() == world.commune1.id
+    assert page.last_report.unit.code == "DU-MP"
+    rows = page.unit_figure_rows()
+    assert [r[0] for r in rows] == ["Đảng ủy xã Mường Phăng", "Total"]
+    assert rows[0][6:9] == ["3", "1", "3"]  # new, carried over, processed
+    assert "ĐẢNG ỦY XÃ MƯỜNG PHĂNG" in pdf_text(page.preview.path)
+    # the narrative left as filled was made again from the commune's figures
+    assert "3 new petitions" in situation.toPlainText()
+    assert not page.narrative_note.isVisibleTo(page)
+
+    # one the official edited is kept when another unit is chosen, with a note
+    situation.setPlainText("Tình hình ổn định.")
+    page.set_report_unit(world.commune2.id)
+    assert situation.toPlainText() == "Tình hình ổn định."
+    page.tabs.setCurrentIndex(1)
+    assert "another unit" in page.narrative_note.text()
+    assert page.narrative_note.isVisibleTo(page)
+
+    # the log book has no unit to choose
+    choose_document(page, "logbook")
+    assert not box.isVisibleTo(page)

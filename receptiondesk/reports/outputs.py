@@ -36,9 +36,11 @@ from .periodic import NARRATIVE_SECTIONS, TREND_TITLES, PeriodicReport, narrativ
 __all__ = [
     "Pct",
     "TableSpec",
+    "cell_text",
     "document_language",
     "report_subtitle",
     "report_tables",
+    "unit_table",
     "write_json",
     "write_pdf",
     "write_xlsx",
@@ -250,21 +252,32 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
         tables.append(duty)
 
     if report.has_subordinates:
-        units = TableSpec(
-            "by_unit", _("Figures by unit"),
-            [_("Unit"), _("Level"), _("Sessions"), _("Citizens"), _("Delegations"),
-             _("New"), _("Carried over"), _("Processed"), _("Rate"), _("Resolved"),
-             _("Open at the end"), _("Overdue at the end")],
-            groups=[("", 1), ("", 1), (_("Citizen reception"), 3), (_("Petitions"), 7)],
-            widths=[3.6, 1.3, 1.1, 1.1, 1.4] + [1.1] * 7, sheet=_("By unit"),
-        )
-        for s in report.by_unit:
-            p, r = s.petitions, s.reception.total
-            units.rows.append([s.name, _level(s.level), r.sessions, r.citizens, r.delegations,
-                               p.received, p.carried_over, p.processed, Pct(p.processed_rate),
-                               p.resolved, p.open_at_end, p.overdue_at_end])
-        tables.append(units)
+        tables.append(unit_table(report))
     return tables
+
+
+def unit_table(report: PeriodicReport) -> TableSpec:
+    """One row per unit covered (the unit reported on first, then by level) and the
+    total, which is the sum of the rows above it."""
+    units = TableSpec(
+        "by_unit", _("Figures by unit"),
+        [_("Unit"), _("Level"), _("Sessions"), _("Visits"), _("Citizens"), _("Delegations"),
+         _("New"), _("Carried over"), _("Processed"), _("Rate"), _("Resolved"),
+         _("Open at the end"), _("Overdue at the end")],
+        groups=[("", 1), ("", 1), (_("Citizen reception"), 4), (_("Petitions"), 7)],
+        widths=[3.6, 1.3, 1.1, 1.1, 1.1, 1.4] + [1.1] * 7,
+        total_rows=1,
+        sheet=_("By unit"),
+    )
+    for s in [*report.by_unit, report.total]:
+        p, r = s.petitions, s.reception.total
+        units.rows.append([
+            _("Total") if s is report.total else s.name,
+            "" if s is report.total else _level(s.level),
+            r.sessions, r.visits, r.citizens, r.delegations, p.received, p.carried_over,
+            p.processed, Pct(p.processed_rate), p.resolved, p.open_at_end, p.overdue_at_end,
+        ])
+    return units
 
 
 def report_subtitle(report: PeriodicReport) -> str:
@@ -418,7 +431,8 @@ _CHAPTERS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A figure as the documents show it (numbers and percentages in the locale's way)."""
     if isinstance(value, Pct):
         return "" if value.value is None else format_percent(value.value)
     if isinstance(value, bool):
@@ -518,9 +532,9 @@ def table_flowables(spec: TableSpec, st, width: float) -> list:
         for value in values:
             numeric = isinstance(value, int | float | Pct) and not isinstance(value, bool)
             if numeric:
-                row.append(Paragraph(text(_cell_text(value)), bold_num if is_total else num))
+                row.append(Paragraph(text(cell_text(value)), bold_num if is_total else num))
             else:
-                row.append(Paragraph(text(_cell_text(value)),
+                row.append(Paragraph(text(cell_text(value)),
                                      bold_cell if is_total else cell))
         data.append(row)
     style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")))

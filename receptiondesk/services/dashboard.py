@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, case, extract, func, select
 from sqlalchemy.orm import Session
 
-from ..model import Field, Official, Petition, Petitioner, ReceptionSession, Unit
-from ..model.codes import OPEN_STATUSES, DutyRole, PetitionType, SessionKind
+from ..model import Field, Official, Petition, Petitioner, ReceptionSession, Unit, Visit
+from ..model.codes import OPEN_STATUSES, DutyRole, Level, PetitionType, SessionKind
 from ..rules.duty import DutyMonth, duty_by_month
+from ..text import collation_key_text
 from . import audit, reference
 from .protection import identity_visible
 
@@ -204,8 +205,6 @@ def _sessions_by_kind(
 def _visits_between(
     session: Session, unit_ids: list[str] | None, start: date, end: date
 ) -> int:
-    from ..model import Visit
-
     return session.scalar(
         select(func.coalesce(func.sum(Visit.head_count), 0)).where(
             Visit.visit_date.between(start, end), *_in_units(Visit.unit_id, unit_ids)
@@ -317,3 +316,150 @@ def duty_check(
         )
         for oid, name, role, level, unit_name, is_home in heads
     ]
+
+
+# --- by unit: the table of the units below, for the drill-down -------------------------
+
+_LEVEL_ORDER = {str(level): i for i, level in enumerate(Level)}
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    """A unit in the tree below the office, with its depth below the unit asked for."""
+
+    id: str
+    code: str
+    name: str
+    level: str
+    parent_id: str | None
+    depth: int
+    dissolved_on: date | None = None
+
+
+def unit_tree(session: Session, root_id: str) -> list[UnitNode]:
+    """The unit and every unit below it, each followed by the units below it (by level,
+    then in Vietnamese alphabetical order), for choosers indented by level."""
+    rows = session.execute(
+        select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.parent_id, Unit.dissolved_on)
+    ).all()
+    children: dict[str | None, list] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    for kids in children.values():
+        kids.sort(key=lambda r: (_LEVEL_ORDER.get(r.level, 99), collation_key_text(r.name),
+                                 r.code))
+    root = next((r for r in rows if r.id == root_id), None)
+    if root is None:
+        return []
+    out: list[UnitNode] = []
+    stack = [(root, 0)]
+    seen: set[str] = set()
+    while stack:
+        r, depth = stack.pop()
+        if r.id in seen:  # a loop in bad data must not hang the page
+            continue
+        seen.add(r.id)
+        out.append(UnitNode(r.id, r.code, r.name, r.level, r.parent_id, depth,
+                            r.dissolved_on))
+        stack.extend((k, depth + 1) for k in reversed(children.get(r.id, [])))
+    return out
+
+
+@dataclass
+class UnitRow:
+    """One row of the dashboard's table of units: a unit directly below the one shown,
+    with everything below it (or, ``own``, the records of the unit shown itself)."""
+
+    unit_id: str
+    code: str
+    name: str
+    level: str
+    own: bool = False
+    #: units below it: the row can be drilled into
+    has_units: bool = False
+    dissolved_on: date | None = None
+    open_count: int = 0
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    received_year: int = 0
+    sessions_year: int = 0
+    citizens_year: int = 0
+
+    _FIGURES = ("open_count", "overdue_count", "due_soon_count", "received_year",
+                "sessions_year", "citizens_year")
+
+    def add(self, figures: dict[str, int]) -> None:
+        for name, value in figures.items():
+            setattr(self, name, getattr(self, name) + int(value or 0))
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self._FIGURES)
+
+
+def unit_breakdown(session: Session, unit_id: str, today: date | None = None) -> list[UnitRow]:
+    """The unit's own records, then each unit directly below it counted with every unit
+    below that one: open, overdue and due-soon petitions, and this year's petitions
+    received, sessions held and citizens received. One GROUP BY unit query per kind of
+    record; a unit dissolved before this year with nothing to show is left out (history)."""
+    today = today or date.today()
+    tree = unit_tree(session, unit_id)
+    if len(tree) <= 1:
+        return []
+    parents = {n.id: n.parent_id for n in tree}
+    # each unit's row: the child of ``unit_id`` it lies under (the unit itself: own row)
+    top: dict[str, str] = {}
+    for n in tree:  # tree order: a parent is always placed before its children
+        top[n.id] = n.id if n.id == unit_id or parents[n.id] == unit_id else top[n.parent_id]
+    rows = {n.id: UnitRow(n.id, n.code, n.name, n.level, own=n.id == unit_id,
+                          dissolved_on=n.dissolved_on)
+            for n in tree if top[n.id] == n.id}
+    for n in tree:
+        if n.id != unit_id and top[n.id] != n.id:
+            rows[top[n.id]].has_units = True
+    for uid, figures in _figures_by_unit(session, [n.id for n in tree], today).items():
+        rows[top[uid]].add(figures)
+    year_start = today.replace(month=1, day=1)
+    return [r for r in rows.values()
+            if r.own or not (r.dissolved_on and r.dissolved_on < year_start and r.is_empty())]
+
+
+def _figures_by_unit(
+    session: Session, unit_ids: list[str], today: date
+) -> dict[str, dict[str, int]]:
+    """unit id -> the figures of its own records (only units that have some)."""
+    soon = today + timedelta(days=SOON_DAYS)
+    year_start = today.replace(month=1, day=1)
+    out: dict[str, dict[str, int]] = {}
+
+    def put(rows, *names: str) -> None:
+        for uid, *values in rows:
+            out.setdefault(uid, {}).update(zip(names, values, strict=True))
+
+    due = Petition.next_due_date
+    put(session.execute(
+        select(Petition.unit_id, func.count(Petition.id),
+               func.sum(case((due < today, 1), else_=0)),
+               func.sum(case((due.between(today, soon), 1), else_=0)))
+        .where(Petition.status.in_([str(s) for s in OPEN_STATUSES]),
+               *_in_units(Petition.unit_id, unit_ids))
+        .group_by(Petition.unit_id)
+    ), "open_count", "overdue_count", "due_soon_count")
+    put(session.execute(
+        select(Petition.unit_id, func.count(Petition.id))
+        .where(Petition.received_date.between(year_start, today),
+               *_in_units(Petition.unit_id, unit_ids))
+        .group_by(Petition.unit_id)
+    ), "received_year")
+    rs = ReceptionSession
+    put(session.execute(
+        select(rs.unit_id, func.count(rs.id))
+        .where(rs.session_date.between(year_start, today), *_in_units(rs.unit_id, unit_ids))
+        .group_by(rs.unit_id)
+    ), "sessions_year")
+    put(session.execute(
+        select(Visit.unit_id, func.coalesce(func.sum(Visit.head_count), 0))
+        .where(Visit.visit_date.between(year_start, today),
+               *_in_units(Visit.unit_id, unit_ids))
+        .group_by(Visit.unit_id)
+    ), "citizens_year")
+    return out

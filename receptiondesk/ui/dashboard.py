@@ -4,11 +4,16 @@ Petitions overdue and due soon (a short list that opens the petition), this mont
 this year's reception sessions by kind, each head's reception duty month by month, and
 petitions by field and by month as charts. The figures come from
 :mod:`receptiondesk.services.dashboard`, computed off the GUI thread.
+
+At a province (or a pre-2025 district) a table lists the units directly below with their
+figures; double-clicking one (or "Open unit") drills down to that unit's own dashboard,
+and the path above the cards (or "Up") goes back.
 """
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from datetime import date
 
 import shiboken6
@@ -40,9 +45,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import N_, _, current_language, format_date, format_number, ngettext
-from ..model.codes import DutyRole, PetitionType, SessionKind, label
+from ..model.codes import DutyRole, Level, PetitionType, SessionKind, label
 from ..rules.duty import DutyMonth, duty_requirement
-from ..services.dashboard import SOON_DAYS, DashboardFigures, dashboard_figures
+from ..services.dashboard import (
+    SOON_DAYS,
+    DashboardFigures,
+    UnitRow,
+    dashboard_figures,
+    unit_breakdown,
+)
 from ..services.protection import identity_visible, redacted
 from .context import AppContext
 from .page import Page
@@ -57,6 +68,25 @@ PENDING = ("#555555", "#eeeeee")
 OVERDUE = ("#8b0000", "#fde2e1")
 DUE_SOON = ("#7a4b00", "#fff4d6")
 BAR_COLOUR = "#3b6ea5"
+#: the columns of the table of units: (figure of UnitRow, header msgid)
+UNIT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("open_count", N_("Open petitions")),
+    ("overdue_count", N_("Overdue")),
+    ("due_soon_count", N_("Due soon")),
+    ("received_year", N_("Received this year")),
+    ("sessions_year", N_("Sessions this year")),
+    ("citizens_year", N_("Citizens this year")),
+)
+
+
+@dataclass
+class Loaded:
+    """What one load computes off the GUI thread: the figures of the unit shown, the
+    table of the units below it and the names along the path to it."""
+
+    figures: DashboardFigures
+    units: list[UnitRow] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
 
 
 class Card(QFrame):
@@ -90,6 +120,16 @@ class Card(QFrame):
         layout.addWidget(self.number)
         layout.addWidget(self.detail)
         layout.addStretch(1)
+
+
+class UnitTable(QTableWidget):
+    """The units below the one shown; Enter drills down like a double click."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
+            self.cellDoubleClicked.emit(self.currentRow(), 0)
+            return
+        super().keyPressEvent(event)
 
 
 class AttentionTable(QTableWidget):
@@ -131,6 +171,10 @@ class DashboardPage(Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.figures: DashboardFigures | None = None
+        self.unit_rows: list[UnitRow] = []
+        #: the units from the office down to the one shown (drill-down), by id
+        self.path: list[str] = [ctx.unit_id]
+        self._names: dict[str, str] = {}
         self._stale = True
         self._loading = False
         self._generation = 0
@@ -148,9 +192,18 @@ class DashboardPage(Page):
         self.refresh_button = QPushButton()
         self.refresh_button.setObjectName("dashboard_refresh")
         self.refresh_button.clicked.connect(self.refresh)
+        self.up_button = QPushButton()
+        self.up_button.setObjectName("dashboard_up")
+        self.up_button.clicked.connect(self.go_up)
+        self.up_button.hide()
+        self.breadcrumb = QLabel()
+        self.breadcrumb.setObjectName("dashboard_path")
+        self.breadcrumb.setTextFormat(Qt.TextFormat.RichText)
+        self.breadcrumb.linkActivated.connect(lambda uid: self.go_to(uid))
         top = QHBoxLayout()
         top.addWidget(self.heading)
-        top.addStretch(1)
+        top.addWidget(self.up_button)
+        top.addWidget(self.breadcrumb, 1)
         top.addWidget(self.status)
         top.addWidget(self.refresh_button)
 
@@ -195,6 +248,7 @@ class DashboardPage(Page):
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addLayout(cards)
+        layout.addWidget(self._build_units())
         layout.addLayout(middle, 1)
         layout.addLayout(charts, 1)
         scroll = QScrollArea()
@@ -204,6 +258,42 @@ class DashboardPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+
+    def _build_units(self) -> QWidget:
+        self.units_box = QWidget()
+        self.units_title = _section_title()
+        self.drill_button = QPushButton()
+        self.drill_button.setObjectName("dashboard_drill")
+        self.drill_button.clicked.connect(self._drill_current)
+        self.units_note = QLabel()
+        self.units_note.setStyleSheet("color: #555555;")
+        self.unit_table = UnitTable(0, 2 + len(UNIT_COLUMNS))
+        self.unit_table.setObjectName("unit_table")
+        self.unit_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.unit_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.unit_table.verticalHeader().hide()
+        # compact rows: a province has a dozen units directly below it
+        self.unit_table.verticalHeader().setDefaultSectionSize(
+            self.unit_table.fontMetrics().height() + 8)
+        self.unit_table.setWordWrap(False)
+        # the names in full; the last column takes what room is left
+        header = self.unit_table.horizontalHeader()
+        for col in range(2 + len(UNIT_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.unit_table.cellDoubleClicked.connect(lambda row, _col: self._drill_row(row))
+        self.unit_table.itemSelectionChanged.connect(self._enable_drill)
+        bar = QHBoxLayout()
+        bar.addWidget(self.units_title)
+        bar.addWidget(self.units_note, 1)
+        bar.addWidget(self.drill_button)
+        layout = QVBoxLayout(self.units_box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.unit_table)
+        self.units_box.hide()
+        return self.units_box
 
     def _build_attention(self) -> QWidget:
         box = QWidget()
@@ -268,6 +358,16 @@ class DashboardPage(Page):
     def retranslate(self) -> None:
         self.heading.setText(_("Dashboard"))
         self.refresh_button.setText(_("&Refresh"))
+        self.up_button.setText(_("\u2191 Up"))
+        self.up_button.setToolTip(_("Back to the unit above"))
+        self.units_title.setText(_("Units below"))
+        self.units_note.setText(_("Double-click a unit to see its own dashboard."))
+        self.drill_button.setText(_("Open unit"))
+        self.unit_table.setHorizontalHeaderLabels(
+            [_("Unit"), _("Level")] + [_(title) for _code, title in UNIT_COLUMNS])
+        self.unit_table.horizontalHeaderItem(4).setToolTip(
+            ngettext("Due within {days} day", "Due within {days} days", SOON_DAYS).format(
+                days=SOON_DAYS))
         self.overdue_card.title.setText(_("Overdue petitions"))
         self.soon_card.title.setText(
             ngettext("Due within {days} day", "Due within {days} days", SOON_DAYS).format(
@@ -316,26 +416,77 @@ class DashboardPage(Page):
         self._loading = True
         self._generation += 1
         generation = self._generation
-        db, unit_id = self.ctx.db, self.ctx.unit_id
+        db, unit_id, path = self.ctx.db, self.unit_id, list(self.path)
         today = date.today()
 
-        def job() -> DashboardFigures:
+        def job() -> Loaded:
+            from sqlalchemy import select
+
+            from ..model import Unit
             from ..services.units import unit_and_descendants
 
             with db.session() as s:
-                return dashboard_figures(s, unit_and_descendants(s, unit_id), today)
+                figures = dashboard_figures(s, unit_and_descendants(s, unit_id), today)
+                names = dict(s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(path))).all())
+                return Loaded(figures, unit_breakdown(s, unit_id, today), names)
 
         run_in_background(job, lambda f: self._loaded(generation, f),
                           lambda exc: self._failed(generation, exc))
         self._show_status()
 
-    def _loaded(self, generation: int, figures: DashboardFigures) -> None:
+    def _loaded(self, generation: int, loaded: Loaded) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:
             return  # the page is gone, or a newer load is on its way
         self._loading = False
-        self.figures = figures
+        self.figures = loaded.figures
+        self.unit_rows = loaded.units
+        self._names = loaded.names
         self._show_status()
         self._render()
+
+    # --- drill-down -------------------------------------------------------------
+
+    @property
+    def unit_id(self) -> str:
+        """The unit whose figures are shown (the office, or a unit drilled into)."""
+        return self.path[-1]
+
+    def drill_into(self, unit_id: str) -> None:
+        """Show the dashboard of a unit below the one shown."""
+        if unit_id != self.unit_id:
+            self.path.append(unit_id)
+            self.refresh()
+
+    def go_up(self) -> None:
+        if len(self.path) > 1:
+            self.path.pop()
+            self.refresh()
+
+    def go_to(self, unit_id: str) -> None:
+        """Back to a unit along the path (a click on the breadcrumb)."""
+        if unit_id in self.path and unit_id != self.unit_id:
+            del self.path[self.path.index(unit_id) + 1:]
+            self.refresh()
+
+    def _drill_row(self, row: int) -> None:
+        item = self.unit_table.item(row, 0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole):
+            self.drill_into(item.data(Qt.ItemDataRole.UserRole))
+
+    def _drill_current(self) -> None:
+        if self.unit_table.currentRow() >= 0:
+            self._drill_row(self.unit_table.currentRow())
+
+    def _enable_drill(self) -> None:
+        item = self.unit_table.item(self.unit_table.currentRow(), 0) \
+            if self.unit_table.currentRow() >= 0 else None
+        self.drill_button.setEnabled(bool(item and item.data(Qt.ItemDataRole.UserRole)))
+
+    def unit_table_rows(self) -> list[list[str]]:
+        """The table of units as shown, row by row."""
+        t = self.unit_table
+        return [[t.item(r, c).text() for c in range(t.columnCount())]
+                for r in range(t.rowCount())]
 
     def _failed(self, generation: int, exc: Exception) -> None:
         if not shiboken6.isValid(self) or generation != self._generation:
@@ -353,6 +504,7 @@ class DashboardPage(Page):
     # --- showing --------------------------------------------------------------
 
     def _render(self) -> None:
+        self._render_path()
         f = self.figures
         if f is None:
             return
@@ -374,10 +526,60 @@ class DashboardPage(Page):
             _kind_breakdown(f.sessions_year) + "\n"
             + _("Citizens received: {count}").format(count=format_number(f.visits_year))
         )
+        self._render_units()
         self._render_attention(f)
         self._render_duty(f)
         self._render_field_chart(f)
         self._render_month_chart(f)
+
+    def _render_path(self) -> None:
+        """Office › district › commune: every unit above the one shown is a link back."""
+        self.up_button.setVisible(len(self.path) > 1)
+        if len(self.path) <= 1:
+            self.breadcrumb.clear()
+            return
+        parts = []
+        for uid in self.path:
+            name = html.escape(self._names.get(uid, "…"))
+            parts.append(f"<b>{name}</b>" if uid == self.unit_id
+                         else f'<a href="{html.escape(uid)}">{name}</a>')
+        self.breadcrumb.setText(" \u203a ".join(parts))
+
+    def _render_units(self) -> None:
+        rows = self.unit_rows
+        self.units_box.setVisible(bool(rows))
+        table = self.unit_table
+        table.setRowCount(len(rows))
+        for r, unit in enumerate(rows):
+            name = (_("{unit} (own records)").format(unit=unit.name) if unit.own
+                    else unit.name)
+            level = label(Level, unit.level)
+            if unit.dissolved_on:
+                level = _("{level} (until {date})").format(
+                    level=level, date=format_date(unit.dissolved_on))
+            cells = [name, level] + [format_number(getattr(unit, code))
+                                     for code, _title in UNIT_COLUMNS]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                # the own records are not a unit to drill into
+                item.setData(Qt.ItemDataRole.UserRole, None if unit.own else unit.unit_id)
+                if col >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if col == 3 and unit.overdue_count:
+                    item.setForeground(QBrush(QColor(OVERDUE[0])))
+                if unit.own:
+                    item.setForeground(QBrush(QColor("#444444")))
+                table.setItem(r, col, item)
+            table.item(r, 0).setToolTip(
+                name if unit.own else _("{unit}: double-click to see its dashboard").format(
+                    unit=unit.name))
+        # as tall as its rows (up to about a dozen), the page scrolls beyond
+        shown = min(len(rows), 12)
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(i) for i in range(shown))
+        table.setFixedHeight(height + 2)
+        self._enable_drill()
 
     def _render_attention(self, f: DashboardFigures) -> None:
         self.attention.setRowCount(len(f.attention))

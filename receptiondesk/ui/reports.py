@@ -4,6 +4,10 @@ print preview, print it, save it as PDF or Excel; sign minutes and keep the sign
 Documents are produced by the Qt-free back end (``receptiondesk.documents`` and
 ``receptiondesk.reports``) off the GUI thread into a temporary PDF that the preview
 shows; printing and saving use that same file, so what is printed is what was seen.
+
+The periodic report is made for any unit of the office's tree (chosen in a list indented
+by level), and its figures by unit are shown in a tab of their own, where a double click
+on a unit reports on that unit (a drill-down).
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -36,6 +42,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -324,9 +332,13 @@ class ReportsPage(Page):
         self._lang_chosen = False
         self._report_cache: dict[tuple, Any] = {}
         self._narrative_period: str | None = None
+        #: the unit the narrative was written for
+        self._narrative_unit: str | None = None
         self._narrative_edited = False
         self._minutes_ids: list[str] = []
         self.last_produced: Produced | None = None
+        #: the last periodic report computed (its figures by unit are in their tab)
+        self.last_report: Any = None
         self._build()
         self.retranslate()
         self._on_document()
@@ -369,6 +381,7 @@ class ReportsPage(Page):
         self.preview = PdfPreview()
         self.tabs.addTab(self.preview, "")
         self.tabs.addTab(self._build_narrative(), "")
+        self.tabs.addTab(self._build_unit_figures(), "")
         splitter = QSplitter()
         splitter.addWidget(column)
         splitter.addWidget(self.tabs)
@@ -386,11 +399,18 @@ class ReportsPage(Page):
         self.document.setObjectName("document_kind")
         self.language = QComboBox()
         self.language.setObjectName("document_language")
+        self.report_unit = QComboBox()
+        self.report_unit.setObjectName("report_unit")
+        self.report_unit.currentIndexChanged.connect(lambda _i: self._on_report_unit())
         self.document_label, self.language_label = QLabel(), QLabel()
+        self.report_unit_label = QLabel()
         self.document_label.setBuddy(self.document)
         self.language_label.setBuddy(self.language)
+        self.report_unit_label.setBuddy(self.report_unit)
         form.addRow(self.document_label, self.document)
+        form.addRow(self.report_unit_label, self.report_unit)
         form.addRow(self.language_label, self.language)
+        self.choice_form = form
         self.document.currentIndexChanged.connect(lambda _i: self._on_document())
         # fill_combo blocks signals: only the user's choice arrives here
         self.language.currentIndexChanged.connect(self._on_language_chosen)
@@ -562,6 +582,101 @@ class ReportsPage(Page):
         layout.addWidget(scroll, 1)
         return page
 
+    def _build_unit_figures(self) -> QWidget:
+        """The periodic report's figures by unit, as in the document's table."""
+        page = QWidget()
+        page.setObjectName("unit_figures_tab")
+        self.unit_figures_note = QLabel()
+        self.unit_figures_note.setWordWrap(True)
+        self.unit_figures = QTableWidget(0, 0)
+        self.unit_figures.setObjectName("unit_figures")
+        self.unit_figures.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.unit_figures.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.unit_figures.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.unit_figures.verticalHeader().hide()
+        self.unit_figures.verticalHeader().setDefaultSectionSize(
+            self.unit_figures.fontMetrics().height() + 8)
+        self.unit_figures.setWordWrap(False)
+        self.unit_figures.cellDoubleClicked.connect(
+            lambda row, _col: self._report_on_row(row))
+        self.unit_figures_caption = QLabel()
+        self.unit_figures_caption.setObjectName("unit_figures_caption")
+        self.unit_figures_caption.setWordWrap(True)
+        font = self.unit_figures_caption.font()
+        font.setBold(True)
+        self.unit_figures_caption.setFont(font)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.unit_figures_note)
+        layout.addWidget(self.unit_figures_caption)
+        layout.addWidget(self.unit_figures, 1)
+        return page
+
+    def _show_unit_figures(self) -> None:
+        """The last report's table by unit, as the document prints it (total in bold)."""
+        from ..reports.outputs import Pct, cell_text, unit_table
+
+        table = self.unit_figures
+        report = self.last_report
+        if report is None:
+            table.setRowCount(0)
+            table.setColumnCount(0)
+            self.unit_figures_caption.setText(
+                _("Preview the report to see the figures of each unit."))
+            return
+        spec = unit_table(report)
+        self.unit_figures_caption.setText(_("{unit}, {period}").format(
+            unit=report.unit.name, period=report.period.phrase)
+            + ("" if report.unit.id == self.report_unit_id() else
+               " \u2014 " + _("another unit is chosen now: preview to see its figures.")))
+        table.clear()
+        table.setColumnCount(len(spec.columns))
+        table.setHorizontalHeaderLabels(spec.columns)
+        table.setRowCount(len(spec.rows))
+        ids = [u.unit_id for u in report.by_unit] + [None]
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for r, values in enumerate(spec.rows):
+            total = r >= len(spec.rows) - spec.total_rows
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(cell_text(value))
+                item.setData(Qt.ItemDataRole.UserRole, ids[r] if r < len(ids) else None)
+                if isinstance(value, int | float | Pct) and not isinstance(value, bool):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if total:
+                    item.setFont(bold)
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        for c in range(1, len(spec.columns)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        # the names in full, up to a width that leaves room for the figures
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, min(table.sizeHintForColumn(0) + 12, 320))
+        for c, (group, _span) in enumerate(self._column_groups(spec)):
+            if group:
+                table.horizontalHeaderItem(c).setToolTip(f"{group}: {spec.columns[c]}")
+
+    @staticmethod
+    def _column_groups(spec) -> list[tuple[str, int]]:
+        """The group title over each column (empty where none)."""
+        out: list[tuple[str, int]] = []
+        for title, span in spec.groups or [("", 1)] * len(spec.columns):
+            out += [(title, span)] * span
+        return out
+
+    def _report_on_row(self, row: int) -> None:
+        """Report on the unit of a row of the table (a drill-down); the total is no unit."""
+        item = self.unit_figures.item(row, 0)
+        unit_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if unit_id and self.set_report_unit(unit_id):
+            self.preview_document()
+
+    def unit_figure_rows(self) -> list[list[str]]:
+        """The table of figures by unit as shown, row by row."""
+        t = self.unit_figures
+        return [[t.item(r, c).text() for c in range(t.columnCount())]
+                for r in range(t.rowCount())]
+
     def _rows(self, form: QFormLayout, rows) -> list[tuple[QLabel, str]]:
         labels = []
         for msgid, widget in rows:
@@ -589,6 +704,9 @@ class ReportsPage(Page):
         self._fill_languages()
         self.document_label.setText(_("Document"))
         self.language_label.setText(_("Language"))
+        self.report_unit_label.setText(_("Unit"))
+        self.report_unit.setToolTip(_("The unit reported on, with every unit below it"))
+        self._fill_report_units()
         self.period_group.setTitle(_("Period"))
         self.slip_group.setTitle(_("Appointment"))
         self.receipt_group.setTitle(_("Documents handed in"))
@@ -609,6 +727,11 @@ class ReportsPage(Page):
         self.save_excel_button.setText(_("Save as Excel…"))
         self.tabs.setTabText(0, _("Print preview"))
         self.tabs.setTabText(1, _("Narrative of the report"))
+        self.tabs.setTabText(2, _("Figures by unit"))
+        self.unit_figures_note.setText(_(
+            "The figures of each unit the report covers, and their total. Double-click a "
+            "unit to report on it alone (with the units below it)."))
+        self._show_unit_figures()
         self.narrative_intro.setText(_(
             "The report's text, pre-filled from the figures. Complete the parts in square "
             "brackets before printing; Preview prints what is written here."))
@@ -634,6 +757,40 @@ class ReportsPage(Page):
             language=names[interface]))]
         items += [(code, name) for code, name in LANGUAGE_NAMES if code != interface]
         fill_combo(self.language, items, keep)
+
+    def _fill_report_units(self) -> None:
+        """The office and every unit below it, indented by level."""
+        from ..services.dashboard import unit_tree
+
+        with self.ctx.db.session() as s:
+            nodes = unit_tree(s, self.ctx.unit_id)
+        items = []
+        for n in nodes:
+            name = n.name if not n.dissolved_on else _("{unit} (until {date})").format(
+                unit=n.name, date=format_date(n.dissolved_on))
+            items.append((n.id, "\u2003" * n.depth + name))
+        current = self.report_unit.currentData() or self.ctx.unit_id
+        fill_combo(self.report_unit, items, current)
+
+    def report_unit_id(self) -> str:
+        """The unit the periodic report is made for (the office unless another is chosen)."""
+        return self.report_unit.currentData() or self.ctx.unit_id
+
+    def set_report_unit(self, unit_id: str) -> bool:
+        index = self.report_unit.findData(unit_id)
+        if index >= 0:
+            self.report_unit.setCurrentIndex(index)
+        return index >= 0
+
+    def _on_report_unit(self) -> None:
+        # A narrative filled from another unit's figures and left as it was is made
+        # again from the chosen unit's; one the official edited is kept, with a note.
+        if not self._narrative_edited and self._narrative_unit not in (
+                None, self.report_unit_id()):
+            self._set_narrative({}, None)
+        self._mark_stale()
+        self._show_unit_figures()
+        self._show_narrative_note()
 
     def _fill_officials(self) -> None:
         with self.ctx.db.session() as s:
@@ -668,6 +825,8 @@ class ReportsPage(Page):
         self.minutes_group.setVisible(kind.code in MINUTES_SUBJECTS)
         self.save_excel_button.setVisible(kind.excel)
         self.tabs.setTabVisible(1, kind.code == "periodic")
+        self.tabs.setTabVisible(2, kind.code == "periodic")
+        self.choice_form.setRowVisible(self.report_unit, kind.code == "periodic")
         self.narrative_hint.setVisible(kind.code == "periodic")
         # the subject list takes the height there is; otherwise the options sit at the top
         layout = self.options_layout
@@ -720,6 +879,8 @@ class ReportsPage(Page):
             self.subject.reload()
         if kind in ("official", "unit"):
             self._fill_officials()
+        if kind == "unit":
+            self._fill_report_units()
         self._load_minutes()
 
     def activate(self) -> None:
@@ -748,6 +909,8 @@ class ReportsPage(Page):
         """What to produce, read from the form; ValidationError names what is missing."""
         kind = self.kind()
         req = Request(kind.code, self.ctx.unit_id, self.document_lang())
+        if kind.code == "periodic":
+            req.unit_id = self.report_unit_id()
         if kind.subject is not None:
             req.subject_id = self.subject.selected_id()
             if req.subject_id is None:
@@ -779,8 +942,16 @@ class ReportsPage(Page):
         texts = {k: e.toPlainText().strip() for k, e in self.narrative_edits.items()}
         return texts if any(texts.values()) else None
 
-    def _report_key(self, period: Period | None) -> tuple:
-        return (self.ctx.unit_id, period.start, period.end, period.kind) if period else ()
+    def _report_key(self, period: Period | None, unit_id: str | None = None) -> tuple:
+        if period is None:
+            return ()
+        return (unit_id or self.report_unit_id(), period.start, period.end, period.kind)
+
+    def _keep_report(self, report, period: Period) -> None:
+        """A periodic report computed: reused while the choices stay, shown by unit."""
+        self._report_cache[self._report_key(period, report.unit.id)] = report
+        self.last_report = report
+        self._show_unit_figures()
 
     def _next_path(self, suffix: str = ".pdf") -> Path:
         self._serial += 1
@@ -916,9 +1087,9 @@ class ReportsPage(Page):
         self.preview.set_stale(self._stale)
         self.tabs.setCurrentIndex(0)
         if produced.report is not None and req.period is not None:
-            self._report_cache[self._report_key(req.period)] = produced.report
+            self._keep_report(produced.report, req.period)
         if produced.skeleton is not None:
-            self._set_narrative(produced.skeleton, req.period)
+            self._set_narrative(produced.skeleton, req.period, req.unit_id)
         if produced.minutes_id:
             self._load_minutes(select=produced.minutes_id)
             self.ctx.signals.data_changed.emit("minutes")
@@ -997,7 +1168,7 @@ class ReportsPage(Page):
 
         def done(produced: Produced) -> None:
             if produced.report is not None and req.period is not None:
-                self._report_cache[self._report_key(req.period)] = produced.report
+                self._keep_report(produced.report, req.period)
             self._saved(target)
 
         self._run(lambda cancelled: write_excel(self.ctx.db, req, target, cancelled), done,
@@ -1033,7 +1204,7 @@ class ReportsPage(Page):
         except ValueError as exc:
             self.show_message(str(exc), error=True)
             return
-        req = Request("periodic", self.ctx.unit_id, self.document_lang(), period=period,
+        req = Request("periodic", self.report_unit_id(), self.document_lang(), period=period,
                       report=self._report_cache.get(self._report_key(period)))
 
         def work(_cancelled) -> Produced:
@@ -1041,8 +1212,8 @@ class ReportsPage(Page):
             return Produced(Path(), report=report, skeleton=skeleton_for(report, req.lang))
 
         def done(produced: Produced) -> None:
-            self._report_cache[self._report_key(period)] = produced.report
-            self._set_narrative(produced.skeleton or {}, period)
+            self._keep_report(produced.report, period)
+            self._set_narrative(produced.skeleton or {}, period, req.unit_id)
 
         self._run(work, done, True, _("Computing the figures…"))
 
@@ -1056,13 +1227,15 @@ class ReportsPage(Page):
         box.exec()
         return box.clickedButton() is replace
 
-    def _set_narrative(self, texts: dict[str, str], period: Period | None) -> None:
+    def _set_narrative(self, texts: dict[str, str], period: Period | None,
+                       unit_id: str | None = None) -> None:
         for key, edit in self.narrative_edits.items():
             edit.blockSignals(True)
             edit.setPlainText(texts.get(key, ""))
             edit.blockSignals(False)
         self._narrative_edited = False
         self._narrative_period = _period_key(period)
+        self._narrative_unit = unit_id
         self._show_narrative_note()
 
     def _show_narrative_note(self) -> None:
@@ -1075,6 +1248,11 @@ class ReportsPage(Page):
             self.narrative_note.setText(_(
                 "The narrative was written for another period: check it, or press "
                 "\u201cFill from the figures\u201d to start again from this period's figures."))
+            self.narrative_note.show()
+        elif written and self._narrative_unit not in (None, self.report_unit_id()):
+            self.narrative_note.setText(_(
+                "The narrative was written for another unit: check it, or press "
+                "\u201cFill from the figures\u201d to start again from this unit's figures."))
             self.narrative_note.show()
         else:
             self.narrative_note.hide()

@@ -1,0 +1,205 @@
+"""The dashboard by unit: at a province, a table of the units directly below it (each with
+every unit below it) whose figures add up to the province's, and a drill-down to any of
+them with a path back up.
+
+The tree: a province Party committee (the office), a district dissolved on 1/7/2025 with
+one commune under it (history), and a commune directly under the province (after the
+reform), plus a dissolved district that kept nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from receptiondesk.services import petitions, reception, units
+from receptiondesk.services.citizens import CitizenInput
+from receptiondesk.services.dashboard import dashboard_figures, unit_breakdown, unit_tree
+from receptiondesk.services.petitions import PetitionerInput, PetitionInput
+from receptiondesk.services.reception import SessionInput, VisitInput
+from receptiondesk.services.units import unit_and_descendants
+from receptiondesk.ui.context import AppContext
+from receptiondesk.ui.worker import wait_for_background
+
+TODAY = date.today()
+DISSOLVED = date(2025, 7, 1)
+
+
+@dataclass
+class Tree:
+    province: object
+    district: object
+    commune_a: object  # under the district
+    commune_b: object  # directly under the province
+    empty_district: object
+
+
+def _unit(s, code, name, level, parent=None, dissolved=None, home=False):
+    return units.create_unit(s, units.UnitInput(
+        code=code, name=name, level=level, kind="party", parent_code=parent,
+        dissolved_on=dissolved), home=home)
+
+
+def _petition(s, unit, days_ago: int) -> None:
+    petitions.register_petition(s, unit.id, PetitionInput(
+        received_date=TODAY - timedelta(days=days_ago), petition_type="recommendation",
+        content="Đề nghị sửa đường", field_code="land",
+        petitioners=[PetitionerInput("Lò Thị Mai")]))
+
+
+def _session(s, unit, heads: list[int]) -> None:
+    rs = reception.create_session(s, unit.id, SessionInput(session_date=TODAY,
+                                                           presiding_name="Lò Văn Khoa"))
+    for count in heads:
+        reception.add_visit(s, rs.id, VisitInput(
+            content="Hỏi về đất đai", head_count=count,
+            new_citizen=CitizenInput(full_name="Quàng Văn Bình"),
+            representatives="Đại diện" if count >= 5 else ""))
+
+
+def build(s) -> Tree:
+    tu = _unit(s, "TU", "Tỉnh ủy Điện Biên", "province", home=True)
+    hu = _unit(s, "HU", "Huyện ủy Điện Biên Đông", "district", "TU", DISSOLVED)
+    xa = _unit(s, "XA", "Đảng ủy xã Mường Luân", "commune", "HU")
+    xb = _unit(s, "XB", "Đảng ủy xã Thanh Nưa", "commune", "TU")
+    empty = _unit(s, "HE", "Huyện ủy Tuần Giáo", "district", "TU", DISSOLVED)
+    # open petitions: overdue (received 60 days ago) and on time (received today)
+    for unit, old, new in ((tu, 1, 1), (hu, 1, 0), (xa, 2, 1), (xb, 0, 3)):
+        for _i in range(old):
+            _petition(s, unit, 60)
+        for _i in range(new):
+            _petition(s, unit, 0)
+    _session(s, tu, [1, 2])
+    _session(s, xa, [6])
+    _session(s, xb, [1])
+    s.flush()
+    return Tree(tu, hu, xa, xb, empty)
+
+
+@pytest.fixture
+def tree(session) -> Tree:
+    t = build(session)
+    session.commit()
+    return t
+
+
+FIGURES = ("open_count", "overdue_count", "due_soon_count", "received_year",
+           "sessions_year", "citizens_year")
+
+
+def _figures(row) -> tuple[int, ...]:
+    return tuple(getattr(row, name) for name in FIGURES)
+
+
+def test_the_tree_is_indented_by_level_under_each_unit(session, tree):
+    nodes = unit_tree(session, tree.province.id)
+    assert [(n.code, n.depth) for n in nodes] == [
+        ("TU", 0), ("HU", 1), ("XA", 2), ("HE", 1), ("XB", 1)]
+    assert [n.code for n in unit_tree(session, tree.district.id)] == ["HU", "XA"]
+
+
+def test_the_units_below_a_province_add_up_to_its_figures(session, tree):
+    rows = unit_breakdown(session, tree.province.id, TODAY)
+    # its own records, then the district with its commune, then the commune under it;
+    # the district that kept nothing is history only
+    assert [(r.code, r.own, r.has_units) for r in rows] == [
+        ("TU", True, False), ("HU", False, True), ("XB", False, False)]
+    by_code = {r.code: r for r in rows}
+    assert by_code["HU"].open_count == 4  # 1 of the district + 3 of its commune
+    assert by_code["HU"].overdue_count == 3
+    assert by_code["HU"].citizens_year == 6
+    assert by_code["XB"].open_count == 3 and by_code["XB"].overdue_count == 0
+    whole = dashboard_figures(session, unit_and_descendants(session, tree.province.id),
+                              TODAY)
+    assert sum(r.open_count for r in rows) == whole.open_count == 9
+    assert sum(r.overdue_count for r in rows) == whole.overdue_count == 4
+    assert sum(r.due_soon_count for r in rows) == whole.due_soon_count
+    assert sum(r.sessions_year for r in rows) == whole.sessions_year_total == 3
+    assert sum(r.citizens_year for r in rows) == whole.visits_year == 10
+
+
+def test_a_district_shows_its_communes_and_a_commune_none(session, tree):
+    rows = unit_breakdown(session, tree.district.id, TODAY)
+    assert [(r.code, r.own) for r in rows] == [("HU", True), ("XA", False)]
+    assert _figures(rows[1])[:2] == (3, 2)
+    assert unit_breakdown(session, tree.commune_a.id, TODAY) == []
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def page(qtbot, db, tree):
+    from receptiondesk.ui.dashboard import DashboardPage
+
+    p = DashboardPage(AppContext(db, tree.province.id))
+    qtbot.addWidget(p)
+    p.resize(1200, 900)
+    p.show()
+    p.activate()
+    _wait(qtbot, p)
+    return p
+
+
+def _wait(qtbot, page) -> None:
+    qtbot.waitUntil(lambda: not page._loading, timeout=20_000)
+    wait_for_background()
+
+
+def _row_of(page, name: str) -> int:
+    names = [r[0] for r in page.unit_table_rows()]
+    return next(i for i, n in enumerate(names) if n == name)
+
+
+def test_the_province_dashboard_drills_down_to_a_commune_and_back(qtbot, page, tree):
+    assert page.overdue_card.number.text() == "4"
+    assert page.units_box.isVisible()
+    rows = page.unit_table_rows()
+    assert rows[0][0] == "Tỉnh ủy Điện Biên (own records)"
+    assert [r[0] for r in rows[1:]] == ["Huyện ủy Điện Biên Đông", "Đảng ủy xã Thanh Nưa"]
+    assert rows[1][1] == "District (until 01/07/2025)"
+    assert rows[1][2:4] == ["4", "3"]  # open, overdue: the district with its commune
+
+    # the own records are no unit to open
+    page.unit_table.setCurrentCell(0, 0)
+    assert not page.drill_button.isEnabled()
+    # double-click the district: its dashboard, with its commune below
+    page.unit_table.cellDoubleClicked.emit(_row_of(page, "Huyện ủy Điện Biên Đông"), 0)
+    _wait(qtbot, page)
+    assert page.unit_id == tree.district.id
+    assert page.overdue_card.number.text() == "3"
+    assert page.up_button.isVisible()
+    assert "Tỉnh ủy Điện Biên" in page.breadcrumb.text()
+    assert [r[0] for r in page.unit_table_rows()] == [
+        "Huyện ủy Điện Biên Đông (own records)", "Đảng ủy xã Mường Luân"]
+
+    # Enter on the commune opens it too: its own figures, no table of units
+    page.unit_table.setCurrentCell(1, 0)
+    qtbot.keyClick(page.unit_table, Qt.Key.Key_Return)
+    _wait(qtbot, page)
+    assert page.unit_id == tree.commune_a.id
+    assert page.overdue_card.number.text() == "2"
+    assert not page.units_box.isVisible()
+    assert page.year_card.number.text() == "1"
+
+    page.go_up()  # back to the district
+    _wait(qtbot, page)
+    assert page.unit_id == tree.district.id
+    page.breadcrumb.linkActivated.emit(tree.province.id)  # the path's first link
+    _wait(qtbot, page)
+    assert page.path == [tree.province.id]
+    assert page.overdue_card.number.text() == "4"
+    assert not page.up_button.isVisible()
+
+
+def test_the_drill_button_opens_the_chosen_unit(qtbot, page, tree):
+    page.unit_table.setCurrentCell(_row_of(page, "Đảng ủy xã Thanh Nưa"), 0)
+    assert page.drill_button.isEnabled()
+    qtbot.mouseClick(page.drill_button, Qt.MouseButton.LeftButton)
+    _wait(qtbot, page)
+    assert page.unit_id == tree.commune_b.id
+    assert page.overdue_card.number.text() == "0"
+    assert page.overdue_card.detail.text() == "of 3 open petitions"
