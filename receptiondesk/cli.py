@@ -67,7 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help=_("create a demo database"))
-    demo.add_argument("--out", required=True, metavar="PATH", help=_("the new database file"))
+    demo.add_argument("--out", metavar="PATH",
+                      help=_("the new database file (or an empty database given by "
+                             "--database-url)"))
     demo.add_argument("--scale", choices=["small", "province"], default="small")
     demo.add_argument("--seed", type=int, default=1)
 
@@ -110,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--from", dest="date_from", type=_parse_date, metavar="DATE")
     exp.add_argument("--to", dest="date_to", type=_parse_date, metavar="DATE")
     exp.add_argument("--unit", metavar="CODE", help=_("only this unit and the units below it"))
+    exp.add_argument("--allow-unmapped", action="store_true",
+                     help=_("national: export values with no national code, left blank"))
 
     sub.add_parser("codes", help=_("list the codes accepted in files"))
 
@@ -160,13 +164,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .db import open_database
     from .demo import generate_demo
 
-    out = Path(args.out)
-    if out.exists():
+    if args.out is None and not args.database_url:
+        raise CliError(_("Give the new database file with --out, or an empty database "
+                         "with --database-url."))
+    out = Path(args.out) if args.out is not None else None
+    if out is not None and out.exists():
         raise CliError(
             _("{path} already exists; choose a new file for the demo database.").format(path=out)
         )
     start = time.perf_counter()
-    db = open_database(out)
+    db = open_database(out) if out is not None else open_database(database_url=args.database_url)
+    where = str(out) if out is not None else db.engine.url.render_as_string(hide_password=True)
     try:
         summary = generate_demo(db, scale=args.scale, seed=args.seed)
         from .services.accounts import create_demo_accounts, role_label
@@ -176,14 +184,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         db.close()
     elapsed = time.perf_counter() - start
-    _out(_("Demo database created: {path}").format(path=out))
+    _out(_("Demo database created: {path}").format(path=where))
     for table, count in summary.counts.items():
         _out(f"  {table}: {format_number(count)}")
-    _out(
-        _("Time: {seconds} s; size: {size} MB").format(
-            seconds=format_number(elapsed, 1), size=format_number(out.stat().st_size / 1_048_576, 1)
+    if out is not None:
+        _out(
+            _("Time: {seconds} s; size: {size} MB").format(
+                seconds=format_number(elapsed, 1),
+                size=format_number(out.stat().st_size / 1_048_576, 1),
+            )
         )
-    )
     _out(_("Accounts (user name, role, password):"))
     for username, role, password in accounts:
         _out(f"  {username:<10} {role_label(role):<20} {password}")
@@ -225,6 +235,11 @@ def cmd_db(args: argparse.Namespace) -> int:
         return _db_check(
             args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
         )
+    if not resolve_url(args.db, args.database_url).startswith("sqlite"):
+        raise CliError(_(
+            "A shared database is backed up on its server, with PostgreSQL's own tools: "
+            "for example \u201cpg_dump --format=custom --file=copy.dump DATABASE\u201d."
+        ))
     db = _open(args)
     try:
         backup_sqlite(db, Path(args.out))
@@ -262,6 +277,9 @@ def _db_check(
             )
     finally:
         engine.dispose()
+    if not url.startswith("sqlite"):
+        _out(_("Checked the schema version and the audit log; the soundness of a shared "
+               "database's files is its server's job."))
     for problem in problems:
         _out(problem)
     if problems:
@@ -453,8 +471,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .selftest import run_selftest
 
         return run_selftest()
-    args = build_parser().parse_args(argv)
+    args = _plain_start(argv) or build_parser().parse_args(argv)
     return run(args)
+
+
+_START_OPTIONS = {"--db": "db", "--database-url": "database_url", "--lang": "lang"}
+
+
+def _plain_start(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options of starting the window (no command), read without building the parser:
+    its help texts import the document and report modules, which the window does not need
+    until later. None for anything else (a command, --help, a mistake), which the parser
+    handles."""
+    values: dict[str, str | None] = dict.fromkeys(_START_OPTIONS.values())
+    rest = list(argv)
+    while rest:
+        option, equals, value = rest.pop(0).partition("=")
+        if option not in _START_OPTIONS:
+            return None
+        if not equals:
+            if not rest:
+                return None
+            value = rest.pop(0)
+        values[_START_OPTIONS[option]] = value
+    if values["lang"] not in (None, "vi", "en"):
+        return None
+    return argparse.Namespace(command=None, user=None, **values)
 
 
 def _runs_without_user(args: argparse.Namespace) -> bool:
@@ -465,9 +507,6 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .db import DatabaseError
-    from .services.errors import ServiceError
-
     try:
         user = getattr(args, "user", None)
         if user and not _runs_without_user(args):
@@ -476,18 +515,29 @@ def run(args: argparse.Namespace) -> int:
             with acting_as(sign_in_for_cli(args.db, args.database_url, user)):
                 return COMMANDS[args.command](args)
         return COMMANDS[args.command](args)
-    except (CliError, DatabaseError, ServiceError) as exc:
-        print(_("Error: {message}").format(message=exc), file=sys.stderr)
-        details = getattr(exc, "errors", None)
-        if details:
-            for err in details:
-                print("  " + (getattr(err, "message", None) or str(err)), file=sys.stderr)
-        return EXIT_ERROR
-    except OSError as exc:
-        print(_("Error: {message}").format(message=exc.strerror or exc), file=sys.stderr)
-        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if isinstance(exc, _explained_errors()):
+            print(_("Error: {message}").format(message=exc), file=sys.stderr)
+            details = getattr(exc, "errors", None)
+            if details:
+                for err in details:
+                    print("  " + (getattr(err, "message", None) or str(err)), file=sys.stderr)
+            return EXIT_ERROR
+        if isinstance(exc, OSError):
+            print(_("Error: {message}").format(message=exc.strerror or exc), file=sys.stderr)
+            return EXIT_ERROR
+        raise
+
+
+def _explained_errors() -> tuple[type[Exception], ...]:
+    """Errors whose message is for the user. Imported only when one happened: the window's
+    start must not wait for the database layer to load."""
+    from .db import DatabaseError
+    from .services.errors import ServiceError
+
+    return CliError, DatabaseError, ServiceError
 
 
 if __name__ == "__main__":

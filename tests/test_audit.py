@@ -277,3 +277,19 @@ def test_upgrade_from_schema_0002_with_data_protects_denouncers(tmp_path):
             assert audit.verify_chain(s) == []
     finally:
         db.close()
+
+
+def test_viewer_names_fields_in_the_users_language_without_bookkeeping():
+    from receptiondesk.i18n import using_language
+    from receptiondesk.services.audit_labels import record_kind_label
+
+    detail = json.dumps({"status": ["received", "classified"], "version": [1, 2],
+                         "updated_at": ["2026-11-01T08:00:00", "2026-11-02T09:00:00"],
+                         "received_date": ["2026-10-30", "2026-10-31"]})
+    assert audit.describe_detail(detail) == (
+        "status: received → classified; date received: 2026-10-30 → 2026-10-31")
+    with using_language("vi"):
+        assert audit.describe_detail(detail).startswith("trạng thái: received → classified")
+        assert record_kind_label("reception_session") == "buổi tiếp công dân"
+    # only bookkeeping changed: still shown rather than an empty line
+    assert audit.describe_detail(json.dumps({"version": [1, 2]})) == "version: 1 → 2"

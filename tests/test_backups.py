@@ -516,7 +516,9 @@ def test_restore_and_restart_after_the_window_closed(qtbot, db, home, tmp_path, 
     db_path = db.path
     db.close()
     started, warnings = [], []
-    monkeypatch.setattr(app.QProcess, "startDetached",
+    from PySide6.QtCore import QProcess
+
+    monkeypatch.setattr(QProcess, "startDetached",
                         lambda program, args: started.append((program, args)) or (True, 1))
     monkeypatch.setattr(app, "_warn", lambda _parent, message: warnings.append(message))
     single = app.SingleInstance("receptiondesk-test-" + os.urandom(4).hex())

@@ -4,6 +4,7 @@ backups, and one clear line (no traceback) for a mistake."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -83,3 +84,47 @@ def test_a_mistake_is_one_line_without_traceback(tmp_path):
     assert proc.stderr.strip().splitlines() == [
         f"Error: There is no file at {tmp_path / 'missing.csv'}."
     ]
+
+
+def test_plain_start_goes_to_the_window_with_its_options(monkeypatch):
+    import receptiondesk.ui.app as app_module
+
+    calls = []
+    monkeypatch.setattr(app_module, "run_gui", lambda *a: calls.append(a) or 0)
+    assert main(["--db", "office.db", "--lang=en"]) == 0
+    assert calls == [("office.db", None, "en")]
+
+
+def test_plain_start_with_a_wrong_language_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--lang", "fr"])
+    assert exit_info.value.code == 2
+    assert "--lang" in capsys.readouterr().err
+
+
+def test_window_is_painted_before_the_database_layer_is_loaded(tmp_path):
+    """Start-up shows the window frame first: SQLAlchemy (a third of a second to import on
+    an office PC) is loaded after the first paint."""
+    script = """
+import os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class Shown(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QMainWindow):
+            print("sqlalchemy" in sys.modules, flush=True)
+            os._exit(0)
+        return False
+
+app = QApplication(sys.argv[:1])
+shown = Shown()
+app.installEventFilter(shown)
+from receptiondesk.cli import main
+main(["--db", sys.argv[1], "--lang", "en"])
+"""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen",
+               RECEPTIONDESK_CONFIG_DIR=str(tmp_path / "config"))
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "new.db")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.stdout.strip() == "False", done.stderr[-2000:]

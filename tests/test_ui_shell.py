@@ -268,6 +268,22 @@ def test_window_geometry_and_last_page_are_restored(qtbot, ctx):
     assert again.stack.currentWidget() is again.pages["settings"]
 
 
+def test_window_frame_is_shown_before_the_database_then_opens_the_office(qtbot, ctx):
+    settings = app_settings()
+    settings.setValue("window/page", "citizens")
+    window = MainWindow(None, settings)  # start-up paints this before opening the file
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.isEnabled()  # no page, menu or shortcut works without a database
+    assert window.statusBar().currentMessage() == "Opening the database…"
+    assert not window.pages
+    window.attach(ctx)
+    qtbot.waitUntil(lambda: "citizens" in window.pages)
+    assert window.isEnabled()
+    assert window.current_name() == "citizens"
+    assert window.unit_label.text() == "Đảng ủy xã Mường Phăng"
+
+
 def test_language_switch_relabels_navigation_and_keeps_typed_text(qtbot, ctx, vietnamese):
     settings = app_settings()
     window = _window(qtbot, ctx, settings)

@@ -450,12 +450,17 @@ def describe_detail(detail: str) -> str:
         data = json.loads(detail or "{}")
     except ValueError:
         return detail
+    if not isinstance(data, dict):
+        return detail
+    from .audit_labels import field_label, shown_fields
+
     parts = []
-    for key, value in data.items():
+    for key in shown_fields(list(data)):
+        value, label = data[key], field_label(key)
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{key}: {_plain(value[0])} → {_plain(value[1])}")
+            parts.append(f"{label}: {_plain(value[0])} → {_plain(value[1])}")
         else:
-            parts.append(f"{key}: {_plain(value)}")
+            parts.append(f"{label}: {_plain(value)}")
     return "; ".join(parts)
 
 

@@ -7,15 +7,21 @@ import hashlib
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, QProcess, QSettings, QTimer
+# Qt classes build their enums when first imported: the ones needed only after the window
+# is shown (message boxes, progress, restarting) are imported where they are used.
+from PySide6.QtCore import QObject, QSettings, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
-from ..db import Database, DatabaseError, open_database, resolve_url, sqlite_url
 from ..i18n import _, current_language, set_language
+from ..location import resolve_url, sqlite_url
 from .context import AppContext
 from .qt_translation import install_qt_translator
+
+if TYPE_CHECKING:  # the database layer is imported after the window is on the screen
+    from ..db import Database
 
 ENV_CONFIG = "RECEPTIONDESK_CONFIG_DIR"
 
@@ -85,6 +91,8 @@ class SingleInstance:
 
 
 def startup_error(message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox()
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(_("ReceptionDesk cannot start"))
@@ -112,37 +120,24 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     if single.another_is_running():
         return 0
     single.listen()
-    checked, complete = check_before_open(url, settings)
-    if checked is None:
-        return 1
-    if checked != url:  # the user chose another file: one instance per file
-        url = checked
-        single = SingleInstance(instance_key(url))
-        if single.another_is_running():
-            return 0
-        single.listen()
-    try:
-        db = open_database(None, url)
-    except DatabaseError as exc:
-        startup_error(str(exc))
-        return 1
-    from .login import IdleLock, ensure_signed_in
-
-    if not ensure_signed_in(db):  # a database with accounts: who is there?
-        db.close()
-        return 0
-    ctx = open_context(db)
-    if ctx is None:
-        from .first_run import run_first_run
-
-        db, ctx = run_first_run(db, settings)
-        if ctx is None or not ensure_signed_in(ctx.db):
-            return 0
     from .main_window import MainWindow
 
-    window = MainWindow(ctx, settings)
-    single.window = window
+    # The frame first: the user sees the window while the database layer loads and the
+    # file is checked and opened (dialogs for a damaged file or for signing in come on top).
+    window = MainWindow(None, settings)
     window.show()
+    app.processEvents()
+    single.window = window
+    opened = open_office(url, settings, single)
+    if isinstance(opened, int):  # the user quit, or the database cannot be used
+        window.hide()
+        window.deleteLater()
+        return opened
+    ctx, complete, single = opened
+    single.window = window
+    window.attach(ctx)
+    from .login import IdleLock
+
     idle_lock = IdleLock(ctx.db, parent=window)  # noqa: F841 - lives as the window's child
     auto = AutoBackup(ctx, settings, window, full_check=not complete)
     auto.start()
@@ -158,6 +153,43 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     if restore is not None and ctx.db.path is not None:
         restore_and_restart(ctx.db.path, restore, single)
     return code
+
+
+def open_office(url: str, settings: QSettings, single: SingleInstance
+                ) -> tuple[AppContext, bool, SingleInstance] | int:
+    """Check and open the database, sign in, and find its office (the first-run wizard when
+    there is none): the office, whether the start-up check was complete, and the instance
+    guard of the file opened. An exit code instead when the user quits (0) or the database
+    cannot be used (1, after the reason was shown)."""
+    checked, complete = check_before_open(url, settings)
+    if checked is None:
+        return 1
+    if checked != url:  # the user chose another file: one instance per file
+        url = checked
+        single = SingleInstance(instance_key(url))
+        if single.another_is_running():
+            return 0
+        single.listen()
+    from ..db import DatabaseError, open_database
+
+    try:
+        db = open_database(None, url)
+    except DatabaseError as exc:
+        startup_error(str(exc))
+        return 1
+    from .login import ensure_signed_in
+
+    if not ensure_signed_in(db):  # a database with accounts: who is there?
+        db.close()
+        return 0
+    ctx = open_context(db)
+    if ctx is None:
+        from .first_run import run_first_run
+
+        db, ctx = run_first_run(db, settings)
+        if ctx is None or not ensure_signed_in(ctx.db):
+            return 0
+    return ctx, complete, single
 
 
 # --- start-up checks and backups (issue 6) -----------------------------------------------
@@ -267,6 +299,8 @@ class AutoBackup(QObject):
 
 
 def _warn(parent: QWidget | None, message: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(_("ReceptionDesk"))
@@ -278,6 +312,9 @@ def _warn(parent: QWidget | None, message: str) -> None:
 def backup_at_exit(db: Database, settings: QSettings) -> Path | None:
     """After the window closed: back up the database if it changed since its last backup,
     off the GUI thread, with a progress window if it takes more than a moment."""
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QProgressDialog
+
     from ..services.backups import make_backup_if_changed
     from .worker import run_in_background
 
@@ -344,6 +381,7 @@ def take_restore_request() -> Path | None:
 def restore_and_restart(db_path: Path, backup: Path, single: SingleInstance) -> bool:
     """With the database closed: restore the backup (the current file kept aside), then
     start the application again on the restored file."""
+    from ..db import DatabaseError
     from ..services.backups import record_restore, restore_backup
 
     try:
@@ -363,6 +401,8 @@ def restore_and_restart(db_path: Path, backup: Path, single: SingleInstance) -> 
 
 
 def restart_application() -> bool:
+    from PySide6.QtCore import QProcess
+
     if getattr(sys, "frozen", False):  # the PyInstaller build
         program, args = sys.executable, sys.argv[1:]
     else:

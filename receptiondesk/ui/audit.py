@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..i18n import N_, _, format_datetime, format_number, ngettext
 from ..services import accounts, audit
+from ..services.audit_labels import record_kind_label
 from ..services.errors import ServiceError
 from .context import AppContext
 from .forms import ERROR_STYLE, date_edit, fill_combo, from_qdate
@@ -41,7 +42,8 @@ DETAIL = 300
 
 
 def entry_row(e) -> Row:
-    record = " ".join(x for x in (e.record_kind, (e.record_id or "")[:8]) if x)
+    kind = record_kind_label(e.record_kind) if e.record_kind else ""
+    record = " ".join(x for x in (kind, (e.record_id or "")[:8]) if x)
     text = audit.describe_detail(e.detail)
     if len(text) > DETAIL:
         text = text[: DETAIL - 1] + "…"

@@ -42,20 +42,40 @@ PAGE_NAMES = tuple(p[0] for p in PAGES)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, settings: QSettings | None = None) -> None:
+    """The window; built with ``ctx=None`` it is the frame shown while the database opens
+    (start-up paints it before the database layer is even imported), then :meth:`attach`
+    hands it the open office."""
+
+    def __init__(self, ctx: AppContext | None, settings: QSettings | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.ctx: AppContext = ctx  # type: ignore[assignment] - set by attach() when None
         self.settings = settings
         self.setObjectName("main_window")
         self.pages: dict[str, Page] = {}
         self._build()
+        self.retranslate()
+        self._restore_geometry()
+        if ctx is None:
+            self.setEnabled(False)  # no page, menu or shortcut before there is a database
+            self.statusBar().showMessage(_("Opening the database…"))
+        else:
+            self.attach(ctx)
+
+    def attach(self, ctx: AppContext) -> None:
+        """Work on the open office: its signals, its name, the page the user left."""
+        self.ctx = ctx
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
         ctx.signals.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         ctx.signals.open_record.connect(self.open_record)
         # The office's name in the status bar follows Settings ▸ Office.
         ctx.signals.data_changed.connect(lambda kind: self._show_unit() if kind == "unit" else None)
-        self.retranslate()
-        self._restore()
+        self.setEnabled(True)
+        self.statusBar().clearMessage()
+        self._show_unit()
+        last = "dashboard"
+        if self.settings is not None:
+            last = str(self.settings.value("window/page", "dashboard"))
+        QTimer.singleShot(0, lambda: self.show_page(last if last in PAGE_NAMES else "dashboard"))
 
     # --- construction ---------------------------------------------------------
 
@@ -111,6 +131,13 @@ class MainWindow(QMainWindow):
         )
         self.act_quit = self._action(QKeySequence.StandardKey.Quit, self.close)
         self.file_menu.addActions([self.act_new, self.act_print])
+        self.act_national = self._action(None, self.export_national)
+        self.file_menu.addAction(self.act_national)
+        self.act_export_bundle = self._action(None, lambda: self.bundles("export"))
+        self.act_import_bundle = self._action(None, lambda: self.bundles("import"))
+        self.act_bundle_conflicts = self._action(None, lambda: self.bundles("conflicts"))
+        self.file_menu.addActions([self.act_export_bundle, self.act_import_bundle,
+                                   self.act_bundle_conflicts])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
         self.edit_menu = bar.addMenu("")
@@ -147,6 +174,10 @@ class MainWindow(QMainWindow):
         self.act_new.setText(_("&New"))
         self.act_print.setText(_("&Print…"))
         self.act_quit.setText(_("&Quit"))
+        self.act_national.setText(_("Export for the &national database…"))
+        self.act_export_bundle.setText(_("Export a &bundle for the upper level…"))
+        self.act_import_bundle.setText(_("&Import a bundle from an office…"))
+        self.act_bundle_conflicts.setText(_("Bundle &conflicts…"))
         self.act_find.setText(_("&Find in this list"))
         self.act_global.setText(_("Search &everywhere"))
         self.act_about.setText(_("&About ReceptionDesk"))
@@ -155,6 +186,8 @@ class MainWindow(QMainWindow):
         self._show_unit()
 
     def _show_unit(self) -> None:
+        if self.ctx is None:
+            return
         from ..services.units import get_unit
 
         with self.ctx.db.session() as s:
@@ -219,6 +252,29 @@ class MainWindow(QMainWindow):
         if text:
             SearchDialog(self.ctx, text, self).exec()
 
+    def export_national(self):
+        """File ▸ Export for the national database…; its "Open Settings" shows the codes."""
+        from .national_export import NationalExportDialog
+
+        dialog = NationalExportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def open_settings() -> None:
+            page = self.show_page("settings")
+            national = getattr(page, "national_tab", None)
+            if national is not None:
+                page.tabs.setCurrentWidget(national)
+
+        dialog.open_settings.connect(open_settings)
+        dialog.open()
+        return dialog
+
+    def bundles(self, which: str):
+        """File ▸ bundles: "export", "import" or "conflicts" (see ui/bundles.py)."""
+        from .bundles import open_bundle_dialog
+
+        return open_bundle_dialog(self.ctx, which, self)
+
     def _about(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle(_("About ReceptionDesk"))
@@ -231,21 +287,15 @@ class MainWindow(QMainWindow):
 
     # --- window state ---------------------------------------------------------
 
-    def _restore(self) -> None:
-        last = "dashboard"
-        if self.settings is not None:
-            geometry = self.settings.value("window/geometry")
-            if geometry is not None:
-                self.restoreGeometry(geometry)
-            else:
-                self.resize(1280, 800)
-            last = str(self.settings.value("window/page", "dashboard"))
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.value("window/geometry") if self.settings is not None else None
+        if geometry is not None:
+            self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        QTimer.singleShot(0, lambda: self.show_page(last if last in PAGE_NAMES else "dashboard"))
 
     def save_state(self) -> None:
-        if self.settings is not None:
+        if self.settings is not None and self.ctx is not None:
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/page", self.current_name())
             self.settings.sync()

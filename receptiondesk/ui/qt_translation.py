@@ -26,10 +26,9 @@ from ..i18n import (
 )
 from .qt_strings import CONTEXT_PREFIX
 
-_QT_LOCALES = {
-    "vi": (QLocale.Language.Vietnamese, QLocale.Country.Vietnam),
-    "en": (QLocale.Language.English, QLocale.Country.UnitedKingdom),
-}
+# By name: touching QLocale.Language would build its several hundred members as a Python
+# enum, a cost paid before the window is shown.
+_QT_LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 
 class GettextQtTranslator(QTranslator):
@@ -62,8 +61,7 @@ _translator: GettextQtTranslator | None = None
 
 def _apply_locale(lang: str | None = None) -> None:
     """Qt's own formats (calendar pop-ups' month and day names) follow the language."""
-    language, country = _QT_LOCALES.get(lang or current_language(), _QT_LOCALES["en"])
-    QLocale.setDefault(QLocale(language, country))
+    QLocale.setDefault(QLocale(_QT_LOCALES.get(lang or current_language(), _QT_LOCALES["en"])))
 
 
 def _installed_on(app: QCoreApplication) -> bool:
