@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -162,6 +163,34 @@ class _XlsxSink:
 # --- the entry point ------------------------------------------------------------------
 
 
+def _cannot_write(path: Path, exc: OSError) -> ExportError:
+    return ExportError(_("Cannot write {name}: {reason}").format(
+        name=str(path), reason=exc.strerror or exc))
+
+
+@contextmanager
+def written_whole(path: Path, open_sink: Callable[[Path], Any]) -> Iterator[Any]:
+    """A sink writing beside ``path``; the file appears under its name only when the block
+    ends normally — a failure or a cancel leaves neither a half file nor the old one
+    damaged. The block closes the sink itself (some sinks write a trailer then)."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        sink = open_sink(tmp)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from exc
+    try:
+        yield sink
+        os.replace(tmp, path)
+    except OSError as exc:
+        sink.abort()
+        tmp.unlink(missing_ok=True)
+        raise _cannot_write(path, exc) from exc
+    except BaseException:
+        sink.abort()
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def export_file(
     session: Session,
     kind: str,
@@ -196,14 +225,9 @@ def export_file(
     stmt, convert = _QUERIES[kind](unit_ids, date_from, date_to, reveal_identity)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     columns = COLUMNS[kind]
-    tmp = path.with_name(path.name + ".part")
-    try:
-        sink: _CsvSink | _XlsxSink = _CsvSink(tmp) if suffix == ".csv" else _XlsxSink(tmp, kind)
-    except OSError as exc:
-        raise ExportError(_("Cannot write {name}: {reason}").format(
-            name=str(path), reason=exc.strerror or exc)) from exc
     count = 0
-    try:
+    with written_whole(path, lambda tmp: _CsvSink(tmp) if suffix == ".csv"
+                       else _XlsxSink(tmp, kind)) as sink:
         sink.header(columns)
         for row in _stream(session, stmt):
             sink.row(columns, convert(row))
@@ -212,16 +236,6 @@ def export_file(
                     and progress(count, total) is False:
                 raise ExportCancelled(_("The export was cancelled; no file was written."))
         sink.close()
-        os.replace(tmp, path)
-    except OSError as exc:
-        sink.abort()
-        tmp.unlink(missing_ok=True)
-        raise ExportError(_("Cannot write {name}: {reason}").format(
-            name=str(path), reason=exc.strerror or exc)) from exc
-    except BaseException:
-        sink.abort()
-        tmp.unlink(missing_ok=True)
-        raise
     if progress is not None:
         progress(count, total)
     audit.record(session, "export", kind, "", None, {

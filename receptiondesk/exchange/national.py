@@ -26,7 +26,6 @@ names, ID numbers, addresses and phones are blotted out of the content summary a
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -47,7 +46,7 @@ from ..services.errors import FieldError, ServiceError
 from ..services.national_codes import COMPETENT, NOT_COMPETENT
 from ..services.protection import redacted
 from ..services.units import get_unit, home_unit, unit_and_descendants
-from .exporter import ExportCancelled, ExportError, _XlsxSink
+from .exporter import ExportCancelled, ExportError, _XlsxSink, written_whole
 
 #: rows fetched from the database at a time
 PAGE_SIZE = 500
@@ -513,14 +512,8 @@ def _write(session: Session, path: Path, scope: Scope, summary: NationalSummary,
     total = session.scalar(select(func.count()).select_from(Petition)
                            .where(*scope.where(session))) or 0
     mapping = _Mapping(session)
-    tmp = path.with_name(path.name + ".part")
-    try:
-        sink: _JsonSink | _XlsxRecords = (
-            _JsonSink(tmp) if path.suffix.lower() == ".json" else _XlsxRecords(tmp))
-    except OSError as exc:
-        raise ExportError(_("Cannot write {name}: {reason}").format(
-            name=str(path), reason=exc.strerror or exc)) from exc
-    try:
+    with written_whole(path, lambda tmp: _JsonSink(tmp) if path.suffix.lower() == ".json"
+                       else _XlsxRecords(tmp)) as sink:
         for page in _pages(session, stmt):
             hidden = _identities(session, page)
             for row in page:
@@ -528,16 +521,6 @@ def _write(session: Session, path: Path, scope: Scope, summary: NationalSummary,
             if progress is not None and progress(summary.records, total) is False:
                 raise ExportCancelled(_("The export was cancelled; no file was written."))
         sink.close(header(session, scope, summary.records, datetime.now(UTC)))
-        os.replace(tmp, path)
-    except OSError as exc:
-        sink.abort()
-        tmp.unlink(missing_ok=True)
-        raise ExportError(_("Cannot write {name}: {reason}").format(
-            name=str(path), reason=exc.strerror or exc)) from exc
-    except BaseException:
-        sink.abort()
-        tmp.unlink(missing_ok=True)
-        raise
     if progress is not None:
         progress(summary.records, total)
 
