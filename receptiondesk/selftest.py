@@ -113,10 +113,13 @@ def run_selftest(out: TextIO | None = None, *, offscreen: bool = True,
             if run.step(_("database and migrations"), lambda: _database(folder, state)):
                 if run.step(_("records through the services"), lambda: _records(state)):
                     run.step(_("document printed to PDF"), lambda: _document(folder, state))
+                    run.step(_("signed bundle written and verified"),
+                             lambda: _bundle(folder, state))
                 else:
                     run.line("skip  " + _("document printed to PDF") + ": "
                              + _("no records to print"))
             run.step(_("message catalogs"), _catalogs)
+            run.step(_("PostgreSQL driver"), _postgresql_driver)
             if "db" in state and "unit_id" in state:
                 run.step(_("main window rendered offscreen"), lambda: _window(folder, state))
             else:
@@ -218,6 +221,29 @@ def _records(state: dict) -> str:
         _check("citizen" in kinds, "the search index does not find the new citizen")
     return _("unit, 2 officials, session, visit; search finds {kinds}").format(
         kinds=", ".join(kinds))
+
+
+def _bundle(folder: Path, state: dict) -> str:
+    """The office's signature (the cryptography package) and the bundle's checks."""
+    from .exchange.bundle import verify_bundle
+    from .exchange.bundle_export import export_bundle
+
+    path = folder / "selftest.bundle"
+    with state["db"].session() as s:
+        written = export_bundle(s, path)
+    verified = verify_bundle(path)
+    _check(verified.sender["code"] == "SELFTEST", "the bundle names another office")
+    return _("{count} records, key {fingerprint}").format(
+        count=written.total, fingerprint=written.fingerprint[:19])
+
+
+def _postgresql_driver() -> str:
+    """A shared office database needs the driver in the build (nothing is connected)."""
+    import psycopg
+    from sqlalchemy import create_engine
+
+    create_engine("postgresql+psycopg://selftest@127.0.0.1/selftest").dispose()
+    return f"psycopg {psycopg.__version__}"
 
 
 def _document(folder: Path, state: dict) -> str:
