@@ -320,6 +320,12 @@ def test_the_command_line_password_comes_from_the_environment_or_a_prompt(db, se
     assert accounts.cli_password("clerk", {}, prompt=lambda text: asked.append(text) or "typed"
                                  ) == "typed"
     assert asked == ["Password for clerk: "]
+
+    def no_terminal(_text: str) -> str:
+        raise EOFError
+
+    with pytest.raises(AuthenticationError, match="set RECEPTIONDESK_PASSWORD"):
+        accounts.cli_password("clerk", {}, prompt=no_terminal)
     session.commit()
     actor = accounts.sign_in_for_cli(None, db.url, "clerk", "clerk-secret")
     assert actor.role == CLERK

@@ -724,7 +724,12 @@ def cli_password(username: str, environ: dict | None = None, prompt=None) -> str
     if environ.get(ENV_PASSWORD):
         return environ[ENV_PASSWORD]
     ask = prompt or getpass.getpass
-    return ask(_("Password for {user}: ").format(user=username))
+    try:
+        return ask(_("Password for {user}: ").format(user=username))
+    except EOFError:  # no terminal to ask on (a script, a scheduled task)
+        raise AuthenticationError(_(
+            "No password for {user}: set RECEPTIONDESK_PASSWORD, or run the command in a "
+            "terminal to be asked.").format(user=username)) from None
 
 
 def sign_in_for_cli(db_path=None, database_url: str | None = None,
