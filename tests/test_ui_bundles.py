@@ -167,7 +167,7 @@ def test_conflicts_dialog_takes_the_senders_version(qtbot, commune, province, tm
     fields = {dialog.detail.item(r, 0).text(): (dialog.detail.item(r, 1).text(),
                                                dialog.detail.item(r, 2).text())
               for r in range(dialog.detail.rowCount())}
-    assert fields["findings"] == ("Sửa ở tỉnh", "Sửa ở xã")
+    assert fields["findings"] == ("Sửa ở tỉnh", "Sửa ở xã")  # the field named in English
     dialog.resize(900, 520)
     dialog.grab().save(str(tmp_path / "conflicts.png"))
     qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)

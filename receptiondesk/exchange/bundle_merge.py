@@ -577,11 +577,11 @@ def count_open_conflicts(session: Session) -> int:
 def conflict_differences(conflict: BundleConflict) -> list[tuple[str, Any, Any]]:
     """(column, mine, theirs) for every column the two versions disagree on, leaving out
     the bookkeeping columns."""
+    from ..services.audit_labels import BOOKKEEPING_FIELDS
+
     mine, theirs = json.loads(conflict.mine), json.loads(conflict.theirs)
-    skip = {"version", "updated_at", "created_at", "search_text", "name_key", "address_key",
-            "sort_key"}
     return [(k, mine.get(k), theirs.get(k)) for k in sorted(set(mine) | set(theirs))
-            if k not in skip and mine.get(k) != theirs.get(k)]
+            if k not in BOOKKEEPING_FIELDS and mine.get(k) != theirs.get(k)]
 
 
 def resolve_conflict(session: Session, conflict_id: str, resolution: str) -> BundleConflict:

@@ -533,6 +533,7 @@ class ConflictsDialog(QDialog):
 
     def _show_selected(self) -> None:
         from ..exchange.bundle_merge import conflict_differences
+        from ..services.audit_labels import field_label
 
         conflict = self.selected()
         self.keep_button.setEnabled(conflict is not None)
@@ -542,7 +543,7 @@ class ConflictsDialog(QDialog):
         diffs = conflict_differences(conflict)
         self.detail.setRowCount(len(diffs))
         for row, (name, mine, theirs) in enumerate(diffs):
-            for col, value in enumerate((name, _plain(mine), _plain(theirs))):
+            for col, value in enumerate((field_label(name), _plain(mine), _plain(theirs))):
                 self.detail.setItem(row, col, QTableWidgetItem(value))
         self.detail.resizeColumnToContents(0)
         header = self.detail.horizontalHeader()
