@@ -9,7 +9,6 @@ clear line in the chosen language and exits non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -390,6 +389,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if args.json:
+        import json
+
         print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=1))
         return EXIT_OK
     if not results:

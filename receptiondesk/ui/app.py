@@ -3,9 +3,9 @@ wizard, start-up failures shown in a dialog instead of vanishing."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,18 +41,23 @@ def app_settings() -> QSettings:
     return QSettings(str(folder / "receptiondesk.ini"), QSettings.Format.IniFormat)
 
 
-def application() -> QApplication:
+def application(translated: bool = True) -> QApplication:
+    """The application object; ``translated=False`` leaves Qt's own strings (and the
+    non-native dialogs that show them) to :func:`install_qt_translator`, called by the
+    start-up once the window is on the screen."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("ReceptionDesk")
         app.setOrganizationName("ReceptionDesk")
-    install_qt_translator(app)  # Qt's own buttons and dialogs in our languages
+    if translated:
+        install_qt_translator(app)  # Qt's own buttons and dialogs in our languages
     return app  # type: ignore[return-value]
 
 
 def instance_key(url: str) -> str:
-    return "receptiondesk-" + hashlib.sha1(url.encode()).hexdigest()[:16]
+    # a checksum, not a hash library: loaded before the window is painted
+    return "receptiondesk-" + format(zlib.crc32(url.encode()), "08x")
 
 
 class SingleInstance:
@@ -112,7 +117,7 @@ def open_context(db: Database) -> AppContext | None:
 
 def run_gui(db_path: str | None = None, database_url: str | None = None,
             lang: str | None = None) -> int:
-    app = application()
+    app = application(translated=False)
     settings = app_settings()
     set_language(lang or str(settings.value("ui/language", current_language())))
     url = resolve_url(db_path, database_url)
@@ -127,6 +132,7 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     window = MainWindow(None, settings)
     window.show()
     app.processEvents()
+    install_qt_translator(app)  # before any dialog of the checks or the sign-in
     single.window = window
     opened = open_office(url, settings, single)
     if isinstance(opened, int):  # the user quit, or the database cannot be used

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+# Not Qt's namespace (``Qt``): importing it builds its hundred-odd enums, a cost the window
+# would pay before it is first painted; the few uses import it where they are.
+from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -52,6 +54,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setObjectName("main_window")
         self.pages: dict[str, Page] = {}
+        self._shortcuts: list[tuple[QAction, object]] = []
         self._build()
         self.retranslate()
         self._restore_geometry()
@@ -64,6 +67,8 @@ class MainWindow(QMainWindow):
     def attach(self, ctx: AppContext) -> None:
         """Work on the open office: its signals, its name, the page the user left."""
         self.ctx = ctx
+        for action, shortcut in self._shortcuts:
+            action.setShortcut(shortcut)
         ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
         ctx.signals.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         ctx.signals.open_record.connect(self.open_record)
@@ -84,9 +89,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(170)
         self.nav.setMaximumWidth(260)
-        for name, *_rest in PAGES:
-            item = QListWidgetItem()
-            item.setData(Qt.ItemDataRole.UserRole, name)
+        for _page in PAGES:
+            item = QListWidgetItem()  # row i is PAGES[i]
             item.setSizeHint(QSize(160, 34))
             self.nav.addItem(item)
         self.stack = QStackedWidget()
@@ -157,7 +161,9 @@ class MainWindow(QMainWindow):
     def _action(self, shortcut, slot) -> QAction:
         act = QAction(self)
         if shortcut is not None:
-            act.setShortcut(shortcut)
+            # given in attach(): a shortcut builds Qt's key enums, a cost the frame shown
+            # before the database opens need not pay (nothing works without one anyway)
+            self._shortcuts.append((act, shortcut))
         act.triggered.connect(slot)
         self.addAction(act)
         return act
@@ -254,6 +260,8 @@ class MainWindow(QMainWindow):
 
     def export_national(self):
         """File ▸ Export for the national database…; its "Open Settings" shows the codes."""
+        from PySide6.QtCore import Qt
+
         from .national_export import NationalExportDialog
 
         dialog = NationalExportDialog(self.ctx, self)

@@ -16,7 +16,7 @@ boxes, file dialogs) relabel themselves. Dialogs are made non-native
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from ..i18n import (
     add_language_listener,
@@ -75,6 +75,8 @@ def _installed_on(app: QCoreApplication) -> bool:
 def install_qt_translator(app: QCoreApplication) -> GettextQtTranslator:
     """Install the translator on ``app`` once (later calls return the same one)."""
     global _translator
+    from PySide6.QtCore import Qt  # (its enums are built on first import)
+
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
     _apply_locale()
     if not _installed_on(app):
