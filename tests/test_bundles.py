@@ -40,6 +40,7 @@ from receptiondesk.model import (
     RegisteredOfficeKey,
     Unit,
     Visit,
+    VisitAttendee,
 )
 from receptiondesk.reports import periods
 from receptiondesk.reports.outputs import write_json
@@ -654,3 +655,185 @@ def test_a_bundle_that_fails_midway_changes_nothing(tmp_path):
         assert _counts(db) == before
     finally:
         db.close()
+
+
+# --- deletions ------------------------------------------------------------------------------
+
+
+def _monthly_visits(cdb, month: int) -> tuple[str, list[str]]:
+    """The regular session of ``month`` and its visits (none has a petition or minutes)."""
+    from receptiondesk.model import ReceptionSession
+
+    with cdb.session() as s:
+        rs = s.scalar(select(ReceptionSession).where(
+            ReceptionSession.session_date == date(2025, month, 10)))
+        return rs.id, [v.id for v in s.scalars(select(Visit).where(Visit.session_id == rs.id))]
+
+
+def _next_bundle(cdb, path: Path) -> Path:
+    with cdb.session() as s:
+        export_bundle(s, path)  # since the last bundle
+    return path
+
+
+def _rows(db) -> dict[str, int]:
+    return {k: v for k, v in _counts(db).items() if k != "audit_entries"}
+
+
+def test_records_deleted_at_a_commune_disappear_at_the_province(db, tmp_path):
+    from receptiondesk.model import ReceptionSession
+
+    mp = _make_commune(tmp_path, "DU-MP", "Đảng ủy xã Mường Phăng", 1, "TU")
+    tn = _make_commune(tmp_path, "DU-TN", "Đảng ủy xã Thanh Nưa", 2, "TU")
+    with db.session() as s:
+        _make_province(s)
+    for c in (mp, tn):
+        _import(db, c.bundle)
+    mdb, tdb = open_database(mp.path), open_database(tn.path)
+    try:
+        # Mường Phăng: a session of January with its only visit, entered by mistake;
+        # Thanh Nưa: one visit of February and its inspection.
+        session_id, [visit_id] = _monthly_visits(mdb, 1)
+        with mdb.session() as s:
+            reception.delete_visit(s, visit_id)
+            reception.delete_session(s, session_id)
+        _s2, (other_visit, kept_visit) = _monthly_visits(tdb, 2)
+        with tdb.session() as s:
+            reception.delete_visit(s, other_visit)
+            inspection = s.scalar(select(Inspection.id))
+            inspections.delete_inspection(s, inspection)
+        expected = _summed(_own_reports([mp, tn]))
+        assert _figures(_report(db, "TU")) != expected  # the province still counts them
+        second = [_next_bundle(mdb, tmp_path / "mp2.bundle"),
+                  _next_bundle(tdb, tmp_path / "tn2.bundle")]
+    finally:
+        mdb.close()
+        tdb.close()
+    tombstones = list(verify_bundle(second[0]).records("deletions"))
+    assert {(t["table"], t["id"]) for t in tombstones} >= {
+        ("visits", visit_id), ("reception_sessions", session_id)}
+
+    before = _rows(db)
+    with db.session() as s:
+        preview = preview_import(s, verify_bundle(second[1]))
+    assert preview.counts["visits"].deleted == 1 and preview.counts["inspections"].deleted == 1
+    assert _rows(db) == before  # a preview writes nothing
+
+    results = [_import(db, b) for b in second]
+    assert results[0].counts["visits"].deleted == 1
+    assert results[0].counts["reception_sessions"].deleted == 1
+    assert results[1].counts["visits"].deleted == results[1].counts["inspections"].deleted == 1
+    assert results[1].total.conflicts == 0
+    with db.session() as s:
+        assert s.get(Visit, visit_id) is None and s.get(ReceptionSession, session_id) is None
+        assert s.get(Visit, other_visit) is None and s.get(Visit, kept_visit) is not None
+        assert s.get(Inspection, inspection) is None
+        assert s.scalar(select(func.count(Inspection.id))) == 1  # Mường Phăng's
+    assert _figures(_report(db, "TU")) == expected
+
+    # The same bundles again: nothing changes.
+    before = _rows(db)
+    for b in second:
+        again = _import(db, b)
+        assert again.total.deleted == again.total.conflicts == again.total.new == 0
+    assert _rows(db) == before
+    assert _figures(_report(db, "TU")) == expected
+
+
+def test_a_deletion_of_a_record_changed_here_is_a_conflict(db, tmp_path, capsys):
+    from receptiondesk.exchange.bundle_commands import print_counts
+    from receptiondesk.exchange.bundle_merge import DELETED, conflict_differences, is_deletion
+    from receptiondesk.i18n import using_language
+
+    commune = _make_commune(tmp_path, "DU-TN", "Đảng ủy xã Thanh Nưa", 2, None)
+    with db.session() as s:
+        _make_province(s)
+    _import(db, commune.bundle)
+    cdb = open_database(commune.path)
+    try:
+        _s1, (untouched, changed) = _monthly_visits(cdb, 1)
+        _edit(db, Visit, changed, content="Sửa ở tỉnh")
+        for vid in (untouched, changed):
+            with cdb.session() as s:
+                reception.delete_visit(s, vid)
+        second = _next_bundle(cdb, tmp_path / "second.bundle")
+        with using_language("en"):
+            result = _import(db, second)
+            print_counts(result)
+        assert result.counts["visits"].deleted == result.counts["visits"].conflicts == 1
+        out = capsys.readouterr().out
+        assert "conflicts, deleted:" in out and "1 conflicts, 2 deleted." in out
+        with db.session() as s:
+            assert s.get(Visit, untouched) is None
+            assert s.get(Visit, changed).content == "Sửa ở tỉnh"  # never silently deleted
+            assert len(s.get(Visit, changed).attendees) == 1  # kept with it
+            [conflict] = list_conflicts(s)
+            assert is_deletion(conflict) and conflict.record_id == changed
+            diffs = {k: (m, t) for k, m, t in conflict_differences(conflict)}
+            assert diffs["content"] == ("Sửa ở tỉnh", DELETED)
+        # The same bundle again: the same conflict, not a second one.
+        assert _import(db, second).total.conflicts == 1
+        with db.session() as s:
+            assert s.scalar(select(func.count(BundleConflict.id))) == 1
+            resolve_conflict(s, conflict.id, TAKE_THEIRS)
+        with db.session() as s:
+            assert s.get(Visit, changed) is None
+            assert not s.scalar(select(func.count(VisitAttendee.visit_id)).where(
+                VisitAttendee.visit_id == changed))
+            assert list_conflicts(s) == []
+        again = _import(db, second)
+        assert again.total.conflicts == again.total.deleted == 0
+
+        # Keep mine: the province's copy stays, and the deletion is not asked again.
+        _s2, (kept, _other) = _monthly_visits(cdb, 2)
+        _edit(db, Visit, kept, content="Tỉnh giữ lại")
+        with cdb.session() as s:
+            reception.delete_visit(s, kept)
+        third = _next_bundle(cdb, tmp_path / "third.bundle")
+    finally:
+        cdb.close()
+    assert _import(db, third).total.conflicts == 1
+    with db.session() as s:
+        [conflict] = list_conflicts(s)
+        resolve_conflict(s, conflict.id, KEEP_MINE)
+    again = _import(db, third)
+    assert again.total.conflicts == again.total.deleted == 0
+    with db.session() as s:
+        assert s.get(Visit, kept).content == "Tỉnh giữ lại"
+        assert list_conflicts(s) == []
+
+
+def _without_deletions(commune: Commune, path: Path) -> Path:
+    """The commune's first bundle as an older version wrote it: without the deletions
+    part, signed by the commune's key."""
+    from receptiondesk.services.office_keys import signer
+
+    old = verify_bundle(commune.bundle)
+    writer = BundleWriter(path)
+    for name, part in old.parts.items():
+        if name == "deletions":
+            continue
+        out = writer.part(name, part.columns)
+        for record in old.records(name):
+            out.write(record)
+        writer.parts.append(out.close())
+    manifest = {**old.manifest, "parts": writer.parts}
+    cdb = open_database(commune.path)
+    try:
+        with cdb.session() as s:
+            writer.finish(manifest, signer(own_key(s, home_unit(s), create=False)))
+    finally:
+        cdb.close()
+    return path
+
+
+def test_an_older_bundle_without_deletions_still_imports(db, communes, tmp_path):
+    old = verify_bundle(_without_deletions(communes[0], tmp_path / "old.bundle"))
+    assert "deletions" not in old.parts and "deletions" in verify_bundle(
+        communes[0].bundle).parts
+    with db.session() as s:
+        _make_province(s)
+    result = _import(db, old.path)
+    assert result.total.new > 0 and result.total.deleted == 0
+    with db.session() as s:
+        assert s.scalar(select(func.count(Visit.id))) > 0

@@ -177,6 +177,44 @@ def test_conflicts_dialog_takes_the_senders_version(qtbot, commune, province, tm
         assert s.query(BundleConflict).one().resolution == "take_theirs"
 
 
+def test_a_deletion_conflict_shows_the_fields_as_deleted_on_their_side(
+        qtbot, commune, province, tmp_path):
+    first = _bundle(commune, tmp_path / "first.rdbundle")
+    with province.db.session() as s:
+        apply_import(s, verify_bundle(first), trust_new_key=True)
+    with commune.db.session() as s:
+        insp_id = s.query(Inspection).one().id
+        inspections.delete_inspection(s, insp_id)
+    with province.db.session() as s:
+        s.get(Inspection, insp_id).findings = "Sửa ở tỉnh"
+    second = _bundle(commune, tmp_path / "second.rdbundle")
+
+    importer = _show(qtbot, ImportBundleDialog(province))
+    importer.file.setText(str(second))
+    importer.verify()
+    qtbot.waitUntil(lambda: importer.preview is not None, timeout=20_000)
+    last = importer.table.columnCount() - 1
+    assert importer.table.horizontalHeaderItem(last).text() == "Deleted"
+    with province.db.session() as s:
+        assert apply_import(s, verify_bundle(second)).total.conflicts == 1
+
+    dialog = _show(qtbot, ConflictsDialog(province))
+    assert dialog.list.rowCount() == 1
+    assert dialog.list.item(0, 1).text() == "Kiểm tra"  # named by this copy
+    fields = {dialog.detail.item(r, 0).text(): (dialog.detail.item(r, 1).text(),
+                                               dialog.detail.item(r, 2).text())
+              for r in range(dialog.detail.rowCount())}
+    assert fields["findings"] == ("Sửa ở tỉnh", "(deleted)")
+    assert {theirs for _mine, theirs in fields.values()} == {"(deleted)"}
+    dialog.resize(900, 520)
+    dialog.grab().save(str(tmp_path / "deletion_conflict.png"))
+    qtbot.mouseClick(dialog.take_button, Qt.MouseButton.LeftButton)
+    assert dialog.list.rowCount() == 0
+    with province.db.session() as s:
+        assert s.get(Inspection, insp_id) is None
+        assert s.query(BundleConflict).one().resolution == "take_theirs"
+
+
 def test_the_file_menu_opens_the_bundle_dialogs(qtbot, province):
     from receptiondesk.ui.main_window import MainWindow
 

@@ -83,16 +83,25 @@ def _made(created: object) -> str:
 
 
 def print_counts(result: ImportResult) -> None:
-    _out(_("Kind — new, updated, unchanged, conflicts:"))
+    _out(_("Kind — new, updated, unchanged, conflicts, deleted:"))
     for kind, c in result.counts.items():
-        if c.new or c.updated or c.unchanged or c.conflicts:
+        if c.any:
             _out(f"  {kind_label(kind)}: {format_number(c.new)}, {format_number(c.updated)}, "
-                 f"{format_number(c.unchanged)}, {format_number(c.conflicts)}")
+                 f"{format_number(c.unchanged)}, {format_number(c.conflicts)}, "
+                 f"{format_number(c.deleted)}")
     t = result.total
     _out(_("Total: {new} new, {updated} updated, {unchanged} unchanged, {conflicts} "
-           "conflicts.").format(new=format_number(t.new), updated=format_number(t.updated),
-                                unchanged=format_number(t.unchanged),
-                                conflicts=format_number(t.conflicts)))
+           "conflicts, {deleted} deleted.").format(
+               new=format_number(t.new), updated=format_number(t.updated),
+               unchanged=format_number(t.unchanged), conflicts=format_number(t.conflicts),
+               deleted=format_number(t.deleted)))
+
+
+def deleted_message(count: int) -> str:
+    """How many records the import deleted because the sender deleted them."""
+    return ngettext("{count} record deleted at the sender was deleted here too.",
+                    "{count} records deleted at the sender were deleted here too.",
+                    count).format(count=format_number(count))
 
 
 def import_bundle_command(args: argparse.Namespace) -> int:
@@ -135,6 +144,8 @@ def import_bundle_command(args: argparse.Namespace) -> int:
     _out(_("Imported: {new} new, {updated} updated, {unchanged} unchanged.").format(
         new=format_number(total.new), updated=format_number(total.updated),
         unchanged=format_number(total.unchanged)))
+    if total.deleted:
+        _out(deleted_message(total.deleted))
     if total.conflicts:
         _out(ngettext(
             "{count} record was changed both here and at the sender: kept as a conflict to "

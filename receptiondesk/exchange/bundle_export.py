@@ -13,10 +13,17 @@ search text of those records is rebuilt without them.
 
 Rows are streamed a page at a time from the database straight into the zip: only the
 ids of the records written are kept, to add what they refer to.
+
+**Deletions travel too**: the ``deletions`` part lists ``{table, id, version,
+deleted_at}`` for every record of a bundle table deleted in the home unit (or below)
+since ``since``, taken from the audit log's "delete" entries (the log is append-only, so
+nothing deleted is missed). Bundles made before this part existed simply lack it.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -28,6 +35,8 @@ from sqlalchemy.orm import Session
 
 from ..i18n import _
 from ..model import (
+    AuditEntry,
+    Base,
     Citizen,
     ConcludingNotice,
     DeadlineExtension,
@@ -89,6 +98,9 @@ SELF_REFERENCES = {t: col for t, refs in REFERENCES.items() for col, target in r
                    if target == t}
 #: columns that stay home
 WITHHELD = {"minutes": {"text": "", "signed_copy_id": None}}
+#: the part listing the records deleted at the sender (tombstones)
+DELETIONS = "deletions"
+DELETION_COLUMNS = ["table", "id", "version", "deleted_at"]
 UNIT_COLUMNS = ("id", "code", "name", "level", "kind", "parent_id", "parent_body_name",
                 "place_name", "remote_area", "national_code", "dissolved_on", "created_at",
                 "updated_at", "version")
@@ -236,6 +248,7 @@ def _write_parts(session: Session, writer: BundleWriter, unit_ids: list[str],
         writer.parts.append(part.close())
         counts[table.name] = part.records
     counts["units"] = _write_units(session, writer, unit_ids)
+    counts[DELETIONS] = _write_deletions(session, writer, unit_ids, since)
     _write_lookups(session, writer)
     _write_protected(writer, redact.citizens)
     return counts
@@ -303,3 +316,66 @@ def _write_protected(writer: BundleWriter, protected: set[str]) -> None:
     for cid in sorted(protected):
         part.write({"citizen_id": cid})
     writer.parts.append(part.close())
+
+
+# --- deletions ----------------------------------------------------------------------------
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def record_kinds() -> dict[str, str]:
+    """The audit log's record kind (the class name in snake case, as the audit listener
+    writes it) → the bundle table, for every bundle table."""
+    names = {t.name for t in RECORD_TABLES}
+    return {_CAMEL.sub("_", m.class_.__name__).lower(): m.local_table.name
+            for m in Base.registry.mappers if m.local_table.name in names}
+
+
+def deleted_records(session: Session, unit_ids: list[str], since: datetime | None
+                    ) -> list[dict[str, Any]]:
+    """The records of the units deleted since ``since`` (None: ever), once each, that do
+    not exist (any more) here."""
+    kinds = record_kinds()
+    units = set(unit_ids)
+    stmt = select(AuditEntry.record_kind, AuditEntry.record_id, AuditEntry.unit_id,
+                  AuditEntry.detail, AuditEntry.at).where(
+        AuditEntry.action == "delete", AuditEntry.record_kind.in_(list(kinds)))
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since)
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, record_id, unit_id, detail, at in session.execute(stmt.order_by(AuditEntry.seq)):
+        if unit_id not in units or not record_id:
+            continue
+        table = kinds[kind]
+        found[(table, record_id)] = {"table": table, "id": record_id,
+                                     "version": _version(detail), "deleted_at": at}
+    absent = {t.name: _absent(session, t, [i for name, i in found if name == t.name])
+              for t in RECORD_TABLES}
+    return [rec for rec in found.values() if rec["id"] in absent[rec["table"]]]
+
+
+def _version(detail: str) -> int | None:
+    """The version the record had when deleted, when the log entry names it."""
+    try:
+        value = json.loads(detail or "{}").get("version")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _absent(session: Session, table: Table, ids: list[str]) -> set[str]:
+    """The ids not in the table (a record that exists again, e.g. after a restore, is
+    not a deletion)."""
+    present: set[str] = set()
+    for chunk in _chunks(sorted(ids)):
+        present.update(session.scalars(select(table.c.id).where(table.c.id.in_(chunk))))
+    return set(ids) - present
+
+
+def _write_deletions(session: Session, writer: BundleWriter, unit_ids: list[str],
+                     since: datetime | None) -> int:
+    part = writer.part(DELETIONS, list(DELETION_COLUMNS))
+    for rec in deleted_records(session, unit_ids, since):
+        part.write(rec)
+    writer.parts.append(part.close())
+    return part.records

@@ -20,6 +20,13 @@ A bundle that claims this database's own home unit is refused.
   as JSON; this copy stays as it is until someone keeps it or takes theirs
   (:func:`resolve_conflict`). Nothing is overwritten silently.
 
+**Deletions** (the ``deletions`` part; older bundles lack it) are applied after the
+records, children before parents: a record not here is left alone; one unchanged here
+since the version last received is deleted; one changed here since is a conflict whose
+sender's side marks the deletion (``{"_deleted": true, ...}``): taking theirs deletes
+it, keeping mine keeps it and forgets it was received (the deletion is not asked again).
+A record other records here still refer to is not deleted but kept as a conflict.
+
 A record that exists here but belongs to a unit outside the bundle refuses the bundle.
 Everything happens in the caller's transaction, with Core statements in batches.
 """
@@ -53,6 +60,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import N_, _
 from ..model import (
+    Base,
     BundleConflict,
     BundleRecord,
     Citizen,
@@ -68,13 +76,15 @@ from ..services.errors import NotFoundError, ValidationError
 from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
 from ..services.units import home_unit
 from .bundle import BundleError, VerifiedBundle, json_value
-from .bundle_export import RECORD_TABLES, SELF_REFERENCES
+from .bundle_export import DELETIONS, RECORD_TABLES, SELF_REFERENCES, record_kinds
 
 BATCH = 1000
 IN_CHUNK = 500
 KEEP_MINE, TAKE_THEIRS = "keep_mine", "take_theirs"
 RESOLUTIONS = (KEEP_MINE, TAKE_THEIRS)
 TABLES: dict[str, Table] = {t.name: t for t in RECORD_TABLES}
+#: the key that marks the sender's side of a conflict as a deletion
+DELETION_MARK = "_deleted"
 
 #: labels of the kinds of records, for previews and the conflicts list
 KIND_LABELS: dict[str, str] = {
@@ -92,6 +102,7 @@ KIND_LABELS: dict[str, str] = {
     "concluding_notices": N_("Concluding notices"),
     "inspections": N_("Inspections"),
     "minutes": N_("Minutes"),
+    "deletions": N_("Deletions"),
 }
 
 
@@ -106,12 +117,20 @@ class KindCounts:
     updated: int = 0
     unchanged: int = 0
     conflicts: int = 0
+    #: records deleted at the sender and so here
+    deleted: int = 0
 
     def add(self, other: KindCounts) -> None:
         self.new += other.new
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.conflicts += other.conflicts
+        self.deleted += other.deleted
+
+    @property
+    def any(self) -> bool:
+        return bool(self.new or self.updated or self.unchanged or self.conflicts
+                    or self.deleted)
 
 
 @dataclass
@@ -178,7 +197,8 @@ def apply_import(session: Session, bundle: VerifiedBundle, *,
                  merge.unit_map.get(sender["id"]), {
                      "sender": sender["code"], "fingerprint": bundle.fingerprint,
                      "file": bundle.path.name, "new": total.new, "updated": total.updated,
-                     "unchanged": total.unchanged, "conflicts": total.conflicts})
+                     "unchanged": total.unchanged, "conflicts": total.conflicts,
+                     "deleted": total.deleted})
     return result
 
 
@@ -273,6 +293,8 @@ class _Merge:
         self.unit_map: dict[str, str] = {}
         self._parsers: dict[str, dict[str, Any]] = {}
         self.sender_code = bundle.sender["code"]
+        #: in a preview, the ids that would be deleted (by table)
+        self._going: dict[str, set[str]] = {}
 
     def run(self) -> None:
         self._units()
@@ -280,6 +302,7 @@ class _Merge:
         for table in RECORD_TABLES:
             self._table(table)
         self._protected()
+        self._deletions()
 
     def _counts(self, kind: str) -> KindCounts:
         return self.result.counts.setdefault(kind, KindCounts())
@@ -533,6 +556,175 @@ class _Merge:
                 detected_at=now, resolved_by=""))
 
 
+    # --- deletions ------------------------------------------------------------------------
+
+    def _deletions(self) -> None:
+        """Apply the sender's deletions: decided parents first (the owned children of a
+        record kept here stay with it), carried out children first."""
+        by_table: dict[str, dict[str, Any]] = {}
+        for rec in self.bundle.records(DELETIONS):
+            table, rid = rec.get("table"), rec.get("id")
+            if table not in TABLES or not isinstance(rid, str) or not rid:
+                raise self._refuse(_("The record {id} of part {part} has a wrong value in "
+                                     "{column}.").format(id=rid, part=DELETIONS,
+                                                         column="table"))
+            by_table.setdefault(table, {})[rid] = rec.get("version")
+        kept: dict[str, set[str]] = {}
+        plans: dict[str, tuple[list[dict], list[dict]]] = {}
+        for table in RECORD_TABLES:
+            if table.name in by_table:
+                plans[table.name] = self._plan(table, sorted(by_table[table.name]), kept)
+        for table in reversed(RECORD_TABLES):
+            if table.name in plans:
+                self._carry_out(table, *plans[table.name], by_table[table.name])
+
+    def _plan(self, table: Table, ids: list[str], kept: dict[str, set[str]]
+              ) -> tuple[list[dict], list[dict]]:
+        """(rows to delete, rows changed here since: conflicts); the rest is unchanged."""
+        kind = table.name
+        allowed = set(self.unit_map.values())
+        owners = [(column, kept.get(parent, set())) for parent, column in owned_by(table)]
+        counts = self._counts(kind)
+        gone: list[dict] = []
+        conflicts: list[dict] = []
+        for chunk in _chunks(ids):
+            local = {r["id"]: dict(r) for r in self.s.execute(
+                select(table).where(table.c.id.in_(chunk))).mappings()}
+            base = {r.record_id: (r.version, r.updated_at) for r in self.s.execute(
+                select(BundleRecord.__table__).where(BundleRecord.record_kind == kind,
+                                                     BundleRecord.record_id.in_(chunk)))}
+            for rid in chunk:
+                here, last = local.get(rid), base.get(rid)
+                if here is None or last is None:  # not here, or kept here on purpose
+                    counts.unchanged += 1
+                elif here["unit_id"] not in allowed:
+                    raise self._refuse(_("The record {id} of part {part} belongs here to "
+                                         "another unit than the sending office's.").format(
+                                             id=rid, part=kind))
+                elif any(here.get(column) in held for column, held in owners):
+                    counts.unchanged += 1  # stays with the record kept here
+                elif _stamp(here) == last:
+                    gone.append(here)
+                else:
+                    conflicts.append(here)
+        # deleted at the sender but staying here (a conflict, kept on purpose): their
+        # owned children stay with them
+        kept[kind] = set(ids) - {r["id"] for r in gone}
+        return gone, conflicts
+
+    def _carry_out(self, table: Table, gone: list[dict], conflicts: list[dict],
+                   versions: dict[str, Any]) -> None:
+        """Delete, unless other records here still name the record: then a conflict."""
+        blocked = referred_to(self.s, table, [r["id"] for r in gone], self._going)
+        conflicts = conflicts + [r for r in gone if r["id"] in blocked]
+        gone = [r for r in gone if r["id"] not in blocked]
+        counts = self._counts(table.name)
+        counts.deleted += len(gone)
+        counts.conflicts += len(conflicts)
+        if not self.apply:
+            self._going.setdefault(table.name, set()).update(r["id"] for r in gone)
+            return
+        delete_records(self.s, table, gone)
+        if conflicts:
+            self._deletion_conflicts(table, conflicts, versions)
+
+    def _deletion_conflicts(self, table: Table, rows: list[dict],
+                            versions: dict[str, Any]) -> None:
+        kind = table.name
+        ctable = BundleConflict.__table__
+        open_ = {c.record_id: c for c in self.s.execute(
+            select(ctable).where(ctable.c.record_kind == kind,
+                                 ctable.c.record_id.in_([r["id"] for r in rows]),
+                                 ctable.c.resolution.is_(None)))}
+        now = utcnow()
+        for row in rows:
+            theirs = _deletion_json(versions.get(row["id"]))
+            existing = open_.get(row["id"])
+            if existing is not None:
+                if existing.theirs != theirs:
+                    self.s.execute(update(ctable).where(ctable.c.id == existing.id)
+                                   .values(theirs=theirs, detected_at=now))
+                continue
+            self.s.execute(insert(ctable).values(
+                id=new_id(), record_kind=kind, record_id=row["id"], unit_id=row["unit_id"],
+                sender_code=self.sender_code, mine=_as_json(row), theirs=theirs,
+                detected_at=now, resolved_by=""))
+
+
+def _deletion_json(version: Any) -> str:
+    return json.dumps({DELETION_MARK: True, "version": version}, sort_keys=True)
+
+
+def is_deletion(conflict: BundleConflict) -> bool:
+    """Whether the sender's side of the conflict is the record's deletion."""
+    theirs = json.loads(conflict.theirs)
+    return theirs is None or bool(isinstance(theirs, dict) and theirs.get(DELETION_MARK))
+
+
+def owned_by(table: Table) -> list[tuple[str, str]]:
+    """(parent table, column) of the records ``table``'s rows belong to: deleted with
+    them (an ORM delete cascade, e.g. a visit's attendees)."""
+    out = []
+    for mapper in Base.registry.mappers:
+        for rel in mapper.relationships:
+            if rel.cascade.delete and rel.mapper.local_table is table and \
+                    mapper.local_table.name in TABLES:
+                out.extend((mapper.local_table.name, pair[1].name)
+                           for pair in rel.local_remote_pairs)
+    return out
+
+
+def owned_rows(session: Session, table: Table, record_id: str) -> list[tuple[Table, dict]]:
+    """The bundle rows that belong to the record (deleted with it)."""
+    rows = []
+    for child in RECORD_TABLES:
+        for parent, column in owned_by(child):
+            if parent == table.name:
+                rows.extend((child, dict(r)) for r in session.execute(
+                    select(child).where(child.c[column] == record_id)).mappings())
+    return rows
+
+
+def referred_to(session: Session, table: Table, ids: list[str],
+                going: dict[str, set[str]] | None = None) -> set[str]:
+    """The ids other rows here still name by a foreign key that does not cascade (such a
+    record cannot be deleted without breaking them); rows in ``going`` (table → ids
+    deleted before, in a preview that writes nothing) do not count."""
+    found: set[str] = set()
+    if not ids:
+        return found
+    going = going or {}
+    for other in table.metadata.tables.values():
+        for fk in other.foreign_keys:
+            if fk.column.table is not table or (fk.ondelete or "").upper() in (
+                    "CASCADE", "SET NULL"):
+                continue
+            column, skip = fk.parent, going.get(other.name, set())
+            own = other.c.id if "id" in other.c else column
+            for chunk in _chunks(ids):
+                found.update(ref for ref, rid in session.execute(
+                    select(column, own).where(column.in_(chunk))) if rid not in skip)
+    return found
+
+
+def delete_records(session: Session, table: Table, rows: list[dict]) -> None:
+    """Delete the rows and their "last received" marks, and log each deletion (so that a
+    bundle from here to the level above carries it on)."""
+    if not rows:
+        return
+    ids = [r["id"] for r in rows]
+    kind_of = {t: k for k, t in record_kinds().items()}
+    btable = BundleRecord.__table__
+    for chunk in _chunks(ids):
+        session.execute(delete(btable).where(btable.c.record_kind == table.name,
+                                             btable.c.record_id.in_(chunk)))
+        session.execute(delete(table).where(table.c.id.in_(chunk)))
+    audit.record_many(session, [
+        ("delete", kind_of[table.name], r["id"], r.get("unit_id"),
+         {k: v for k, v in r.items() if k not in audit.SKIPPED_FIELDS or k == "version"})
+        for r in rows])
+
+
 def _same_keys(rows: list[dict]) -> list[list[dict]]:
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
@@ -574,12 +766,30 @@ def count_open_conflicts(session: Session) -> int:
         BundleConflict.resolution.is_(None))) or 0
 
 
+class _Deleted:
+    """The sender's side of a field whose record the sender deleted: shown as
+    "(deleted)" in the user's language."""
+
+    def __str__(self) -> str:
+        return _("(deleted)")
+
+    def __repr__(self) -> str:
+        return "DELETED"
+
+
+DELETED = _Deleted()
+
+
 def conflict_differences(conflict: BundleConflict) -> list[tuple[str, Any, Any]]:
     """(column, mine, theirs) for every column the two versions disagree on, leaving out
     the bookkeeping columns."""
     from ..services.audit_labels import BOOKKEEPING_FIELDS
 
     mine, theirs = json.loads(conflict.mine), json.loads(conflict.theirs)
+    if is_deletion(conflict):
+        return [(k, v, DELETED) for k, v in sorted(mine.items())
+                if k not in BOOKKEEPING_FIELDS and k not in ("id", "unit_id")
+                and v not in (None, "")]
     return [(k, mine.get(k), theirs.get(k)) for k in sorted(set(mine) | set(theirs))
             if k not in BOOKKEEPING_FIELDS and mine.get(k) != theirs.get(k)]
 
@@ -596,6 +806,9 @@ def resolve_conflict(session: Session, conflict_id: str, resolution: str) -> Bun
     if conflict.resolution is not None:
         raise ValidationError.single("resolution", _("This conflict was already resolved."))
     table = TABLES[conflict.record_kind]
+    if is_deletion(conflict):
+        _resolve_deletion(session, conflict, table, resolution)
+        return _resolved(session, conflict, resolution)
     theirs = json.loads(conflict.theirs)
     values = {k: _from_json(table.c[k], v) for k, v in theirs.items() if k in table.c}
     if resolution == TAKE_THEIRS:
@@ -605,6 +818,32 @@ def resolve_conflict(session: Session, conflict_id: str, resolution: str) -> Bun
             raise NotFoundError(_("The record of this conflict no longer exists."))
     remember(session, conflict.record_kind,
              [(conflict.record_id, values["version"], values["updated_at"])])
+    return _resolved(session, conflict, resolution)
+
+
+def _resolve_deletion(session: Session, conflict: BundleConflict, table: Table,
+                      resolution: str) -> None:
+    """Take theirs: delete the record (if still here). Keep mine: keep it, and forget it
+    was received, so that the same deletion is not asked again."""
+    if resolution == TAKE_THEIRS:
+        row = session.execute(select(table).where(
+            table.c.id == conflict.record_id)).mappings().first()
+        if row is not None:
+            owned = owned_rows(session, table, conflict.record_id)
+            for child, child_row in owned:
+                delete_records(session, child, [child_row])
+            if referred_to(session, table, [conflict.record_id]):
+                raise ValidationError.single("resolution", _(
+                    "Other records here still refer to this record, so it cannot be "
+                    "deleted; keep this copy or change those records first."))
+            delete_records(session, table, [dict(row)])
+            return
+    btable = BundleRecord.__table__
+    session.execute(delete(btable).where(btable.c.record_kind == conflict.record_kind,
+                                         btable.c.record_id == conflict.record_id))
+
+
+def _resolved(session: Session, conflict: BundleConflict, resolution: str) -> BundleConflict:
     user = current_user()
     conflict.resolution = resolution
     conflict.resolved_at = utcnow()
@@ -623,6 +862,6 @@ def resolution_label(resolution: str | None) -> str:
     return _("Open")
 
 
-__all__ = ["KEEP_MINE", "TAKE_THEIRS", "ImportResult", "KindCounts", "apply_import",
-           "conflict_differences", "count_open_conflicts", "kind_label", "list_conflicts",
-           "preview_import", "resolution_label", "resolve_conflict"]
+__all__ = ["DELETED", "KEEP_MINE", "TAKE_THEIRS", "ImportResult", "KindCounts",
+           "apply_import", "conflict_differences", "count_open_conflicts", "is_deletion",
+           "kind_label", "list_conflicts", "preview_import", "resolution_label", "resolve_conflict"]
