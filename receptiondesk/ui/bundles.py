@@ -4,7 +4,7 @@ below, and resolve the conflicts an import found.
 Import goes step by step: choose the file → it is verified (structure, every part's
 SHA-256, the signature, the key registered for the sending office) and previewed off the
 GUI thread → for an office whose key is new, its fingerprint is shown to be compared by
-phone and must be confirmed → the counts (new, updated, unchanged, conflicts) → Apply
+phone and must be confirmed → the counts (new, updated, unchanged, conflicts, deleted) → Apply
 or Cancel. Export and apply run off the GUI thread too.
 """
 
@@ -206,7 +206,7 @@ class ExportBundleDialog(_BundleDialog):
 
 # --- import ---------------------------------------------------------------------------------
 
-COUNT_COLUMNS = ("new", "updated", "unchanged", "conflicts")
+COUNT_COLUMNS = ("new", "updated", "unchanged", "conflicts", "deleted")
 
 
 class ImportBundleDialog(_BundleDialog):
@@ -279,7 +279,8 @@ class ImportBundleDialog(_BundleDialog):
                                   and not self.preview.applied else pgettext("button", "Close"))
         self.conflicts_button.setText(_("Show conflicts\u2026"))
         self.table.setHorizontalHeaderLabels([_("Kind"), _("New"), _("Updated"),
-                                              _("Unchanged"), _("Conflicts")])
+                                              _("Unchanged"), _("Conflicts"),
+                                              pgettext("bundle count", "Deleted")])
         if self.bundle is not None:
             self._show_verified()
         if self.preview is not None:
@@ -357,8 +358,7 @@ class ImportBundleDialog(_BundleDialog):
     def _fill_counts(self) -> None:
         from ..exchange.bundle_merge import kind_label
 
-        counts = [(k, c) for k, c in self.preview.counts.items()
-                  if c.new or c.updated or c.unchanged or c.conflicts]
+        counts = [(k, c) for k, c in self.preview.counts.items() if c.any]
         total = self.preview.total
         rows = [(kind_label(k), c) for k, c in counts] + [(_("Total"), total)]
         self.table.setRowCount(len(rows))
@@ -414,6 +414,10 @@ class ImportBundleDialog(_BundleDialog):
         text = _("Imported: {new} new, {updated} updated, {unchanged} unchanged.").format(
             new=format_number(total.new), updated=format_number(total.updated),
             unchanged=format_number(total.unchanged))
+        if total.deleted:
+            from ..exchange.bundle_commands import deleted_message
+
+            text += " " + deleted_message(total.deleted)
         if not result.key_registered:
             text = _("The key of {code} is registered.").format(
                 code=result.sender["code"]) + " " + text
@@ -573,7 +577,10 @@ class ConflictsDialog(QDialog):
 
 def _describe(conflict) -> str:
     """A short name for the record: its ref, number, name or content, else its id."""
-    theirs = json.loads(conflict.theirs)
+    from ..exchange.bundle_merge import is_deletion
+
+    # a record the sender deleted is named by this copy
+    theirs = json.loads(conflict.mine if is_deletion(conflict) else conflict.theirs)
     for key in ("ref", "number", "full_name", "name", "content"):
         value = theirs.get(key)
         if value:
