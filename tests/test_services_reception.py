@@ -344,6 +344,10 @@ def test_delete_visit_keeps_the_others_and_their_numbers(session, rsession, citi
     d = reception.add_visit(session, rsession.id, VisitInput("bốn", citizen_id=citizen.id),
                             today=TODAY)
     assert d.seq == 4
+    # two more deleted in the same unit of work
+    reception.delete_visit(session, a.id)
+    reception.delete_visit(session, d.id)
+    assert [v.content for v in reception.get_session(session, rsession.id).visits] == ["ba"]
 
 
 # --- petitions from visits ----------------------------------------------------------

@@ -431,9 +431,12 @@ def delete_visit(session: Session, visit_id: str) -> None:
         raise ValidationError.single(
             "minutes", _("Minutes were made of this visit; it cannot be deleted.")
         )
-    v.session.visits.remove(v)
+    parent = v.session
+    # Deleted directly, then the session's list of visits read again: removing it from
+    # the list first (delete-orphan) broke the flush of a second delete in one unit of work.
     session.delete(v)
     session.flush()
+    session.expire(parent, ["visits"])
 
 
 def _ensure_visit_editable(v: Visit) -> None:
