@@ -532,18 +532,22 @@ class _Merge:
                  known)
 
     def _conflicts(self, table: Table, rows: list[dict]) -> None:
-        kind = table.name
+        """Changes of records also changed here: kept beside this copy, not applied."""
         ids = [r["id"] for r in rows]
-        open_ = {c.record_id: c for c in self.s.execute(
-            select(BundleConflict.__table__).where(
-                BundleConflict.record_kind == kind, BundleConflict.record_id.in_(ids),
-                BundleConflict.resolution.is_(None)))}
         mine = {r["id"]: dict(r) for r in self.s.execute(
             select(table).where(table.c.id.in_(ids))).mappings()}
+        self._record_conflicts(table.name, [(mine[r["id"]], _as_json(r)) for r in rows])
+
+    def _record_conflicts(self, kind: str, pairs: list[tuple[dict, str]]) -> None:
+        """(this copy, the sender's version as JSON) of each conflicting record: a new
+        open conflict, or the open one brought up to date (importing again adds none)."""
         ctable = BundleConflict.__table__
+        open_ = {c.record_id: c for c in self.s.execute(
+            select(ctable).where(ctable.c.record_kind == kind,
+                                 ctable.c.record_id.in_([m["id"] for m, _t in pairs]),
+                                 ctable.c.resolution.is_(None)))}
         now = utcnow()
-        for row in rows:
-            theirs = _as_json(row)
+        for row, theirs in pairs:
             existing = open_.get(row["id"])
             if existing is not None:
                 if existing.theirs != theirs:
@@ -552,9 +556,8 @@ class _Merge:
                 continue
             self.s.execute(insert(ctable).values(
                 id=new_id(), record_kind=kind, record_id=row["id"], unit_id=row["unit_id"],
-                sender_code=self.sender_code, mine=_as_json(mine[row["id"]]), theirs=theirs,
+                sender_code=self.sender_code, mine=_as_json(row), theirs=theirs,
                 detected_at=now, resolved_by=""))
-
 
     # --- deletions ------------------------------------------------------------------------
 
@@ -630,25 +633,8 @@ class _Merge:
 
     def _deletion_conflicts(self, table: Table, rows: list[dict],
                             versions: dict[str, Any]) -> None:
-        kind = table.name
-        ctable = BundleConflict.__table__
-        open_ = {c.record_id: c for c in self.s.execute(
-            select(ctable).where(ctable.c.record_kind == kind,
-                                 ctable.c.record_id.in_([r["id"] for r in rows]),
-                                 ctable.c.resolution.is_(None)))}
-        now = utcnow()
-        for row in rows:
-            theirs = _deletion_json(versions.get(row["id"]))
-            existing = open_.get(row["id"])
-            if existing is not None:
-                if existing.theirs != theirs:
-                    self.s.execute(update(ctable).where(ctable.c.id == existing.id)
-                                   .values(theirs=theirs, detected_at=now))
-                continue
-            self.s.execute(insert(ctable).values(
-                id=new_id(), record_kind=kind, record_id=row["id"], unit_id=row["unit_id"],
-                sender_code=self.sender_code, mine=_as_json(row), theirs=theirs,
-                detected_at=now, resolved_by=""))
+        self._record_conflicts(table.name, [(row, _deletion_json(versions.get(row["id"])))
+                                            for row in rows])
 
 
 def _deletion_json(version: Any) -> str:
