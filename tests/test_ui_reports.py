@@ -378,7 +378,7 @@ def test_the_page_relabels_on_a_language_switch_keeping_what_was_typed(qtbot, pa
     try:
         i18n.set_language("vi")
         ctx.signals.language_changed.emit("vi")
-        assert page.document_label.text() == i18n._("Document")
+        assert page.document_label.text() == i18n.pgettext("to print", "Document") == "Văn bản"
         assert page.preview_button.text() == i18n._("Preview")
         assert page.tabs.tabText(1) == i18n._("Narrative of the report")
         assert page.document.currentText() == i18n._("Periodic report")

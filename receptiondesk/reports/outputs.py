@@ -21,7 +21,7 @@ from typing import Any
 
 from .. import i18n
 from ..documents.layout import document_language
-from ..i18n import N_, _, current_language, format_number, format_percent
+from ..i18n import N_, _, current_language, format_number, format_percent, pgettext
 from ..model.codes import (
     DutyRole,
     Handling,
@@ -159,8 +159,8 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
         [_("Level"), _("New"), _("Carried over"), _("Total"), _("To process"),
          _("Processed"), _("Rate"), _("To resolve"), _("Resolved"), _("Rate"),
          _("Open at the end"), _("Overdue at the end")],
-        groups=[("", 1), (_("Received"), 3), (_("Processing"), 3), (_("Resolution"), 3),
-                ("", 1), ("", 1)],
+        groups=[("", 1), (pgettext("figures", "Received"), 3), (_("Processing"), 3),
+                (_("Resolution"), 3), ("", 1), ("", 1)],
         widths=[3] + [1.2] * 11,
         total_rows=totals,
         sheet=_("Petitions"),
@@ -180,8 +180,8 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
         ("by_field", _("Petitions by field"), _("By field"), _("Field"), report.by_field,
          report.field_name),
     ):
-        spec = TableSpec(key, title, [first, _("Received"), _("Share"), _("Carried over"),
-                                      _("Processed"), _("Resolved")],
+        spec = TableSpec(key, title, [first, pgettext("figures", "Received"), _("Share"),
+                                      _("Carried over"), _("Processed"), _("Resolved")],
                          widths=[4, 1.3, 1.3, 1.3, 1.3, 1.3], total_rows=1, sheet=sheet)
         for r in rows:
             spec.rows.append([name(r.code), r.received, Pct(r.percent), r.carried_over,
@@ -230,7 +230,8 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
         "trends",
         _("Trend against the previous period ({period})").format(
             period=report.previous.title),
-        [_("Item"), _("This period"), _("Previous period"), _("Difference"), _("Change")],
+        [_("Item"), _("This period"), _("Previous period"), _("Difference"),
+         pgettext("trend", "Change")],
         widths=[4, 1.5, 1.5, 1.5, 1.5], sheet=_("Trends"),
     )
     for t in report.trends:

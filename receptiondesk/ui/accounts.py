@@ -33,7 +33,7 @@ COLUMNS = (
     Column(N_("User name")),
     Column(N_("Full name")),
     Column(N_("Role")),
-    Column(N_("Active")),
+    Column(N_("In use")),
     Column(N_("Last sign-in")),
 )
 

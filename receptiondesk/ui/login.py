@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..db import Database
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..model import User
 from ..services import accounts, audit
 from ..services.accounts import Actor
@@ -135,7 +135,7 @@ class ChangePasswordDialog(QDialog):
         form.addRow(_("New password again"), self.again)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Change"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(pgettext("button", "Change"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         buttons.accepted.connect(self.try_change)
         buttons.rejected.connect(self.reject)

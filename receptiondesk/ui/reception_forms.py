@@ -815,7 +815,7 @@ class VisitDialog(RecordDialog):
         self.same_label.setText(_("Of this citizen"))
         self.similar_label.setText(_("With similar content"))
         for tree in (self.same_list, self.similar_list):
-            tree.setHeaderLabels([_("Received"), _("Type"), _("Content")])
+            tree.setHeaderLabels([_("Received on"), _("Type"), _("Content")])
             tree.header().resizeSection(0, tree.fontMetrics().horizontalAdvance("00/00/0000")
                                         + 16)
             tree.header().resizeSection(1, tree.fontMetrics().horizontalAdvance(

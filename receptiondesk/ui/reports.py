@@ -49,7 +49,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _, current_language, format_date, format_number, ngettext, using_language
+from ..i18n import (
+    N_,
+    _,
+    current_language,
+    format_date,
+    format_number,
+    ngettext,
+    pgettext,
+    using_language,
+)
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
 from ..services import minutes as minutes_service
@@ -702,7 +711,7 @@ class ReportsPage(Page):
         fill_combo(self.document, [(d.code, _(d.title)) for d in DOCUMENTS],
                    self.document.currentData() or DOCUMENTS[0].code)
         self._fill_languages()
-        self.document_label.setText(_("Document"))
+        self.document_label.setText(pgettext("to print", "Document"))
         self.language_label.setText(_("Language"))
         self.report_unit_label.setText(_("Unit"))
         self.report_unit.setToolTip(_("The unit reported on, with every unit below it"))
