@@ -96,24 +96,29 @@ def _csv_text(value: Any) -> str:
 
 
 class _XlsxSink:
+    #: column widths (characters) by column key; 14 for the others
+    WIDTHS = {"content": 60, "conclusions": 40, "participants": 30, "organisations": 30,
+              "members": 30, "address": 30, "citizen_name": 22, "petitioner_name": 22,
+              "name": 30}
+    #: columns written as numbers (when the value is one)
+    NUMBER_COLUMNS = NUMBER_COLUMNS
+
     def __init__(self, path: Path, title: str) -> None:
         from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         self._path = path
+        self._illegal = ILLEGAL_CHARACTERS_RE
         self._wb = Workbook(write_only=True)
         self._ws = self._wb.create_sheet(title=title)
         self._ws.freeze_panes = "A2"
 
     def header(self, columns: Sequence[str]) -> None:
         from openpyxl.styles import Font
-
-        widths = {"content": 60, "conclusions": 40, "participants": 30, "organisations": 30,
-                  "members": 30, "address": 30, "citizen_name": 22, "petitioner_name": 22,
-                  "name": 30}
         from openpyxl.utils import get_column_letter
 
         for i, name in enumerate(columns, start=1):
-            self._ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
+            self._ws.column_dimensions[get_column_letter(i)].width = self.WIDTHS.get(name, 14)
         cells = []
         for name in columns:
             cell = self._cell(name)
@@ -123,10 +128,9 @@ class _XlsxSink:
 
     def _cell(self, value: Any):
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         if isinstance(value, str):
-            cell = WriteOnlyCell(self._ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell = WriteOnlyCell(self._ws, value=self._illegal.sub("", value))
             cell.data_type = "s"  # never a formula, whatever the text starts with
             return cell
         cell = WriteOnlyCell(self._ws, value=value)
@@ -141,13 +145,19 @@ class _XlsxSink:
                 out.append(None)
             elif isinstance(value, bool):
                 out.append(self._cell("yes" if value else "no"))
-            elif name in NUMBER_COLUMNS and isinstance(value, int):
+            elif name in self.NUMBER_COLUMNS and isinstance(value, int):
                 out.append(value)
             elif isinstance(value, date):
                 out.append(self._cell(value))
             else:
-                out.append(self._cell(str(value)))
+                out.append(self._text(str(value)))
         self._ws.append(out)
+
+    def _text(self, value: str) -> Any:
+        """A plain string where openpyxl cannot take it for a formula (much quicker than a
+        cell object per value); a typed text cell where it could."""
+        value = self._illegal.sub("", value)
+        return self._cell(value) if value.startswith("=") else value
 
     def close(self) -> None:
         self._wb.save(self._path)

@@ -395,46 +395,7 @@ class _NationalSheet(_XlsxSink):
     WIDTHS = {"record_id": 34, "unit": 30, "source": 24, "type": 16, "field": 30,
               "competence": 26, "handling": 26, "handled_to": 26, "status": 14,
               "petitioner_name": 22, "content_summary": 60}
-
-    def __init__(self, path: Path, title: str) -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads when needed
-
-        super().__init__(path, title)
-        self._illegal = ILLEGAL_CHARACTERS_RE
-
-    def header(self, columns) -> None:
-        from openpyxl.styles import Font
-        from openpyxl.utils import get_column_letter
-
-        for i, name in enumerate(columns, start=1):
-            self._ws.column_dimensions[get_column_letter(i)].width = self.WIDTHS.get(name, 14)
-        cells = []
-        for name in columns:
-            cell = self._cell(name)
-            cell.font = Font(bold=True)
-            cells.append(cell)
-        self._ws.append(cells)
-
-    def row(self, columns, values) -> None:
-        out: list[Any] = []
-        for name, value in zip(columns, values, strict=True):
-            if value is None:
-                out.append(None)
-            elif isinstance(value, bool):
-                out.append(self._cell("yes" if value else "no"))
-            elif name in NUMBER_COLUMNS:
-                out.append(int(value))
-            elif isinstance(value, date):
-                out.append(self._cell(value))
-            else:
-                out.append(self._text(str(value)))
-        self._ws.append(out)
-
-    def _text(self, value: str) -> Any:
-        """A plain string where openpyxl cannot take it for a formula (much quicker than a
-        cell object per value); a typed text cell where it could."""
-        value = self._illegal.sub("", value)
-        return self._cell(value) if value.startswith("=") else value
+    NUMBER_COLUMNS = NUMBER_COLUMNS
 
 
 class _XlsxRecords:
