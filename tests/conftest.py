@@ -1,7 +1,7 @@
 """Shared fixtures: a fresh migrated database, a session, a home commune and its officials.
 
-Every test using ``db`` runs on SQLite; when ``RECEPTIONDESK_TEST_PG_URL`` names a
-PostgreSQL server (``postgresql+psycopg://rd:rd@127.0.0.1:5432/rd``) it runs again there,
+Every test using ``db`` runs on SQLite, in a copy of a file migrated once per run; when
+``RECEPTIONDESK_TEST_PG_URL`` names a PostgreSQL server (``postgresql+psycopg://rd:rd@127.0.0.1:5432/rd``) it runs again there,
 each time in a new database copied from a template migrated once per test session
 (``CREATE DATABASE ... TEMPLATE`` takes a fraction of a second, migrating takes seconds).
 A test about SQLite files is marked ``@pytest.mark.sqlite_only("why")``.
@@ -12,8 +12,10 @@ from __future__ import annotations
 import os
 import queue
 import secrets
+import shutil
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -129,13 +131,24 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per test run, with its reference data; each test gets
+    a copy (migrating takes most of a second, copying a hundredth)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    open_database(path).close()  # closing checkpoints the journal into the file
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db(request, tmp_path):
     """A fresh database, migrated to the newest schema with its reference data: a SQLite
     file, or (second run, when configured) a new PostgreSQL database."""
     backend = getattr(request, "param", "sqlite")
     if backend == "sqlite":
-        database = open_database(tmp_path / "t.db")
+        target = tmp_path / "t.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        database = open_database(target)
         yield database
         database.close()
         return

@@ -9,7 +9,7 @@ import argparse
 import io
 import re
 import time as clock
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -704,6 +704,7 @@ def test_print_from_the_command_line(db, session, unit, rsession, meeting, an, c
     meetings.issue_notice(session, NoticeInput("12-TB/ĐU", date(2026, 2, 9), "Kết luận."),
                           meeting_id=meeting.id, today=TODAY)
     session.commit()
+    appointment = (date.today() + timedelta(days=7)).isoformat()
     runs = {
         "minutes": ["minutes", "--session", "TCD-02/2026"],
         "meeting": ["minutes", "--meeting", "LV-01/2026", "--lang", "en"],
@@ -711,7 +712,8 @@ def test_print_from_the_command_line(db, session, unit, rsession, meeting, an, c
         "notice": ["notice", "--notice", "12-TB/ĐU"],
         "notice2": ["notice", "--meeting", meeting.id],
         "logbook": ["logbook", "--from", "2026-02-01", "--to", "28/02/2026"],
-        "slip": ["slip", "--citizen", an.id, "--official", clerk.id, "--date", "2026-12-01",
+        # An appointment lies ahead of the day the command runs, whatever that day is.
+        "slip": ["slip", "--citizen", an.id, "--official", clerk.id, "--date", appointment,
                  "--time", "8:30", "--reason", "Nhận kết quả."],
         "receipt": ["receipt", "--visit", rsession.visits[0].id,
                     "--documents", "Đơn:1;Bản sao:2"],
