@@ -529,7 +529,10 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, OSError):
             print(_("Error: {message}").format(message=exc.strerror or exc), file=sys.stderr)
             return EXIT_ERROR
-        raise
+        from .crashlog import report
+
+        print(report(exc), file=sys.stderr)  # the traceback goes to the log, not the screen
+        return EXIT_ERROR
 
 
 def _explained_errors() -> tuple[type[Exception], ...]:

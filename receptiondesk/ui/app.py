@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 # Qt classes build their enums when first imported: the ones needed only after the window
 # is shown (message boxes, progress, restarting) are imported where they are used.
-from PySide6.QtCore import QObject, QSettings, QTimer
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -133,6 +133,7 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     window.show()
     app.processEvents()
     install_qt_translator(app)  # before any dialog of the checks or the sign-in
+    crash_notice = CrashNotice(window)  # noqa: F841 - lives as the window's child
     single.window = window
     opened = open_office(url, settings, single)
     if isinstance(opened, int):  # the user quit, or the database cannot be used
@@ -302,6 +303,33 @@ class AutoBackup(QObject):
                 "The database file has damage: {problems}. Make no more changes; restore "
                 "the latest good backup in Settings, Backups."
             ).format(problems="; ".join(problems[:5])))
+
+
+class CrashNotice(QObject):
+    """Uncaught errors (of any thread, or of a Qt slot) go to the log, and the user reads a
+    message naming it instead of the window vanishing or silently doing nothing."""
+
+    #: emitted from whichever thread failed; this object lives in the GUI thread, so the
+    #: message box is shown there
+    message = Signal(str)
+
+    def __init__(self, window: QWidget) -> None:
+        from .. import crashlog
+
+        super().__init__(window)
+        self.window = window
+        self.message.connect(self._show)
+        crashlog.install(self.message.emit)
+
+    def _show(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle(_("ReceptionDesk"))
+        box.setText(message)
+        box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
 
 
 def _warn(parent: QWidget | None, message: str) -> None:
