@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import i18n
-from .i18n import _, format_number, ngettext, set_language
+from .i18n import _, format_number, format_percent, ngettext, set_language
 
 # argparse's own messages ("usage: ", "options", its errors) come from our catalogs too;
 # they are listed for extraction in receptiondesk/argparse_messages.py.
@@ -159,6 +159,20 @@ def _out(line: str = "") -> None:
 # --- commands ------------------------------------------------------------------
 
 
+def _demo_progress():
+    """Each step of the demo's load on standard error as it starts, with how far it is
+    (a province takes a minute or more)."""
+    shown: set[str] = set()
+
+    def progress(message: str, fraction: float) -> None:
+        if message not in shown:
+            shown.add(message)
+            print(f"  {format_percent(fraction * 100, 0)}  {message}", file=sys.stderr,
+                  flush=True)
+
+    return progress
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from .db import open_database
     from .demo import generate_demo
@@ -175,7 +189,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = open_database(out) if out is not None else open_database(database_url=args.database_url)
     where = str(out) if out is not None else db.engine.url.render_as_string(hide_password=True)
     try:
-        summary = generate_demo(db, scale=args.scale, seed=args.seed)
+        summary = generate_demo(db, scale=args.scale, seed=args.seed, progress=_demo_progress())
         from .services.accounts import create_demo_accounts, role_label
 
         with db.session() as s:

@@ -66,12 +66,24 @@ def _ensure_handler() -> Path:
     return path
 
 
+#: characters of an error's own text shown to the user (a database error carries its whole
+#: statement and parameters: those go to the log only)
+SHOWN_CHARACTERS = 300
+
+
+def describe(exc: BaseException) -> str:
+    """The error's kind and the first line of its text, cut short."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    if len(text) > SHOWN_CHARACTERS:
+        text = text[:SHOWN_CHARACTERS - 1] + "…"
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
+
+
 def user_message(exc: BaseException, path: Path) -> str:
     """What the user reads about an unexpected error, in their language."""
     return _("ReceptionDesk met an unexpected error: {error}\n\nWhat was saved before is "
              "kept. The details are written to {path}; please send this file to whoever "
-             "looks after the program.").format(error=exc.__class__.__name__ + (
-                 f": {exc}" if str(exc) else ""), path=path)
+             "looks after the program.").format(error=describe(exc), path=path)
 
 
 def record(exc: BaseException, where: str = "") -> Path | None:
@@ -92,7 +104,7 @@ def report(exc: BaseException) -> str:
     """Log ``exc`` and return the message for the user (the command line prints it)."""
     path = record(exc)
     if path is None:
-        return _("ReceptionDesk met an unexpected error: {error}").format(error=exc)
+        return _("ReceptionDesk met an unexpected error: {error}").format(error=describe(exc))
     return user_message(exc, path)
 
 

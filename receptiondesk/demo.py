@@ -87,6 +87,10 @@ from .text import collation_key, fold
 __all__ = ["DEMO_SCALES", "DemoSummary", "generate_demo"]
 
 DEMO_SCALES: tuple[str, ...] = ("small", "province")
+#: a province in miniature for the tests: its first district with two communes, a tenth of
+#: the citizens, one year of records; every level and kind of record, thousands of rows
+#: (not offered on the command line)
+SAMPLE_PROVINCE = "province-sample"
 
 #: the day the districts ceased (two-tier local government)
 DISTRICTS_DISSOLVED = date(2025, 7, 1)
@@ -485,34 +489,40 @@ class _Writer:
         self.counts[table.name] = 0
 
     def add(self, table: str, row: tuple) -> None:
-        buf = self._buffers[table]
-        buf.append(row)
-        if len(buf) >= _BATCH:
-            self.flush(table)
+        self._buffers[table].append(row)
 
     def rows(self, table: str) -> list[tuple]:
-        """The table's buffer, to append to directly; call :meth:`check` afterwards."""
+        """The table's buffer, to append to directly. Rows are written at :meth:`flush_all`,
+        called where every row a record refers to is complete (a petition's events are made
+        before the petition's own row, so a buffer written as soon as it is full could write
+        them first, which PostgreSQL refuses)."""
         return self._buffers[table]
 
-    def check(self, table: str) -> None:
-        if len(self._buffers[table]) >= _BATCH:
-            self.flush(table)
-
     def flush(self, table: str) -> None:
-        rows = self._buffers[table]
+        """Write the table's buffer, after the buffers of every table it may refer to
+        (``_TABLE_ORDER``): PostgreSQL checks each foreign key as the row goes in."""
+        for parent in _TABLE_ORDER[:_TABLE_ORDER.index(table)]:
+            self._write(parent)
+        self._write(table)
+
+    def _write(self, table: str) -> None:
+        rows = self._buffers.get(table)
         if not rows:
             return
         tbl, columns, sql = self._specs[table]
-        if self.sqlite:
-            self.conn.exec_driver_sql(sql, rows)
-        else:
-            self.conn.execute(insert(tbl), [dict(zip(columns, r, strict=True)) for r in rows])
+        for start in range(0, len(rows), _BATCH):
+            batch = rows[start:start + _BATCH]
+            if self.sqlite:
+                self.conn.exec_driver_sql(sql, batch)
+            else:
+                self.conn.execute(insert(tbl), [dict(zip(columns, r, strict=True))
+                                                for r in batch])
         self.counts[table] += len(rows)
         rows.clear()
 
     def flush_all(self) -> None:
-        for table in self._buffers:
-            self.flush(table)
+        for table in _TABLE_ORDER:
+            self._write(table)
 
 
 # Column orders of the rows built below (every column of each table).
@@ -715,12 +725,14 @@ class _Demo:
         self.r = self.rnd.random
         self.today = today
         self._progress = progress
-        self.province = scale == "province"
+        self.province = scale in ("province", SAMPLE_PROVINCE)
+        self.sample = scale == SAMPLE_PROVINCE
         if self.province:
+            years = 1 if self.sample else 5
             try:
-                self.start = today.replace(year=today.year - 5)
+                self.start = today.replace(year=today.year - years)
             except ValueError:  # 29 February
-                self.start = today.replace(year=today.year - 5, day=28)
+                self.start = today.replace(year=today.year - years, day=28)
         else:
             self.start = date(today.year - 3, 1, 1)
         self.dissolved_on = DISTRICTS_DISSOLVED if today >= DISTRICTS_DISSOLVED else None
@@ -899,7 +911,9 @@ class _Demo:
                              villages=list(_MUONG_PHANG_VILLAGES))
             province.communes.append(commune)
             return province
-        for dname, dkind, dremote, communes in _DISTRICTS:
+        districts = _DISTRICTS[:1] if self.sample else _DISTRICTS
+        for dname, dkind, dremote, all_communes in districts:
+            communes = all_communes[:2] if self.sample else all_communes
             district = _Place(dname, dkind, "district", dremote)
             for cname, ckind in communes:
                 if cname == "Mường Phăng":
@@ -1565,14 +1579,12 @@ class _Demo:
                 created = stamp
             out.append((uid(), stamp, stamp, 1, unit_id, pid, seq, kind, d(day), from_s, to_s,
                         official, note, stamp))
-        w.check("petition_events")
         # The petitioners as written on the petition (a snapshot of the citizens).
         if seed.people:
             out = w.rows("petitioners")
             for seq, p in enumerate(seed.people, start=1):
                 out.append((uid(), created, created, 1, unit_id, pid, p.id, seq, p.name,
                             p.id_number, p.address, p.phone, p.key))
-            w.check("petitioners")
         classified = plan.classify is not None
         accepted = handling == "accept"
         due_date = due_key = None
@@ -1856,7 +1868,10 @@ class _Demo:
             else:
                 mix = (40, 50, 10)
             count = int(3100 * (0.8 + 0.4 * self.r())) if self.province else 450
+            if self.sample:
+                count //= 10
             self.make_citizens(commune, count, owners[id(commune)], mix, w, v)
+            w.flush_all()
 
         units = [u for pair in pairs for u in pair]
         for i, unit in enumerate(units):
@@ -1870,7 +1885,7 @@ class _Demo:
                 seeds.extend(self.showcase(unit))
             self.make_petitions(unit, seeds, w, v)
             self.make_work(unit, w, v, notices)
-        w.flush_all()
+            w.flush_all()  # each unit's records are complete here
 
     # --- search index --------------------------------------------------------------
 
@@ -1981,7 +1996,7 @@ def generate_demo(
     ValueError for an unknown scale or a database that already holds units;
     nothing is written then, nor when anything fails midway (one transaction).
     """
-    if scale not in DEMO_SCALES:
+    if scale not in (*DEMO_SCALES, SAMPLE_PROVINCE):
         raise ValueError(_("Unknown demo scale \u201c{scale}\u201d: use {choices}.").format(
             scale=scale, choices=", ".join(DEMO_SCALES)))
     began = _time.perf_counter()

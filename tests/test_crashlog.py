@@ -97,3 +97,11 @@ def test_an_error_of_a_worker_thread_is_shown_on_the_gui_thread(qtbot, monkeypat
     worker.join()
     qtbot.waitUntil(lambda: bool(threads), timeout=5000)
     assert threads == [True]
+
+
+def test_a_long_database_error_is_cut_for_the_user_and_kept_whole_in_the_log(log_dir):
+    statement = "INSERT INTO petition_events " + "(x) " * 2000
+    message = crashlog.report(RuntimeError("foreign key violated\n[SQL: " + statement + "]"))
+    assert "foreign key violated" in message and "INSERT INTO" not in message
+    assert len(message) < 1000
+    assert statement.strip() in (log_dir / "receptiondesk.log").read_text(encoding="utf-8")
