@@ -15,6 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy.orm import Session
 
+from ..exchange.cells import text_cell
 from ..i18n import _
 from ..model.codes import VisitHandling
 from .layout import document_language
@@ -40,7 +41,8 @@ def _headings() -> tuple[list[str], list[str]]:
 
 def _cell(sheet, value, *, bold: bool = False, head: bool = False,
           number_format: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    # text through the one guard against formulas (a name or content may begin with "=")
+    cell = text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
     cell.border = _BOX
     cell.alignment = _HEAD if head else _WRAP
     if bold:
