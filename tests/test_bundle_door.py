@@ -170,3 +170,42 @@ def test_a_record_that_names_another_communes_record_is_refused(db, tmp_path):
     assert _rows(db) == before
     with db.session() as s:
         assert s.get(Petitioner, "e" * 32) is None
+
+
+# --- the "since the last bundle" mark -------------------------------------------------------
+
+
+def test_only_a_real_send_moves_the_mark(tmp_path, capsys):
+    """A clerk's and an inspector's export are copies: the office head's bundle after them
+    still holds the change made since the last bundle sent; only then does the mark move."""
+    from receptiondesk.services.accounts import CLERK, INSPECTOR, OFFICE_HEAD, Actor, acting_as
+    from receptiondesk.services.office_keys import own_key
+    from receptiondesk.services.units import home_unit
+
+    mp = _make_commune(tmp_path, "DU-MP", "Đảng ủy xã Mường Phăng", 1, "TU")
+    cdb = open_database(mp.path)
+
+    def mark():
+        with cdb.session() as s:
+            return own_key(s, home_unit(s)).last_export_at
+
+    def visits_in(path):
+        return {r["id"] for r in verify_bundle(path).records("visits")}
+
+    try:
+        _session, (visit_id, *_rest) = _monthly_visits(cdb, 1)
+        _edit(cdb, Visit, visit_id, content="Sửa sau gói trước")
+        sent_at = mark()
+        for n, role in enumerate((CLERK, INSPECTOR)):
+            with acting_as(Actor(str(n) * 32, role, role, role)):
+                copy = _next_bundle(cdb, tmp_path / f"copy-{role}.bundle")
+            assert visit_id in visits_in(copy)
+            assert mark() == sent_at, role
+        with acting_as(Actor("9" * 32, "head", "Lường Thị Mai", OFFICE_HEAD)):
+            real = _next_bundle(cdb, tmp_path / "real.bundle")
+            assert visit_id in visits_in(real)
+            assert mark() > sent_at
+            after = _next_bundle(cdb, tmp_path / "after.bundle")
+            assert visit_id not in visits_in(after)
+    finally:
+        cdb.close()
