@@ -755,6 +755,19 @@ def sign_in_for_cli(db_path=None, database_url: str | None = None,
         db.close()
 
 
+def accounts_exist_for_cli(db_path=None, database_url: str | None = None) -> bool:
+    """Whether the database a command is about to use has user accounts (then a command
+    that reads records or copies the file needs ``--user``)."""
+    from ..db import open_database
+
+    db = open_database(db_path, database_url)
+    try:
+        with db.session() as s:
+            return users_exist(s)
+    finally:
+        db.close()
+
+
 def reset_admin_for_cli(db_path=None, database_url: str | None = None,
                         username: str | None = None) -> list[str]:
     """``receptiondesk db reset-admin [--user NAME]``: start a recovery; the lines to print."""
