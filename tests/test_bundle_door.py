@@ -36,6 +36,15 @@ def _reports(db) -> dict[str, dict]:
     return {code: _report(db, code) for code in ("TU", "DU-MP", "DU-TN")}
 
 
+def _records(db) -> dict[str, set]:
+    """Every row of every record table and of the units, as written."""
+    from receptiondesk.exchange.bundle_export import RECORD_TABLES
+
+    with db.engine.connect() as conn:
+        return {t.name: set(conn.execute(select(t)).all())
+                for t in (Unit.__table__, *RECORD_TABLES)}
+
+
 def _as_sub_unit(mp_path, tn_bundle, tmp_path):
     """A's database after taking in B's bundle and putting B below A: one of B's visits
     changed, another deleted; returns A's bundle of everything and the changed visit."""
@@ -68,7 +77,7 @@ def test_a_bundle_naming_another_communes_code_is_refused(db, tmp_path):
         _make_province(s)
     for c in (mp, tn):
         _import(db, c.bundle)
-    before_reports, before_rows = _reports(db), _rows(db)
+    before_reports, before_rows, before_records = _reports(db), _rows(db), _records(db)
     forged, changed_id = _as_sub_unit(mp.path, tn.bundle, tmp_path)
     assert {r["code"] for r in verify_bundle(forged).records("units")} >= {"DU-MP", "DU-TN"}
 
@@ -78,6 +87,7 @@ def test_a_bundle_naming_another_communes_code_is_refused(db, tmp_path):
     with pytest.raises(BundleError, match="DU-TN"):
         _import(db, forged)
     assert _rows(db) == before_rows
+    assert _records(db) == before_records
     after = _reports(db)
     for code in before_reports:
         assert _figures(after[code]) == _figures(before_reports[code]), code

@@ -108,3 +108,31 @@ def test_without_accounts_no_user_is_needed(db, session, unit, capsys):
     """A fresh database (no account yet) works as before."""
     session.commit()
     assert main(["--database-url", db.url, "--lang", "en", "search", "anything"]) == 0
+
+
+def test_a_clerks_bundle_is_a_copy_the_heads_is_sent(office, session, tmp_path, capsys,
+                                                     monkeypatch):
+    from sqlalchemy import select
+
+    from receptiondesk.model import OfficeKey, User
+
+    admin = session.scalar(select(User).where(User.username == "quantri"))
+    with acting_as(admin):
+        create_user(session, UserInput("thuky", "Nguyễn Thị Hoa", "clerk"), PASSWORD,
+                    must_change_password=False)
+    session.commit()
+    monkeypatch.setenv("RECEPTIONDESK_PASSWORD", PASSWORD)
+
+    def export(user: str) -> str:
+        assert main(["--database-url", office.url, "--lang", "en", "--user", user, "export",
+                     "bundle", "--out", str(tmp_path / f"{user}.bundle")]) == 0
+        return capsys.readouterr().out
+
+    def mark():
+        with office.session() as s:
+            return s.scalar(select(OfficeKey.last_export_at))
+
+    assert "This is a copy" in export("thuky")
+    assert mark() is None  # the next real bundle is still the first: everything
+    assert "This is a copy" not in export("truongvp")
+    assert mark() is not None
