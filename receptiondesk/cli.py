@@ -521,9 +521,34 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
     return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin")
 
 
+#: commands that read records or copy the database file: on a database with accounts
+#: they run only as a signed-in user (``--user``)
+_READS_RECORDS = frozenset({"search", "screenshot", "report", "print", "export", "import"})
+
+
+def _needs_user(args: argparse.Namespace) -> bool:
+    if args.command in _READS_RECORDS:
+        return True
+    # restore checks its own permission on a file that may not open as a database
+    return args.command == "db" and args.db_command == "backup"
+
+
+def _refuse_without_user(args: argparse.Namespace) -> None:
+    """Refuse, before anything is read, a command that needs a user when none is given
+    (nor acting in this process, as in tests) and the database has accounts."""
+    from .services.accounts import ENV_PASSWORD, accounts_exist_for_cli, current_user
+
+    if current_user() is None and accounts_exist_for_cli(args.db, args.database_url):
+        raise CliError(_(
+            "This database has user accounts: sign in with --user NAME (the password "
+            "from {variable}, or asked on the terminal).").format(variable=ENV_PASSWORD))
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         user = getattr(args, "user", None)
+        if not user and _needs_user(args):
+            _refuse_without_user(args)
         if user and not _runs_without_user(args):
             from .services.accounts import acting_as, sign_in_for_cli
 

@@ -21,9 +21,17 @@ def demo_db(tmp_path_factory):
     return path
 
 
-def test_demo_then_search_finds_names_spelled_with_diacritics(demo_db, capsys):
+@pytest.fixture
+def head(monkeypatch) -> list[str]:
+    """Sign in as the demo's office head (the demo database has accounts)."""
+    monkeypatch.setenv("RECEPTIONDESK_PASSWORD", "head-demo-1")
+    return ["--user", "head"]
+
+
+def test_demo_then_search_finds_names_spelled_with_diacritics(demo_db, capsys, head):
     capsys.readouterr()
-    assert main(["--db", str(demo_db), "--lang", "en", "search", "nguyen", "--json"]) == 0
+    assert main(["--db", str(demo_db), "--lang", "en", *head, "search", "nguyen",
+                 "--json"]) == 0
     results = json.loads(capsys.readouterr().out)
     assert results, "the demo has people called Nguyễn"
     assert any("Nguyễn" in r["title"] for r in results)
@@ -54,9 +62,10 @@ def test_db_check_reports_an_old_schema(tmp_path, capsys):
     assert "db upgrade" in capsys.readouterr().out
 
 
-def test_backup_writes_a_verified_copy(demo_db, tmp_path, capsys):
+def test_backup_writes_a_verified_copy(demo_db, tmp_path, capsys, head):
     out = tmp_path / "copy.db"
-    assert main(["--db", str(demo_db), "--lang", "en", "db", "backup", "--out", str(out)]) == 0
+    assert main(["--db", str(demo_db), "--lang", "en", *head, "db", "backup", "--out",
+                 str(out)]) == 0
     assert main(["--db", str(out), "db", "check"]) == 0
 
 
@@ -68,8 +77,8 @@ def test_codes_lists_the_canonical_codes(demo_db, capsys):
         assert code in out
 
 
-def test_messages_follow_the_language(demo_db, capsys):
-    main(["--db", str(demo_db), "--lang", "vi", "search", "zzzzqqq"])
+def test_messages_follow_the_language(demo_db, capsys, head):
+    main(["--db", str(demo_db), "--lang", "vi", *head, "search", "zzzzqqq"])
     assert "Không tìm thấy" in capsys.readouterr().out
 
 

@@ -247,12 +247,13 @@ def test_no_output_shows_the_denouncer_to_an_uncleared_user(session, db, unit, p
 
 def test_with_no_one_signed_in_the_identity_is_hidden_too(session, db, unit, planted,
                                                           tmp_path, capsys):
-    """The command line without --user on a database with accounts: still redacted."""
+    """The command line without --user on a database with accounts: refused, nothing shown
+    (tests/test_cli_sign_in.py covers every such command)."""
     from receptiondesk.cli import main
 
-    assert main(["--database-url", db.url, "--lang", "en", "search", "lạm quyền", "--json"]) == 0
-    printed = capsys.readouterr().out
-    assert "TC-02" in printed and leaks(printed) == []
+    assert main(["--database-url", db.url, "--lang", "en", "search", "lạm quyền", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert "--user" in err and "TC-02" not in out and leaks(out + err) == []
 
 
 def test_a_cleared_user_sees_the_identity_and_every_view_is_audited(

@@ -7,10 +7,10 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
+from receptiondesk.exchange.cells import guard_formula
 from receptiondesk.exchange.tables import (
     TableError,
     ValueProblem,
-    guard_formula,
     match_header,
     parse_code,
     parse_date,
@@ -219,11 +219,17 @@ def test_parse_code_lookup_tables(session):
         parse_code("field_code", "Thiên văn", session)
 
 
-def test_formula_guard_round_trips():
+def test_formula_guard_round_trips(tmp_path):
     assert guard_formula("=1+1") == "'=1+1"
     assert guard_formula("-5 hộ") == "'-5 hộ"
-    assert guard_formula("- Nội dung thứ nhất") == "- Nội dung thứ nhất"
+    # Excel runs "- text" as a formula too (and shows #NAME?), so a dash list is guarded
+    assert guard_formula("- Nội dung thứ nhất") == "'- Nội dung thứ nhất"
+    for lead in ("+", "@", "\t", "\r"):
+        assert guard_formula(lead + "1") == "'" + lead + "1"
     assert guard_formula("Bình thường") == "Bình thường"
+    path = tmp_path / "g.csv"
+    path.write_text("Nội dung\n" + guard_formula("- Nội dung thứ nhất") + "\n", encoding="utf-8")
+    assert read_table(path)[0]["Nội dung"] == "- Nội dung thứ nhất"
 
 
 def test_without_a_kind_rows_are_keyed_by_the_titles_as_written(tmp_path):

@@ -15,8 +15,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy.orm import Session
 
+from ..exchange.cells import text_cell
 from ..i18n import _
 from ..model.codes import VisitHandling
+from ..services import audit, protection
+from ..services.accounts import require
 from .layout import document_language
 from .logbook import handling_label, log_rows
 
@@ -40,7 +43,8 @@ def _headings() -> tuple[list[str], list[str]]:
 
 def _cell(sheet, value, *, bold: bool = False, head: bool = False,
           number_format: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    # text through the one guard against formulas (a name or content may begin with "=")
+    cell = text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(sheet, value=value)
     cell.border = _BOX
     cell.alignment = _HEAD if head else _WRAP
     if bold:
@@ -59,7 +63,14 @@ def write_logbook_xlsx(
     lang: str | None = None,
     cleared: bool = False,
 ) -> int:
-    """Write the log book for a period to ``path``; returns the number of rows."""
+    """Write the log book for a period to ``path``; returns the number of rows.
+
+    As the printed book (:func:`~receptiondesk.documents.logbook.render_logbook`): refused
+    unless the acting user may print documents, and in the audit log (committed with the
+    caller's session) with its format. ``cleared`` shows denouncers' identities only to a
+    user cleared for them."""
+    require(session, "documents.print")
+    cleared = cleared and protection.identity_visible()
     path = Path(path)
     book = Workbook(write_only=True)
     with document_language(lang):
@@ -88,4 +99,7 @@ def write_logbook_xlsx(
     tmp = path.with_name(path.name + ".part")
     book.save(tmp)
     tmp.replace(path)
+    audit.record(session, "print", "logbook", "", unit_ids[0] if unit_ids else None, {
+        "document": "logbook", "format": "xlsx", "file": path.name, "from": date_from,
+        "to": date_to, "cleared": cleared})
     return count

@@ -60,6 +60,9 @@ def export_bundle_command(args: argparse.Namespace) -> int:
     _out(_("Key fingerprint of {code} (the upper level compares it by phone):").format(
         code=result.sender_code))
     _out("  " + result.fingerprint)
+    if not result.sent:
+        _out(_("This is a copy: only the office head sends bundles, so the next bundle "
+               "still holds everything changed since the last one sent."))
     return EXIT_OK
 
 

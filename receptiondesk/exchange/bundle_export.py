@@ -58,7 +58,7 @@ from ..model import (
 from ..model.base import utcnow
 from ..model.codes import PetitionType
 from ..services import audit
-from ..services.accounts import require
+from ..services.accounts import permits, require
 from ..services.errors import ServiceError
 from ..services.indexing import citizen_keys, petition_search_text, visit_search_text
 from ..services.office_keys import own_key, signer
@@ -120,6 +120,8 @@ class ExportResult:
     since: datetime | None
     counts: dict[str, int]
     size: int
+    #: False for a copy by a role that does not send bundles (the mark stays)
+    sent: bool = True
 
     @property
     def total(self) -> int:
@@ -146,8 +148,11 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
     if since is None:
         since = previous
     # A bundle that covers less than "since the last one" does not move the mark: what
-    # lies between would otherwise never be sent by default.
-    moves_mark = since is None or (previous is not None and since <= previous)
+    # lies between would otherwise never be sent by default. Nor does a copy made by a
+    # role that does not send bundles (a clerk's, an inspector's): the office head's
+    # next bundle must still hold everything changed since the last one really sent.
+    sends = permits(session, "bundles.send")
+    moves_mark = sends and (since is None or (previous is not None and since <= previous))
     unit_ids = unit_and_descendants(session, home.id)
     writer = BundleWriter(path)
     try:
@@ -163,10 +168,10 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
         key.last_export_at = started
     audit.record(session, "export", "bundle", "", home.id, {
         "file": Path(path).name, "records": sum(counts.values()), "since": since,
-        "fingerprint": key.fingerprint})
+        "fingerprint": key.fingerprint, "sent": sends})
     session.flush()
     return ExportResult(Path(path), home.code, key.fingerprint, since, counts,
-                        Path(path).stat().st_size)
+                        Path(path).stat().st_size, sends)
 
 
 def _manifest(home: Unit, parent: Unit | None, public_key: str, fp: str,

@@ -27,7 +27,14 @@ sender's side marks the deletion (``{"_deleted": true, ...}``): taking theirs de
 it, keeping mine keeps it and forgets it was received (the deletion is not asked again).
 A record other records here still refer to is not deleted but kept as a conflict.
 
-A record that exists here but belongs to a unit outside the bundle refuses the bundle.
+**One door in: a bundle changes only the units its key speaks for** — the sending
+office (the unit code its key is registered for), the units already below it here (which
+its earlier bundles placed there, or this office put there) and units new here that the
+bundle introduces below it. A unit of the bundle that exists here anywhere else (another
+commune's code named as a sub-unit), a record that exists here in another unit, and a
+record that refers to another unit's record here (a petitioner added to another
+commune's petition) refuse the whole bundle, naming the unit; nothing of it is applied.
+
 Everything happens in the caller's transaction, with Core statements in batches.
 """
 
@@ -76,7 +83,13 @@ from ..services.errors import NotFoundError, ValidationError
 from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
 from ..services.units import home_unit
 from .bundle import BundleError, VerifiedBundle, json_value
-from .bundle_export import DELETIONS, RECORD_TABLES, SELF_REFERENCES, record_kinds
+from .bundle_export import (
+    DELETIONS,
+    RECORD_TABLES,
+    REFERENCES,
+    SELF_REFERENCES,
+    record_kinds,
+)
 
 BATCH = 1000
 IN_CHUNK = 500
@@ -320,6 +333,7 @@ class _Merge:
             raise self._refuse(_("The bundle does not hold its sending unit {code}.").format(
                 code=sender["code"]))
         order = self._unit_order(by_id, sender["id"])
+        self._check_speaks_for(order)
         home = home_unit(self.s)
         counts = self._counts("units")
         for rec in order:
@@ -339,6 +353,38 @@ class _Merge:
             raise self._refuse(_("The unit {code} in the bundle is neither the sending "
                                  "office nor below it.").format(code=stray.get("code")))
         return order
+
+    def _check_speaks_for(self, order: list[dict]) -> None:
+        """Refuse, before anything is written, a bundle naming a unit kept here that is
+        neither its sender nor below the sender here (module doc: one door in)."""
+        table = Unit.__table__
+        rows = self.s.execute(select(table.c.id, table.c.code, table.c.parent_id)).all()
+        parent_of = {r.id: r.parent_id for r in rows}
+        local_of = {r.code: r.id for r in rows}
+        sender_local = local_of.get(self.sender_code)
+        foreign = [rec for rec in order[1:]
+                   if (here := local_of.get(rec.get("code"))) is not None
+                   and not _below(here, sender_local, parent_of)]
+        if foreign:
+            raise self._refuse(_(
+                "The bundle of {sender} holds records of {units}: units kept here that "
+                "{sender} does not speak for (a bundle may change only its own office and "
+                "the units below it). Nothing was imported.").format(
+                    sender=self.sender_code,
+                    units=", ".join(f"{r.get('code')} ({r.get('name', '')})"
+                                    for r in foreign)))
+
+    def _unit_name(self, unit_id: str | None) -> str:
+        """A unit here as "CODE (name)", for refusals."""
+        row = self.s.execute(select(Unit.code, Unit.name).where(Unit.id == unit_id)).first()
+        return f"{row.code} ({row.name})" if row else str(unit_id)
+
+    def _foreign_record(self, record_id: str, part: str, unit_id: str | None) -> BundleError:
+        return self._refuse(_(
+            "The record {id} of part {part} belongs here to {unit}, which {sender} does "
+            "not speak for. Nothing was imported.").format(
+                id=record_id, part=part, unit=self._unit_name(unit_id),
+                sender=self.sender_code))
 
     def _unit(self, rec: dict, is_sender: bool, home: Unit | None, counts: KindCounts) -> None:
         table = Unit.__table__
@@ -467,6 +513,7 @@ class _Merge:
             select(BundleRecord.__table__).where(BundleRecord.record_kind == kind,
                                                  BundleRecord.record_id.in_(ids)))}
         allowed = set(self.unit_map.values())
+        self._check_references(table, rows, allowed)
         counts = self._counts(kind)
         new, changed, seen, conflicts = [], [], [], []
         for row in rows:
@@ -476,9 +523,7 @@ class _Merge:
                 new.append(row)
                 continue
             if here.unit_id not in allowed:
-                raise self._refuse(_("The record {id} of part {part} belongs here to another "
-                                     "unit than the sending office's.").format(
-                                         id=row["id"], part=kind))
+                raise self._foreign_record(row["id"], kind, here.unit_id)
             mine = (here.version, here.updated_at)
             last = base.get(row["id"])
             if mine == stamp:
@@ -501,6 +546,21 @@ class _Merge:
         self._remember(kind, new + changed + seen, set(base))
         if conflicts:
             self._conflicts(table, conflicts)
+
+    def _check_references(self, table: Table, rows: list[dict[str, Any]],
+                          allowed: set[str]) -> None:
+        """Refuse a record that names a record of another unit here (a petitioner or an
+        event added to another office's petition): that would change it too."""
+        for column, target in REFERENCES.get(table.name, {}).items():
+            ids = sorted({r[column] for r in rows if r.get(column)})
+            target_table = TABLES[target]
+            for chunk in _chunks(ids):
+                stray = self.s.execute(
+                    select(target_table.c.id, target_table.c.unit_id)
+                    .where(target_table.c.id.in_(chunk),
+                           target_table.c.unit_id.not_in(allowed))).first()
+                if stray is not None:
+                    raise self._foreign_record(stray.id, target, stray.unit_id)
 
     def _split_self(self, table: Table, rows: list[dict], deferred: list[dict]) -> list[dict]:
         """Rows with their reference to the same table set later (the row it names may
@@ -601,9 +661,7 @@ class _Merge:
                 if here is None or last is None:  # not here, or kept here on purpose
                     counts.unchanged += 1
                 elif here["unit_id"] not in allowed:
-                    raise self._refuse(_("The record {id} of part {part} belongs here to "
-                                         "another unit than the sending office's.").format(
-                                             id=rid, part=kind))
+                    raise self._foreign_record(rid, kind, here["unit_id"])
                 elif any(here.get(column) in held for column, held in owners):
                     counts.unchanged += 1  # stays with the record kept here
                 elif _stamp(here) == last:
@@ -635,6 +693,18 @@ class _Merge:
                             versions: dict[str, Any]) -> None:
         self._record_conflicts(table.name, [(row, _deletion_json(versions.get(row["id"])))
                                             for row in rows])
+
+
+def _below(unit_id: str, ancestor: str | None, parent_of: dict[str, str | None]) -> bool:
+    """Whether ``unit_id`` is ``ancestor`` or lies below it in this database's tree."""
+    seen: set[str] = set()
+    current: str | None = unit_id
+    while current is not None and current not in seen:
+        if current == ancestor:
+            return True
+        seen.add(current)
+        current = parent_of.get(current)
+    return False
 
 
 def _deletion_json(version: Any) -> str:

@@ -43,8 +43,9 @@ from ..services import audit
 from ..services.accounts import require, require_cleared
 from ..services.errors import ServiceError
 from . import KINDS
+from .cells import guard_formula, looks_like_formula, text_cell
 from .importer import REDACTED
-from .tables import COLUMNS, guard_formula
+from .tables import COLUMNS
 
 #: rows fetched from the database at a time
 PAGE_SIZE = 500
@@ -130,9 +131,7 @@ class _XlsxSink:
         from openpyxl.cell import WriteOnlyCell
 
         if isinstance(value, str):
-            cell = WriteOnlyCell(self._ws, value=self._illegal.sub("", value))
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            return cell
+            return text_cell(self._ws, self._illegal.sub("", value))
         cell = WriteOnlyCell(self._ws, value=value)
         if isinstance(value, date):
             cell.number_format = "yyyy-mm-dd"
@@ -157,7 +156,7 @@ class _XlsxSink:
         """A plain string where openpyxl cannot take it for a formula (much quicker than a
         cell object per value); a typed text cell where it could."""
         value = self._illegal.sub("", value)
-        return self._cell(value) if value.startswith("=") else value
+        return text_cell(self._ws, value) if looks_like_formula(value) else value
 
     def close(self) -> None:
         self._wb.save(self._path)

@@ -45,6 +45,7 @@ from ..model.codes import (
 from ..services.errors import ServiceError
 from ..services.validation import MAX_COUNT
 from ..text import fold
+from .cells import FORMULA_LIKE
 
 # --- the formats ------------------------------------------------------------------
 
@@ -493,22 +494,9 @@ def _cell_text(value: object, key: str | None) -> str:
         return text
     text = str(value).replace("\r\n", "\n").strip()
     if text.startswith("'") and FORMULA_LIKE.match(text[1:]):
-        # the exporter's guard against spreadsheet formulas (see :func:`guard_formula`)
+        # the writers' guard against spreadsheet formulas (see :mod:`.cells`)
         text = text[1:]
     return text
-
-
-#: Text a spreadsheet would run as a formula when it opens a CSV file.
-FORMULA_LIKE = re.compile(r"^(?:[=+@\t\r]|-(?!\s|$))")
-
-
-def guard_formula(text: str) -> str:
-    """Prefix ``'`` to text Excel would take for a formula (``=``, ``+``, ``@``, ``-1``).
-
-    "- Nội dung" (a dash and a space, the usual list style) is left alone. The
-    reader removes the prefix again, so files round-trip unchanged.
-    """
-    return "'" + text if FORMULA_LIKE.match(text) else text
 
 
 # --- value parsers ----------------------------------------------------------------

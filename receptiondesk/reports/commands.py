@@ -11,8 +11,10 @@ the open database. Mistakes raise ``ServiceError`` subclasses with translated me
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..i18n import _, format_number, ngettext
 from ..services.errors import NotFoundError, ValidationError
@@ -25,6 +27,9 @@ from .periods import (
     custom_period,
     period_for_preset,
 )
+
+if TYPE_CHECKING:
+    from .periodic import PeriodicReport
 
 FORMATS = ("pdf", "xlsx", "json")
 
@@ -133,11 +138,49 @@ def _format(args: argparse.Namespace) -> str:
         "format", _("Choose the format with --format pdf, xlsx or json."))
 
 
-def cmd_report(args: argparse.Namespace, db) -> int:
-    """Run ``report periodic``; prints one line and returns 0 on success."""
+@dataclass
+class SavedReport:
+    """A periodic report written to a file: its figures, and its pages for a PDF."""
+
+    report: PeriodicReport
+    pages: int | None = None
+
+
+def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, *,
+                         lang: str | None = None, narrative: dict[str, str] | None = None,
+                         report: PeriodicReport | None = None) -> SavedReport:
+    """The one way the periodic report reaches a file, from the command line and the
+    window alike: refused unless the acting user may print documents
+    (``documents.print``, as every printed document), written, and then in the audit log
+    with its format (the entry is committed only when the file was written).
+    ``report``: figures already computed for the same unit and period."""
+    from ..services import audit
+    from ..services.accounts import require
     from .outputs import write_json, write_pdf, write_xlsx
     from .periodic import periodic_report
 
+    if fmt not in FORMATS:
+        raise ValidationError.single(
+            "format", _("Choose the format with --format pdf, xlsx or json."))
+    with db.session() as session:
+        require(session, "documents.print")
+        if report is None:
+            report = periodic_report(session, unit_id, period)
+        pages = None
+        if fmt == "pdf":
+            pages = write_pdf(report, narrative, out, lang=lang)
+        elif fmt == "xlsx":
+            write_xlsx(report, out, lang=lang)
+        else:
+            write_json(report, out)
+        audit.record(session, "print", "periodic_report", "", unit_id,
+                     {"document": "periodic_report", "format": fmt, "file": out.name,
+                      "from": period.start, "to": period.end})
+    return SavedReport(report, pages)
+
+
+def cmd_report(args: argparse.Namespace, db) -> int:
+    """Run ``report periodic``; prints one line and returns 0 on success."""
     period = _period(args)
     fmt = _format(args)
     out = Path(args.out)
@@ -145,26 +188,14 @@ def cmd_report(args: argparse.Namespace, db) -> int:
         raise ValidationError.single(
             "out", _("The folder {folder} does not exist.").format(folder=out.parent))
     lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
-    from ..services import audit
-    from ..services.accounts import require
-
     with db.session() as session:
-        require(session, "documents.print")
         unit_id = _unit_id(session, getattr(args, "unit", None))
-        report = periodic_report(session, unit_id, period)
-        audit.record(session, "print", "periodic_report", "", unit_id,
-                     {"document": "periodic_report", "format": fmt, "file": out.name,
-                      "from": period.start, "to": period.end})
+    saved = save_periodic_report(db, unit_id, period, out, fmt, lang=lang)
     if fmt == "pdf":
-        pages = write_pdf(report, None, out, lang=lang)
-        detail = ngettext("{count} page", "{count} pages", pages).format(
-            count=format_number(pages))
-    elif fmt == "xlsx":
-        write_xlsx(report, out, lang=lang)
-        detail = "XLSX"
+        detail = ngettext("{count} page", "{count} pages", saved.pages or 0).format(
+            count=format_number(saved.pages or 0))
     else:
-        write_json(report, out)
-        detail = "JSON"
+        detail = fmt.upper()
     print(_("Report written: {path} ({detail}; figures computed in {ms} ms)").format(
-        path=out, detail=detail, ms=format_number(round(report.elapsed_ms))))
+        path=out, detail=detail, ms=format_number(round(saved.report.elapsed_ms))))
     return 0

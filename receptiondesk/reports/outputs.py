@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import i18n
 from ..documents.layout import document_language
+from ..exchange.cells import put_text
 from ..i18n import N_, _, current_language, format_number, format_percent, pgettext
 from ..model.codes import (
     DutyRole,
@@ -355,11 +356,13 @@ def write_xlsx(report: PeriodicReport, path: str | Path, lang: str | None = None
         used: set[str] = set()
         ws = wb.active
         ws.title = _sheet_title(_("Summary"), used)
-        ws.append([_("Item"), _("Value")])
+        _put(ws.cell(row=1, column=1), _("Item"))
+        _put(ws.cell(row=1, column=2), _("Value"))
         for cell in ws[1]:
             cell.font = bold
         for name, value in _summary(report):
-            ws.append([name, None])
+            ws.append([None, None])
+            _put(ws.cell(row=ws.max_row, column=1), name)
             _put(ws.cell(row=ws.max_row, column=2), value)
             if isinstance(value, date):
                 ws.cell(row=ws.max_row, column=2).number_format = "dd/mm/yyyy"
@@ -372,18 +375,18 @@ def write_xlsx(report: PeriodicReport, path: str | Path, lang: str | None = None
             if spec.groups:
                 header_rows = 2
             for i, name in enumerate(spec.columns, start=1):
-                ws.cell(row=header_rows, column=i, value=name)
+                _put(ws.cell(row=header_rows, column=i), name)
             if spec.groups:
                 col = 1
                 for text, span in spec.groups:
                     if span > 1:
-                        ws.cell(row=1, column=col, value=text or None)
+                        _put(ws.cell(row=1, column=col), text or None)
                         ws.merge_cells(start_row=1, start_column=col, end_row=1,
                                        end_column=col + span - 1)
                     elif text:
-                        ws.cell(row=1, column=col, value=text)
+                        _put(ws.cell(row=1, column=col), text)
                     else:  # the column's own header fills both rows
-                        ws.cell(row=1, column=col, value=spec.columns[col - 1])
+                        _put(ws.cell(row=1, column=col), spec.columns[col - 1])
                         ws.cell(row=2, column=col, value=None)
                         ws.merge_cells(start_row=1, start_column=col, end_row=2,
                                        end_column=col)
@@ -417,6 +420,8 @@ def _put(cell, value: Any) -> None:
         else:
             cell.value = value.value / 100
             cell.number_format = "0.0%"
+    elif isinstance(value, str):
+        put_text(cell, value)  # a unit or field named "=..." stays text
     else:
         cell.value = value
 

@@ -92,6 +92,7 @@ PERMISSIONS: dict[str, str] = {
     "settings.edit": N_("change settings, lookup tables, rules and the calendar"),
     "data.import": N_("import files"),
     "data.export": N_("export files"),
+    "bundles.send": N_("send bundles to the upper level"),
     "documents.print": N_("print documents"),
     "audit.view": N_("read the audit log"),
     "accounts.manage": N_("manage user accounts"),
@@ -246,6 +247,14 @@ def require(session: Session, permission: str) -> Actor | None:
             _("Your role ({role}) may not {action}.").format(
                 role=role_label(user.role), action=permission_label(permission)))
     return user
+
+
+def permits(session: Session, permission: str) -> bool:
+    """Whether :func:`require` would let the acting user ``permission`` (no refusal)."""
+    user = current_user()
+    if user is None:
+        return not users_exist(session)
+    return user.may(permission)
 
 
 def require_cleared(session: Session) -> Actor:
@@ -742,6 +751,19 @@ def sign_in_for_cli(db_path=None, database_url: str | None = None,
     try:
         return sign_in_with_password(db, username, password if password is not None
                                      else cli_password(username))
+    finally:
+        db.close()
+
+
+def accounts_exist_for_cli(db_path=None, database_url: str | None = None) -> bool:
+    """Whether the database a command is about to use has user accounts (then a command
+    that reads records or copies the file needs ``--user``)."""
+    from ..db import open_database
+
+    db = open_database(db_path, database_url)
+    try:
+        with db.session() as s:
+            return users_exist(s)
     finally:
         db.close()
 

@@ -190,9 +190,14 @@ class ExportBundleDialog(_BundleDialog):
         if not shiboken6.isValid(self):
             return
         self._set_busy(False)
-        self.show_message(_("Bundle written: {path} — {count} records, {size} kB.").format(
+        written = _("Bundle written: {path} — {count} records, {size} kB.").format(
             path=result.path, count=format_number(result.total),
-            size=format_number(result.size / 1024, 1)))
+            size=format_number(result.size / 1024, 1))
+        if not result.sent:
+            written += " " + _("This is a copy: only the office head sends bundles, so the "
+                               "next bundle still holds everything changed since the last "
+                               "one sent.")
+        self.show_message(written)
         self.fingerprint.setText(_("Key fingerprint of {code} (the upper level compares it "
                                    "by phone):").format(code=result.sender_code)
                                  + "\n" + result.fingerprint)

@@ -211,16 +211,6 @@ def compute_report(db, req: Request):
         return periodic_report(s, req.unit_id, req.period)
 
 
-def _audit_report(db, req: Request, out: Path) -> None:
-    """The periodic report written to a file, in the audit log."""
-    from ..services import audit
-
-    with db.session() as s:
-        audit.record(s, "print", "periodic_report", "", req.unit_id, {
-            "document": "periodic_report", "file": out.name, "from": req.period.start,
-            "to": req.period.end})
-
-
 def skeleton_for(report, lang: str) -> dict[str, str]:
     from ..reports.periodic import narrative_skeleton
 
@@ -240,13 +230,13 @@ def produce_pdf(db, req: Request, out: Path) -> Produced:
 
 def _produce_pdf(db, req: Request, out: Path) -> Produced:
     if req.doc == "periodic":
-        from ..reports.outputs import write_pdf
+        from ..reports.commands import save_periodic_report
 
         report = compute_report(db, req)
         skeleton = None if req.narrative is not None else skeleton_for(report, req.lang)
-        pages = write_pdf(report, req.narrative or skeleton, out, lang=req.lang)
-        _audit_report(db, req, out)
-        return Produced(out, pages, report=report, skeleton=skeleton)
+        saved = save_periodic_report(db, req.unit_id, req.period, out, "pdf", lang=req.lang,
+                                     narrative=req.narrative or skeleton, report=report)
+        return Produced(out, saved.pages or 0, report=report, skeleton=skeleton)
     with db.session() as s:
         if req.doc in MINUTES_SUBJECTS:
             from ..documents.minutes import render_minutes_record
@@ -295,13 +285,14 @@ def write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Prod
 
 
 def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Produced:
+    # Both check the documents.print permission and write the audit entry below the UI,
+    # as the PDF path does.
     if req.doc == "periodic":
-        from ..reports.outputs import write_xlsx
+        from ..reports.commands import save_periodic_report
 
-        report = compute_report(db, req)
-        write_xlsx(report, out, lang=req.lang)
-        _audit_report(db, req, out)
-        return Produced(out, report=report)
+        saved = save_periodic_report(db, req.unit_id, req.period, out, "xlsx", lang=req.lang,
+                                     report=req.report)
+        return Produced(out, report=saved.report)
     from ..documents.logbook_xlsx import write_logbook_xlsx
 
     # Form 03 in the document's language, with real dates and numbers
