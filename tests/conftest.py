@@ -1,8 +1,9 @@
 """Shared fixtures: a fresh migrated database, a session, a home commune and its officials.
 
 Every test using ``db`` runs on SQLite, in a copy of a file migrated once per run; when
-``RECEPTIONDESK_TEST_PG_URL`` names a PostgreSQL server (``postgresql+psycopg://rd:rd@127.0.0.1:5432/rd``) it runs again there,
-each time in a new database copied from a template migrated once per test session
+``RECEPTIONDESK_TEST_PG_URL`` names a PostgreSQL server
+(``postgresql+psycopg://rd:rd@127.0.0.1:5432/rd``) it runs again there, each time in a
+new database copied from a template migrated once per test session
 (``CREATE DATABASE ... TEMPLATE`` takes a fraction of a second, migrating takes seconds).
 A test about SQLite files is marked ``@pytest.mark.sqlite_only("why")``.
 """
