@@ -36,7 +36,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 # Kept by the migrations outside the models: the SQLite FTS5 search index, and on
 # PostgreSQL the pg_trgm indexes over the folded search text.
-UNMODELLED_TABLE_PREFIXES = ("search_index", "search_rows")
+UNMODELLED_TABLE_PREFIXES = ("search_index", "search_rows", "audit_high_water")
 UNMODELLED_INDEX_SUFFIX = "_search_trgm"
 
 

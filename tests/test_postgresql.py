@@ -63,3 +63,72 @@ def test_a_demo_fills_an_empty_shared_database_and_search_finds_it(db, capsys, c
     with db.session() as s:
         kinds = {hit.kind for hit in search(s, "dat dai")}
     assert {"visit", "petition"} <= kinds
+
+
+def _audited_changes(db, count: int) -> int:
+    """Make ``count`` audited changes; the number of the last audit entry."""
+    from sqlalchemy import func, select
+
+    from receptiondesk.model import AuditEntry
+    from receptiondesk.services import units
+
+    with db.session() as s:
+        home = units.create_unit(s, units.UnitInput(code="X", name="Xã A"), home=True)
+        for i in range(count):
+            units.create_official(s, home.id, units.OfficialInput(full_name=f"Cán bộ {i}"))
+        s.commit()
+        return s.scalar(select(func.max(AuditEntry.seq)))
+
+
+def test_entries_cut_from_the_end_of_the_log_are_found_on_the_server_too(db):
+    from sqlalchemy import text
+
+    from receptiondesk.services import audit
+
+    last = _audited_changes(db, 5)
+    assert audit.audit_problems(db.engine) == []
+    with db.engine.begin() as conn:  # what an owner of the database can do by hand
+        conn.execute(text("DROP TRIGGER audit_entries_append_only ON audit_entries"))
+        conn.execute(text("DELETE FROM audit_entries WHERE seq > :n"), {"n": last - 2})
+        head = conn.execute(text("SELECT seq, hash FROM audit_entries ORDER BY seq DESC "
+                                 "LIMIT 1")).one()
+        conn.execute(text("UPDATE settings SET value = :v WHERE key = :k"), {
+            "v": audit.canonical_json({"seq": head.seq, "hash": head.hash}),
+            "k": audit.HEAD_SETTING})
+    assert audit.audit_problems(db.engine) == [
+        "The audit log's guard audit_entries_append_only was removed: entries could have "
+        "been changed or deleted without a trace.",
+        f"Audit log entries {last - 1} to {last} are missing: they were deleted."]
+
+
+def test_a_rolled_back_change_leaves_the_log_sound_and_a_dropped_guard_is_named(db):
+    from sqlalchemy import text
+
+    from receptiondesk.services import audit, units
+
+    _audited_changes(db, 2)
+    with db.session() as s:
+        home = units.home_unit(s)
+        units.create_official(s, home.id, units.OfficialInput(full_name="Không lưu"))
+        s.flush()  # its audit entry is written, then the whole unit of work is undone
+        s.rollback()
+    assert audit.audit_problems(db.engine) == []
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_entries_high_water ON audit_entries"))
+    assert audit.audit_problems(db.engine) == [
+        "The audit log's guard audit_entries_high_water was removed: entries could have been "
+        "changed or deleted without a trace."]
+
+
+def test_the_high_water_mark_starts_at_the_last_entry_of_a_log_with_data(db):
+    from sqlalchemy import text
+
+    from receptiondesk.services import audit
+
+    last = _audited_changes(db, 3)
+    cfg = alembic_config(db.engine)
+    command.downgrade(cfg, f"{audit.HIGH_WATER_MIGRATION}-1")  # the schema before the mark
+    command.upgrade(cfg, "head")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT seq FROM audit_high_water")).scalar() == last
+    assert audit.audit_problems(db.engine) == []

@@ -34,6 +34,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import Engine, LargeBinary, event, func, insert, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, _
@@ -368,21 +369,84 @@ def _tail_problems(target, last_seq: int, last_hash: str) -> list[str]:
                     seq=last_seq)]
         except (ValueError, TypeError, AttributeError):
             return [_("The audit log's record of its last entry is damaged.")]
-    if _dialect(target) == "sqlite":
-        used = target.execute(text(
-            "SELECT seq FROM sqlite_sequence WHERE name = 'audit_entries'")).scalar()
-        highest = max(highest, int(used or 0))
+    highest = max(highest, _high_water(target))
     if highest > last_seq:
         return [_missing(last_seq + 1, highest)]
     return []
 
 
-def audit_problems(engine: Engine) -> list[str]:
-    """For ``receptiondesk db check``: the audit chain's problems (none without a log)."""
-    if "audit_entries" not in set(inspect(engine).get_table_names()):
+def _high_water(target) -> int:
+    """The highest entry number ever written, as the database itself keeps it: SQLite's
+    sqlite_sequence, or the table a trigger keeps on PostgreSQL (migration 0011)."""
+    if _dialect(target) == "sqlite":
+        sql = "SELECT seq FROM sqlite_sequence WHERE name = 'audit_entries'"
+    else:
+        sql = "SELECT seq FROM audit_high_water WHERE id = 1"
+    try:
+        with target.begin_nested():
+            return int(target.execute(text(sql)).scalar() or 0)
+    except DBAPIError:  # the table is gone: reported with the missing triggers
+        return 0
+
+
+#: the triggers that keep the log append-only and its high-water mark, by dialect
+_TRIGGERS = {
+    "sqlite": ("audit_entries_no_update", "audit_entries_no_delete"),
+    "postgresql": ("audit_entries_append_only", "audit_entries_high_water"),
+}
+
+
+#: the migration that made the audit log, and the one that added its high-water mark on
+#: PostgreSQL
+AUDIT_MIGRATION, HIGH_WATER_MIGRATION = "0003", "0011"
+
+
+def _missing_protection(target, applied: set[str]) -> list[str]:
+    """The audit log's guarding triggers that were removed."""
+    dialect = _dialect(target)
+    if dialect == "sqlite":
+        rows = target.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"))
+        present = {r[0] for r in rows}
+    elif dialect == "postgresql":
+        rows = target.execute(text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass "
+            "AND NOT tgisinternal"))
+        present = {r[0] for r in rows}
+        if target.execute(text("SELECT to_regclass('audit_high_water')")).scalar() is None:
+            present.discard("audit_entries_high_water")
+    else:
         return []
+    expected = [n for n in _TRIGGERS[dialect]
+                if n != "audit_entries_high_water" or HIGH_WATER_MIGRATION in applied]
+    return [_("The audit log's guard {name} was removed: entries could have been changed or "
+              "deleted without a trace.").format(name=name)
+            for name in expected if name not in present]
+
+
+def _migrated_past(engine: Engine) -> set[str]:
+    """The migrations applied to the database (its revision and every one before it)."""
+    from alembic.script import ScriptDirectory
+
+    from ..db import alembic_config, current_revision
+
+    current = current_revision(engine)
+    if current is None:
+        return set()
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    return {r.revision for r in script.iterate_revisions(current, "base")}
+
+
+def audit_problems(engine: Engine) -> list[str]:
+    """For ``receptiondesk db check``: the audit log's problems — its table or a guarding
+    trigger removed, a broken chain, a cut tail."""
+    applied = _migrated_past(engine)
+    if "audit_entries" not in set(inspect(engine).get_table_names()):
+        if AUDIT_MIGRATION in applied:
+            return [_("The audit log's table is missing: it was removed.")]
+        return []  # a schema from before the log
     with engine.connect() as conn:
-        return verify_chain(conn)
+        return _missing_protection(conn, applied) + verify_chain(conn)
 
 
 # --- reading (the audit viewer) ----------------------------------------------------------------
