@@ -550,8 +550,10 @@ def table_flowables(spec: TableSpec, st, width: float) -> list:
 
 
 def _recipients(report: PeriodicReport) -> list[str]:
+    from ..documents.layout import parent_body_of
+
     out = []
-    parent = report.unit.parent_body_name or report.unit.parent_name
+    parent = parent_body_of(report.unit)
     if parent:
         out.append(_("{body} (to report)").format(body=parent))
     out.append(_("Filed: office"))
@@ -564,13 +566,15 @@ def write_pdf(
     path: str | Path,
     lang: str | None = None,
     *,
-    number: str = "\u2026\u2026/BC",
+    number: str | None = None,
     recipients: Sequence[str] | None = None,
 ) -> int:
     """The official report document; returns its number of pages.
 
     ``narrative`` is the text the official completed (the keys of
     ``NARRATIVE_SECTIONS``); None puts in the skeleton built from the figures.
+    ``number`` None leaves the number blank with the unit's symbol: "Số: ……/BC-UBND"
+    (Decree 30) or "Số ……-BC/ĐU" (Guidance 36).
     """
     from reportlab.platypus import (
         BaseDocTemplate,
@@ -584,15 +588,18 @@ def write_pdf(
 
     from ..documents import fonts
     from ..documents import layout as lay
+    from ..documents.numbering import BLANK_NUMBER, document_symbol
 
     path = Path(path)
     with document_language(lang):
         narrative = narrative if narrative is not None else narrative_skeleton(report)
         unit = report.unit
+        if number is None:
+            number = document_symbol(unit.kind, unit.name, "BC", BLANK_NUMBER)
         header = lay.DocumentHeader(
             kind=unit.kind if unit.kind in ("party", "state") else "state",
             issuing_body=unit.name,
-            parent_body=unit.parent_body_name or unit.parent_name,
+            parent_body=lay.parent_body_of(unit),
             number=number,
             place=unit.place_name,
             on=report.generated_on,
@@ -638,12 +645,7 @@ def write_pdf(
         story: list = lay.header_flowables(header)
         story += lay.title_flowables(header, title, subtitle)
         body = narrative_flowables(narrative, st)
-        signature = lay.Signature(
-            authority=lay.on_behalf_of(unit),
-            title=lay.signer_title(unit, unit.head_position) if unit.head_position
-            else lay.caps(_("Head of the unit")),
-            name=unit.head_name,
-        )
+        signature = lay.signature_of(unit, unit.head_position, unit.head_name)
         rows = lay.signature_rows([signature], header.kind,
                                   _recipients(report) if recipients is None else recipients)
         story += body[:-1]

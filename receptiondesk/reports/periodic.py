@@ -171,6 +171,8 @@ class UnitInfo:
     place_name: str = ""
     parent_body_name: str = ""
     parent_name: str = ""
+    #: the parent unit's kind: a Party parent never heads a state document
+    parent_kind: str = ""
     dissolved_on: date | None = None
     #: the head who signs the report (the Party secretary of a Party committee, the
     #: chairman of a People's Committee), when the database knows them
@@ -495,14 +497,14 @@ def periodic_report(
     today = today or date.today()
     scope = _Scope(session, unit_id)
     root = scope.root
-    parent_name = ""
+    parent_name = parent_kind = ""
     if root.parent_id:
         parent = session.get(Unit, root.parent_id)
-        parent_name = parent.name if parent else ""
+        parent_name, parent_kind = (parent.name, parent.kind) if parent else ("", "")
     info = UnitInfo(
         id=root.id, code=root.code, name=root.name, level=root.level, kind=root.kind,
         place_name=root.place_name or "", parent_body_name=root.parent_body_name or "",
-        parent_name=parent_name, dissolved_on=root.dissolved_on,
+        parent_name=parent_name, parent_kind=parent_kind, dissolved_on=root.dissolved_on,
     )
     info.head_name, info.head_position = _head_of(session, root)
     overdue_on = min(period.end, today)
