@@ -90,8 +90,9 @@ DEMO_SCALES: tuple[str, ...] = ("small", "province")
 
 #: the day the districts ceased (two-tier local government)
 DISTRICTS_DISSOLVED = date(2025, 7, 1)
-#: Conclusion 215-KL/TW: a commune Party secretary receives citizens 2 days a month
-PARTY_TWICE_A_MONTH = date(2025, 11, 23)
+#: Regulation 11-QĐi/TW of 18/02/2019, art. 4(1) (kept by Conclusion 215-KL/TW): a commune
+#: Party secretary receives citizens 2 days a month
+PARTY_TWICE_A_MONTH = date(2019, 2, 18)
 
 _BATCH = 10_000
 _OPEN = frozenset({"received", "classified", "accepted", "in_resolution"})

@@ -63,7 +63,8 @@ def denunciation(**kw):
 def test_default_rules_match_the_law():
     book = RuleBook(DEFAULT_RULES)
     on = date(2026, 1, 1)
-    assert book.select(PETITION_PROCESS, on).legal_basis == "Thông tư 05/2021/TT-TTCP"
+    assert book.select(PETITION_PROCESS, on).legal_basis.startswith(
+        "Thông tư 05/2021/TT-TTCP, hiệu lực 15/11/2021")
     assert book.select(PARTY_HEAD_ANSWER, on).days == 10
     assert book.select(PARTY_HEAD_ANSWER, on).mode == DayCount.WORKING
     accept = book.select(COMPLAINT_ACCEPT, on)
@@ -73,6 +74,28 @@ def test_default_rules_match_the_law():
     assert (den.days, den.extension_days, den.max_extensions) == (7, 3, 1)
     assert den.legal_basis == "Luật Tố cáo 2018, Điều 24"
     assert set(RULE_TITLES) == {r.key for r in DEFAULT_RULES}
+
+
+def test_rule_dates_follow_the_documents():
+    """Quy định 11-QĐi/TW is dated 18/02/2019; Thông tư 05/2021/TT-TTCP took effect on
+    15/11/2021: a petition received on 10/11/2021 has no processing limit from the
+    circular yet, one received on 15/11/2021 has."""
+    from receptiondesk.rules.deadlines import source_unconfirmed
+
+    book = RuleBook(DEFAULT_RULES)
+    assert book.select(PARTY_HEAD_ANSWER, date(2019, 2, 17)) is None
+    assert book.select(PARTY_HEAD_ANSWER, date(2019, 2, 18)).days == 10
+    assert book.select(PETITION_PROCESS, date(2021, 11, 14)) is None
+    assert book.select(PETITION_PROCESS, date(2021, 11, 15)).days == 10
+    # Luật 136/2025/QH15 from 1/7/2026: same limits, the source marked unconfirmed
+    for key in (COMPLAINT_ACCEPT, DENUNCIATION_ACCEPT):
+        before, after = book.select(key, date(2026, 6, 30)), book.select(key, date(2026, 7, 1))
+        assert after.effective_from == date(2026, 7, 1)
+        assert (after.days, after.mode, after.extension_days) == (
+            before.days, before.mode, before.extension_days)
+        assert "Luật 136/2025/QH15" in after.legal_basis
+        assert source_unconfirmed(after.legal_basis)
+        assert not source_unconfirmed(before.legal_basis)
 
 
 def test_titles_are_translated_at_call_time():

@@ -1,6 +1,7 @@
 """Legal deadlines of a petition, computed from rules that are data, versioned by date.
 
-Laws change (Luật 136/2025/QH15 from 2026-07-01, Kết luận 215-KL/TW of 2025-11-23), so
+Laws change (Luật 136/2025/QH15 of 10/12/2025 from 2026-07-01, Kết luận 215-KL/TW of
+2025-11-23), so
 every rule carries the date it takes effect; a deadline uses the version in force on the
 day its period starts. Petitions started before a change keep the old limits.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from receptiondesk.i18n import N_, _, ngettext
@@ -45,6 +46,9 @@ __all__ = [
     "rule_days",
     "rule_title",
     "select_rule",
+    "source_unconfirmed",
+    "LAW_136_FROM",
+    "UNCONFIRMED",
 ]
 
 # --- rule keys ---------------------------------------------------------------------------
@@ -124,21 +128,27 @@ class DeadlineRule:
 _LKN = "Luật Khiếu nại 2011"
 _LTC = "Luật Tố cáo 2018"
 
-DEFAULT_RULES: tuple[DeadlineRule, ...] = (
-    DeadlineRule(
-        PARTY_HEAD_ANSWER,
-        date(2019, 2, 14),
-        10,
-        DayCount.WORKING,
-        legal_basis="Quy định 11-QĐi/TW ngày 14/02/2019",
-    ),
-    DeadlineRule(
-        PETITION_PROCESS,
-        date(2021, 10, 1),
-        10,
-        DayCount.WORKING,
-        legal_basis="Thông tư 05/2021/TT-TTCP",
-    ),
+#: the words that mark, in a rule's legal basis, a source that could not be confirmed from
+#: its text; Settings flags such rules (DESIGN §3: "a rule whose source could not be
+#: confirmed says so")
+UNCONFIRMED = "chưa xác minh"
+
+#: Luật 136/2025/QH15 of 10/12/2025 amends the Citizen Reception, Complaints and
+#: Denunciations Laws from 1/7/2026. Its summaries name no changed time limit (online
+#: reception, withdrawal of complaints, suspension, protection of denouncers), but the
+#: articles on the limits could not be read: from that day the limits are kept, marked.
+LAW_136_FROM = date(2026, 7, 1)
+_LAW_136 = ("Luật 136/2025/QH15 (hiệu lực 01/7/2026): " + UNCONFIRMED
+            + " thời hạn này có thay đổi hay không, giữ như trước")
+
+
+def _law_136(rule: DeadlineRule) -> DeadlineRule:
+    """The version of a law-based limit from 1/7/2026, same days, its source unconfirmed."""
+    return replace(rule, effective_from=LAW_136_FROM,
+                   legal_basis=f"{rule.legal_basis}; {_LAW_136}")
+
+
+_BY_LAW: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         COMPLAINT_ACCEPT,
         date(2012, 7, 1),
@@ -186,6 +196,33 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
         legal_basis=f"{_LTC}, Điều 30",
     ),
 )
+
+DEFAULT_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        PARTY_HEAD_ANSWER,
+        # Quy định 11-QĐi/TW is dated 18/02/2019 (not 14/02).
+        date(2019, 2, 18),
+        10,
+        DayCount.WORKING,
+        legal_basis=f"Quy định 11-QĐi/TW ngày 18/02/2019 (điều, khoản: {UNCONFIRMED})",
+    ),
+    DeadlineRule(
+        PETITION_PROCESS,
+        # Thông tư 05/2021/TT-TTCP took effect on 15/11/2021 (not 1/10/2021).
+        date(2021, 11, 15),
+        10,
+        DayCount.WORKING,
+        legal_basis=f"Thông tư 05/2021/TT-TTCP, hiệu lực 15/11/2021 (điều, khoản: "
+                    f"{UNCONFIRMED})",
+    ),
+    *_BY_LAW,
+    *(_law_136(r) for r in _BY_LAW),
+)
+
+
+def source_unconfirmed(legal_basis: str) -> bool:
+    """Whether a rule's legal basis says its source could not be confirmed."""
+    return UNCONFIRMED in (legal_basis or "").lower()
 
 
 class RuleBook:
