@@ -152,3 +152,39 @@ def test_unconfirmed_sources_are_the_ones_named_in_the_report():
         "complaint_accept", "complaint_resolve_first", "complaint_resolve_second",
         "denunciation_accept", "denunciation_resolve"}
     assert not source_unconfirmed("Luật Khiếu nại 2011, Điều 28")
+
+
+# --- point 4: a month still running is in progress, never failed ----------------------------
+
+
+def test_a_report_made_on_7_december_shows_december_in_progress(session, unit):
+    """The issue's example: a 2026 report made on 7/12/2026. The commune secretary received
+    citizens twice in every month to November and once so far in December: every judged
+    month is met, December is in progress (1 of 2 days), never "Không đạt"."""
+    from receptiondesk.i18n import using_language
+    from receptiondesk.reports import periods
+    from receptiondesk.reports.outputs import report_tables
+    from receptiondesk.reports.periodic import periodic_report
+    from receptiondesk.services import reception, units
+    from receptiondesk.services.reception import SessionInput
+
+    today = date(2026, 12, 7)
+    secretary = units.create_official(session, unit.id, units.OfficialInput(
+        full_name="Lò Văn Khoa", position="Bí thư Đảng ủy xã", duty_role="party_secretary"))
+    days = [date(2026, m, d) for m in range(1, 12) for d in (8, 22)] + [date(2026, 12, 3)]
+    for day in days:
+        reception.create_session(session, unit.id, SessionInput(
+            day, place="Trụ sở Đảng ủy", presiding_official_id=secretary.id), today=today)
+    r = periodic_report(session, unit.id, periods.year_period(2026), today=today)
+    [duty] = r.duty
+    assert (duty.months_counted, duty.months_met, duty.required, duty.held, duty.met) == (
+        11, 11, 22, 22, True)
+    december = duty.months[-1]
+    assert (december.month, december.held, december.required) == (12, 1, 2)
+    assert december.in_progress and not december.met
+    with using_language("vi"):
+        [table] = [t for t in report_tables(r) if t.key == "duty"]
+        row = table.rows[0]
+    assert row[7] == "Đạt"
+    assert row[8] == ""  # no month not met
+    assert row[9] == "12/2026: 1 trên 2 ngày đến nay"

@@ -243,13 +243,20 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
         duty = TableSpec(
             "duty", _("Reception duty of the heads"),
             [_("Official"), _("Role"), _("Unit"), _("Months"), _("Months met"),
-             _("Days owed"), _("Days held"), _("Duty"), _("Months not met")],
-            widths=[2.6, 2.2, 2.8, 1, 1, 1, 1, 1.3, 2.6], sheet=_("Reception duty"),
+             _("Days owed"), _("Days held"), _("Duty"), _("Months not met"),
+             _("Month in progress")],
+            widths=[2.4, 2, 2.6, 1, 1, 1, 1, 1.2, 2.2, 1.8], sheet=_("Reception duty"),
         )
         for d in report.duty:
-            missed = ", ".join(f"{m.month}/{m.year}" for m in d.months if not m.met)
+            missed = ", ".join(f"{m.month}/{m.year}" for m in d.months
+                               if not m.met and not m.in_progress)
+            running = ", ".join(
+                _("{month}/{year}: {held} of {required} days so far").format(
+                    month=m.month, year=m.year, held=m.held, required=m.required)
+                for m in d.months if m.in_progress)
             duty.rows.append([d.name, label(DutyRole, d.role), d.unit_name, d.months_counted,
-                              d.months_met, d.required, d.held, _yes_no(d.met), missed])
+                              d.months_met, d.required, d.held, _yes_no(d.met), missed,
+                              running])
         tables.append(duty)
 
     if report.has_subordinates:

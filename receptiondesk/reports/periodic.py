@@ -115,7 +115,7 @@ from ..model.codes import (
     label,
 )
 from ..rules.deadlines import Extension, PetitionFacts, as_rule_book, petition_deadlines
-from ..rules.duty import duty_by_month
+from ..rules.duty import duty_by_month, month_in_progress
 from ..services import reference
 from ..services.errors import NotFoundError
 from ..services.units import unit_and_descendants
@@ -371,6 +371,9 @@ class DutyMonthFigures:
     required: int
     held: int
     met: bool
+    #: the month is not over on the day of the report and its duty not yet met: shown as
+    #: in progress, never judged (DESIGN §3 "Reception duty")
+    in_progress: bool = False
 
 
 @dataclass
@@ -1370,19 +1373,23 @@ def _duty(session: Session, scope: _Scope, period: Period, today: date) -> list[
         days: dict[tuple[int, int], set[date]] = defaultdict(set)
         for day in held.get(oid, []):
             days[(day.year, day.month)].add(day)
-        checked = [
-            DutyMonthFigures(m.year, m.month, m.required, len(days[(m.year, m.month)]),
-                             len(days[(m.year, m.month)]) >= m.required)
-            for m in owed[(role, u.level)]
-        ]
+        checked = []
+        for m in owed[(role, u.level)]:
+            count = len(days[(m.year, m.month)])
+            met = count >= m.required
+            checked.append(DutyMonthFigures(
+                m.year, m.month, m.required, count, met,
+                not met and month_in_progress(m.year, m.month, today)))
         row = DutyFigures(
             official_id=oid, name=name, position=position or "", role=role,
             unit_code=u.code, unit_name=u.name, level=u.level, months=checked,
         )
-        row.required = sum(m.required for m in checked)
-        row.held = sum(m.held for m in checked)
-        row.months_met = sum(1 for m in checked if m.met)
-        row.months_counted = len(checked)
+        # Only whole months are judged: the one still running is shown apart.
+        judged = [m for m in checked if not m.in_progress]
+        row.required = sum(m.required for m in judged)
+        row.held = sum(m.held for m in judged)
+        row.months_met = sum(1 for m in judged if m.met)
+        row.months_counted = len(judged)
         row.met = row.months_met == row.months_counted
         result.append(row)
     result.sort(key=lambda r: (r.unit_code != scope.root.code, _LEVEL_ORDER.get(r.level, 99),
