@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -188,3 +189,111 @@ def test_a_report_made_on_7_december_shows_december_in_progress(session, unit):
     assert row[7] == "Đạt"
     assert row[8] == ""  # no month not met
     assert row[9] == "12/2026: 1 trên 2 ngày đến nay"
+
+
+# --- point 8: the official calendar is data --------------------------------------------------
+
+
+def test_the_new_year_2026_swap_is_in_the_calendar():
+    """Công văn 12729/VPCP-KGVX of 25/12/2025: Friday 2/1/2026 off, Saturday 10/1 worked."""
+    from receptiondesk.rules import DayCount, WorkCalendar
+
+    cal = WorkCalendar()
+    assert not cal.is_working_day(date(2026, 1, 2))
+    assert cal.is_working_day(date(2026, 1, 10))
+    with_language = cal.holiday_name(date(2026, 1, 2))
+    assert "12729/VPCP-KGVX" in with_language
+    # Four deadlines around it, by hand (the day of receipt is not counted, Civil Code
+    # art. 147; a period ending on a day off ends on the next working day, art. 148):
+    # 7 working days from Tue 23/12/2025: 24, 25, 26, 29, 30, 31/12, (2/1 off) 5/1.
+    assert cal.due_date(date(2025, 12, 23), 7, DayCount.WORKING) == date(2026, 1, 5)
+    # 7 working days from Mon 5/1/2026: 6, 7, 8, 9, Sat 10, 12, 13/1.
+    assert cal.due_date(date(2026, 1, 5), 7, DayCount.WORKING) == date(2026, 1, 13)
+    # 10 calendar days from 23/12/2025 end on 2/1/2026, a day off: Monday 5/1.
+    assert cal.due_date(date(2025, 12, 23), 10, DayCount.CALENDAR) == date(2026, 1, 5)
+    # 10 calendar days from 31/12/2025 end on Saturday 10/1/2026, now a working day.
+    assert cal.due_date(date(2025, 12, 31), 10, DayCount.CALENDAR) == date(2026, 1, 10)
+    # Without the swap these four would be 2/1, 14/1, 2/1 and 12/1.
+    plain = WorkCalendar(swaps=())
+    assert [plain.due_date(date(2025, 12, 23), 7, DayCount.WORKING),
+            plain.due_date(date(2026, 1, 5), 7, DayCount.WORKING),
+            plain.due_date(date(2025, 12, 23), 10, DayCount.CALENDAR),
+            plain.due_date(date(2025, 12, 31), 10, DayCount.CALENDAR)] == [
+        date(2026, 1, 2), date(2026, 1, 14), date(2026, 1, 2), date(2026, 1, 12)]
+
+
+def test_every_shipped_swap_names_its_source_and_moves_a_weekday_to_a_weekend_day():
+    from receptiondesk.rules.calendar import GOVERNMENT_DAY_SWAPS
+
+    assert GOVERNMENT_DAY_SWAPS
+    for swap in GOVERNMENT_DAY_SWAPS:
+        assert swap.day_off.weekday() < 5 and swap.working_day.weekday() == 5
+        assert "/" in swap.source and swap.source.strip()
+
+
+def test_vietnam_cultural_day_is_an_office_setting_off_by_default():
+    """24/11 is listed by the ``holidays`` package, but its legal basis (an amendment of
+    the Labour Code, art. 112) could not be confirmed: a working day unless the office
+    observes it. 7 working days from Fri 20/11/2026: 23, 24, 25, 26, 27, 30/11, 1/12; with
+    24/11 off: 2/12."""
+    from receptiondesk.rules import DayCount, WorkCalendar
+    from receptiondesk.rules.calendar import CULTURAL_DAY
+
+    cal = WorkCalendar()
+    assert cal.is_working_day(date(2026, 11, 24))
+    assert cal.holiday_name(date(2026, 11, 24)) is None
+    assert cal.due_date(date(2026, 11, 20), 7, DayCount.WORKING) == date(2026, 12, 1)
+    observed = WorkCalendar(observed=[CULTURAL_DAY])
+    assert not observed.is_working_day(date(2026, 11, 24))
+    assert observed.due_date(date(2026, 11, 20), 7, DayCount.WORKING) == date(2026, 12, 2)
+
+
+def test_the_office_keeps_its_own_days_and_the_setting(session, unit):
+    """An office's own day wins over a government swap; the Cultural Day setting is saved
+    and read back into the calendar the deadlines use."""
+    from receptiondesk.rules.calendar import CULTURAL_DAY
+    from receptiondesk.services import lookups
+    from receptiondesk.services.errors import ValidationError
+
+    lookups.add_calendar_day(session, date(2026, 1, 2), "working_day", "Trực Tết", unit.id)
+    cal = reference.work_calendar(session)
+    assert cal.is_working_day(date(2026, 1, 2))
+    assert cal.is_working_day(date(2026, 11, 24))
+    lookups.set_holiday_observed(session, CULTURAL_DAY, True)
+    assert not reference.work_calendar(session).is_working_day(date(2026, 11, 24))
+    lookups.set_holiday_observed(session, CULTURAL_DAY, False)
+    assert reference.work_calendar(session).is_working_day(date(2026, 11, 24))
+    with pytest.raises(ValidationError):  # an ordinary holiday is not a setting
+        lookups.set_holiday_observed(session, (9, 2), True)
+
+
+def test_open_petitions_get_their_due_dates_recomputed_after_the_upgrade(tmp_path):
+    """A denunciation received on 23/12/2025 in an older database had its acceptance due
+    on 2/1/2026 (no New Year swap then); after the upgrade it is due on 5/1/2026."""
+    from sqlalchemy.orm import Session
+
+    from receptiondesk.services import petitions, units
+
+    path = tmp_path / "due.db"
+    old_database(path)
+    engine = make_engine(sqlite_url(path))
+    with Session(engine) as s:
+        reference.ensure_reference_data(s)  # the lookups; the old rules are kept
+        unit = units.create_unit(s, units.UnitInput(code="X", name="Ủy ban nhân dân xã A"),
+                                 home=True)
+        p = petitions.register_petition(s, unit.id, petitions.PetitionInput(
+            date(2025, 12, 23), "denunciation", "Tố cáo cán bộ địa chính", anonymous=False,
+            petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]),
+            today=date(2025, 12, 23))
+        s.commit()
+        petition_id = p.id
+    with engine.begin() as conn:  # as the older version stored it
+        conn.execute(text("UPDATE petitions SET next_due_date = '2026-01-02'"))
+    engine.dispose()
+    db = open_database(path)
+    try:
+        with db.session() as s:
+            assert petitions.get_petition(s, petition_id).next_due_date == date(2026, 1, 5)
+            assert reference.get_setting(s, reference.RECOMPUTE_KEY) is None
+    finally:
+        db.close()

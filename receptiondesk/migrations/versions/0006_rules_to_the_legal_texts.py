@@ -12,6 +12,9 @@ the office has not edited them (every column still as shipped):
 * Kết luận 215-KL/TW of 23/11/2025 restates the province secretary's duty too;
 * Luật 136/2025/QH15 from 1/7/2026: the limits kept, their source marked unconfirmed.
 
+The open petitions' due dates are then recomputed once by the application (the rules and
+the calendar's day swaps changed under them): this step leaves a note in ``settings``.
+
 New versions are added only to a database that already holds rules: an empty one is
 seeded afterwards with the current defaults. The values are written out here rather than
 read from the application, so that this step never changes once released.
@@ -50,6 +53,11 @@ deadline_rules = sa.table(
     sa.column("remote_complex_days", sa.Integer), sa.column("extension_days", sa.Integer),
     sa.column("max_extensions", sa.Integer), sa.column("legal_basis", sa.Text),
 )
+settings = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.Text))
+#: tells the application to recompute the open petitions' due dates once (the rules and
+#: the calendar changed under them); see ``services.reference.recompute_if_pending``
+RECOMPUTE_KEY = "rules.recompute_due_dates"
+
 duty_rules = sa.table(
     "duty_rules",
     sa.column("id", sa.String), sa.column("created_at", sa.DateTime),
@@ -127,6 +135,8 @@ def upgrade() -> None:
                      .values(effective_from=new_from, legal_basis=new_basis,
                              updated_at=_now(), version=d.version + 1))
     if _count(conn, deadline_rules):
+        if not _count(conn, settings, settings.c.key == RECOMPUTE_KEY):
+            conn.execute(settings.insert().values(key=RECOMPUTE_KEY, value="true"))
         for key, days, mode, cx, rm, rmcx, ext, mx, basis in _BY_LAW:
             if _count(conn, deadline_rules, d.key == key, d.effective_from == _LAW_136_FROM):
                 continue
@@ -158,6 +168,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     conn = op.get_bind()
     d, u = deadline_rules.c, duty_rules.c
+    conn.execute(settings.delete().where(settings.c.key == RECOMPUTE_KEY))
     for key, *_rest, basis in _BY_LAW:
         conn.execute(deadline_rules.delete().where(
             d.key == key, d.effective_from == _LAW_136_FROM,
