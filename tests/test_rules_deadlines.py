@@ -242,7 +242,8 @@ def test_extension_of_a_deadline_that_is_not_running_is_refused():
 
 
 def test_denunciation_resolve_with_two_30_day_extensions():
-    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2))
+    # very complex: two extensions (Luật Tố cáo 2018, Điều 30)
+    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2), complexity=2)
     assert next_due(base, DEFAULT_RULES, CAL).due == date(2026, 4, 1)
     exts = (
         Extension(DENUNCIATION_RESOLVE, 30, date(2026, 3, 25), "complex"),
@@ -264,15 +265,32 @@ def test_denunciation_resolve_with_two_30_day_extensions():
     assert next_due(three, DEFAULT_RULES, CAL).due == date(2026, 6, 1)
 
 
-def test_rules_without_a_maximum_take_every_extension():
-    facts = complaint(extensions=(
-        Extension(COMPLAINT_RESOLVE_FIRST, 10, date(2026, 3, 20)),
-        Extension(COMPLAINT_RESOLVE_FIRST, 5, date(2026, 3, 25)),
-    ))
-    d = next_due(facts, DEFAULT_RULES, CAL)
-    # 2/3 + 45 = Thu 16/4.
-    assert (d.due, d.extended_days) == (date(2026, 4, 16), 15)
-    check_extension(facts, DEFAULT_RULES, COMPLAINT_RESOLVE_FIRST)
+def test_a_complaint_deadline_cannot_be_extended():
+    """The Complaints Law 2011 (arts. 28, 37) gives a complex case a longer limit, not an
+    extension: check_extension refuses what the services refuse (a 100-day complaint
+    extension passed it before), and recorded extensions do not move the deadline."""
+    facts = complaint()
+    with pytest.raises(ValueError, match="allows no extension"):
+        check_extension(facts, DEFAULT_RULES, COMPLAINT_RESOLVE_FIRST, days=100)
+    recorded = complaint(extensions=(Extension(COMPLAINT_RESOLVE_FIRST, 100, date(2026, 3, 20)),))
+    d = next_due(recorded, DEFAULT_RULES, CAL)
+    # 2/3 + 30 = Wed 1/4.
+    assert (d.due, d.extended_days) == (date(2026, 4, 1), 0)
+
+
+def test_an_ordinary_denunciation_resolution_cannot_be_extended():
+    """Luật Tố cáo 2018, Điều 30: extensions only for a complex (one) or very complex (two)
+    case, as the services decide."""
+    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2))
+    with pytest.raises(ValueError, match="allows no extension"):
+        check_extension(base, DEFAULT_RULES, DENUNCIATION_RESOLVE)
+    complex_ = replace(base, complexity=1)
+    assert check_extension(complex_, DEFAULT_RULES, DENUNCIATION_RESOLVE, days=30)
+    once = replace(complex_, extensions=(Extension(DENUNCIATION_RESOLVE, 30, date(2026, 3, 25)),))
+    with pytest.raises(ValueError, match="at most 1 extension"):
+        check_extension(once, DEFAULT_RULES, DENUNCIATION_RESOLVE)
+    with pytest.raises(ValueError, match="at most 30 days"):
+        check_extension(complex_, DEFAULT_RULES, DENUNCIATION_RESOLVE, days=100)
 
 
 # --- versions --------------------------------------------------------------------------------

@@ -40,6 +40,8 @@ __all__ = [
     "RuleBook",
     "as_rule_book",
     "check_extension",
+    "check_extension_length",
+    "extensions_allowed",
     "days_left",
     "next_due",
     "petition_deadlines",
@@ -109,8 +111,9 @@ def rule_title(key: str) -> str:
 class DeadlineRule:
     """One version of a legal time limit.
 
-    ``extension_days`` is the longest one extension may be; ``max_extensions`` = 0 means
-    the law sets no maximum number of extensions.
+    ``extension_days`` is the longest one extension may be; a rule without it cannot be
+    extended at all (``extensions_allowed``); ``max_extensions`` = 0 with an
+    ``extension_days`` means the law sets no maximum number of extensions.
     """
 
     key: str
@@ -348,6 +351,9 @@ class PetitionFacts:
     remote_area: bool = False
     party_unit: bool = False
     extensions: tuple[Extension, ...] = ()
+    #: 0 ordinary, 1 complex, 2 very complex (a denunciation's resolution may be extended
+    #: once if complex, twice if very complex: Luật Tố cáo 2018, Điều 30)
+    complexity: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,11 +395,29 @@ def _running(facts: PetitionFacts) -> list[tuple[str, date]]:
     return []
 
 
+def extensions_allowed(rule: DeadlineRule, complexity: int | None = None) -> int | None:
+    """How many extensions of the rule's deadline the law allows; None: no maximum.
+
+    * A rule without an extension length allows none: the Complaints Law 2011 (arts. 28
+      and 37) gives complex cases a longer limit, not an extension; nor do Quy định
+      11-QĐi/TW and Thông tư 05/2021/TT-TTCP provide one.
+    * A denunciation's resolution: once if complex, twice if very complex (Luật Tố cáo
+      2018, Điều 30) — with ``complexity`` given, the number it allows.
+    """
+    if not rule.extension_days:
+        return 0
+    limit = rule.max_extensions or None
+    if rule.key == DENUNCIATION_RESOLVE and complexity is not None:
+        limit = complexity if limit is None else min(limit, complexity)
+    return limit
+
+
 def _applied_extensions(rule: DeadlineRule, extensions: Iterable[Extension]) -> int:
     """Days added by the extensions the law allows, in the order they were decided."""
     chosen = sorted((e for e in extensions if e.deadline_key == rule.key), key=_decided_on)
-    if rule.max_extensions > 0:
-        chosen = chosen[: rule.max_extensions]
+    allowed = extensions_allowed(rule)
+    if allowed is not None:
+        chosen = chosen[:allowed]
     total = 0
     for ext in chosen:
         days = max(ext.days, 0)
@@ -469,23 +493,26 @@ def check_extension(
     if rule is None:
         raise ValueError(_("No rule sets this deadline on the date it started."))
     taken = sum(1 for e in facts.extensions if e.deadline_key == key)
-    if rule.max_extensions > 0 and taken >= rule.max_extensions:
-        count = rule.max_extensions
+    allowed = extensions_allowed(rule, facts.complexity)
+    if allowed == 0:
+        raise ValueError(_("The law allows no extension of this deadline."))
+    if allowed is not None and taken >= allowed:
         raise ValueError(
             ngettext(
                 "This deadline cannot be extended again: the law allows at most {count} "
                 "extension.",
                 "This deadline cannot be extended again: the law allows at most {count} "
                 "extensions.",
-                count,
-            ).format(count=count)
+                allowed,
+            ).format(count=allowed)
         )
     if days is not None:
-        _check_extension_length(rule, days)
+        check_extension_length(rule, days)
     return rule
 
 
-def _check_extension_length(rule: DeadlineRule, days: int) -> None:
+def check_extension_length(rule: DeadlineRule, days: int) -> None:
+    """Refuse an extension of ``days`` longer than the rule allows (ValueError)."""
     if days <= 0:
         raise ValueError(_("An extension must be at least one day long."))
     limit = rule.extension_days
