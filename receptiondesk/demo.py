@@ -393,7 +393,8 @@ _W_COMPLAINT = _Weights({"correct": 15, "incorrect": 55, "partly_correct": 22, "
 _W_DENUNCIATION = _Weights({"founded": 18, "unfounded": 50, "partly_founded": 24,
                             "withdrawn": 8})
 _W_MIXED_D = _Weights({"founded": 20, "unfounded": 50, "partly_founded": 25, "withdrawn": 5})
-_W_ANSWER = _Weights({"correct": 35, "incorrect": 30, "partly_correct": 30, "withdrawn": 5})
+#: a recommendation or reflection is answered, never judged correct (model.codes.results_for)
+_W_ANSWER = _Weights({"answered": 95, "withdrawn": 5})
 _CLOSE_P = {"guide": 0.6, "forward": 0.55, "urge": 0.5, "archive": 0.4, "return": 0.7}
 _HANDLING_NOTE = {
     "accept": "Thụ lý giải quyết",

@@ -32,14 +32,13 @@ from receptiondesk.model import (
     WorkingMeeting,
 )
 from receptiondesk.model.codes import (
-    COMPLAINT_RESULTS,
-    DENUNCIATION_RESULTS,
     OPEN_STATUSES,
     InspectionKind,
     PetitionType,
     SessionKind,
     SessionMode,
     Status,
+    results_for,
 )
 from receptiondesk.rules import lifecycle
 from receptiondesk.services import petitions as petition_service
@@ -482,10 +481,8 @@ def test_histories_are_consistent(s, today):
         if p.handling in ("guide", "forward"):
             assert p.handled_to
         if p.result:
-            family = (COMPLAINT_RESULTS if p.petition_type == "complaint"
-                      else DENUNCIATION_RESULTS if p.petition_type == "denunciation"
-                      else COMPLAINT_RESULTS | DENUNCIATION_RESULTS)
-            assert p.result in family
+            # a recommendation or reflection is answered, never "correct"
+            assert p.result in results_for(p.petition_type)
             assert p.result_date == p.decision_date == next(
                 e.event_date for e in moves if e.to_status == "resolved")
             assert p.result_date >= p.accepted_date and p.decision_number

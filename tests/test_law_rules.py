@@ -297,3 +297,45 @@ def test_open_petitions_get_their_due_dates_recomputed_after_the_upgrade(tmp_pat
             assert reference.get_setting(s, reference.RECOMPUTE_KEY) is None
     finally:
         db.close()
+
+
+# --- point 7: results by the kind of petition ------------------------------------------------
+
+
+def test_a_recommendation_is_answered_never_judged_correct(session, unit):
+    """Correct / incorrect belong to complaints (Complaints Law 2011), founded / unfounded
+    to denunciations (Denunciations Law 2018); a recommendation or reflection is answered.
+    The report counts an older recommendation stored as "correct" as answered."""
+    from sqlalchemy import update
+
+    from receptiondesk.model import Petition
+    from receptiondesk.reports import periods
+    from receptiondesk.reports.periodic import periodic_report
+    from receptiondesk.services import petitions
+    from receptiondesk.services.errors import ValidationError
+    from receptiondesk.services.petitions import Classification, PetitionerInput, PetitionInput
+
+    today = date(2026, 3, 31)
+
+    def resolved_recommendation(content: str):
+        p = petitions.register_petition(session, unit.id, PetitionInput(
+            date(2026, 3, 2), "recommendation", content,
+            petitioners=[PetitionerInput("Nguyễn Văn An")]), today=today)
+        petitions.classify(session, p.id, Classification(eligible=True, within_competence=True),
+                           date(2026, 3, 3), today=today)
+        petitions.decide_handling(session, p.id, "accept", date(2026, 3, 4), today=today)
+        petitions.start_resolution(session, p.id, date(2026, 3, 5), today=today)
+        return p
+
+    p = resolved_recommendation("Kiến nghị sửa đường liên bản")
+    with pytest.raises(ValidationError) as refused:
+        petitions.record_result(session, p.id, "correct", date(2026, 3, 20), today=today)
+    assert refused.value.for_field("result")
+    petitions.record_result(session, p.id, "answered", date(2026, 3, 20), today=today)
+    old = resolved_recommendation("Kiến nghị làm cầu treo")
+    petitions.record_result(session, old.id, "answered", date(2026, 3, 21), today=today)
+    session.execute(update(Petition).where(Petition.id == old.id).values(result="correct"))
+    session.flush()
+    r = periodic_report(session, unit.id, periods.q1_period(2026), today=today)
+    assert {(x.petition_type, x.result): x.count for x in r.results} == {
+        ("recommendation", "answered"): 2}

@@ -113,6 +113,7 @@ from ..model.codes import (
     Status,
     UnitKind,
     label,
+    results_for,
 )
 from ..rules.deadlines import Extension, PetitionFacts, as_rule_book, petition_deadlines
 from ..rules.duty import duty_by_month, month_in_progress
@@ -1150,6 +1151,10 @@ class _PetitionCalculator:
             handled[None] += k_proc - sum(by_handling_)  # none or an unknown code
             for code, count in zip(outcomes, by_result, strict=True):
                 if count:
+                    # a recommendation or reflection is answered, never "đúng/sai" (older
+                    # records may hold such a result: it is counted as answered)
+                    if code not in results_for(ptype):
+                        code = str(Result.ANSWERED) if ptype in _ANSWERED_TYPES else code
                     results_[(ptype, code)] += count
             if k_res - sum(by_result):
                 results_[(ptype, None)] += k_res - sum(by_result)
@@ -1327,6 +1332,10 @@ def _trends(a: dict[str, int], b: dict[str, int]) -> list[TrendRow]:
         change = round_percent(diff, b[code]) if b[code] else None
         rows.append(TrendRow(code, a[code], b[code], diff, change))
     return rows
+
+
+#: petition types whose resolution is an answer, not a judgement
+_ANSWERED_TYPES = frozenset({"recommendation", "reflection"})
 
 
 def _duty(session: Session, scope: _Scope, period: Period, today: date) -> list[DutyFigures]:

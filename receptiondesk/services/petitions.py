@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 from ..i18n import _
 from ..model import Citizen, DeadlineExtension, Petition, Petitioner, PetitionEvent, Unit, Visit
 from ..model.codes import (
-    COMPLAINT_RESULTS,
-    DENUNCIATION_RESULTS,
     OPEN_STATUSES,
     EventKind,
     PetitionType,
     Status,
     UnitKind,
     label,
+    results_for,
 )
 from ..rules import lifecycle
 from ..rules.calendar import WorkCalendar
@@ -519,11 +518,7 @@ def record_result(
 
 
 def _results_for(petition_type: str) -> frozenset[str]:
-    if petition_type == PetitionType.COMPLAINT:
-        return COMPLAINT_RESULTS
-    if petition_type == PetitionType.DENUNCIATION:
-        return DENUNCIATION_RESULTS
-    return COMPLAINT_RESULTS | DENUNCIATION_RESULTS
+    return results_for(petition_type)
 
 
 @refuses_stale(Petition, "petition_id")
