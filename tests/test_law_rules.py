@@ -339,3 +339,51 @@ def test_a_recommendation_is_answered_never_judged_correct(session, unit):
     r = periodic_report(session, unit.id, periods.q1_period(2026), today=today)
     assert {(x.petition_type, x.result): x.count for x in r.results} == {
         ("recommendation", "answered"): 2}
+
+
+# --- point 5: the report's recipients ---------------------------------------------------------
+
+
+def test_report_recipients_follow_conclusion_215_and_can_be_edited(session, unit, tmp_path):
+    """Kết luận 215-KL/TW art. 3(8): a commune secretary reports to the provincial
+    secretary and the provincial internal affairs and propaganda and mass mobilization
+    commissions; a province secretary to the Politburo, the Secretariat and the two central
+    commissions. The official edits the list in the narrative before printing."""
+    from pypdf import PdfReader
+
+    from receptiondesk.i18n import using_language
+    from receptiondesk.reports import periods
+    from receptiondesk.reports.outputs import write_pdf
+    from receptiondesk.reports.periodic import (
+        default_recipients,
+        narrative_skeleton,
+        periodic_report,
+    )
+    from receptiondesk.services import units
+
+    today = date(2026, 4, 10)
+    with using_language("vi"):
+        r = periodic_report(session, unit.id, periods.q1_period(2026), today=today)
+        assert default_recipients(r.unit) == [
+            "Đồng chí Bí thư Tỉnh ủy Điện Biên (để báo cáo)",
+            "Ban Nội chính Tỉnh ủy Điện Biên",
+            "Ban Tuyên giáo và Dân vận Tỉnh ủy Điện Biên",
+            "Lưu Văn phòng",
+        ]
+        province = units.create_unit(session, units.UnitInput(
+            code="TU", name="Tỉnh ủy Điện Biên", level="province", kind="party"))
+        rp = periodic_report(session, province.id, periods.q1_period(2026), today=today)
+        assert default_recipients(rp.unit)[:4] == [
+            "Bộ Chính trị (để báo cáo)", "Ban Bí thư (để báo cáo)", "Ban Nội chính Trung ương",
+            "Ban Tuyên giáo và Dân vận Trung ương"]
+        narrative = narrative_skeleton(r)
+        lines = narrative["recipients"].splitlines()
+        narrative["recipients"] = "\n".join([*lines[:-1], "- Ủy ban Kiểm tra Đảng ủy xã",
+                                             lines[-1]])
+        out = tmp_path / "r.pdf"
+        write_pdf(r, narrative, out, lang="vi")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(out).pages)
+    assert "- Đồng chí Bí thư Tỉnh ủy Điện Biên (để báo cáo);" in text
+    assert "- Ủy ban Kiểm tra Đảng ủy xã;" in text
+    assert "- Lưu Văn phòng." in text
+    assert "Số ……-BC/ĐU" in text

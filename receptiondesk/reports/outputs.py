@@ -556,15 +556,15 @@ def table_flowables(spec: TableSpec, st, width: float) -> list:
     return [caption, table, Spacer(1, 6)]
 
 
-def _recipients(report: PeriodicReport) -> list[str]:
-    from ..documents.layout import parent_body_of
+def _recipients(report: PeriodicReport, narrative: dict[str, str] | None) -> list[str]:
+    """The "Nơi nhận" as the official left it in the narrative, else the defaults."""
+    from .periodic import default_recipients
 
-    out = []
-    parent = parent_body_of(report.unit)
-    if parent:
-        out.append(_("{body} (to report)").format(body=parent))
-    out.append(_("Filed: office"))
-    return out
+    edited = (narrative or {}).get("recipients")
+    if edited and edited.strip():
+        lines = [x.strip().lstrip("-").strip() for x in edited.splitlines()]
+        return [x for x in lines if x]
+    return default_recipients(report.unit)
 
 
 def write_pdf(
@@ -654,7 +654,8 @@ def write_pdf(
         body = narrative_flowables(narrative, st)
         signature = lay.signature_of(unit, unit.head_position, unit.head_name)
         rows = lay.signature_rows([signature], header.kind,
-                                  _recipients(report) if recipients is None else recipients)
+                                  _recipients(report, narrative) if recipients is None
+                                  else recipients)
         story += body[:-1]
         story.append(KeepTogether(body[-1:] + [Spacer(1, 6), rows[0]]))
         story += rows[1:]

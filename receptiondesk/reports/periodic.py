@@ -172,8 +172,9 @@ class UnitInfo:
     place_name: str = ""
     parent_body_name: str = ""
     parent_name: str = ""
-    #: the parent unit's kind: a Party parent never heads a state document
+    #: the parent unit's kind (a Party parent never heads a state document) and level
     parent_kind: str = ""
+    parent_level: str = ""
     dissolved_on: date | None = None
     #: the head who signs the report (the Party secretary of a Party committee, the
     #: chairman of a People's Committee), when the database knows them
@@ -501,14 +502,16 @@ def periodic_report(
     today = today or date.today()
     scope = _Scope(session, unit_id)
     root = scope.root
-    parent_name = parent_kind = ""
+    parent_name = parent_kind = parent_level = ""
     if root.parent_id:
         parent = session.get(Unit, root.parent_id)
-        parent_name, parent_kind = (parent.name, parent.kind) if parent else ("", "")
+        if parent is not None:
+            parent_name, parent_kind, parent_level = parent.name, parent.kind, parent.level
     info = UnitInfo(
         id=root.id, code=root.code, name=root.name, level=root.level, kind=root.kind,
         place_name=root.place_name or "", parent_body_name=root.parent_body_name or "",
-        parent_name=parent_name, parent_kind=parent_kind, dissolved_on=root.dissolved_on,
+        parent_name=parent_name, parent_kind=parent_kind, parent_level=parent_level,
+        dissolved_on=root.dissolved_on,
     )
     info.head_name, info.head_position = _head_of(session, root)
     overdue_on = min(period.end, today)
@@ -1415,6 +1418,8 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("strengths", N_("Strengths")),
     ("limitations", N_("Limitations and their causes")),
     ("tasks", N_("Tasks for the next period")),
+    # not a chapter: the "Nơi nhận" of the document, one recipient a line
+    ("recipients", N_("Recipients (one a line)")),
 )
 
 
@@ -1570,4 +1575,44 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
         "strengths": "\n".join(strengths),
         "limitations": "\n".join(limitations),
         "tasks": "\n".join(tasks),
+        "recipients": "\n".join(default_recipients(report.unit)),
     }
+
+
+def _provincial_party_body(unit: UnitInfo) -> str:
+    """'Tỉnh ủy Điện Biên' above a commune Party committee: its Party parent at province
+    level, else read from its higher body ('Đảng bộ tỉnh Điện Biên'), else 'Tỉnh ủy'."""
+    if unit.parent_kind == UnitKind.PARTY and unit.parent_level == "province":
+        return unit.parent_name
+    higher = " ".join((unit.parent_body_name or "").split())
+    for party_body, committee in (("đảng bộ tỉnh ", "Tỉnh ủy "),
+                                  ("đảng bộ thành phố ", "Thành ủy ")):
+        if higher.lower().startswith(party_body):
+            return committee + higher[len(party_body):].title()
+    return _("the provincial Party Committee")
+
+
+def default_recipients(unit: UnitInfo) -> list[str]:
+    """The "Nơi nhận" of the report. A Party secretary reports as Kết luận 215-KL/TW
+    (23/11/2025) amending Quy định 11-QĐi/TW, art. 3(8), says: a province secretary to the
+    Politburo, the Secretariat, the Central Internal Affairs Commission and the Central
+    Propaganda and Mass Mobilization Commission; a commune secretary to the provincial
+    secretary and the provincial internal affairs and propaganda and mass mobilization
+    commissions. Others: the higher body printed in the header, if any. Always the
+    office's file copy; the official can edit the list before printing."""
+    from ..documents.layout import parent_body_of
+
+    if unit.kind == UnitKind.PARTY and unit.level == "province":
+        out = [_("The Politburo (to report)"), _("The Secretariat (to report)"),
+               _("The Central Internal Affairs Commission"),
+               _("The Central Propaganda and Mass Mobilization Commission")]
+    elif unit.kind == UnitKind.PARTY and unit.level == "commune":
+        body = _provincial_party_body(unit)
+        out = [_("The Secretary of {body} (to report)").format(body=body),
+               _("The Internal Affairs Commission of {body}").format(body=body),
+               _("The Propaganda and Mass Mobilization Commission of {body}").format(
+                   body=body)]
+    else:
+        parent = parent_body_of(unit)
+        out = [_("{body} (to report)").format(body=parent)] if parent else []
+    return [*out, _("Filed: office")]
