@@ -689,7 +689,7 @@ class LookupsTab(QWidget):
 class RulesTab(QWidget):
     COLUMNS = (Column(N_("Deadline")), Column(N_("In force from")), Column(N_("Days")),
                Column(N_("Counted in")), Column(N_("Longer limits")), Column(N_("Extensions")),
-               Column(N_("Legal basis")), Column(N_("Source")))
+               Column(N_("Legal basis")), Column(N_("Legal basis checked")))
 
     def __init__(self, ctx: AppContext, page: SettingsPage) -> None:
         super().__init__()
@@ -738,7 +738,8 @@ class RulesTab(QWidget):
                     rule_title(r.key), format_date(r.effective_from), str(r.days),
                     _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
                     _extensions(r), r.legal_basis,
-                    _("not confirmed") if source_unconfirmed(r.legal_basis) else _("confirmed"),
+                    # only the flag: the others name their source as shipped or typed
+                    _("not confirmed") if source_unconfirmed(r.legal_basis) else "",
                 ])
                 for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
             ]
