@@ -387,3 +387,48 @@ def test_report_recipients_follow_conclusion_215_and_can_be_edited(session, unit
     assert "- Ủy ban Kiểm tra Đảng ủy xã;" in text
     assert "- Lưu Văn phòng." in text
     assert "Số ……-BC/ĐU" in text
+
+
+# --- point 11: the report's wording --------------------------------------------------------
+
+
+def test_the_narrative_names_visits_and_people_and_explains_its_totals(session, unit, clerk):
+    """Visits (lượt) and citizens (người) are both named, routine-desk days included; a
+    strength is never "0 of 1"; when the petitions to process are fewer than those of the
+    period (1 of 2: one was processed in December and carried over in resolution), the
+    text says why."""
+    from receptiondesk.i18n import using_language
+    from receptiondesk.reports import periods
+    from receptiondesk.reports.periodic import narrative_skeleton, periodic_report
+    from receptiondesk.services import citizens, petitions, reception, units
+    from receptiondesk.services.citizens import CitizenInput
+    from receptiondesk.services.petitions import Classification, PetitionerInput, PetitionInput
+    from receptiondesk.services.reception import SessionInput, VisitInput
+
+    today = date(2026, 4, 10)
+    units.create_official(session, unit.id, units.OfficialInput(
+        full_name="Lò Văn Khoa", position="Bí thư Đảng ủy xã", duty_role="party_secretary"))
+    desk = reception.create_session(session, unit.id, SessionInput(
+        date(2026, 2, 10), kind="routine", place="Bộ phận tiếp công dân",
+        presiding_official_id=clerk.id), today=today)
+    an = citizens.create_citizen(session, unit.id, CitizenInput("Nguyễn Văn An"))
+    reception.add_visit(session, desk.id, VisitInput(
+        "Hỏi về thủ tục cấp sổ đỏ", citizen_id=an.id, head_count=3), today=today)
+    old = petitions.register_petition(session, unit.id, PetitionInput(
+        date(2025, 12, 10), "complaint", "Khiếu nại thu hồi đất",
+        petitioners=[PetitionerInput("Nguyễn Văn An")]), today=date(2025, 12, 10))
+    petitions.classify(session, old.id, Classification(eligible=True, within_competence=True),
+                       date(2025, 12, 11), today=date(2025, 12, 11))
+    petitions.decide_handling(session, old.id, "accept", date(2025, 12, 12),
+                              today=date(2025, 12, 12))
+    petitions.register_petition(session, unit.id, PetitionInput(
+        date(2026, 1, 15), "recommendation", "Kiến nghị sửa đường",
+        petitioners=[PetitionerInput("Nguyễn Văn An")]), today=date(2026, 1, 15))
+    with using_language("vi"):
+        r = periodic_report(session, unit.id, periods.q1_period(2026), today=today)
+        text = narrative_skeleton(r)
+    assert "tiếp thường xuyên: 1 ngày, 1 lượt, 3 người" in text["results"]
+    assert "Trong tổng số 2 đơn thư của kỳ, 1 đơn phải xử lý trong kỳ; 1 đơn còn lại đã được " \
+           "xử lý từ kỳ trước" in text["results"]
+    assert "0/1" not in text["strengths"] and "tiếp công dân" not in text["strengths"]
+    assert "Lò Văn Khoa" in text["limitations"]

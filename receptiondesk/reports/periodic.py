@@ -1488,22 +1488,30 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
     )
     situation.append(_placeholder(_("Describe the main causes and the notable cases: \u2026")))
 
+    # Visits (lượt, log-book rows) and citizens (người, their head counts) are both named,
+    # for every kind of session, routine-desk days included.
     results = [
-        _("Regular reception sessions: {sessions}, citizens received: {citizens}; unscheduled "
-          "sessions: {u_sessions}, citizens received: {u_citizens}; dialogues: {dialogues}; "
-          "delegations: {delegations}, people in them: {delegation_citizens}.").format(
-            sessions=_n(rc.regular.sessions), citizens=_n(rc.regular.citizens),
-            u_sessions=_n(rc.unscheduled.sessions), u_citizens=_n(rc.unscheduled.citizens),
-            dialogues=_n(rc.dialogue.sessions), delegations=_n(rc.total.delegations),
+        _("Regular reception sessions: {sessions}, visits: {visits}, citizens: {citizens}; "
+          "unscheduled sessions: {u_sessions}, visits: {u_visits}, citizens: {u_citizens}; "
+          "routine-desk days: {r_sessions}, visits: {r_visits}, citizens: {r_citizens}; "
+          "dialogues: {dialogues}; delegations: {delegations}, people in them: "
+          "{delegation_citizens}.").format(
+            sessions=_n(rc.regular.sessions), visits=_n(rc.regular.visits),
+            citizens=_n(rc.regular.citizens), u_sessions=_n(rc.unscheduled.sessions),
+            u_visits=_n(rc.unscheduled.visits), u_citizens=_n(rc.unscheduled.citizens),
+            r_sessions=_n(rc.routine.sessions), r_visits=_n(rc.routine.visits),
+            r_citizens=_n(rc.routine.citizens), dialogues=_n(rc.dialogue.sessions),
+            delegations=_n(rc.total.delegations),
             delegation_citizens=_n(rc.total.delegation_citizens))
     ]
     if len(report.by_level) > 1:
         from ..rules.duty import level_title
 
         results.append("; ".join(
-            _("{level} \u2014 sessions: {sessions}, citizens: {citizens}").format(
+            _("{level} \u2014 sessions: {sessions}, visits: {visits}, citizens: "
+              "{citizens}").format(
                 level=level_title(lv.level), sessions=_n(lv.reception.total.sessions),
-                citizens=_n(lv.reception.total.citizens))
+                visits=_n(lv.reception.total.visits), citizens=_n(lv.reception.total.citizens))
             for lv in report.by_level) + ".")
     m = t.meetings
     results.append(
@@ -1522,6 +1530,13 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
             processed=_n(pf.processed), to_process=_n(pf.to_process),
             rate=format_percent(pf.processed_rate), on_time=_n(tl.processed_on_time),
             late=_n(tl.processed_late)))
+    if pf.to_process != pf.total:
+        # received 105 + carried 2 = 107, but 101 to process: say why the totals differ
+        results.append(
+            _("Of the {total} petitions of the period, {to_process} were to be processed in "
+              "it; the other {earlier} had been processed in an earlier period and were "
+              "being resolved.").format(total=_n(pf.total), to_process=_n(pf.to_process),
+                                        earlier=_n(pf.total - pf.to_process)))
     results.append(
         _("Cases resolved: {resolved} of {to_resolve}, a rate of {rate}.").format(
             resolved=_n(pf.resolved), to_resolve=_n(pf.to_resolve),
@@ -1542,7 +1557,7 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
     heads = len(report.duty)
     met = sum(1 for d in report.duty if d.met)
     strengths = []
-    if heads:
+    if met:  # a strength is never "0 of 2": those who fell short are a limitation
         strengths.append(
             _("Heads who met their reception duty in every month of the period: {met} of "
               "{heads}.").format(met=_n(met), heads=_n(heads)))
