@@ -50,6 +50,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from .db import Database
+from .documents.numbering import document_symbol
 from .i18n import _
 from .model import (
     Citizen,
@@ -1805,7 +1806,8 @@ class _Demo:
     def notice(self, unit: _Unit, issued: date, meeting_id: str | None, session_id: str | None,
                who: _Off, what: str, conclusions: str, w: _Writer, v: _Values) -> None:
         n = unit.number("notice", issued.year)
-        number = f"{n}-TB/{unit.abbrev}" if unit.kind == "party" else f"{n}/TB-UBND"
+        # numbered from 01 each year, a leading zero below 10 (Decree 30/2020/NĐ-CP art. 15)
+        number = document_symbol(unit.kind, unit.name, "TB", f"{n:02d}")
         content = (f"Thông báo kết luận của đồng chí {who.name}, {who.position} tại {what}: "
                    f"{conclusions}")
         stamp = v.ts(issued, self.minute(8 * 60, 16 * 60))
