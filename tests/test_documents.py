@@ -867,6 +867,15 @@ def test_a_party_committee_is_headed_by_the_higher_party_body_only(session, unit
     assert layout.parent_body_of(unit) == "Đảng bộ tỉnh Điện Biên"  # the unit's setting
     assert layout.parent_body_of(below_state) == ""
     assert layout.parent_body_of(province) == ""
+    # a state body other than a People's Committee: its state parent, never a Party one
+    desk = units.create_unit(session, units.UnitInput(
+        code="BTCD", name="Ban Tiếp công dân tỉnh Điện Biên", level="province", kind="state",
+        parent_code="UBND-T"))
+    under_party = units.create_unit(session, units.UnitInput(
+        code="BTCD2", name="Ban Tiếp công dân tỉnh Lai Châu", level="province", kind="state",
+        parent_code="TU-DB", parent_body_name="Tỉnh ủy Lai Châu"))
+    assert layout.parent_body_of(desk) == "Ủy ban nhân dân tỉnh Điện Biên"
+    assert layout.parent_body_of(under_party) == ""
 
 
 @pytest.mark.parametrize("kind, level, name, position, authority, title", [

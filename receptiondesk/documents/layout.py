@@ -359,7 +359,8 @@ def parent_body_of(unit) -> str:
       Guidance 36-HD/VPTW.
     * A People's Committee, a body of general competence, has none (Decree 30/2020/NĐ-CP,
       Appendix I, part I, item 3: the directly superior body "if any").
-    * Another state body: the superior state body named in the unit's setting, if any.
+    * Another state body: the superior state body named in the unit's setting, else its
+      parent unit when that is a state body (never a Party committee).
 
     ``unit`` is a Unit or anything with ``kind``, ``name``, ``parent_body_name`` and either
     ``parent`` or ``parent_name`` and ``parent_kind``.
@@ -374,9 +375,16 @@ def parent_body_of(unit) -> str:
         if getattr(unit, "parent_kind", "") == UnitKind.PARTY:
             return getattr(unit, "parent_name", "") or ""
         return ""
-    if is_peoples_committee(unit) or is_party_body(explicit):
+    if is_peoples_committee(unit):
         return ""
-    return explicit
+    if explicit:
+        return "" if is_party_body(explicit) else explicit
+    parent = getattr(unit, "parent", None)
+    if parent is not None:
+        return parent.name if parent.kind != UnitKind.PARTY else ""
+    if getattr(unit, "parent_kind", "") not in ("", UnitKind.PARTY):
+        return getattr(unit, "parent_name", "") or ""
+    return ""
 
 
 # --- the header ---------------------------------------------------------------------
