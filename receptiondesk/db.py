@@ -241,10 +241,11 @@ def open_database(
         ) from exc
     db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
     if migrate:
-        from .services.reference import ensure_reference_data
+        from .services.reference import ensure_reference_data, recompute_if_pending
 
         with db.session() as s:
             ensure_reference_data(s)
+            recompute_if_pending(s)
     return db
 
 

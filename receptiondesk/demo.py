@@ -50,6 +50,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from .db import Database
+from .documents.numbering import document_symbol
 from .i18n import _
 from .model import (
     Citizen,
@@ -94,8 +95,9 @@ SAMPLE_PROVINCE = "province-sample"
 
 #: the day the districts ceased (two-tier local government)
 DISTRICTS_DISSOLVED = date(2025, 7, 1)
-#: Conclusion 215-KL/TW: a commune Party secretary receives citizens 2 days a month
-PARTY_TWICE_A_MONTH = date(2025, 11, 23)
+#: Regulation 11-QĐi/TW of 18/02/2019, art. 4(1) (kept by Conclusion 215-KL/TW): a commune
+#: Party secretary receives citizens 2 days a month
+PARTY_TWICE_A_MONTH = date(2019, 2, 18)
 
 _BATCH = 10_000
 _OPEN = frozenset({"received", "classified", "accepted", "in_resolution"})
@@ -396,7 +398,8 @@ _W_COMPLAINT = _Weights({"correct": 15, "incorrect": 55, "partly_correct": 22, "
 _W_DENUNCIATION = _Weights({"founded": 18, "unfounded": 50, "partly_founded": 24,
                             "withdrawn": 8})
 _W_MIXED_D = _Weights({"founded": 20, "unfounded": 50, "partly_founded": 25, "withdrawn": 5})
-_W_ANSWER = _Weights({"correct": 35, "incorrect": 30, "partly_correct": 30, "withdrawn": 5})
+#: a recommendation or reflection is answered, never judged correct (model.codes.results_for)
+_W_ANSWER = _Weights({"answered": 95, "withdrawn": 5})
 _CLOSE_P = {"guide": 0.6, "forward": 0.55, "urge": 0.5, "archive": 0.4, "return": 0.7}
 _HANDLING_NOTE = {
     "accept": "Thụ lý giải quyết",
@@ -1815,7 +1818,8 @@ class _Demo:
     def notice(self, unit: _Unit, issued: date, meeting_id: str | None, session_id: str | None,
                who: _Off, what: str, conclusions: str, w: _Writer, v: _Values) -> None:
         n = unit.number("notice", issued.year)
-        number = f"{n}-TB/{unit.abbrev}" if unit.kind == "party" else f"{n}/TB-UBND"
+        # numbered from 01 each year, a leading zero below 10 (Decree 30/2020/NĐ-CP art. 15)
+        number = document_symbol(unit.kind, unit.name, "TB", f"{n:02d}")
         content = (f"Thông báo kết luận của đồng chí {who.name}, {who.position} tại {what}: "
                    f"{conclusions}")
         stamp = v.ts(issued, self.minute(8 * 60, 16 * 60))

@@ -343,8 +343,8 @@ def test_a_state_unit_gets_the_national_header(session, state_unit, chairman):
         today=TODAY)
     text = pdf_text(render(render_minutes, session, "visit", visit.id, lang="vi"))
     assert_all(
-        text, "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN", "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG",
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 01/BB-TCD",
+        text, "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số: 01/BB-UBND",
         "Mường Phăng, ngày 05 tháng 02 năm 2026", "BIÊN BẢN",
         "14 giờ 00 phút, ngày 05 tháng 02 năm 2026",
         "Người chủ trì: Vừ A Sùng – Chủ tịch Ủy ban nhân dân",
@@ -355,6 +355,9 @@ def test_a_state_unit_gets_the_national_header(session, state_unit, chairman):
         "CÔNG DÂN", "NGƯỜI GHI BIÊN BẢN", "NGƯỜI CHỦ TRÌ", "Vừ A Sùng", "Đỗ Thị Hằng",
     )
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    # A People's Committee, a body of general competence, prints no body above itself
+    # (Decree 30/2020/NĐ-CP, Appendix I), even when one was typed in its settings.
+    assert "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN" not in text
 
 
 def test_visit_minutes_cover_that_visit_only(session, rsession):
@@ -780,3 +783,132 @@ def test_text_survives_in_full_in_unusual_input(session, unit, official, clerk):
     text = pdf_text(render(render_minutes, session, "session", rs.id))
     assert_all(text, "Đặng <Thị> & Ngọc", "Nội dung có ký tự <b>đặc biệt</b> & dấu")
     assert re.search(r"born 1990, ID number …+, address: …+", text)
+
+
+# --- issue 15, points 1 and 2: the head of a state document, signatures, symbols -------------
+
+
+@pytest.fixture
+def committee_under_party(session, unit):
+    """A People's Committee whose parent unit in the database is the commune's Party
+    committee (as in the demo), with its chairman, deputy and clerk."""
+    uc = units.create_unit(session, units.UnitInput(
+        code="UBND-MP2", name="Ủy ban nhân dân xã Mường Phăng", level="commune",
+        kind="state", parent_code=unit.code, place_name="Mường Phăng"))
+    chair = units.create_official(session, uc.id, units.OfficialInput(
+        full_name="Vừ A Sùng", position="Chủ tịch UBND xã", duty_role="committee_chairman"))
+    deputy = units.create_official(session, uc.id, units.OfficialInput(
+        full_name="Lò Thị Én", position="Phó Chủ tịch UBND xã"))
+    clerk = units.create_official(session, uc.id, units.OfficialInput(
+        full_name="Đỗ Thị Hằng", position="Công chức Văn phòng - Thống kê"))
+    return uc, chair, deputy, clerk
+
+
+def test_a_peoples_committee_is_never_headed_by_the_party_committee(
+        session, committee_under_party):
+    """Decree 30/2020/NĐ-CP, Appendix I: the line above the issuing body is its directly
+    superior *state* body, if any; a People's Committee has none, and the Party committee
+    that is its parent unit in the database never heads its documents."""
+    from receptiondesk.documents.verifier_copy import render_verifier_copy
+    from receptiondesk.services import petitions
+
+    uc, chair, deputy, clerk = committee_under_party
+    citizen = person(session, uc, "Nguyễn Văn An", 1968, "011068001234", "Bản Phăng")
+    rs = reception.create_session(session, uc.id, SessionInput(
+        HELD_ON, place="Trụ sở UBND xã", start_time=time(14), presiding_official_id=chair.id,
+        recorder_official_id=clerk.id), today=TODAY)
+    visit = reception.add_visit(session, rs.id, VisitInput(
+        "Đề nghị hỗ trợ làm nhà.", citizen_id=citizen.id, handling="accept"), today=TODAY)
+    notice = meetings.issue_notice(session, NoticeInput(
+        "05/TB-UBND", date(2026, 2, 6), "Giao công chức địa chính kiểm tra.",
+        signed_by_id=deputy.id), session_id=rs.id, today=TODAY)
+    p = petitions.register_petition(session, uc.id, petitions.PetitionInput(
+        HELD_ON, "complaint", "Khiếu nại quyết định thu hồi đất.", anonymous=True),
+        today=TODAY)
+    documents = {
+        "minutes": render(render_minutes, session, "visit", visit.id, lang="vi"),
+        "notice": render(render_notice, session, notice.id, lang="vi"),
+        "slip": render(render_appointment_slip, session, uc.id, citizen.id, date(2026, 3, 2),
+                       "Bổ sung giấy tờ.", official_id=clerk.id, issued_on=HELD_ON,
+                       lang="vi"),
+        "receipt": render(render_receipt, session, uc.id, citizen.id,
+                          [HandedIn("Đơn", 1)], official_id=clerk.id, received_on=HELD_ON,
+                          lang="vi"),
+        "log book": render(render_logbook, session, uc.id, HELD_ON, HELD_ON, lang="vi"),
+        "verifier copy": render(render_verifier_copy, session, p.id, lang="vi"),
+    }
+    for name, data in documents.items():
+        text = pdf_text(data)
+        assert "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG" in text, name
+        assert "ĐẢNG ỦY" not in text.upper().replace("TRỤ SỞ", ""), name
+        assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text, name
+    # the notice signed by the deputy: "KT. CHỦ TỊCH" over "PHÓ CHỦ TỊCH" (Decree 30 art. 13)
+    assert_all(pdf_text(documents["notice"]), "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lò Thị Én")
+    assert "UBND XÃ" not in pdf_text(documents["notice"])
+    # the verifier copy is signed by the chairman for the committee, not by "VĂN PHÒNG"
+    copy = pdf_text(documents["verifier copy"])
+    assert_all(copy, "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Vừ A Sùng")
+    assert "VĂN PHÒNG" not in copy
+
+
+def test_a_party_committee_is_headed_by_the_higher_party_body_only(session, unit):
+    """Guidance 36-HD/VPTW: the higher Party body above the committee, never a state body."""
+    province = units.create_unit(session, units.UnitInput(
+        code="TU-DB", name="Tỉnh ủy Điện Biên", level="province", kind="party"))
+    commune = units.create_unit(session, units.UnitInput(
+        code="DU-X", name="Đảng ủy xã Nà Tấu", level="commune", kind="party",
+        parent_code="TU-DB", place_name="Nà Tấu"))
+    units.create_unit(session, units.UnitInput(
+        code="UBND-T", name="Ủy ban nhân dân tỉnh Điện Biên", level="province", kind="state"))
+    below_state = units.create_unit(session, units.UnitInput(
+        code="DU-Y", name="Đảng ủy xã Nà Nhạn", level="commune", kind="party",
+        parent_code="UBND-T", place_name="Nà Nhạn"))
+    assert layout.parent_body_of(commune) == "Tỉnh ủy Điện Biên"
+    assert layout.parent_body_of(unit) == "Đảng bộ tỉnh Điện Biên"  # the unit's setting
+    assert layout.parent_body_of(below_state) == ""
+    assert layout.parent_body_of(province) == ""
+    # a state body other than a People's Committee: its state parent, never a Party one
+    desk = units.create_unit(session, units.UnitInput(
+        code="BTCD", name="Ban Tiếp công dân tỉnh Điện Biên", level="province", kind="state",
+        parent_code="UBND-T"))
+    under_party = units.create_unit(session, units.UnitInput(
+        code="BTCD2", name="Ban Tiếp công dân tỉnh Lai Châu", level="province", kind="state",
+        parent_code="TU-DB", parent_body_name="Tỉnh ủy Lai Châu"))
+    assert layout.parent_body_of(desk) == "Ủy ban nhân dân tỉnh Điện Biên"
+    assert layout.parent_body_of(under_party) == ""
+
+
+@pytest.mark.parametrize("kind, level, name, position, authority, title", [
+    # Decree 30/2020/NĐ-CP art. 13
+    ("state", "commune", "Ủy ban nhân dân xã Mường Phăng", "Chủ tịch UBND xã",
+     "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    ("state", "commune", "Ủy ban nhân dân xã Mường Phăng",
+     "Chủ tịch Ủy ban nhân dân xã Mường Phăng", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+    ("state", "province", "Ủy ban nhân dân tỉnh Điện Biên", "Phó Chủ tịch UBND tỉnh",
+     "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    # Guidance 36-HD/VPTW
+    ("party", "commune", "Đảng ủy xã Mường Phăng", "Bí thư Đảng ủy xã", "T/M ĐẢNG ỦY",
+     "BÍ THƯ"),
+    ("party", "commune", "Đảng ủy xã Mường Phăng", "Phó Bí thư Thường trực Đảng ủy xã",
+     "T/M ĐẢNG ỦY", "PHÓ BÍ THƯ THƯỜNG TRỰC"),
+    ("party", "province", "Tỉnh ủy Điện Biên", "Bí thư Tỉnh ủy", "T/M BAN THƯỜNG VỤ",
+     "BÍ THƯ"),
+])
+def test_signature_titles_follow_decree_30_and_guidance_36(
+        session, kind, level, name, position, authority, title):
+    u = units.create_unit(session, units.UnitInput(
+        code="X", name=name, level=level, kind=kind))
+    with layout.document_language("vi"):
+        sig = layout.signature_of(u, position, "Nguyễn Văn A")
+    assert (sig.authority, sig.title, sig.name) == (authority, title, "Nguyễn Văn A")
+
+
+@pytest.mark.parametrize("kind, name, expected", [
+    ("state", "Ủy ban nhân dân xã Mường Phăng", "01/BB-UBND"),
+    ("party", "Đảng ủy xã Mường Phăng", "01-BB/ĐU"),
+    ("party", "Tỉnh ủy Điện Biên", "01-BB/TU"),
+])
+def test_minutes_symbols_carry_the_issuers_abbreviation(session, kind, name, expected):
+    from receptiondesk.documents.numbering import document_symbol
+
+    assert document_symbol(kind, name, "BB", "01") == expected

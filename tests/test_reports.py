@@ -324,9 +324,11 @@ TRENDS = {  # now, before (previous period: 01/07/2024 – 31/12/2024)
     "beyond_level": (1, 1), "long_running": (1, 0), "many_signers": (1, 0),
 }
 DUTY = {  # name -> (months counted, months met, days owed, days held, met)
+    # a province secretary owes 1 day a month, a commune secretary 2 (Regulation
+    # 11-QĐi/TW of 18/02/2019, art. 4(1))
     "Trần Quốc Cường": (6, 2, 6, 2, False),
-    "Lò Văn Khoa": (6, 2, 6, 2, False),
-    "Quàng Văn Bình": (6, 6, 6, 6, True),
+    "Lò Văn Khoa": (6, 0, 12, 2, False),
+    "Quàng Văn Bình": (6, 0, 12, 6, False),
 }
 
 
@@ -439,8 +441,12 @@ def test_overdue_judged_today_for_a_period_not_over(session, world):
     # N4 (received 25/6, due 9/7) is overdue by 15/8 too.
     assert r.total.petitions.open_at_end == 6
     assert r.total.petitions.overdue_at_end == 6
-    # Duty: only the months begun by today are judged (January–August).
-    assert all(d.months_counted == 8 for d in r.duty)
+    # Duty: only the months over by today are judged (January–July); August, still
+    # running and not met, is in progress, never failed.
+    assert all(d.months_counted == 7 for d in r.duty)
+    for d in r.duty:
+        august = d.months[-1]
+        assert (august.month, august.in_progress, august.met) == (8, True, False)
 
 
 def test_urging_later_does_not_move_the_first_handling(session, unit, official):
@@ -533,7 +539,7 @@ def test_xlsx_holds_real_numbers(report, tmp_path):
     assert _row(wb["On time and late"], "Processing of petitions") == (
         "Processing of petitions", 7, 1, 0, 0.875)
     assert _row(wb["Trends"], "Petitions received") == ("Petitions received", 8, 5, 3, 0.6)
-    assert _row(wb["Reception duty"], "Lò Văn Khoa")[3:8] == (6, 2, 6, 2, "Not met")
+    assert _row(wb["Reception duty"], "Lò Văn Khoa")[3:8] == (6, 0, 12, 2, "Not met")
     assert _row(wb["By unit"], "Đảng ủy xã Thanh Nưa")[6:10] == (2, 1, 2, pytest.approx(0.667))
     summary = dict(r for r in _sheet_rows(wb["Summary"]) if r[0])
     assert summary["Petitions processed"] == 8

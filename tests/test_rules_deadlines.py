@@ -63,7 +63,8 @@ def denunciation(**kw):
 def test_default_rules_match_the_law():
     book = RuleBook(DEFAULT_RULES)
     on = date(2026, 1, 1)
-    assert book.select(PETITION_PROCESS, on).legal_basis == "Thông tư 05/2021/TT-TTCP"
+    assert book.select(PETITION_PROCESS, on).legal_basis.startswith(
+        "Thông tư 05/2021/TT-TTCP, hiệu lực 15/11/2021")
     assert book.select(PARTY_HEAD_ANSWER, on).days == 10
     assert book.select(PARTY_HEAD_ANSWER, on).mode == DayCount.WORKING
     accept = book.select(COMPLAINT_ACCEPT, on)
@@ -73,6 +74,28 @@ def test_default_rules_match_the_law():
     assert (den.days, den.extension_days, den.max_extensions) == (7, 3, 1)
     assert den.legal_basis == "Luật Tố cáo 2018, Điều 24"
     assert set(RULE_TITLES) == {r.key for r in DEFAULT_RULES}
+
+
+def test_rule_dates_follow_the_documents():
+    """Quy định 11-QĐi/TW is dated 18/02/2019; Thông tư 05/2021/TT-TTCP took effect on
+    15/11/2021: a petition received on 10/11/2021 has no processing limit from the
+    circular yet, one received on 15/11/2021 has."""
+    from receptiondesk.rules.deadlines import source_unconfirmed
+
+    book = RuleBook(DEFAULT_RULES)
+    assert book.select(PARTY_HEAD_ANSWER, date(2019, 2, 17)) is None
+    assert book.select(PARTY_HEAD_ANSWER, date(2019, 2, 18)).days == 10
+    assert book.select(PETITION_PROCESS, date(2021, 11, 14)) is None
+    assert book.select(PETITION_PROCESS, date(2021, 11, 15)).days == 10
+    # Luật 136/2025/QH15 from 1/7/2026: same limits, the source marked unconfirmed
+    for key in (COMPLAINT_ACCEPT, DENUNCIATION_ACCEPT):
+        before, after = book.select(key, date(2026, 6, 30)), book.select(key, date(2026, 7, 1))
+        assert after.effective_from == date(2026, 7, 1)
+        assert (after.days, after.mode, after.extension_days) == (
+            before.days, before.mode, before.extension_days)
+        assert "Luật 136/2025/QH15" in after.legal_basis
+        assert source_unconfirmed(after.legal_basis)
+        assert not source_unconfirmed(before.legal_basis)
 
 
 def test_titles_are_translated_at_call_time():
@@ -219,7 +242,8 @@ def test_extension_of_a_deadline_that_is_not_running_is_refused():
 
 
 def test_denunciation_resolve_with_two_30_day_extensions():
-    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2))
+    # very complex: two extensions (Luật Tố cáo 2018, Điều 30)
+    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2), complexity=2)
     assert next_due(base, DEFAULT_RULES, CAL).due == date(2026, 4, 1)
     exts = (
         Extension(DENUNCIATION_RESOLVE, 30, date(2026, 3, 25), "complex"),
@@ -241,15 +265,32 @@ def test_denunciation_resolve_with_two_30_day_extensions():
     assert next_due(three, DEFAULT_RULES, CAL).due == date(2026, 6, 1)
 
 
-def test_rules_without_a_maximum_take_every_extension():
-    facts = complaint(extensions=(
-        Extension(COMPLAINT_RESOLVE_FIRST, 10, date(2026, 3, 20)),
-        Extension(COMPLAINT_RESOLVE_FIRST, 5, date(2026, 3, 25)),
-    ))
-    d = next_due(facts, DEFAULT_RULES, CAL)
-    # 2/3 + 45 = Thu 16/4.
-    assert (d.due, d.extended_days) == (date(2026, 4, 16), 15)
-    check_extension(facts, DEFAULT_RULES, COMPLAINT_RESOLVE_FIRST)
+def test_a_complaint_deadline_cannot_be_extended():
+    """The Complaints Law 2011 (arts. 28, 37) gives a complex case a longer limit, not an
+    extension: check_extension refuses what the services refuse (a 100-day complaint
+    extension passed it before), and recorded extensions do not move the deadline."""
+    facts = complaint()
+    with pytest.raises(ValueError, match="allows no extension"):
+        check_extension(facts, DEFAULT_RULES, COMPLAINT_RESOLVE_FIRST, days=100)
+    recorded = complaint(extensions=(Extension(COMPLAINT_RESOLVE_FIRST, 100, date(2026, 3, 20)),))
+    d = next_due(recorded, DEFAULT_RULES, CAL)
+    # 2/3 + 30 = Wed 1/4.
+    assert (d.due, d.extended_days) == (date(2026, 4, 1), 0)
+
+
+def test_an_ordinary_denunciation_resolution_cannot_be_extended():
+    """Luật Tố cáo 2018, Điều 30: extensions only for a complex (one) or very complex (two)
+    case, as the services decide."""
+    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2))
+    with pytest.raises(ValueError, match="allows no extension"):
+        check_extension(base, DEFAULT_RULES, DENUNCIATION_RESOLVE)
+    complex_ = replace(base, complexity=1)
+    assert check_extension(complex_, DEFAULT_RULES, DENUNCIATION_RESOLVE, days=30)
+    once = replace(complex_, extensions=(Extension(DENUNCIATION_RESOLVE, 30, date(2026, 3, 25)),))
+    with pytest.raises(ValueError, match="at most 1 extension"):
+        check_extension(once, DEFAULT_RULES, DENUNCIATION_RESOLVE)
+    with pytest.raises(ValueError, match="at most 30 days"):
+        check_extension(complex_, DEFAULT_RULES, DENUNCIATION_RESOLVE, days=100)
 
 
 # --- versions --------------------------------------------------------------------------------

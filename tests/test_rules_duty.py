@@ -34,22 +34,51 @@ def rule_on(role, level, on):
     return select_duty_rule(DEFAULT_DUTY_RULES, role, level, on)
 
 
-def test_commune_party_secretary_owes_one_day_then_two():
+def test_commune_party_secretary_owes_two_days_since_regulation_11():
+    """Quy định 11-QĐi/TW of 18/02/2019, art. 4(1): the commune Party secretary receives
+    citizens at least 2 days a month from the start; Kết luận 215-KL/TW keeps 2."""
     months = duty_by_month(
-        DEFAULT_DUTY_RULES, ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, [], [(2025, 10), (2025, 12)]
+        DEFAULT_DUTY_RULES, ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, [],
+        [(2019, 3), (2025, 10), (2025, 12)],
     )
-    assert [m.required for m in months] == [1, 2]
-    assert months[0].rule.legal_basis == "Quy định 11-QĐi/TW"
-    assert months[1].rule.legal_basis.startswith("Kết luận 215-KL/TW")
+    assert [m.required for m in months] == [2, 2, 2]
+    assert months[1].rule.legal_basis == "Quy định 11-QĐi/TW ngày 18/02/2019, Điều 4 khoản 1"
+    assert months[2].rule.legal_basis.startswith("Kết luận 215-KL/TW ngày 23/11/2025")
+    # The regulation is dated 18/02/2019, not 14/02.
+    assert rule_on(ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, date(2019, 2, 17)) is None
+    assert rule_on(ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, date(2019, 2, 18)).days == 2
 
 
-def test_mid_month_change_applies_from_the_next_month():
-    # Kết luận 215-KL/TW took effect on 23/11/2025: November still owes 1 day.
-    [nov] = duty_by_month(
-        DEFAULT_DUTY_RULES, ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, [], [(2025, 11)]
-    )
-    assert nov.required == 1
-    assert rule_on(ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, date(2025, 11, 23)).days == 2
+def test_a_2025_secretary_with_16_days_of_24_has_not_met_the_duty():
+    """The issue's example: 2025, a commune Party secretary who received citizens on the
+    first working day of each of twelve months plus four more: 16 days held, 24 owed."""
+    held = [date(2025, m, 2 + (m % 3)) for m in range(1, 13)]
+    held += [date(2025, m, 20) for m in (3, 6, 9, 11)]
+    months = duty_by_month(DEFAULT_DUTY_RULES, ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, held,
+                           [(2025, m) for m in range(1, 13)])
+    assert sum(m.required for m in months) == 24
+    assert sum(m.held for m in months) == 16
+    assert [m.month for m in months if m.met] == [3, 6, 9, 11]
+    assert all(m.failed for m in months if not m.met)
+
+
+def test_a_month_still_running_is_in_progress_never_failed():
+    """A report made on 7/12/2026 judges December as in progress, not failed."""
+    today = date(2026, 12, 7)
+    nov, dec = duty_by_month(DEFAULT_DUTY_RULES, ROLE_PARTY_SECRETARY, LEVEL_COMMUNE,
+                             [date(2026, 11, 5), date(2026, 11, 19), date(2026, 12, 3)],
+                             [(2026, 11), (2026, 12)], today=today)
+    assert (nov.met, nov.in_progress, nov.failed) == (True, False, False)
+    assert (dec.held, dec.required) == (1, 2)
+    assert (dec.met, dec.in_progress, dec.failed) == (False, True, False)
+    # once the duty is met the month is met, even while it runs
+    [dec] = duty_by_month(DEFAULT_DUTY_RULES, ROLE_PARTY_SECRETARY, LEVEL_COMMUNE,
+                          [date(2026, 12, 3), date(2026, 12, 4)], [(2026, 12)], today=today)
+    assert (dec.met, dec.in_progress) == (True, False)
+    # the chairman's weekly duty: December 2026 owes 4 Mondays' weeks, none over yet
+    [dec] = duty_by_month(DEFAULT_DUTY_RULES, ROLE_COMMITTEE_CHAIRMAN, LEVEL_COMMUNE, [],
+                          [(2026, 12)], today=today)
+    assert dec.in_progress and not dec.failed
 
 
 def test_district_and_province_party_secretaries_stay_at_one_day():
@@ -132,7 +161,8 @@ def test_commune_secretary_meets_two_days_in_december_2025():
         iter(held),
         [(2025, 11), (2025, 12), (2026, 1)],
     )
-    assert (nov.held, nov.met) == (1, True)
+    # 2 days owed already in November (Quy định 11-QĐi/TW art. 4(1) since 18/02/2019)
+    assert (nov.required, nov.held, nov.met) == (2, 1, False)
     assert (dec.required, dec.held, dec.met) == (2, 2, True)
     assert (jan.required, jan.held, jan.met) == (2, 0, False)
 

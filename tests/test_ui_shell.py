@@ -485,7 +485,7 @@ def test_settings_new_rule_version_recomputes_due_dates(qtbot, settings_page, ct
     with ctx.db.session() as s:
         after = s.get(Petition, pid).next_due_date
     assert after < before
-    assert "Thông tư mới" in [tab.model.row_at(r).cells[-1] for r in range(tab.model.rowCount())]
+    assert "Thông tư mới" in [tab.model.row_at(r).cells[6] for r in range(tab.model.rowCount())]
 
 
 def test_settings_calendar_days_are_added_and_removed(qtbot, settings_page, ctx):
@@ -504,6 +504,36 @@ def test_settings_calendar_days_are_added_and_removed(qtbot, settings_page, ctx)
     qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
     assert tab.day_texts() == []
     assert _count(ctx.db, CalendarDay) == 0
+
+
+def test_settings_flag_rules_whose_source_is_not_confirmed(settings_page):
+    """Issue 15, point 8: the versions from 1/7/2026 (Law 136/2025/QH15) and the articles
+    of Regulation 11 and Circular 05/2021 could not be confirmed: Settings says so."""
+    tab = settings_page.rules_tab
+    settings_page.show_tab("rules")
+    rows = [tab.model.row_at(r).cells for r in range(tab.model.rowCount())]
+    flagged = {(c[0], c[1]) for c in rows if c[7] == "not confirmed"}
+    assert ("Accept the complaint", "01/07/2026") in flagged
+    assert ("Accept the complaint", "01/07/2012") not in flagged
+    assert ("Process the petition", "15/11/2021") in flagged
+    assert "not confirmed" in tab.note.text()
+
+
+def test_settings_calendar_shows_the_swaps_and_keeps_the_cultural_day(qtbot, settings_page,
+                                                                      ctx):
+    from receptiondesk.services import reference
+
+    tab = settings_page.calendar_tab
+    assert "12729/VPCP-KGVX" in tab.intro.text()
+    assert not tab.cultural_day.isChecked()
+    tab.cultural_day.setChecked(True)
+    with ctx.db.session() as s:
+        assert not reference.work_calendar(s).is_working_day(date(2026, 11, 24))
+    wait_for_background()
+    tab.cultural_day.setChecked(False)
+    with ctx.db.session() as s:
+        assert reference.work_calendar(s).is_working_day(date(2026, 11, 24))
+    wait_for_background()
 
 
 # --- lookups service -------------------------------------------------------------------
@@ -536,7 +566,8 @@ def test_rule_versions_are_checked(session):
             "complaint_accept", date(2026, 7, 1), 0, max_extensions=1))
     assert {e.field for e in err.value.errors} >= {"days", "extension_days"}
     row = lookups.save_rule_version(session, lookups.RuleInput(
-        "complaint_accept", date(2026, 7, 1), 15, legal_basis="Luật 136/2025/QH15"))
+        "complaint_accept", date(2026, 8, 1), 15, legal_basis="Luật 136/2025/QH15"))
+    # the shipped versions from 2012 and from 1/7/2026, and this one
     assert row.id and len([r for r in lookups.list_rule_rows(session)
-                           if r.key == "complaint_accept"]) == 2
+                           if r.key == "complaint_accept"]) == 3
 

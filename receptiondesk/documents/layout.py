@@ -263,29 +263,128 @@ def collective_name(unit) -> str:
     return name
 
 
+#: how a Party committee's name starts (Guidance 36-HD/VPTW): never the parent of a state
+#: document (Decree 30/2020/NĐ-CP, Appendix I)
+_PARTY_BODY_WORDS = ("đảng", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy",
+                     "ban thường vụ", "ban chấp hành")
+#: how a People's Committee's name starts
+_PEOPLES_COMMITTEE_WORDS = ("ủy ban nhân dân", "ubnd")
+#: how the collective's name may be written inside an official's position
+_BODY_WORDS_IN_POSITION = ("ủy ban nhân dân", "ubnd", "hội đồng nhân dân", "hđnd",
+                           "đảng ủy", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy",
+                           "thị ủy", "ban thường vụ")
+
+
+def _starts_with_any(value: str, words: Sequence[str]) -> bool:
+    lowered = " ".join((value or "").lower().split())
+    return any(lowered == w or lowered.startswith(w + " ") for w in words)
+
+
+def is_party_body(name: str) -> bool:
+    """'Đảng ủy xã …', 'Tỉnh ủy …', 'Đảng bộ tỉnh …' are Party bodies."""
+    return _starts_with_any(name, _PARTY_BODY_WORDS)
+
+
+def is_peoples_committee(unit) -> bool:
+    return unit.kind != UnitKind.PARTY and _starts_with_any(unit.name,
+                                                           _PEOPLES_COMMITTEE_WORDS)
+
+
+def standing_committee_issues(unit) -> bool:
+    """A province (or former district) Party committee issues through its standing
+    committee ('T/M BAN THƯỜNG VỤ', Guidance 36-HD/VPTW); a commune Party committee signs
+    'T/M ĐẢNG ỦY'."""
+    return unit.kind == UnitKind.PARTY and unit.level in ("province", "district")
+
+
 def on_behalf_of(unit) -> str:
-    """The authority line 'TM. ỦY BAN NHÂN DÂN' (State) or 'T/M ĐẢNG ỦY' (Party)."""
-    body = collective_name(unit)
+    """The authority line 'TM. ỦY BAN NHÂN DÂN' (State, Decree 30 art. 13), 'T/M ĐẢNG ỦY'
+    or 'T/M BAN THƯỜNG VỤ' (Party, Guidance 36-HD/VPTW)."""
     if unit.kind == UnitKind.PARTY:
+        body = _("Standing Committee") if standing_committee_issues(unit) \
+            else collective_name(unit)
         return caps(pgettext("party", "On behalf of the {body}").format(body=body))
-    return caps(_("On behalf of the {body}").format(body=body))
+    return caps(_("On behalf of the {body}").format(body=collective_name(unit)))
 
 
 def signer_title(unit, position: str) -> str:
     """The title under the authority line: the position without the collective's name
-    ('Bí thư Đảng ủy' → 'BÍ THƯ' under 'T/M ĐẢNG ỦY')."""
-    position = (position or "").strip()
-    body = collective_name(unit)
-    if body and position.lower().endswith(" " + body.lower()):
-        position = position[: -len(body)].strip()
-    return caps(position)
+    ('Bí thư Đảng ủy xã' → 'BÍ THƯ' under 'T/M ĐẢNG ỦY'; 'Chủ tịch UBND xã Mường Phăng'
+    → 'CHỦ TỊCH' under 'TM. ỦY BAN NHÂN DÂN'), Decree 30 art. 13 and Guidance 36."""
+    position = " ".join((position or "").split())
+    lowered = position.lower()
+    words = list(_BODY_WORDS_IN_POSITION)
+    body = collective_name(unit).lower()
+    if body:
+        words.append(body)
+    cut = len(position)
+    for w in words:
+        i = lowered.find(" " + w)
+        while i != -1:
+            end = i + 1 + len(w)
+            if end == len(lowered) or lowered[end] == " ":
+                cut = min(cut, i)
+                break
+            i = lowered.find(" " + w, i + 1)
+    return caps(position[:cut].strip() or position)
+
+
+def is_deputy(position: str) -> bool:
+    """'Phó Chủ tịch …', 'Phó Bí thư …' sign for the head."""
+    return _starts_with_any(position, ("phó", "deputy", "vice"))
+
+
+def signature_of(unit, position: str, name: str = "") -> Signature:
+    """Who signs a document for the unit, by position (Decree 30/2020/NĐ-CP art. 13 and
+    Appendix I; Guidance 36-HD/VPTW):
+
+    * a People's Committee's chairman: 'TM. ỦY BAN NHÂN DÂN' over 'CHỦ TỊCH';
+    * its deputy: 'KT. CHỦ TỊCH' over 'PHÓ CHỦ TỊCH';
+    * a Party committee's secretary or deputy: 'T/M ĐẢNG ỦY' (or 'T/M BAN THƯỜNG VỤ')
+      over 'BÍ THƯ' / 'PHÓ BÍ THƯ' (the Party writes no 'KT.').
+    """
+    title = signer_title(unit, position) if (position or "").strip() \
+        else caps(_("Head of the unit"))
+    if unit.kind != UnitKind.PARTY and is_deputy(position):
+        head = title.split(" ", 1)[1] if " " in title else title
+        return Signature(title=title, name=name,
+                         authority=caps(_("For the {head}").format(head=head.lower())))
+    return Signature(title=title, name=name, authority=on_behalf_of(unit))
 
 
 def parent_body_of(unit) -> str:
-    if (unit.parent_body_name or "").strip():
-        return unit.parent_body_name.strip()
+    """The line above the issuing body, never a Party committee above a state document.
+
+    * A Party committee: the higher Party body (the unit's setting, else its Party parent),
+      Guidance 36-HD/VPTW.
+    * A People's Committee, a body of general competence, has none (Decree 30/2020/NĐ-CP,
+      Appendix I, part I, item 3: the directly superior body "if any").
+    * Another state body: the superior state body named in the unit's setting, else its
+      parent unit when that is a state body (never a Party committee).
+
+    ``unit`` is a Unit or anything with ``kind``, ``name``, ``parent_body_name`` and either
+    ``parent`` or ``parent_name`` and ``parent_kind``.
+    """
+    explicit = " ".join((getattr(unit, "parent_body_name", "") or "").split())
+    if unit.kind == UnitKind.PARTY:
+        if explicit:
+            return explicit
+        parent = getattr(unit, "parent", None)
+        if parent is not None:
+            return parent.name if parent.kind == UnitKind.PARTY else ""
+        if getattr(unit, "parent_kind", "") == UnitKind.PARTY:
+            return getattr(unit, "parent_name", "") or ""
+        return ""
+    if is_peoples_committee(unit):
+        return ""
+    if explicit:
+        return "" if is_party_body(explicit) else explicit
     parent = getattr(unit, "parent", None)
-    return parent.name if parent is not None else ""
+    if parent is not None:
+        return parent.name if parent.kind != UnitKind.PARTY else ""
+    if getattr(unit, "parent_kind", "") not in ("", UnitKind.PARTY):
+        return getattr(unit, "parent_name", "") or ""
+    return ""
 
 
 # --- the header ---------------------------------------------------------------------

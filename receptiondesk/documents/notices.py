@@ -31,7 +31,7 @@ from .layout import (
     on_behalf_of,
     para,
     redacted,
-    signer_title,
+    signature_of,
     styles,
 )
 
@@ -114,11 +114,8 @@ def render_notice(
               "carry out.").format(unit=unit.name), st.body_indent))
         header = DocumentHeader.for_unit(unit, number=notice.number,
                                          on=notice.issued_on or held_on)
-        signature = Signature(
-            title=signer_title(unit, signer.position) if signer else PLACEHOLDER,
-            name=signer.full_name if signer else "",
-            authority=on_behalf_of(unit),
-        )
+        signature = (signature_of(unit, signer.position, signer.full_name) if signer
+                     else Signature(title=PLACEHOLDER, authority=on_behalf_of(unit)))
         if recipients is None:
             recipients = [
                 _("Participants of the meeting") if meeting is not None

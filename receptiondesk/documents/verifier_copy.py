@@ -23,20 +23,28 @@ from sqlalchemy.orm import Session
 
 from ..i18n import _, format_date, format_number
 from ..model import Official, Unit
-from ..model.codes import EventKind, Handling, PetitionType, Result, Status, label
+from ..model.codes import (
+    DutyRole,
+    EventKind,
+    Handling,
+    PetitionType,
+    Result,
+    Status,
+    UnitKind,
+    label,
+)
 from ..services import audit, petitions, reference
 from ..services.accounts import require
 from . import fonts
 from .layout import (
     DocumentHeader,
-    Signature,
     build_pdf,
     document_language,
     frame_width,
     labelled,
-    on_behalf_of,
     para,
     redacted,
+    signature_of,
     styles,
 )
 
@@ -97,9 +105,21 @@ def render_verifier_copy(
         body.append(labelled(_("History of the petition:"), "", st.body))
         body.append(_history(events, officials, st, unit.kind))
         header = DocumentHeader.for_unit(unit, number=None, on=None)
-        signature = Signature(title=_("The office"), authority=on_behalf_of(unit))
+        signature = signature_of(unit, *_head_of(session, unit))
         return build_pdf(out, header, _("Copy of a petition for verification"),
                          p.ref or "", body, [signature])
+
+
+def _head_of(session: Session, unit: Unit) -> tuple[str, str]:
+    """(position, name) of the head who signs for the unit: the Party secretary of a Party
+    committee, the chairman of a People's Committee (blank when the office has none)."""
+    role = DutyRole.PARTY_SECRETARY if unit.kind == UnitKind.PARTY \
+        else DutyRole.COMMITTEE_CHAIRMAN
+    head = session.scalars(
+        select(Official).where(Official.unit_id == unit.id, Official.active.is_(True),
+                               Official.duty_role == str(role))
+        .order_by(Official.sort_key).limit(1)).first()
+    return (head.position, head.full_name) if head is not None else ("", "")
 
 
 def _yes_no(value: bool | None) -> str:

@@ -103,6 +103,8 @@ class Result(StrEnum):
     UNFOUNDED = "unfounded"
     PARTLY_FOUNDED = "partly_founded"
     WITHDRAWN = "withdrawn"
+    #: a recommendation or reflection is answered, never judged correct or founded
+    ANSWERED = "answered"
 
 
 COMPLAINT_RESULTS = frozenset(
@@ -111,6 +113,22 @@ COMPLAINT_RESULTS = frozenset(
 DENUNCIATION_RESULTS = frozenset(
     {Result.FOUNDED, Result.UNFOUNDED, Result.PARTLY_FOUNDED, Result.WITHDRAWN}
 )
+#: a recommendation or a reflection gets an answer (Thông tư 05/2021/TT-TTCP handles them
+#: apart from complaints and denunciations): no "correct" or "founded"
+ANSWER_RESULTS = frozenset({Result.ANSWERED, Result.WITHDRAWN})
+
+
+def results_for(petition_type: str) -> frozenset[str]:
+    """The results a petition of this type may have: correct / incorrect for complaints
+    (Luật Khiếu nại 2011), founded / unfounded for denunciations (Luật Tố cáo 2018), an
+    answer for recommendations and reflections; a mixed petition, those of its parts."""
+    if petition_type == "complaint":
+        return COMPLAINT_RESULTS
+    if petition_type == "denunciation":
+        return DENUNCIATION_RESULTS
+    if petition_type in ("recommendation", "reflection"):
+        return ANSWER_RESULTS
+    return COMPLAINT_RESULTS | DENUNCIATION_RESULTS | ANSWER_RESULTS
 
 
 class MeetingKind(StrEnum):
@@ -222,6 +240,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "unfounded": N_("Unfounded"),
         "partly_founded": N_("Partly founded"),
         "withdrawn": N_("Withdrawn"),
+        "answered": N_("Answered"),
     },
     MeetingKind: {"regular": N_("Regular"), "unscheduled": N_("Unscheduled")},
     InspectionKind: {"inspection": N_("Inspection"), "supervision": N_("Supervision")},

@@ -244,13 +244,20 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
         duty = TableSpec(
             "duty", _("Reception duty of the heads"),
             [_("Official"), _("Role"), _("Unit"), _("Months"), _("Months met"),
-             _("Days owed"), _("Days held"), _("Duty"), _("Months not met")],
-            widths=[2.6, 2.2, 2.8, 1, 1, 1, 1, 1.3, 2.6], sheet=_("Reception duty"),
+             _("Days owed"), _("Days held"), _("Duty"), _("Months not met"),
+             _("Month in progress")],
+            widths=[2.4, 2, 2.6, 1, 1, 1, 1, 1.2, 2.2, 1.8], sheet=_("Reception duty"),
         )
         for d in report.duty:
-            missed = ", ".join(f"{m.month}/{m.year}" for m in d.months if not m.met)
+            missed = ", ".join(f"{m.month}/{m.year}" for m in d.months
+                               if not m.met and not m.in_progress)
+            running = ", ".join(
+                _("{month}/{year}: {held} of {required} days so far").format(
+                    month=m.month, year=m.year, held=m.held, required=m.required)
+                for m in d.months if m.in_progress)
             duty.rows.append([d.name, label(DutyRole, d.role), d.unit_name, d.months_counted,
-                              d.months_met, d.required, d.held, _yes_no(d.met), missed])
+                              d.months_met, d.required, d.held, _yes_no(d.met), missed,
+                              running])
         tables.append(duty)
 
     if report.has_subordinates:
@@ -554,13 +561,15 @@ def table_flowables(spec: TableSpec, st, width: float) -> list:
     return [caption, table, Spacer(1, 6)]
 
 
-def _recipients(report: PeriodicReport) -> list[str]:
-    out = []
-    parent = report.unit.parent_body_name or report.unit.parent_name
-    if parent:
-        out.append(_("{body} (to report)").format(body=parent))
-    out.append(_("Filed: office"))
-    return out
+def _recipients(report: PeriodicReport, narrative: dict[str, str] | None) -> list[str]:
+    """The "Nơi nhận" as the official left it in the narrative, else the defaults."""
+    from .periodic import default_recipients
+
+    edited = (narrative or {}).get("recipients")
+    if edited and edited.strip():
+        lines = [x.strip().lstrip("-").strip() for x in edited.splitlines()]
+        return [x for x in lines if x]
+    return default_recipients(report.unit)
 
 
 def write_pdf(
@@ -569,13 +578,15 @@ def write_pdf(
     path: str | Path,
     lang: str | None = None,
     *,
-    number: str = "\u2026\u2026/BC",
+    number: str | None = None,
     recipients: Sequence[str] | None = None,
 ) -> int:
     """The official report document; returns its number of pages.
 
     ``narrative`` is the text the official completed (the keys of
     ``NARRATIVE_SECTIONS``); None puts in the skeleton built from the figures.
+    ``number`` None leaves the number blank with the unit's symbol: "Số: ……/BC-UBND"
+    (Decree 30) or "Số ……-BC/ĐU" (Guidance 36).
     """
     from reportlab.platypus import (
         BaseDocTemplate,
@@ -589,15 +600,18 @@ def write_pdf(
 
     from ..documents import fonts
     from ..documents import layout as lay
+    from ..documents.numbering import BLANK_NUMBER, document_symbol
 
     path = Path(path)
     with document_language(lang):
         narrative = narrative if narrative is not None else narrative_skeleton(report)
         unit = report.unit
+        if number is None:
+            number = document_symbol(unit.kind, unit.name, "BC", BLANK_NUMBER)
         header = lay.DocumentHeader(
             kind=unit.kind if unit.kind in ("party", "state") else "state",
             issuing_body=unit.name,
-            parent_body=unit.parent_body_name or unit.parent_name,
+            parent_body=lay.parent_body_of(unit),
             number=number,
             place=unit.place_name,
             on=report.generated_on,
@@ -643,14 +657,10 @@ def write_pdf(
         story: list = lay.header_flowables(header)
         story += lay.title_flowables(header, title, subtitle)
         body = narrative_flowables(narrative, st)
-        signature = lay.Signature(
-            authority=lay.on_behalf_of(unit),
-            title=lay.signer_title(unit, unit.head_position) if unit.head_position
-            else lay.caps(_("Head of the unit")),
-            name=unit.head_name,
-        )
+        signature = lay.signature_of(unit, unit.head_position, unit.head_name)
         rows = lay.signature_rows([signature], header.kind,
-                                  _recipients(report) if recipients is None else recipients)
+                                  _recipients(report, narrative) if recipients is None
+                                  else recipients)
         story += body[:-1]
         story.append(KeepTogether(body[-1:] + [Spacer(1, 6), rows[0]]))
         story += rows[1:]

@@ -113,9 +113,10 @@ from ..model.codes import (
     Status,
     UnitKind,
     label,
+    results_for,
 )
 from ..rules.deadlines import Extension, PetitionFacts, as_rule_book, petition_deadlines
-from ..rules.duty import duty_by_month
+from ..rules.duty import duty_by_month, month_in_progress
 from ..services import reference
 from ..services.errors import NotFoundError
 from ..services.units import unit_and_descendants
@@ -171,6 +172,9 @@ class UnitInfo:
     place_name: str = ""
     parent_body_name: str = ""
     parent_name: str = ""
+    #: the parent unit's kind (a Party parent never heads a state document) and level
+    parent_kind: str = ""
+    parent_level: str = ""
     dissolved_on: date | None = None
     #: the head who signs the report (the Party secretary of a Party committee, the
     #: chairman of a People's Committee), when the database knows them
@@ -369,6 +373,9 @@ class DutyMonthFigures:
     required: int
     held: int
     met: bool
+    #: the month is not over on the day of the report and its duty not yet met: shown as
+    #: in progress, never judged (DESIGN §3 "Reception duty")
+    in_progress: bool = False
 
 
 @dataclass
@@ -495,14 +502,16 @@ def periodic_report(
     today = today or date.today()
     scope = _Scope(session, unit_id)
     root = scope.root
-    parent_name = ""
+    parent_name = parent_kind = parent_level = ""
     if root.parent_id:
         parent = session.get(Unit, root.parent_id)
-        parent_name = parent.name if parent else ""
+        if parent is not None:
+            parent_name, parent_kind, parent_level = parent.name, parent.kind, parent.level
     info = UnitInfo(
         id=root.id, code=root.code, name=root.name, level=root.level, kind=root.kind,
         place_name=root.place_name or "", parent_body_name=root.parent_body_name or "",
-        parent_name=parent_name, dissolved_on=root.dissolved_on,
+        parent_name=parent_name, parent_kind=parent_kind, parent_level=parent_level,
+        dissolved_on=root.dissolved_on,
     )
     info.head_name, info.head_position = _head_of(session, root)
     overdue_on = min(period.end, today)
@@ -1145,6 +1154,10 @@ class _PetitionCalculator:
             handled[None] += k_proc - sum(by_handling_)  # none or an unknown code
             for code, count in zip(outcomes, by_result, strict=True):
                 if count:
+                    # a recommendation or reflection is answered, never "đúng/sai" (older
+                    # records may hold such a result: it is counted as answered)
+                    if code not in results_for(ptype):
+                        code = str(Result.ANSWERED) if ptype in _ANSWERED_TYPES else code
                     results_[(ptype, code)] += count
             if k_res - sum(by_result):
                 results_[(ptype, None)] += k_res - sum(by_result)
@@ -1324,6 +1337,10 @@ def _trends(a: dict[str, int], b: dict[str, int]) -> list[TrendRow]:
     return rows
 
 
+#: petition types whose resolution is an answer, not a judgement
+_ANSWERED_TYPES = frozenset({"recommendation", "reflection"})
+
+
 def _duty(session: Session, scope: _Scope, period: Period, today: date) -> list[DutyFigures]:
     months = [(y, m) for y, m in period.months() if date(y, m, 1) <= today]
     heads = session.execute(
@@ -1368,19 +1385,23 @@ def _duty(session: Session, scope: _Scope, period: Period, today: date) -> list[
         days: dict[tuple[int, int], set[date]] = defaultdict(set)
         for day in held.get(oid, []):
             days[(day.year, day.month)].add(day)
-        checked = [
-            DutyMonthFigures(m.year, m.month, m.required, len(days[(m.year, m.month)]),
-                             len(days[(m.year, m.month)]) >= m.required)
-            for m in owed[(role, u.level)]
-        ]
+        checked = []
+        for m in owed[(role, u.level)]:
+            count = len(days[(m.year, m.month)])
+            met = count >= m.required
+            checked.append(DutyMonthFigures(
+                m.year, m.month, m.required, count, met,
+                not met and month_in_progress(m.year, m.month, today)))
         row = DutyFigures(
             official_id=oid, name=name, position=position or "", role=role,
             unit_code=u.code, unit_name=u.name, level=u.level, months=checked,
         )
-        row.required = sum(m.required for m in checked)
-        row.held = sum(m.held for m in checked)
-        row.months_met = sum(1 for m in checked if m.met)
-        row.months_counted = len(checked)
+        # Only whole months are judged: the one still running is shown apart.
+        judged = [m for m in checked if not m.in_progress]
+        row.required = sum(m.required for m in judged)
+        row.held = sum(m.held for m in judged)
+        row.months_met = sum(1 for m in judged if m.met)
+        row.months_counted = len(judged)
         row.met = row.months_met == row.months_counted
         result.append(row)
     result.sort(key=lambda r: (r.unit_code != scope.root.code, _LEVEL_ORDER.get(r.level, 99),
@@ -1397,6 +1418,8 @@ NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("strengths", N_("Strengths")),
     ("limitations", N_("Limitations and their causes")),
     ("tasks", N_("Tasks for the next period")),
+    # not a chapter: the "Nơi nhận" of the document, one recipient a line
+    ("recipients", N_("Recipients (one a line)")),
 )
 
 
@@ -1465,22 +1488,30 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
     )
     situation.append(_placeholder(_("Describe the main causes and the notable cases: \u2026")))
 
+    # Visits (lượt, log-book rows) and citizens (người, their head counts) are both named,
+    # for every kind of session, routine-desk days included.
     results = [
-        _("Regular reception sessions: {sessions}, citizens received: {citizens}; unscheduled "
-          "sessions: {u_sessions}, citizens received: {u_citizens}; dialogues: {dialogues}; "
-          "delegations: {delegations}, people in them: {delegation_citizens}.").format(
-            sessions=_n(rc.regular.sessions), citizens=_n(rc.regular.citizens),
-            u_sessions=_n(rc.unscheduled.sessions), u_citizens=_n(rc.unscheduled.citizens),
-            dialogues=_n(rc.dialogue.sessions), delegations=_n(rc.total.delegations),
+        _("Regular reception sessions: {sessions}, visits: {visits}, citizens: {citizens}; "
+          "unscheduled sessions: {u_sessions}, visits: {u_visits}, citizens: {u_citizens}; "
+          "routine-desk days: {r_sessions}, visits: {r_visits}, citizens: {r_citizens}; "
+          "dialogues: {dialogues}; delegations: {delegations}, people in them: "
+          "{delegation_citizens}.").format(
+            sessions=_n(rc.regular.sessions), visits=_n(rc.regular.visits),
+            citizens=_n(rc.regular.citizens), u_sessions=_n(rc.unscheduled.sessions),
+            u_visits=_n(rc.unscheduled.visits), u_citizens=_n(rc.unscheduled.citizens),
+            r_sessions=_n(rc.routine.sessions), r_visits=_n(rc.routine.visits),
+            r_citizens=_n(rc.routine.citizens), dialogues=_n(rc.dialogue.sessions),
+            delegations=_n(rc.total.delegations),
             delegation_citizens=_n(rc.total.delegation_citizens))
     ]
     if len(report.by_level) > 1:
         from ..rules.duty import level_title
 
         results.append("; ".join(
-            _("{level} \u2014 sessions: {sessions}, citizens: {citizens}").format(
+            _("{level} \u2014 sessions: {sessions}, visits: {visits}, citizens: "
+              "{citizens}").format(
                 level=level_title(lv.level), sessions=_n(lv.reception.total.sessions),
-                citizens=_n(lv.reception.total.citizens))
+                visits=_n(lv.reception.total.visits), citizens=_n(lv.reception.total.citizens))
             for lv in report.by_level) + ".")
     m = t.meetings
     results.append(
@@ -1499,6 +1530,13 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
             processed=_n(pf.processed), to_process=_n(pf.to_process),
             rate=format_percent(pf.processed_rate), on_time=_n(tl.processed_on_time),
             late=_n(tl.processed_late)))
+    if pf.to_process != pf.total:
+        # received 105 + carried 2 = 107, but 101 to process: say why the totals differ
+        results.append(
+            _("Of the {total} petitions of the period, {to_process} were to be processed in "
+              "it; the other {earlier} had been processed in an earlier period and were "
+              "being resolved.").format(total=_n(pf.total), to_process=_n(pf.to_process),
+                                        earlier=_n(pf.total - pf.to_process)))
     results.append(
         _("Cases resolved: {resolved} of {to_resolve}, a rate of {rate}.").format(
             resolved=_n(pf.resolved), to_resolve=_n(pf.to_resolve),
@@ -1519,7 +1557,7 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
     heads = len(report.duty)
     met = sum(1 for d in report.duty if d.met)
     strengths = []
-    if heads:
+    if met:  # a strength is never "0 of 2": those who fell short are a limitation
         strengths.append(
             _("Heads who met their reception duty in every month of the period: {met} of "
               "{heads}.").format(met=_n(met), heads=_n(heads)))
@@ -1552,4 +1590,44 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
         "strengths": "\n".join(strengths),
         "limitations": "\n".join(limitations),
         "tasks": "\n".join(tasks),
+        "recipients": "\n".join(default_recipients(report.unit)),
     }
+
+
+def _provincial_party_body(unit: UnitInfo) -> str:
+    """'Tỉnh ủy Điện Biên' above a commune Party committee: its Party parent at province
+    level, else read from its higher body ('Đảng bộ tỉnh Điện Biên'), else 'Tỉnh ủy'."""
+    if unit.parent_kind == UnitKind.PARTY and unit.parent_level == "province":
+        return unit.parent_name
+    higher = " ".join((unit.parent_body_name or "").split())
+    for party_body, committee in (("đảng bộ tỉnh ", "Tỉnh ủy "),
+                                  ("đảng bộ thành phố ", "Thành ủy ")):
+        if higher.lower().startswith(party_body):
+            return committee + higher[len(party_body):].title()
+    return _("the provincial Party Committee")
+
+
+def default_recipients(unit: UnitInfo) -> list[str]:
+    """The "Nơi nhận" of the report. A Party secretary reports as Kết luận 215-KL/TW
+    (23/11/2025) amending Quy định 11-QĐi/TW, art. 3(8), says: a province secretary to the
+    Politburo, the Secretariat, the Central Internal Affairs Commission and the Central
+    Propaganda and Mass Mobilization Commission; a commune secretary to the provincial
+    secretary and the provincial internal affairs and propaganda and mass mobilization
+    commissions. Others: the higher body printed in the header, if any. Always the
+    office's file copy; the official can edit the list before printing."""
+    from ..documents.layout import parent_body_of
+
+    if unit.kind == UnitKind.PARTY and unit.level == "province":
+        out = [_("The Politburo (to report)"), _("The Secretariat (to report)"),
+               _("The Central Internal Affairs Commission"),
+               _("The Central Propaganda and Mass Mobilization Commission")]
+    elif unit.kind == UnitKind.PARTY and unit.level == "commune":
+        body = _provincial_party_body(unit)
+        out = [_("The Secretary of {body} (to report)").format(body=body),
+               _("The Internal Affairs Commission of {body}").format(body=body),
+               _("The Propaganda and Mass Mobilization Commission of {body}").format(
+                   body=body)]
+    else:
+        parent = parent_body_of(unit)
+        out = [_("{body} (to report)").format(body=parent)] if parent else []
+    return [*out, _("Filed: office")]

@@ -1,8 +1,11 @@
 """Working days for Vietnamese offices: weekends, public holidays and office make-up days.
 
-Public holidays (New Year, lunar Tết, Hùng Kings' day, 30/4, 1/5, 2/9, Vietnam Cultural Day
-and the substituted days off) come from the ``holidays`` package. Offices add the yearly
-make-up days off and make-up working Saturdays themselves.
+Public holidays (New Year, lunar Tết, Hùng Kings' day, 30/4, 1/5, 2/9 and the substituted
+days off) come from the ``holidays`` package. The government's announced day swaps for
+civil servants are data here, each with its source (``GOVERNMENT_DAY_SWAPS``); offices add
+their own make-up days off and working days, which win over everything. A day the package
+lists without a confirmed legal basis (Vietnam Cultural Day, 24/11) is an office setting,
+off by default (``UNCONFIRMED_HOLIDAYS``).
 
 Deadlines are computed in bulk (hundreds of thousands of petitions), so every year is turned
 once into a frozenset of non-working days and a sorted list of working-day ordinals; the
@@ -14,13 +17,21 @@ from __future__ import annotations
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 
 from receptiondesk.i18n import _, current_language
 
-__all__ = ["DayCount", "WorkCalendar"]
+__all__ = [
+    "CULTURAL_DAY",
+    "GOVERNMENT_DAY_SWAPS",
+    "UNCONFIRMED_HOLIDAYS",
+    "DayCount",
+    "DaySwap",
+    "WorkCalendar",
+]
 
 # Years the date type can represent; the ordinal list never grows past them.
 _MIN_YEAR, _MAX_YEAR = date.min.year, date.max.year
@@ -31,6 +42,38 @@ class DayCount(StrEnum):
 
     CALENDAR = "calendar"
     WORKING = "working"
+
+
+@dataclass(frozen=True)
+class DaySwap:
+    """A government swap for civil servants: the weekday ``day_off`` is not worked and the
+    weekend day ``working_day`` is worked instead."""
+
+    day_off: date
+    working_day: date
+    source: str
+
+
+#: The swaps the government announced, each with its source. Confirmed from the press
+#: reports of the documents (the documents' own text was not available).
+GOVERNMENT_DAY_SWAPS: tuple[DaySwap, ...] = (
+    # 30/4–1/5/2025: Friday 2/5 off, Saturday 26/4 worked (also in ``holidays``).
+    DaySwap(date(2025, 5, 2), date(2025, 4, 26),
+            "Thông báo 6150/TB-BLĐTBXH năm 2024 (thực hiện Công văn 8726/VPCP-KGVX)"),
+    # New Year 2026: Friday 2/1 off, Saturday 10/1 worked.
+    DaySwap(date(2026, 1, 2), date(2026, 1, 10), "Công văn 12729/VPCP-KGVX ngày 25/12/2025"),
+)
+
+#: Vietnam Cultural Day
+CULTURAL_DAY = (11, 24)
+#: (month, day) the ``holidays`` package lists as a day off whose legal basis could not be
+#: confirmed: an office setting, off by default. Nghị quyết 80-NQ/TW (7/1/2026) chose 24/11
+#: as a paid day off in principle; Bộ luật Lao động 2019, Điều 112, had not been amended
+#: when last checked (Nghị quyết 30/NQ-CP, 2026, tasks the amendment).
+UNCONFIRMED_HOLIDAYS: dict[tuple[int, int], str] = {
+    CULTURAL_DAY: "Ngày Văn hóa Việt Nam — Nghị quyết 80-NQ/TW ngày 07/01/2026 (chủ trương); "
+                  "Bộ luật Lao động 2019, Điều 112: chưa xác minh được đã sửa đổi",
+}
 
 
 @cache
@@ -74,9 +117,17 @@ class WorkCalendar:
         self,
         extra_days_off: Iterable[date] = (),
         extra_working_days: Iterable[date] = (),
+        swaps: Iterable[DaySwap] = GOVERNMENT_DAY_SWAPS,
+        observed: Iterable[tuple[int, int]] = (),
     ) -> None:
+        """``swaps``: the government's day swaps; ``observed``: the (month, day) of
+        ``UNCONFIRMED_HOLIDAYS`` this office keeps as days off."""
         self._extra_off = frozenset(extra_days_off)
         self._extra_work = frozenset(extra_working_days)
+        swap_list = tuple(swaps)
+        self._swapped_off = {s.day_off: s for s in swap_list}
+        self._swapped_work = frozenset(s.working_day for s in swap_list)
+        self._ignored = frozenset(UNCONFIRMED_HOLIDAYS) - frozenset(observed)
         self._off_by_year: dict[int, frozenset[date]] = {}
         self._ords_by_year: dict[int, list[int]] = {}
         # Sorted ordinals of every working day in the contiguous years _lo.._hi.
@@ -99,8 +150,17 @@ class WorkCalendar:
             off = self._off_by_year[year] = self._build_days_off(year)
         return off
 
+    def _public_holidays(self, year: int) -> frozenset[date]:
+        """The package's holidays of the year, less those kept as an office setting that
+        this office does not observe."""
+        public = _vn_year(year)[0]
+        if not self._ignored:
+            return public
+        return frozenset(d for d in public if (d.month, d.day) not in self._ignored)
+
     def _build_days_off(self, year: int) -> frozenset[date]:
-        public, govt_workdays = _vn_year(year)
+        public = self._public_holidays(year) | frozenset(self._swapped_off)
+        govt_workdays = _vn_year(year)[1] | self._swapped_work
         off: set[date] = set()
         day = date(year, 1, 1)
         one = timedelta(days=1)
@@ -154,8 +214,11 @@ class WorkCalendar:
             return None
         if d in self._extra_off:
             return _("Office day off")
-        if d in _vn_year(d.year)[0]:
+        if d in self._public_holidays(d.year):
             return _vn_names(d.year, _package_language()).get(d)
+        swap = self._swapped_off.get(d)
+        if swap is not None:
+            return _("Day off swapped by the government ({source})").format(source=swap.source)
         return None
 
     def next_working_day(self, d: date) -> date:

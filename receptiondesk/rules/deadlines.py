@@ -1,6 +1,7 @@
 """Legal deadlines of a petition, computed from rules that are data, versioned by date.
 
-Laws change (Luật 136/2025/QH15 from 2026-07-01, Kết luận 215-KL/TW of 2025-11-23), so
+Laws change (Luật 136/2025/QH15 of 10/12/2025 from 2026-07-01, Kết luận 215-KL/TW of
+2025-11-23), so
 every rule carries the date it takes effect; a deadline uses the version in force on the
 day its period starts. Petitions started before a change keep the old limits.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from receptiondesk.i18n import N_, _, ngettext
@@ -39,12 +40,17 @@ __all__ = [
     "RuleBook",
     "as_rule_book",
     "check_extension",
+    "check_extension_length",
+    "extensions_allowed",
     "days_left",
     "next_due",
     "petition_deadlines",
     "rule_days",
     "rule_title",
     "select_rule",
+    "source_unconfirmed",
+    "LAW_136_FROM",
+    "UNCONFIRMED",
 ]
 
 # --- rule keys ---------------------------------------------------------------------------
@@ -105,8 +111,9 @@ def rule_title(key: str) -> str:
 class DeadlineRule:
     """One version of a legal time limit.
 
-    ``extension_days`` is the longest one extension may be; ``max_extensions`` = 0 means
-    the law sets no maximum number of extensions.
+    ``extension_days`` is the longest one extension may be; a rule without it cannot be
+    extended at all (``extensions_allowed``); ``max_extensions`` = 0 with an
+    ``extension_days`` means the law sets no maximum number of extensions.
     """
 
     key: str
@@ -124,21 +131,27 @@ class DeadlineRule:
 _LKN = "Luật Khiếu nại 2011"
 _LTC = "Luật Tố cáo 2018"
 
-DEFAULT_RULES: tuple[DeadlineRule, ...] = (
-    DeadlineRule(
-        PARTY_HEAD_ANSWER,
-        date(2019, 2, 14),
-        10,
-        DayCount.WORKING,
-        legal_basis="Quy định 11-QĐi/TW ngày 14/02/2019",
-    ),
-    DeadlineRule(
-        PETITION_PROCESS,
-        date(2021, 10, 1),
-        10,
-        DayCount.WORKING,
-        legal_basis="Thông tư 05/2021/TT-TTCP",
-    ),
+#: the words that mark, in a rule's legal basis, a source that could not be confirmed from
+#: its text; Settings flags such rules (DESIGN §3: "a rule whose source could not be
+#: confirmed says so")
+UNCONFIRMED = "chưa xác minh"
+
+#: Luật 136/2025/QH15 of 10/12/2025 amends the Citizen Reception, Complaints and
+#: Denunciations Laws from 1/7/2026. Its summaries name no changed time limit (online
+#: reception, withdrawal of complaints, suspension, protection of denouncers), but the
+#: articles on the limits could not be read: from that day the limits are kept, marked.
+LAW_136_FROM = date(2026, 7, 1)
+_LAW_136 = ("Luật 136/2025/QH15 (hiệu lực 01/7/2026): " + UNCONFIRMED
+            + " thời hạn này có thay đổi hay không, giữ như trước")
+
+
+def _law_136(rule: DeadlineRule) -> DeadlineRule:
+    """The version of a law-based limit from 1/7/2026, same days, its source unconfirmed."""
+    return replace(rule, effective_from=LAW_136_FROM,
+                   legal_basis=f"{rule.legal_basis}; {_LAW_136}")
+
+
+_BY_LAW: tuple[DeadlineRule, ...] = (
     DeadlineRule(
         COMPLAINT_ACCEPT,
         date(2012, 7, 1),
@@ -186,6 +199,33 @@ DEFAULT_RULES: tuple[DeadlineRule, ...] = (
         legal_basis=f"{_LTC}, Điều 30",
     ),
 )
+
+DEFAULT_RULES: tuple[DeadlineRule, ...] = (
+    DeadlineRule(
+        PARTY_HEAD_ANSWER,
+        # Quy định 11-QĐi/TW is dated 18/02/2019 (not 14/02).
+        date(2019, 2, 18),
+        10,
+        DayCount.WORKING,
+        legal_basis=f"Quy định 11-QĐi/TW ngày 18/02/2019 (điều, khoản: {UNCONFIRMED})",
+    ),
+    DeadlineRule(
+        PETITION_PROCESS,
+        # Thông tư 05/2021/TT-TTCP took effect on 15/11/2021 (not 1/10/2021).
+        date(2021, 11, 15),
+        10,
+        DayCount.WORKING,
+        legal_basis=f"Thông tư 05/2021/TT-TTCP, hiệu lực 15/11/2021 (điều, khoản: "
+                    f"{UNCONFIRMED})",
+    ),
+    *_BY_LAW,
+    *(_law_136(r) for r in _BY_LAW),
+)
+
+
+def source_unconfirmed(legal_basis: str) -> bool:
+    """Whether a rule's legal basis says its source could not be confirmed."""
+    return UNCONFIRMED in (legal_basis or "").lower()
 
 
 class RuleBook:
@@ -311,6 +351,9 @@ class PetitionFacts:
     remote_area: bool = False
     party_unit: bool = False
     extensions: tuple[Extension, ...] = ()
+    #: 0 ordinary, 1 complex, 2 very complex (a denunciation's resolution may be extended
+    #: once if complex, twice if very complex: Luật Tố cáo 2018, Điều 30)
+    complexity: int = 0
 
 
 @dataclass(frozen=True)
@@ -352,11 +395,29 @@ def _running(facts: PetitionFacts) -> list[tuple[str, date]]:
     return []
 
 
+def extensions_allowed(rule: DeadlineRule, complexity: int | None = None) -> int | None:
+    """How many extensions of the rule's deadline the law allows; None: no maximum.
+
+    * A rule without an extension length allows none: the Complaints Law 2011 (arts. 28
+      and 37) gives complex cases a longer limit, not an extension; nor do Quy định
+      11-QĐi/TW and Thông tư 05/2021/TT-TTCP provide one.
+    * A denunciation's resolution: once if complex, twice if very complex (Luật Tố cáo
+      2018, Điều 30) — with ``complexity`` given, the number it allows.
+    """
+    if not rule.extension_days:
+        return 0
+    limit = rule.max_extensions or None
+    if rule.key == DENUNCIATION_RESOLVE and complexity is not None:
+        limit = complexity if limit is None else min(limit, complexity)
+    return limit
+
+
 def _applied_extensions(rule: DeadlineRule, extensions: Iterable[Extension]) -> int:
     """Days added by the extensions the law allows, in the order they were decided."""
     chosen = sorted((e for e in extensions if e.deadline_key == rule.key), key=_decided_on)
-    if rule.max_extensions > 0:
-        chosen = chosen[: rule.max_extensions]
+    allowed = extensions_allowed(rule)
+    if allowed is not None:
+        chosen = chosen[:allowed]
     total = 0
     for ext in chosen:
         days = max(ext.days, 0)
@@ -432,23 +493,26 @@ def check_extension(
     if rule is None:
         raise ValueError(_("No rule sets this deadline on the date it started."))
     taken = sum(1 for e in facts.extensions if e.deadline_key == key)
-    if rule.max_extensions > 0 and taken >= rule.max_extensions:
-        count = rule.max_extensions
+    allowed = extensions_allowed(rule, facts.complexity)
+    if allowed == 0:
+        raise ValueError(_("The law allows no extension of this deadline."))
+    if allowed is not None and taken >= allowed:
         raise ValueError(
             ngettext(
                 "This deadline cannot be extended again: the law allows at most {count} "
                 "extension.",
                 "This deadline cannot be extended again: the law allows at most {count} "
                 "extensions.",
-                count,
-            ).format(count=count)
+                allowed,
+            ).format(count=allowed)
         )
     if days is not None:
-        _check_extension_length(rule, days)
+        check_extension_length(rule, days)
     return rule
 
 
-def _check_extension_length(rule: DeadlineRule, days: int) -> None:
+def check_extension_length(rule: DeadlineRule, days: int) -> None:
+    """Refuse an extension of ``days`` longer than the rule allows (ValueError)."""
     if days <= 0:
         raise ValueError(_("An extension must be at least one day long."))
     limit = rule.extension_days

@@ -1,7 +1,20 @@
 """How often each head must receive citizens, and whether they did, month by month.
 
-The rules are data, versioned by effective date like the deadline rules: Kết luận
-215-KL/TW (2025-11-23) raised the commune Party secretary's duty from 1 to 2 days a month.
+The rules are data, versioned by effective date like the deadline rules, each naming its
+source:
+
+* Quy định 11-QĐi/TW of the Politburo, dated 18/02/2019, art. 4(1): the head of a
+  province or district Party committee receives citizens at least 1 day a month, the
+  head of a commune Party committee at least 2 days a month — already from 18/02/2019.
+* Kết luận 215-KL/TW of 23/11/2025 amends art. 1(2) (the regulation applies to the heads
+  of province and commune Party committees: no district level), art. 3(8) (the reporting
+  line) and art. 4(1) (province at least 1 day, commune at least 2 days a month).
+* Luật Tiếp công dân 2013 (42/2013/QH13): the chairman of a commune People's Committee at
+  least 1 day a week (art. 15), of a district at least 2 days a month (art. 13), of a
+  province at least 1 day a month (art. 12).
+
+A month still running is never judged failed: it is "in progress" until it is over or
+the duty is met (``DutyMonth.in_progress``).
 """
 
 from __future__ import annotations
@@ -12,6 +25,7 @@ from datetime import date, timedelta
 
 from receptiondesk.i18n import N_, _, ngettext
 from receptiondesk.rules.calendar import WorkCalendar
+from receptiondesk.rules.deadlines import LAW_136_FROM, UNCONFIRMED
 
 __all__ = [
     "DEFAULT_DUTY_RULES",
@@ -31,6 +45,7 @@ __all__ = [
     "DutyRule",
     "duty_by_month",
     "duty_requirement",
+    "month_in_progress",
     "level_title",
     "period_title",
     "required_days",
@@ -105,23 +120,25 @@ def duty_requirement(rule: DutyRule) -> str:
     return text.format(count=rule.days)
 
 
-_QD11 = "Quy định 11-QĐi/TW"
+_QD11 = "Quy định 11-QĐi/TW ngày 18/02/2019, Điều 4 khoản 1"
+_KL215 = "Kết luận 215-KL/TW ngày 23/11/2025 (sửa đổi Điều 4 khoản 1 Quy định 11-QĐi/TW)"
 _LTCD = "Luật Tiếp công dân 2013"
-_QD11_FROM = date(2019, 2, 14)
+#: the day Quy định 11-QĐi/TW was signed and took effect
+QD11_FROM = date(2019, 2, 18)
+#: the day Kết luận 215-KL/TW was signed
+KL215_FROM = date(2025, 11, 23)
 _LTCD_FROM = date(2014, 7, 1)
+_LAW_136 = ("Luật 136/2025/QH15 (hiệu lực 01/7/2026): " + UNCONFIRMED
+            + " số ngày tiếp có thay đổi hay không, giữ như trước")
 
 DEFAULT_DUTY_RULES: tuple[DutyRule, ...] = (
-    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, 1, PERIOD_MONTH, _QD11_FROM, _QD11),
-    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_DISTRICT, 1, PERIOD_MONTH, _QD11_FROM, _QD11),
-    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_PROVINCE, 1, PERIOD_MONTH, _QD11_FROM, _QD11),
-    DutyRule(
-        ROLE_PARTY_SECRETARY,
-        LEVEL_COMMUNE,
-        2,
-        PERIOD_MONTH,
-        date(2025, 11, 23),
-        "Kết luận 215-KL/TW (sửa đổi Quy định 11-QĐi/TW)",
-    ),
+    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, 2, PERIOD_MONTH, QD11_FROM, _QD11),
+    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_DISTRICT, 1, PERIOD_MONTH, QD11_FROM, _QD11),
+    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_PROVINCE, 1, PERIOD_MONTH, QD11_FROM, _QD11),
+    # Kết luận 215 restates the duty for the two levels it keeps (districts ceased on
+    # 1/7/2025; their rule stays for the months before).
+    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_COMMUNE, 2, PERIOD_MONTH, KL215_FROM, _KL215),
+    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_PROVINCE, 1, PERIOD_MONTH, KL215_FROM, _KL215),
     DutyRule(
         ROLE_COMMITTEE_CHAIRMAN, LEVEL_COMMUNE, 1, PERIOD_WEEK, _LTCD_FROM, f"{_LTCD}, Điều 15"
     ),
@@ -131,6 +148,12 @@ DEFAULT_DUTY_RULES: tuple[DutyRule, ...] = (
     DutyRule(
         ROLE_COMMITTEE_CHAIRMAN, LEVEL_PROVINCE, 1, PERIOD_MONTH, _LTCD_FROM, f"{_LTCD}, Điều 12"
     ),
+    # Luật 136/2025/QH15 amends the Citizen Reception Law from 1/7/2026; whether the heads'
+    # reception days changed could not be confirmed from its text: kept, marked.
+    DutyRule(ROLE_COMMITTEE_CHAIRMAN, LEVEL_COMMUNE, 1, PERIOD_WEEK, LAW_136_FROM,
+             f"{_LTCD}, Điều 15; {_LAW_136}"),
+    DutyRule(ROLE_COMMITTEE_CHAIRMAN, LEVEL_PROVINCE, 1, PERIOD_MONTH, LAW_136_FROM,
+             f"{_LTCD}, Điều 12; {_LAW_136}"),
 )
 
 
@@ -191,6 +214,18 @@ class DutyMonth:
     held: int
     met: bool
     rule: DutyRule | None
+    #: the month is not over yet and the duty not yet met: neither met nor failed
+    in_progress: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """The month is over and fewer days were held than owed."""
+        return not self.met and not self.in_progress
+
+
+def month_in_progress(year: int, month: int, today: date | None) -> bool:
+    """Whether the month has not ended by ``today`` (None: judge every month as over)."""
+    return today is not None and (year, month) >= (today.year, today.month)
 
 
 def duty_by_month(
@@ -200,8 +235,12 @@ def duty_by_month(
     held_dates: Iterable[date],
     months: Iterable[tuple[int, int]],
     calendar: WorkCalendar | None = None,
+    today: date | None = None,
 ) -> list[DutyMonth]:
     """Month by month, the days owed and the distinct days on which the head received.
+
+    With ``today``, a month not over by then whose duty is not met yet is in progress,
+    never failed.
 
     The rule of a month is the one in force on its first day: a change taking effect
     mid-month applies from the next month, so nobody owes more for a month already begun.
@@ -216,5 +255,7 @@ def duty_by_month(
         rule = select_duty_rule(rule_list, role, level, date(year, month, 1))
         required = required_days(rule, year, month, calendar) if rule is not None else 0
         count = len(held.get((year, month), ()))
-        result.append(DutyMonth(year, month, required, count, count >= required, rule))
+        met = count >= required
+        running = not met and month_in_progress(year, month, today)
+        result.append(DutyMonth(year, month, required, count, met, rule, running))
     return result

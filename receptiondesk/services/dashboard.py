@@ -311,7 +311,8 @@ def duty_check(
             name=name,
             role=role,
             unit_name=unit_name,
-            months=duty_by_month(rules, role, level, held.get(oid, []), span, calendar),
+            months=duty_by_month(rules, role, level, held.get(oid, []), span, calendar,
+                                 today=today),
             home_unit=bool(is_home),
         )
         for oid, name, role, level, unit_name, is_home in heads

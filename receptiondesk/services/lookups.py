@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from ..i18n import _
 from ..model import CalendarDay, DeadlineRuleRow, Field, SourceEntry
-from ..rules.calendar import DayCount
+from ..rules.calendar import UNCONFIRMED_HOLIDAYS, DayCount
 from .accounts import require
-from .errors import NotFoundError
+from .errors import NotFoundError, ValidationError
 from .locking import check_version, refuses_stale
 from .validation import Checker, clean
 
@@ -232,6 +232,23 @@ def add_calendar_day(
         row.unit_id = unit_id
     session.flush()
     return row
+
+
+def set_holiday_observed(session: Session, month_day: tuple[int, int], observed: bool) -> None:
+    """Keep (or stop keeping) as a day off a holiday whose legal basis could not be
+    confirmed (``rules.calendar.UNCONFIRMED_HOLIDAYS``, e.g. Vietnam Cultural Day, 24/11)."""
+    require(session, "settings.edit")
+    from .reference import OBSERVED_HOLIDAYS_KEY, observed_holidays, put_setting, rules_changed
+
+    if tuple(month_day) not in UNCONFIRMED_HOLIDAYS:
+        raise ValidationError.single("day", _("This day cannot be chosen here."))
+    days = observed_holidays(session)
+    if observed:
+        days.add(tuple(month_day))
+    else:
+        days.discard(tuple(month_day))
+    put_setting(session, OBSERVED_HOLIDAYS_KEY, sorted([m, d] for m, d in days))
+    rules_changed(session)
 
 
 def remove_calendar_day(session: Session, day: date) -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
+from ..documents.numbering import document_symbol
 from ..i18n import _
 from ..model import Minutes, ReceptionSession, Unit, Visit, WorkingMeeting, utcnow
-from ..model.codes import MinutesStatus, MinutesSubject, SessionKind, UnitKind
+from ..model.codes import MinutesStatus, MinutesSubject, SessionKind
 from .accounts import require
 from .attachments import add_attachment, attachment_data, get_attachment
 from .errors import LockedError, NotFoundError, ValidationError
@@ -64,27 +65,15 @@ def subject_date(record):
 
 
 def _next_number(session: Session, unit: Unit) -> str:
-    """'05/BB-TCD' (State) or '05-BB/ĐU' (Party): numbered from 01 each year per unit."""
+    """'05/BB-UBND' (State, Decree 30 art. 15 and Appendix I: the issuer's abbreviation) or
+    '05-BB/ĐU' (Party, Guidance 36-HD/VPTW): numbered from 01 each year per unit."""
     year = utcnow().year
     count = session.scalar(
         select(func.count(Minutes.id)).where(
             Minutes.unit_id == unit.id, extract("year", Minutes.created_at) == year
         )
     ) or 0
-    seq = f"{count + 1:02d}"
-    if unit.kind == UnitKind.PARTY:
-        return f"{seq}-BB/{party_abbreviation(unit.name)}"
-    return f"{seq}/BB-TCD"
-
-
-def party_abbreviation(name: str) -> str:
-    """'Đảng ủy xã Mường Phăng' → 'ĐU'; 'Tỉnh ủy Điện Biên' → 'TU'; 'Huyện ủy …' → 'HU'."""
-    lowered = (name or "").strip().lower()
-    for prefix, abbr in (("tỉnh ủy", "TU"), ("thành ủy", "TU"), ("huyện ủy", "HU"),
-                         ("quận ủy", "QU"), ("thị ủy", "TU"), ("đảng ủy", "ĐU")):
-        if lowered.startswith(prefix):
-            return abbr
-    return "ĐU"
+    return document_symbol(unit.kind, unit.name, "BB", f"{count + 1:02d}")
 
 
 def get_minutes(session: Session, minutes_id: str) -> Minutes:

@@ -16,14 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 from ..i18n import _
 from ..model import Citizen, DeadlineExtension, Petition, Petitioner, PetitionEvent, Unit, Visit
 from ..model.codes import (
-    COMPLAINT_RESULTS,
-    DENUNCIATION_RESULTS,
     OPEN_STATUSES,
     EventKind,
     PetitionType,
     Status,
     UnitKind,
     label,
+    results_for,
 )
 from ..rules import lifecycle
 from ..rules.calendar import WorkCalendar
@@ -34,6 +33,9 @@ from ..rules.deadlines import (
     PetitionFacts,
     RuleBook,
     as_rule_book,
+    check_extension,
+    check_extension_length,
+    extensions_allowed,
     petition_deadlines,
     select_rule,
 )
@@ -126,6 +128,7 @@ class Deadlines:
             accepted_date=p.accepted_date,
             complaint_round=p.complaint_round or 1,
             complex=(p.complexity or 0) > 0,
+            complexity=p.complexity or 0,
             remote_area=remote,
             party_unit=party,
             extensions=tuple(
@@ -515,11 +518,7 @@ def record_result(
 
 
 def _results_for(petition_type: str) -> frozenset[str]:
-    if petition_type == PetitionType.COMPLAINT:
-        return COMPLAINT_RESULTS
-    if petition_type == PetitionType.DENUNCIATION:
-        return DENUNCIATION_RESULTS
-    return COMPLAINT_RESULTS | DENUNCIATION_RESULTS
+    return results_for(petition_type)
 
 
 @refuses_stale(Petition, "petition_id")
@@ -604,19 +603,17 @@ def extend_deadline(
     ck.not_future("decided_on", decided_on, _("Decision date"), today)
     ck.not_before("decided_on", decided_on, deadline.start, _("Decision date"),
                   _("the start of the deadline"))
-    rule = deadline.rule
-    used = sum(1 for e in p.extensions if e.deadline_key == deadline_key)
-    allowed = _allowed_extensions(p, rule)
-    if used >= allowed:
-        ck.add(
-            "deadline_key",
-            _("This deadline cannot be extended again: the law allows at most {count} "
-              "extensions.").format(count=allowed)
-            if allowed else _("The law allows no extension of this deadline."),
-        )
-    elif rule.extension_days and days > rule.extension_days:
-        ck.add("days", _("An extension can be at most {days} days.").format(
-            days=rule.extension_days))
+    # The rules decide what may be extended (one place for the services and the rules).
+    try:
+        check_extension(calc.facts(p), calc.rules, deadline_key)
+    except ValueError as refused:
+        ck.add("deadline_key", str(refused))
+    else:
+        if days and days > 0:
+            try:
+                check_extension_length(deadline.rule, days)
+            except ValueError as too_long:
+                ck.add("days", str(too_long))
     ck.raise_if_any()
     ext = DeadlineExtension(
         unit_id=p.unit_id,
@@ -640,17 +637,11 @@ def extend_deadline(
     return ext
 
 
-def _allowed_extensions(p: Petition, rule: DeadlineRule) -> int:
-    # A denunciation's resolution: one extension if complex, two if very complex (art. 30).
-    if rule.key == "denunciation_resolve":
-        return min(rule.max_extensions, p.complexity or 0)
-    return rule.max_extensions
-
-
 def can_extend(p: Petition, deadline: Deadline) -> bool:
     """Whether the law lets this running deadline be extended once more."""
     used = sum(1 for e in p.extensions if e.deadline_key == deadline.key)
-    return used < _allowed_extensions(p, deadline.rule)
+    allowed = extensions_allowed(deadline.rule, p.complexity or 0)
+    return allowed is None or used < allowed
 
 
 def deadlines(session: Session, petition_id: str) -> list[Deadline]:

@@ -158,11 +158,24 @@ def duty_rules(session: Session) -> list[DutyRule]:
     ]
 
 
+#: the setting that lists the (month, day) of ``UNCONFIRMED_HOLIDAYS`` the office observes
+OBSERVED_HOLIDAYS_KEY = "calendar.observed_holidays"
+
+
+def observed_holidays(session: Session) -> set[tuple[int, int]]:
+    """The days without a confirmed legal basis that this office keeps as days off."""
+    stored = get_setting(session, OBSERVED_HOLIDAYS_KEY, []) or []
+    return {(int(m), int(d)) for m, d in stored}
+
+
 def work_calendar(session: Session) -> WorkCalendar:
+    """The office's calendar: the public holidays, the government's day swaps
+    (``GOVERNMENT_DAY_SWAPS``), the office's own days and observed unconfirmed days."""
     days = list(session.execute(select(CalendarDay.day, CalendarDay.kind)))
     return WorkCalendar(
         extra_days_off=[d for d, k in days if k == "day_off"],
         extra_working_days=[d for d, k in days if k == "working_day"],
+        observed=observed_holidays(session),
     )
 
 
@@ -182,6 +195,23 @@ def set_calendar_day(session: Session, day: date, kind: str, note: str = "") -> 
     session.flush()
     rules_changed(session)
     return row
+
+
+#: set by migration 0006 when the shipped rules or calendar changed under stored due dates
+RECOMPUTE_KEY = "rules.recompute_due_dates"
+
+
+def recompute_if_pending(session: Session) -> int:
+    """Recompute the open petitions' due dates once after an upgrade changed the rules or
+    the calendar under them; returns how many were recomputed."""
+    if not get_setting(session, RECOMPUTE_KEY, False):
+        return 0
+    from .petitions import recompute_all_due_dates  # petitions imports this module
+
+    count = recompute_all_due_dates(session)
+    session.delete(session.get(Setting, RECOMPUTE_KEY))
+    session.flush()
+    return count
 
 
 def rules_changed(session: Session) -> None:

@@ -652,7 +652,9 @@ class DashboardPage(Page):
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             return item
         item = QTableWidgetItem(f"{month.held}/{month.required}")
-        current = (month.year, month.month) == (today.year, today.month)
+        # a month still running is in progress, never failed (DESIGN §3)
+        current = month.in_progress or (
+            not month.met and (month.year, month.month) >= (today.year, today.month))
         colours = MET if month.met else (PENDING if current else UNMET)
         item.setForeground(QBrush(QColor(colours[0])))
         item.setBackground(QBrush(QColor(colours[1])))

@@ -173,7 +173,7 @@ class OfficePage(_Page):
                              "be changed later in Settings."))
         self.name.setPlaceholderText(_("e.g. Ủy ban nhân dân xã Tân Lập"))
         self.code.setPlaceholderText(_("a short code, e.g. XA-TAN-LAP"))
-        self.parent_body_name.setPlaceholderText(_("e.g. ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN"))
+        self.parent_body_name.setPlaceholderText(_("e.g. ĐẢNG BỘ TỈNH ĐIỆN BIÊN"))
         self.place_name.setPlaceholderText(
             _("e.g. Tân Lập (printed as \u201cTân Lập, ngày …\u201d)"))
         self.remote_area.setText(_("Remote and difficult area (longer legal time limits)"))

@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
 
 from ..i18n import N_, _, format_date
 from ..model.codes import (
-    COMPLAINT_RESULTS,
-    DENUNCIATION_RESULTS,
     PetitionType,
     Result,
     Status,
     choices,
     label,
+    results_for,
 )
 from ..rules import lifecycle
 from ..services import petitions, reference
@@ -759,13 +758,9 @@ class StartDialog(StepDialog):
 
 
 def result_choices(petition_type: str) -> list[tuple[str, str]]:
-    """The results of the petition's family: complaints and denunciations differ."""
-    if petition_type == PetitionType.COMPLAINT:
-        allowed = COMPLAINT_RESULTS
-    elif petition_type == PetitionType.DENUNCIATION:
-        allowed = DENUNCIATION_RESULTS
-    else:
-        allowed = COMPLAINT_RESULTS | DENUNCIATION_RESULTS
+    """The results of the petition's family: complaints, denunciations and recommendations
+    or reflections differ (``model.codes.results_for``)."""
+    allowed = results_for(petition_type)
     return [(code, text) for code, text in choices(Result) if code in allowed]
 
 

@@ -16,6 +16,7 @@ import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialogButtonBox,
     QFileDialog,
@@ -37,8 +38,8 @@ from PySide6.QtWidgets import (
 
 from ..i18n import N_, _, current_language, format_date, format_datetime, ngettext, set_language
 from ..model.codes import DutyRole, Level, UnitKind, choices, label
-from ..rules.calendar import DayCount
-from ..rules.deadlines import RULE_TITLES, rule_title
+from ..rules.calendar import CULTURAL_DAY, GOVERNMENT_DAY_SWAPS, UNCONFIRMED_HOLIDAYS, DayCount
+from ..rules.deadlines import RULE_TITLES, rule_title, source_unconfirmed
 from ..services import lookups
 from ..services.errors import ChangedByAnotherUser, ServiceError
 from ..services.units import (
@@ -688,7 +689,7 @@ class LookupsTab(QWidget):
 class RulesTab(QWidget):
     COLUMNS = (Column(N_("Deadline")), Column(N_("In force from")), Column(N_("Days")),
                Column(N_("Counted in")), Column(N_("Longer limits")), Column(N_("Extensions")),
-               Column(N_("Legal basis")))
+               Column(N_("Legal basis")), Column(N_("Legal basis checked")))
 
     def __init__(self, ctx: AppContext, page: SettingsPage) -> None:
         super().__init__()
@@ -721,7 +722,10 @@ class RulesTab(QWidget):
     def retranslate(self) -> None:
         self.note.setText(_("Laws change: add a new version of a rule from the date it takes "
                             "effect. Petitions whose period began earlier keep the old limit. "
-                            "The open petitions' due dates are recomputed after each change."))
+                            "The open petitions' due dates are recomputed after each change.")
+                          + " " + _("A rule whose source is \u201cnot confirmed\u201d names a "
+                                    "document whose text could not be checked: verify it "
+                                    "against the document and correct the version if needed."))
         self.new_button.setText(_("&New version of the selected rule…"))
         self.edit_button.setText(_("&Correct the selected version…"))
         self.model.retranslate()
@@ -734,6 +738,8 @@ class RulesTab(QWidget):
                     rule_title(r.key), format_date(r.effective_from), str(r.days),
                     _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
                     _extensions(r), r.legal_basis,
+                    # only the flag: the others name their source as shipped or typed
+                    _("not confirmed") if source_unconfirmed(r.legal_basis) else "",
                 ])
                 for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
             ]
@@ -779,6 +785,16 @@ class CalendarTab(QWidget):
         self._recompute = recompute
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        # Vietnam Cultural Day: listed by the holidays package, legal basis unconfirmed
+        self.cultural_day = QCheckBox()
+        self.cultural_day.setObjectName("calendar_cultural_day")
+        with self.ctx.db.session() as s:
+            from ..services.reference import observed_holidays
+
+            self.cultural_day.setChecked(CULTURAL_DAY in observed_holidays(s))
+        self.cultural_day.toggled.connect(self.observe_cultural_day)
+        self.cultural_note = QLabel()
+        self.cultural_note.setWordWrap(True)
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
         self.view = _table(self.model, "calendar_table")
         header = self.view.horizontalHeader()
@@ -831,13 +847,27 @@ class CalendarTab(QWidget):
         body.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.cultural_day)
+        layout.addWidget(self.cultural_note)
         layout.addLayout(body, 1)
         self.model.reload()
 
     def retranslate(self) -> None:
+        swaps = "; ".join(
+            _("{off} off, {worked} worked ({source})").format(
+                off=format_date(sw.day_off), worked=format_date(sw.working_day),
+                source=sw.source)
+            for sw in GOVERNMENT_DAY_SWAPS)
         self.intro.setText(_("Public holidays, lunar Tết and Hùng Kings' day are known already. "
                              "Add the office's make-up days off and make-up working days here; "
-                             "working-day deadlines take them into account."))
+                             "working-day deadlines take them into account.") + " "
+                           + _("The government's day swaps are included: {swaps}. A day added "
+                               "here wins over them.").format(swaps=swaps))
+        self.cultural_day.setText(_("Vietnam Cultural Day (24/11) is a day off for this office"))
+        self.cultural_note.setText(
+            _("Listed as a holiday by the calendar library, but its legal basis could not be "
+              "confirmed ({basis}): a working day unless ticked.").format(
+                basis=UNCONFIRMED_HOLIDAYS[CULTURAL_DAY]))
         for caption, title in self.captions:
             caption.setText(_(title))
         fill_combo(self.kind, [(k, _(t)) for k, t in CALENDAR_KIND_TITLES.items()])
@@ -878,6 +908,18 @@ class CalendarTab(QWidget):
                 lookups.remove_calendar_day(s, date.fromisoformat(key))
         except ServiceError as exc:
             show_error(self, exc)
+            return
+        self._changed()
+
+    def observe_cultural_day(self, observed: bool) -> None:
+        try:
+            with self.ctx.db.session() as s:
+                lookups.set_holiday_observed(s, CULTURAL_DAY, observed)
+        except ServiceError as exc:
+            show_error(self, exc)
+            self.cultural_day.blockSignals(True)
+            self.cultural_day.setChecked(not observed)
+            self.cultural_day.blockSignals(False)
             return
         self._changed()
 

@@ -3,7 +3,7 @@ kept by a trigger in the same transaction as the entry, so that ``db check`` see
 cut from the end of the log (SQLite keeps the same number itself, in sqlite_sequence).
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
