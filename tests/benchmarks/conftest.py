@@ -51,6 +51,17 @@ pytest.importorskip("pytest_benchmark", reason="pip install pytest-benchmark")
 DEFAULT_DB = "/tmp/rd/prov.db"
 ENV_DB = "RECEPTIONDESK_BENCH_DB"
 ENV_JSON = "RECEPTIONDESK_BENCH_JSON"
+#: a PostgreSQL database holding the province demo (``receptiondesk --database-url URL demo
+#: --scale province``): the benchmarks then run there, floors replayed with psycopg
+ENV_URL = "RECEPTIONDESK_BENCH_URL"
+
+
+def bench_url() -> str | None:
+    return os.environ.get(ENV_URL) or None
+
+
+def backend_name() -> str:
+    return "PostgreSQL (floors: psycopg)" if bench_url() else "SQLite (floors: sqlite3)"
 
 
 # --- the results table ----------------------------------------------------------------------
@@ -144,11 +155,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG0
         _SKIPPED.append(("bundle export / import of 100,000 records",
                          "receptiondesk/exchange/bundle*.py does not exist yet"))
     terminalreporter.section("ReceptionDesk benchmarks: each figure beside its floor")
+    terminalreporter.write_line(f"database: {backend_name()}")
     for text in _table():
         terminalreporter.write_line(text)
     target = os.environ.get(ENV_JSON)
     if target:
-        data = [dict(asdict(f), ratio=f.ratio) for f in _FIGURES]
+        data = [dict(asdict(f), ratio=f.ratio, backend=backend_name()) for f in _FIGURES]
         data += [{"measure": m, "skipped": r} for m, r in _SKIPPED]
         Path(target).write_text(json.dumps(data, indent=1, ensure_ascii=False), "utf-8")
 
@@ -192,6 +204,10 @@ def tools() -> Tools:
 
 @pytest.fixture(scope="session")
 def bench_db_path() -> Path:
+    """The SQLite file of the benchmarks (those about the file itself — start-up, memory,
+    bundles — skip on PostgreSQL)."""
+    if bench_url():
+        pytest.skip(f"measured on SQLite only ({ENV_URL} is set)")
     path = Path(os.environ.get(ENV_DB, DEFAULT_DB)).expanduser()
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -205,12 +221,31 @@ def bench_db_path() -> Path:
 
 
 @pytest.fixture(scope="session")
-def db(bench_db_path):
+def db(request):
     from receptiondesk.db import open_database
 
-    database = open_database(bench_db_path)
+    url = bench_url()
+    if url:
+        database = open_database(database_url=url)
+    else:
+        database = open_database(request.getfixturevalue("bench_db_path"))
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session")
+def signed_in_clerk(db):
+    """The benchmarks act as the demo's clerk where the database has accounts (the services
+    refuse to list or print for nobody), as a signed-in user of the window does. The clerk,
+    not the office head: what the head sees of denouncers is written to the audit log,
+    which the replayed floors would write again (and the figures are the same)."""
+    from receptiondesk.services.accounts import sign_in, sign_out, user_by_name, users_exist
+
+    with db.session() as s:
+        user = user_by_name(s, "clerk") if users_exist(s) else None
+        actor = sign_in(user) if user is not None else None
+    yield actor
+    sign_out()
 
 
 @dataclass(frozen=True)
@@ -221,7 +256,7 @@ class Office:
 
 
 @pytest.fixture(scope="session")
-def office(db) -> Office:
+def office(db, signed_in_clerk) -> Office:
     from receptiondesk.services.units import home_unit, unit_and_descendants
 
     with db.session() as s:
@@ -257,14 +292,47 @@ def captured_sql(engine) -> Iterator[list[Statement]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
+def _without_transaction_control(statements: list[Statement]) -> list[Statement]:
+    # the transaction is the replay's own
+    return [st for st in statements
+            if st.sql.strip().upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+
+
+class PgReplay:
+    """The captured statements run with psycopg directly (rows fetched in full), in one
+    transaction, as SQLAlchemy sent them (psycopg's own parameter style)."""
+
+    def __init__(self, url: str, statements: list[Statement]) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        u = make_url(url)
+        self.statements = _without_transaction_control(statements)
+        self.conn = psycopg.connect(host=u.host, port=u.port, user=u.username,
+                                    password=u.password, dbname=u.database)
+
+    def __call__(self) -> int:
+        rows = 0
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            for st in self.statements:
+                if st.many:
+                    cur.executemany(st.sql, st.params)
+                else:
+                    cur.execute(st.sql, st.params or None)
+                    if cur.description is not None:
+                        rows += len(cur.fetchall())
+        return rows
+
+    def close(self) -> None:
+        self.conn.close()
+
+
 class RawReplay:
     """The captured statements run with :mod:`sqlite3` directly (rows fetched in full),
     in one transaction, on a connection tuned like the application's."""
 
     def __init__(self, path: Path, statements: list[Statement]) -> None:
-        # the transaction is the replay's own (below)
-        self.statements = [st for st in statements
-                           if st.sql.strip().upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+        self.statements = _without_transaction_control(statements)
         self.conn = sqlite3.connect(str(path), isolation_level=None,
                                     check_same_thread=False)
         for pragma in ("busy_timeout = 10000", "foreign_keys = ON", "synchronous = NORMAL"):
@@ -289,11 +357,17 @@ class RawReplay:
 
 
 @pytest.fixture
-def raw_replay(bench_db_path):
-    made: list[RawReplay] = []
+def raw_replay(request):
+    """The statements a call sent, run again on the bare driver of the benchmark database."""
+    made: list[RawReplay | PgReplay] = []
+    url = bench_url()
 
-    def make(statements: list[Statement]) -> RawReplay:
-        replay = RawReplay(bench_db_path, statements)
+    def make(statements: list[Statement]) -> RawReplay | PgReplay:
+        replay: RawReplay | PgReplay
+        if url:
+            replay = PgReplay(url, statements)
+        else:
+            replay = RawReplay(request.getfixturevalue("bench_db_path"), statements)
         made.append(replay)
         return replay
 

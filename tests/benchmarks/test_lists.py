@@ -40,7 +40,7 @@ def test_petition_list_first_page(benchmark, tools, results, db, office, raw_rep
     value, floor, rows = _measure(benchmark, tools, db, raw_replay, f)
     # issue 8 sets no target for it: "lists instant" (DESIGN §1), the keystroke's 50 ms
     results.add("petition list, first page (100)", value, floor,
-                "its SQL (page + petitioners) replayed with sqlite3",
+                "its SQL (page + petitioners) replayed on the bare driver",
                 target="< 50 ms", met=value < 0.05,
                 note=f"{rows} rows, the office's {len(office.unit_ids)} units")
 
@@ -51,7 +51,7 @@ def test_search_keystroke(benchmark, tools, results, db, office, raw_replay):
     with db.session() as s:
         matches = count_petitions(s, f)
     results.add(f"search keystroke ({QUERY!r}, page of 100)", value, floor,
-                "its SQL (FTS5 match + page + petitioners) replayed with sqlite3",
+                "its SQL (FTS5 match + page + petitioners) replayed on the bare driver",
                 target="≤ 2x floor, < 50 ms", met=value <= 2 * floor and value < 0.05,
                 note=f"{matches:,} petitions match")
 
@@ -70,5 +70,5 @@ def test_search_count(benchmark, tools, results, db, office, raw_replay):
     floor = tools.median_of(raw_replay(statements), 5)
     benchmark.pedantic(run, rounds=5, warmup_rounds=1)
     value = tools.bench_median(benchmark)
-    results.add(f"search count ({QUERY!r})", value, floor, "its SQL replayed with sqlite3",
+    results.add(f"search count ({QUERY!r})", value, floor, "its SQL replayed on the bare driver",
                 target="(background; none)", met=None)
