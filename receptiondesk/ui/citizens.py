@@ -40,7 +40,7 @@ from ..services.accounts import is_cleared
 from ..services.errors import ServiceError, ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
 from .context import AppContext
-from .forms import RecordDialog, combo, fill_combo, line, spin
+from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .petition_forms import (
@@ -318,6 +318,7 @@ class CitizensPage(Texts, RecordListPage):
         setup_table(self.table, self.model, WIDTHS)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        open_on_enter(self.table, self.edit_current)
 
         self.history_title = QLabel()
         self.history_title.setObjectName("citizen_heading")
@@ -330,6 +331,8 @@ class CitizensPage(Texts, RecordListPage):
         self.petitions = _history_table([100, 90, 110])
         self.petitions.setObjectName("citizen_petitions")
         self.petitions.itemDoubleClicked.connect(self._open_petition)
+        open_on_enter(self.petitions,
+                      lambda: self._open_petition(self.petitions.currentItem()))
         self.privacy_note = QLabel()
         self.privacy_note.setWordWrap(True)
         self.privacy_note.setStyleSheet("color: #555;")

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date, time
 
 from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -17,7 +20,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTextEdit,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -37,18 +42,46 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+class DateEdit(QDateEdit):
+    """A date field that is one Tab stop: Tab leaves it instead of walking through the
+    day, the month and the year (typing two digits or "/" moves to the next part)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_)
+
+
+class TimeEdit(QTimeEdit):
+    """A time field that is one Tab stop (typing two digits or ":" moves to the minutes)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 def date_edit(value: date | None = None) -> QDateEdit:
     """A date field typed as DD/MM/YYYY with a calendar drop-down."""
-    edit = QDateEdit(to_qdate(value))
+    edit = DateEdit(to_qdate(value))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     return edit
 
 
 def time_edit(value: time | None = None) -> QTimeEdit:
-    edit = QTimeEdit(QTime(value.hour, value.minute) if value else QTime(8, 0))
+    edit = TimeEdit(QTime(value.hour, value.minute) if value else QTime(8, 0))
     edit.setDisplayFormat("HH:mm")
     return edit
+
+
+def open_on_enter(view: QAbstractItemView, slot) -> None:
+    """Enter (or Return) on a row of ``view`` calls ``slot`` as a double click does; in a
+    form the key then opens the row instead of saving the form."""
+    def run() -> None:
+        if view.currentIndex().isValid():
+            slot()
+
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(run)
 
 
 def combo(choices: list[tuple[str, str]], current: str | None = None,
@@ -140,6 +173,32 @@ class FieldErrors:
         return label.text() if label is not None and label.isVisible() else ""
 
 
+def _first_focusable(item) -> QWidget | None:
+    """The first visible, enabled widget of a form row (a widget or a layout) that takes
+    focus from the keyboard."""
+    widget = item.widget()
+    if widget is not None:
+        if widget.isHidden() or not widget.isEnabled():
+            return None
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return widget
+        proxy = widget.focusProxy()
+        if proxy is not None:
+            return proxy
+        for child in widget.findChildren(QWidget):
+            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and not child.isHidden() \
+                    and child.isEnabled():
+                return child
+        return None
+    layout = item.layout()
+    if layout is not None:
+        for i in range(layout.count()):
+            found = _first_focusable(layout.itemAt(i))
+            if found is not None:
+                return found
+    return None
+
+
 def _layout_has(layout, widget: QWidget) -> bool:
     for i in range(layout.count()):
         item = layout.itemAt(i)
@@ -151,8 +210,10 @@ def _layout_has(layout, widget: QWidget) -> bool:
 class RecordDialog(QDialog):
     """A modal form: subclasses fill ``self.form`` and implement :meth:`save`.
 
-    Enter saves (the default button), Esc cancels, errors from the service are
-    shown at their fields, and closing with unsaved changes asks first.
+    The cursor starts in the first field; Enter saves (Ctrl+Enter inside multi-line
+    text, where Enter starts a new line; Space presses a focused button); Esc cancels,
+    asking first when something was typed; errors from the service are shown at their
+    fields.
     """
 
     def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
@@ -167,13 +228,15 @@ class RecordDialog(QDialog):
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.errors.general)
         layout.addWidget(self.buttons)
+        # Default once the box belongs to the dialog (before, the dialog never learns it).
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self._focused_once = False
         self._dirty = False
         self.result_id: str | None = None
         #: the version of the record the form shows (optimistic locking); None: a new record
@@ -239,13 +302,45 @@ class RecordDialog(QDialog):
             return
         super().reject()
 
+    def first_field(self) -> QWidget | None:
+        """The field the cursor starts in: the first one of the form that takes focus."""
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is None:
+                item = self.form.itemAt(row, QFormLayout.ItemRole.SpanningRole)
+            widget = _first_focusable(item) if item is not None else None
+            if widget is not None:
+                return widget
+        return None
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            for button in self.findChildren(QPushButton):
+                # Enter saves the form, whichever button was pressed last (Space presses
+                # a focused button), so no other button may become the default.
+                if button is not self.buttons.button(QDialogButtonBox.StandardButton.Save):
+                    button.setAutoDefault(False)
+            first = self.first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        # Enter in a multi-line field adds a line; elsewhere it saves.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
-            self.focusWidget(), QPlainTextEdit
-        ):
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
             return
-        super().keyPressEvent(event)
+        focus = self.focusWidget()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if isinstance(focus, (QPlainTextEdit, QTextEdit)) and not ctrl:
+            return  # Enter in a multi-line field adds a line; Ctrl+Enter saves
+        if isinstance(focus, QAbstractItemView) and not ctrl:
+            return  # the list opened its row (open_on_enter)
+        if isinstance(focus, QAbstractButton) and focus in self.buttons.buttons() \
+                and self.buttons.buttonRole(focus) != QDialogButtonBox.ButtonRole.AcceptRole:
+            focus.click()  # Enter on a focused Cancel cancels
+            return
+        self.try_save()
 
 
 def confirm_discard(parent: QWidget) -> bool:

@@ -151,7 +151,9 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("")
         self.page_actions: list[QAction] = []
         for i, (name, *_rest) in enumerate(PAGES, start=1):
-            act = self._action(QKeySequence(f"Ctrl+{i}"), lambda n=name: self.show_page(n))
+            # ``triggered`` passes ``checked`` first: the page name must not take its place
+            act = self._action(QKeySequence(f"Ctrl+{i % 10}"),  # the tenth page: Ctrl+0
+                               lambda _checked=False, n=name: self.show_page(n))
             self.page_actions.append(act)
             self.view_menu.addAction(act)
         self.help_menu = bar.addMenu("")

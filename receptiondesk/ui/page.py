@@ -117,6 +117,7 @@ class RecordListPage(Page):
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTableView
 
+        from .forms import open_on_enter
         from .paged import PagedTableModel
         from .petition_forms import setup_table
 
@@ -126,6 +127,7 @@ class RecordListPage(Page):
         setup_table(self.table, self.model, widths)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        open_on_enter(self.table, self.edit_current)
         self.detail = QLabel()
         self.detail.setObjectName(f"{name}_detail")
         self.detail.setWordWrap(True)

@@ -44,7 +44,7 @@ from ..services.reception import (
 from ..services.repeats import petition_for_visit
 from ..services.units import list_officials
 from .context import AppContext
-from .forms import date_edit, fill_combo, from_qdate, show_error, to_qdate
+from .forms import date_edit, fill_combo, from_qdate, open_on_enter, show_error, to_qdate
 from .page import Page
 from .paged import PAGE_SIZE, Column, PagedTableModel, Row
 from .reception_forms import (
@@ -239,6 +239,7 @@ class ReceptionPage(Page):
         configure_table(self.sessions_view)
         self.sessions_view.selectionModel().currentRowChanged.connect(self._on_session_chosen)
         self.sessions_view.doubleClicked.connect(lambda _i: self.edit_session())
+        open_on_enter(self.sessions_view, self.edit_session)
         box.addWidget(self.sessions_title)
         box.addWidget(self.sessions_view, 1)
         return holder
@@ -264,6 +265,7 @@ class ReceptionPage(Page):
         self.visits_view.selectionModel().currentRowChanged.connect(
             lambda *_a: self._update_buttons())
         self.visits_view.doubleClicked.connect(lambda _i: self.edit_visit())
+        open_on_enter(self.visits_view, self.edit_visit)
         box.addLayout(head)
         box.addWidget(self.visits_view, 1)
         return holder

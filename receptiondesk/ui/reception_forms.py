@@ -77,6 +77,7 @@ from .forms import (
     fill_combo,
     from_qdate,
     line,
+    open_on_enter,
     spin,
     text_edit,
     time_edit,
@@ -301,6 +302,7 @@ class SessionDialog(RecordDialog):
         self.visits_view.setModel(self.visits_model)
         configure_table(self.visits_view)
         self.visits_view.doubleClicked.connect(lambda _i: self.edit_visit())
+        open_on_enter(self.visits_view, self.edit_visit)
         self.add_visit_button = QPushButton()
         self.edit_visit_button = QPushButton()
         self.add_visit_button.clicked.connect(self.add_visit)
