@@ -274,13 +274,29 @@ class RecordDialog(QDialog):
         except ChangedByAnotherUser as exc:
             self.conflicted = True
             self.errors.show(exc)  # stays in the form, above what the user typed
+            self.make_room()
             self._offer_reload(exc)
             return
         except ServiceError as exc:
             self.errors.show(exc)
+            self.make_room()
             return
         self._dirty = False
         self.accept()
+
+    def make_room(self) -> None:
+        """Grow to show the messages just put under the fields, so that no field and
+        neither button is squeezed or pushed off the form (within the screen)."""
+        layout = self.layout()
+        layout.activate()
+        width = self.width()
+        need = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+                else layout.totalSizeHint().height())
+        screen = self.screen()
+        if screen is not None:
+            need = min(need, screen.availableGeometry().height() - 40)  # the title bar
+        if need > self.height():
+            self.resize(width, need)
 
     def _offer_reload(self, error: ChangedByAnotherUser) -> None:
         """Ask: reload the current version (the typed text is dropped), or keep editing

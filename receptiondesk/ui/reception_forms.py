@@ -452,6 +452,7 @@ class SessionDialog(RecordDialog):
             self.result_id = self.save()
         except ServiceError as exc:
             self.errors.show(exc)
+            self.make_room()
             return False
         self._dirty = False
         self.retranslate()
