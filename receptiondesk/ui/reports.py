@@ -62,7 +62,7 @@ from ..i18n import (
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
 from ..services import minutes as minutes_service
-from ..services.errors import ServiceError, ValidationError
+from ..services.errors import ServiceError, ValidationError, os_reason
 from ..services.protection import identity_visible
 from ..text import fold
 from .context import AppContext
@@ -1158,7 +1158,7 @@ class ReportsPage(Page):
             shutil.copyfile(path, target)
         except OSError as exc:
             self.show_message(_("Cannot write {path}: {reason}").format(
-                path=target, reason=exc.strerror or exc), error=True)
+                path=target, reason=os_reason(exc)), error=True)
             return
         self._saved(target)
 
