@@ -9,6 +9,7 @@ the ones they correct, printed as "BIÊN BẢN BỔ SUNG".
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
@@ -92,6 +93,17 @@ def get_minutes(session: Session, minutes_id: str) -> Minutes:
     if m is None:
         raise NotFoundError(_("The minutes no longer exist."))
     return m
+
+
+def minutes_date_and_number(session: Session, minutes_id: str) -> tuple[date | None, str]:
+    """The day of the session, visit or meeting the minutes record, and their number
+    (what names their file: two sessions' minutes never share a name)."""
+    m = get_minutes(session, minutes_id)
+    record, _kind = subject_record(session, m.subject_kind, m.subject_id)
+    when = next((getattr(record, name) for name in ("session_date", "visit_date",
+                                                     "meeting_date")
+                 if getattr(record, name, None) is not None), None)
+    return when, m.number
 
 
 def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes:

@@ -12,6 +12,7 @@ on a unit reports on that unit (a drill-down).
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -192,6 +193,8 @@ class Produced:
     #: the narrative filled from the figures (when the official had written none)
     skeleton: dict[str, str] | None = None
     rows: int | None = None
+    #: the file name to suggest, without suffix (None: the document's name and today)
+    stem: str | None = None
 
 
 def _parse_documents(text: str):
@@ -255,7 +258,9 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
             pages = render_minutes_record(s, minutes_id, str(out), lang=req.lang,
                                           cleared=identity_visible())
-            return Produced(out, pages, minutes_id=minutes_id)
+            when, number = minutes_service.minutes_date_and_number(s, minutes_id)
+            return Produced(out, pages, minutes_id=minutes_id,
+                            stem=file_stem(req.doc, when, number))
         if req.doc == "notice":
             from ..documents.notices import render_notice
 
@@ -311,10 +316,12 @@ def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Pro
     return Produced(out, rows=rows)
 
 
-def file_stem(doc: str, when: date | None = None) -> str:
-    """'bien-ban-2026-02-05': the document's name in plain letters, and a date."""
+def file_stem(doc: str, when: date | None = None, number: str = "") -> str:
+    """'bien-ban-05-2026-02-05': the document's name in plain letters, its number (if
+    any) and the date of the record it is about (today when there is none)."""
     words = fold(_(FILE_STEMS.get(doc, "document"))).split()
-    return "-".join(words + [(when or date.today()).isoformat()])
+    numbered = [w for w in re.split(r"[^0-9a-z]+", fold(number).lower()) if w]
+    return "-".join(words + numbered + [(when or date.today()).isoformat()])
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -1136,7 +1143,7 @@ class ReportsPage(Page):
 
     def _print_pdf(self, _path: Path) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(file_stem(self.kind().code))
+        printer.setDocName(self.suggested_stem())
         dialog = self.make_print_dialog(printer)
         dialog.setMinMax(1, max(self.preview.page_count(), 1))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -1183,8 +1190,16 @@ class ReportsPage(Page):
         self._run(lambda cancelled: write_excel(self.ctx.db, req, target, cancelled), done,
                   True, _("Writing {path}…").format(path=target.name))
 
+    def suggested_stem(self) -> str:
+        """The file name offered: the shown document's own (minutes: their number and
+        the session's day), else the document's name and today."""
+        produced = self.last_produced
+        if not self._stale and produced is not None and produced.stem:
+            return produced.stem
+        return file_stem(self.kind().code)
+
     def _ask_save_path(self, suffix: str, file_filter: str) -> Path | None:
-        suggested = str(Path.home() / (file_stem(self.kind().code) + suffix))
+        suggested = str(Path.home() / (self.suggested_stem() + suffix))
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Save as"), suggested,
                                                       file_filter)
         if not chosen:
