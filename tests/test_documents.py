@@ -330,6 +330,13 @@ def test_session_minutes_of_a_party_unit_carry_every_element(session, unit, rses
     assert current_language() == "en"  # the interface language is back
 
 
+def test_every_person_signing_the_minutes_is_asked_to_write_the_name(session, rsession):
+    text = pdf_text(render(render_minutes, session, "session", rsession.id, lang="vi"))
+    blocks = sum(text.count(t) for t in ("CÔNG DÂN", "NGƯỜI GHI BIÊN BẢN", "NGƯỜI CHỦ TRÌ"))
+    assert blocks >= 4
+    assert text.count("(Ký, ghi rõ họ tên)") == blocks
+
+
 def test_a_state_unit_gets_the_national_header(session, state_unit, chairman):
     clerk = units.create_official(session, state_unit.id, units.OfficialInput(
         full_name="Đỗ Thị Hằng", position="Công chức Văn phòng - Thống kê"))

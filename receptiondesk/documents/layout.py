@@ -53,7 +53,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..i18n import _, current_language, pgettext, using_language
+from ..i18n import N_, _, current_language, pgettext, using_language
 from ..model.codes import UnitKind
 from . import fonts
 
@@ -417,6 +417,12 @@ def title_flowables(header: DocumentHeader, title: str, subtitle: str = "") -> l
 # --- signatures and recipients ----------------------------------------------------------
 
 
+#: under a person's own signature (not an office's, which carries its seal): the wording
+#: of Vietnamese minutes and receipt forms. Its exact source (e.g. the forms annexed to
+#: Circular 04/2021/TT-TTCP) could not be checked here: to be confirmed against the text.
+SIGN_AND_NAME = N_("(Sign and write the full name)")
+
+
 @dataclass
 class Signature:
     """One signing party: 'T/M ĐẢNG ỦY' / 'BÍ THƯ' / (room to sign) / 'Lò Văn Khoa'."""
@@ -426,6 +432,11 @@ class Signature:
     authority: str = ""
     note: str = ""  # e.g. "(Ký, ghi rõ họ tên)"
     new_row: bool = False  # start a new row of signatures with this one
+
+
+def personal_signature(title: str, name: str = "", new_row: bool = False) -> Signature:
+    """A person signing for themselves, asked to write the name under the signature."""
+    return Signature(title, name, note=_(SIGN_AND_NAME), new_row=new_row)
 
 
 def signature_block(sig: Signature, kind: str) -> list[Flowable]:
