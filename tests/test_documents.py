@@ -373,6 +373,18 @@ def test_visit_minutes_cover_that_visit_only(session, rsession):
     assert "Quàng Văn Bình" not in text
 
 
+def test_a_reflection_taken_up_is_not_accepted_for_resolution(session, rsession):
+    """"Thụ lý" is said of complaints and denunciations, not of a reflection."""
+    complaint = rsession.visits[1]
+    assert complaint.handling == "accept" and complaint.petition_type == "complaint"
+    text = pdf_text(render(render_minutes, session, "visit", complaint.id, lang="vi"))
+    assert "Hướng xử lý: Thụ lý." in text
+    complaint.petition_type = "reflection"
+    session.flush()
+    text = pdf_text(render(render_minutes, session, "visit", complaint.id, lang="vi"))
+    assert "Hướng xử lý: Tiếp nhận, xử lý." in text and "Thụ lý" not in text
+
+
 def test_dialogue_minutes(session, unit, official, clerk, an, mai):
     rs = open_session(session, unit, official, clerk, kind="dialogue", ref="DT-01")
     reception.add_visit(session, rs.id, VisitInput(

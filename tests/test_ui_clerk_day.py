@@ -97,3 +97,13 @@ def test_a_missing_scan_is_explained_in_the_users_language(ctx, vi, tmp_path):
     assert message == ("Không đọc được tệp ban-ky.pdf: tệp không tồn tại (đã bị chuyển, đổi "
                        "tên hoặc nằm trên ổ đĩa đã tháo ra)")
     assert "No such file" not in message
+
+
+def test_the_lists_say_a_reflection_was_taken_up_not_accepted(vi):
+    from receptiondesk.ui.reception_forms import handling_cell
+
+    assert handling_cell("accept", "complaint") == "Đã thụ lý"
+    assert handling_cell("accept", "reflection") == "Đã tiếp nhận, xử lý"
+    assert handling_cell("accept", "recommendation") == "Đã tiếp nhận, xử lý"
+    assert handling_cell("guide", "reflection") == "Đã hướng dẫn"
+    assert handling_cell("none", "reflection") == ""

@@ -228,8 +228,13 @@ def clock(t: time | None) -> str:
     return _("{hour}:{minute}").format(hour=f"{t.hour:02d}", minute=f"{t.minute:02d}")
 
 
-def handling_label(code: str) -> str:
-    """The handling of a visit as Form 03 words it (thụ lý / hướng dẫn / chuyển đơn)."""
+def handling_label(code: str, petition_type: str | None = None) -> str:
+    """The handling of a visit as Form 03 words it (thụ lý / hướng dẫn / chuyển đơn); a
+    recommendation or reflection taken up is not "thụ lý" (see codes.TAKEN_UP_TYPES)."""
+    from ..model.codes import TAKEN_UP_TYPES
+
+    if code == "accept" and petition_type in TAKEN_UP_TYPES:
+        return pgettext("handling", "Taken up")
     labels = {
         "accept": pgettext("handling", "Accepted"),
         "guide": pgettext("handling", "Guided"),

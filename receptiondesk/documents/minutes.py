@@ -339,7 +339,8 @@ def _proceedings(f: MinutesFacts, st: Styles) -> list:
                             st.body))
         out += _text_block(v.direction, st)
         if v.handling and v.handling != VisitHandling.NONE:
-            out.append(labelled(_("Handling:"), handling_label(v.handling) + ".", st.body))
+            out.append(labelled(_("Handling:"), handling_label(v.handling, v.petition_type) + ".",
+                                st.body))
         if v.follow_up:
             out.append(labelled(_("Follow-up:"), v.follow_up + ".", st.body))
     return out

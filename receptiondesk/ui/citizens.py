@@ -31,9 +31,9 @@ from ..model.codes import (
     PetitionType,
     SessionKind,
     Status,
-    VisitHandling,
     choices,
     label,
+    visit_handling_label,
 )
 from ..services import citizens, reception
 from ..services.accounts import is_cleared
@@ -439,7 +439,8 @@ class CitizensPage(Texts, RecordListPage):
                                  if p.petition_type == PetitionType.DENUNCIATION}
                 visit_rows = [[format_date(v.visit_date),
                                label(SessionKind, v.session.kind) if v.session else "",
-                               " ".join(v.content.split()), label(VisitHandling, v.handling)]
+                               " ".join(v.content.split()),
+                               visit_handling_label(v.handling, v.petition_type)]
                               for v in visits if not _denounces(v, secret_visits)]
                 shown = [p for p in petitions if identity_visible(p)]
                 revealed = any(is_protected(p) for p in shown) or any(

@@ -121,7 +121,8 @@ def visit_row(v, field_names: dict[str, str], denounced: bool = False) -> Row:
     return Row(
         v.id,
         [str(v.seq), format_date(v.visit_date), citizen_cell(v, denounced), one_line(v.content),
-         field_names.get(v.field_code or "", v.field_code or ""), handling_cell(v.handling)],
+         field_names.get(v.field_code or "", v.field_code or ""),
+         handling_cell(v.handling, v.petition_type)],
         tint="hot" if v.is_delegation else None,
         numbers={0: v.seq},
     )

@@ -38,6 +38,7 @@ from ..model.codes import (
     VisitHandling,
     choices,
     label,
+    visit_handling_label,
 )
 from ..services import reference
 from ..services.citizens import CitizenInput, find_citizens, get_citizen
@@ -109,8 +110,8 @@ def citizen_cell(visit, denounced: bool = False) -> str:
     return visit.citizen.full_name if visit.citizen is not None else ""
 
 
-def handling_cell(code: str | None) -> str:
-    return "" if not code or code == VisitHandling.NONE else label(VisitHandling, code)
+def handling_cell(code: str | None, petition_type: str | None = None) -> str:
+    return visit_handling_label(code, petition_type)
 
 
 def one_line(text: str) -> str:
@@ -471,7 +472,8 @@ class SessionDialog(RecordDialog):
             denounced = visits_shown(s, visits, "session")
             return [Row(v.id, [str(v.seq), citizen_cell(v, v.id in denounced),
                                one_line(v.content),
-                               handling_cell(v.handling)], numbers={0: v.seq})
+                               handling_cell(v.handling, v.petition_type)],
+                           numbers={0: v.seq})
                     for v in visits]
 
     def selected_visit_id(self) -> str | None:
