@@ -315,7 +315,7 @@ class CitizensPage(Texts, RecordListPage):
         self.model = PagedTableModel(COLUMNS, self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("citizen_list")
-        setup_table(self.table, self.model, WIDTHS)
+        setup_table(self.table, self.model, WIDTHS, flexible=(5,))  # the address
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         open_on_enter(self.table, self.edit_current)

@@ -106,6 +106,14 @@ def fill_combo(box: QComboBox, choices: list[tuple[str, str]], current: str | No
     box.blockSignals(False)
 
 
+def compact(box: QComboBox, chars: int) -> QComboBox:
+    """A drop-down as wide as ``chars`` letters whatever its entries (its list still shows
+    them whole), so that a bar of filters fits beside the navigation at 1024 px."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+    return box
+
+
 class FieldErrors:
     """Maps service field names to widgets and shows each error under its field."""
 

@@ -41,6 +41,10 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("audit", "audit", "AuditPage", N_("Audit log")),
 )
 PAGE_NAMES = tuple(p[0] for p in PAGES)
+#: the window's first size, when the screen has room for it
+PREFERRED_SIZE = QSize(1280, 800)
+#: what the window manager adds around the window: borders, and the title bar above
+FRAME = QSize(16, 40)
 
 
 class MainWindow(QMainWindow):
@@ -302,7 +306,26 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(PREFERRED_SIZE)
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """Keep the window within the screen's free area (a 1366×768 laptop, a 1024×768
+        office screen): never taller or wider than it, its title bar on screen."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        size = self.size().boundedTo(QSize(room.width() - FRAME.width(),
+                                           room.height() - FRAME.height()))
+        if size != self.size():
+            self.resize(size)
+        x = min(max(self.x(), room.left()), room.right() - size.width() - FRAME.width())
+        y = min(max(self.y(), room.top()), room.bottom() - size.height() - FRAME.height())
+        if (x, y) != (self.x(), self.y()):
+            self.move(max(x, room.left()), max(y, room.top()))
 
     def save_state(self) -> None:
         if self.settings is not None and self.ctx is not None:

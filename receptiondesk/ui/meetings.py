@@ -42,6 +42,8 @@ COLUMNS = (
     Column(N_("Concluding notices")),
     Column(N_("Content")),
 )
+#: the columns that share the width left: the list never scrolls sideways
+FLEXIBLE = (3, 5)
 WIDTHS = [104, 110, 170, 300, 150, 200]
 
 
@@ -249,7 +251,7 @@ class MeetingsPage(Texts, RecordListPage):
             filters.addSpacing(12)
         filters.addStretch(1)
 
-        splitter = self.list_with_detail(COLUMNS, WIDTHS, "meeting")
+        splitter = self.list_with_detail(COLUMNS, WIDTHS, "meeting", FLEXIBLE)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)

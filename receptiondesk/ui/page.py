@@ -109,10 +109,11 @@ class RecordListPage(Page):
 
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def list_with_detail(self, columns, widths, name: str):
+    def list_with_detail(self, columns, widths, name: str, flexible: tuple[int, ...] = ()):
         """The paged table of records above a scrolling detail text; returns the splitter.
 
-        Sets ``self.model``, ``self.table`` and ``self.detail`` (a label the page fills).
+        Sets ``self.model``, ``self.table`` and ``self.detail`` (a label the page fills);
+        ``flexible`` columns share the width left (see ``setup_table``).
         """
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTableView
@@ -124,7 +125,7 @@ class RecordListPage(Page):
         self.model = PagedTableModel(columns, self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName(f"{name}_list")
-        setup_table(self.table, self.model, widths)
+        setup_table(self.table, self.model, widths, flexible)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         open_on_enter(self.table, self.edit_current)

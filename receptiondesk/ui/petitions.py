@@ -90,6 +90,9 @@ COLUMNS = (
     Column(N_("Days left"), "due", numeric=True),
 )
 WIDTHS = [120, 90, 120, 200, 180, 120, 90, 70]
+#: the field and the petitioner share what is left, so that the status, the due date and
+#: the days left stay in view without scrolling sideways (1024 px and up)
+FLEXIBLE = (3, 4)
 
 
 # --- list rows -------------------------------------------------------------------------------
@@ -437,10 +440,13 @@ class PetitionDetail(Texts, QWidget):
         row.addWidget(self.add_file_button)
         row.addWidget(self.open_file_button)
         row.addStretch(1)
-        row.addWidget(self.verifier_button)
+        second = QHBoxLayout()  # its own line: the tab then fits beside the steps at 1024 px
+        second.addStretch(1)
+        second.addWidget(self.verifier_button)
         layout.addWidget(self.files, 1)
         layout.addWidget(self.file_error)
         layout.addLayout(row)
+        layout.addLayout(second)
         return box
 
     # --- showing a petition ---------------------------------------------------------------
@@ -722,7 +728,7 @@ class PetitionsPage(Texts, Page):
         self.official_filter = QComboBox()
         for box in (self.type_filter, self.field_filter, self.status_filter,
                     self.official_filter):
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(8)  # four in a row at 1024 px; the list shows all
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.currentIndexChanged.connect(lambda _i: self.reload())
         self.period = PeriodFilter()
@@ -769,7 +775,7 @@ class PetitionsPage(Texts, Page):
         self.model = PagedTableModel(COLUMNS, self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("petition_list")
-        setup_table(self.table, self.model, WIDTHS)
+        setup_table(self.table, self.model, WIDTHS, flexible=FLEXIBLE)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.detail = PetitionDetail(self.ctx)
         self.detail.action_requested.connect(self.run_action)

@@ -204,22 +204,32 @@ class ReceptionPage(Page):
         self.presiding = QComboBox()
         self.field = QComboBox()
         self.handling = QComboBox()
-        for box in (self.presiding, self.field):
+        # Narrow enough for the page to fit beside the navigation at 1024 px (the list
+        # that drops down shows whole names).
+        for box, chars in ((self.period, 9), (self.kind, 7), (self.presiding, 10),
+                           (self.field, 10), (self.handling, 8)):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(18)
+            box.setMinimumContentsLength(chars)
         self.search = QLineEdit()
         self.search.setObjectName("reception_search")
         self.search.setClearButtonEnabled(True)
-        first = (self.period_label, self.period, self.from_label, self.date_from, self.to_label,
-                 self.date_to, self.kind_label, self.kind, self.presiding_label, self.presiding)
-        for col, widget in enumerate(first):
-            grid.addWidget(widget, 0, col)
-        second = ((self.field_label, 0, 1), (self.field, 1, 3), (self.handling_label, 4, 1),
-                  (self.handling, 5, 3), (self.search, 8, 2))
-        for widget, col, span in second:
-            grid.addWidget(widget, 1, col, 1, span)
-        grid.setColumnStretch(9, 1)
+        # When, and the search; then what kind of session and visit (two lines that fit
+        # beside the navigation at 1024 px in either language).
+        first = QHBoxLayout()
+        for widget in (self.period_label, self.period, self.from_label, self.date_from,
+                       self.to_label, self.date_to):
+            first.addWidget(widget)
+        first.addSpacing(12)
+        first.addWidget(self.search, 1)
+        second = QHBoxLayout()
+        for caption, box in ((self.kind_label, self.kind), (self.presiding_label, self.presiding),
+                             (self.field_label, self.field),
+                             (self.handling_label, self.handling)):
+            second.addWidget(caption)
+            second.addWidget(box, 1)
+        grid.addLayout(first, 0, 0)
+        grid.addLayout(second, 1, 0)
         self.period.currentIndexChanged.connect(self._on_period)
         self.date_from.dateChanged.connect(self._on_dates_typed)
         self.date_to.dateChanged.connect(self._on_dates_typed)
