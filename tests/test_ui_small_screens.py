@@ -136,3 +136,53 @@ def test_the_size_option_reads_width_by_height():
     assert _parse_size("1366×768") == (1366, 768)
     with pytest.raises(argparse.ArgumentTypeError, match="WIDTHxHEIGHT"):
         _parse_size("big")
+
+
+def _dialogs(ctx, db):
+    """Each form of a clerk's day, on real records."""
+    from sqlalchemy import select
+
+    from receptiondesk.model import Citizen, Petition, ReceptionSession
+    from receptiondesk.services import citizens
+    from receptiondesk.services.citizens import CitizenInput
+    from receptiondesk.ui import citizens as citizen_ui
+    from receptiondesk.ui import inspections, meetings
+    from receptiondesk.ui import petition_forms as pf
+    from receptiondesk.ui import reception_forms as rf
+
+    with db.session() as s:
+        citizens.create_citizen(s, ctx.unit_id, CitizenInput("Nguyễn Văn An", 1968))
+    with db.session() as s:
+        sid = s.scalars(select(ReceptionSession.id)).first()
+        pid = s.scalars(select(Petition.id)).first()
+        cid = s.scalars(select(Citizen.id)).first()
+    return {
+        "session": lambda: rf.SessionDialog(ctx, sid),
+        "visit": lambda: rf.VisitDialog(ctx, sid),
+        "petition": lambda: pf.PetitionDialog(ctx, pid),
+        "classify": lambda: pf.ClassifyDialog(ctx, pid),
+        "citizen": lambda: citizen_ui.CitizenDialog(ctx, cid),
+        "meeting": lambda: meetings.MeetingDialog(ctx),
+        "inspection": lambda: inspections.InspectionDialog(ctx),
+    }
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_form_fits_a_1024_by_768_screen(qtbot, ctx, db, lang):
+    i18n.set_language(lang)
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    too_big = {}
+    for name, make in _dialogs(ctx, db).items():
+        dialog = make()
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        need = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())
+        if need.width() > ROOM[0] or need.height() > ROOM[1]:
+            too_big[name] = (need.width(), need.height())
+        # opened within the screen's room (this test screen is smaller still: down to
+        # the form's minimum)
+        assert dialog.width() <= max(room.width(), need.width()), name
+        assert dialog.height() <= max(room.height(), need.height()), name
+        dialog.done(0)
+    assert too_big == {}

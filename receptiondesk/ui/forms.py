@@ -106,6 +106,24 @@ def fill_combo(box: QComboBox, choices: list[tuple[str, str]], current: str | No
     box.blockSignals(False)
 
 
+#: what the window manager adds around a window: borders, and the title bar above
+WINDOW_FRAME = (16, 40)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window that would not fit the screen's free area (a form laid out for a
+    wide screen, opened on a 1024×768 one), down to its minimum size at most."""
+    screen = window.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    least = window.minimumSizeHint().expandedTo(window.minimumSize())
+    width = min(window.width(), max(room.width() - WINDOW_FRAME[0], least.width()))
+    height = min(window.height(), max(room.height() - WINDOW_FRAME[1], least.height()))
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+
+
 def compact(box: QComboBox, chars: int) -> QComboBox:
     """A drop-down as wide as ``chars`` letters whatever its entries (its list still shows
     them whole), so that a bar of filters fits beside the navigation at 1024 px."""
@@ -341,6 +359,7 @@ class RecordDialog(QDialog):
         super().showEvent(event)
         if not self._focused_once:
             self._focused_once = True
+            fit_to_screen(self)
             for button in self.findChildren(QPushButton):
                 # Enter saves the form, whichever button was pressed last (Space presses
                 # a focused button), so no other button may become the default.

@@ -737,7 +737,7 @@ class VisitDialog(RecordDialog):
         self.link_note = QLabel()
         self.link_note.setObjectName("link_note")
         self.link_note.setWordWrap(True)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # one above the other: the form fits a 1024 px screen
         buttons.addWidget(self.link_duplicate)
         buttons.addWidget(self.link_long_running)
         box = QVBoxLayout(self.repeat_box)
