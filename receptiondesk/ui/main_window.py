@@ -43,6 +43,8 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
 PAGE_NAMES = tuple(p[0] for p in PAGES)
 #: the window's first size, when the screen has room for it
 PREFERRED_SIZE = QSize(1280, 800)
+#: the navigation's first width: its longest entry in either language, no more
+NAV_WIDTH = 180
 #: what the window manager adds around the window: borders, and the title bar above
 FRAME = QSize(16, 40)
 
@@ -92,7 +94,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(170)
-        self.nav.setMaximumWidth(260)
+        self.nav.setMaximumWidth(NAV_WIDTH + 20)  # the pages need the room more
         for _page in PAGES:
             item = QListWidgetItem()  # row i is PAGES[i]
             item.setSizeHint(QSize(160, 34))
@@ -108,6 +110,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([NAV_WIDTH, PREFERRED_SIZE.width() - NAV_WIDTH])  # the rest: the page
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self._on_nav)
 

@@ -89,7 +89,7 @@ COLUMNS = (
     Column(N_("Next due"), "due"),
     Column(N_("Days left"), "due", numeric=True),
 )
-WIDTHS = [120, 90, 120, 200, 180, 120, 90, 70]
+WIDTHS = [120, 90, 90, 200, 180, 120, 90, 70]
 #: the field and the petitioner share what is left, so that the status, the due date and
 #: the days left stay in view without scrolling sideways (1024 px and up)
 FLEXIBLE = (3, 4)

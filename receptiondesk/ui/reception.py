@@ -331,7 +331,7 @@ class ReceptionPage(Page):
             0: day, 1: "00:00–00:00", 2: max((label(SessionKind, k) for k in SessionKind),
                                              key=len),
             3: max((label(SessionMode, m) for m in SessionMode), key=len),
-            4: "Nguyễn Thị Phương Thảo", 6: "9.999", 7: "9.999"}, stretch=5)
+            4: "Nguyễn Thị Thảo", 6: "9.999", 7: "9.999"}, stretch=5)
         fit_columns(self.visits_view, {
             0: "999", 1: day, 2: "Đoàn 12 người: Nguyễn Văn An", 4: "Bồi thường, hỗ trợ, tái",
             5: max((handling_cell(h) for h in VisitHandling), key=len)}, stretch=3)
