@@ -43,7 +43,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -155,6 +155,9 @@ class Actor:
     role: str
     official_id: str | None = None
     must_change_password: bool = False
+    #: this sign-in (a new one each time the user signs in): what they were shown once
+    #: in it is audited once (``protection``)
+    sign_in_id: str = field(default_factory=lambda: secrets.token_hex(8), compare=False)
 
     @classmethod
     def of(cls, user: User | Actor) -> Actor:
