@@ -300,3 +300,18 @@ def test_forms_open_with_the_cursor_in_their_first_field(qtbot, ctx):
     assert isinstance(dialog, RecordDialog)
     assert focused() is dialog.first_field() and focused() is not None
     assert dialog.buttons.buttons()[0] is not focused()
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_no_two_entries_of_a_menu_share_their_alt_key(qtbot, ctx, lang):
+    import re
+
+    i18n.set_language(lang)
+    window = MainWindow(ctx, None)
+    qtbot.addWidget(window)
+    bars = [window.menuBar().actions()] + [
+        a.menu().actions() for a in window.menuBar().actions() if a.menu() is not None]
+    for actions in bars:
+        keys = [m.group(1).lower() for a in actions
+                if (m := re.search(r"&(\w)", a.text())) is not None]
+        assert len(keys) == len(set(keys)), [a.text() for a in actions]

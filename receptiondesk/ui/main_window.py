@@ -189,7 +189,7 @@ class MainWindow(QMainWindow):
         self.act_new.setText(_("&New"))
         self.act_print.setText(_("&Print…"))
         self.act_quit.setText(_("&Quit"))
-        self.act_national.setText(_("Export for the &national database…"))
+        self.act_national.setText(_("Export for the national &database…"))
         self.act_export_bundle.setText(_("Export a &bundle for the upper level…"))
         self.act_import_bundle.setText(_("&Import a bundle from an office…"))
         self.act_bundle_conflicts.setText(_("Bundle &conflicts…"))
