@@ -270,17 +270,25 @@ def test_every_menu_action_works_for_every_role(qtbot, ctx, db, lang):
                     qtbot.wait(30)
                     wait_for_background()
                     QApplication.processEvents()
-            # View ▸ page and its shortcut: the page named is the page shown
+            # View ▸ page and its shortcut: the page named is the page shown (the pages
+            # this role cannot use are not offered: ui/permissions.py)
+            offered = [name for i, name in enumerate(PAGE_NAMES)
+                       if window.page_actions[i].isVisible()]
+            assert "dashboard" in offered and "reception" in offered
             for i, name in enumerate(PAGE_NAMES):
-                window.page_actions[i].trigger()
-                assert window.current_name() == name
+                if name in offered:
+                    window.page_actions[i].trigger()
+                    assert window.current_name() == name
             window.show_page("dashboard")
             window.activateWindow()  # given back by the window manager after the dialogs
             QApplication.processEvents()
-            for i, name in enumerate(PAGE_NAMES[:9], start=1):
-                digit = Qt.Key(Qt.Key.Key_0.value + i)
+            for i, name in enumerate(PAGE_NAMES, start=1):
+                digit = Qt.Key(Qt.Key.Key_0.value + i % 10)
                 qtbot.keyClick(window, digit, Qt.KeyboardModifier.ControlModifier)
-                assert window.current_name() == name, (role, name)
+                if name in offered:
+                    assert window.current_name() == name, (role, name)
+                else:
+                    assert window.current_name() != name, (role, name)
             wait_for_background()
             quit_action.trigger()
             assert not window.isVisible()

@@ -244,11 +244,20 @@ def require(session: Session, permission: str) -> Actor | None:
         if users_exist(session):
             raise PermissionDenied(_("Sign in first: this database has user accounts."))
         return None
-    if not user.may(permission):
-        raise PermissionDenied(
-            _("Your role ({role}) may not {action}.").format(
-                role=role_label(user.role), action=permission_label(permission)))
+    reason = refusal(user, permission)
+    if reason is not None:
+        raise PermissionDenied(reason)
     return user
+
+
+def refusal(user: Actor | None, permission: str) -> str | None:
+    """Why ``user`` may not ``permission``, as :func:`require` refuses it (None: they may,
+    or nobody is signed in to a database without accounts). The window disables what its
+    user may not do with these words as the tooltip, before anything is typed."""
+    if user is None or user.may(permission):
+        return None
+    return _("Your role ({role}) may not {action}.").format(
+        role=role_label(user.role), action=permission_label(permission))
 
 
 def require_cleared(session: Session) -> Actor:

@@ -25,6 +25,15 @@ from .errors import LockedError, NotFoundError, ValidationError
 #: copies made of minutes unless the office says otherwise (one for each side)
 DEFAULT_COPIES = 2
 
+#: what each step on minutes takes (accounts.ROLE_PERMISSIONS); the window disables a
+#: step its user may not take from the same table
+STEP_PERMISSIONS: dict[str, str] = {
+    "prepare": "minutes.edit",
+    "mark_printed": "documents.print",
+    "mark_signed": "minutes.sign",
+    "add_addendum": "minutes.edit",
+}
+
 
 def subject_record(session: Session, subject_kind: str, subject_id: str):
     """The session, visit or meeting the minutes are about, and its normalised kind.
@@ -124,7 +133,7 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     )
     if existing is not None:
         return existing
-    require(session, "minutes.edit")
+    require(session, STEP_PERMISSIONS["prepare"])
     unit = session.get(Unit, record.unit_id)
     m = Minutes(
         unit_id=record.unit_id,
@@ -144,7 +153,7 @@ def update_minutes(
     session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
 ) -> Minutes:
     """Change the number of copies or the free text of minutes not yet signed."""
-    require(session, "minutes.edit")
+    require(session, STEP_PERMISSIONS["prepare"])
     m = get_minutes(session, minutes_id)
     if m.status == MinutesStatus.SIGNED:
         raise LockedError(
@@ -163,7 +172,7 @@ def update_minutes(
 
 def mark_printed(session: Session, minutes_id: str) -> Minutes:
     """Record that the minutes were printed for signing (a signed one stays signed)."""
-    require(session, "documents.print")
+    require(session, STEP_PERMISSIONS["mark_printed"])
     m = get_minutes(session, minutes_id)
     if m.status != MinutesStatus.SIGNED:
         m.status = MinutesStatus.PRINTED
@@ -180,7 +189,7 @@ def mark_signed(
     The scanned signed copy (PDF, PNG or JPEG) is kept with the minutes when given;
     a file that cannot be kept leaves everything as it was.
     """
-    require(session, "minutes.sign")
+    require(session, STEP_PERMISSIONS["mark_signed"])
     m = get_minutes(session, minutes_id)
     if m.status == MinutesStatus.SIGNED:
         raise LockedError(
@@ -204,7 +213,7 @@ def mark_signed(
 
 def attach_signed_copy(session: Session, minutes_id: str, path: str | Path) -> Minutes:
     """Keep (or replace) the scanned copy of minutes already marked signed."""
-    require(session, "minutes.sign")
+    require(session, STEP_PERMISSIONS["mark_signed"])
     m = get_minutes(session, minutes_id)
     if m.status != MinutesStatus.SIGNED:
         raise ValidationError.single(
@@ -237,7 +246,7 @@ def signed_copy(session: Session, minutes_id: str) -> tuple[str, bytes] | None:
 
 def add_addendum(session: Session, minutes_id: str, text: str) -> Minutes:
     """A correction to signed minutes: new minutes (an addendum) about the same subject."""
-    require(session, "minutes.edit")
+    require(session, STEP_PERMISSIONS["add_addendum"])
     original = get_minutes(session, minutes_id)
     text = (text or "").strip()
     if original.status != MinutesStatus.SIGNED:

@@ -289,12 +289,14 @@ class CitizensPage(Texts, RecordListPage):
     record_kind = "citizen"
     refresh_on = frozenset(("citizen", "visit", "session", "petition", "unit", "settings"))
     name = "citizens"
+    new_permission = "citizens.edit"
     title = N_("Citizens")
 
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_citizen")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
         self.merge_button = QPushButton()
@@ -479,6 +481,8 @@ class CitizensPage(Texts, RecordListPage):
         return MergeDialog(self.ctx, self.current_id, self)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_citizen_dialog()
         if self.exec_dialog(dialog):
             self.current_id = dialog.result_id

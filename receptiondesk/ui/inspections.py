@@ -172,12 +172,14 @@ class InspectionsPage(Texts, RecordListPage):
     record_kind = "inspection"
     refresh_on = frozenset(("inspection", "unit", "settings"))
     name = "inspections"
+    new_permission = "inspections.edit"
     title = N_("Inspections")
 
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_inspection")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
         self.t(self.new_button.setText, N_("New inspection…"))
@@ -310,6 +312,8 @@ class InspectionsPage(Texts, RecordListPage):
         return InspectionDialog(self.ctx, inspection_id, self)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_inspection_dialog()
         if self.exec_dialog(dialog):
             self.current_id = dialog.result_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 # Not Qt's namespace (``Qt``): importing it builds its hundred-odd enums, a cost the window
 # would pay before it is first painted; the few uses import it where they are.
@@ -82,11 +83,39 @@ class MainWindow(QMainWindow):
         ctx.signals.data_changed.connect(lambda kind: self._show_unit() if kind == "unit" else None)
         self.setEnabled(True)
         self.statusBar().clearMessage()
+        self.apply_role()
         self._show_unit()
         last = "dashboard"
         if self.settings is not None:
             last = str(self.settings.value("window/page", "dashboard"))
         QTimer.singleShot(0, lambda: self.show_page(last if last in PAGE_NAMES else "dashboard"))
+
+    def apply_role(self) -> None:
+        """Show what the signed-in user's role may use: pages it cannot use leave the
+        navigation and the View menu; File entries it may not take are disabled, their
+        tooltips saying why (ui/permissions.py)."""
+        from .permissions import page_allowed
+
+        for row, (name, *_rest) in enumerate(PAGES):
+            allowed = page_allowed(name)
+            self.nav.setRowHidden(row, not allowed)
+            self.page_actions[row].setVisible(allowed)
+        self.file_menu.setToolTipsVisible(True)
+        self._guard_file_menu()
+
+    def _guard_file_menu(self, opening: bool = False) -> None:
+        """The File entries this role may not take, disabled (checked again each time the
+        menu opens: the bundles' module loads then, not before the window is shown)."""
+        from .permissions import guard
+
+        guard(self.act_national, "data.export")
+        guard(self.act_export_bundle, "data.export")
+        if not opening and "receptiondesk.services.office_keys" not in sys.modules:
+            return
+        from ..services.office_keys import TRUST_PERMISSIONS
+
+        for act in (self.act_import_bundle, self.act_bundle_conflicts):
+            all(guard(act, permission) for permission in TRUST_PERMISSIONS)  # first refusal
 
     # --- construction ---------------------------------------------------------
 
@@ -134,6 +163,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.aboutToShow.connect(
+            lambda: self._guard_file_menu(opening=True) if self.ctx else None)
         self.act_new = self._action(
             QKeySequence.StandardKey.New, lambda: self.current().new_record()
         )
@@ -231,6 +262,10 @@ class MainWindow(QMainWindow):
         return PAGES[row][0]
 
     def show_page(self, name: str) -> Page:
+        from .permissions import page_allowed
+
+        if not page_allowed(name):
+            name = "dashboard"  # a page this role cannot use (a remembered one, a link)
         row = PAGE_NAMES.index(name)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # → _on_nav

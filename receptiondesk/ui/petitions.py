@@ -54,6 +54,7 @@ from .context import AppContext
 from .forms import ERROR_STYLE, RecordDialog, fill_combo
 from .page import Page
 from .paged import Column, PagedTableModel, Row
+from .permissions import guard
 from .petition_forms import (
     COMPLEXITY,
     CONFIDENTIAL,
@@ -515,6 +516,9 @@ class PetitionDetail(Texts, QWidget):
             self.button_grid.addWidget(self.buttons[code], i // 2, i % 2)
         for code, button in self.buttons.items():
             button.setVisible(code in shown)
+            # a step this role may not take is shown, disabled, saying why (before the
+            # dialog is filled in, not after)
+            guard(button, petitions.STEP_PERMISSIONS[code])
 
     def _render_timeline(self) -> None:
         assert self.view is not None
@@ -693,6 +697,7 @@ def _small_table(table: QTableWidget, widths: list[int]) -> None:
 
 class PetitionsPage(Texts, Page):
     name = "petitions"
+    new_permission = petitions.STEP_PERMISSIONS["register"]
     title = N_("Petitions")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -712,6 +717,7 @@ class PetitionsPage(Texts, Page):
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_petition")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.t(self.new_button.setText, N_("New petition…"))
         self.search = SearchBox()
         self.search.search_changed.connect(lambda _t: self.reload())
@@ -928,6 +934,8 @@ class PetitionsPage(Texts, Page):
         self.search.selectAll()
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_petition_dialog()
         if self.exec_dialog(dialog) and dialog.result_id:
             self.current_id = dialog.result_id

@@ -47,6 +47,7 @@ from .context import AppContext
 from .forms import date_edit, fill_combo, from_qdate, open_on_enter, show_error, to_qdate
 from .page import Page
 from .paged import PAGE_SIZE, Column, PagedTableModel, Row
+from .permissions import guard
 from .reception_forms import (
     SEARCH_DELAY_MS,
     SessionDialog,
@@ -130,6 +131,7 @@ def visit_row(v, field_names: dict[str, str], denounced: bool = False) -> Row:
 
 class ReceptionPage(Page):
     name = "reception"
+    new_permission = "reception.edit"
     title = N_("Reception log")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -186,6 +188,7 @@ class ReceptionPage(Page):
             button.clicked.connect(slot)
             row.addWidget(button)
         row.addStretch(1)
+        self.guard_new(self.new_session_button)
         return row
 
     def _build_filters(self) -> QGridLayout:
@@ -348,6 +351,8 @@ class ReceptionPage(Page):
         self.reload(session_id, visit_id)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         self.run_session_dialog(self.make_session_dialog())
 
     def focus_search(self) -> None:
@@ -676,16 +681,17 @@ class ReceptionPage(Page):
         has_session = self._selected_session is not None
         visit_id = self.selected_visit_id()
         self.edit_session_button.setEnabled(has_session)
-        self.new_visit_button.setEnabled(has_session)
+        guard(self.new_session_button, "reception.edit")
+        guard(self.new_visit_button, "reception.edit", has_session)
         self.edit_visit_button.setEnabled(visit_id is not None)
         registered = False
         if visit_id is not None:
             with self.ctx.db.session() as s:
                 registered = petition_for_visit(s, visit_id) is not None
-        self.register_button.setEnabled(visit_id is not None and not registered)
         self.register_button.setToolTip(
             _("A petition was already registered from this visit.") if registered else
             _("Register the petition this citizen brought; its deadlines start running."))
+        guard(self.register_button, "petitions.register", visit_id is not None and not registered)
 
     # --- changes elsewhere --------------------------------------------------------
 

@@ -79,6 +79,7 @@ from .forms import (
     time_edit,
 )
 from .page import Page
+from .permissions import guard
 from .petition_forms import official_choices
 from .report_forms import AddendumDialog, PdfPreview, PeriodPicker, SignMinutesDialog, SubjectPicker
 from .worker import run_in_background
@@ -1322,10 +1323,12 @@ class ReportsPage(Page):
         status, number, printed, signed, has_copy, is_addendum = facts
         self.minutes_status.setText(_minutes_status(status, number, printed, signed, has_copy))
         signed_now = status == MinutesStatus.SIGNED
-        self.mark_printed_button.setEnabled(not signed_now and not busy)
-        self.mark_signed_button.setEnabled(not signed_now and not busy)
+        steps = minutes_service.STEP_PERMISSIONS
+        guard(self.mark_printed_button, steps["mark_printed"], not signed_now and not busy)
+        guard(self.mark_signed_button, steps["mark_signed"], not signed_now and not busy)
         self.open_signed_button.setEnabled(has_copy and not busy)
-        self.addendum_button.setEnabled(signed_now and not is_addendum and not busy)
+        guard(self.addendum_button, steps["add_addendum"],
+              signed_now and not is_addendum and not busy)
 
     def _minutes_facts(self) -> tuple | None:
         """(status, number, printed at, signed at, has a scan, is an addendum) of the
