@@ -107,3 +107,41 @@ def test_the_lists_say_a_reflection_was_taken_up_not_accepted(vi):
     assert handling_cell("accept", "recommendation") == "Đã tiếp nhận, xử lý"
     assert handling_cell("guide", "reflection") == "Đã hướng dẫn"
     assert handling_cell("none", "reflection") == ""
+
+
+def test_a_signed_session_opens_read_only_saying_when_and_how_to_correct(qtbot, ctx):
+    from receptiondesk.services import minutes, reception
+    from receptiondesk.services.citizens import CitizenInput
+    from receptiondesk.services.reception import SessionInput, VisitInput
+    from receptiondesk.ui.reception_forms import SessionDialog, VisitDialog
+
+    with ctx.db.session() as s:
+        rs = reception.create_session(s, ctx.unit_id, SessionInput(
+            date.today() - timedelta(days=2), place="Hội trường",
+            presiding_official_id=ctx.official_id))
+        visit = reception.add_visit(s, rs.id, VisitInput(
+            "Đề nghị sửa đường", new_citizen=CitizenInput("Nguyễn Văn An", 1968)))
+        m = minutes.minutes_for(s, "session", rs.id)
+        minutes.mark_printed(s, m.id)
+        minutes.mark_signed(s, m.id)
+        session_id, visit_id = rs.id, visit.id
+    dialog = SessionDialog(ctx, session_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    banner = dialog.findChild(type(dialog.to_label), "read_only_banner")
+    assert banner is not None and banner.isVisible()
+    assert banner.text().startswith("The minutes of this session were signed on ")
+    assert "addendum" in banner.text()
+    assert dialog.place.isReadOnly() and not dialog.kind.isEnabled()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isVisible()
+    assert not dialog.add_visit_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # nothing to save: Enter closes
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+    visit_form = VisitDialog(ctx, session_id, visit_id)
+    qtbot.addWidget(visit_form)
+    visit_form.show()
+    assert visit_form.read_only and visit_form.content.isReadOnly()
+    assert not visit_form.register.isEnabled()
+    visit_form.done(0)

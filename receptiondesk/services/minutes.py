@@ -9,7 +9,7 @@ the ones they correct, printed as "BIÊN BẢN BỔ SUNG".
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
@@ -113,6 +113,25 @@ def minutes_date_and_number(session: Session, minutes_id: str) -> tuple[date | N
                                                      "meeting_date")
                  if getattr(record, name, None) is not None), None)
     return when, m.number
+
+
+def signed_on(session: Session, subject_kind: str, subject_id: str) -> datetime | None:
+    """When the minutes that lock this session, visit or meeting were signed (for a visit,
+    its own minutes or its session's); None when none are signed."""
+    subjects = [(subject_kind, subject_id)]
+    if subject_kind == MinutesSubject.VISIT:
+        visit = session.get(Visit, subject_id)
+        if visit is not None:
+            subjects.append((MinutesSubject.SESSION, visit.session_id))
+    found = []
+    for kind, record_id in subjects:
+        kinds = ([MinutesSubject.SESSION, MinutesSubject.DIALOGUE]
+                 if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE) else [kind])
+        found += session.scalars(select(Minutes.signed_at).where(
+            Minutes.subject_kind.in_([str(k) for k in kinds]), Minutes.subject_id == record_id,
+            Minutes.addendum_of_id.is_(None), Minutes.status == MinutesStatus.SIGNED)).all()
+    dates = [d for d in found if d is not None]
+    return min(dates) if dates else None
 
 
 def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes:

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..services.errors import ChangedByAnotherUser, ServiceError, ValidationError
 
 ERROR_STYLE = "color: #b00020;"
@@ -263,6 +263,8 @@ class RecordDialog(QDialog):
         # Default once the box belongs to the dialog (before, the dialog never learns it).
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         self._focused_once = False
+        #: signed: the form shows the record and cannot save it (make_read_only)
+        self.read_only = False
         self._dirty = False
         self.result_id: str | None = None
         #: the version of the record the form shows (optimistic locking); None: a new record
@@ -344,6 +346,35 @@ class RecordDialog(QDialog):
             return
         super().reject()
 
+    def make_read_only(self, banner: str) -> None:
+        """Show the record without letting it change (signed minutes lock it): every field
+        read-only, no Save, the reason and the way to correct it above the fields."""
+        self.read_only = True
+        note = QLabel(banner)
+        note.setObjectName("read_only_banner")
+        note.setWordWrap(True)
+        note.setStyleSheet("background: #fff4ce; border: 1px solid #e0c060; padding: 6px;")
+        self.layout().insertWidget(0, note)
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+                widget.setReadOnly(True)
+            elif isinstance(widget, (QComboBox, QCheckBox, QDateEdit, QTimeEdit, QSpinBox)):
+                widget.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        close.setText(pgettext("button", "Close"))
+        self._dirty = False
+
+    def _retranslate_banner(self) -> None:
+        """The read-only banner in the new language (forms that have one give
+        ``_signed_banner``)."""
+        banner = self.findChild(QLabel, "read_only_banner")
+        if banner is not None and hasattr(self, "_signed_banner"):
+            banner.setText(self._signed_banner())
+        if self.read_only:
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+                pgettext("button", "Close"))
+
     def first_field(self) -> QWidget | None:
         """The field the cursor starts in: the first one of the form that takes focus."""
         for row in range(self.form.rowCount()):
@@ -382,6 +413,9 @@ class RecordDialog(QDialog):
         if isinstance(focus, QAbstractButton) and focus in self.buttons.buttons() \
                 and self.buttons.buttonRole(focus) != QDialogButtonBox.ButtonRole.AcceptRole:
             focus.click()  # Enter on a focused Cancel cancels
+            return
+        if self.read_only:
+            self.reject()  # nothing to save: Enter closes
             return
         self.try_save()
 

@@ -43,6 +43,7 @@ from ..model.codes import (
 from ..services import reference
 from ..services.citizens import CitizenInput, find_citizens, get_citizen
 from ..services.errors import ServiceError, ValidationError
+from ..services.minutes import signed_on
 from ..services.petitions import link_earlier
 from ..services.protection import (
     identity_visible,
@@ -360,6 +361,7 @@ class SessionDialog(RecordDialog):
     def _on_language(self, _lang: str) -> None:
         self.retranslate()
         self.visits_model.reload()
+        self._retranslate_banner()
 
     # --- data ---------------------------------------------------------------------
 
@@ -398,7 +400,17 @@ class SessionDialog(RecordDialog):
                 self.recorder.setCurrentIndex(0)
             self.notes.setPlainText(rs.notes)
             self._ref = rs.ref
+            self.signed_at = signed_on(s, "session", rs.id) if rs.locked else None
         self.visits_model.reload()
+        if rs.locked:
+            self.make_read_only(self._signed_banner())
+            self.add_visit_button.setEnabled(False)
+
+    def _signed_banner(self) -> str:
+        when = format_date(self.signed_at.date()) if self.signed_at else "—"
+        return _("The minutes of this session were signed on {date}, so it can no longer "
+                 "change. Record a correction as an addendum: Reports, the session's "
+                 "minutes, \u201cAdd addendum…\u201d.").format(date=when)
 
     @staticmethod
     def _select_official(box, official_id: str, name: str) -> None:
@@ -843,6 +855,7 @@ class VisitDialog(RecordDialog):
 
     def _on_language(self, _lang: str) -> None:
         self.retranslate()
+        self._retranslate_banner()
 
     # --- loading ------------------------------------------------------------------
 
@@ -875,7 +888,20 @@ class VisitDialog(RecordDialog):
             self.notes.setText(v.notes)
             petition = petition_for_visit(s, v.id)
             self.petition_id = petition.id if petition else None
+            locked = v.locked or v.session.locked
+            self.signed_at = signed_on(s, "visit", v.id) if locked else None
         self.find_repeats()
+        if locked:
+            self.make_read_only(self._signed_banner())
+            self.link_duplicate.setEnabled(False)
+            self.link_long_running.setEnabled(False)
+            self.clear_pick.setEnabled(False)
+
+    def _signed_banner(self) -> str:
+        when = format_date(self.signed_at.date()) if self.signed_at else "—"
+        return _("The minutes of this visit were signed on {date}, so it can no longer "
+                 "change. Record a correction as an addendum: Reports, the minutes, "
+                 "\u201cAdd addendum…\u201d.").format(date=when)
 
     # --- the citizen picker -------------------------------------------------------
 
@@ -1081,7 +1107,7 @@ class VisitDialog(RecordDialog):
 
     def _show_registered(self) -> None:
         done = self.petition_id is not None
-        self.register.setEnabled(not done)
+        self.register.setEnabled(not done and not self.read_only)
         if done:
             self.register.setChecked(False)
         self.registered_note.setText(
@@ -1173,7 +1199,7 @@ class VisitDialog(RecordDialog):
         return None
 
     def _update_link_buttons(self) -> None:
-        chosen = self.selected_earlier() is not None
+        chosen = self.selected_earlier() is not None and not self.read_only
         self.link_duplicate.setEnabled(chosen)
         self.link_long_running.setEnabled(chosen)
         self._show_link_note()
