@@ -75,6 +75,7 @@ from .forms import (
     RecordDialog,
     check,
     combo,
+    compact,
     date_edit,
     fill_combo,
     from_qdate,
@@ -707,7 +708,9 @@ class VisitDialog(RecordDialog):
             fields = reference.field_choices(s)
         self.content = text_edit(lines=4)
         self.content.textChanged.connect(lambda: self.repeat_timer.start())
-        self.field = combo(fields, blank="—")
+        # as wide as the column allows, not as its longest field name (the form then fits
+        # a 1024 px screen with the citizen's column readable)
+        self.field = compact(combo(fields, blank="—"), 16)
         self.petition_type = combo(choices(PetitionType), blank="—")
         self.previously_handled_by = line()
         self.handling = combo(choices(VisitHandling), VisitHandling.NONE)
