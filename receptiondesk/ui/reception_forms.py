@@ -357,7 +357,10 @@ class SessionDialog(RecordDialog):
         self.buttons.button(self.buttons.StandardButton.Cancel).setText(_("Cancel"))
         self._update_buttons()
         fit_columns(self.visits_view, {0: "999", 3: _("Forwarded") + "  "}, stretch=2)
-        self.visits_view.horizontalHeader().resizeSection(1, 180)
+        # who came and what they raised share the width (a narrow screen squeezed the
+        # content to a few letters beside a fixed name column)
+        self.visits_view.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch)
 
     def _on_language(self, _lang: str) -> None:
         self.retranslate()
