@@ -281,6 +281,8 @@ DETAIL_ROWS: tuple[tuple[str, str], ...] = (
 DETAIL_SPLIT = 8
 #: width of the column of step buttons beside the tabs
 STEPS_WIDTH = 430
+#: the detail's width from which its facts show in two columns
+TWO_DETAIL_COLUMNS = 1100
 
 
 class PetitionDetail(Texts, QWidget):
@@ -350,6 +352,19 @@ class PetitionDetail(Texts, QWidget):
         layout.addLayout(body, 1)
         return box
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # The details in two columns side by side when there is room (1366 px), one
+        # under the other when there is not (1024 px): never cut off at the right.
+        columns = 2 if event.size().width() >= TWO_DETAIL_COLUMNS else 1
+        if columns != self._detail_columns:
+            self._detail_columns = columns
+            grid, second = self._detail_grid, self._detail_forms[1]
+            grid.removeItem(second)
+            row, col = (0, 1) if columns == 2 else (1, 0)
+            grid.addLayout(second, row, col, Qt.AlignmentFlag.AlignTop)
+            grid.setColumnStretch(1, 1 if columns == 2 else 0)
+
     def _make_button(self, code: str, msgid: str, parent: QWidget) -> None:
         button = QPushButton(parent)
         button.setObjectName(f"action_{code}")
@@ -382,7 +397,8 @@ class PetitionDetail(Texts, QWidget):
         grid.addLayout(forms[1], 0, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        self._detail_grid, self._detail_forms, self._detail_columns = grid, forms, 2
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
