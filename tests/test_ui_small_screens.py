@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from receptiondesk import i18n
 from receptiondesk.services import petitions, reception
@@ -168,7 +168,7 @@ def _dialogs(ctx, db):
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_every_form_fits_a_1024_by_768_screen(qtbot, ctx, db, lang):
+def test_every_form_fits_1024_by_768_and_starts_in_its_first_field(qtbot, ctx, db, lang):
     i18n.set_language(lang)
     room = QGuiApplication.primaryScreen().availableGeometry()
     too_big = {}
@@ -176,7 +176,12 @@ def test_every_form_fits_a_1024_by_768_screen(qtbot, ctx, db, lang):
         dialog = make()
         qtbot.addWidget(dialog)
         dialog.show()
+        dialog.activateWindow()
         QApplication.processEvents()
+        # keyboard first: the cursor is in the form's first field, not on a button
+        focus = QApplication.focusWidget()
+        assert focus is not None and focus is dialog.first_field(), (name, focus)
+        assert not isinstance(focus, QAbstractButton), name
         need = dialog.minimumSizeHint().expandedTo(dialog.minimumSize())
         if need.width() > ROOM[0] or need.height() > ROOM[1]:
             too_big[name] = (need.width(), need.height())
