@@ -106,11 +106,16 @@ def shown(monkeypatch, dialog_cls, *scripts) -> list:
 
 
 def test_a_session_with_a_visit_and_a_petition_by_keyboard_only(qtbot, monkeypatch, ctx, db):
-    page = ReceptionPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1024, 700)
-    page.show()
-    page.activate()
+    window = MainWindow(ctx, None)
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.pages))
+    window.activateWindow()
+    QApplication.processEvents()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # the log
+    page = window.current()
+    assert isinstance(page, ReceptionPage)
     qtbot.waitUntil(lambda: not page.is_loading(), timeout=5000)
 
     def visit_form(v: VisitDialog) -> None:
@@ -157,7 +162,7 @@ def test_a_session_with_a_visit_and_a_petition_by_keyboard_only(qtbot, monkeypat
 
     visits = shown(monkeypatch, VisitDialog, visit_form)
     sessions = shown(monkeypatch, SessionDialog, session_form)
-    page.new_record()  # File ▸ New (Ctrl+N; the window's shortcuts are tested below)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # File ▸ New
 
     assert len(sessions) == 1 and len(visits) == 1
     assert sessions[0].result() == QDialog.DialogCode.Accepted
