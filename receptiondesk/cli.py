@@ -9,6 +9,7 @@ clear line in the chosen language and exits non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +45,24 @@ def _parse_date(text: str) -> date:
             )
         )
     return value
+
+
+#: the smallest and largest window a screenshot is taken at (a picture, not a poster)
+SCREENSHOT_SIZES = ((640, 480), (3840, 2160))
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    """'1024x768' → (1024, 768): a window size in pixels, width first."""
+    match = re.fullmatch(r"\s*(\d{3,4})\s*[xX×]\s*(\d{3,4})\s*", text)
+    (low_w, low_h), (high_w, high_h) = SCREENSHOT_SIZES
+    if match is not None:
+        width, height = int(match[1]), int(match[2])
+        if low_w <= width <= high_w and low_h <= height <= high_h:
+            return width, height
+    raise argparse.ArgumentTypeError(
+        _("\u201c{value}\u201d is not a window size: write WIDTHxHEIGHT in pixels, from "
+          "{low} to {high} (e.g. 1024x768)").format(
+            value=text, low=f"{low_w}x{low_h}", high=f"{high_w}x{high_h}"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -140,9 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
             "citizens",
             "reports",
             "settings",
+            "accounts",
+            "audit",
         ],
     )
     shot.add_argument("--out", required=True, metavar="FILE.png")
+    shot.add_argument("--size", type=_parse_size, default=(1366, 768), metavar="WxH",
+                      help=_("the window's size in pixels (default 1366x768)"))
     return p
 
 
@@ -424,7 +447,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     from .i18n import current_language
     from .ui.screenshot import take_screenshot
 
-    take_screenshot(args.db, args.database_url, current_language(), args.page, Path(args.out))
+    take_screenshot(args.db, args.database_url, current_language(), args.page, Path(args.out),
+                    size=args.size)
     _out(_("Screenshot written: {path}").format(path=args.out))
     return EXIT_OK
 

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from receptiondesk.model import AuditEntry
+from receptiondesk.model import AuditEntry, Petition
 from receptiondesk.services import (
     attachments,
     audit,
@@ -38,6 +38,7 @@ from receptiondesk.services.accounts import (
     INSPECTOR,
     OFFICE_HEAD,
     RECEIVING_OFFICIAL,
+    Actor,
     UserInput,
     acting_as,
     create_user,
@@ -287,12 +288,79 @@ def test_a_cleared_user_sees_the_identity_and_every_view_is_audited(
     assert {v.username for v in views} == {"office-head"}
     where = [(v.record_kind, v.record_id, json.loads(v.detail)["where"]) for v in views]
     assert ("petition", planted["by_post"].id, "detail") in where
-    assert ("petition", planted["by_post"].id, "search") in where
+    # seen again in the search results of the same sign-in: not written twice
+    assert ("petition", planted["by_post"].id, "search") not in where
     assert ("visit", planted["visit"].id, "logbook") in where
     assert ("attachment", planted["scan"].id, "file") in where
     export = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert json.loads(export[-1].detail)["reveal_identity"] is True
     assert audit.verify_chain(session) == []
+
+
+def _views(session, record_id: str) -> list[AuditEntry]:
+    return session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "identity_view", AuditEntry.record_id == record_id)
+        .order_by(AuditEntry.seq)).all()
+
+
+def test_what_a_person_saw_is_written_once_per_sign_in(db, session, unit, people, planted):
+    """The office head opens the dashboard and the petition list again and again: one
+    entry per denunciation seen in that sign-in; signing in again starts afresh; each
+    print is written."""
+    from receptiondesk.services.dashboard import dashboard_figures
+    from receptiondesk.services.protection import note_identity_views
+    from receptiondesk.ui import petitions as petitions_page
+
+    by_post = planted["by_post"]
+    signed_in = Actor.of(people[OFFICE_HEAD])
+    with acting_as(signed_in):
+        for _render in range(3):
+            with db.session() as s:
+                dashboard_figures(s, [unit.id], TODAY + timedelta(days=60))
+                listed = s.scalars(select(Petition)).all()
+                note_identity_views(s, "petition", listed, "petition list")
+        with db.session() as s:
+            petitions_page.load_view(s, by_post.id, TODAY)
+    with db.session() as s:
+        seen = _views(s, by_post.id)
+        assert len(seen) == 1 and seen[0].username == "office-head"
+        # the entry says where, in the reader's language
+        assert audit.describe_detail(seen[0].detail) in (
+            "seen in: the dashboard's petitions needing attention",
+            "seen in: the list of petitions")
+    with acting_as(Actor.of(people[OFFICE_HEAD])):  # signed in again
+        with db.session() as s:
+            petitions_page.load_view(s, by_post.id, TODAY)
+            petitions_page.load_view(s, by_post.id, TODAY)
+    with db.session() as s:
+        assert len(_views(s, by_post.id)) == 2
+        assert audit.verify_chain(s) == []
+
+
+def test_every_print_of_a_denouncer_is_written(db, session, unit, people, planted):
+    from receptiondesk.documents.logbook import render_logbook
+
+    with acting_as(Actor.of(people[OFFICE_HEAD])):
+        for _print in range(2):
+            with db.session() as s:
+                render_logbook(s, unit.id, None, None, io.BytesIO(), lang="vi", cleared=True)
+    with db.session() as s:
+        printed = [json.loads(e.detail)["where"] for e in _views(s, planted["visit"].id)]
+    assert printed == ["logbook", "logbook"]
+
+
+def test_the_place_a_record_was_seen_is_worded_in_the_readers_language():
+    from receptiondesk import i18n
+
+    detail = json.dumps({"where": "dashboard"})
+    assert audit.describe_detail(detail) == "seen in: the dashboard's petitions needing attention"
+    i18n.set_language("vi")
+    try:
+        text = audit.describe_detail(detail)
+    finally:
+        i18n.set_language("en")
+    assert text == "nơi xem: danh sách đơn cần chú ý ở trang tổng quan"
+    assert "dashboard" not in text
 
 
 def test_the_receiving_official_is_cleared_the_inspector_is_not(people):

@@ -330,6 +330,13 @@ def test_session_minutes_of_a_party_unit_carry_every_element(session, unit, rses
     assert current_language() == "en"  # the interface language is back
 
 
+def test_every_person_signing_the_minutes_is_asked_to_write_the_name(session, rsession):
+    text = pdf_text(render(render_minutes, session, "session", rsession.id, lang="vi"))
+    blocks = sum(text.count(t) for t in ("CÔNG DÂN", "NGƯỜI GHI BIÊN BẢN", "NGƯỜI CHỦ TRÌ"))
+    assert blocks >= 4
+    assert text.count("(Ký, ghi rõ họ tên)") == blocks
+
+
 def test_a_state_unit_gets_the_national_header(session, state_unit, chairman):
     clerk = units.create_official(session, state_unit.id, units.OfficialInput(
         full_name="Đỗ Thị Hằng", position="Công chức Văn phòng - Thống kê"))
@@ -367,6 +374,18 @@ def test_visit_minutes_cover_that_visit_only(session, rsession):
                "Đã được giải quyết bởi: UBND xã Mường Phăng", "Hướng xử lý: ")
     assert "Nguyễn Văn An" not in text
     assert "Quàng Văn Bình" not in text
+
+
+def test_a_reflection_taken_up_is_not_accepted_for_resolution(session, rsession):
+    """"Thụ lý" is said of complaints and denunciations, not of a reflection."""
+    complaint = rsession.visits[1]
+    assert complaint.handling == "accept" and complaint.petition_type == "complaint"
+    text = pdf_text(render(render_minutes, session, "visit", complaint.id, lang="vi"))
+    assert "Hướng xử lý: Thụ lý." in text
+    complaint.petition_type = "reflection"
+    session.flush()
+    text = pdf_text(render(render_minutes, session, "visit", complaint.id, lang="vi"))
+    assert "Hướng xử lý: Tiếp nhận, xử lý." in text and "Thụ lý" not in text
 
 
 def test_dialogue_minutes(session, unit, official, clerk, an, mai):

@@ -225,6 +225,21 @@ def test_visits_are_numbered_and_list_the_main_citizen_first(
         first.id, second.id]
 
 
+def test_the_visits_of_a_session_list_in_number_order(session, rsession, citizen):
+    """Rows typed in another order than their numbers (an import, a correction) still list
+    1, 2, 3 in the session, and 3, 2, 1 newest first."""
+    from datetime import datetime
+
+    visits = [reception.add_visit(session, rsession.id, VisitInput(f"Việc {n}",
+                                  citizen_id=citizen.id), today=TODAY) for n in (1, 2, 3)]
+    for visit, hour in zip(visits, (11, 9, 8), strict=True):  # number 3 typed first
+        visit.created_at = datetime(2026, 3, 2, hour)
+    session.flush()
+    one = reception.VisitFilter(session_id=rsession.id)
+    assert [v.seq for v in reception.list_visits(session, one, descending=False)] == [1, 2, 3]
+    assert [v.seq for v in reception.list_visits(session, one)] == [3, 2, 1]
+
+
 def test_visit_with_a_new_citizen_creates_the_citizen(session, rsession, unit):
     visit = reception.add_visit(
         session, rsession.id,

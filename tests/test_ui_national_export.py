@@ -90,7 +90,7 @@ def test_open_settings_shows_the_national_codes_tab(qtbot, ctx):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: bool(window.pages))
-    assert window.act_national.text() == "Export for the &national database…"
+    assert window.act_national.text() == "Export for the national &database…"
     dialog = window.export_national()
     qtbot.waitUntil(lambda: dialog.unmapped_list.count() == 1)
     dialog.settings_button.click()

@@ -285,6 +285,24 @@ def test_save_as_pdf_and_as_excel(qtbot, page, tmp_path, monkeypatch):
     assert numbers  # real numbers, not text
 
 
+def test_minutes_are_saved_under_their_number_and_the_sessions_day(
+        qtbot, page, rsession, tmp_path, monkeypatch):
+    """Not under today's date: the minutes of two sessions never share a name."""
+    open_session_minutes(qtbot, page, rsession)
+    number = page.minutes_status.text().split()[1]  # "Minutes 01-BB/ĐU …"
+    asked: list[str] = []
+
+    def save_name(_parent, _caption, suggested, _filter):
+        asked.append(Path(suggested).name)
+        return str(tmp_path / "x.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    qtbot.mouseClick(page.save_pdf_button, Qt.MouseButton.LeftButton)
+    digits = number.split("-")[0]
+    assert asked == [f"minutes-{digits}-bb-du-{HELD_ON.isoformat()}.pdf"], number
+    assert HELD_ON != TODAY
+
+
 def test_the_log_book_saves_as_excel_and_a_cancelled_preview_leaves_nothing(
         qtbot, page, tmp_path, monkeypatch):
     choose_document(page, "logbook")

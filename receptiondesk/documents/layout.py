@@ -53,7 +53,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..i18n import _, current_language, pgettext, using_language
+from ..i18n import N_, _, current_language, pgettext, using_language
 from ..model.codes import UnitKind
 from . import fonts
 
@@ -228,8 +228,13 @@ def clock(t: time | None) -> str:
     return _("{hour}:{minute}").format(hour=f"{t.hour:02d}", minute=f"{t.minute:02d}")
 
 
-def handling_label(code: str) -> str:
-    """The handling of a visit as Form 03 words it (thụ lý / hướng dẫn / chuyển đơn)."""
+def handling_label(code: str, petition_type: str | None = None) -> str:
+    """The handling of a visit as Form 03 words it (thụ lý / hướng dẫn / chuyển đơn); a
+    recommendation or reflection taken up is not "thụ lý" (see codes.TAKEN_UP_TYPES)."""
+    from ..model.codes import TAKEN_UP_TYPES
+
+    if code == "accept" and petition_type in TAKEN_UP_TYPES:
+        return pgettext("handling", "Taken up")
     labels = {
         "accept": pgettext("handling", "Accepted"),
         "guide": pgettext("handling", "Guided"),
@@ -516,6 +521,12 @@ def title_flowables(header: DocumentHeader, title: str, subtitle: str = "") -> l
 # --- signatures and recipients ----------------------------------------------------------
 
 
+#: under a person's own signature (not an office's, which carries its seal): the wording
+#: of Vietnamese minutes and receipt forms. Its exact source (e.g. the forms annexed to
+#: Circular 04/2021/TT-TTCP) could not be checked here: to be confirmed against the text.
+SIGN_AND_NAME = N_("(Sign and write the full name)")
+
+
 @dataclass
 class Signature:
     """One signing party: 'T/M ĐẢNG ỦY' / 'BÍ THƯ' / (room to sign) / 'Lò Văn Khoa'."""
@@ -525,6 +536,11 @@ class Signature:
     authority: str = ""
     note: str = ""  # e.g. "(Ký, ghi rõ họ tên)"
     new_row: bool = False  # start a new row of signatures with this one
+
+
+def personal_signature(title: str, name: str = "", new_row: bool = False) -> Signature:
+    """A person signing for themselves, asked to write the name under the signature."""
+    return Signature(title, name, note=_(SIGN_AND_NAME), new_row=new_row)
 
 
 def signature_block(sig: Signature, kind: str) -> list[Flowable]:

@@ -56,6 +56,7 @@ from .layout import (
     labelled,
     long_date,
     para,
+    personal_signature,
     redacted,
     styles,
 )
@@ -122,9 +123,9 @@ class VisitFacts:
     def signers(self) -> list[Signature]:
         if self.delegation:
             reps = self.representatives or [Person("", listed=False)]
-            return [Signature(_("Citizens' representative"), r.name) for r in reps]
+            return [personal_signature(_("Citizens' representative"), r.name) for r in reps]
         people = self.people or [Person("", listed=False)]
-        return [Signature(_("Citizen"), p.name) for p in people]
+        return [personal_signature(_("Citizen"), p.name) for p in people]
 
 
 @dataclass
@@ -338,7 +339,8 @@ def _proceedings(f: MinutesFacts, st: Styles) -> list:
                             st.body))
         out += _text_block(v.direction, st)
         if v.handling and v.handling != VisitHandling.NONE:
-            out.append(labelled(_("Handling:"), handling_label(v.handling) + ".", st.body))
+            out.append(labelled(_("Handling:"), handling_label(v.handling, v.petition_type) + ".",
+                                st.body))
         if v.follow_up:
             out.append(labelled(_("Follow-up:"), v.follow_up + ".", st.body))
     return out
@@ -370,9 +372,9 @@ def _signatures(f: MinutesFacts) -> list[Signature]:
         sigs += v.signers()
     # the two officials share the citizens' last row when there is room for both
     apart = len(sigs) % PER_ROW > PER_ROW - 2
-    sigs.append(Signature(_("Recorder"), f.recorder.name, new_row=apart))
+    sigs.append(personal_signature(_("Recorder"), f.recorder.name, new_row=apart))
     title = _("Chair") if f.kind == MinutesSubject.MEETING else _("Presiding official")
-    sigs.append(Signature(title, f.presiding.name))
+    sigs.append(personal_signature(title, f.presiding.name))
     return sigs
 
 

@@ -30,6 +30,7 @@ from .layout import (
     long_date,
     on_behalf_of,
     para,
+    personal_signature,
     redacted,
     signature_of,
     styles,
@@ -244,8 +245,8 @@ def render_appointment_slip(
         ]
         header = DocumentHeader.for_unit(unit, number=number, on=issued_on)
         signatures = [
-            Signature(_("Citizen"), citizen.full_name),
-            Signature(_("Receiving official"), official.full_name if official else ""),
+            personal_signature(_("Citizen"), citizen.full_name),
+            personal_signature(_("Receiving official"), official.full_name if official else ""),
         ]
         return build_pdf(out, header, _("Appointment slip"), "", body, signatures)
 
@@ -289,8 +290,8 @@ def render_receipt(
         ]
         header = DocumentHeader.for_unit(unit, number=number, on=received_on)
         signatures = [
-            Signature(_("Person handing in"), citizen.full_name),
-            Signature(_("Receiving official"), official.full_name if official else ""),
+            personal_signature(_("Person handing in"), citizen.full_name),
+            personal_signature(_("Receiving official"), official.full_name if official else ""),
         ]
         return build_pdf(out, header, _("Receipt for documents"), "", body, signatures)
 

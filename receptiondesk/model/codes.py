@@ -281,6 +281,24 @@ def label(enum: type[StrEnum], code: str | None) -> str:
     return _(msg) if msg else str(code)
 
 
+#: what is "accepted" (thụ lý) is a complaint or a denunciation, to be resolved (Law on
+#: Complaints 02/2011/QH13 art. 27; Law on Denunciations 25/2018/QH14 art. 29); a
+#: recommendation or a reflection is taken up and dealt with (tiếp nhận, xử lý: Law on
+#: Citizen Reception 42/2013/QH13), never "thụ lý". Article numbers as recalled, not
+#: checked against the texts here.
+TAKEN_UP_TYPES: frozenset[str] = frozenset({PetitionType.RECOMMENDATION,
+                                            PetitionType.REFLECTION})
+
+
+def visit_handling_label(code: str | None, petition_type: str | None = None) -> str:
+    """How a visit was handled, in the words of its kind of case ("" when not handled)."""
+    if not code or code == VisitHandling.NONE:
+        return ""
+    if code == VisitHandling.ACCEPT and petition_type in TAKEN_UP_TYPES:
+        return _("Taken up")
+    return label(VisitHandling, code)
+
+
 def choices(enum: type[StrEnum]) -> list[tuple[str, str]]:
     """(code, translated label) pairs in declaration order, for forms and filters."""
     return [(m.value, label(enum, m.value)) for m in enum]

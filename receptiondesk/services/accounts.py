@@ -43,7 +43,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -156,6 +156,9 @@ class Actor:
     role: str
     official_id: str | None = None
     must_change_password: bool = False
+    #: this sign-in (a new one each time the user signs in): what they were shown once
+    #: in it is audited once (``protection``)
+    sign_in_id: str = field(default_factory=lambda: secrets.token_hex(8), compare=False)
 
     @classmethod
     def of(cls, user: User | Actor) -> Actor:
@@ -242,10 +245,9 @@ def require(session: Session, permission: str) -> Actor | None:
         if users_exist(session):
             raise PermissionDenied(_("Sign in first: this database has user accounts."))
         return None
-    if not user.may(permission):
-        raise PermissionDenied(
-            _("Your role ({role}) may not {action}.").format(
-                role=role_label(user.role), action=permission_label(permission)))
+    reason = refusal(user, permission)
+    if reason is not None:
+        raise PermissionDenied(reason)
     return user
 
 
@@ -255,6 +257,16 @@ def permits(session: Session, permission: str) -> bool:
     if user is None:
         return not users_exist(session)
     return user.may(permission)
+
+
+def refusal(user: Actor | None, permission: str) -> str | None:
+    """Why ``user`` may not ``permission``, as :func:`require` refuses it (None: they may,
+    or nobody is signed in to a database without accounts). The window disables what its
+    user may not do with these words as the tooltip, before anything is typed."""
+    if user is None or user.may(permission):
+        return None
+    return _("Your role ({role}) may not {action}.").format(
+        role=role_label(user.role), action=permission_label(permission))
 
 
 def require_cleared(session: Session) -> Actor:

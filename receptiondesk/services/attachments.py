@@ -26,7 +26,7 @@ from ..model import (
     WorkingMeeting,
 )
 from .accounts import require
-from .errors import NotFoundError, ValidationError
+from .errors import NotFoundError, ValidationError, os_reason
 from .units import require_unit
 
 #: the largest file kept in the database (a scanned petition is a few megabytes)
@@ -99,7 +99,7 @@ def _read(path: Path) -> bytes:
     except OSError as exc:
         raise ValidationError.single(
             "path", _("Cannot read the file {name}: {reason}").format(
-                name=path.name, reason=exc.strerror or exc)
+                name=path.name, reason=os_reason(exc))
         ) from exc
     if size > MAX_SIZE:
         raise ValidationError.single(
@@ -111,7 +111,7 @@ def _read(path: Path) -> bytes:
     except OSError as exc:
         raise ValidationError.single(
             "path", _("Cannot read the file {name}: {reason}").format(
-                name=path.name, reason=exc.strerror or exc)
+                name=path.name, reason=os_reason(exc))
         ) from exc
     if not data:
         raise ValidationError.single("path", _("The file {name} is empty.").format(

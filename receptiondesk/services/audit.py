@@ -516,12 +516,14 @@ def describe_detail(detail: str) -> str:
         return detail
     if not isinstance(data, dict):
         return detail
-    from .audit_labels import field_label, shown_fields
+    from .audit_labels import PLACE_KEYS, field_label, place_label, shown_fields
 
     parts = []
     for key in shown_fields(list(data)):
         value, label = data[key], field_label(key)
-        if isinstance(value, list) and len(value) == 2:
+        if key in PLACE_KEYS and isinstance(value, str):
+            parts.append(f"{label}: {place_label(value)}")
+        elif isinstance(value, list) and len(value) == 2:
             parts.append(f"{label}: {_plain(value[0])} → {_plain(value[1])}")
         else:
             parts.append(f"{label}: {_plain(value)}")

@@ -38,6 +38,8 @@ RECORD_KINDS: dict[str, str] = {
 }
 
 FIELD_LABELS: dict[str, str] = {
+    "where": N_("seen in"),
+    "document": N_("document"),
     "accepted_date": N_("date accepted"),
     "active": N_("in use"),
     "address": N_("address"),
@@ -104,6 +106,33 @@ BOOKKEEPING_FIELDS = frozenset({
     "version", "created_at", "updated_at", "search_text", "name_key", "address_key",
     "sort_key", "hash", "prev_hash",
 })
+
+
+#: where a record was seen or what was printed ("where", "document" in an entry's detail)
+PLACES: dict[str, str] = {
+    "citizen history": N_("a citizen's visits and petitions"),
+    "dashboard": N_("the dashboard's petitions needing attention"),
+    "detail": N_("the petition's details"),
+    "file": N_("an attached file opened"),
+    "logbook": N_("the printed log book"),
+    "minutes": N_("printed minutes"),
+    "petition form": N_("the petition form"),
+    "petition list": N_("the list of petitions"),
+    "picker": N_("the choice of a record to print"),
+    "receipt": N_("a printed receipt"),
+    "reception": N_("the reception log"),
+    "search": N_("search results"),
+    "session": N_("a session's visits"),
+    "slip": N_("a printed appointment slip"),
+    "visit form": N_("the visit form"),
+}
+#: detail keys whose value is one of the places above
+PLACE_KEYS = frozenset({"where", "document"})
+
+
+def place_label(code: str) -> str:
+    msg = PLACES.get(code)
+    return _(msg) if msg else code
 
 
 def record_kind_label(kind: str) -> str:

@@ -17,8 +17,8 @@ from ..model import Field, Official, Petition, Petitioner, ReceptionSession, Uni
 from ..model.codes import OPEN_STATUSES, DutyRole, Level, PetitionType, SessionKind
 from ..rules.duty import DutyMonth, duty_by_month
 from ..text import collation_key_text
-from . import audit, reference
-from .protection import identity_visible
+from . import reference
+from .protection import identity_visible, note_identity_views_of
 
 #: kinds of session that count as a head's reception day (a routine desk does not)
 DUTY_SESSION_KINDS = (SessionKind.REGULAR, SessionKind.UNSCHEDULED, SessionKind.DIALOGUE)
@@ -156,8 +156,7 @@ def _petition_deadlines(
     names = _first_petitioners(session, [r[0] for r in rows])
     shown = [(pid, unit_id) for pid, _r, ptype, _d, unit_id in rows
              if ptype == PetitionType.DENUNCIATION and identity_visible(ptype) and pid in names]
-    audit.record_many(session, [("identity_view", "petition", pid, unit_id,
-                                 {"where": "dashboard"}) for pid, unit_id in shown])
+    note_identity_views_of(session, "petition", shown, "dashboard")
     figures.attention = [
         PetitionLine(
             id=pid,

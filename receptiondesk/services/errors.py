@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from datetime import datetime
+
+from ..i18n import _
 
 
 @dataclass(frozen=True)
@@ -67,3 +70,23 @@ class ChangedByAnotherUser(ConflictError):
 
 class PermissionDenied(ServiceError):
     """The acting user's role may not do this (or nobody is signed in); nothing was written."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file, in the user's language (the system's own text is
+    in the language of Windows or of the C library, often English)."""
+    reasons = {
+        errno.ENOENT: _("the file does not exist (moved, renamed or on a removed disk)"),
+        errno.EACCES: _("access is denied"),
+        errno.EPERM: _("access is denied"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.EBUSY: _("the file is in use by another program"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+    }
+    reason = reasons.get(exc.errno or 0)
+    if reason is None:
+        reason = _("the system refused it (error {number})").format(number=exc.errno or "?")
+    return reason

@@ -9,6 +9,7 @@ the ones they correct, printed as "BIÊN BẢN BỔ SUNG".
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
@@ -24,6 +25,15 @@ from .errors import LockedError, NotFoundError, ValidationError
 
 #: copies made of minutes unless the office says otherwise (one for each side)
 DEFAULT_COPIES = 2
+
+#: what each step on minutes takes (accounts.ROLE_PERMISSIONS); the window disables a
+#: step its user may not take from the same table
+STEP_PERMISSIONS: dict[str, str] = {
+    "prepare": "minutes.edit",
+    "mark_printed": "documents.print",
+    "mark_signed": "minutes.sign",
+    "add_addendum": "minutes.edit",
+}
 
 
 def subject_record(session: Session, subject_kind: str, subject_id: str):
@@ -83,6 +93,36 @@ def get_minutes(session: Session, minutes_id: str) -> Minutes:
     return m
 
 
+def minutes_date_and_number(session: Session, minutes_id: str) -> tuple[date | None, str]:
+    """The day of the session, visit or meeting the minutes record, and their number
+    (what names their file: two sessions' minutes never share a name)."""
+    m = get_minutes(session, minutes_id)
+    record, _kind = subject_record(session, m.subject_kind, m.subject_id)
+    when = next((getattr(record, name) for name in ("session_date", "visit_date",
+                                                     "meeting_date")
+                 if getattr(record, name, None) is not None), None)
+    return when, m.number
+
+
+def signed_on(session: Session, subject_kind: str, subject_id: str) -> datetime | None:
+    """When the minutes that lock this session, visit or meeting were signed (for a visit,
+    its own minutes or its session's); None when none are signed."""
+    subjects = [(subject_kind, subject_id)]
+    if subject_kind == MinutesSubject.VISIT:
+        visit = session.get(Visit, subject_id)
+        if visit is not None:
+            subjects.append((MinutesSubject.SESSION, visit.session_id))
+    found = []
+    for kind, record_id in subjects:
+        kinds = ([MinutesSubject.SESSION, MinutesSubject.DIALOGUE]
+                 if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE) else [kind])
+        found += session.scalars(select(Minutes.signed_at).where(
+            Minutes.subject_kind.in_([str(k) for k in kinds]), Minutes.subject_id == record_id,
+            Minutes.addendum_of_id.is_(None), Minutes.status == MinutesStatus.SIGNED)).all()
+    dates = [d for d in found if d is not None]
+    return min(dates) if dates else None
+
+
 def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes:
     """The minutes of a session, visit, dialogue or meeting: the existing ones, or a new
     numbered draft."""
@@ -101,7 +141,7 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     )
     if existing is not None:
         return existing
-    require(session, "minutes.edit")
+    require(session, STEP_PERMISSIONS["prepare"])
     unit = session.get(Unit, record.unit_id)
     m = Minutes(
         unit_id=record.unit_id,
@@ -121,7 +161,7 @@ def update_minutes(
     session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
 ) -> Minutes:
     """Change the number of copies or the free text of minutes not yet signed."""
-    require(session, "minutes.edit")
+    require(session, STEP_PERMISSIONS["prepare"])
     m = get_minutes(session, minutes_id)
     if m.status == MinutesStatus.SIGNED:
         raise LockedError(
@@ -140,7 +180,7 @@ def update_minutes(
 
 def mark_printed(session: Session, minutes_id: str) -> Minutes:
     """Record that the minutes were printed for signing (a signed one stays signed)."""
-    require(session, "documents.print")
+    require(session, STEP_PERMISSIONS["mark_printed"])
     m = get_minutes(session, minutes_id)
     if m.status != MinutesStatus.SIGNED:
         m.status = MinutesStatus.PRINTED
@@ -157,7 +197,7 @@ def mark_signed(
     The scanned signed copy (PDF, PNG or JPEG) is kept with the minutes when given;
     a file that cannot be kept leaves everything as it was.
     """
-    require(session, "minutes.sign")
+    require(session, STEP_PERMISSIONS["mark_signed"])
     m = get_minutes(session, minutes_id)
     if m.status == MinutesStatus.SIGNED:
         raise LockedError(
@@ -181,7 +221,7 @@ def mark_signed(
 
 def attach_signed_copy(session: Session, minutes_id: str, path: str | Path) -> Minutes:
     """Keep (or replace) the scanned copy of minutes already marked signed."""
-    require(session, "minutes.sign")
+    require(session, STEP_PERMISSIONS["mark_signed"])
     m = get_minutes(session, minutes_id)
     if m.status != MinutesStatus.SIGNED:
         raise ValidationError.single(
@@ -214,7 +254,7 @@ def signed_copy(session: Session, minutes_id: str) -> tuple[str, bytes] | None:
 
 def add_addendum(session: Session, minutes_id: str, text: str) -> Minutes:
     """A correction to signed minutes: new minutes (an addendum) about the same subject."""
-    require(session, "minutes.edit")
+    require(session, STEP_PERMISSIONS["add_addendum"])
     original = get_minutes(session, minutes_id)
     text = (text or "").strip()
     if original.status != MinutesStatus.SIGNED:

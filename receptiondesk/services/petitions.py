@@ -47,6 +47,20 @@ from .indexing import petition_search_text
 from .locking import check_version, refuses_stale
 from .validation import Checker, clean, clean_id_number
 
+#: what each step on a petition takes (accounts.ROLE_PERMISSIONS): the services refuse
+#: with it, the window disables the step's button with the same words
+STEP_PERMISSIONS: dict[str, str] = {
+    "register": "petitions.register",
+    "edit": "petitions.register",
+    "note": "petitions.register",
+    "classify": "petitions.classify",
+    **{action: "petitions.handle" for action in lifecycle.HANDLING_OF_ACTION},
+    "start": "petitions.resolve",
+    "resolve": "petitions.resolve",
+    "close": "petitions.resolve",
+    "extend": "petitions.resolve",
+}
+
 
 @dataclass
 class PetitionerInput:
@@ -224,7 +238,7 @@ def register_petition(
     today: date | None = None,
 ) -> Petition:
     """Register a petition as received; its deadlines start running."""
-    require(session, "petitions.register")
+    require(session, STEP_PERMISSIONS["register"])
     today = today or date.today()
     _check_input(session, data, today)
     p = Petition(unit_id=unit_id, status=Status.RECEIVED)
@@ -262,7 +276,7 @@ def update_petition(
     *, expected_version: int | None = None,
 ) -> Petition:
     """Correct a petition's details (not its status)."""
-    require(session, "petitions.register")
+    require(session, STEP_PERMISSIONS["edit"])
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
     _ensure_editable(p)
@@ -384,7 +398,7 @@ def classify(
     *,
     expected_version: int | None = None,
 ) -> Petition:
-    require(session, "petitions.classify")
+    require(session, STEP_PERMISSIONS["classify"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
@@ -435,7 +449,7 @@ def decide_handling(
     expected_version: int | None = None,
 ) -> Petition:
     """Accept, guide, forward, urge, archive or return a classified petition."""
-    require(session, "petitions.handle")
+    require(session, STEP_PERMISSIONS["accept"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
@@ -469,7 +483,7 @@ def start_resolution(
     session: Session, petition_id: str, on: date, official_id: str | None = None,
     note: str = "", today: date | None = None, *, expected_version: int | None = None,
 ) -> Petition:
-    require(session, "petitions.resolve")
+    require(session, STEP_PERMISSIONS["start"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
@@ -494,7 +508,7 @@ def record_result(
     expected_version: int | None = None,
 ) -> Petition:
     """Record the resolution's result (correct/incorrect/…, founded/unfounded/…, withdrawn)."""
-    require(session, "petitions.resolve")
+    require(session, STEP_PERMISSIONS["resolve"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
@@ -526,7 +540,7 @@ def close_petition(
     session: Session, petition_id: str, on: date, official_id: str | None = None,
     note: str = "", today: date | None = None, *, expected_version: int | None = None,
 ) -> Petition:
-    require(session, "petitions.resolve")
+    require(session, STEP_PERMISSIONS["close"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
@@ -541,7 +555,7 @@ def add_note(
     session: Session, petition_id: str, on: date, note: str, official_id: str | None = None,
     today: date | None = None,
 ) -> PetitionEvent:
-    require(session, "petitions.register")
+    require(session, STEP_PERMISSIONS["note"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     ck = Checker()
@@ -587,7 +601,7 @@ def extend_deadline(
     expected_version: int | None = None,
 ) -> DeadlineExtension:
     """Record an extension decision; it moves the deadline and stays in the history."""
-    require(session, "petitions.resolve")
+    require(session, STEP_PERMISSIONS["extend"])
     today = today or date.today()
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)

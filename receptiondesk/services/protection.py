@@ -17,9 +17,10 @@ users reach the identity through the record views, each view audited.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
-from sqlalchemy import and_, insert, literal, or_, select, union, update
+from sqlalchemy import and_, event, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ..i18n import _
@@ -27,7 +28,7 @@ from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit, Visi
 from ..model.base import utcnow
 from ..model.codes import PetitionType
 from . import audit
-from .accounts import is_cleared
+from .accounts import current_user, is_cleared
 
 DENUNCIATION = PetitionType.DENUNCIATION.value
 
@@ -62,11 +63,21 @@ def identity_visible(subject: object = None, *, protected: bool | None = None) -
 # --- the identity views, audited ----------------------------------------------------------
 
 
+#: printed documents: every print of a denouncer's identity is written down (a copy left
+#: the system); what is shown on screen is written once per record and sign-in
+PRINTS = frozenset({"minutes", "logbook", "slip", "receipt"})
+
+#: (sign-in, record kind, record id) already audited as seen in this process
+_seen: set[tuple[str, str, str]] = set()
+_seen_lock = threading.Lock()
+#: the views a unit of work writes, remembered as seen once it is committed
+SEEN_PENDING = "identity_views_pending"
+
+
 def record_identity_view(session: Session, kind: str, record_id: str,
                          unit_id: str | None, where: str) -> None:
     """Audit that the acting (cleared) user is being shown a protected identity."""
-    if is_cleared():
-        audit.record(session, "identity_view", kind, record_id, unit_id, {"where": where})
+    note_identity_views_of(session, kind, [(record_id, unit_id)], where)
 
 
 def note_identity_views(session: Session, kind: str, records: Iterable[object], where: str,
@@ -74,10 +85,47 @@ def note_identity_views(session: Session, kind: str, records: Iterable[object], 
     """Audit, in one go, the protected records of a list shown to a cleared user."""
     if not is_cleared():
         return
-    rows = [("identity_view", kind, r.id, getattr(r, "unit_id", None), {"where": where})
-            for r in records
-            if is_protected(r) or (protected_ids is not None and r.id in protected_ids)]
-    audit.record_many(session, rows)
+    note_identity_views_of(session, kind, [
+        (r.id, getattr(r, "unit_id", None)) for r in records
+        if is_protected(r) or (protected_ids is not None and r.id in protected_ids)], where)
+
+
+def note_identity_views_of(session: Session, kind: str,
+                           records: Iterable[tuple[str, str | None]], where: str) -> None:
+    """Audit that the acting user (cleared) sees the identity of these (id, unit id)
+    records: once per record and sign-in on screen (a list shown again, a detail opened
+    twice, add nothing: the log says what a person saw, not how often the screen was
+    drawn), every time in a print."""
+    user = current_user()
+    if not is_cleared(user):
+        return
+    once = where not in PRINTS
+    keys: dict[tuple[str, str, str], str | None] = {}
+    for record_id, unit_id in records:
+        keys.setdefault((user.sign_in_id, kind, record_id), unit_id)
+    if once:
+        pending = session.info.setdefault(SEEN_PENDING, set())
+        with _seen_lock:
+            keys = {k: u for k, u in keys.items() if k not in _seen and k not in pending}
+        if not keys:
+            return
+        pending.update(keys)
+        if not event.contains(session, "after_commit", _remember_seen):
+            event.listen(session, "after_commit", _remember_seen)
+            event.listen(session, "after_rollback", _forget_pending)
+    audit.record_many(session, [("identity_view", kind, record_id, unit_id, {"where": where})
+                                for (_sign_in, _kind, record_id), unit_id in keys.items()])
+
+
+def _remember_seen(session: Session) -> None:
+    """The entries are written: the views they record are not written again."""
+    pending = session.info.pop(SEEN_PENDING, set())
+    with _seen_lock:
+        _seen.update(pending)
+
+
+def _forget_pending(session: Session) -> None:
+    session.info.pop(SEEN_PENDING, None)  # not written: a later view is audited again
 
 
 # --- which records are protected ----------------------------------------------------------

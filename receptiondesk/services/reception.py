@@ -646,9 +646,15 @@ def list_visits(
     limit: int = 100,
     descending: bool = True,
 ) -> list[Visit]:
-    """One page of visits, newest first (``descending=False``: log-book order)."""
-    stmt = _visits_filtered(session, f or VisitFilter())
-    if descending:
+    """One page of visits, newest first (``descending=False``: log-book order).
+
+    The visits of one session come in the order of their numbers, whenever each was
+    typed in (an imported or corrected session's rows are not created in order)."""
+    f = f or VisitFilter()
+    stmt = _visits_filtered(session, f)
+    if f.session_id:
+        stmt = stmt.order_by(Visit.seq.desc() if descending else Visit.seq, Visit.id)
+    elif descending:
         stmt = stmt.order_by(Visit.visit_date.desc(), Visit.created_at.desc(), Visit.seq.desc(),
                              Visit.id)
     else:

@@ -24,7 +24,7 @@ from ..services.accounts import UserInput
 from ..services.errors import ServiceError, ValidationError
 from ..services.units import list_officials
 from .context import AppContext
-from .forms import ERROR_STYLE, RecordDialog, check, combo, line, show_error
+from .forms import ERROR_STYLE, RecordDialog, check, combo, line, open_on_enter, show_error
 from .login import ChangePasswordDialog
 from .page import Page
 from .paged import Column, PagedTableModel, Row
@@ -147,6 +147,7 @@ class AccountsPage(Page):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        open_on_enter(self.table, self.edit_current)
         self.idle_label = QLabel()
         self.idle = QSpinBox()
         self.idle.setObjectName("idle_minutes")

@@ -24,7 +24,7 @@ from ..services import accounts, audit
 from ..services.audit_labels import record_kind_label
 from ..services.errors import ServiceError
 from .context import AppContext
-from .forms import ERROR_STYLE, date_edit, fill_combo, from_qdate
+from .forms import ERROR_STYLE, compact, date_edit, fill_combo, from_qdate
 from .page import Page
 from .paged import Column, PagedTableModel, Row
 
@@ -59,9 +59,9 @@ class AuditPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.user = QComboBox()
+        self.user = compact(QComboBox(), 8)
         self.user.setObjectName("audit_user")
-        self.action = QComboBox()
+        self.action = compact(QComboBox(), 12)
         self.action.setObjectName("audit_action")
         self.use_dates = QCheckBox()
         self.date_from = date_edit(date.today().replace(day=1))
@@ -90,21 +90,26 @@ class AuditPage(Page):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         for i, w in enumerate(WIDTHS):
             self.table.setColumnWidth(i, w)
+        for i in (4, 5):  # the record and what changed share the rest: no sideways scrolling
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
         self.filters_label, self.action_label, self.from_label = QLabel(), QLabel(), QLabel()
         filters = QHBoxLayout()
         for w in (self.filters_label, self.user, self.action_label, self.action,
                   self.use_dates, self.date_from, self.from_label, self.date_to):
             filters.addWidget(w)
         filters.addStretch(1)
-        filters.addWidget(self.count)
-        filters.addWidget(self.verify_button)
+        status = QHBoxLayout()  # a line of its own: the filters fit at 1024 px
+        status.addWidget(self.count)
+        status.addStretch(1)
+        status.addWidget(self.verify_button)
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.addLayout(filters)
+        body.addLayout(status)
         body.addWidget(self.result)
         body.addWidget(self.table, 1)
         layout = QVBoxLayout(self)

@@ -31,16 +31,16 @@ from ..model.codes import (
     PetitionType,
     SessionKind,
     Status,
-    VisitHandling,
     choices,
     label,
+    visit_handling_label,
 )
 from ..services import citizens, reception
 from ..services.accounts import is_cleared
 from ..services.errors import ServiceError, ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
 from .context import AppContext
-from .forms import RecordDialog, combo, fill_combo, line, spin
+from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .petition_forms import (
@@ -289,12 +289,14 @@ class CitizensPage(Texts, RecordListPage):
     record_kind = "citizen"
     refresh_on = frozenset(("citizen", "visit", "session", "petition", "unit", "settings"))
     name = "citizens"
+    new_permission = "citizens.edit"
     title = N_("Citizens")
 
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_citizen")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
         self.merge_button = QPushButton()
@@ -315,9 +317,10 @@ class CitizensPage(Texts, RecordListPage):
         self.model = PagedTableModel(COLUMNS, self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("citizen_list")
-        setup_table(self.table, self.model, WIDTHS)
+        setup_table(self.table, self.model, WIDTHS, flexible=(5,))  # the address
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        open_on_enter(self.table, self.edit_current)
 
         self.history_title = QLabel()
         self.history_title.setObjectName("citizen_heading")
@@ -330,6 +333,8 @@ class CitizensPage(Texts, RecordListPage):
         self.petitions = _history_table([100, 90, 110])
         self.petitions.setObjectName("citizen_petitions")
         self.petitions.itemDoubleClicked.connect(self._open_petition)
+        open_on_enter(self.petitions,
+                      lambda: self._open_petition(self.petitions.currentItem()))
         self.privacy_note = QLabel()
         self.privacy_note.setWordWrap(True)
         self.privacy_note.setStyleSheet("color: #555;")
@@ -436,7 +441,8 @@ class CitizensPage(Texts, RecordListPage):
                                  if p.petition_type == PetitionType.DENUNCIATION}
                 visit_rows = [[format_date(v.visit_date),
                                label(SessionKind, v.session.kind) if v.session else "",
-                               " ".join(v.content.split()), label(VisitHandling, v.handling)]
+                               " ".join(v.content.split()),
+                               visit_handling_label(v.handling, v.petition_type)]
                               for v in visits if not _denounces(v, secret_visits)]
                 shown = [p for p in petitions if identity_visible(p)]
                 revealed = any(is_protected(p) for p in shown) or any(
@@ -475,6 +481,8 @@ class CitizensPage(Texts, RecordListPage):
         return MergeDialog(self.ctx, self.current_id, self)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_citizen_dialog()
         if self.exec_dialog(dialog):
             self.current_id = dialog.result_id

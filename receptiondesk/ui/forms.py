@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date, time
 
 from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -17,13 +20,15 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
+    QTextEdit,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from ..i18n import _
+from ..i18n import _, pgettext
 from ..services.errors import ChangedByAnotherUser, ServiceError, ValidationError
 
 ERROR_STYLE = "color: #b00020;"
@@ -37,18 +42,46 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
+class DateEdit(QDateEdit):
+    """A date field that is one Tab stop: Tab leaves it instead of walking through the
+    day, the month and the year (typing two digits or "/" moves to the next part)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_)
+
+
+class TimeEdit(QTimeEdit):
+    """A time field that is one Tab stop (typing two digits or ":" moves to the minutes)."""
+
+    def focusNextPrevChild(self, next_: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, next_)
+
+
 def date_edit(value: date | None = None) -> QDateEdit:
     """A date field typed as DD/MM/YYYY with a calendar drop-down."""
-    edit = QDateEdit(to_qdate(value))
+    edit = DateEdit(to_qdate(value))
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setCalendarPopup(True)
     return edit
 
 
 def time_edit(value: time | None = None) -> QTimeEdit:
-    edit = QTimeEdit(QTime(value.hour, value.minute) if value else QTime(8, 0))
+    edit = TimeEdit(QTime(value.hour, value.minute) if value else QTime(8, 0))
     edit.setDisplayFormat("HH:mm")
     return edit
+
+
+def open_on_enter(view: QAbstractItemView, slot) -> None:
+    """Enter (or Return) on a row of ``view`` calls ``slot`` as a double click does; in a
+    form the key then opens the row instead of saving the form."""
+    def run() -> None:
+        if view.currentIndex().isValid():
+            slot()
+
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shortcut = QShortcut(QKeySequence(key), view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(run)
 
 
 def combo(choices: list[tuple[str, str]], current: str | None = None,
@@ -71,6 +104,32 @@ def fill_combo(box: QComboBox, choices: list[tuple[str, str]], current: str | No
     index = box.findData(keep)
     box.setCurrentIndex(max(index, 0))
     box.blockSignals(False)
+
+
+#: what the window manager adds around a window: borders, and the title bar above
+WINDOW_FRAME = (16, 40)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window that would not fit the screen's free area (a form laid out for a
+    wide screen, opened on a 1024×768 one), down to its minimum size at most."""
+    screen = window.screen()
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    least = window.minimumSizeHint().expandedTo(window.minimumSize())
+    width = min(window.width(), max(room.width() - WINDOW_FRAME[0], least.width()))
+    height = min(window.height(), max(room.height() - WINDOW_FRAME[1], least.height()))
+    if (width, height) != (window.width(), window.height()):
+        window.resize(width, height)
+
+
+def compact(box: QComboBox, chars: int) -> QComboBox:
+    """A drop-down as wide as ``chars`` letters whatever its entries (its list still shows
+    them whole), so that a bar of filters fits beside the navigation at 1024 px."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(chars)
+    return box
 
 
 class FieldErrors:
@@ -140,6 +199,32 @@ class FieldErrors:
         return label.text() if label is not None and label.isVisible() else ""
 
 
+def _first_focusable(item) -> QWidget | None:
+    """The first visible, enabled widget of a form row (a widget or a layout) that takes
+    focus from the keyboard."""
+    widget = item.widget()
+    if widget is not None:
+        if widget.isHidden() or not widget.isEnabled():
+            return None
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return widget
+        proxy = widget.focusProxy()
+        if proxy is not None:
+            return proxy
+        for child in widget.findChildren(QWidget):
+            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and not child.isHidden() \
+                    and child.isEnabled():
+                return child
+        return None
+    layout = item.layout()
+    if layout is not None:
+        for i in range(layout.count()):
+            found = _first_focusable(layout.itemAt(i))
+            if found is not None:
+                return found
+    return None
+
+
 def _layout_has(layout, widget: QWidget) -> bool:
     for i in range(layout.count()):
         item = layout.itemAt(i)
@@ -151,8 +236,10 @@ def _layout_has(layout, widget: QWidget) -> bool:
 class RecordDialog(QDialog):
     """A modal form: subclasses fill ``self.form`` and implement :meth:`save`.
 
-    Enter saves (the default button), Esc cancels, errors from the service are
-    shown at their fields, and closing with unsaved changes asks first.
+    The cursor starts in the first field; Enter saves (Ctrl+Enter inside multi-line
+    text, where Enter starts a new line; Space presses a focused button); Esc cancels,
+    asking first when something was typed; errors from the service are shown at their
+    fields.
     """
 
     def __init__(self, parent: QWidget | None = None, title: str = "") -> None:
@@ -167,13 +254,17 @@ class RecordDialog(QDialog):
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
         self.buttons.accepted.connect(self.try_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.errors.general)
         layout.addWidget(self.buttons)
+        # Default once the box belongs to the dialog (before, the dialog never learns it).
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
+        self._focused_once = False
+        #: signed: the form shows the record and cannot save it (make_read_only)
+        self.read_only = False
         self._dirty = False
         self.result_id: str | None = None
         #: the version of the record the form shows (optimistic locking); None: a new record
@@ -211,13 +302,29 @@ class RecordDialog(QDialog):
         except ChangedByAnotherUser as exc:
             self.conflicted = True
             self.errors.show(exc)  # stays in the form, above what the user typed
+            self.make_room()
             self._offer_reload(exc)
             return
         except ServiceError as exc:
             self.errors.show(exc)
+            self.make_room()
             return
         self._dirty = False
         self.accept()
+
+    def make_room(self) -> None:
+        """Grow to show the messages just put under the fields, so that no field and
+        neither button is squeezed or pushed off the form (within the screen)."""
+        layout = self.layout()
+        layout.activate()
+        width = self.width()
+        need = (layout.totalHeightForWidth(width) if layout.hasHeightForWidth()
+                else layout.totalSizeHint().height())
+        screen = self.screen()
+        if screen is not None:
+            need = min(need, screen.availableGeometry().height() - 40)  # the title bar
+        if need > self.height():
+            self.resize(width, need)
 
     def _offer_reload(self, error: ChangedByAnotherUser) -> None:
         """Ask: reload the current version (the typed text is dropped), or keep editing
@@ -239,13 +346,78 @@ class RecordDialog(QDialog):
             return
         super().reject()
 
+    def make_read_only(self, banner: str) -> None:
+        """Show the record without letting it change (signed minutes lock it): every field
+        read-only, no Save, the reason and the way to correct it above the fields."""
+        self.read_only = True
+        note = QLabel(banner)
+        note.setObjectName("read_only_banner")
+        note.setWordWrap(True)
+        note.setStyleSheet("background: #fff4ce; border: 1px solid #e0c060; padding: 6px;")
+        self.layout().insertWidget(0, note)
+        for widget in self.findChildren(QWidget):
+            if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+                widget.setReadOnly(True)
+            elif isinstance(widget, (QComboBox, QCheckBox, QDateEdit, QTimeEdit, QSpinBox)):
+                widget.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        close.setText(pgettext("button", "Close"))
+        self._dirty = False
+
+    def _retranslate_banner(self) -> None:
+        """The read-only banner in the new language (forms that have one give
+        ``_signed_banner``)."""
+        banner = self.findChild(QLabel, "read_only_banner")
+        if banner is not None and hasattr(self, "_signed_banner"):
+            banner.setText(self._signed_banner())
+        if self.read_only:
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+                pgettext("button", "Close"))
+
+    def first_field(self) -> QWidget | None:
+        """The field the cursor starts in: the first one of the form that takes focus."""
+        for row in range(self.form.rowCount()):
+            item = self.form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is None:
+                item = self.form.itemAt(row, QFormLayout.ItemRole.SpanningRole)
+            widget = _first_focusable(item) if item is not None else None
+            if widget is not None:
+                return widget
+        return None
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._focused_once:
+            self._focused_once = True
+            fit_to_screen(self)
+            for button in self.findChildren(QPushButton):
+                # Enter saves the form, whichever button was pressed last (Space presses
+                # a focused button), so no other button may become the default.
+                if button is not self.buttons.button(QDialogButtonBox.StandardButton.Save):
+                    button.setAutoDefault(False)
+            first = self.first_field()
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        # Enter in a multi-line field adds a line; elsewhere it saves.
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(
-            self.focusWidget(), QPlainTextEdit
-        ):
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            super().keyPressEvent(event)
             return
-        super().keyPressEvent(event)
+        focus = self.focusWidget()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if isinstance(focus, (QPlainTextEdit, QTextEdit)) and not ctrl:
+            return  # Enter in a multi-line field adds a line; Ctrl+Enter saves
+        if isinstance(focus, QAbstractItemView) and not ctrl:
+            return  # the list opened its row (open_on_enter)
+        if isinstance(focus, QAbstractButton) and focus in self.buttons.buttons() \
+                and self.buttons.buttonRole(focus) != QDialogButtonBox.ButtonRole.AcceptRole:
+            focus.click()  # Enter on a focused Cancel cancels
+            return
+        if self.read_only:
+            self.reject()  # nothing to save: Enter closes
+            return
+        self.try_save()
 
 
 def confirm_discard(parent: QWidget) -> bool:

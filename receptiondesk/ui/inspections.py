@@ -20,7 +20,17 @@ from ..model.codes import InspectionBody, InspectionKind, choices, label
 from ..services import inspections
 from ..services.errors import ServiceError
 from .context import AppContext
-from .forms import RecordDialog, check, combo, date_edit, fill_combo, from_qdate, line, text_edit
+from .forms import (
+    RecordDialog,
+    check,
+    combo,
+    compact,
+    date_edit,
+    fill_combo,
+    from_qdate,
+    line,
+    text_edit,
+)
 from .page import RecordListPage
 from .paged import Column, Row
 from .petition_forms import (
@@ -43,6 +53,8 @@ COLUMNS = (
     Column(N_("Violations found")),
     Column(N_("Content")),
 )
+#: the columns that share the width left: the list never scrolls sideways
+FLEXIBLE = (2, 6)
 WIDTHS = [96, 110, 190, 110, 100, 130, 250]
 
 
@@ -160,12 +172,14 @@ class InspectionsPage(Texts, RecordListPage):
     record_kind = "inspection"
     refresh_on = frozenset(("inspection", "unit", "settings"))
     name = "inspections"
+    new_permission = "inspections.edit"
     title = N_("Inspections")
 
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_inspection")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
         self.t(self.new_button.setText, N_("New inspection…"))
@@ -181,8 +195,8 @@ class InspectionsPage(Texts, RecordListPage):
 
         self.period = PeriodFilter()
         self.period.changed.connect(self.reload)
-        self.kind_filter = QComboBox()
-        self.body_filter = QComboBox()
+        self.kind_filter = compact(QComboBox(), 8)
+        self.body_filter = compact(QComboBox(), 9)
         for box in (self.kind_filter, self.body_filter):
             box.currentIndexChanged.connect(lambda _i: self.reload())
         self.violations_check = QCheckBox()
@@ -200,7 +214,7 @@ class InspectionsPage(Texts, RecordListPage):
         filters.addWidget(self.violations_check)
         filters.addStretch(1)
 
-        splitter = self.list_with_detail(COLUMNS, WIDTHS, "inspection")
+        splitter = self.list_with_detail(COLUMNS, WIDTHS, "inspection", FLEXIBLE)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -298,6 +312,8 @@ class InspectionsPage(Texts, RecordListPage):
         return InspectionDialog(self.ctx, inspection_id, self)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_inspection_dialog()
         if self.exec_dialog(dialog):
             self.current_id = dialog.result_id

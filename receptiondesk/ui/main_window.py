@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 # Not Qt's namespace (``Qt``): importing it builds its hundred-odd enums, a cost the window
 # would pay before it is first painted; the few uses import it where they are.
@@ -41,6 +42,12 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("audit", "audit", "AuditPage", N_("Audit log")),
 )
 PAGE_NAMES = tuple(p[0] for p in PAGES)
+#: the window's first size, when the screen has room for it
+PREFERRED_SIZE = QSize(1280, 800)
+#: the navigation's first width: its longest entry in either language, no more
+NAV_WIDTH = 180
+#: what the window manager adds around the window: borders, and the title bar above
+FRAME = QSize(16, 40)
 
 
 class MainWindow(QMainWindow):
@@ -76,11 +83,39 @@ class MainWindow(QMainWindow):
         ctx.signals.data_changed.connect(lambda kind: self._show_unit() if kind == "unit" else None)
         self.setEnabled(True)
         self.statusBar().clearMessage()
+        self.apply_role()
         self._show_unit()
         last = "dashboard"
         if self.settings is not None:
             last = str(self.settings.value("window/page", "dashboard"))
         QTimer.singleShot(0, lambda: self.show_page(last if last in PAGE_NAMES else "dashboard"))
+
+    def apply_role(self) -> None:
+        """Show what the signed-in user's role may use: pages it cannot use leave the
+        navigation and the View menu; File entries it may not take are disabled, their
+        tooltips saying why (ui/permissions.py)."""
+        from .permissions import page_allowed
+
+        for row, (name, *_rest) in enumerate(PAGES):
+            allowed = page_allowed(name)
+            self.nav.setRowHidden(row, not allowed)
+            self.page_actions[row].setVisible(allowed)
+        self.file_menu.setToolTipsVisible(True)
+        self._guard_file_menu()
+
+    def _guard_file_menu(self, opening: bool = False) -> None:
+        """The File entries this role may not take, disabled (checked again each time the
+        menu opens: the bundles' module loads then, not before the window is shown)."""
+        from .permissions import guard
+
+        guard(self.act_national, "data.export")
+        guard(self.act_export_bundle, "data.export")
+        if not opening and "receptiondesk.services.office_keys" not in sys.modules:
+            return
+        from ..services.office_keys import TRUST_PERMISSIONS
+
+        for act in (self.act_import_bundle, self.act_bundle_conflicts):
+            all(guard(act, permission) for permission in TRUST_PERMISSIONS)  # first refusal
 
     # --- construction ---------------------------------------------------------
 
@@ -88,7 +123,7 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setMinimumWidth(170)
-        self.nav.setMaximumWidth(260)
+        self.nav.setMaximumWidth(NAV_WIDTH + 20)  # the pages need the room more
         for _page in PAGES:
             item = QListWidgetItem()  # row i is PAGES[i]
             item.setSizeHint(QSize(160, 34))
@@ -104,6 +139,7 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.stack)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([NAV_WIDTH, PREFERRED_SIZE.width() - NAV_WIDTH])  # the rest: the page
         self.setCentralWidget(splitter)
         self.nav.currentRowChanged.connect(self._on_nav)
 
@@ -127,6 +163,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
+        self.file_menu.aboutToShow.connect(
+            lambda: self._guard_file_menu(opening=True) if self.ctx else None)
         self.act_new = self._action(
             QKeySequence.StandardKey.New, lambda: self.current().new_record()
         )
@@ -151,7 +189,9 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("")
         self.page_actions: list[QAction] = []
         for i, (name, *_rest) in enumerate(PAGES, start=1):
-            act = self._action(QKeySequence(f"Ctrl+{i}"), lambda n=name: self.show_page(n))
+            # ``triggered`` passes ``checked`` first: the page name must not take its place
+            act = self._action(QKeySequence(f"Ctrl+{i % 10}"),  # the tenth page: Ctrl+0
+                               lambda _checked=False, n=name: self.show_page(n))
             self.page_actions.append(act)
             self.view_menu.addAction(act)
         self.help_menu = bar.addMenu("")
@@ -180,7 +220,7 @@ class MainWindow(QMainWindow):
         self.act_new.setText(_("&New"))
         self.act_print.setText(_("&Print…"))
         self.act_quit.setText(_("&Quit"))
-        self.act_national.setText(_("Export for the &national database…"))
+        self.act_national.setText(_("Export for the national &database…"))
         self.act_export_bundle.setText(_("Export a &bundle for the upper level…"))
         self.act_import_bundle.setText(_("&Import a bundle from an office…"))
         self.act_bundle_conflicts.setText(_("Bundle &conflicts…"))
@@ -222,6 +262,10 @@ class MainWindow(QMainWindow):
         return PAGES[row][0]
 
     def show_page(self, name: str) -> Page:
+        from .permissions import page_allowed
+
+        if not page_allowed(name):
+            name = "dashboard"  # a page this role cannot use (a remembered one, a link)
         row = PAGE_NAMES.index(name)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)  # → _on_nav
@@ -300,7 +344,26 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(PREFERRED_SIZE)
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """Keep the window within the screen's free area (a 1366×768 laptop, a 1024×768
+        office screen): never taller or wider than it, its title bar on screen."""
+        from PySide6.QtGui import QGuiApplication
+
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        size = self.size().boundedTo(QSize(room.width() - FRAME.width(),
+                                           room.height() - FRAME.height()))
+        if size != self.size():
+            self.resize(size)
+        x = min(max(self.x(), room.left()), room.right() - size.width() - FRAME.width())
+        y = min(max(self.y(), room.top()), room.bottom() - size.height() - FRAME.height())
+        if (x, y) != (self.x(), self.y()):
+            self.move(max(x, room.left()), max(y, room.top()))
 
     def save_state(self) -> None:
         if self.settings is not None and self.ctx is not None:

@@ -42,6 +42,8 @@ COLUMNS = (
     Column(N_("Concluding notices")),
     Column(N_("Content")),
 )
+#: the columns that share the width left: the list never scrolls sideways
+FLEXIBLE = (3, 5)
 WIDTHS = [104, 110, 170, 300, 150, 200]
 
 
@@ -213,12 +215,14 @@ class MeetingsPage(Texts, RecordListPage):
     record_kind = "meeting"
     refresh_on = frozenset(("meeting", "notice", "official", "unit", "settings"))
     name = "meetings"
+    new_permission = "meetings.edit"
     title = N_("Meetings and notices")
 
     def _build(self) -> None:
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_meeting")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit_current)
         self.notice_button = QPushButton()
@@ -249,7 +253,7 @@ class MeetingsPage(Texts, RecordListPage):
             filters.addSpacing(12)
         filters.addStretch(1)
 
-        splitter = self.list_with_detail(COLUMNS, WIDTHS, "meeting")
+        splitter = self.list_with_detail(COLUMNS, WIDTHS, "meeting", FLEXIBLE)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(filters)
@@ -357,6 +361,8 @@ class MeetingsPage(Texts, RecordListPage):
         return NoticeDialog(self.ctx, self.current_id, self)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_meeting_dialog()
         if self.exec_dialog(dialog):
             self.current_id = dialog.result_id

@@ -23,7 +23,7 @@ from ..i18n import N_, _
 from ..services import national_codes
 from ..services.errors import ServiceError
 from .context import AppContext
-from .forms import combo, fill_combo, line, show_error
+from .forms import combo, fill_combo, line, open_on_enter, show_error
 from .paged import Column, PagedTableModel, Row
 from .settings import TranslatedDialog, _selected_id, _slice, _table
 
@@ -88,6 +88,7 @@ class NationalCodesTab(QWidget):
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
         self.view = _table(self.model, "national_codes_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -19,6 +19,8 @@ class Page(QWidget):
     name: str = ""
     #: English message id of the navigation entry, translated when shown
     title: str = ""
+    #: what making a record on this page takes (a key of accounts.PERMISSIONS; "": none)
+    new_permission: str = ""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +39,23 @@ class Page(QWidget):
 
     def new_record(self) -> None:
         """File ▸ New on this page (Ctrl+N)."""
+
+    def may_create(self) -> bool:
+        """Whether the user's role may make a record here; if not, the status bar says why
+        (File ▸ New, Ctrl+N, before any form is filled in)."""
+        from .permissions import refusal
+
+        reason = refusal(self.new_permission) if self.new_permission else None
+        if reason is not None:
+            self.ctx.signals.status_message.emit(reason)
+        return reason is None
+
+    def guard_new(self, button) -> None:
+        """Disable the page's "New…" button for a role that may not use it, saying why."""
+        from .permissions import guard
+
+        if self.new_permission:
+            guard(button, self.new_permission)
 
     def focus_search(self) -> None:
         """Edit ▸ Find on this page (Ctrl+F)."""
@@ -109,23 +128,26 @@ class RecordListPage(Page):
 
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def list_with_detail(self, columns, widths, name: str):
+    def list_with_detail(self, columns, widths, name: str, flexible: tuple[int, ...] = ()):
         """The paged table of records above a scrolling detail text; returns the splitter.
 
-        Sets ``self.model``, ``self.table`` and ``self.detail`` (a label the page fills).
+        Sets ``self.model``, ``self.table`` and ``self.detail`` (a label the page fills);
+        ``flexible`` columns share the width left (see ``setup_table``).
         """
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QLabel, QScrollArea, QSplitter, QTableView
 
+        from .forms import open_on_enter
         from .paged import PagedTableModel
         from .petition_forms import setup_table
 
         self.model = PagedTableModel(columns, self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName(f"{name}_list")
-        setup_table(self.table, self.model, widths)
+        setup_table(self.table, self.model, widths, flexible)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        open_on_enter(self.table, self.edit_current)
         self.detail = QLabel()
         self.detail.setObjectName(f"{name}_detail")
         self.detail.setWordWrap(True)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -41,7 +40,18 @@ from ..services.errors import FieldError, ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
 from ..services.units import list_officials
 from .context import AppContext
-from .forms import RecordDialog, check, combo, date_edit, fill_combo, from_qdate, line, spin
+from .forms import (
+    DateEdit,
+    RecordDialog,
+    check,
+    combo,
+    compact,
+    date_edit,
+    fill_combo,
+    from_qdate,
+    line,
+    spin,
+)
 from .forms import text_edit as _text_edit
 from .paged import PagedTableModel
 
@@ -135,10 +145,10 @@ class PeriodFilter(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.combo = QComboBox()
+        self.combo = compact(QComboBox(), 9)
         self.combo.setObjectName("period")
-        self.date_from = QDateEdit()
-        self.date_to = QDateEdit()
+        self.date_from = DateEdit()
+        self.date_to = DateEdit()
         today = QDate.currentDate()
         for edit, value in ((self.date_from, today.addMonths(-1)), (self.date_to, today)):
             edit.setDisplayFormat("dd/MM/yyyy")
@@ -212,8 +222,13 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
-def setup_table(view: QTableView, model: PagedTableModel, widths: list[int]) -> None:
-    """Row selection, elided cells with the full text as tooltip, set column widths."""
+def setup_table(view: QTableView, model: PagedTableModel, widths: list[int],
+                flexible: tuple[int, ...] = ()) -> None:
+    """Row selection, elided cells with the full text as tooltip, set column widths.
+
+    ``flexible`` columns share the width the others leave (and give it up first), so the
+    list never scrolls sideways to show its key columns; without them the last column
+    stretches."""
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -229,6 +244,10 @@ def setup_table(view: QTableView, model: PagedTableModel, widths: list[int]) -> 
     header.setHighlightSections(False)
     for i, width in enumerate(widths):
         view.setColumnWidth(i, width)
+    if flexible:
+        header.setStretchLastSection(False)
+        for i in flexible:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
 
 
 def fit_headers(view: QTableView, widths: list[int]) -> None:

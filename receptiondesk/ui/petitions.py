@@ -54,6 +54,7 @@ from .context import AppContext
 from .forms import ERROR_STYLE, RecordDialog, fill_combo
 from .page import Page
 from .paged import Column, PagedTableModel, Row
+from .permissions import guard
 from .petition_forms import (
     COMPLEXITY,
     CONFIDENTIAL,
@@ -89,7 +90,10 @@ COLUMNS = (
     Column(N_("Next due"), "due"),
     Column(N_("Days left"), "due", numeric=True),
 )
-WIDTHS = [120, 90, 120, 200, 180, 120, 90, 70]
+WIDTHS = [120, 90, 90, 200, 180, 120, 90, 70]
+#: the field and the petitioner share what is left, so that the status, the due date and
+#: the days left stay in view without scrolling sideways (1024 px and up)
+FLEXIBLE = (3, 4)
 
 
 # --- list rows -------------------------------------------------------------------------------
@@ -277,6 +281,8 @@ DETAIL_ROWS: tuple[tuple[str, str], ...] = (
 DETAIL_SPLIT = 8
 #: width of the column of step buttons beside the tabs
 STEPS_WIDTH = 430
+#: the detail's width from which its facts show in two columns
+TWO_DETAIL_COLUMNS = 1100
 
 
 class PetitionDetail(Texts, QWidget):
@@ -346,6 +352,19 @@ class PetitionDetail(Texts, QWidget):
         layout.addLayout(body, 1)
         return box
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        # The details in two columns side by side when there is room (1366 px), one
+        # under the other when there is not (1024 px): never cut off at the right.
+        columns = 2 if event.size().width() >= TWO_DETAIL_COLUMNS else 1
+        if columns != self._detail_columns:
+            self._detail_columns = columns
+            grid, second = self._detail_grid, self._detail_forms[1]
+            grid.removeItem(second)
+            row, col = (0, 1) if columns == 2 else (1, 0)
+            grid.addLayout(second, row, col, Qt.AlignmentFlag.AlignTop)
+            grid.setColumnStretch(1, 1 if columns == 2 else 0)
+
     def _make_button(self, code: str, msgid: str, parent: QWidget) -> None:
         button = QPushButton(parent)
         button.setObjectName(f"action_{code}")
@@ -378,7 +397,8 @@ class PetitionDetail(Texts, QWidget):
         grid.addLayout(forms[1], 0, 1, Qt.AlignmentFlag.AlignTop)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
+        self._detail_grid, self._detail_forms, self._detail_columns = grid, forms, 2
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -437,10 +457,13 @@ class PetitionDetail(Texts, QWidget):
         row.addWidget(self.add_file_button)
         row.addWidget(self.open_file_button)
         row.addStretch(1)
-        row.addWidget(self.verifier_button)
+        second = QHBoxLayout()  # its own line: the tab then fits beside the steps at 1024 px
+        second.addStretch(1)
+        second.addWidget(self.verifier_button)
         layout.addWidget(self.files, 1)
         layout.addWidget(self.file_error)
         layout.addLayout(row)
+        layout.addLayout(second)
         return box
 
     # --- showing a petition ---------------------------------------------------------------
@@ -509,6 +532,9 @@ class PetitionDetail(Texts, QWidget):
             self.button_grid.addWidget(self.buttons[code], i // 2, i % 2)
         for code, button in self.buttons.items():
             button.setVisible(code in shown)
+            # a step this role may not take is shown, disabled, saying why (before the
+            # dialog is filled in, not after)
+            guard(button, petitions.STEP_PERMISSIONS[code])
 
     def _render_timeline(self) -> None:
         assert self.view is not None
@@ -687,6 +713,7 @@ def _small_table(table: QTableWidget, widths: list[int]) -> None:
 
 class PetitionsPage(Texts, Page):
     name = "petitions"
+    new_permission = petitions.STEP_PERMISSIONS["register"]
     title = N_("Petitions")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -706,6 +733,7 @@ class PetitionsPage(Texts, Page):
         self.new_button = QPushButton()
         self.new_button.setObjectName("new_petition")
         self.new_button.clicked.connect(self.new_record)
+        self.guard_new(self.new_button)
         self.t(self.new_button.setText, N_("New petition…"))
         self.search = SearchBox()
         self.search.search_changed.connect(lambda _t: self.reload())
@@ -722,7 +750,7 @@ class PetitionsPage(Texts, Page):
         self.official_filter = QComboBox()
         for box in (self.type_filter, self.field_filter, self.status_filter,
                     self.official_filter):
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(8)  # four in a row at 1024 px; the list shows all
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.currentIndexChanged.connect(lambda _i: self.reload())
         self.period = PeriodFilter()
@@ -769,7 +797,7 @@ class PetitionsPage(Texts, Page):
         self.model = PagedTableModel(COLUMNS, self._fetch, self)
         self.table = QTableView()
         self.table.setObjectName("petition_list")
-        setup_table(self.table, self.model, WIDTHS)
+        setup_table(self.table, self.model, WIDTHS, flexible=FLEXIBLE)
         self.table.selectionModel().currentRowChanged.connect(self._on_current)
         self.detail = PetitionDetail(self.ctx)
         self.detail.action_requested.connect(self.run_action)
@@ -922,6 +950,8 @@ class PetitionsPage(Texts, Page):
         self.search.selectAll()
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         dialog = self.make_petition_dialog()
         if self.exec_dialog(dialog) and dialog.result_id:
             self.current_id = dialog.result_id

@@ -44,9 +44,10 @@ from ..services.reception import (
 from ..services.repeats import petition_for_visit
 from ..services.units import list_officials
 from .context import AppContext
-from .forms import date_edit, fill_combo, from_qdate, show_error, to_qdate
+from .forms import date_edit, fill_combo, from_qdate, open_on_enter, show_error, to_qdate
 from .page import Page
 from .paged import PAGE_SIZE, Column, PagedTableModel, Row
+from .permissions import guard
 from .reception_forms import (
     SEARCH_DELAY_MS,
     SessionDialog,
@@ -121,7 +122,8 @@ def visit_row(v, field_names: dict[str, str], denounced: bool = False) -> Row:
     return Row(
         v.id,
         [str(v.seq), format_date(v.visit_date), citizen_cell(v, denounced), one_line(v.content),
-         field_names.get(v.field_code or "", v.field_code or ""), handling_cell(v.handling)],
+         field_names.get(v.field_code or "", v.field_code or ""),
+         handling_cell(v.handling, v.petition_type)],
         tint="hot" if v.is_delegation else None,
         numbers={0: v.seq},
     )
@@ -129,6 +131,7 @@ def visit_row(v, field_names: dict[str, str], denounced: bool = False) -> Row:
 
 class ReceptionPage(Page):
     name = "reception"
+    new_permission = "reception.edit"
     title = N_("Reception log")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -185,6 +188,7 @@ class ReceptionPage(Page):
             button.clicked.connect(slot)
             row.addWidget(button)
         row.addStretch(1)
+        self.guard_new(self.new_session_button)
         return row
 
     def _build_filters(self) -> QGridLayout:
@@ -203,22 +207,32 @@ class ReceptionPage(Page):
         self.presiding = QComboBox()
         self.field = QComboBox()
         self.handling = QComboBox()
-        for box in (self.presiding, self.field):
+        # Narrow enough for the page to fit beside the navigation at 1024 px (the list
+        # that drops down shows whole names).
+        for box, chars in ((self.period, 9), (self.kind, 7), (self.presiding, 10),
+                           (self.field, 10), (self.handling, 8)):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(18)
+            box.setMinimumContentsLength(chars)
         self.search = QLineEdit()
         self.search.setObjectName("reception_search")
         self.search.setClearButtonEnabled(True)
-        first = (self.period_label, self.period, self.from_label, self.date_from, self.to_label,
-                 self.date_to, self.kind_label, self.kind, self.presiding_label, self.presiding)
-        for col, widget in enumerate(first):
-            grid.addWidget(widget, 0, col)
-        second = ((self.field_label, 0, 1), (self.field, 1, 3), (self.handling_label, 4, 1),
-                  (self.handling, 5, 3), (self.search, 8, 2))
-        for widget, col, span in second:
-            grid.addWidget(widget, 1, col, 1, span)
-        grid.setColumnStretch(9, 1)
+        # When, and the search; then what kind of session and visit (two lines that fit
+        # beside the navigation at 1024 px in either language).
+        first = QHBoxLayout()
+        for widget in (self.period_label, self.period, self.from_label, self.date_from,
+                       self.to_label, self.date_to):
+            first.addWidget(widget)
+        first.addSpacing(12)
+        first.addWidget(self.search, 1)
+        second = QHBoxLayout()
+        for caption, box in ((self.kind_label, self.kind), (self.presiding_label, self.presiding),
+                             (self.field_label, self.field),
+                             (self.handling_label, self.handling)):
+            second.addWidget(caption)
+            second.addWidget(box, 1)
+        grid.addLayout(first, 0, 0)
+        grid.addLayout(second, 1, 0)
         self.period.currentIndexChanged.connect(self._on_period)
         self.date_from.dateChanged.connect(self._on_dates_typed)
         self.date_to.dateChanged.connect(self._on_dates_typed)
@@ -239,6 +253,7 @@ class ReceptionPage(Page):
         configure_table(self.sessions_view)
         self.sessions_view.selectionModel().currentRowChanged.connect(self._on_session_chosen)
         self.sessions_view.doubleClicked.connect(lambda _i: self.edit_session())
+        open_on_enter(self.sessions_view, self.edit_session)
         box.addWidget(self.sessions_title)
         box.addWidget(self.sessions_view, 1)
         return holder
@@ -264,6 +279,7 @@ class ReceptionPage(Page):
         self.visits_view.selectionModel().currentRowChanged.connect(
             lambda *_a: self._update_buttons())
         self.visits_view.doubleClicked.connect(lambda _i: self.edit_visit())
+        open_on_enter(self.visits_view, self.edit_visit)
         box.addLayout(head)
         box.addWidget(self.visits_view, 1)
         return holder
@@ -318,7 +334,7 @@ class ReceptionPage(Page):
             0: day, 1: "00:00–00:00", 2: max((label(SessionKind, k) for k in SessionKind),
                                              key=len),
             3: max((label(SessionMode, m) for m in SessionMode), key=len),
-            4: "Nguyễn Thị Phương Thảo", 6: "9.999", 7: "9.999"}, stretch=5)
+            4: "Nguyễn Thị Thảo", 6: "9.999", 7: "9.999"}, stretch=5)
         fit_columns(self.visits_view, {
             0: "999", 1: day, 2: "Đoàn 12 người: Nguyễn Văn An", 4: "Bồi thường, hỗ trợ, tái",
             5: max((handling_cell(h) for h in VisitHandling), key=len)}, stretch=3)
@@ -335,6 +351,8 @@ class ReceptionPage(Page):
         self.reload(session_id, visit_id)
 
     def new_record(self) -> None:
+        if not self.may_create():
+            return
         self.run_session_dialog(self.make_session_dialog())
 
     def focus_search(self) -> None:
@@ -663,16 +681,17 @@ class ReceptionPage(Page):
         has_session = self._selected_session is not None
         visit_id = self.selected_visit_id()
         self.edit_session_button.setEnabled(has_session)
-        self.new_visit_button.setEnabled(has_session)
+        guard(self.new_session_button, "reception.edit")
+        guard(self.new_visit_button, "reception.edit", has_session)
         self.edit_visit_button.setEnabled(visit_id is not None)
         registered = False
         if visit_id is not None:
             with self.ctx.db.session() as s:
                 registered = petition_for_visit(s, visit_id) is not None
-        self.register_button.setEnabled(visit_id is not None and not registered)
         self.register_button.setToolTip(
             _("A petition was already registered from this visit.") if registered else
             _("Register the petition this citizen brought; its deadlines start running."))
+        guard(self.register_button, "petitions.register", visit_id is not None and not registered)
 
     # --- changes elsewhere --------------------------------------------------------
 

@@ -38,10 +38,12 @@ from ..model.codes import (
     VisitHandling,
     choices,
     label,
+    visit_handling_label,
 )
 from ..services import reference
 from ..services.citizens import CitizenInput, find_citizens, get_citizen
 from ..services.errors import ServiceError, ValidationError
+from ..services.minutes import signed_on
 from ..services.petitions import link_earlier
 from ..services.protection import (
     identity_visible,
@@ -73,10 +75,12 @@ from .forms import (
     RecordDialog,
     check,
     combo,
+    compact,
     date_edit,
     fill_combo,
     from_qdate,
     line,
+    open_on_enter,
     spin,
     text_edit,
     time_edit,
@@ -108,8 +112,8 @@ def citizen_cell(visit, denounced: bool = False) -> str:
     return visit.citizen.full_name if visit.citizen is not None else ""
 
 
-def handling_cell(code: str | None) -> str:
-    return "" if not code or code == VisitHandling.NONE else label(VisitHandling, code)
+def handling_cell(code: str | None, petition_type: str | None = None) -> str:
+    return visit_handling_label(code, petition_type)
 
 
 def one_line(text: str) -> str:
@@ -301,6 +305,7 @@ class SessionDialog(RecordDialog):
         self.visits_view.setModel(self.visits_model)
         configure_table(self.visits_view)
         self.visits_view.doubleClicked.connect(lambda _i: self.edit_visit())
+        open_on_enter(self.visits_view, self.edit_visit)
         self.add_visit_button = QPushButton()
         self.edit_visit_button = QPushButton()
         self.add_visit_button.clicked.connect(self.add_visit)
@@ -352,11 +357,15 @@ class SessionDialog(RecordDialog):
         self.buttons.button(self.buttons.StandardButton.Cancel).setText(_("Cancel"))
         self._update_buttons()
         fit_columns(self.visits_view, {0: "999", 3: _("Forwarded") + "  "}, stretch=2)
-        self.visits_view.horizontalHeader().resizeSection(1, 180)
+        # who came and what they raised share the width (a narrow screen squeezed the
+        # content to a few letters beside a fixed name column)
+        self.visits_view.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch)
 
     def _on_language(self, _lang: str) -> None:
         self.retranslate()
         self.visits_model.reload()
+        self._retranslate_banner()
 
     # --- data ---------------------------------------------------------------------
 
@@ -395,7 +404,17 @@ class SessionDialog(RecordDialog):
                 self.recorder.setCurrentIndex(0)
             self.notes.setPlainText(rs.notes)
             self._ref = rs.ref
+            self.signed_at = signed_on(s, "session", rs.id) if rs.locked else None
         self.visits_model.reload()
+        if rs.locked:
+            self.make_read_only(self._signed_banner())
+            self.add_visit_button.setEnabled(False)
+
+    def _signed_banner(self) -> str:
+        when = format_date(self.signed_at.date()) if self.signed_at else "—"
+        return _("The minutes of this session were signed on {date}, so it can no longer "
+                 "change. Record a correction as an addendum: Reports, the session's "
+                 "minutes, \u201cAdd addendum…\u201d.").format(date=when)
 
     @staticmethod
     def _select_official(box, official_id: str, name: str) -> None:
@@ -450,6 +469,7 @@ class SessionDialog(RecordDialog):
             self.result_id = self.save()
         except ServiceError as exc:
             self.errors.show(exc)
+            self.make_room()
             return False
         self._dirty = False
         self.retranslate()
@@ -468,7 +488,8 @@ class SessionDialog(RecordDialog):
             denounced = visits_shown(s, visits, "session")
             return [Row(v.id, [str(v.seq), citizen_cell(v, v.id in denounced),
                                one_line(v.content),
-                               handling_cell(v.handling)], numbers={0: v.seq})
+                               handling_cell(v.handling, v.petition_type)],
+                           numbers={0: v.seq})
                     for v in visits]
 
     def selected_visit_id(self) -> str | None:
@@ -690,7 +711,9 @@ class VisitDialog(RecordDialog):
             fields = reference.field_choices(s)
         self.content = text_edit(lines=4)
         self.content.textChanged.connect(lambda: self.repeat_timer.start())
-        self.field = combo(fields, blank="—")
+        # as wide as the column allows, not as its longest field name (the form then fits
+        # a 1024 px screen with the citizen's column readable)
+        self.field = compact(combo(fields, blank="—"), 16)
         self.petition_type = combo(choices(PetitionType), blank="—")
         self.previously_handled_by = line()
         self.handling = combo(choices(VisitHandling), VisitHandling.NONE)
@@ -732,7 +755,7 @@ class VisitDialog(RecordDialog):
         self.link_note = QLabel()
         self.link_note.setObjectName("link_note")
         self.link_note.setWordWrap(True)
-        buttons = QHBoxLayout()
+        buttons = QVBoxLayout()  # one above the other: the form fits a 1024 px screen
         buttons.addWidget(self.link_duplicate)
         buttons.addWidget(self.link_long_running)
         box = QVBoxLayout(self.repeat_box)
@@ -838,6 +861,7 @@ class VisitDialog(RecordDialog):
 
     def _on_language(self, _lang: str) -> None:
         self.retranslate()
+        self._retranslate_banner()
 
     # --- loading ------------------------------------------------------------------
 
@@ -870,7 +894,20 @@ class VisitDialog(RecordDialog):
             self.notes.setText(v.notes)
             petition = petition_for_visit(s, v.id)
             self.petition_id = petition.id if petition else None
+            locked = v.locked or v.session.locked
+            self.signed_at = signed_on(s, "visit", v.id) if locked else None
         self.find_repeats()
+        if locked:
+            self.make_read_only(self._signed_banner())
+            self.link_duplicate.setEnabled(False)
+            self.link_long_running.setEnabled(False)
+            self.clear_pick.setEnabled(False)
+
+    def _signed_banner(self) -> str:
+        when = format_date(self.signed_at.date()) if self.signed_at else "—"
+        return _("The minutes of this visit were signed on {date}, so it can no longer "
+                 "change. Record a correction as an addendum: Reports, the minutes, "
+                 "\u201cAdd addendum…\u201d.").format(date=when)
 
     # --- the citizen picker -------------------------------------------------------
 
@@ -1076,7 +1113,7 @@ class VisitDialog(RecordDialog):
 
     def _show_registered(self) -> None:
         done = self.petition_id is not None
-        self.register.setEnabled(not done)
+        self.register.setEnabled(not done and not self.read_only)
         if done:
             self.register.setChecked(False)
         self.registered_note.setText(
@@ -1168,7 +1205,7 @@ class VisitDialog(RecordDialog):
         return None
 
     def _update_link_buttons(self) -> None:
-        chosen = self.selected_earlier() is not None
+        chosen = self.selected_earlier() is not None and not self.read_only
         self.link_duplicate.setEnabled(chosen)
         self.link_long_running.setEnabled(chosen)
         self._show_link_note()

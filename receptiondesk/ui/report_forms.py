@@ -403,8 +403,6 @@ class PdfPreview(QWidget):
         self._enable()
 
     def _build_toolbar(self) -> None:
-        self.toolbar = QHBoxLayout()
-        self.toolbar.setContentsMargins(0, 0, 0, 0)
         self.zoom_out_button = self._tool("zoom_out", "\u2212", self.zoom_out)
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("zoom_label")
@@ -418,12 +416,21 @@ class PdfPreview(QWidget):
         self.page_label.setObjectName("page_label")
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.next_button = self._tool("next_page", "\u25b6", self.next_page)
+        # Zoom, then pages on a line of their own: at 1024 px the preview is too narrow
+        # for both, and squeezed buttons lost their words.
+        self.toolbar = QVBoxLayout()
+        self.toolbar.setContentsMargins(0, 0, 0, 0)
+        zoom, pages = QHBoxLayout(), QHBoxLayout()
         for widget in (self.zoom_out_button, self.zoom_label, self.zoom_in_button,
                        self.fit_width_button, self.fit_page_button):
-            self.toolbar.addWidget(widget)
-        self.toolbar.addStretch(1)
+            zoom.addWidget(widget)
+        zoom.addStretch(1)
+        pages.addStretch(1)
         for widget in (self.previous_button, self.page_label, self.next_button):
-            self.toolbar.addWidget(widget)
+            pages.addWidget(widget)
+        pages.addStretch(1)
+        self.toolbar.addLayout(zoom)
+        self.toolbar.addLayout(pages)
 
     def _tool(self, name: str, text: str, slot: Callable[[], None]) -> QToolButton:
         button = QToolButton()

@@ -12,6 +12,7 @@ on a unit reports on that unit (a drill-down).
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
@@ -62,7 +63,7 @@ from ..i18n import (
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
 from ..services import minutes as minutes_service
-from ..services.errors import ServiceError, ValidationError
+from ..services.errors import ServiceError, ValidationError, os_reason
 from ..services.protection import identity_visible
 from ..text import fold
 from .context import AppContext
@@ -78,6 +79,7 @@ from .forms import (
     time_edit,
 )
 from .page import Page
+from .permissions import guard
 from .petition_forms import official_choices
 from .report_forms import AddendumDialog, PdfPreview, PeriodPicker, SignMinutesDialog, SubjectPicker
 from .worker import run_in_background
@@ -192,6 +194,8 @@ class Produced:
     #: the narrative filled from the figures (when the official had written none)
     skeleton: dict[str, str] | None = None
     rows: int | None = None
+    #: the file name to suggest, without suffix (None: the document's name and today)
+    stem: str | None = None
 
 
 def _parse_documents(text: str):
@@ -245,7 +249,9 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
             pages = render_minutes_record(s, minutes_id, str(out), lang=req.lang,
                                           cleared=identity_visible())
-            return Produced(out, pages, minutes_id=minutes_id)
+            when, number = minutes_service.minutes_date_and_number(s, minutes_id)
+            return Produced(out, pages, minutes_id=minutes_id,
+                            stem=file_stem(req.doc, when, number))
         if req.doc == "notice":
             from ..documents.notices import render_notice
 
@@ -302,10 +308,12 @@ def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Pro
     return Produced(out, rows=rows)
 
 
-def file_stem(doc: str, when: date | None = None) -> str:
-    """'bien-ban-2026-02-05': the document's name in plain letters, and a date."""
+def file_stem(doc: str, when: date | None = None, number: str = "") -> str:
+    """'bien-ban-05-2026-02-05': the document's name in plain letters, its number (if
+    any) and the date of the record it is about (today when there is none)."""
     words = fold(_(FILE_STEMS.get(doc, "document"))).split()
-    return "-".join(words + [(when or date.today()).isoformat()])
+    numbered = [w for w in re.split(r"[^0-9a-z]+", fold(number).lower()) if w]
+    return "-".join(words + numbered + [(when or date.today()).isoformat()])
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -1127,7 +1135,7 @@ class ReportsPage(Page):
 
     def _print_pdf(self, _path: Path) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(file_stem(self.kind().code))
+        printer.setDocName(self.suggested_stem())
         dialog = self.make_print_dialog(printer)
         dialog.setMinMax(1, max(self.preview.page_count(), 1))
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -1149,7 +1157,7 @@ class ReportsPage(Page):
             shutil.copyfile(path, target)
         except OSError as exc:
             self.show_message(_("Cannot write {path}: {reason}").format(
-                path=target, reason=exc.strerror or exc), error=True)
+                path=target, reason=os_reason(exc)), error=True)
             return
         self._saved(target)
 
@@ -1174,8 +1182,16 @@ class ReportsPage(Page):
         self._run(lambda cancelled: write_excel(self.ctx.db, req, target, cancelled), done,
                   True, _("Writing {path}…").format(path=target.name))
 
+    def suggested_stem(self) -> str:
+        """The file name offered: the shown document's own (minutes: their number and
+        the session's day), else the document's name and today."""
+        produced = self.last_produced
+        if not self._stale and produced is not None and produced.stem:
+            return produced.stem
+        return file_stem(self.kind().code)
+
     def _ask_save_path(self, suffix: str, file_filter: str) -> Path | None:
-        suggested = str(Path.home() / (file_stem(self.kind().code) + suffix))
+        suggested = str(Path.home() / (self.suggested_stem() + suffix))
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Save as"), suggested,
                                                       file_filter)
         if not chosen:
@@ -1298,10 +1314,12 @@ class ReportsPage(Page):
         status, number, printed, signed, has_copy, is_addendum = facts
         self.minutes_status.setText(_minutes_status(status, number, printed, signed, has_copy))
         signed_now = status == MinutesStatus.SIGNED
-        self.mark_printed_button.setEnabled(not signed_now and not busy)
-        self.mark_signed_button.setEnabled(not signed_now and not busy)
+        steps = minutes_service.STEP_PERMISSIONS
+        guard(self.mark_printed_button, steps["mark_printed"], not signed_now and not busy)
+        guard(self.mark_signed_button, steps["mark_signed"], not signed_now and not busy)
         self.open_signed_button.setEnabled(has_copy and not busy)
-        self.addendum_button.setEnabled(signed_now and not is_addendum and not busy)
+        guard(self.addendum_button, steps["add_addendum"],
+              signed_now and not is_addendum and not busy)
 
     def _minutes_facts(self) -> tuple | None:
         """(status, number, printed at, signed at, has a scan, is an addendum) of the

@@ -1,7 +1,9 @@
 """A picture of one page of the main window, rendered offscreen (for the README and for
 checking that nothing is clipped or untranslated):
 
-    receptiondesk --db FILE --lang vi screenshot --page dashboard --out dashboard.png
+    receptiondesk --db FILE --lang vi screenshot --page dashboard --size 1024x768 --out d.png
+
+The picture is exactly the size asked for (1366×768 by default).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ def take_screenshot(
     # Qt reads the platform when the application object is created: offscreen unless the
     # caller chose another (a real display shows the same pixels).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QLayout
+
     from ..db import open_database
     from ..i18n import set_language
     from .app import application, open_context
@@ -59,12 +63,16 @@ def take_screenshot(
             raise ScreenshotError(_("The database has no office yet: start ReceptionDesk once "
                                     "or make a demo database first."))
         window = MainWindow(ctx, settings=None)  # never the user's remembered geometry
+        # Exactly the size asked for, as on a screen of that size: a page wider or taller
+        # than it is cut off in the picture, not allowed to enlarge the window.
+        window.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        window.setMinimumSize(1, 1)
         window.resize(*size)
         window.show()
         _settle(app)  # the window shows its first page on a zero timer: let it pass
         window.show_page(page)
         _settle(app)
-        window.resize(*size)
+        window.setFixedSize(*size)
         app.processEvents()
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)

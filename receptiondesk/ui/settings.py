@@ -63,6 +63,7 @@ from .forms import (
     fill_combo,
     from_qdate,
     line,
+    open_on_enter,
     show_error,
     spin,
 )
@@ -563,6 +564,7 @@ class OfficialsTab(QWidget):
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
         self.view = _table(self.model, "officials_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -634,6 +636,7 @@ class LookupsTab(QWidget):
                                 self)
         view = _table(model, f"{kind}s_table", wrap=True)
         view.doubleClicked.connect(lambda _i, k=kind: self.edit(k))
+        open_on_enter(view, lambda k=kind: self.edit(k))
         header = view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -698,6 +701,7 @@ class RulesTab(QWidget):
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
         self.view = _table(self.model, "rules_table", wrap=True)
         self.view.doubleClicked.connect(lambda _i: self.edit())
+        open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for col in (0, 4, 6):  # the long texts share the width and wrap

@@ -1,0 +1,147 @@
+"""The smaller frictions of a clerk's day: a form that shows an error keeps its buttons
+on screen, a missing scan is explained in the user's language, minutes files are named
+after their own session, and a recommendation is not shown as "accepted"."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+
+from receptiondesk import i18n
+from receptiondesk.services import petitions
+from receptiondesk.ui.context import AppContext
+from receptiondesk.ui.petitions import PetitionsPage
+from receptiondesk.ui.worker import wait_for_background
+
+
+@pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture(autouse=True)
+def settle(qapp, monkeypatch):
+    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
+    yield
+    wait_for_background()
+    qapp.processEvents()
+
+
+@pytest.fixture
+def ctx(db, session, unit, official, clerk):
+    session.commit()
+    return AppContext(db, unit.id, official_id=official.id)
+
+
+@pytest.fixture
+def vi():
+    i18n.set_language("vi")
+    yield
+    i18n.set_language("en")
+
+
+def register(ctx, petition_type: str = "complaint", days_ago: int = 3) -> str:
+    data = petitions.PetitionInput(
+        received_date=date.today() - timedelta(days=days_ago), petition_type=petition_type,
+        content="Khiếu nại quyết định thu hồi đất",
+        petitioners=[petitions.PetitionerInput("Nguyễn Văn An", None, "Bản Phăng 1")])
+    with ctx.db.session() as s:
+        return petitions.register_petition(s, ctx.unit_id, data).id
+
+
+def test_an_error_under_a_field_keeps_save_and_cancel_in_the_forward_dialog(qtbot, ctx, vi):
+    pid = register(ctx)
+    with ctx.db.session() as s:
+        petitions.classify(s, pid, petitions.Classification(True, False),
+                           date.today() - timedelta(days=2))
+    page = PetitionsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    page.select_petition(pid)
+    dialog = page.make_action_dialog("forward")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.errors.message_for("handled_to")  # the error is shown under its field
+    note_bottom = dialog.note.mapTo(dialog, dialog.note.rect().bottomLeft()).y()
+    for button in dialog.buttons.buttons():
+        top = button.mapTo(dialog, button.rect().topLeft()).y()
+        bottom = button.mapTo(dialog, button.rect().bottomLeft()).y()
+        assert button.isVisible() and note_bottom < top and bottom < dialog.height(), \
+            button.text()
+    label = dialog.errors.labels["handled_to"]
+    assert label.height() >= label.heightForWidth(label.width())  # not cut in half
+
+
+def test_a_missing_scan_is_explained_in_the_users_language(ctx, vi, tmp_path):
+    from receptiondesk.services.attachments import add_attachment
+    from receptiondesk.services.errors import ValidationError
+
+    pid = register(ctx)
+    with ctx.db.session() as s, pytest.raises(ValidationError) as refused:
+        add_attachment(s, ctx.unit_id, "petition", pid, tmp_path / "ban-ky.pdf")
+    message = refused.value.errors[0].message
+    assert refused.value.errors[0].field == "path"
+    assert message == ("Không đọc được tệp ban-ky.pdf: tệp không tồn tại (đã bị chuyển, đổi "
+                       "tên hoặc nằm trên ổ đĩa đã tháo ra)")
+    assert "No such file" not in message
+
+
+def test_the_lists_say_a_reflection_was_taken_up_not_accepted(vi):
+    from receptiondesk.ui.reception_forms import handling_cell
+
+    assert handling_cell("accept", "complaint") == "Đã thụ lý"
+    assert handling_cell("accept", "reflection") == "Đã tiếp nhận, xử lý"
+    assert handling_cell("accept", "recommendation") == "Đã tiếp nhận, xử lý"
+    assert handling_cell("guide", "reflection") == "Đã hướng dẫn"
+    assert handling_cell("none", "reflection") == ""
+
+
+def test_a_signed_session_opens_read_only_saying_when_and_how_to_correct(qtbot, ctx):
+    from receptiondesk.services import minutes, reception
+    from receptiondesk.services.citizens import CitizenInput
+    from receptiondesk.services.reception import SessionInput, VisitInput
+    from receptiondesk.ui.reception_forms import SessionDialog, VisitDialog
+
+    with ctx.db.session() as s:
+        rs = reception.create_session(s, ctx.unit_id, SessionInput(
+            date.today() - timedelta(days=2), place="Hội trường",
+            presiding_official_id=ctx.official_id))
+        visit = reception.add_visit(s, rs.id, VisitInput(
+            "Đề nghị sửa đường", new_citizen=CitizenInput("Nguyễn Văn An", 1968)))
+        m = minutes.minutes_for(s, "session", rs.id)
+        minutes.mark_printed(s, m.id)
+        minutes.mark_signed(s, m.id)
+        session_id, visit_id = rs.id, visit.id
+    dialog = SessionDialog(ctx, session_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    banner = dialog.findChild(type(dialog.to_label), "read_only_banner")
+    assert banner is not None and banner.isVisible()
+    assert banner.text().startswith("The minutes of this session were signed on ")
+    assert "addendum" in banner.text()
+    assert dialog.place.isReadOnly() and not dialog.kind.isEnabled()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isVisible()
+    assert not dialog.add_visit_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # nothing to save: Enter closes
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+    visit_form = VisitDialog(ctx, session_id, visit_id)
+    qtbot.addWidget(visit_form)
+    visit_form.show()
+    assert visit_form.read_only and visit_form.content.isReadOnly()
+    assert not visit_form.register.isEnabled()
+    visit_form.done(0)
