@@ -743,6 +743,7 @@ class _Demo:
         self.units: list[_Unit] = []
         self.districts: list[_Place] = []
         self.saved_triggers: list[str] = []
+        self.saved_indexes: list[str] = []
         self.F = _FoldCache()
         self.C = _CollationCache()
         self.fast_keys = True
@@ -1894,7 +1895,18 @@ class _Demo:
     # --- search index --------------------------------------------------------------
 
     def before_bulk(self, conn: Connection) -> None:
-        """On SQLite, drop the index's INSERT triggers, keeping their SQL to restore them."""
+        """On SQLite, drop the index's INSERT triggers, keeping their SQL to restore them; on
+        PostgreSQL, the trigram indexes of the search (kept up to date row by row they cost
+        more than the rest of the load; built once at the end they cost seconds)."""
+        if conn.dialect.name == "postgresql":
+            rows = conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = "
+                "current_schema() AND right(indexname, 12) = '_search_trgm' ORDER BY indexname"
+            ).all()
+            for name, sql in rows:
+                self.saved_indexes.append(sql)
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+            return
         if conn.dialect.name != "sqlite":
             return
         names = ", ".join(f"'{n}'" for n in _INSERT_TRIGGERS)
@@ -1909,7 +1921,10 @@ class _Demo:
             conn.exec_driver_sql(f"DROP TRIGGER {name}")
 
     def rebuild_search(self, conn: Connection) -> None:
-        """Index every citizen, visit and petition set-wise, then restore the triggers."""
+        """Index every citizen, visit and petition set-wise, then restore the triggers (on
+        PostgreSQL: build the trigram indexes again)."""
+        for sql in self.saved_indexes:
+            conn.exec_driver_sql(sql)
         if not self.saved_triggers:
             return
         base = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM search_index").scalar()

@@ -64,6 +64,11 @@ def test_the_sample_province_loads_with_every_level_and_thousands_of_records(db)
                 "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated"
             ).scalar()
         assert checked > 20
+        with db.engine.connect() as conn:  # dropped for the load, built again after it
+            built = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_indexes WHERE right(indexname, 12) = '_search_trgm'"
+            ).scalar()
+        assert built == 3
 
 
 def test_the_report_figures_are_the_same_on_every_backend(db, sqlite_report):
