@@ -28,6 +28,7 @@ from ..model import (
 from .accounts import require
 from .errors import NotFoundError, ValidationError
 from .units import require_unit
+from .validation import NOTE_LENGTH, Checker
 
 #: the largest file kept in the database (a scanned petition is a few megabytes)
 MAX_SIZE = 50 * 1024 * 1024
@@ -142,6 +143,9 @@ def add_attachment(
     require_unit(session, unit_id)
     _check_owner(session, owner_kind, owner_id)
     path = Path(path)
+    ck = Checker()
+    ck.max_length("description", description, NOTE_LENGTH, _("Description"))
+    ck.raise_if_any()
     data = _read(path)
     media_type = media_type_for(path.name, data)
     attachment = Attachment(
