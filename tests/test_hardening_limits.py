@@ -4,6 +4,7 @@ longer text is refused with a message naming the field and the limit, writing no
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -26,7 +27,7 @@ def _refused(call, field: str, limit: int) -> str:
         call()
     messages = {e.field: e.message for e in caught.value.errors}
     assert field in messages, messages
-    assert "{:,}".format(limit) in messages[field] and "too long" in messages[field]
+    assert f"{limit:,}" in messages[field] and "too long" in messages[field]
     return messages[field]
 
 
@@ -168,7 +169,7 @@ def _attacks(tmp_path) -> list[Path]:
     secret = tmp_path / "secret.txt"
     secret.write_text("mật khẩu")
     dtd_xxe = f'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file://{secret}">]>'
-    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     dtd_laughs = '<!DOCTYPE worksheet [<!ENTITY l0 "ha">' + laughs + "]>"
 
     def with_dtd(dtd: str, entity: str):

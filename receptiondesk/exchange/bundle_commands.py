@@ -128,7 +128,8 @@ def import_bundle_command(args: argparse.Namespace) -> int:
                                     "is confirmed).").format(code=sender["code"]))
         if not args.yes:  # with --yes the counts are those applied, read once
             with db.session() as s:
-                print_counts(preview_import(s, bundle))
+                # the key is registered or was confirmed above
+                print_counts(preview_import(s, bundle, key_confirmed=True))
             if not _confirm(_("Apply these changes?")):
                 _out(_("Nothing was imported (give --yes to apply)."))
                 return EXIT_OK

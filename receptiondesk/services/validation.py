@@ -28,7 +28,7 @@ ADDRESS_LENGTH = 300
 #: a place, a position, where a petition was forwarded from, a representative's list
 LINE_LENGTH = 200
 REF_LENGTH = 60
-PHONE_LENGTH = 40
+PHONE_LENGTH = 20
 NOTE_LENGTH = 4_000
 TEXT_LENGTH = 32_767
 #: the free text of minutes (printed over several pages, never exported to a cell)
