@@ -51,6 +51,14 @@ class DatabaseError(Exception):
     """A database that cannot be opened or used, with a message for the user."""
 
 
+class DatabaseBusy(DatabaseError):
+    """Another program kept writing to the database longer than the busy timeout."""
+
+
+class DiskFull(DatabaseError):
+    """The disk (or the file's size limit) is full; the transaction was rolled back."""
+
+
 def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # Let SQLAlchemy, not the driver, decide when a transaction begins (see _begin):
     # the driver's own rule breaks SAVEPOINTs and makes DDL non-transactional.
@@ -65,7 +73,29 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 
 def _begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    """Every transaction takes the write lock when it begins (SQLAlchemy's pysqlite
+    recipe with BEGIN IMMEDIATE). A deferred transaction that reads and then writes
+    cannot wait for another writer: SQLite refuses its upgrade to a write at once,
+    busy timeout or not, in WAL mode. BEGIN IMMEDIATE waits its turn, up to
+    :data:`BUSY_TIMEOUT_MS`. (So this program's reading transactions wait for a writer
+    too; SQLite's own readers in WAL mode are not blocked.)"""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _explain_sqlite_error(context) -> Exception | None:
+    """SQLAlchemy's ``handle_error`` hook: the errors a user can act on, in their words."""
+    error = context.original_exception
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    code = getattr(error, "sqlite_errorcode", None)
+    text_ = str(error).lower()
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text_:
+        return DatabaseBusy(_("Another program is writing to this database; try again in a "
+                              "moment. Nothing was saved."))
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text_:
+        return DiskFull(_("The disk holding the database is full: nothing was saved. Free "
+                          "some space and try again."))
+    return None
 
 
 def make_engine(url: str) -> Engine:
@@ -85,6 +115,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "handle_error", _explain_sqlite_error)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
