@@ -507,7 +507,23 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
     return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin")
 
 
+#: commands that draw windows: their sessions nest as the window's do (see db)
+_WINDOW_COMMANDS = (None, "screenshot")
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command in _WINDOW_COMMANDS:
+        return _run(args)
+    from .db import begin_writes_immediately
+
+    begin_writes_immediately()  # one unit of work at a time: each waits its turn
+    try:
+        return _run(args)
+    finally:
+        begin_writes_immediately(False)  # a caller in the same process (tests) is not changed
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         user = getattr(args, "user", None)
         if user and not _runs_without_user(args):

@@ -29,6 +29,7 @@ from .location import (  # noqa: F401 - re-exported
     resolve_url,
     sqlite_url,
 )
+from .services.errors import ServiceError
 
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -51,11 +52,12 @@ class DatabaseError(Exception):
     """A database that cannot be opened or used, with a message for the user."""
 
 
-class DatabaseBusy(DatabaseError):
-    """Another program kept writing to the database longer than the busy timeout."""
+class DatabaseBusy(DatabaseError, ServiceError):
+    """Another program kept writing to the database longer than the busy timeout (a
+    ServiceError too, so that a form shows it like any refusal)."""
 
 
-class DiskFull(DatabaseError):
+class DiskFull(DatabaseError, ServiceError):
     """The disk (or the file's size limit) is full; the transaction was rolled back."""
 
 
@@ -72,14 +74,30 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+#: the execution option of a connection whose transactions begin IMMEDIATE
+WRITE_OPTION = "receptiondesk_begin_immediate"
+_immediate_everywhere = False
+
+
+def begin_writes_immediately(on: bool = True) -> None:
+    """Make every SQLite transaction of this process begin IMMEDIATE (the command line,
+    which does one unit of work at a time). The window keeps reading transactions
+    deferred: it opens sessions inside sessions and reads while dialogs are open, and
+    its readers must not queue behind an import."""
+    global _immediate_everywhere
+    _immediate_everywhere = on
+
+
 def _begin(conn) -> None:
-    """Every transaction takes the write lock when it begins (SQLAlchemy's pysqlite
-    recipe with BEGIN IMMEDIATE). A deferred transaction that reads and then writes
-    cannot wait for another writer: SQLite refuses its upgrade to a write at once,
-    busy timeout or not, in WAL mode. BEGIN IMMEDIATE waits its turn, up to
-    :data:`BUSY_TIMEOUT_MS`. (So this program's reading transactions wait for a writer
-    too; SQLite's own readers in WAL mode are not blocked.)"""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """SQLAlchemy's pysqlite recipe: the engine, not the driver, emits BEGIN.
+
+    A writing unit of work begins IMMEDIATE (``Database.session(write=True)``, or any
+    transaction after :func:`begin_writes_immediately`): it takes the write lock at
+    once and so waits its turn within :data:`BUSY_TIMEOUT_MS`. A deferred transaction
+    that reads and then writes cannot wait: in WAL mode SQLite refuses its upgrade to
+    a writer at once when another program writes, busy timeout or not."""
+    immediate = _immediate_everywhere or conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _explain_sqlite_error(context) -> Exception | None:
@@ -229,10 +247,15 @@ class Database:
         return Path(database) if database and database != ":memory:" else None
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on error."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on error.
+
+        ``write``: the work writes; on SQLite its transaction begins IMMEDIATE, waiting
+        for another writer within the busy timeout (then :class:`DatabaseBusy`)."""
         session = self.sessions()
         try:
+            if write and self.is_sqlite:
+                session.connection(execution_options={WRITE_OPTION: True})
             yield session
             session.commit()
         except BaseException:

@@ -21,7 +21,7 @@ from receptiondesk.services import units
 pytestmark = pytest.mark.sqlite_only("about SQLite's locking")
 
 DAY = date.today() - timedelta(days=10)
-ROWS = 400
+ROWS = 200
 
 
 def _database(tmp_path: Path, template: Path) -> Path:
@@ -50,7 +50,7 @@ def _petition_count(path: Path) -> int:
 
 def test_two_imports_at_once_both_land(tmp_path, sqlite_template):
     database = _database(tmp_path, sqlite_template)
-    files = [_petitions_file(tmp_path / f"{p}.csv", p) for p in ("A", "B", "C")]
+    files = [_petitions_file(tmp_path / f"{p}.csv", p) for p in ("A", "B")]
     go = tmp_path / "go"
     # Each process waits for the same moment, then imports its file.
     script = ("import os, sys, time\n"
@@ -63,10 +63,10 @@ def test_two_imports_at_once_both_land(tmp_path, sqlite_template):
         for f in files]
     go.touch()
     results = [p.communicate(timeout=300) for p in processes]
-    for process, (out, err) in zip(processes, results, strict=True):
+    for process, (_out, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
         assert "Traceback" not in err
-    assert _petition_count(database) == 3 * ROWS
+    assert _petition_count(database) == 2 * ROWS
 
 
 def test_a_writer_that_keeps_the_lock_too_long_is_named(tmp_path, sqlite_template,

@@ -446,7 +446,7 @@ class ImportBundleDialog(_BundleDialog):
         db = self.ctx.db
 
         def job():
-            with db.session() as s:
+            with db.session(write=True) as s:
                 return apply_import(s, bundle, trust_new_key=trust)
 
         self._set_busy(True)
