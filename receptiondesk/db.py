@@ -9,6 +9,8 @@ instead. The schema is brought to the newest Alembic revision on every open;
 from __future__ import annotations
 
 import ast
+import contextlib
+import errno
 import os
 import re
 import sqlite3
@@ -331,23 +333,51 @@ def backup_sqlite(db: Database, target: Path) -> None:
     if source_path is None:
         raise DatabaseError(_("Only a SQLite database file can be backed up this way."))
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    src = sqlite3.connect(str(source_path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        result = _copy_verified(source_path, tmp)
+        if result != "ok":
+            raise DatabaseError(_("The backup copy failed its integrity check: {result}")
+                                .format(result=result))
+        os.replace(tmp, target)
+    except BaseException as exc:
+        # A half-written copy is never left behind, whatever stopped it (a full disk, a
+        # removed drive, Ctrl+C); only the .part name ever held it.
+        for leftover in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(tmp) + leftover).unlink(missing_ok=True)
+        if isinstance(exc, OSError | sqlite3.Error):
+            raise _write_failed(target, exc) from exc
+        raise
+
+
+def _copy_verified(source: Path, tmp: Path) -> str:
+    """SQLite's online backup of ``source`` into ``tmp``; its integrity_check result."""
+    src = sqlite3.connect(str(source))
     try:
         dst = sqlite3.connect(str(tmp))
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
-            result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            return dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()
     finally:
         src.close()
-    if result != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(_("The backup copy failed its integrity check: {result}").format(
-            result=result))
-    os.replace(tmp, target)
+
+
+def _write_failed(target: Path, exc: OSError | sqlite3.Error) -> DatabaseError:
+    """The message of a backup that could not be written (a full disk said as such)."""
+    full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, sqlite3.Error)
+        and (getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+             or "full" in str(exc).lower()))
+    if full:
+        return DiskFull(_("The disk holding {folder} is full: the backup was not made and "
+                          "nothing of it was left there. Free some space or choose another "
+                          "place.").format(folder=target.parent))
+    reason = getattr(exc, "strerror", None) or exc
+    return DatabaseError(_("The backup could not be written to {folder}: {reason}").format(
+        folder=target.parent, reason=reason))

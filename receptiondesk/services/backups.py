@@ -8,10 +8,12 @@
 * The backups of a database are the files named after its file name, so a demo database
   backed up into the same folder never rotates away, or gets restored over, the office's.
 * :func:`restore_backup` checks the backup first (integrity, a schema this program
-  knows), copies it next to the database, moves the current file (with its ``-wal`` and
-  ``-shm``) aside to ``<name>.before-restore-YYYYMMDD-HHMMSS.db`` — never deleting
-  it — and puts the copy in place with an atomic rename. The caller closes the database
-  before and reopens it after.
+  knows), copies it next to the database, keeps the current file (its WAL folded in
+  first) as ``<name>.before-restore-YYYYMMDD-HHMMSS.db`` — never deleting it — and
+  puts the copy in place with one atomic rename. At every instant the database's path
+  holds a sound database, the old one or the restored one: a kill at any step leaves
+  one of them there, never nothing (the next start would make an empty database).
+  The caller closes the database before and reopens it after.
 
 No Qt here: the GUI runs these off its thread, the command line calls them directly.
 """
@@ -411,29 +413,62 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             "database was not changed."
         ).format(reason=exc.strerror or exc)) from exc
     aside = _free_aside_name(db_path, when)
-    moved: list[tuple[Path, Path]] = []
+    kept = False
     try:
-        # The companions first: a WAL must never be left beside a file it does not belong to.
-        for suffix in ("-wal", "-shm", "-journal", ""):
-            current = Path(str(db_path) + suffix)
-            if current.exists():
-                target = Path(str(aside) + suffix)
-                os.replace(current, target)
-                moved.append((current, target))
+        if db_path.exists():
+            _fold_in_journal(db_path, aside)
+            _keep_aside(db_path, aside)
+            kept = True
+        # The one step that changes the database: an atomic rename over the old file.
         os.replace(tmp, db_path)
     except OSError as exc:
-        for current, target in reversed(moved):
-            try:
-                os.replace(target, current)
-            except OSError:
-                pass
         tmp.unlink(missing_ok=True)
         raise DatabaseError(_(
             "The database file could not be replaced: {reason}. Close every program using "
             "it (ReceptionDesk included) and try again; the current database was not changed."
         ).format(reason=exc.strerror or exc)) from exc
     _fsync_folder(folder)
-    return aside if moved else None
+    return aside if kept else None
+
+
+def _fold_in_journal(db_path: Path, aside: Path) -> None:
+    """Make the database file complete by itself: its WAL checkpointed and removed (or a
+    hot rollback journal rolled back), so that the file alone is the current database
+    and nothing beside it can be mistaken for the restored file's journal.
+
+    A file SQLite cannot open this way (a damaged one, often the reason for the restore)
+    keeps its companions, which are moved beside the kept copy instead."""
+    try:
+        with closing(sqlite3.connect(str(db_path), timeout=5)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except sqlite3.Error:
+        pass
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(str(db_path) + suffix)
+        if companion.exists():
+            # a WAL must never be left beside a file it does not belong to
+            os.replace(companion, Path(str(aside) + suffix))
+
+
+def _keep_aside(db_path: Path, aside: Path) -> None:
+    """A copy of the current file under ``aside``: a hard link where the disk has them
+    (no space, instant), else a copy written and flushed. The file itself stays."""
+    try:
+        os.link(db_path, aside)
+        return
+    except OSError:
+        pass
+    partial = aside.with_name(aside.name + ".part")
+    try:
+        with open(db_path, "rb") as src, open(partial, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(partial, aside)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def authorise_restore(db_path: str | os.PathLike) -> None:
