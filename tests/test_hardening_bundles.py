@@ -154,3 +154,12 @@ def test_an_untrusted_key_is_previewed_from_the_manifest_only(province, tmp_path
         confirmed = preview_import(s, bundle, key_confirmed=True)
     assert not confirmed.manifest_only and confirmed.counts["petitions"].new == 1
     _nothing_imported(province)
+
+
+def test_a_date_time_with_a_zone_given_to_a_record_is_stored_in_utc(session, unit):
+    from datetime import timedelta, timezone
+
+    unit.created_at = datetime(2026, 1, 5, 8, 30, tzinfo=timezone(timedelta(hours=7)))
+    session.flush()
+    session.expire(unit)
+    assert session.get(Unit, unit.id).created_at == datetime(2026, 1, 5, 1, 30)
