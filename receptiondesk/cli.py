@@ -76,7 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     dbsub.required = True
     dbsub.add_parser("upgrade", help=_("apply pending schema migrations"))
-    dbsub.add_parser("check", help=_("check integrity and schema version"))
+    check = dbsub.add_parser("check", help=_("check integrity and schema version"))
+    check.add_argument("--backups", metavar="FOLDER",
+                       help=_("the folder of this database's backups, whose audit logs the "
+                              "log must still hold (default: the usual backup folder)"))
     backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
     backup.add_argument("--out", required=True, metavar="FILE")
     from .backup_commands import add_restore_parser
@@ -248,6 +251,17 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _audit_anchors(args, url: str) -> list:
+    """The audit heads of this SQLite file's backups, held against its log."""
+    if not url.startswith("sqlite:///"):
+        return []
+    from .services.audit import backup_anchors
+    from .services.backups import default_backup_folder
+
+    folder = Path(args.backups) if getattr(args, "backups", None) else default_backup_folder()
+    return backup_anchors(folder, Path(url[len("sqlite:///"):]))
+
+
 def _db_check(
     args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
 ) -> int:
@@ -262,7 +276,7 @@ def _db_check(
             from .services.audit import audit_problems
 
             problems = integrity_problems(engine)
-            problems.extend(audit_problems(engine))
+            problems.extend(audit_problems(engine, _audit_anchors(args, url)))
             current = current_revision(engine)
         except Exception as exc:  # a file that is not a database at all
             raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc

@@ -149,11 +149,17 @@ def _check(path) -> list[str]:
         engine.dispose()
 
 
+#: what _tamper leaves: both append-only triggers dropped
+TRIGGERS_GONE = [
+    f"The audit log's protection {name} is missing: it was removed, so entries could be "
+    "changed or deleted." for name in ("audit_entries_no_update", "audit_entries_no_delete")]
+
+
 def test_an_edited_entry_is_named(logged):
     path, _count = logged
     assert _check(path) == []
     _tamper(path, "UPDATE audit_entries SET detail = '{\"full_name\":\"Ai đó\"}' WHERE seq = 7")
-    assert _check(path) == ["Audit log entry 7 was changed after it was written."]
+    assert _check(path) == TRIGGERS_GONE + ["Audit log entry 7 was changed after it was written."]
 
 
 def test_an_edited_entry_with_its_hash_recomputed_is_still_found(logged):
@@ -168,21 +174,21 @@ def test_an_edited_entry_with_its_hash_recomputed_is_still_found(logged):
                               row[3], row[4], row[5], row[6], "{}")
     _tamper(path, f"UPDATE audit_entries SET username = 'someone else', detail = '{{}}', "
                   f"hash = '{forged}' WHERE seq = 5")
-    assert _check(path) == ["Audit log entry 6 does not follow entry 5: one of them was "
-                            "changed."]
+    assert _check(path) == TRIGGERS_GONE + [
+        "Audit log entry 6 does not follow entry 5: one of them was changed."]
 
 
 def test_a_deleted_entry_is_named(logged):
     path, _count = logged
     _tamper(path, "DELETE FROM audit_entries WHERE seq = 4")
-    assert _check(path) == ["Audit log entry 4 is missing: it was deleted."]
+    assert _check(path) == TRIGGERS_GONE + ["Audit log entry 4 is missing: it was deleted."]
 
 
 def test_deleted_last_entries_are_found(logged):
     path, count = logged
     _tamper(path, f"DELETE FROM audit_entries WHERE seq > {count - 2}")
-    assert _check(path) == [f"Audit log entries {count - 1} to {count} are missing: they "
-                            "were deleted."]
+    assert _check(path) == TRIGGERS_GONE + [
+        f"Audit log entries {count - 1} to {count} are missing: they were deleted."]
 
 
 def test_a_database_without_a_log_has_no_audit_problems(tmp_path):

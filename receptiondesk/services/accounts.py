@@ -525,7 +525,7 @@ def _refuse(session: Session, username: str, user: User | None, reason: str) -> 
 def sign_in_with_password(db, username: str, password: str) -> Actor:
     """Authenticate against an open Database in its own unit of work; the Actor to act as
     (for the command line's ``--user``)."""
-    with db.session() as s:
+    with db.session(write=True) as s:
         return Actor.of(authenticate(s, username, password))
 
 

@@ -26,11 +26,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import weakref
+from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, LargeBinary, event, func, insert, inspect, select, text, update
@@ -377,12 +381,150 @@ def _tail_problems(target, last_seq: int, last_hash: str) -> list[str]:
     return []
 
 
-def audit_problems(engine: Engine) -> list[str]:
-    """For ``receptiondesk db check``: the audit chain's problems (none without a log)."""
-    if "audit_entries" not in set(inspect(engine).get_table_names()):
-        return []
+#: the schema revision that made the audit log (migration 0003): a database at it or
+#: later must have the table and its append-only triggers
+AUDIT_REVISIONS_BEFORE = ("0001", "0002")
+#: the triggers that refuse UPDATE and DELETE, by dialect (migration 0003)
+APPEND_ONLY_TRIGGERS = {"sqlite": ("audit_entries_no_update", "audit_entries_no_delete"),
+                        "postgresql": ("audit_entries_append_only",)}
+
+
+def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = ()) -> list[str]:
+    """For ``receptiondesk db check``: the audit log's problems — its table or its
+    append-only triggers gone, a broken chain, or a chain that does not hold the entries
+    a backup of this database holds (``anchors``, :func:`backup_anchors`). None for a
+    database made before the log existed."""
     with engine.connect() as conn:
-        return verify_chain(conn)
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+            if "alembic_version" in set(inspect(conn).get_table_names()) else None
+        tables = set(inspect(conn).get_table_names())
+        if "audit_entries" not in tables:
+            if revision is None or revision in AUDIT_REVISIONS_BEFORE:
+                return []
+            return [_("The audit log is missing: its table was dropped.")]
+        problems = [_("The audit log's protection {trigger} is missing: it was removed, "
+                      "so entries could be changed or deleted.").format(trigger=name)
+                    for name in _missing_triggers(conn)]
+        problems.extend(verify_chain(conn))
+        problems.extend(anchor_problems(conn, list(anchors)))
+        return problems
+
+
+def _missing_triggers(conn) -> list[str]:
+    dialect = conn.dialect.name
+    expected = APPEND_ONLY_TRIGGERS.get(dialect, ())
+    if dialect == "sqlite":
+        present = set(conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'audit_entries'")).scalars())
+    elif dialect == "postgresql":
+        present = set(conn.execute(text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass "
+            "AND NOT tgisinternal")).scalars())
+    else:
+        return []
+    return [name for name in expected if name not in present]
+
+
+# --- anchors held outside the file ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The last entry (number and hash) of the audit log as a backup holds it."""
+
+    source: str  # the backup's file name, to name it in a problem
+    seq: int
+    hash: str
+    made: datetime | None = None  # when the backup was made (from its name)
+    path: Path | None = None
+
+
+def head_of_file(path: str | Path) -> tuple[int, str] | None:
+    """(number, hash) of the last audit entry of a SQLite file, read-only; None when it
+    has no log or cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)) as con:
+            row = con.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC "
+                              "LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def backup_anchors(folder: str | Path, database: str | Path) -> list[AuditAnchor]:
+    """The audit heads of the backups of ``database`` in ``folder``."""
+    from .backups import list_backups
+
+    anchors = []
+    for info in list_backups(folder, database):
+        head = head_of_file(info.path)
+        if head is not None:
+            anchors.append(AuditAnchor(info.path.name, head[0], head[1], info.time, info.path))
+    return anchors
+
+
+def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
+    """The backups whose last audit entry this log does not hold as they hold it: the
+    log was cut or rewritten after them. A backup of a branch left by a restore (made
+    after the backup restored, not holding the restore's entry) is not held against it."""
+    table = AuditEntry.__table__
+    restores = _restores(target)
+    problems = []
+    for anchor in sorted(anchors, key=lambda a: a.seq):
+        here = target.execute(select(table.c.hash).where(table.c.seq == anchor.seq)).scalar()
+        if here == anchor.hash or _left_by_restore(anchor, restores):
+            continue
+        if here is None:
+            problems.append(_("The audit log lacks entry {seq}, which the backup {backup} "
+                              "holds: entries were deleted after that backup.").format(
+                                  seq=anchor.seq, backup=anchor.source))
+        else:
+            problems.append(_("Audit log entry {seq} is not the one the backup {backup} "
+                              "holds: the log was rewritten after that backup.").format(
+                                  seq=anchor.seq, backup=anchor.source))
+    return problems
+
+
+def _restores(target) -> list[tuple[int, str, datetime | None]]:
+    """(entry number, its hash, when the restored backup was made) of each restore."""
+    from .backups import parse_backup_name
+
+    table = AuditEntry.__table__
+    found = []
+    for row in target.execute(select(table.c.seq, table.c.hash, table.c.detail).where(
+            table.c.action == "restore")):
+        try:
+            name = json.loads(row.detail or "{}").get("backup", "")
+        except (ValueError, AttributeError):
+            name = ""
+        parsed = parse_backup_name(str(name))
+        found.append((row.seq, row.hash, parsed[1] if parsed else None))
+    return found
+
+
+def _left_by_restore(anchor: AuditAnchor,
+                     restores: list[tuple[int, str, datetime | None]]) -> bool:
+    """A backup of the branch a later restore left: made after the backup restored, and
+    without the restore's own entry (its log went on another way)."""
+    for seq, digest, restored_made in restores:
+        if restored_made is not None and anchor.made is not None \
+                and anchor.made <= restored_made:
+            continue  # as old as the backup restored: the log goes on from it
+        if anchor.seq < seq or _hash_in(anchor.path, seq) != digest:
+            return True
+    return False
+
+
+def _hash_in(path: Path | None, seq: int) -> str | None:
+    if path is None:
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)) as con:
+            row = con.execute("SELECT hash FROM audit_entries WHERE seq = ?", (seq,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
 
 # --- reading (the audit viewer) ----------------------------------------------------------------
