@@ -89,7 +89,7 @@ class AccountDialog(RecordDialog):
                          self.active.isChecked())
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.user_id is None:
                 return accounts.create_user(s, self.data(), self.password.text()).id
             return accounts.update_user(s, self.user_id, self.data(),
@@ -115,7 +115,7 @@ class SetPasswordDialog(RecordDialog):
         self.watch(self.password)
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             return accounts.set_password(s, self.user_id, self.password.text()).id
 
 
