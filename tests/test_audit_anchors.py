@@ -129,3 +129,59 @@ def test_a_restore_to_an_older_backup_is_not_a_rewrite(office, capsys):
     db.close()
     code, out = _check(path, folder, capsys)
     assert code == 0, out
+
+
+# --- bundles carry the office's audit head -------------------------------------------------
+
+
+def _export(path: Path, out: Path) -> Path:
+    from receptiondesk.exchange.bundle_export import export_bundle
+
+    db = open_database(path)
+    with db.session() as s:
+        export_bundle(s, out)
+    db.close()
+    return out
+
+
+def _import(province: Path, bundle: Path) -> list[str]:
+    from receptiondesk.exchange.bundle import verify_bundle
+    from receptiondesk.exchange.bundle_merge import apply_import
+
+    db = open_database(province)
+    with db.session() as s:
+        problems = apply_import(s, verify_bundle(bundle), trust_new_key=True).audit_problems
+    db.close()
+    return problems
+
+
+@pytest.fixture
+def two_levels(tmp_path, office) -> tuple[Path, Path]:
+    commune, _folder = office
+    province = tmp_path / "province.db"
+    db = open_database(province)
+    with db.session() as s:
+        units.create_unit(s, units.UnitInput(code="TU", name="Tỉnh ủy", level="province",
+                                             kind="party"), home=True)
+    db.close()
+    assert _import(province, _export(commune, tmp_path / "first.bundle")) == []
+    return commune, province
+
+
+def test_bundles_of_an_untouched_log_raise_nothing(two_levels, tmp_path):
+    commune, province = two_levels
+    db = open_database(commune)
+    _unit_names(db, "F1")
+    db.close()
+    assert _import(province, _export(commune, tmp_path / "second.bundle")) == []
+
+
+def test_a_log_rewritten_between_two_bundles_is_named_at_the_upper_level(two_levels,
+                                                                         tmp_path, capsys):
+    commune, province = two_levels
+    _rewrite_whole_chain(commune, keep_below=10**9)
+    bundle = _export(commune, tmp_path / "second.bundle")
+    assert main(["--db", str(province), "--lang", "en", "import", "bundle", str(bundle),
+                 "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Warning: The audit log of Xã A was rewritten since its last bundle" in out

@@ -191,6 +191,8 @@ class ImportResult:
     #: its manifest lists (records per part, in ``listed``), none of its parts unpacked
     manifest_only: bool = False
     listed: dict[str, int] = field(default_factory=dict)
+    #: the sender's audit log held against the head its last bundle carried
+    audit_problems: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> KindCounts:
@@ -219,7 +221,14 @@ def preview_import(session: Session, bundle: VerifiedBundle, *,
         result.listed = {name: part.records for name, part in bundle.parts.items()}
         return result
     _Merge(session, bundle, result, apply=False).run()
+    result.audit_problems = _audit_held(session, bundle)
     return result
+
+
+def _audit_held(session: Session, bundle: VerifiedBundle) -> list[str]:
+    sender = bundle.sender
+    return audit.held_against_last_bundle(session, sender["code"], sender["name"],
+                                          bundle.manifest.get("audit"))
 
 
 def apply_import(session: Session, bundle: VerifiedBundle, *,
@@ -251,12 +260,14 @@ def apply_import(session: Session, bundle: VerifiedBundle, *,
             with suppress(Exception):  # the setting only; the import's outcome stands
                 session.execute(text(f"PRAGMA cache_size = {int(saved_cache)}"))
     total = result.total
+    result.audit_problems = _audit_held(session, bundle)
+    audit.remember_received_head(session, sender["code"], bundle.manifest.get("audit"))
     audit.record(session, "import", "bundle", str(bundle.manifest.get("created_at", "")),
                  merge.unit_map.get(sender["id"]), {
                      "sender": sender["code"], "fingerprint": bundle.fingerprint,
                      "file": bundle.path.name, "new": total.new, "updated": total.updated,
                      "unchanged": total.unchanged, "conflicts": total.conflicts,
-                     "deleted": total.deleted})
+                     "deleted": total.deleted, "audit_problems": result.audit_problems})
     return result
 
 

@@ -612,3 +612,93 @@ def _plain(value: Any) -> str:
     if isinstance(value, dict | list):
         return canonical_json(value)
     return " ".join(str(value).split())
+
+
+# --- heads carried by bundles -------------------------------------------------------------------
+
+#: the heads this office put in its bundles (their entry numbers), newest last
+EXPORTED_HEADS_SETTING = "audit/exported_heads"
+#: how many earlier heads a bundle carries the hash of, so that the upper level finds
+#: the head it received last even when some bundles were never imported
+EXPORTED_HEADS_KEPT = 50
+
+
+def _head(target) -> dict[str, Any]:
+    table = AuditEntry.__table__
+    row = target.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc())
+                         .limit(1)).first()
+    return {"seq": int(row.seq), "hash": row.hash} if row else {"seq": 0, "hash": GENESIS}
+
+
+def _setting(session: Session, key: str) -> Any:
+    value = session.execute(select(Setting.value).where(Setting.key == key)).scalar()
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return None
+
+
+def _set(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
+
+
+def chain_anchors(session: Session) -> dict[str, Any]:
+    """What a bundle carries of this office's audit log: its head (last entry number and
+    hash), and the hash now found at each head earlier bundles carried."""
+    table = AuditEntry.__table__
+    earlier = [s for s in (_setting(session, EXPORTED_HEADS_SETTING) or [])
+               if isinstance(s, int)]
+    found = {row.seq: row.hash for row in session.execute(select(
+        table.c.seq, table.c.hash).where(table.c.seq.in_(earlier)))} if earlier else {}
+    return {"head": _head(session),
+            "earlier": [{"seq": s, "hash": found.get(s)} for s in earlier]}
+
+
+def remember_exported_head(session: Session, head: dict[str, Any]) -> None:
+    seqs = [s for s in (_setting(session, EXPORTED_HEADS_SETTING) or []) if isinstance(s, int)]
+    if head["seq"] and head["seq"] not in seqs:
+        seqs.append(head["seq"])
+    _set(session, EXPORTED_HEADS_SETTING, seqs[-EXPORTED_HEADS_KEPT:])
+
+
+def _received_key(sender_code: str) -> str:
+    return f"audit/received/{sender_code}"
+
+
+def held_against_last_bundle(session: Session, sender_code: str, sender_name: str,
+                             carried: Any) -> list[str]:
+    """The problems of an office's audit log, as its bundle shows it, held against the
+    head its last imported bundle carried: a log cut shorter, or an entry changed since
+    (the chain rewritten). Empty for the first bundle or a bundle without heads."""
+    last = _setting(session, _received_key(sender_code))
+    if not isinstance(carried, dict) or not isinstance(last, dict):
+        return []
+    try:
+        head = carried["head"]
+        now = {int(head["seq"]): head["hash"]}
+        now.update({int(e["seq"]): e["hash"] for e in carried.get("earlier") or []})
+        seq, digest = int(last["seq"]), last["hash"]
+    except (KeyError, TypeError, ValueError):
+        return [_("The bundle of {office} carries a damaged record of its audit log.").format(
+            office=sender_name)]
+    if int(head["seq"]) < seq or (seq in now and now[seq] is None):
+        return [_("The audit log of {office} is shorter than when its last bundle came "
+                  "({before} entries, now {after}): entries were deleted there.").format(
+                      office=sender_name, before=seq, after=int(head["seq"]))]
+    if seq in now and now[seq] != digest:
+        return [_("The audit log of {office} was rewritten since its last bundle: entry "
+                  "{seq} is not the one that bundle carried.").format(
+                      office=sender_name, seq=seq)]
+    return []
+
+
+def remember_received_head(session: Session, sender_code: str, carried: Any) -> None:
+    try:
+        head = {"seq": int(carried["head"]["seq"]), "hash": str(carried["head"]["hash"])}
+    except (KeyError, TypeError, ValueError):
+        return
+    _set(session, _received_key(sender_code), head)

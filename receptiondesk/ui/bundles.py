@@ -327,7 +327,8 @@ class ImportBundleDialog(_BundleDialog):
         note = _("Nothing is written until you press Apply.")
         if self.preview.manifest_only:
             note = _("The records are counted once you confirm the fingerprint.") + " " + note
-        self.show_message(note)
+        self.show_message(" ".join([*self.preview.audit_problems, note]),
+                          error=bool(self.preview.audit_problems))
         self.retranslate()
         self._update_buttons()
 
@@ -470,6 +471,8 @@ class ImportBundleDialog(_BundleDialog):
         if not result.key_registered:
             text = _("The key of {code} is registered.").format(
                 code=result.sender["code"]) + " " + text
+        if result.audit_problems:
+            text += " " + " ".join(result.audit_problems)
         if total.conflicts:
             text += " " + ngettext(
                 "{count} record was changed both here and at the sender: resolve it in the "
