@@ -185,3 +185,26 @@ def test_a_log_rewritten_between_two_bundles_is_named_at_the_upper_level(two_lev
                  "--yes"]) == 0
     out = capsys.readouterr().out
     assert "Warning: The audit log of Xã A was rewritten since its last bundle" in out
+
+
+def test_a_printed_report_carries_the_audit_head(office, tmp_path):
+    from pypdf import PdfReader
+
+    from receptiondesk.model import Unit
+    from receptiondesk.reports import periods
+    from receptiondesk.reports.outputs import write_pdf
+    from receptiondesk.reports.periodic import periodic_report
+
+    path, _folder = office
+    db = open_database(path)
+    with db.session() as s:
+        home = s.query(Unit).filter_by(is_home=True).one()
+        report = periodic_report(s, home.id, periods.six_months_period(2025))
+    db.close()
+    now_seq, now_hash = audit.head_of_file(path)
+    assert (report.audit_seq, report.audit_fingerprint.replace(" ", "")) == (
+        now_seq, now_hash[:16].upper())
+    out = tmp_path / "report.pdf"
+    write_pdf(report, None, out, "en")
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert f"Audit log: entry {report.audit_seq}, {report.audit_fingerprint}" in text

@@ -702,3 +702,11 @@ def remember_received_head(session: Session, sender_code: str, carried: Any) -> 
     except (KeyError, TypeError, ValueError):
         return
     _set(session, _received_key(sender_code), head)
+
+
+def short_head(session: Session) -> tuple[int, str]:
+    """(last entry number, the first 16 hex digits of its hash in groups of four): what a
+    printed report carries, to be compared with the log later."""
+    head = _head(session)
+    digits = head["hash"][:16].upper()
+    return head["seq"], " ".join(digits[i:i + 4] for i in range(0, 16, 4))
