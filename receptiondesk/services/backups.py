@@ -8,12 +8,12 @@
 * The backups of a database are the files named after its file name, so a demo database
   backed up into the same folder never rotates away, or gets restored over, the office's.
 * :func:`restore_backup` checks the backup first (integrity, a schema this program
-  knows), copies it next to the database, keeps the current file (its WAL folded in
-  first) as ``<name>.before-restore-YYYYMMDD-HHMMSS.db`` — never deleting it — and
-  puts the copy in place with one atomic rename. At every instant the database's path
-  holds a sound database, the old one or the restored one: a kill at any step leaves
-  one of them there, never nothing (the next start would make an empty database).
-  The caller closes the database before and reopens it after.
+  knows), copies it next to the database, keeps the current file byte for byte (with
+  its ``-wal`` and ``-shm``) as ``<name>.before-restore-YYYYMMDD-HHMMSS.db`` — never
+  deleting it — and puts the copy in place with one atomic rename. At every instant
+  the database's path holds a database, the old one or the restored one: a kill at
+  any step leaves one of them there, never nothing (the next start would otherwise
+  make an empty database). The caller closes the database before and reopens it after.
 
 No Qt here: the GUI runs these off its thread, the command line calls them directly.
 """
@@ -416,9 +416,9 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     kept = False
     try:
         if db_path.exists():
-            _fold_in_journal(db_path, aside)
             _keep_aside(db_path, aside)
             kept = True
+            _move_companions(db_path, aside)
         # The one step that changes the database: an atomic rename over the old file.
         os.replace(tmp, db_path)
     except OSError as exc:
@@ -431,23 +431,14 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
     return aside if kept else None
 
 
-def _fold_in_journal(db_path: Path, aside: Path) -> None:
-    """Make the database file complete by itself: its WAL checkpointed and removed (or a
-    hot rollback journal rolled back), so that the file alone is the current database
-    and nothing beside it can be mistaken for the restored file's journal.
-
-    A file SQLite cannot open this way (a damaged one, often the reason for the restore)
-    keeps its companions, which are moved beside the kept copy instead."""
-    try:
-        with closing(sqlite3.connect(str(db_path), timeout=5)) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.execute("PRAGMA journal_mode = DELETE").fetchone()
-    except sqlite3.Error:
-        pass
+def _move_companions(db_path: Path, aside: Path) -> None:
+    """Move the current file's ``-wal``, ``-shm`` and ``-journal`` beside its kept copy:
+    a WAL must never be left beside a file it does not belong to. Until the rename that
+    follows, the path holds the old file as of its last checkpoint (what the WAL held
+    is in the kept copy's WAL)."""
     for suffix in ("-wal", "-shm", "-journal"):
         companion = Path(str(db_path) + suffix)
         if companion.exists():
-            # a WAL must never be left beside a file it does not belong to
             os.replace(companion, Path(str(aside) + suffix))
 
 
