@@ -107,7 +107,8 @@ def _explain_sqlite_error(context) -> Exception | None:
     error = context.original_exception
     if not isinstance(error, sqlite3.OperationalError):
         return None
-    code = getattr(error, "sqlite_errorcode", None)
+    extended = getattr(error, "sqlite_errorcode", None)
+    code = extended & 0xFF if isinstance(extended, int) else None  # the primary code
     text_ = str(error).lower()
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text_:
         return DatabaseBusy(_("Another program is writing to this database; try again in a "
@@ -115,6 +116,10 @@ def _explain_sqlite_error(context) -> Exception | None:
     if code == sqlite3.SQLITE_FULL or "disk is full" in text_:
         return DiskFull(_("The disk holding the database is full: nothing was saved. Free "
                           "some space and try again."))
+    if code == sqlite3.SQLITE_IOERR or "disk i/o error" in text_:
+        return DiskFull(_("The database file could not be written ({reason}): nothing was "
+                          "saved. Check that the disk has space and is not failing, then try "
+                          "again.").format(reason=error))
     return None
 
 

@@ -92,3 +92,27 @@ def test_a_writer_that_keeps_the_lock_too_long_is_named(tmp_path, sqlite_templat
     assert main(["--db", str(database), "--lang", "en", "import", "petitions",
                  str(tmp_path / "A.csv")]) == 0
     assert _petition_count(database) == ROWS
+
+
+def test_an_import_that_cannot_grow_the_file_says_why_and_changes_nothing(tmp_path,
+                                                                          sqlite_template):
+    """The database may not grow (as on a full disk): the import ends in a message."""
+    import resource
+    import signal
+
+    database = _database(tmp_path, sqlite_template)
+    source = _petitions_file(tmp_path / "A.csv", "A")
+    limit = database.stat().st_size + 16 * 1024
+
+    def no_room() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "receptiondesk.cli", "--db", str(database), "--lang", "en",
+         "import", "petitions", str(source)],
+        capture_output=True, text=True, preexec_fn=no_room, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "nothing was saved" in result.stderr
+    assert _petition_count(database) == 0
