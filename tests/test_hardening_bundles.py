@@ -94,7 +94,7 @@ def test_an_unknown_status_is_refused_by_column(province, tmp_path):
 
 
 def test_a_text_longer_than_its_column_is_refused(province, tmp_path):
-    path = _signed(tmp_path / "ref.bundle", [_petition(ref="R" * 61)])
+    path = _signed(tmp_path / "ref.bundle", [_petition(ref="R" * 4001)])
     with pytest.raises(BundleError, match="wrong value in ref"):
         _apply(province, path)
     _nothing_imported(province)

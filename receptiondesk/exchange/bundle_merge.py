@@ -32,7 +32,8 @@ Everything happens in the caller's transaction, with Core statements in batches.
 
 **Every value is checked by its column** before it is written, and the bundle refused
 naming the record and the column: integers within SQLite's 64 bits, texts within the
-column's length (long texts: :data:`~receptiondesk.services.validation.MINUTES_LENGTH`),
+column's length or a note's, whichever is longer (long texts:
+:data:`~receptiondesk.services.validation.MINUTES_LENGTH`),
 codes among the values this program knows (:data:`CODED_COLUMNS`), date-times with a
 zone converted to UTC (the database keeps naive UTC) and refused when unreadable.
 
@@ -115,7 +116,7 @@ from ..services.accounts import current_user, require
 from ..services.errors import NotFoundError, ValidationError
 from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
 from ..services.units import home_unit
-from ..services.validation import MINUTES_LENGTH
+from ..services.validation import MINUTES_LENGTH, NOTE_LENGTH
 from .bundle import BundleError, VerifiedBundle, json_value
 from .bundle_export import DELETIONS, RECORD_TABLES, SELF_REFERENCES, record_kinds
 
@@ -385,7 +386,9 @@ def _parser(column):
     if isinstance(kind, Integer):
         return _integer
     if isinstance(kind, String) and kind.length:
-        return _text(kind.length)
+        # the column's length, or a note's: SQLite never enforced the lengths, and an
+        # office's older records may pass them a little; memory stays bounded either way
+        return _text(max(kind.length, NOTE_LENGTH))
     return _text(MINUTES_LENGTH)
 
 
