@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("recover a forgotten administrator password, on the PC that keeps the database"))
     reset.add_argument("--admin", metavar="NAME",
                        help=_("the administrator to recover (needed when there are several)"))
+    reset.add_argument("--recovery-key", metavar="KEY",
+                       help=_("the office's recovery key (else $RECEPTIONDESK_RECOVERY_KEY, "
+                              "or asked on the terminal)"))
+    dbsub.add_parser(
+        "recovery-key",
+        help=_("issue a new recovery key for the administrator's password (administrators; "
+               "the old key stops working)"))
 
     kinds_in = ["units", "logbook", "petitions", "meetings", "inspections"]
     imp = sub.add_parser("import", help=_("import a CSV or XLSX file, or a bundle from an office"))
@@ -220,9 +227,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "reset-admin":
         from .services.accounts import reset_admin_for_cli
 
-        for line in reset_admin_for_cli(args.db, args.database_url, args.admin):
+        for line in reset_admin_for_cli(args.db, args.database_url, args.admin,
+                                        _recovery_key(args)):
             _out(line)
         return EXIT_OK
+    if args.db_command == "recovery-key":
+        return _issue_recovery_key(args)
     if args.db_command == "upgrade":
         engine = make_engine(resolve_url(args.db, args.database_url))
         try:
@@ -248,6 +258,39 @@ def cmd_db(args: argparse.Namespace) -> int:
     finally:
         db.close()
     _out(_("Backup written and verified: {path}").format(path=args.out))
+    return EXIT_OK
+
+
+def _recovery_key(args: argparse.Namespace) -> str | None:
+    """The recovery key: --recovery-key, $RECEPTIONDESK_RECOVERY_KEY, or asked."""
+    import getpass
+    import os
+
+    if getattr(args, "recovery_key", None):
+        return args.recovery_key
+    if os.environ.get("RECEPTIONDESK_RECOVERY_KEY"):
+        return os.environ["RECEPTIONDESK_RECOVERY_KEY"]
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(_("Recovery key: "))
+    except EOFError:
+        return None
+
+
+def _issue_recovery_key(args: argparse.Namespace) -> int:
+    from .services.accounts import issue_recovery_key
+
+    db = _open(args)
+    try:
+        with db.session(write=True) as s:
+            key = issue_recovery_key(s)
+    finally:
+        db.close()
+    _out(_("The recovery key of this database (shown once; the old key no longer works):"))
+    _out("  " + key)
+    _out(_("Write it on paper, or print this, and keep it in the office safe: it is needed "
+           "to recover a forgotten administrator password (db reset-admin)."))
     return EXIT_OK
 
 
