@@ -95,7 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     dbsub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
     dbsub.required = True
     dbsub.add_parser("upgrade", help=_("apply pending schema migrations"))
-    dbsub.add_parser("check", help=_("check integrity and schema version"))
+    check = dbsub.add_parser("check", help=_("check integrity and schema version"))
+    check.add_argument("--backups", metavar="FOLDER",
+                       help=_("the folder of this database's backups, whose audit logs the "
+                              "log must still hold (default: the usual backup folder)"))
     backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
     backup.add_argument("--out", required=True, metavar="FILE")
     from .backup_commands import add_restore_parser
@@ -106,6 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("recover a forgotten administrator password, on the PC that keeps the database"))
     reset.add_argument("--admin", metavar="NAME",
                        help=_("the administrator to recover (needed when there are several)"))
+    reset.add_argument("--recovery-key", metavar="KEY",
+                       help=_("the office's recovery key (else $RECEPTIONDESK_RECOVERY_KEY, "
+                              "or asked on the terminal)"))
+    dbsub.add_parser(
+        "recovery-key",
+        help=_("issue a new recovery key for the administrator's password (administrators; "
+               "the old key stops working)"))
 
     kinds_in = ["units", "logbook", "petitions", "meetings", "inspections"]
     imp = sub.add_parser("import", help=_("import a CSV or XLSX file, or a bundle from an office"))
@@ -254,9 +264,12 @@ def cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "reset-admin":
         from .services.accounts import reset_admin_for_cli
 
-        for line in reset_admin_for_cli(args.db, args.database_url, args.admin):
+        for line in reset_admin_for_cli(args.db, args.database_url, args.admin,
+                                        _recovery_key(args)):
             _out(line)
         return EXIT_OK
+    if args.db_command == "recovery-key":
+        return _issue_recovery_key(args)
     if args.db_command == "upgrade":
         engine = make_engine(resolve_url(args.db, args.database_url))
         try:
@@ -285,6 +298,50 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _recovery_key(args: argparse.Namespace) -> str | None:
+    """The recovery key: --recovery-key, $RECEPTIONDESK_RECOVERY_KEY, or asked."""
+    import getpass
+    import os
+
+    if getattr(args, "recovery_key", None):
+        return args.recovery_key
+    if os.environ.get("RECEPTIONDESK_RECOVERY_KEY"):
+        return os.environ["RECEPTIONDESK_RECOVERY_KEY"]
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(_("Recovery key: "))
+    except EOFError:
+        return None
+
+
+def _issue_recovery_key(args: argparse.Namespace) -> int:
+    from .services.accounts import issue_recovery_key
+
+    db = _open(args)
+    try:
+        with db.session(write=True) as s:
+            key = issue_recovery_key(s)
+    finally:
+        db.close()
+    _out(_("The recovery key of this database (shown once; the old key no longer works):"))
+    _out("  " + key)
+    _out(_("Write it on paper, or print this, and keep it in the office safe: it is needed "
+           "to recover a forgotten administrator password (db reset-admin)."))
+    return EXIT_OK
+
+
+def _audit_anchors(args, url: str) -> list:
+    """The audit heads of this SQLite file's backups, held against its log."""
+    if not url.startswith("sqlite:///"):
+        return []
+    from .services.audit import backup_anchors
+    from .services.backups import default_backup_folder
+
+    folder = Path(args.backups) if getattr(args, "backups", None) else default_backup_folder()
+    return backup_anchors(folder, Path(url[len("sqlite:///"):]))
+
+
 def _db_check(
     args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
 ) -> int:
@@ -299,7 +356,7 @@ def _db_check(
             from .services.audit import audit_problems
 
             problems = integrity_problems(engine)
-            problems.extend(audit_problems(engine))
+            problems.extend(audit_problems(engine, _audit_anchors(args, url)))
             current = current_revision(engine)
         except Exception as exc:  # a file that is not a database at all
             raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc
@@ -568,7 +625,23 @@ def _refuse_without_user(args: argparse.Namespace) -> None:
             "from {variable}, or asked on the terminal).").format(variable=ENV_PASSWORD))
 
 
+#: commands that draw windows: their sessions nest as the window's do (see db)
+_WINDOW_COMMANDS = (None, "screenshot")
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command in _WINDOW_COMMANDS:
+        return _run(args)
+    from .db import begin_writes_immediately
+
+    begin_writes_immediately()  # one unit of work at a time: each waits its turn
+    try:
+        return _run(args)
+    finally:
+        begin_writes_immediately(False)  # a caller in the same process (tests) is not changed
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         user = getattr(args, "user", None)
         if not user and _needs_user(args):

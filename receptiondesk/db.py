@@ -9,6 +9,8 @@ instead. The schema is brought to the newest Alembic revision on every open;
 from __future__ import annotations
 
 import ast
+import contextlib
+import errno
 import os
 import re
 import sqlite3
@@ -29,6 +31,7 @@ from .location import (  # noqa: F401 - re-exported
     resolve_url,
     sqlite_url,
 )
+from .services.errors import ServiceError
 
 BUSY_TIMEOUT_MS = 10_000
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -51,6 +54,15 @@ class DatabaseError(Exception):
     """A database that cannot be opened or used, with a message for the user."""
 
 
+class DatabaseBusy(DatabaseError, ServiceError):
+    """Another program kept writing to the database longer than the busy timeout (a
+    ServiceError too, so that a form shows it like any refusal)."""
+
+
+class DiskFull(DatabaseError, ServiceError):
+    """The disk (or the file's size limit) is full; the transaction was rolled back."""
+
+
 def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     # Let SQLAlchemy, not the driver, decide when a transaction begins (see _begin):
     # the driver's own rule breaks SAVEPOINTs and makes DDL non-transactional.
@@ -64,8 +76,51 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+#: the execution option of a connection whose transactions begin IMMEDIATE
+WRITE_OPTION = "receptiondesk_begin_immediate"
+_immediate_everywhere = False
+
+
+def begin_writes_immediately(on: bool = True) -> None:
+    """Make every SQLite transaction of this process begin IMMEDIATE (the command line,
+    which does one unit of work at a time). The window keeps reading transactions
+    deferred: it opens sessions inside sessions and reads while dialogs are open, and
+    its readers must not queue behind an import."""
+    global _immediate_everywhere
+    _immediate_everywhere = on
+
+
 def _begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+    """SQLAlchemy's pysqlite recipe: the engine, not the driver, emits BEGIN.
+
+    A writing unit of work begins IMMEDIATE (``Database.session(write=True)``, or any
+    transaction after :func:`begin_writes_immediately`): it takes the write lock at
+    once and so waits its turn within :data:`BUSY_TIMEOUT_MS`. A deferred transaction
+    that reads and then writes cannot wait: in WAL mode SQLite refuses its upgrade to
+    a writer at once when another program writes, busy timeout or not."""
+    immediate = _immediate_everywhere or conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _explain_sqlite_error(context) -> Exception | None:
+    """SQLAlchemy's ``handle_error`` hook: the errors a user can act on, in their words."""
+    error = context.original_exception
+    if not isinstance(error, sqlite3.OperationalError):
+        return None
+    extended = getattr(error, "sqlite_errorcode", None)
+    code = extended & 0xFF if isinstance(extended, int) else None  # the primary code
+    text_ = str(error).lower()
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in text_:
+        return DatabaseBusy(_("Another program is writing to this database; try again in a "
+                              "moment. Nothing was saved."))
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text_:
+        return DiskFull(_("The disk holding the database is full: nothing was saved. Free "
+                          "some space and try again."))
+    if code == sqlite3.SQLITE_IOERR or "disk i/o error" in text_:
+        return DiskFull(_("The database file could not be written ({reason}): nothing was "
+                          "saved. Check that the disk has space and is not failing, then try "
+                          "again.").format(reason=error))
+    return None
 
 
 def make_engine(url: str) -> Engine:
@@ -85,6 +140,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "handle_error", _explain_sqlite_error)
         return engine
     # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
     # plan it once for any parameters: a search for "nguyen v" planned without its words
@@ -203,10 +259,15 @@ class Database:
         return Path(database) if database and database != ":memory:" else None
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back on error."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back on error.
+
+        ``write``: the work writes; on SQLite its transaction begins IMMEDIATE, waiting
+        for another writer within the busy timeout (then :class:`DatabaseBusy`)."""
         session = self.sessions()
         try:
+            if write and self.is_sqlite:
+                session.connection(execution_options={WRITE_OPTION: True})
             yield session
             session.commit()
         except BaseException:
@@ -283,23 +344,51 @@ def backup_sqlite(db: Database, target: Path) -> None:
     if source_path is None:
         raise DatabaseError(_("Only a SQLite database file can be backed up this way."))
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
-    src = sqlite3.connect(str(source_path))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.unlink(missing_ok=True)
+        result = _copy_verified(source_path, tmp)
+        if result != "ok":
+            raise DatabaseError(_("The backup copy failed its integrity check: {result}")
+                                .format(result=result))
+        os.replace(tmp, target)
+    except BaseException as exc:
+        # A half-written copy is never left behind, whatever stopped it (a full disk, a
+        # removed drive, Ctrl+C); only the .part name ever held it.
+        for leftover in ("", "-journal", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                Path(str(tmp) + leftover).unlink(missing_ok=True)
+        if isinstance(exc, OSError | sqlite3.Error):
+            raise _write_failed(target, exc) from exc
+        raise
+
+
+def _copy_verified(source: Path, tmp: Path) -> str:
+    """SQLite's online backup of ``source`` into ``tmp``; its integrity_check result."""
+    src = sqlite3.connect(str(source))
     try:
         dst = sqlite3.connect(str(tmp))
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
-            result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            return dst.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             dst.close()
     finally:
         src.close()
-    if result != "ok":
-        tmp.unlink(missing_ok=True)
-        raise DatabaseError(_("The backup copy failed its integrity check: {result}").format(
-            result=result))
-    os.replace(tmp, target)
+
+
+def _write_failed(target: Path, exc: OSError | sqlite3.Error) -> DatabaseError:
+    """The message of a backup that could not be written (a full disk said as such)."""
+    full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, sqlite3.Error)
+        and (getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+             or "full" in str(exc).lower()))
+    if full:
+        return DiskFull(_("The disk holding {folder} is full: the backup was not made and "
+                          "nothing of it was left there. Free some space or choose another "
+                          "place.").format(folder=target.parent))
+    reason = getattr(exc, "strerror", None) or exc
+    return DatabaseError(_("The backup could not be written to {folder}: {reason}").format(
+        folder=target.parent, reason=reason))

@@ -259,14 +259,22 @@ RECOVERY_FILE = pytest.mark.sqlite_only("recovery needs the SQLite database's ow
 
 
 
+def _key(session, staff) -> str:
+    """The office's recovery key, issued by its administrator."""
+    with acting_as(staff[ADMINISTRATOR]):
+        return accounts.issue_recovery_key(session)
+
+
 @RECOVERY_FILE
 def test_recovery_needs_the_file_beside_the_database_and_works_once(db, session, staff):
-    username, temporary, file = accounts.start_recovery(session)
+    key = _key(session, staff)
+    username, temporary, file = accounts.start_recovery(session, recovery_key=key)
     session.commit()
     assert username == "quantri" and file.parent == db.path.parent and file.exists()
     assert temporary in file.read_text(encoding="utf-8")
-    with pytest.raises(AuthenticationError, match="Wrong"):  # the old password is gone
-        authenticate(session, "quantri", "mat-khau-quan-tri")
+    # the old password works until the recovery is used
+    assert authenticate(session, "quantri", "mat-khau-quan-tri").username == "quantri"
+    session.commit()
     moved = file.with_name("elsewhere.txt")
     file.rename(moved)
     with pytest.raises(AuthenticationError, match="recovery file"):
@@ -275,8 +283,11 @@ def test_recovery_needs_the_file_beside_the_database_and_works_once(db, session,
     user = authenticate(session, "quantri", temporary)
     session.commit()
     assert user.must_change_password and not file.exists()
+    with pytest.raises(AuthenticationError, match="Wrong"):  # now the old password is gone
+        authenticate(session, "quantri", "mat-khau-quan-tri")
     steps = [e.detail for e in entries(session, "recovery")]
-    assert len(steps) == 2 and '"started"' in steps[0] and '"used"' in steps[1]
+    assert len(steps) == 3 and '"key_issued"' in steps[0] and '"started"' in steps[1] \
+        and '"used"' in steps[2]
     # the temporary password worked once: the pending recovery is gone
     assert accounts._pending_recovery(session, user) is None
 
@@ -285,11 +296,12 @@ def test_recovery_needs_the_file_beside_the_database_and_works_once(db, session,
 def test_recovery_names_the_administrator_when_there_are_several(session, staff):
     with acting_as(staff[ADMINISTRATOR]):
         create_user(session, UserInput("quantri2", "Phó", ADMINISTRATOR), "long enough")
+    key = _key(session, staff)
     with pytest.raises(ValidationError, match="several administrators"):
-        accounts.start_recovery(session)
-    assert accounts.start_recovery(session, "quantri2")[0] == "quantri2"
+        accounts.start_recovery(session, recovery_key=key)
+    assert accounts.start_recovery(session, "quantri2", recovery_key=key)[0] == "quantri2"
     with pytest.raises(ServiceError):
-        accounts.start_recovery(session, "clerk")
+        accounts.start_recovery(session, "clerk", recovery_key=key)
 
 
 @RECOVERY_FILE
@@ -335,9 +347,58 @@ def test_the_command_line_password_comes_from_the_environment_or_a_prompt(db, se
 
 @RECOVERY_FILE
 def test_reset_admin_from_the_command_line(db, session, staff):
+    key = _key(session, staff)
     session.commit()
-    lines = accounts.reset_admin_for_cli(db.path, None)
+    lines = accounts.reset_admin_for_cli(db.path, None, recovery_key=key.lower())
     assert "Recovery file written" in lines[0] and "quantri" in lines[1]
     temporary = lines[1].split("temporary password ")[1].split(" ")[0]
     session.expire_all()  # another connection changed the account
     assert authenticate(session, "quantri", temporary).must_change_password
+
+
+# --- recovery without takeover (issue 16, item 1) -----------------------------------------------
+
+
+@RECOVERY_FILE
+def test_reaching_the_file_is_not_enough_to_become_administrator(db, session, staff, capsys):
+    """The attack of issue 16: db reset-admin by anyone who reaches the database file."""
+    from receptiondesk.cli import main
+
+    session.commit()
+    base = ["--db", str(db.path), "--lang", "en", "db", "reset-admin"]
+    assert main(base) == 1  # no key was ever issued: refused
+    assert "No recovery key was issued" in capsys.readouterr().err
+    key = _key(session, staff)
+    session.commit()
+    assert main([*base, "--recovery-key", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF"]) == 1
+    assert "The recovery key is wrong" in capsys.readouterr().err
+    session.expire_all()
+    assert accounts._pending_recovery(session, staff[ADMINISTRATOR]) is None
+    assert authenticate(session, "quantri", "mat-khau-quan-tri")  # untouched
+    session.commit()
+    refused = [e.detail for e in entries(session, "recovery") if '"refused"' in e.detail]
+    assert len(refused) == 2 and '"no key issued"' in refused[0] and '"wrong key"' in refused[1]
+    assert main([*base, "--recovery-key", key]) == 0
+    assert "Recovery file written" in capsys.readouterr().out
+
+
+@RECOVERY_FILE
+def test_a_temporary_password_must_be_changed_before_the_command_line(db, session, staff):
+    key = _key(session, staff)
+    session.commit()
+    lines = accounts.reset_admin_for_cli(db.path, None, recovery_key=key)
+    temporary = lines[1].split("temporary password ")[1].split(" ")[0]
+    with pytest.raises(AuthenticationError, match="must choose a new password"):
+        accounts.sign_in_for_cli(db.path, None, "quantri", temporary)
+
+
+def test_the_recovery_key_is_for_administrators_and_shown_once(session, staff):
+    from receptiondesk.services.reference import get_setting
+
+    with acting_as(staff[OFFICE_HEAD]), pytest.raises(PermissionDenied):
+        accounts.issue_recovery_key(session)
+    key = _key(session, staff)
+    groups = key.split("-")
+    assert len(groups) == 6 and all(len(g) == 4 for g in groups)
+    stored = get_setting(session, accounts.RECOVERY_KEY_SETTING, {})
+    assert key.replace("-", "") not in str(stored) and accounts.has_recovery_key(session)

@@ -87,8 +87,8 @@ def template(tmp_path_factory) -> tuple[Path, str]:
                                             level="commune", kind="party"), home=True)
             unit_id = unit.id
         add_petitions(db, unit_id, 60, "A")
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        with db.engine.connect() as conn:  # outside a transaction (they begin IMMEDIATE)
+            conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
     return path, unit_id

@@ -96,8 +96,8 @@ def test_entries_cut_from_the_end_of_the_log_are_found_on_the_server_too(db):
             "v": audit.canonical_json({"seq": head.seq, "hash": head.hash}),
             "k": audit.HEAD_SETTING})
     assert audit.audit_problems(db.engine) == [
-        "The audit log's guard audit_entries_append_only was removed: entries could have "
-        "been changed or deleted without a trace.",
+        "The audit log's protection audit_entries_append_only is missing: it was removed, "
+        "so entries could be changed or deleted.",
         f"Audit log entries {last - 1} to {last} are missing: they were deleted."]
 
 
@@ -116,8 +116,8 @@ def test_a_rolled_back_change_leaves_the_log_sound_and_a_dropped_guard_is_named(
     with db.engine.begin() as conn:
         conn.execute(text("DROP TRIGGER audit_entries_high_water ON audit_entries"))
     assert audit.audit_problems(db.engine) == [
-        "The audit log's guard audit_entries_high_water was removed: entries could have been "
-        "changed or deleted without a trace."]
+        "The audit log's protection audit_entries_high_water is missing: it was removed, so "
+        "entries could be changed or deleted."]
 
 
 def test_the_high_water_mark_starts_at_the_last_entry_of_a_log_with_data(db):

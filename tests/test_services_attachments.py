@@ -45,7 +45,7 @@ def test_pdf_is_stored_with_hash_and_type(session, unit, petition, tmp_path):
     ("scan.png", PNG_BYTES, "image/png"),
     ("scan.JPG", JPEG_BYTES, "image/jpeg"),
     ("scan.jpeg", JPEG_BYTES, "image/jpeg"),
-    ("ghi-chu.txt", "Ghi chú".encode(), "application/octet-stream"),
+    ("ban-chup.tiff", b"MM\x00*\x00\x00\x00\x08", "image/tiff"),
 ])
 def test_media_type_comes_from_content(session, unit, petition, tmp_path, name, data,
                                        media_type):

@@ -233,3 +233,61 @@ def test_the_petition_detail_reveals_a_denouncer_only_to_the_cleared(qtbot, ctx,
         AuditEntry.action == "identity_view")).all()
     assert [(e.username, e.record_id) for e in seen] == [("truongvp", p.id)]
     assert session.get(User, staff["head"].id) is not None
+
+
+def test_the_first_administrator_gets_the_recovery_key_and_its_sheet(qtbot, db, session,
+                                                                      unit, official, tmp_path):
+    """Issue 16, item 1: the key is issued with the first administrator, shown once, and
+    printed on a one-page sheet that carries it."""
+    from pypdf import PdfReader
+
+    from receptiondesk.ui.accounts import AccountDialog, AccountsPage
+
+    session.commit()
+    ctx = AppContext(db, unit.id, official_id=official.id)
+    page = AccountsPage(ctx)
+    qtbot.addWidget(page)
+
+    def fill(dialog: AccountDialog) -> bool:
+        qtbot.addWidget(dialog)
+        dialog.username.setText("quantri")
+        dialog.full_name.setText("Quản trị")
+        dialog.role.setCurrentIndex(dialog.role.findData(ADMINISTRATOR))
+        dialog.password.setText("admin password")
+        dialog.try_save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    shown = []
+    page.exec_dialog = fill
+    page.show_recovery_key = shown.append
+    page.new_record()
+    assert len(shown) == 1
+    key_dialog = shown[0]
+    qtbot.addWidget(key_dialog)
+    key = key_dialog.key_label.text()
+    assert len(key.split("-")) == 6
+    opened = []
+    key_dialog.open_url = opened.append
+    sheet = key_dialog.print_sheet()
+    text = PdfReader(sheet).pages[0].extract_text()
+    assert key in text and "Mường Phăng" in text and len(PdfReader(sheet).pages) == 1
+    assert opened[0].toLocalFile() == str(sheet)
+    with db.session() as s:
+        assert accounts.has_recovery_key(s)
+    # a second administrator does not replace the key
+    with db.session() as s:
+        accounts.sign_in(accounts.Actor.of(accounts.user_by_name(s, "quantri")))
+    shown.clear()
+
+    def second(dialog: AccountDialog) -> bool:
+        qtbot.addWidget(dialog)
+        dialog.username.setText("quantri2")
+        dialog.full_name.setText("Phó")
+        dialog.role.setCurrentIndex(dialog.role.findData(ADMINISTRATOR))
+        dialog.password.setText("admin password 2")
+        dialog.try_save()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    page.exec_dialog = second
+    page.new_record()
+    assert shown == []

@@ -110,11 +110,17 @@ def test_import_dialog_verifies_asks_for_the_fingerprint_then_applies(
     assert not dialog.apply_button.isEnabled()  # not before the fingerprint is confirmed
     kinds = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert "Petitions" in kinds and kinds[-1] == "Total"
+    # an unknown key: only the manifest is read, what it lists is shown
+    assert dialog.preview.manifest_only and dialog.table.columnCount() == 2
+    assert dialog.table.horizontalHeaderItem(1).text() == "Records in the bundle"
     dialog.grab().save(str(tmp_path / "import_preview.png"))
     with province.db.session() as s:
         assert s.query(Petition).count() == 0  # a preview writes nothing
-    dialog.confirm.setChecked(True)
-    assert dialog.apply_button.isEnabled()
+    dialog.confirm.setChecked(True)  # confirmed: the parts are read and counted
+    qtbot.waitUntil(lambda: not dialog.busy and not dialog.preview.manifest_only,
+                    timeout=20_000)
+    assert dialog.preview.total.new > 0 and dialog.table.columnCount() == 6
+    assert dialog.confirm.isChecked() and dialog.apply_button.isEnabled()
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
     assert "Imported: " in dialog.message.text() and "registered" in dialog.message.text()

@@ -43,7 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from ..i18n import _
+from ..i18n import _, format_number
 from ..services.errors import ServiceError
 from ..services.office_keys import fingerprint
 
@@ -55,6 +55,14 @@ PART_DIR = "parts/"
 PART_SUFFIX = ".jsonl.gz"
 #: the manifest is small; a bigger one is not ours
 MANIFEST_LIMIT = 4 * 1024 * 1024
+#: one record as a JSON line: the longest texts a record holds are far below it
+MAX_LINE_BYTES = 1024 * 1024
+#: one part unpacked (a province's full first bundle is some hundreds of megabytes)
+MAX_PART_BYTES = 4 * 1024 ** 3
+#: the parts the merge holds whole in memory (units, the lookups, protected citizens,
+#: deletions) are small in any office; bounded tighter
+HELD_PARTS = frozenset({"units", "fields", "sources", "protected_citizens", "deletions"})
+MAX_HELD_PART_BYTES = 16 * 1024 * 1024
 
 # Every member is written with these values, and verification expects exactly them.
 _DATE_TIME = (1980, 1, 1, 0, 0, 0)
@@ -235,23 +243,45 @@ class VerifiedBundle:
     def records(self, name: str) -> Iterator[dict[str, Any]]:
         """The records of a part, streamed; the part is hashed again as it is read, so
         a file changed since it was verified is refused (in the importing transaction)."""
+        for record, _size in self.sized_records(name):
+            yield record
+
+    def sized_records(self, name: str) -> Iterator[tuple[dict[str, Any], int]]:
+        """(record, bytes of its JSON line) of a part, streamed.
+
+        Memory stays bounded whatever the file holds: one line is read at a time and
+        a line longer than :data:`MAX_LINE_BYTES` is refused without reading the rest
+        of it; a part that unpacks to more than :data:`MAX_PART_BYTES` (the parts held
+        whole, :data:`HELD_PARTS`: :data:`MAX_HELD_PART_BYTES`) is refused as soon as
+        it passes the limit."""
         part = self.parts.get(name)
         if part is None:
             return
+        limit = MAX_HELD_PART_BYTES if name in HELD_PARTS else MAX_PART_BYTES
         sha = hashlib.sha256()
-        line_no = 0
+        line_no = total = 0
         try:
             with zipfile.ZipFile(self.path) as zf, zf.open(part.file) as raw:
                 hashing = _ReadHashing(raw, sha)
                 with gzip.GzipFile(fileobj=hashing, mode="rb") as gz:  # type: ignore[arg-type]
-                    for line in gz:
+                    while line := gz.readline(MAX_LINE_BYTES + 1):
                         line_no += 1
+                        total += len(line)
+                        if len(line) > MAX_LINE_BYTES:
+                            raise BundleError(_too_large(part.file, line_no, _(
+                                "a record is longer than {limit} MB").format(
+                                    limit=MAX_LINE_BYTES // 2**20)))
+                        if total > limit:
+                            raise BundleError(_too_large(part.file, line_no, _(
+                                "the part unpacks to more than {limit} MB").format(
+                                    limit=format_number(limit // 2**20))))
                         record = json.loads(line)
                         if not isinstance(record, dict):
                             raise ValueError("not an object")
-                        yield record
+                        yield record, len(line)
                 hashing.drain()
-        except (OSError, EOFError, ValueError, zipfile.BadZipFile, gzip.BadGzipFile) as exc:
+        except (OSError, EOFError, ValueError, RecursionError, zipfile.BadZipFile,
+                gzip.BadGzipFile) as exc:
             raise BundleError(_(
                 "The part {part} of the bundle cannot be read at record {line}: {reason}"
             ).format(part=part.file, line=line_no + 1, reason=exc)) from exc
@@ -275,6 +305,11 @@ class _ReadHashing(io.RawIOBase):
     def drain(self) -> None:
         while self.raw.read(1 << 16):
             pass
+
+
+def _too_large(part: str, line: int, reason: str) -> str:
+    return _("The part {part} of the bundle is refused at record {line}: {reason}.").format(
+        part=part, line=line, reason=reason)
 
 
 def _part_changed(name: str) -> str:

@@ -131,7 +131,11 @@ def import_bundle_command(args: argparse.Namespace) -> int:
                                     "is confirmed).").format(code=sender["code"]))
         if not args.yes:  # with --yes the counts are those applied, read once
             with db.session() as s:
-                print_counts(preview_import(s, bundle))
+                # the key is registered or was confirmed above
+                preview = preview_import(s, bundle, key_confirmed=True)
+            print_counts(preview)
+            for problem in preview.audit_problems:
+                _out(_("Warning: {problem}").format(problem=problem))
             if not _confirm(_("Apply these changes?")):
                 _out(_("Nothing was imported (give --yes to apply)."))
                 return EXIT_OK
@@ -141,6 +145,8 @@ def import_bundle_command(args: argparse.Namespace) -> int:
         db.close()
     if args.yes:
         print_counts(result)
+    for problem in result.audit_problems:
+        _out(_("Warning: {problem}").format(problem=problem))
     if not registered:
         _out(_("The key of {code} is registered.").format(code=sender["code"]))
     total = result.total

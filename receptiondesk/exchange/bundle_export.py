@@ -160,12 +160,14 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
         parent = session.get(Unit, home.parent_id) if home.parent_id else None
         manifest = _manifest(home, parent, key.public_key, key.fingerprint, since, started,
                              writer.parts)
+        manifest["audit"] = audit.chain_anchors(session)
         writer.finish(manifest, signer(key))
     except BaseException:
         writer.abort()
         raise
     if moves_mark:
         key.last_export_at = started
+    audit.remember_exported_head(session, manifest["audit"]["head"])
     audit.record(session, "export", "bundle", "", home.id, {
         "file": Path(path).name, "records": sum(counts.values()), "since": since,
         "fingerprint": key.fingerprint, "sent": sends})

@@ -36,6 +36,26 @@ record that refers to another unit's record here (a petitioner added to another
 commune's petition) refuse the whole bundle, naming the unit; nothing of it is applied.
 
 Everything happens in the caller's transaction, with Core statements in batches.
+
+**Every value is checked by its column** before it is written, and the bundle refused
+naming the record and the column: integers within SQLite's 64 bits, texts within the
+column's length or a note's, whichever is longer (long texts:
+:data:`~receptiondesk.services.validation.MINUTES_LENGTH`),
+codes among the values this program knows (:data:`CODED_COLUMNS`), date-times with a
+zone converted to UTC (the database keeps naive UTC) and refused when unreadable.
+
+**Memory** stays bounded whatever the bundle holds: records are read one JSON line at
+a time (at most :data:`~receptiondesk.exchange.bundle.MAX_LINE_BYTES`) and written in
+batches of at most :data:`BATCH` records and :data:`BATCH_BYTES` of JSON; only the
+small parts (units, lookups, protected citizens, deletions, at most
+:data:`~receptiondesk.exchange.bundle.MAX_HELD_PART_BYTES` each) are held whole. So
+the JSON held at once is at most 16 MB a batch plus 16 MB for each held part; as
+Python objects a few times that, some hundreds of megabytes at worst, beside
+SQLite's 256 MB page cache during the merge.
+
+**A bundle from a key not registered yet** is previewed from its manifest only (what
+it holds, per part): nothing of its parts is unpacked before the fingerprint is
+confirmed (:func:`preview_import` with ``key_confirmed``).
 """
 
 from __future__ import annotations
@@ -44,7 +64,8 @@ import json
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -52,6 +73,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Integer,
+    String,
     Table,
     Time,
     bindparam,
@@ -77,11 +99,31 @@ from ..model import (
     Unit,
 )
 from ..model.base import new_id, utcnow
+from ..model.codes import (
+    DutyRole,
+    EventKind,
+    Gender,
+    InspectionBody,
+    InspectionKind,
+    Level,
+    MeetingKind,
+    MinutesStatus,
+    MinutesSubject,
+    PetitionType,
+    Result,
+    SessionKind,
+    SessionMode,
+    Status,
+    UnitKind,
+    VisitHandling,
+)
+from ..model.codes import Handling as PetitionHandling
 from ..services import audit
 from ..services.accounts import current_user, require
 from ..services.errors import NotFoundError, ValidationError
 from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
 from ..services.units import home_unit
+from ..services.validation import MINUTES_LENGTH, NOTE_LENGTH
 from .bundle import BundleError, VerifiedBundle, json_value
 from .bundle_export import (
     DELETIONS,
@@ -92,6 +134,10 @@ from .bundle_export import (
 )
 
 BATCH = 1000
+#: JSON bytes of a batch at most (records of long texts come in smaller batches)
+BATCH_BYTES = 16 * 1024 * 1024
+#: SQLite's integers are signed 64-bit
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 IN_CHUNK = 500
 KEEP_MINE, TAKE_THEIRS = "keep_mine", "take_theirs"
 RESOLUTIONS = (KEEP_MINE, TAKE_THEIRS)
@@ -155,6 +201,12 @@ class ImportResult:
     key_registered: bool
     applied: bool
     counts: dict[str, KindCounts] = field(default_factory=dict)
+    #: a preview of a bundle whose key is neither registered nor confirmed: only what
+    #: its manifest lists (records per part, in ``listed``), none of its parts unpacked
+    manifest_only: bool = False
+    listed: dict[str, int] = field(default_factory=dict)
+    #: the sender's audit log held against the head its last bundle carried
+    audit_problems: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> KindCounts:
@@ -167,14 +219,30 @@ class ImportResult:
 # --- entry points ------------------------------------------------------------------------
 
 
-def preview_import(session: Session, bundle: VerifiedBundle) -> ImportResult:
+def preview_import(session: Session, bundle: VerifiedBundle, *,
+                   key_confirmed: bool = False) -> ImportResult:
     """What importing ``bundle`` would do, writing nothing. Refuses (KeyMismatch) a
-    bundle of a known office signed by another key."""
+    bundle of a known office signed by another key.
+
+    A bundle whose key is not registered is read no further than its manifest
+    (``manifest_only``) until its fingerprint is confirmed (``key_confirmed``): a file
+    from anyone must not make this program unpack it."""
     _require(session)
     registered = check_registered(session, bundle.sender["code"], bundle.public_key)
     result = ImportResult(bundle.sender, bundle.fingerprint, registered, False)
+    if not registered and not key_confirmed:
+        result.manifest_only = True
+        result.listed = {name: part.records for name, part in bundle.parts.items()}
+        return result
     _Merge(session, bundle, result, apply=False).run()
+    result.audit_problems = _audit_held(session, bundle)
     return result
+
+
+def _audit_held(session: Session, bundle: VerifiedBundle) -> list[str]:
+    sender = bundle.sender
+    return audit.held_against_last_bundle(session, sender["code"], sender["name"],
+                                          bundle.manifest.get("audit"))
 
 
 def apply_import(session: Session, bundle: VerifiedBundle, *,
@@ -206,12 +274,14 @@ def apply_import(session: Session, bundle: VerifiedBundle, *,
             with suppress(Exception):  # the setting only; the import's outcome stands
                 session.execute(text(f"PRAGMA cache_size = {int(saved_cache)}"))
     total = result.total
+    result.audit_problems = _audit_held(session, bundle)
+    audit.remember_received_head(session, sender["code"], bundle.manifest.get("audit"))
     audit.record(session, "import", "bundle", str(bundle.manifest.get("created_at", "")),
                  merge.unit_map.get(sender["id"]), {
                      "sender": sender["code"], "fingerprint": bundle.fingerprint,
                      "file": bundle.path.name, "new": total.new, "updated": total.updated,
                      "unchanged": total.unchanged, "conflicts": total.conflicts,
-                     "deleted": total.deleted})
+                     "deleted": total.deleted, "audit_problems": result.audit_problems})
     return result
 
 
@@ -237,16 +307,72 @@ _require = require_import
 # --- values ---------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(value)
-    return value
+#: (table, column) → the code list its values come from; any other value is refused
+CODED_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
+    ("units", "level"): Level,
+    ("units", "kind"): UnitKind,
+    ("officials", "duty_role"): DutyRole,
+    ("citizens", "gender"): Gender,
+    ("reception_sessions", "kind"): SessionKind,
+    ("reception_sessions", "mode"): SessionMode,
+    ("visits", "petition_type"): PetitionType,
+    ("visits", "handling"): VisitHandling,
+    ("petitions", "petition_type"): PetitionType,
+    ("petitions", "status"): Status,
+    ("petitions", "handling"): PetitionHandling,
+    ("petitions", "result"): Result,
+    ("petition_events", "kind"): EventKind,
+    ("petition_events", "from_status"): Status,
+    ("petition_events", "to_status"): Status,
+    ("working_meetings", "kind"): MeetingKind,
+    ("inspections", "kind"): InspectionKind,
+    ("inspections", "body"): InspectionBody,
+    ("minutes", "subject_kind"): MinutesSubject,
+    ("minutes", "status"): MinutesStatus,
+}
+
+
+def _text(limit: int):
+    def parse(value: Any) -> str:
+        if not isinstance(value, str) or len(value) > limit:
+            raise ValueError("text")
+        return value
+    return parse
+
+
+def _coded(enum: type[StrEnum]):
+    known = {m.value for m in enum}
+
+    def parse(value: Any) -> str:
+        if value not in known:
+            raise ValueError("code")
+        return value
+    return parse
 
 
 def _integer(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not INT_MIN <= value <= INT_MAX:
+        raise ValueError("integer")
     return value
+
+
+def _datetime(value: Any) -> datetime:
+    """A date-time as the database keeps it: naive UTC. One written with a zone is
+    converted to UTC explicitly, never stored with its zone dropped."""
+    if not isinstance(value, str):
+        raise ValueError("date-time")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _iso(kind):
+    def parse(value: Any):
+        if not isinstance(value, str):
+            raise ValueError("iso")
+        return kind.fromisoformat(value)
+    return parse
 
 
 def _boolean(value: Any) -> bool:
@@ -256,19 +382,27 @@ def _boolean(value: Any) -> bool:
 
 
 def _parser(column):
-    """The function turning a JSON value into the column's Python value."""
+    """The function turning a JSON value into the column's Python value (ValueError
+    when it is not one the column takes)."""
     kind = column.type
+    coded = CODED_COLUMNS.get((column.table.name, column.name))
+    if coded is not None:
+        return _coded(coded)
     if isinstance(kind, DateTime):
-        return datetime.fromisoformat
+        return _datetime
     if isinstance(kind, Date):
-        return date.fromisoformat
+        return _iso(date)
     if isinstance(kind, Time):
-        return time.fromisoformat
+        return _iso(time)
     if isinstance(kind, Boolean):
         return _boolean
     if isinstance(kind, Integer):
         return _integer
-    return _text
+    if isinstance(kind, String) and kind.length:
+        # the column's length, or a note's: SQLite never enforced the lengths, and an
+        # office's older records may pass them a little; memory stays bounded either way
+        return _text(max(kind.length, NOTE_LENGTH))
+    return _text(MINUTES_LENGTH)
 
 
 def _from_json(column, value: Any) -> Any:
@@ -490,11 +624,13 @@ class _Merge:
     def _table(self, table: Table) -> None:
         deferred: list[dict[str, Any]] = []
         batch: list[dict[str, Any]] = []
-        for rec in self.bundle.records(table.name):
+        size = 0
+        for rec, line_bytes in self.bundle.sized_records(table.name):
             batch.append(self._record(table, rec))
-            if len(batch) >= BATCH:
+            size += line_bytes
+            if len(batch) >= BATCH or size >= BATCH_BYTES:
                 self._batch(table, batch, deferred)
-                batch = []
+                batch, size = [], 0
         if batch:
             self._batch(table, batch, deferred)
         column = SELF_REFERENCES.get(table.name)

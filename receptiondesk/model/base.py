@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, declared_attr, mapped_column
 
 # Stable constraint names so that Alembic migrations (batch mode on SQLite) can
 # find and change them.
@@ -32,8 +33,29 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def naive_utc(value: datetime) -> datetime:
+    """A date-time as the database keeps it: naive UTC. One given with a zone is
+    converted to UTC explicitly (the columns have no zone, and SQLite would drop it)."""
+    return value if value.tzinfo is None else value.astimezone(UTC).replace(tzinfo=None)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+@cache
+def _datetime_keys(mapper: Mapper) -> tuple[str, ...]:
+    return tuple(attr.key for attr in mapper.column_attrs
+                 if any(isinstance(c.type, DateTime) for c in attr.columns))
+
+
+@event.listens_for(Base, "before_insert", propagate=True)
+@event.listens_for(Base, "before_update", propagate=True)
+def _store_naive_utc(mapper: Mapper, _connection: object, target: object) -> None:
+    for key in _datetime_keys(mapper):
+        value = target.__dict__.get(key)
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            setattr(target, key, naive_utc(value))
 
 
 class RecordMixin:

@@ -572,6 +572,14 @@ def _recipients(report: PeriodicReport, narrative: dict[str, str] | None) -> lis
     return default_recipients(report.unit)
 
 
+def _audit_anchor(report: PeriodicReport) -> str:
+    """The audit log's head as the paper carries it ("" for a database without a log)."""
+    if not report.audit_seq:
+        return ""
+    return _("Audit log: entry {seq}, {fingerprint}").format(
+        seq=report.audit_seq, fingerprint=report.audit_fingerprint)
+
+
 def write_pdf(
     report: PeriodicReport,
     narrative: dict[str, str] | None,
@@ -622,14 +630,20 @@ def write_pdf(
         fonts.register_fonts()
         pages: list[int] = []
 
+        anchor = _audit_anchor(report)
+
         def on_page(canvas, doc) -> None:
             canvas.saveState()
             canvas.setFont(fonts.REGULAR, 13)
+            land = doc.pageTemplate.id == "landscape"
             if doc.page > 1:
-                land = doc.pageTemplate.id == "landscape"
                 w, h = lay.page_size(land)
                 x = lay.MARGIN_LEFT + lay.frame_width(land) / 2
                 canvas.drawCentredString(x, h - lay.MARGIN_TOP / 2 - 13 / 3, str(doc.page))
+            if anchor:  # small, in the bottom margin of every page
+                canvas.setFont(fonts.REGULAR, 7)
+                canvas.drawRightString(lay.MARGIN_LEFT + lay.frame_width(land),
+                                       lay.MARGIN_BOTTOM / 2, anchor)
             canvas.restoreState()
             pages.append(doc.page)
 

@@ -417,6 +417,10 @@ class PeriodicReport:
     #: field code -> [Vietnamese name, English name]
     field_names: dict[str, list[str]] = field(default_factory=dict)
     elapsed_ms: float = 0.0
+    #: the audit log's head when the report was made (entry number, short fingerprint):
+    #: printed on the paper, an anchor for the log outside the file
+    audit_seq: int = 0
+    audit_fingerprint: str = ""
 
     @property
     def has_subordinates(self) -> bool:
@@ -594,6 +598,9 @@ def periodic_report(
         duty=duty,
         field_names=field_names,
     )
+    from ..services.audit import short_head
+
+    report.audit_seq, report.audit_fingerprint = short_head(session)
     report.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return report
 

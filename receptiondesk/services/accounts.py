@@ -505,7 +505,9 @@ def authenticate(session: Session, username: str, password: str,
         _refuse(session, user.username, user, "locked")
         raise AuthenticationError(_locked_message(user.locked_until))
     recovery = _pending_recovery(session, user)
-    if not _verify(user.password_hash, password or ""):
+    temporary = bool(recovery and recovery.get("password_hash")
+                     and _verify(recovery["password_hash"], password or ""))
+    if not temporary and not _verify(user.password_hash, password or ""):
         user.failed_logins = (user.failed_logins or 0) + 1
         locked = user.failed_logins >= MAX_FAILURES
         if locked:
@@ -513,11 +515,15 @@ def authenticate(session: Session, username: str, password: str,
             user.failed_logins = 0
         _refuse(session, user.username, user, "locked now" if locked else "wrong password")
         raise AuthenticationError(_locked_message(user.locked_until) if locked else wrong)
-    if recovery is not None:
+    # the temporary password of a recovery (an older version replaced the password at
+    # once and kept no hash of its own: then the password just checked is the temporary)
+    if temporary or (recovery is not None and not recovery.get("password_hash")):
         problem = _check_recovery_file(session, recovery, now)
         if problem:
             _refuse(session, user.username, user, "recovery file missing")
             raise AuthenticationError(problem)
+        if temporary:
+            user.password_hash = recovery["password_hash"]  # the old password ends here
         _finish_recovery(session, user, recovery)
     user.failed_logins = 0
     user.locked_until = None
@@ -546,7 +552,7 @@ def _refuse(session: Session, username: str, user: User | None, reason: str) -> 
 def sign_in_with_password(db, username: str, password: str) -> Actor:
     """Authenticate against an open Database in its own unit of work; the Actor to act as
     (for the command line's ``--user``)."""
-    with db.session() as s:
+    with db.session(write=True) as s:
         return Actor.of(authenticate(s, username, password))
 
 
@@ -562,20 +568,24 @@ def _database_file(session: Session) -> Path | None:
 
 
 def start_recovery(session: Session, username: str | None = None,
-                   now: datetime | None = None) -> tuple[str, str, Path]:
-    """Reset an administrator's password on the PC holding the database file.
+                   now: datetime | None = None, *,
+                   recovery_key: str | None = None) -> tuple[str, str, Path]:
+    """Recover an administrator's password on the PC holding the database file.
 
-    Physical access is the ability to run this on that PC and write into the database's
-    folder. It writes a recovery file beside the database and gives the named
-    administrator (the only one when ``username`` is None; a new ``admin`` account
-    when there is none) a temporary password that works once, only while the file is
-    there, for 24 hours; the administrator must then set a new one. Returns
-    (username, temporary password, recovery file). Audited as ``recovery``.
+    A database with accounts needs its recovery key (:func:`issue_recovery_key`, kept
+    on paper in the office safe): reaching the file is not enough. It writes a recovery
+    file beside the database and gives the named administrator (the only one when
+    ``username`` is None; a new ``admin`` account when there is none) a temporary
+    password that works once, only while the file is there, for 24 hours, beside the
+    old password, which works until the temporary one is used; a new password must
+    then be chosen. Returns (username, temporary password, recovery file). Every step,
+    a refused key included, is audited as ``recovery``.
     """
     now = now or utcnow()
     path = _database_file(session)
     if path is None:
         raise ServiceError(_("Recovery works only on the PC that holds the database file."))
+    _check_recovery_key(session, recovery_key)
     admins = list(session.scalars(select(User).where(User.role == ADMINISTRATOR)))
     if username:
         user = user_by_name(session, username)
@@ -597,7 +607,9 @@ def start_recovery(session: Session, username: str | None = None,
             name = f"admin{secrets.randbelow(1000)}"
         user = _new_user(session, UserInput(name, _("Administrator"), ADMINISTRATOR),
                          password, True)
-    _store_password(user, password, True)
+        temporary_hash = None  # a new account: its only password is the temporary one
+    else:
+        temporary_hash = _hasher().hash(password)  # the old password stays until used
     user.active = True
     token = secrets.token_hex(32)
     file = path.with_name(path.name + f".recovery-{user.username}.txt")
@@ -620,12 +632,67 @@ def start_recovery(session: Session, username: str | None = None,
         "file": file.name, "sha256": hashlib.sha256(file.read_bytes()).hexdigest(),
         "until": (now + timedelta(hours=RECOVERY_HOURS)).isoformat(),
     }
+    if temporary_hash is not None:
+        pending[user.username]["password_hash"] = temporary_hash
     put_setting(session, RECOVERY_SETTING, pending)
     audit.record(session, "recovery", "user", user.id, None, {
         "username": user.username, "step": "started", "file": file.name,
         "host": platform.node(), "os_user": _os_user()}, username="(recovery)")
     session.flush()
     return user.username, password, file
+
+
+RECOVERY_KEY_SETTING = "security/recovery_key"
+#: letters and digits that cannot be misread on paper (no 0/O, 1/I)
+_KEY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+_KEY_GROUPS, _KEY_GROUP = 6, 4  # 24 characters, 120 bits
+
+
+def _normal_key(text: str | None) -> str:
+    return "".join(c for c in (text or "").upper() if c.isalnum())
+
+
+def has_recovery_key(session: Session) -> bool:
+    from .reference import get_setting
+
+    return bool((get_setting(session, RECOVERY_KEY_SETTING, {}) or {}).get("hash"))
+
+
+def issue_recovery_key(session: Session) -> str:
+    """A new recovery key for the office (the old one stops working), to show once and
+    keep on paper in the office safe; only its hash is kept. Administrators only."""
+    from .reference import put_setting
+
+    require(session, "accounts.manage")
+    key = "".join(secrets.choice(_KEY_ALPHABET) for _i in range(_KEY_GROUPS * _KEY_GROUP))
+    put_setting(session, RECOVERY_KEY_SETTING, {"hash": _hasher().hash(key),
+                                                 "issued_at": utcnow().isoformat()})
+    audit.record(session, "recovery", "settings", RECOVERY_KEY_SETTING, None,
+                 {"step": "key_issued"})
+    session.flush()
+    return "-".join(key[i:i + _KEY_GROUP] for i in range(0, len(key), _KEY_GROUP))
+
+
+def _check_recovery_key(session: Session, given: str | None) -> None:
+    """Refuse a recovery without the office's key (a database with no account at all
+    needs none: nobody signs in to it). A refusal is audited and committed."""
+    from .reference import get_setting
+
+    if not session.scalar(select(func.count(User.id))):
+        return
+    stored = (get_setting(session, RECOVERY_KEY_SETTING, {}) or {}).get("hash")
+    if stored and given and _verify(stored, _normal_key(given)):
+        return
+    audit.record(session, "recovery", "user", "", None, {
+        "step": "refused", "reason": "no key issued" if not stored else "wrong key",
+        "host": platform.node(), "os_user": _os_user()}, username="(recovery)")
+    session.commit()
+    if not stored:
+        raise AuthenticationError(_(
+            "No recovery key was issued for this database, so its administrator cannot be "
+            "recovered this way. An administrator issues one with \u201creceptiondesk --user "
+            "NAME db recovery-key\u201d and keeps it in the office safe."))
+    raise AuthenticationError(_("The recovery key is wrong: nothing was changed."))
 
 
 def _os_user() -> str:
@@ -761,10 +828,16 @@ def sign_in_for_cli(db_path=None, database_url: str | None = None,
 
     db = open_database(db_path, database_url)
     try:
-        return sign_in_with_password(db, username, password if password is not None
-                                     else cli_password(username))
+        actor = sign_in_with_password(db, username, password if password is not None
+                                      else cli_password(username))
     finally:
         db.close()
+    if actor.must_change_password:
+        raise AuthenticationError(_(
+            "{user} must choose a new password before anything else: sign in to the "
+            "window with this password, choose the new one, then use the command line."
+        ).format(user=actor.username))
+    return actor
 
 
 def accounts_exist_for_cli(db_path=None, database_url: str | None = None) -> bool:
@@ -781,14 +854,15 @@ def accounts_exist_for_cli(db_path=None, database_url: str | None = None) -> boo
 
 
 def reset_admin_for_cli(db_path=None, database_url: str | None = None,
-                        username: str | None = None) -> list[str]:
+                        username: str | None = None, recovery_key: str | None = None
+                        ) -> list[str]:
     """``receptiondesk db reset-admin [--user NAME]``: start a recovery; the lines to print."""
     from ..db import open_database
 
     db = open_database(db_path, database_url)
     try:
         with db.session() as s, acting_as(None):
-            name, password, file = start_recovery(s, username)
+            name, password, file = start_recovery(s, username, recovery_key=recovery_key)
     finally:
         db.close()
     return [

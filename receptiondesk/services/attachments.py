@@ -1,14 +1,23 @@
 """Files kept with a record: scanned petitions, documents handed in, signed copies.
 
 The bytes are stored in the database (one file to back up), with their size and
-SHA-256. The media type comes from the content, not the name: a PDF, PNG or
-JPEG is recognised by its first bytes, and a file whose content is not what its
-extension says is refused, so that a renamed file cannot pass for a scan.
+SHA-256. Only scans and documents are kept: PDF, PNG, JPEG and TIFF, recognised by
+their first bytes (the content, not the name) and named with the extension of what
+they are. Anything else — a program, a script, ``don-to-cao.pdf.bat`` — is refused,
+because the copy is opened later with the system's handler for its extension.
+
+Opened copies (:func:`opened_copy`) are written to one private folder of this run
+(readable by this user only), named by their checked media type, and the folder is
+removed when the program exits (:func:`remove_opened_copies`, also run by ``atexit``).
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,22 +37,28 @@ from ..model import (
 from .accounts import require
 from .errors import NotFoundError, ValidationError, os_reason
 from .units import require_unit
+from .validation import NOTE_LENGTH, Checker
 
 #: the largest file kept in the database (a scanned petition is a few megabytes)
 MAX_SIZE = 50 * 1024 * 1024
 
-PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+PDF, PNG, JPEG, TIFF = "application/pdf", "image/png", "image/jpeg", "image/tiff"
 OCTET_STREAM = "application/octet-stream"
 
-#: first bytes of the formats recognised by content
+#: first bytes of the formats recognised by content (the formats' own signatures)
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", PDF),
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
 )
 
-#: what each known extension promises about the content
-EXTENSIONS: dict[str, str] = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG}
+#: what each accepted extension promises about the content; no other is accepted
+EXTENSIONS: dict[str, str] = {".pdf": PDF, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
+                              ".tif": TIFF, ".tiff": TIFF}
+#: the extension an opened copy gets, by its checked media type
+SUFFIX: dict[str, str] = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", TIFF: ".tif"}
 
 #: the kinds of record a file can be kept with
 OWNERS: dict[str, type] = {
@@ -68,17 +83,12 @@ def sniff(data: bytes) -> str | None:
 def media_type_for(file_name: str, data: bytes) -> str:
     """The media type of a file, checked against its extension.
 
-    Raises ValidationError when a known extension (.pdf, .png, .jpg) does not match
-    the content, or when PDF/PNG/JPEG content hides behind another extension.
+    Raises ValidationError when the extension is not one of a scan or document
+    (.pdf, .png, .jpg, .jpeg, .tif, .tiff), when it does not match the content, or
+    when PDF or image content hides behind another extension.
     """
     found = sniff(data)
     promised = EXTENSIONS.get(Path(file_name).suffix.lower())
-    if promised is not None and found != promised:
-        raise ValidationError.single(
-            "path",
-            _("The file \u201c{name}\u201d is not a real {kind} file: its content does not "
-              "match its extension.").format(name=file_name, kind=_kind_name(promised)),
-        )
     if promised is None and found is not None:
         raise ValidationError.single(
             "path",
@@ -86,11 +96,23 @@ def media_type_for(file_name: str, data: bytes) -> str:
               "otherwise; rename it with the right extension.").format(
                 name=file_name, kind=_kind_name(found)),
         )
-    return found or OCTET_STREAM
+    if promised is None:
+        raise ValidationError.single(
+            "path",
+            _("The file \u201c{name}\u201d is refused: only scans and documents in PDF, "
+              "PNG, JPEG or TIFF can be attached.").format(name=file_name),
+        )
+    if found != promised:
+        raise ValidationError.single(
+            "path",
+            _("The file \u201c{name}\u201d is not a real {kind} file: its content does not "
+              "match its extension.").format(name=file_name, kind=_kind_name(promised)),
+        )
+    return promised
 
 
 def _kind_name(media_type: str) -> str:
-    return {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}.get(media_type, media_type)
+    return {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", TIFF: "TIFF"}.get(media_type, media_type)
 
 
 def _read(path: Path) -> bytes:
@@ -142,6 +164,9 @@ def add_attachment(
     require_unit(session, unit_id)
     _check_owner(session, owner_kind, owner_id)
     path = Path(path)
+    ck = Checker()
+    ck.max_length("description", description, NOTE_LENGTH, _("Description"))
+    ck.raise_if_any()
     data = _read(path)
     media_type = media_type_for(path.name, data)
     attachment = Attachment(
@@ -234,3 +259,51 @@ def delete_attachment(session: Session, attachment_id: str) -> None:
     require(session, "attachments.edit")
     session.delete(get_attachment(session, attachment_id))
     session.flush()
+
+
+# --- opened copies ---------------------------------------------------------------------
+
+_opened_folder: Path | None = None
+
+
+def _private_folder() -> Path:
+    """This run's folder for opened copies (``mkdtemp``: readable by this user only)."""
+    global _opened_folder
+    if _opened_folder is None or not _opened_folder.is_dir():
+        _opened_folder = Path(tempfile.mkdtemp(prefix="receptiondesk-opened-"))
+    return _opened_folder
+
+
+def opened_copy(file_name: str, media_type: str, data: bytes) -> Path:
+    """Write a copy to open with the system viewer, in this run's private folder.
+
+    The copy is named by its checked media type (never by the extension it was given,
+    which a file kept before the types were checked may have); a file of another type
+    is refused rather than handed to the system's handler."""
+    suffix = SUFFIX.get(media_type)
+    if suffix is None or sniff(data) != media_type:
+        raise ValidationError.single(
+            "path", _("The file \u201c{name}\u201d is not a PDF or an image; it is not "
+                      "opened.").format(name=file_name))
+    stem = re.sub(r"[^\w-]+", "-", Path(file_name).stem).strip("-")[:80] or "attachment"
+    target = private_path(stem + suffix)
+    target.write_bytes(data)
+    return target
+
+
+def private_path(name: str) -> Path:
+    """A path for a document this program writes to be opened (a PDF it renders)."""
+    folder = Path(tempfile.mkdtemp(dir=_private_folder()))
+    return folder / name
+
+
+def remove_opened_copies() -> None:
+    """Remove this run's opened copies (at exit; a viewer holding one open on Windows
+    leaves that file, removed with the rest of the temporary folder later)."""
+    global _opened_folder
+    if _opened_folder is not None:
+        shutil.rmtree(_opened_folder, ignore_errors=True)
+        _opened_folder = None
+
+
+atexit.register(remove_opened_copies)

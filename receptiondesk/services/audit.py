@@ -26,11 +26,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 import weakref
+from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, LargeBinary, event, func, insert, inspect, select, text, update
@@ -389,41 +393,6 @@ def _high_water(target) -> int:
         return 0
 
 
-#: the triggers that keep the log append-only and its high-water mark, by dialect
-_TRIGGERS = {
-    "sqlite": ("audit_entries_no_update", "audit_entries_no_delete"),
-    "postgresql": ("audit_entries_append_only", "audit_entries_high_water"),
-}
-
-
-#: the migration that made the audit log, and the one that added its high-water mark on
-#: PostgreSQL
-AUDIT_MIGRATION, HIGH_WATER_MIGRATION = "0003", "0011"
-
-
-def _missing_protection(target, applied: set[str]) -> list[str]:
-    """The audit log's guarding triggers that were removed."""
-    dialect = _dialect(target)
-    if dialect == "sqlite":
-        rows = target.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"))
-        present = {r[0] for r in rows}
-    elif dialect == "postgresql":
-        rows = target.execute(text(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass "
-            "AND NOT tgisinternal"))
-        present = {r[0] for r in rows}
-        if target.execute(text("SELECT to_regclass('audit_high_water')")).scalar() is None:
-            present.discard("audit_entries_high_water")
-    else:
-        return []
-    expected = [n for n in _TRIGGERS[dialect]
-                if n != "audit_entries_high_water" or HIGH_WATER_MIGRATION in applied]
-    return [_("The audit log's guard {name} was removed: entries could have been changed or "
-              "deleted without a trace.").format(name=name)
-            for name in expected if name not in present]
-
-
 def _migrated_past(engine: Engine) -> set[str]:
     """The migrations applied to the database (its revision and every one before it)."""
     from alembic.script import ScriptDirectory
@@ -437,16 +406,157 @@ def _migrated_past(engine: Engine) -> set[str]:
     return {r.revision for r in script.iterate_revisions(current, "base")}
 
 
-def audit_problems(engine: Engine) -> list[str]:
-    """For ``receptiondesk db check``: the audit log's problems — its table or a guarding
-    trigger removed, a broken chain, a cut tail."""
-    applied = _migrated_past(engine)
-    if "audit_entries" not in set(inspect(engine).get_table_names()):
-        if AUDIT_MIGRATION in applied:
-            return [_("The audit log's table is missing: it was removed.")]
-        return []  # a schema from before the log
+#: the schema revision that made the audit log (migration 0003): a database at it or
+#: later must have the table and its append-only triggers
+AUDIT_REVISIONS_BEFORE = ("0001", "0002")
+#: the triggers that refuse UPDATE and DELETE, by dialect (migration 0003)
+APPEND_ONLY_TRIGGERS = {"sqlite": ("audit_entries_no_update", "audit_entries_no_delete"),
+                        "postgresql": ("audit_entries_append_only",)}
+#: the migration that keeps the log's high-water mark on PostgreSQL, and its trigger
+HIGH_WATER_MIGRATION, HIGH_WATER_TRIGGER = "0011", "audit_entries_high_water"
+
+
+def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = ()) -> list[str]:
+    """For ``receptiondesk db check``: the audit log's problems — its table or its
+    append-only triggers gone, a broken chain, or a chain that does not hold the entries
+    a backup of this database holds (``anchors``, :func:`backup_anchors`). None for a
+    database made before the log existed."""
     with engine.connect() as conn:
-        return _missing_protection(conn, applied) + verify_chain(conn)
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+            if "alembic_version" in set(inspect(conn).get_table_names()) else None
+        tables = set(inspect(conn).get_table_names())
+        if "audit_entries" not in tables:
+            if revision is None or revision in AUDIT_REVISIONS_BEFORE:
+                return []
+            return [_("The audit log is missing: its table was dropped.")]
+        problems = [_("The audit log's protection {trigger} is missing: it was removed, "
+                      "so entries could be changed or deleted.").format(trigger=name)
+                    for name in _missing_triggers(conn, engine)]
+        problems.extend(verify_chain(conn))
+        problems.extend(anchor_problems(conn, list(anchors)))
+        return problems
+
+
+def _missing_triggers(conn, engine: Engine) -> list[str]:
+    dialect = conn.dialect.name
+    expected = APPEND_ONLY_TRIGGERS.get(dialect, ())
+    if dialect == "postgresql" and HIGH_WATER_MIGRATION in _migrated_past(engine):
+        expected = (*expected, HIGH_WATER_TRIGGER)
+    if dialect == "sqlite":
+        present = set(conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'audit_entries'")).scalars())
+    elif dialect == "postgresql":
+        present = set(conn.execute(text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass "
+            "AND NOT tgisinternal")).scalars())
+    else:
+        return []
+    if dialect == "postgresql" and conn.execute(
+            text("SELECT to_regclass('audit_high_water')")).scalar() is None:
+        present.discard(HIGH_WATER_TRIGGER)  # the mark's table is gone with it
+    return [name for name in expected if name not in present]
+
+
+# --- anchors held outside the file ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The last entry (number and hash) of the audit log as a backup holds it."""
+
+    source: str  # the backup's file name, to name it in a problem
+    seq: int
+    hash: str
+    made: datetime | None = None  # when the backup was made (from its name)
+    path: Path | None = None
+
+
+def head_of_file(path: str | Path) -> tuple[int, str] | None:
+    """(number, hash) of the last audit entry of a SQLite file, read-only; None when it
+    has no log or cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)) as con:
+            row = con.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC "
+                              "LIMIT 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return (int(row[0]), str(row[1])) if row else None
+
+
+def backup_anchors(folder: str | Path, database: str | Path) -> list[AuditAnchor]:
+    """The audit heads of the backups of ``database`` in ``folder``."""
+    from .backups import list_backups
+
+    anchors = []
+    for info in list_backups(folder, database):
+        head = head_of_file(info.path)
+        if head is not None:
+            anchors.append(AuditAnchor(info.path.name, head[0], head[1], info.time, info.path))
+    return anchors
+
+
+def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
+    """The backups whose last audit entry this log does not hold as they hold it: the
+    log was cut or rewritten after them. A backup of a branch left by a restore (made
+    after the backup restored, not holding the restore's entry) is not held against it."""
+    table = AuditEntry.__table__
+    restores = _restores(target)
+    problems = []
+    for anchor in sorted(anchors, key=lambda a: a.seq):
+        here = target.execute(select(table.c.hash).where(table.c.seq == anchor.seq)).scalar()
+        if here == anchor.hash or _left_by_restore(anchor, restores):
+            continue
+        if here is None:
+            problems.append(_("The audit log lacks entry {seq}, which the backup {backup} "
+                              "holds: entries were deleted after that backup.").format(
+                                  seq=anchor.seq, backup=anchor.source))
+        else:
+            problems.append(_("Audit log entry {seq} is not the one the backup {backup} "
+                              "holds: the log was rewritten after that backup.").format(
+                                  seq=anchor.seq, backup=anchor.source))
+    return problems
+
+
+def _restores(target) -> list[tuple[int, str, datetime | None]]:
+    """(entry number, its hash, when the restored backup was made) of each restore."""
+    from .backups import parse_backup_name
+
+    table = AuditEntry.__table__
+    found = []
+    for row in target.execute(select(table.c.seq, table.c.hash, table.c.detail).where(
+            table.c.action == "restore")):
+        try:
+            name = json.loads(row.detail or "{}").get("backup", "")
+        except (ValueError, AttributeError):
+            name = ""
+        parsed = parse_backup_name(str(name))
+        found.append((row.seq, row.hash, parsed[1] if parsed else None))
+    return found
+
+
+def _left_by_restore(anchor: AuditAnchor,
+                     restores: list[tuple[int, str, datetime | None]]) -> bool:
+    """A backup of the branch a later restore left: made after the backup restored, and
+    without the restore's own entry (its log went on another way)."""
+    for seq, digest, restored_made in restores:
+        if restored_made is not None and anchor.made is not None \
+                and anchor.made <= restored_made:
+            continue  # as old as the backup restored: the log goes on from it
+        if anchor.seq < seq or _hash_in(anchor.path, seq) != digest:
+            return True
+    return False
+
+
+def _hash_in(path: Path | None, seq: int) -> str | None:
+    if path is None:
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)) as con:
+            row = con.execute("SELECT hash FROM audit_entries WHERE seq = ?", (seq,)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
 
 # --- reading (the audit viewer) ----------------------------------------------------------------
@@ -536,3 +646,101 @@ def _plain(value: Any) -> str:
     if isinstance(value, dict | list):
         return canonical_json(value)
     return " ".join(str(value).split())
+
+
+# --- heads carried by bundles -------------------------------------------------------------------
+
+#: the heads this office put in its bundles (their entry numbers), newest last
+EXPORTED_HEADS_SETTING = "audit/exported_heads"
+#: how many earlier heads a bundle carries the hash of, so that the upper level finds
+#: the head it received last even when some bundles were never imported
+EXPORTED_HEADS_KEPT = 50
+
+
+def _head(target) -> dict[str, Any]:
+    table = AuditEntry.__table__
+    row = target.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc())
+                         .limit(1)).first()
+    return {"seq": int(row.seq), "hash": row.hash} if row else {"seq": 0, "hash": GENESIS}
+
+
+def _setting(session: Session, key: str) -> Any:
+    value = session.execute(select(Setting.value).where(Setting.key == key)).scalar()
+    try:
+        return json.loads(value) if value else None
+    except ValueError:
+        return None
+
+
+def _set(session: Session, key: str, value: Any) -> None:
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
+
+
+def chain_anchors(session: Session) -> dict[str, Any]:
+    """What a bundle carries of this office's audit log: its head (last entry number and
+    hash), and the hash now found at each head earlier bundles carried."""
+    table = AuditEntry.__table__
+    earlier = [s for s in (_setting(session, EXPORTED_HEADS_SETTING) or [])
+               if isinstance(s, int)]
+    found = {row.seq: row.hash for row in session.execute(select(
+        table.c.seq, table.c.hash).where(table.c.seq.in_(earlier)))} if earlier else {}
+    return {"head": _head(session),
+            "earlier": [{"seq": s, "hash": found.get(s)} for s in earlier]}
+
+
+def remember_exported_head(session: Session, head: dict[str, Any]) -> None:
+    seqs = [s for s in (_setting(session, EXPORTED_HEADS_SETTING) or []) if isinstance(s, int)]
+    if head["seq"] and head["seq"] not in seqs:
+        seqs.append(head["seq"])
+    _set(session, EXPORTED_HEADS_SETTING, seqs[-EXPORTED_HEADS_KEPT:])
+
+
+def _received_key(sender_code: str) -> str:
+    return f"audit/received/{sender_code}"
+
+
+def held_against_last_bundle(session: Session, sender_code: str, sender_name: str,
+                             carried: Any) -> list[str]:
+    """The problems of an office's audit log, as its bundle shows it, held against the
+    head its last imported bundle carried: a log cut shorter, or an entry changed since
+    (the chain rewritten). Empty for the first bundle or a bundle without heads."""
+    last = _setting(session, _received_key(sender_code))
+    if not isinstance(carried, dict) or not isinstance(last, dict):
+        return []
+    try:
+        head = carried["head"]
+        now = {int(head["seq"]): head["hash"]}
+        now.update({int(e["seq"]): e["hash"] for e in carried.get("earlier") or []})
+        seq, digest = int(last["seq"]), last["hash"]
+    except (KeyError, TypeError, ValueError):
+        return [_("The bundle of {office} carries a damaged record of its audit log.").format(
+            office=sender_name)]
+    if int(head["seq"]) < seq or (seq in now and now[seq] is None):
+        return [_("The audit log of {office} is shorter than when its last bundle came "
+                  "({before} entries, now {after}): entries were deleted there.").format(
+                      office=sender_name, before=seq, after=int(head["seq"]))]
+    if seq in now and now[seq] != digest:
+        return [_("The audit log of {office} was rewritten since its last bundle: entry "
+                  "{seq} is not the one that bundle carried.").format(
+                      office=sender_name, seq=seq)]
+    return []
+
+
+def remember_received_head(session: Session, sender_code: str, carried: Any) -> None:
+    try:
+        head = {"seq": int(carried["head"]["seq"]), "hash": str(carried["head"]["hash"])}
+    except (KeyError, TypeError, ValueError):
+        return
+    _set(session, _received_key(sender_code), head)
+
+
+def short_head(session: Session) -> tuple[int, str]:
+    """(last entry number, the first 16 hex digits of its hash in groups of four): what a
+    printed report carries, to be compared with the log later."""
+    head = _head(session)
+    digits = head["hash"][:16].upper()
+    return head["seq"], " ".join(digits[i:i + 4] for i in range(0, 16, 4))

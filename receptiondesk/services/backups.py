@@ -8,10 +8,12 @@
 * The backups of a database are the files named after its file name, so a demo database
   backed up into the same folder never rotates away, or gets restored over, the office's.
 * :func:`restore_backup` checks the backup first (integrity, a schema this program
-  knows), copies it next to the database, moves the current file (with its ``-wal`` and
-  ``-shm``) aside to ``<name>.before-restore-YYYYMMDD-HHMMSS.db`` — never deleting
-  it — and puts the copy in place with an atomic rename. The caller closes the database
-  before and reopens it after.
+  knows), copies it next to the database, keeps the current file byte for byte (with
+  its ``-wal`` and ``-shm``) as ``<name>.before-restore-YYYYMMDD-HHMMSS.db`` — never
+  deleting it — and puts the copy in place with one atomic rename. At every instant
+  the database's path holds a database, the old one or the restored one: a kill at
+  any step leaves one of them there, never nothing (the next start would otherwise
+  make an empty database). The caller closes the database before and reopens it after.
 
 No Qt here: the GUI runs these off its thread, the command line calls them directly.
 """
@@ -411,29 +413,53 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             "database was not changed."
         ).format(reason=exc.strerror or exc)) from exc
     aside = _free_aside_name(db_path, when)
-    moved: list[tuple[Path, Path]] = []
+    kept = False
     try:
-        # The companions first: a WAL must never be left beside a file it does not belong to.
-        for suffix in ("-wal", "-shm", "-journal", ""):
-            current = Path(str(db_path) + suffix)
-            if current.exists():
-                target = Path(str(aside) + suffix)
-                os.replace(current, target)
-                moved.append((current, target))
+        if db_path.exists():
+            _keep_aside(db_path, aside)
+            kept = True
+            _move_companions(db_path, aside)
+        # The one step that changes the database: an atomic rename over the old file.
         os.replace(tmp, db_path)
     except OSError as exc:
-        for current, target in reversed(moved):
-            try:
-                os.replace(target, current)
-            except OSError:
-                pass
         tmp.unlink(missing_ok=True)
         raise DatabaseError(_(
             "The database file could not be replaced: {reason}. Close every program using "
             "it (ReceptionDesk included) and try again; the current database was not changed."
         ).format(reason=exc.strerror or exc)) from exc
     _fsync_folder(folder)
-    return aside if moved else None
+    return aside if kept else None
+
+
+def _move_companions(db_path: Path, aside: Path) -> None:
+    """Move the current file's ``-wal``, ``-shm`` and ``-journal`` beside its kept copy:
+    a WAL must never be left beside a file it does not belong to. Until the rename that
+    follows, the path holds the old file as of its last checkpoint (what the WAL held
+    is in the kept copy's WAL)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = Path(str(db_path) + suffix)
+        if companion.exists():
+            os.replace(companion, Path(str(aside) + suffix))
+
+
+def _keep_aside(db_path: Path, aside: Path) -> None:
+    """A copy of the current file under ``aside``: a hard link where the disk has them
+    (no space, instant), else a copy written and flushed. The file itself stays."""
+    try:
+        os.link(db_path, aside)
+        return
+    except OSError:
+        pass
+    partial = aside.with_name(aside.name + ".part")
+    try:
+        with open(db_path, "rb") as src, open(partial, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(partial, aside)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def authorise_restore(db_path: str | os.PathLike) -> None:

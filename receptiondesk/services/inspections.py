@@ -17,7 +17,7 @@ from .errors import NotFoundError
 from .locking import check_version, refuses_stale
 from .meetings import text_match
 from .units import require_unit
-from .validation import Checker, clean
+from .validation import REF_LENGTH, TEXT_LENGTH, Checker, clean
 
 
 @dataclass
@@ -55,7 +55,14 @@ def _check(data: InspectionInput, today: date) -> tuple[int, int]:
     ck.enum("body", data.body, InspectionBody, _("Conducted by"))
     ck.enum("kind", data.kind, InspectionKind, _("Kind"))
     ck.required("content", clean(data.content), _("Content"))
-    ck.max_length("ref", clean(data.ref), 60, _("Reference"))
+    ck.max_length("ref", clean(data.ref), REF_LENGTH, _("Reference"))
+    ck.lengths([
+        ("organisations", data.organisations, TEXT_LENGTH, _("Organisations")),
+        ("members", data.members, TEXT_LENGTH, _("Party members")),
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("findings", data.findings, TEXT_LENGTH, _("Findings")),
+        ("conclusions", data.conclusions, TEXT_LENGTH, _("Conclusions")),
+    ])
     orgs, members = _counts(data)
     if orgs is not None and orgs < 0:
         ck.add("organisation_count", _("{field} cannot be negative.").format(

@@ -22,7 +22,7 @@ from ..rules.calendar import UNCONFIRMED_HOLIDAYS, DayCount
 from .accounts import require
 from .errors import NotFoundError, ValidationError
 from .locking import check_version, refuses_stale
-from .validation import Checker, clean
+from .validation import NOTE_LENGTH, Checker, clean
 
 CODE = re.compile(r"^[a-z0-9_]+$")
 LOOKUP_KINDS = ("field", "source")
@@ -143,6 +143,7 @@ def _check_rule(session: Session, data: RuleInput, existing: DeadlineRuleRow | N
     if data.max_extensions is None or data.max_extensions < 0:
         ck.add("max_extensions", _("{field} must be at least {minimum}.").format(
             field=_("Extensions allowed"), minimum=0))
+    ck.max_length("legal_basis", data.legal_basis, NOTE_LENGTH, _("Legal basis"))
     if data.max_extensions and not data.extension_days:
         ck.add("extension_days", _("Give the length of one extension."))
     if data.effective_from is not None and clean(data.key):

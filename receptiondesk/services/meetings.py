@@ -21,7 +21,7 @@ from .accounts import require
 from .errors import LockedError, NotFoundError, ValidationError
 from .locking import check_version, refuses_stale
 from .units import require_unit
-from .validation import Checker, clean
+from .validation import TEXT_LENGTH, Checker, clean
 
 # --- folded text matching for the small tables ------------------------------------
 
@@ -92,6 +92,11 @@ def _check_meeting(session: Session, data: MeetingInput, today: date) -> Officia
     ck.max_length("place", clean(data.place), 200, _("Place"))
     ck.max_length("ref", clean(data.ref), 60, _("Reference"))
     ck.required("content", clean(data.content), _("Content"))
+    ck.lengths([
+        ("participants", data.participants, TEXT_LENGTH, _("Participants")),
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("conclusions", data.conclusions, TEXT_LENGTH, _("Conclusions")),
+    ])
     ck.raise_if_any()
     return chair
 
@@ -275,6 +280,7 @@ def issue_notice(
     ck.not_future("issued_on", data.issued_on, _("Date issued"), today)
     ck.not_before("issued_on", data.issued_on, held_on, _("Date issued"), other)
     ck.required("content", clean(data.content), _("Content"))
+    ck.max_length("content", data.content, TEXT_LENGTH, _("Content"))
     if data.signed_by_id and session.get(Official, data.signed_by_id) is None:
         ck.add("signed_by_id", _("The signing official chosen does not exist."))
     ck.raise_if_any()

@@ -22,6 +22,7 @@ from ..model.codes import MinutesStatus, MinutesSubject, SessionKind
 from .accounts import require
 from .attachments import add_attachment, attachment_data, get_attachment
 from .errors import LockedError, NotFoundError, ValidationError
+from .validation import MINUTES_LENGTH, too_long
 
 #: copies made of minutes unless the office says otherwise (one for each side)
 DEFAULT_COPIES = 2
@@ -157,6 +158,7 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     return m
 
 
+
 def update_minutes(
     session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
 ) -> Minutes:
@@ -170,6 +172,8 @@ def update_minutes(
     if copies is not None and not 1 <= copies <= 20:
         raise ValidationError.single(
             "copies", _("The number of copies must be between 1 and 20."))
+    if text is not None and len(text) > MINUTES_LENGTH:
+        raise ValidationError.single("text", too_long(_("Text of the minutes"), MINUTES_LENGTH))
     if copies is not None:
         m.copies = copies
     if text is not None:
@@ -266,6 +270,8 @@ def add_addendum(session: Session, minutes_id: str, text: str) -> Minutes:
     if not text:
         raise ValidationError.single("text", _("{field} is required.").format(
             field=_("Correction")))
+    if len(text) > MINUTES_LENGTH:
+        raise ValidationError.single("text", too_long(_("Correction"), MINUTES_LENGTH))
     unit = session.get(Unit, original.unit_id)
     addendum = Minutes(
         unit_id=original.unit_id,

@@ -45,7 +45,18 @@ from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
 from .locking import check_version, refuses_stale
-from .validation import Checker, clean, clean_id_number
+from .validation import (
+    ADDRESS_LENGTH,
+    LINE_LENGTH,
+    NAME_LENGTH,
+    NOTE_LENGTH,
+    PHONE_LENGTH,
+    REF_LENGTH,
+    TEXT_LENGTH,
+    Checker,
+    clean,
+    clean_id_number,
+)
 
 #: what each step on a petition takes (accounts.ROLE_PERMISSIONS): the services refuse
 #: with it, the window disables the step's button with the same words
@@ -170,6 +181,11 @@ def _check_input(session: Session, data: PetitionInput, today: date) -> None:
     ck.not_future("received_date", data.received_date, _("Date received"), today)
     ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"))
     ck.required("content", clean(data.content), _("Content"))
+    ck.lengths([
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("ref", clean(data.ref), REF_LENGTH, _("Reference")),
+        ("forwarded_from", clean(data.forwarded_from), LINE_LENGTH, _("Forwarded from")),
+    ])
     ck.code(
         "source_code", data.source_code, [c for c, _n in reference.source_choices(session)],
         _("Source"),
@@ -188,6 +204,11 @@ def _check_input(session: Session, data: PetitionInput, today: date) -> None:
         prefix = f"petitioners.{i}."
         ck.required(prefix + "full_name", clean(person.full_name), _("Petitioner's name"))
         ck.id_number(prefix + "id_number", clean_id_number(person.id_number))
+        ck.lengths([
+            (prefix + "full_name", clean(person.full_name), NAME_LENGTH, _("Petitioner's name")),
+            (prefix + "address", clean(person.address), ADDRESS_LENGTH, _("Address")),
+            (prefix + "phone", clean(person.phone), PHONE_LENGTH, _("Phone")),
+        ])
         person.citizen_id = person.citizen_id or None
         if person.citizen_id and session.get(Citizen, person.citizen_id) is None:
             ck.add(prefix + "citizen_id", _("The citizen chosen does not exist."))
@@ -376,6 +397,7 @@ def _step(
     if not lifecycle.can(p.status, action):
         raise _refuse(p, action)
     _check_step_date(session, p, on, today, ck)
+    ck.max_length("note", note, NOTE_LENGTH, _("Note"))
     ck.raise_if_any()
     target = lifecycle.ACTIONS[action].to_status
     before = p.status
@@ -560,6 +582,7 @@ def add_note(
     p = get_petition(session, petition_id)
     ck = Checker()
     ck.required("note", clean(note), _("Note"))
+    ck.max_length("note", note, NOTE_LENGTH, _("Note"))
     ck.not_future("date", on, _("Date"), today)
     ck.raise_if_any()
     return _add_event(session, p, EventKind.NOTE, on, None, None, official_id, note)
@@ -614,6 +637,7 @@ def extend_deadline(
         ck.raise_if_any()
     ck.positive("days", days, _("Extension days"))
     ck.required("reason", clean(reason), _("Reason for the extension"))
+    ck.max_length("reason", reason, NOTE_LENGTH, _("Reason for the extension"))
     ck.not_future("decided_on", decided_on, _("Decision date"), today)
     ck.not_before("decided_on", decided_on, deadline.start, _("Decision date"),
                   _("the start of the deadline"))

@@ -35,7 +35,7 @@ from .indexing import visit_search_text
 from .locking import check_version, refuses_stale
 from .search import matching_ids
 from .units import require_unit
-from .validation import Checker, clean
+from .validation import LINE_LENGTH, NOTE_LENGTH, REF_LENGTH, TEXT_LENGTH, Checker, clean
 
 #: a delegation (đoàn đông người) is five or more people (DESIGN §2)
 DELEGATION_SIZE = 5
@@ -81,7 +81,8 @@ def _check_session(
         ck.add("recorder_official_id", _("The recorder chosen does not exist."))
     ck.max_length("presiding_name", clean(data.presiding_name), 120, _("Presiding official"))
     ck.max_length("place", clean(data.place), 200, _("Place"))
-    ck.max_length("ref", clean(data.ref), 60, _("Reference"))
+    ck.max_length("ref", clean(data.ref), REF_LENGTH, _("Reference"))
+    ck.max_length("notes", data.notes, NOTE_LENGTH, _("Notes"))
     return presiding, ck
 
 
@@ -253,6 +254,15 @@ def _check_visit(
     """Check a visit form in full; returns (main citizen, other attendees)."""
     ck = Checker()
     ck.required("content", clean(data.content), _("Content"))
+    ck.lengths([
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("representatives", data.representatives, NOTE_LENGTH, _("Representatives")),
+        ("previously_handled_by", clean(data.previously_handled_by), LINE_LENGTH,
+         _("Already handled by")),
+        ("direction", data.direction, TEXT_LENGTH, _("Direction given")),
+        ("follow_up", data.follow_up, NOTE_LENGTH, _("Follow-up")),
+        ("notes", data.notes, NOTE_LENGTH, _("Notes")),
+    ])
     ck.positive("head_count", data.head_count, _("Number of people"))
     delegation = is_delegation(data.head_count)
     if delegation:

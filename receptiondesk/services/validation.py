@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date
 from enum import StrEnum
 
-from ..i18n import _
+from ..i18n import _, format_number
 from ..model.codes import label
 from .errors import FieldError, ValidationError
 
@@ -17,6 +17,28 @@ PHONE = re.compile(r"^\+?[\d .-]{8,15}$")
 #: no count of people, signers or organisations is larger (and the database's integers
 #: overflow far above it)
 MAX_COUNT = 1_000_000
+
+# The longest text each kind of field takes. Nothing in the law fixes these: they are
+# this program's bounds, so that no record can grow the file, a page, a search or a
+# bundle without limit. The long texts stop at a spreadsheet cell's limit (Microsoft:
+# "Excel specifications and limits", 32,767 characters in a cell), so that every
+# record exports into one cell and imports back.
+NAME_LENGTH = 120
+ADDRESS_LENGTH = 300
+#: a place, a position, where a petition was forwarded from, a representative's list
+LINE_LENGTH = 200
+REF_LENGTH = 60
+PHONE_LENGTH = 20
+NOTE_LENGTH = 4_000
+TEXT_LENGTH = 32_767
+#: the free text of minutes (printed over several pages, never exported to a cell)
+MINUTES_LENGTH = 200_000
+
+
+def too_long(title: str, limit: int) -> str:
+    """The message of a text longer than its field takes."""
+    return _("{field} is too long: at most {limit} characters.").format(
+        field=title, limit=format_number(limit))
 
 
 class Checker:
@@ -33,13 +55,13 @@ class Checker:
             self.add(field, _("{field} is required.").format(field=title))
 
     def max_length(self, field: str, value: str | None, limit: int, title: str) -> None:
-        if value and len(value) > limit:
-            self.add(
-                field,
-                _("{field} is too long: at most {limit} characters.").format(
-                    field=title, limit=limit
-                ),
-            )
+        if value and isinstance(value, str) and len(value) > limit:
+            self.add(field, too_long(title, limit))
+
+    def lengths(self, fields: Iterable[tuple[str, str | None, int, str]]) -> None:
+        """:meth:`max_length` for each (field, value, limit, title)."""
+        for field, value, limit, title in fields:
+            self.max_length(field, value, limit, title)
 
     def id_number(self, field: str, value: str | None, title: str | None = None) -> None:
         if value and not ID_NUMBER.match(value):

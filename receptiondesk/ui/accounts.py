@@ -4,6 +4,10 @@ password here."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -88,12 +92,69 @@ class AccountDialog(RecordDialog):
                          self.role.currentData() or "", self.official.currentData(),
                          self.active.isChecked())
 
+    #: the office's recovery key, issued with the first administrator (shown once)
+    recovery_key: str | None = None
+
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.user_id is None:
-                return accounts.create_user(s, self.data(), self.password.text()).id
+                data = self.data()
+                key = None
+                if data.role == accounts.ADMINISTRATOR and not accounts.has_recovery_key(s):
+                    key = accounts.issue_recovery_key(s)  # in the account's unit of work
+                user_id = accounts.create_user(s, data, self.password.text()).id
+                self.recovery_key = key
+                return user_id
             return accounts.update_user(s, self.user_id, self.data(),
                                         expected_version=self.loaded_version).id
+
+
+class RecoveryKeyDialog(QDialog):
+    """The office's recovery key, shown once, with its one-page sheet to print."""
+
+    def __init__(self, ctx: AppContext, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recovery_key_dialog")
+        self.setWindowTitle(_("Recovery key"))
+        self.ctx, self.key = ctx, key
+        self.sheet: Path | None = None
+        note = QLabel(_("This is the office's recovery key. It is shown only now: print the "
+                        "recovery sheet and keep it in the office safe. It is needed to "
+                        "recover a forgotten administrator password."))
+        note.setWordWrap(True)
+        self.key_label = QLabel(key)
+        self.key_label.setObjectName("recovery_key")
+        self.key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_label.setStyleSheet("font-family: monospace; font-size: 18pt;")
+        self.print_button = QPushButton(_("&Print the recovery sheet\u2026"))
+        self.print_button.clicked.connect(self.print_sheet)
+        close = QPushButton(_("I have kept it"))
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.key_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.open_url = QDesktopServices.openUrl
+
+    def print_sheet(self) -> Path:
+        """Write the sheet to this run's private folder and open it to print."""
+        from datetime import date
+
+        from ..documents.recovery_sheet import write_recovery_sheet
+        from ..services.attachments import private_path
+        from ..services.units import home_unit
+
+        with self.ctx.db.session() as s:
+            home = home_unit(s)
+            office = home.name if home is not None else ""
+        self.sheet = write_recovery_sheet(private_path("recovery-key.pdf"), office, self.key,
+                                          date.today())
+        self.open_url(QUrl.fromLocalFile(str(self.sheet)))
+        return self.sheet
 
     def reopened(self) -> RecordDialog | None:
         return AccountDialog(self.ctx, self.user_id, self.parentWidget()) \
@@ -115,7 +176,7 @@ class SetPasswordDialog(RecordDialog):
         self.watch(self.password)
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             return accounts.set_password(s, self.user_id, self.password.text()).id
 
 
@@ -233,8 +294,15 @@ class AccountsPage(Page):
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def new_record(self) -> None:
-        if self.exec_dialog(AccountDialog(self.ctx, None, self)):
+        dialog = AccountDialog(self.ctx, None, self)
+        if self.exec_dialog(dialog):
             self._done(_("The account was saved."))
+            if dialog.recovery_key:
+                self.show_recovery_key(RecoveryKeyDialog(self.ctx, dialog.recovery_key, self))
+
+    def show_recovery_key(self, dialog: QDialog) -> None:
+        """Show the recovery key once (tests replace this to look at it)."""
+        dialog.exec()
 
     def edit_current(self) -> None:
         user_id = self.current_id()

@@ -244,7 +244,7 @@ class ImportBundleDialog(_BundleDialog):
         self.fingerprint.setObjectName("bundle_fingerprint")
         self.confirm = QCheckBox()
         self.confirm.setObjectName("bundle_confirm_key")
-        self.confirm.toggled.connect(lambda _on: self._update_buttons())
+        self.confirm.toggled.connect(self._on_confirm)
         inner = QVBoxLayout(self.key_box)
         inner.addWidget(self.key_note)
         inner.addWidget(self.fingerprint)
@@ -283,9 +283,7 @@ class ImportBundleDialog(_BundleDialog):
         self.close_button.setText(_("Cancel") if self.preview is not None
                                   and not self.preview.applied else pgettext("button", "Close"))
         self.conflicts_button.setText(_("Show conflicts\u2026"))
-        self.table.setHorizontalHeaderLabels([_("Kind"), _("New"), _("Updated"),
-                                              _("Unchanged"), _("Conflicts"),
-                                              pgettext("bundle count", "Deleted")])
+        self._headers()
         if self.bundle is not None:
             self._show_verified()
         if self.preview is not None:
@@ -331,7 +329,11 @@ class ImportBundleDialog(_BundleDialog):
         self.bundle, self.preview = result
         self._show_verified()
         self._fill_counts()
-        self.show_message(_("Nothing is written until you press Apply."))
+        note = _("Nothing is written until you press Apply.")
+        if self.preview.manifest_only:
+            note = _("The records are counted once you confirm the fingerprint.") + " " + note
+        self.show_message(" ".join([*self.preview.audit_problems, note]),
+                          error=bool(self.preview.audit_problems))
         self.retranslate()
         self._update_buttons()
 
@@ -360,9 +362,41 @@ class ImportBundleDialog(_BundleDialog):
             self.confirm.setText(_("I compared the fingerprint with {name}: it is the "
                                    "same").format(name=sender["name"]))
 
+    def _headers(self) -> None:
+        if self.preview is not None and self.preview.manifest_only:
+            self.table.setColumnCount(2)
+            self.table.setHorizontalHeaderLabels([_("Kind"), _("Records in the bundle")])
+            return
+        self.table.setColumnCount(1 + len(COUNT_COLUMNS))
+        self.table.setHorizontalHeaderLabels([_("Kind"), _("New"), _("Updated"),
+                                              _("Unchanged"), _("Conflicts"),
+                                              pgettext("bundle count", "Deleted")])
+
+    def _on_confirm(self, checked: bool) -> None:
+        """Once the fingerprint is confirmed, the parts are read to count what changes."""
+        self._update_buttons()
+        if not (checked and self.preview is not None and self.preview.manifest_only
+                and not self.busy):
+            return
+        from ..exchange.bundle_merge import preview_import
+
+        bundle, db = self.bundle, self.ctx.db
+
+        def job():
+            with db.session() as s:
+                return bundle, preview_import(s, bundle, key_confirmed=True)
+
+        self._set_busy(True)
+        self.show_message(_("Counting what the bundle changes\u2026"))
+        run_in_background(job, self._verified, self._failed)
+
     def _fill_counts(self) -> None:
         from ..exchange.bundle_merge import kind_label
 
+        self._headers()
+        if self.preview.manifest_only:
+            self._fill_listed()
+            return
         counts = [(k, c) for k, c in self.preview.counts.items() if c.any]
         total = self.preview.total
         rows = [(kind_label(k), c) for k, c in counts] + [(_("Total"), total)]
@@ -373,6 +407,22 @@ class ImportBundleDialog(_BundleDialog):
                 item = QTableWidgetItem(format_number(getattr(c, name)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.show()
+
+    def _fill_listed(self) -> None:
+        """The records per part as the manifest lists them (the key is not confirmed)."""
+        from ..exchange.bundle_merge import kind_label
+
+        listed = [(kind_label(k), n) for k, n in self.preview.listed.items() if n]
+        rows = listed + [(_("Total"), sum(n for _k, n in listed))]
+        self.table.setRowCount(len(rows))
+        for row, (label, count) in enumerate(rows):
+            self.table.setItem(row, 0, QTableWidgetItem(label))
+            item = QTableWidgetItem(format_number(count))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 1, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.show()
@@ -402,7 +452,7 @@ class ImportBundleDialog(_BundleDialog):
         db = self.ctx.db
 
         def job():
-            with db.session() as s:
+            with db.session(write=True) as s:
                 return apply_import(s, bundle, trust_new_key=trust)
 
         self._set_busy(True)
@@ -426,6 +476,8 @@ class ImportBundleDialog(_BundleDialog):
         if not result.key_registered:
             text = _("The key of {code} is registered.").format(
                 code=result.sender["code"]) + " " + text
+        if result.audit_problems:
+            text += " " + " ".join(result.audit_problems)
         if total.conflicts:
             text += " " + ngettext(
                 "{count} record was changed both here and at the sender: resolve it in the "

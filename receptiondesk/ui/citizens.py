@@ -139,7 +139,7 @@ class CitizenDialog(Texts, RecordDialog):
             address=self.address.text(),
             phone=self.phone.text(),
         )
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.citizen_id:
                 return citizens.update_citizen(s, self.citizen_id, data,
                                                expected_version=self.loaded_version).id
@@ -239,7 +239,7 @@ class MergeDialog(Texts, RecordDialog):
         duplicate = self.chosen_id()
         if duplicate is None:
             raise ValidationError.single("duplicate", _("Choose the duplicate record first."))
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             return citizens.merge_citizens(s, self.keep_id, duplicate).id
 
     def retranslate(self) -> None:

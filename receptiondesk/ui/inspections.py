@@ -147,7 +147,7 @@ class InspectionDialog(Texts, RecordDialog):
             conclusions=self.conclusions.toPlainText(),
             ref=self.ref.text(),
         )
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.inspection_id:
                 return inspections.update_inspection(s, self.inspection_id, data,
                                                      expected_version=self.loaded_version).id

@@ -140,7 +140,7 @@ class MeetingDialog(Texts, RecordDialog):
             conclusions=self.conclusions.toPlainText(),
             ref=self.ref.text(),
         )
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.meeting_id:
                 return meetings.update_meeting(s, self.meeting_id, data,
                                                expected_version=self.loaded_version).id
@@ -198,7 +198,7 @@ class NoticeDialog(Texts, RecordDialog):
             content=self.content.toPlainText(),
             signed_by_id=self.signed_by.currentData(),
         )
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             return meetings.issue_notice(s, data, meeting_id=self.meeting_id).id
 
     def retranslate(self) -> None:

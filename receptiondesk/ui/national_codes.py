@@ -57,7 +57,7 @@ class NationalCodeDialog(TranslatedDialog):
         self.national_code.setPlaceholderText(_("blank: not mapped"))
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             national_codes.save_national_code(s, self.code_list, self.entry.code,
                                               self.national_code.text())
         self.ctx.signals.data_changed.emit("lookups")

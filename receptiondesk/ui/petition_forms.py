@@ -501,7 +501,7 @@ class PetitionDialog(Texts, RecordDialog):
     def save(self) -> str | None:
         data, sent = self.petition_input()
         try:
-            with self.ctx.db.session() as s:
+            with self.ctx.db.session(write=True) as s:
                 if self.petition_id:
                     p = petitions.update_petition(s, self.petition_id, data,
                                                   expected_version=self.loaded_version)
@@ -720,7 +720,7 @@ class ClassifyDialog(StepDialog):
             petition_type=self.ptype.currentData(),
             field_code=self.field.currentData(),
         )
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.classify(s, self.petition_id, data, self.on(), self.official_id(),
                                self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
@@ -759,7 +759,7 @@ class HandlingDialog(StepDialog):
 
     def save(self) -> str | None:
         handling = lifecycle.HANDLING_OF_ACTION[self.action]
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.decide_handling(s, self.petition_id, handling, self.on(),
                                       self.official_id(), self.handled_to.text(),
                                       self.note_text(), expected_version=self.loaded_version)
@@ -770,7 +770,7 @@ class StartDialog(StepDialog):
     title_msgid = N_("Start resolution")
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.start_resolution(s, self.petition_id, self.on(), self.official_id(),
                                        self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
@@ -811,7 +811,7 @@ class ResultDialog(StepDialog):
     def save(self) -> str | None:
         decided = from_qdate(self.decision_date.date()) if self.has_decision_date.isChecked() \
             else None
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.record_result(s, self.petition_id, self.result_box.currentData() or "",
                                     self.on(), self.decision_number.text(), decided,
                                     self.official_id(), self.note_text(),
@@ -823,7 +823,7 @@ class CloseDialog(StepDialog):
     title_msgid = N_("Close")
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.close_petition(s, self.petition_id, self.on(), self.official_id(),
                                      self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
@@ -863,7 +863,7 @@ class ExtendDialog(StepDialog):
         ])
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.extend_deadline(
                 s, self.petition_id, self.deadline.currentData() or "", self.days.value(),
                 self.on(), self.note_text(), self.decision_number.text(), self.official_id(),
@@ -881,7 +881,7 @@ class NoteDialog(StepDialog):
     title_msgid = N_("Add a note")
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             petitions.add_note(s, self.petition_id, self.on(), self.note_text(),
                                self.official_id())
         return self.petition_id

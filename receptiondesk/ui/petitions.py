@@ -4,7 +4,6 @@ offering exactly the steps the lifecycle allows next."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -639,21 +638,20 @@ class PetitionDetail(Texts, QWidget):
         return True
 
     def open_selected_file(self) -> Path | None:
-        """Write the selected file to a temporary folder and open it with the system viewer."""
+        """Write the selected file to this run's private folder (removed at exit) and open
+        it with the system viewer; only a PDF or an image is opened."""
         if self.view is None or not self.view.files:
             return None
         row = max(self.files.currentRow(), 0)
-        attachment_id, name = self.view.files[row][0], self.view.files[row][1]
+        attachment_id, name, media_type = self.view.files[row][:3]
         try:
             with self.ctx.db.session() as s:
                 data = attachments.attachment_data(s, attachment_id)
+            target = attachments.opened_copy(name, media_type, data)
         except ServiceError as exc:
             self.file_error.setText(str(exc))
             self.file_error.show()
             return None
-        folder = Path(tempfile.mkdtemp(prefix="receptiondesk-"))
-        target = folder / (Path(name).name or "attachment")
-        target.write_bytes(data)
         self.open_url(QUrl.fromLocalFile(str(target)))
         return target
 
@@ -663,9 +661,8 @@ class PetitionDetail(Texts, QWidget):
 
         if self.view is None:
             return None
-        folder = Path(tempfile.mkdtemp(prefix="receptiondesk-"))
         stem = re.sub(r"[^\w.-]+", "-", self.view.ref or self.view.id[:8])
-        target = folder / f"ban-sao-xac-minh-{stem}.pdf"
+        target = attachments.private_path(f"ban-sao-xac-minh-{stem}.pdf")
         try:
             with self.ctx.db.session() as s:
                 render_verifier_copy(s, self.view.id, str(target))

@@ -445,7 +445,7 @@ class SessionDialog(RecordDialog):
 
     def save(self) -> str:
         data = self.session_input()
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.session_id is None:
                 saved = create_session(s, self.ctx.unit_id, data)
             else:
@@ -1073,7 +1073,7 @@ class VisitDialog(RecordDialog):
         data = self.visit_input()
         register = self.register.isChecked() and self.petition_id is None
         official = self.ctx.official_id
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.visit_id is None:
                 visit = add_visit(s, self.session_id, data)
             else:

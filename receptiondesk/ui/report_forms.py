@@ -676,7 +676,7 @@ class SignMinutesDialog(Texts, RecordDialog):
 
     def save(self) -> str | None:
         path = self.path.text().strip() or None
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             minutes_service.mark_signed(s, self.minutes_id, path)
         return self.minutes_id
 
@@ -715,6 +715,6 @@ class AddendumDialog(Texts, RecordDialog):
         save_cancel_texts(self)
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             return minutes_service.add_addendum(s, self.minutes_id,
                                                 self.text.toPlainText()).id

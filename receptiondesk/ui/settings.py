@@ -253,7 +253,7 @@ class OfficialDialog(TranslatedDialog):
         )
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             if self.official_id:
                 official = update_official(s, self.official_id, self.data(),
                                            expected_version=self.loaded_version)
@@ -311,7 +311,7 @@ class LookupDialog(TranslatedDialog):
     def save(self) -> str | None:
         data = lookups.LookupInput(self.code.text(), self.name_vi.text(), self.name_en.text(),
                                    self.national_code.text(), self.active.isChecked())
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             code = lookups.save_lookup(s, self.kind, data, self.existing).code
         self.ctx.signals.data_changed.emit("lookups")
         return code
@@ -384,7 +384,7 @@ class RuleDialog(TranslatedDialog):
         )
 
     def save(self) -> str | None:
-        with self.ctx.db.session() as s:
+        with self.ctx.db.session(write=True) as s:
             # The due dates follow in the background (the page starts it after Save).
             row = lookups.save_rule_version(s, self.data(), self.rule_id, recompute=False)
             rule_id = row.id
@@ -532,7 +532,7 @@ class OfficeTab(QGroupBox):
         self.errors.clear()
         data = self.data()
         try:
-            with self.ctx.db.session() as s:
+            with self.ctx.db.session(write=True) as s:
                 self._version = update_unit(s, self.ctx.unit_id, data,
                                             expected_version=self._version).version
         except ChangedByAnotherUser as exc:

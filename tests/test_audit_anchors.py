@@ -1,0 +1,210 @@
+"""The audit log held from outside the file (issue 16, item 2, in part): ``db check``
+names a dropped table or trigger, and holds the chain against the heads of the
+database's backups, so a cut tail or a recomputed chain is found."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from receptiondesk.cli import main
+from receptiondesk.db import open_database
+from receptiondesk.services import audit, units
+from receptiondesk.services.backups import make_backup, record_restore, restore_backup
+
+pytestmark = pytest.mark.sqlite_only("about SQLite files and their backups")
+
+
+def _unit_names(db, *names: str) -> None:
+    with db.session() as s:
+        for name in names:
+            units.create_unit(s, units.UnitInput(code=name, name=f"Xã {name}",
+                                                 level="commune", kind="state"))
+
+
+@pytest.fixture
+def office(tmp_path) -> tuple[Path, Path]:
+    """(database, backups folder): a backup made after some work, then more work."""
+    path, folder = tmp_path / "receptiondesk.db", tmp_path / "backups"
+    db = open_database(path)
+    with db.session() as s:
+        units.create_unit(s, units.UnitInput(code="X", name="Xã A"), home=True)
+    _unit_names(db, "B1", "B2", "B3")
+    make_backup(db, folder, "manual", now=datetime(2026, 3, 1, 8, 0))
+    _unit_names(db, "C1", "C2")
+    db.close()
+    return path, folder
+
+
+def _check(path: Path, folder: Path, capsys) -> tuple[int, str]:
+    code = main(["--db", str(path), "--lang", "en", "db", "check", "--backups", str(folder)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def _sql(path: Path, *statements: str) -> None:
+    con = sqlite3.connect(path)
+    for sql in statements:
+        con.execute(sql)
+    con.commit()
+    con.close()
+
+
+def test_a_sound_log_passes_against_its_backups(office, capsys):
+    code, out = _check(*office, capsys)
+    assert code == 0 and "The database is sound" in out
+
+
+def test_a_dropped_table_or_trigger_is_named(office, capsys):
+    path, folder = office
+    _sql(path, "DROP TRIGGER audit_entries_no_delete")
+    code, out = _check(path, folder, capsys)
+    assert code == 1 and "protection audit_entries_no_delete is missing" in out
+    _sql(path, "DROP TRIGGER audit_entries_no_update", "DROP TABLE audit_entries")
+    code, out = _check(path, folder, capsys)
+    assert code == 1 and "The audit log is missing: its table was dropped." in out
+
+
+def _rewrite_whole_chain(path: Path, keep_below: int) -> None:
+    """The attack: drop the triggers, delete entries from ``keep_below`` on, recompute
+    every hash from the start and fix the head and sqlite_sequence."""
+    con = sqlite3.connect(path)
+    con.execute("DROP TRIGGER audit_entries_no_update")
+    con.execute("DROP TRIGGER audit_entries_no_delete")
+    con.execute("DELETE FROM audit_entries WHERE seq >= ?", (keep_below,))
+    con.execute("UPDATE audit_entries SET username = 'someone else' WHERE seq = 2")
+    prev = audit.GENESIS
+    rows = con.execute("SELECT seq, at, username, action, record_kind, record_id, unit_id, "
+                       "detail FROM audit_entries ORDER BY seq").fetchall()
+    for seq, at, user, action, kind, rid, unit_id, detail in rows:
+        digest = audit.entry_hash(prev, seq, datetime.fromisoformat(at), user, action, kind,
+                                  rid, unit_id, detail)
+        con.execute("UPDATE audit_entries SET prev_hash = ?, hash = ? WHERE seq = ?",
+                    (prev, digest, seq))
+        prev = digest
+    last = rows[-1][0]
+    con.execute("UPDATE settings SET value = ? WHERE key = ?",
+                (f'{{"seq": {last}, "hash": "{prev}"}}', audit.HEAD_SETTING))
+    con.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_entries'", (last,))
+    con.execute("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+                "BEGIN SELECT RAISE(ABORT, 'append-only'); END")
+    con.execute("CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+                "BEGIN SELECT RAISE(ABORT, 'append-only'); END")
+    con.commit()
+    con.close()
+    assert audit.head_of_file(path) == (last, prev)  # the chain itself is sound again
+
+
+def test_a_recomputed_chain_is_found_by_the_backup(office, capsys):
+    path, folder = office
+    _rewrite_whole_chain(path, keep_below=10**9)
+    code, out = _check(path, folder, capsys)
+    assert code == 1 and "is not the one the backup receptiondesk-20260301-080000-manual.db " \
+        "holds: the log was rewritten after that backup." in out
+
+
+def test_a_cut_tail_is_found_by_the_backup(office, capsys):
+    path, folder = office
+    head = audit.head_of_file(next(folder.iterdir()))
+    assert head is not None
+    _rewrite_whole_chain(path, keep_below=head[0] - 1)
+    code, out = _check(path, folder, capsys)
+    assert code == 1 and f"lacks entry {head[0]}, which the backup" in out
+
+
+def test_a_restore_to_an_older_backup_is_not_a_rewrite(office, capsys):
+    path, folder = office
+    older = next(folder.iterdir())
+    db = open_database(path)
+    _unit_names(db, "D1")
+    make_backup(db, folder, "manual", now=datetime(2026, 3, 2, 8, 0))  # the later branch
+    db.close()
+    aside = restore_backup(path, older)
+    record_restore(path, older, aside)
+    db = open_database(path)
+    _unit_names(db, "E1")
+    db.close()
+    code, out = _check(path, folder, capsys)
+    assert code == 0, out
+
+
+# --- bundles carry the office's audit head -------------------------------------------------
+
+
+def _export(path: Path, out: Path) -> Path:
+    from receptiondesk.exchange.bundle_export import export_bundle
+
+    db = open_database(path)
+    with db.session() as s:
+        export_bundle(s, out)
+    db.close()
+    return out
+
+
+def _import(province: Path, bundle: Path) -> list[str]:
+    from receptiondesk.exchange.bundle import verify_bundle
+    from receptiondesk.exchange.bundle_merge import apply_import
+
+    db = open_database(province)
+    with db.session() as s:
+        problems = apply_import(s, verify_bundle(bundle), trust_new_key=True).audit_problems
+    db.close()
+    return problems
+
+
+@pytest.fixture
+def two_levels(tmp_path, office) -> tuple[Path, Path]:
+    commune, _folder = office
+    province = tmp_path / "province.db"
+    db = open_database(province)
+    with db.session() as s:
+        units.create_unit(s, units.UnitInput(code="TU", name="Tỉnh ủy", level="province",
+                                             kind="party"), home=True)
+    db.close()
+    assert _import(province, _export(commune, tmp_path / "first.bundle")) == []
+    return commune, province
+
+
+def test_bundles_of_an_untouched_log_raise_nothing(two_levels, tmp_path):
+    commune, province = two_levels
+    db = open_database(commune)
+    _unit_names(db, "F1")
+    db.close()
+    assert _import(province, _export(commune, tmp_path / "second.bundle")) == []
+
+
+def test_a_log_rewritten_between_two_bundles_is_named_at_the_upper_level(two_levels,
+                                                                         tmp_path, capsys):
+    commune, province = two_levels
+    _rewrite_whole_chain(commune, keep_below=10**9)
+    bundle = _export(commune, tmp_path / "second.bundle")
+    assert main(["--db", str(province), "--lang", "en", "import", "bundle", str(bundle),
+                 "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Warning: The audit log of Xã A was rewritten since its last bundle" in out
+
+
+def test_a_printed_report_carries_the_audit_head(office, tmp_path):
+    from pypdf import PdfReader
+
+    from receptiondesk.model import Unit
+    from receptiondesk.reports import periods
+    from receptiondesk.reports.outputs import write_pdf
+    from receptiondesk.reports.periodic import periodic_report
+
+    path, _folder = office
+    db = open_database(path)
+    with db.session() as s:
+        home = s.query(Unit).filter_by(is_home=True).one()
+        report = periodic_report(s, home.id, periods.six_months_period(2025))
+    db.close()
+    now_seq, now_hash = audit.head_of_file(path)
+    assert (report.audit_seq, report.audit_fingerprint.replace(" ", "")) == (
+        now_seq, now_hash[:16].upper())
+    out = tmp_path / "report.pdf"
+    write_pdf(report, None, out, "en")
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert f"Audit log: entry {report.audit_seq}, {report.audit_fingerprint}" in text
