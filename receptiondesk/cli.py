@@ -560,7 +560,26 @@ def _language_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
+def utf8_output() -> None:
+    """Write UTF-8 to standard output and error when they go to a file or a pipe.
+
+    Python writes redirected output in the console's code page (cp1258 on a Vietnamese
+    Windows), which has no precomposed "ễ": ``receptiondesk --help > f`` or a scheduled
+    ``db backup > log`` then ended in UnicodeEncodeError after the work was done. A
+    terminal is left alone (Windows' console takes Unicode itself)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None or not hasattr(stream, "reconfigure"):
+            continue  # the windowed build has no console
+        try:
+            interactive = stream.isatty()
+        except (ValueError, OSError):
+            continue
+        if not interactive and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    utf8_output()
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from_argv(argv) or "vi")
     if "--selftest" in argv:  # the frozen build's check: migrations, a record, a PDF, a window
