@@ -23,6 +23,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from .files import replace_file
 from .i18n import _
 from .location import (  # noqa: F401 - re-exported
     APP_NAME,
@@ -352,7 +353,7 @@ def backup_sqlite(db: Database, target: Path) -> None:
         if result != "ok":
             raise DatabaseError(_("The backup copy failed its integrity check: {result}")
                                 .format(result=result))
-        os.replace(tmp, target)
+        replace_file(tmp, target)
     except BaseException as exc:
         # A half-written copy is never left behind, whatever stopped it (a full disk, a
         # removed drive, Ctrl+C); only the .part name ever held it.

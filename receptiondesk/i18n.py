@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import replace_file
+
 if TYPE_CHECKING:  # babel is imported when first needed: not before the window shows
     from babel import Locale
 
@@ -76,7 +78,7 @@ def _keep_compiled(mo: Path, data: bytes) -> None:
     tmp = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
     try:
         tmp.write_bytes(data)
-        os.replace(tmp, mo)
+        replace_file(tmp, mo)
     except OSError:
         tmp.unlink(missing_ok=True)
 

@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from sqlalchemy.orm import Session
 
 from ..exchange.cells import text_cell
+from ..files import replace_file
 from ..i18n import _
 from ..model.codes import VisitHandling
 from ..services import audit, protection
@@ -98,7 +99,7 @@ def write_logbook_xlsx(
             count += 1
     tmp = path.with_name(path.name + ".part")
     book.save(tmp)
-    tmp.replace(path)
+    replace_file(tmp, path)
     audit.record(session, "print", "logbook", "", unit_ids[0] if unit_ids else None, {
         "document": "logbook", "format": "xlsx", "file": path.name, "from": date_from,
         "to": date_to, "cleared": cleared})

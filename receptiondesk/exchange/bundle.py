@@ -43,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from ..files import replace_file
 from ..i18n import _, format_number
 from ..services.errors import ServiceError
 from ..services.office_keys import fingerprint
@@ -193,7 +194,7 @@ class BundleWriter:
         self._zip.writestr(_member(MANIFEST), body)
         self._zip.writestr(_member(SIGNATURE), key.sign(body))
         self._zip.close()
-        os.replace(self.tmp, self.path)
+        replace_file(self.tmp, self.path)
         return body
 
     def abort(self) -> None:

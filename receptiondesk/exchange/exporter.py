@@ -15,7 +15,6 @@ name, ID number and address on denunciations are written as ``***``.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -25,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ..files import replace_file
 from ..i18n import _
 from ..model import (
     Citizen,
@@ -189,7 +189,7 @@ def written_whole(path: Path, open_sink: Callable[[Path], Any]) -> Iterator[Any]
         raise _cannot_write(path, exc) from exc
     try:
         yield sink
-        os.replace(tmp, path)
+        replace_file(tmp, path)
     except OSError as exc:
         sink.abort()
         tmp.unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import APP_NAME, Database, DatabaseError, backup_sqlite
+from ..files import replace_file
 from ..i18n import N_, _, format_number
 from .startup import (
     NotOurDatabase,
@@ -420,7 +421,7 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             kept = True
             _move_companions(db_path, aside)
         # The one step that changes the database: an atomic rename over the old file.
-        os.replace(tmp, db_path)
+        replace_file(tmp, db_path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(_(
@@ -439,7 +440,7 @@ def _move_companions(db_path: Path, aside: Path) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
         companion = Path(str(db_path) + suffix)
         if companion.exists():
-            os.replace(companion, Path(str(aside) + suffix))
+            replace_file(companion, Path(str(aside) + suffix))
 
 
 def _keep_aside(db_path: Path, aside: Path) -> None:
@@ -456,7 +457,7 @@ def _keep_aside(db_path: Path, aside: Path) -> None:
             shutil.copyfileobj(src, dst, 1024 * 1024)
             dst.flush()
             os.fsync(dst.fileno())
-        os.replace(partial, aside)
+        replace_file(partial, aside)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
