@@ -29,6 +29,8 @@ from .location import (  # noqa: F401 - re-exported
     APP_NAME,
     ENV_DB,
     default_db_path,
+    network_share_message,
+    on_network,
     resolve_url,
     sqlite_url,
 )
@@ -128,6 +130,8 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
+        if database and on_network(database):
+            raise DatabaseError(network_share_message(database))
         if database and database != ":memory:":
             folder = Path(database).parent
             try:
@@ -291,6 +295,8 @@ def open_database(
     from .services import audit
 
     audit.install()  # every change through a session is written to the audit log
+    if db_path and not database_url and on_network(db_path):  # before the path is resolved
+        raise DatabaseError(network_share_message(db_path))
     url = resolve_url(db_path, database_url)
     engine = make_engine(url)
     try:

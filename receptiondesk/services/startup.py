@@ -196,6 +196,10 @@ def _megabytes(n: int) -> str:
 
 
 def _check_place(path: Path) -> StartupProblem | None:
+    from ..location import network_share_message, on_network
+
+    if on_network(path):
+        return _problem("network", network_share_message(path), path)
     folder = path.parent
     if not folder.is_dir():
         if not _is_default(path):

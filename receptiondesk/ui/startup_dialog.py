@@ -43,6 +43,7 @@ HEADLINES = {
     "disk_full": N_("The disk is full"),
     "read_only": N_("The database cannot be saved in its folder"),
     "missing_folder": N_("The database folder cannot be found"),
+    "network": N_("The database is on a network folder"),
 }
 #: Problems a backup can cure (the file itself is bad); the others are cured by waiting.
 RESTORABLE = frozenset({"damaged", "unreadable"})
