@@ -76,11 +76,12 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         for action, shortcut in self._shortcuts:
             action.setShortcut(shortcut)
-        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
-        ctx.signals.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        # Bound methods, not lambdas: Qt drops the connection when the window is deleted,
+        # so the office's signals (which outlive a window) never reach a dead one.
+        ctx.signals.language_changed.connect(self._language_changed)
+        ctx.signals.status_message.connect(self._status_message)
         ctx.signals.open_record.connect(self.open_record)
-        # The office's name in the status bar follows Settings ▸ Office.
-        ctx.signals.data_changed.connect(lambda kind: self._show_unit() if kind == "unit" else None)
+        ctx.signals.data_changed.connect(self._data_changed)
         self.setEnabled(True)
         self.statusBar().clearMessage()
         self.apply_role()
@@ -116,6 +117,16 @@ class MainWindow(QMainWindow):
 
         for act in (self.act_import_bundle, self.act_bundle_conflicts):
             all(guard(act, permission) for permission in TRUST_PERMISSIONS)  # first refusal
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
+
+    def _status_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _data_changed(self, kind: str) -> None:
+        if kind == "unit":  # the office's name in the status bar follows Settings ▸ Office
+            self._show_unit()
 
     # --- construction ---------------------------------------------------------
 

@@ -26,7 +26,11 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName(f"page_{self.name}")
-        ctx.signals.language_changed.connect(lambda _lang: self.retranslate())
+        # a bound method: the connection ends with the page (the office's signals live on)
+        ctx.signals.language_changed.connect(self._language_changed)
+
+    def _language_changed(self, _lang: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         """Set every visible text from the catalogs."""
