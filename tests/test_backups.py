@@ -111,6 +111,26 @@ def home(db, template) -> str:
 # --- making, verifying, rotating ----------------------------------------------------------
 
 
+def test_half_written_backups_left_by_a_killed_backup_are_removed_by_the_next(db, home,
+                                                                              tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    abandoned = [folder / "t-20260204-180001-exit.db.part",
+                 folder / "t-20260204-180001-exit.db.part-journal"]
+    being_written = folder / "t-20260205-171459-daily.db.part"
+    someone_elses = folder / "holiday-photos.db.part"
+    for path in (*abandoned, being_written, someone_elses):
+        path.write_bytes(b"x" * 1000)
+    hour_ago = T0.timestamp() - 3600
+    for path in (*abandoned, someone_elses):
+        os.utime(path, (hour_ago, hour_ago))
+    os.utime(being_written, (T0.timestamp() - 60, T0.timestamp() - 60))
+    assert sorted(backups.remove_stale_parts(folder, now=T0.timestamp())) == abandoned
+    make_backup(db, folder, "manual", now=T0)  # each backup clears what is stale first
+    assert not any(p.exists() for p in abandoned)
+    assert being_written.exists() and someone_elses.exists()
+
+
 def test_a_backup_is_verified_named_and_listed(db, home, tmp_path):
     folder = tmp_path / "backups"
     path = make_backup(db, folder, "manual", now=T0)

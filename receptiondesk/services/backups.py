@@ -25,6 +25,7 @@ import re
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
@@ -201,6 +202,31 @@ def _database_size(path: Path) -> int:
     return total
 
 
+#: a half-written backup not touched for this long was abandoned (its writer was killed,
+#: e.g. at Windows shut-down); one being written now is touched continuously
+STALE_PART_SECONDS = 15 * 60
+
+
+def remove_stale_parts(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete the half-written backups (``….db.part`` and their journals) that an earlier
+    backup left when it was killed: their names change every second, so the backup that
+    left one never comes back for it, and on a USB stick each may take gigabytes."""
+    now = time.time() if now is None else now
+    removed = []
+    for path in folder.glob("*.db.part*"):
+        base = path.name[:path.name.index(".db.part") + 3]
+        if parse_backup_name(base) is None:
+            continue  # not ours
+        try:
+            if now - path.stat().st_mtime < STALE_PART_SECONDS:
+                continue  # another backup may be writing it right now
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue  # held or gone: the next backup tries again
+    return removed
+
+
 def _prepare_folder(folder: Path) -> None:
     if folder.is_dir():
         return
@@ -234,6 +260,7 @@ def make_backup(db: Database, folder: str | os.PathLike, reason: str = "manual",
     folder = Path(folder).expanduser()
     with _lock:
         _prepare_folder(folder)
+        remove_stale_parts(folder)
         try:
             free = shutil.disk_usage(folder).free
         except OSError:
