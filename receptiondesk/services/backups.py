@@ -260,7 +260,7 @@ def make_backup(db: Database, folder: str | os.PathLike, reason: str = "manual",
     folder = Path(folder).expanduser()
     with _lock:
         _prepare_folder(folder)
-        remove_stale_parts(folder)
+        remove_stale_parts(folder, now.timestamp() if now is not None else None)
         try:
             free = shutil.disk_usage(folder).free
         except OSError:
