@@ -36,6 +36,31 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def config_dir(tmp_path, monkeypatch):
+    """Window state and preferences in the test's folder, never the user's profile."""
+    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+@pytest.fixture(autouse=True)
+def settle_the_window(request):
+    """After each test of the window (tests/test_ui_*.py and the Qt catalog's): its
+    background jobs finished, its queued events run, nobody left signed in."""
+    module = request.module.__name__.rpartition(".")[2]
+    if not module.startswith(("test_ui_", "test_i18n_qt")):
+        yield
+        return
+    qapp = request.getfixturevalue("qapp")
+    yield
+    from receptiondesk.services.accounts import sign_out
+    from receptiondesk.ui.worker import wait_for_background
+
+    wait_for_background()
+    qapp.processEvents()
+    sign_out()
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Messages in English for every test; the previous language is restored after."""
     previous = current_language()

@@ -33,11 +33,6 @@ TODAY = date.today()
 
 
 @pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
 def signed_out(qapp):
     """No process-wide user leaks from one test to the next."""
     accounts.sign_out()

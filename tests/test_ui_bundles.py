@@ -29,11 +29,6 @@ TODAY = date(2025, 12, 20)
 
 
 @pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
 def finish_background():
     yield
     wait_for_background()

@@ -32,19 +32,6 @@ from receptiondesk.ui.worker import wait_for_background
 YESTERDAY = date.today() - timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
-def settle(qapp):
-    yield
-    wait_for_background()
-    qapp.processEvents()
-    accounts.sign_out()
-
-
 @pytest.fixture
 def ctx(db, session, unit, official, clerk):
     citizens.create_citizen(session, unit.id, CitizenInput(

@@ -27,11 +27,6 @@ NAM = Actor("2" * 32, "nam", "Trần Văn Nam", OFFICE_HEAD)
 
 
 @pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
 def no_modal_questions(monkeypatch):
     """Dialogs left open with typed input are closed at teardown without asking."""
     monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)

@@ -22,18 +22,6 @@ from receptiondesk.ui.worker import wait_for_background
 TODAY = date(2026, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
-def settle(qapp):
-    yield
-    wait_for_background()
-    qapp.processEvents()
-
-
 @pytest.fixture
 def ctx(db, session, unit, official):
     for i, ptype in enumerate(("complaint", "denunciation", "recommendation")):

@@ -30,11 +30,6 @@ from receptiondesk.ui.worker import wait_for_background
 YESTERDAY = date.today() - timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
 @pytest.fixture
 def anh(session, unit):
     """A citizen already in the directory."""

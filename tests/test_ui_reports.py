@@ -35,11 +35,6 @@ HELD_ON = TODAY - timedelta(days=3)
 
 
 @pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
 def bundled_font(monkeypatch):
     """The bundled font, so that every machine produces the same PDF."""
     monkeypatch.setenv(fonts.BUNDLED_ONLY_ENV, "1")

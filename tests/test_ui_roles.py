@@ -20,20 +20,6 @@ from receptiondesk.ui.main_window import PAGE_NAMES, MainWindow
 from receptiondesk.ui.petitions import PetitionsPage
 from receptiondesk.ui.reception import ReceptionPage
 from receptiondesk.ui.reception_forms import SessionDialog
-from receptiondesk.ui.worker import wait_for_background
-
-
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
-def settle(qapp):
-    yield
-    wait_for_background()
-    qapp.processEvents()
-    accounts.sign_out()
 
 
 @pytest.fixture

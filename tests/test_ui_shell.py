@@ -48,20 +48,6 @@ VIETNAMESE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    """Window state and preferences in the test's folder, never the user's profile."""
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
-def settle(qapp):
-    """Background jobs finish before the database is closed."""
-    yield
-    wait_for_background()
-    qapp.processEvents()
-
-
 @pytest.fixture
 def vietnamese():
     """The application in Vietnamese, with its real catalog; yields the expected texts."""

@@ -28,18 +28,6 @@ SCREEN = (1024, 768)
 ROOM = (SCREEN[0], SCREEN[1] - 40 - 32)
 
 
-@pytest.fixture(autouse=True)
-def config_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture(autouse=True)
-def settle(qapp):
-    yield
-    wait_for_background()
-    qapp.processEvents()
-
-
 @pytest.fixture
 def ctx(db, session, unit, official, clerk):
     for n in range(3):
