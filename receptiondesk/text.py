@@ -112,6 +112,13 @@ def fold(text: str | None) -> str:
     return " ".join(folded.split())
 
 
+def fold_char(ch: str) -> str:
+    """One character folded as :func:`fold` folds it ("" for an accent mark, " " for what
+    is not a letter or digit): for matching in folded text and mapping back."""
+    folded = ch.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else folded.translate(_FALLBACK_TABLE)
+
+
 def search_tokens(query: str) -> list[str]:
     """Folded words of a user query; digit runs (ID numbers) stay one token."""
     return fold(query).split()

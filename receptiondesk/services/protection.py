@@ -17,7 +17,9 @@ users reach the identity through the record views, each view audited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import and_, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
@@ -26,6 +28,7 @@ from ..i18n import _
 from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit, VisitAttendee
 from ..model.base import utcnow
 from ..model.codes import PetitionType
+from ..text import fold, fold_char
 from . import audit
 from .accounts import is_cleared
 
@@ -207,3 +210,196 @@ def visits_shown(session: Session, visits: list[Visit], where: str) -> set[str]:
     denounced = denounced_visit_ids(session, [v.id for v in visits])
     note_identity_views(session, "visit", visits, where, denounced)
     return denounced
+
+
+# --- the one protection: what a viewer may see of a person and of a text ----------------
+#
+# A denouncer's name, ID number or phone typed into the content or notes of any record
+# (the denunciation's own or another petition's) identifies them as surely as the
+# structured fields. :class:`Shield` holds every protected person's name, ID number and
+# phone (the petitioners of denunciations, and every protected citizen) and blots them
+# out of any text and any person shown to a viewer not cleared. Names are matched as
+# whole words with accents, case and punctuation ignored ("hoang van bi" finds "Hoàng Văn
+# Bí"); numbers as digit runs whatever their separators ("0912.345.678"), a phone with or
+# without its leading 0 or +84.
+
+#: shortest name (in words) and number (in digits) looked for in free text: a single
+#: given name or a short number would blot half of every text
+MIN_NAME_WORDS = 2
+MIN_DIGITS = 8
+
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
+
+
+def _digits_core(value: str | None) -> str:
+    """The digits of an ID number or phone, a phone's leading 0 or 84 dropped."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    if digits.startswith("84") and len(digits) in (11, 12) and not digits.startswith("840"):
+        digits = digits[2:]
+    return digits.lstrip("0") if len(digits) in (10, 11) else digits
+
+
+def _is_number(value: str) -> bool:
+    """An ID number or a phone (digits and separators), not a name or an address."""
+    return _DIGIT_RUN.fullmatch(value.strip().lstrip("+")) is not None
+
+
+def _folded_with_index(text: str) -> tuple[str, list[int]]:
+    """``text`` folded one character at a time, with the index in ``text`` each folded
+    character comes from (so that a match in the folded text can be blotted in the
+    original)."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What a viewer is shown of one person."""
+
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    birth_year: int | None
+    hidden: bool
+
+
+class Shield:
+    """What one viewer may see: everything (a cleared viewer), or people and texts with
+    every protected person blotted out. Make one with :func:`shield`."""
+
+    def __init__(self, cleared: bool, names: Iterable[str] = (),
+                 numbers: Iterable[str] = ()) -> None:
+        self.cleared = cleared
+        self._parent: Shield | None = None
+        self._names: dict[str, list[tuple[str, ...]]] = {}
+        for name in names:
+            words = tuple(_WORD.findall(fold(name)))
+            if len(words) >= MIN_NAME_WORDS:
+                self._names.setdefault(words[0], []).append(words)
+        for bucket in self._names.values():
+            bucket.sort(key=len, reverse=True)
+        self._numbers = {n for n in (_digits_core(x) for x in numbers) if len(n) >= MIN_DIGITS}
+        self._lengths = sorted({len(n) for n in self._numbers})
+
+    def also(self, values: Iterable[str | None]) -> Shield:
+        """This shield that also blots ``values`` out (names, addresses, ID numbers,
+        phones of the people of one record that leaves without them)."""
+        given = [v for v in values if v]
+        extra = Shield(self.cleared, [v for v in given if not _is_number(v)],
+                       [v for v in given if _is_number(v)])
+        extra._parent = self  # the protected people stay blotted out, without a copy
+        return extra
+
+    @property
+    def empty(self) -> bool:
+        return self.cleared or (not (self._names or self._numbers)
+                                and (self._parent is None or self._parent.empty))
+
+    # -- people --------------------------------------------------------------------------
+
+    def names_protected(self, *values: str | None) -> bool:
+        """Whether any of ``values`` (names, ID numbers, phones) is a protected person's."""
+        return any(self._spans(v) for v in values if v)
+
+    def person(self, name: str | None = "", id_number: str | None = "", phone: str | None = "",
+               address: str | None = "", birth_year: int | None = None, *,
+               protected: bool = False) -> PersonView:
+        """What the viewer may see of one person: all of it, or — when the person is
+        protected (``protected``, or their name, ID number or phone is a protected
+        person's) and the viewer is not cleared — the name blotted and the rest blank."""
+        if self.cleared or not (protected or self.names_protected(name, id_number, phone)):
+            return PersonView(name or "", id_number or "", phone or "", address or "",
+                              birth_year, False)
+        return PersonView(redacted(), "", "", "", None, True)
+
+    # -- texts ---------------------------------------------------------------------------
+
+    def text(self, value: str | None) -> str:
+        """``value`` with every protected name, ID number and phone blotted out (for a
+        viewer not cleared); None → ""."""
+        if not value:
+            return value or ""
+        if self.empty:
+            return value
+        spans = self._spans(value)
+        if not spans:
+            return value
+        parts: list[str] = []
+        last = 0
+        for start, end in spans:
+            parts.append(value[last:start])
+            parts.append(redacted())
+            last = end
+        parts.append(value[last:])
+        return "".join(parts)
+
+    def _spans(self, value: str) -> list[tuple[int, int]]:
+        """Where protected names and numbers stand in ``value`` (merged, in order)."""
+        if self.empty or not value:
+            return []
+        found: list[tuple[int, int]] = []
+        if self._numbers:
+            for m in _DIGIT_RUN.finditer(value):
+                digits = "".join(ch for ch in m.group() if ch.isdigit())
+                core = _digits_core(digits)
+                if any(core[i:i + n] in self._numbers for n in self._lengths
+                       for i in range(len(core) - n + 1)):
+                    found.append((m.start(), m.end()))
+        if self._names:
+            folded, where = _folded_with_index(value)
+            words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
+            for i, (word, _start, _end) in enumerate(words):
+                for name in self._names.get(word, ()):
+                    if tuple(w for w, _s, _e in words[i:i + len(name)]) == name:
+                        first, last = words[i][1], words[i + len(name) - 1][2] - 1
+                        start, end = where[first], where[last] + 1
+                        while end < len(value) and fold_char(value[end]) == "":
+                            end += 1  # the accents of the last letter go with it
+                        found.append((start, end))
+                        break
+        if self._parent is not None:
+            found += self._parent._spans(value)
+        found.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in found:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+
+def protected_identities(session: Session) -> tuple[list[str], list[str]]:
+    """Every protected person's names and numbers (ID numbers, phones): the petitioners of
+    denunciations and the protected citizens."""
+    names: set[str] = set()
+    numbers: set[str] = set()
+    rows = session.execute(select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone)
+                           .join(Petition, Petitioner.petition_id == Petition.id)
+                           .where(Petition.petition_type == DENUNCIATION))
+    if _schema_ready(session):
+        rows = [*rows, *session.execute(
+            select(Citizen.full_name, Citizen.id_number, Citizen.phone).where(
+                Citizen.id.in_(select(ProtectedCitizen.citizen_id))))]
+    for name, id_number, phone in rows:
+        if name:
+            names.add(name)
+        numbers.update(x for x in (id_number, phone) if x)
+    return sorted(names), sorted(numbers)
+
+
+def shield(session: Session, *, cleared: bool | None = None) -> Shield:
+    """The one protection for the acting user: pass everything for a cleared role, blot
+    protected people out for everyone else (nobody signed in included). ``cleared=False``
+    blots them out whoever acts (what leaves the office: bundles, the national export)."""
+    if is_cleared() if cleared is None else cleared:
+        return Shield(True)
+    names, numbers = protected_identities(session)
+    return Shield(False, names, numbers)

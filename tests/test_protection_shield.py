@@ -1,0 +1,65 @@
+"""The one protection (issue 12, item 2): what a viewer may see of a person and a text.
+
+A denouncer's name, ID number and phone are blotted out of any text and any person for
+a viewer not cleared, however they are typed; a cleared viewer sees everything.
+"""
+
+from __future__ import annotations
+
+from receptiondesk.i18n import using_language
+from receptiondesk.services.protection import Shield, redacted
+
+NAME = "Hoàng Văn Bí"
+ID_NUMBER = "012345678901"
+PHONE = "0912345678"
+
+
+def uncleared() -> Shield:
+    return Shield(False, [NAME], [ID_NUMBER, PHONE])
+
+
+def test_the_name_id_and_phone_are_blotted_out_however_they_are_typed():
+    shield = uncleared()
+    for typed in (f"Ông {NAME} tố cáo", "ông hoang van bi tố cáo", "ÔNG HOÀNG  VĂN BÍ tố cáo",
+                  "ông Hoa\u0300ng Va\u0306n Bi\u0301 tố cáo",  # decomposed accents
+                  "CCCD 012345678901 tố cáo", "ĐT 0912.345.678 tố cáo",
+                  "ĐT +84 912 345 678 tố cáo", "ĐT 0912-345-678 tố cáo"):
+        shown = shield.text(typed)
+        assert redacted() in shown, typed
+        assert shown.endswith("tố cáo"), typed
+        for secret in ("oàng", "oang", "OÀNG", "345", "Bi\u0301"):
+            assert secret not in shown, (typed, shown)
+
+
+def test_other_names_and_words_are_left_alone():
+    shield = uncleared()
+    for text in ("Hoàng Văn Bình khiếu nại", "Bí thư Hoàng", "An ninh trật tự",
+                 "Số 2026 ngày 05", "ĐT 0912345679"):
+        assert shield.text(text) == text
+
+
+def test_a_cleared_viewer_sees_everything():
+    shield = Shield(True, [NAME], [ID_NUMBER, PHONE])
+    text = f"{NAME}, {ID_NUMBER}, {PHONE}"
+    assert shield.text(text) == text
+    person = shield.person(NAME, ID_NUMBER, PHONE, "Bản Ẩn Mật", 1975, protected=True)
+    assert (person.name, person.id_number, person.address, person.hidden) == (
+        NAME, ID_NUMBER, "Bản Ẩn Mật", False)
+
+
+def test_a_protected_person_is_blotted_out_whole_for_an_uncleared_viewer():
+    shield = uncleared()
+    # a protected person's ordinary complaint: matched by name alone
+    person = shield.person("hoàng văn bí", "", "", "Bản Ẩn Mật", 1975)
+    assert (person.name, person.id_number, person.phone, person.address, person.birth_year,
+            person.hidden) == (redacted(), "", "", "", None, True)
+    # or marked protected by the caller (a protected citizen whatever the name)
+    assert shield.person("Lò Thị Mai", protected=True).hidden
+    other = shield.person("Lò Thị Mai", "", "", "Bản Phăng")
+    assert (other.name, other.address, other.hidden) == ("Lò Thị Mai", "Bản Phăng", False)
+
+
+def test_the_blot_is_in_the_viewer_language():
+    assert uncleared().text(NAME) == "(confidential)"
+    with using_language("vi"):
+        assert uncleared().text(NAME) == "(được bảo mật)"
