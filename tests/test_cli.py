@@ -21,9 +21,17 @@ def demo_db(tmp_path_factory):
     return path
 
 
-def test_demo_then_search_finds_names_spelled_with_diacritics(demo_db, capsys):
+@pytest.fixture
+def as_clerk(monkeypatch):
+    """The demo has accounts: search results leave only for a signed-in user."""
+    monkeypatch.setenv("RECEPTIONDESK_PASSWORD", "clerk-demo-1")
+    return ["--user", "clerk"]
+
+
+def test_demo_then_search_finds_names_spelled_with_diacritics(demo_db, capsys, as_clerk):
     capsys.readouterr()
-    assert main(["--db", str(demo_db), "--lang", "en", "search", "nguyen", "--json"]) == 0
+    assert main(["--db", str(demo_db), "--lang", "en", *as_clerk, "search", "nguyen",
+                 "--json"]) == 0
     results = json.loads(capsys.readouterr().out)
     assert results, "the demo has people called Nguyễn"
     assert any("Nguyễn" in r["title"] for r in results)
@@ -68,8 +76,8 @@ def test_codes_lists_the_canonical_codes(demo_db, capsys):
         assert code in out
 
 
-def test_messages_follow_the_language(demo_db, capsys):
-    main(["--db", str(demo_db), "--lang", "vi", "search", "zzzzqqq"])
+def test_messages_follow_the_language(demo_db, capsys, as_clerk):
+    main(["--db", str(demo_db), "--lang", "vi", *as_clerk, "search", "zzzzqqq"])
     assert "Không tìm thấy" in capsys.readouterr().out
 
 

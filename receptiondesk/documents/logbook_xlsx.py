@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ..i18n import _
 from ..model.codes import VisitHandling
+from ..services.protection import Shield
 from .layout import document_language
 from .logbook import handling_label, log_rows
 
@@ -58,8 +59,10 @@ def write_logbook_xlsx(
     path: str | Path,
     lang: str | None = None,
     cleared: bool = False,
+    shield: Shield | None = None,
 ) -> int:
-    """Write the log book for a period to ``path``; returns the number of rows."""
+    """Write the log book for a period to ``path``; returns the number of rows. ``shield``
+    as in :func:`log_rows`."""
     path = Path(path)
     book = Workbook(write_only=True)
     with document_language(lang):
@@ -70,7 +73,8 @@ def write_logbook_xlsx(
         sheet.append([_cell(sheet, t, bold=True, head=True) for t in top])
         sheet.append([_cell(sheet, t, bold=True, head=True) for t in second])
         count = 0
-        for row in log_rows(session, unit_ids, date_from, date_to, cleared=cleared):
+        for row in log_rows(session, unit_ids, date_from, date_to, cleared=cleared,
+                            shield=shield):
             marks = ["x" if row.handling == h else "" for h in _HANDLING_COLUMNS]
             sheet.append([
                 _cell(sheet, row.number),

@@ -39,8 +39,7 @@ from sqlalchemy.orm import Session
 from ..i18n import _, format_number, ngettext
 from ..model import Petition, Petitioner, ProtectedCitizen
 from ..model.codes import OPEN_STATUSES, Handling, PetitionType, Result, Status, label
-from ..services import audit, national_codes, protection
-from ..services.accounts import require
+from ..services import national_codes, protection
 from ..services.errors import FieldError, ServiceError
 from ..services.national_codes import COMPETENT, NOT_COMPETENT
 from ..services.protection import Shield
@@ -444,9 +443,9 @@ def export_national(
     Refuses (:class:`UnmappedCodesError`, nothing written) when a value has no national
     code, unless ``allow_unmapped``. ``progress(done, total)`` is called as pages are
     written; returning ``False`` cancels (:class:`ExportCancelled`, no file). The file
-    appears only when complete.
+    appears only when complete. Permission and the audit are the door's
+    (``services.outputs``): this only writes.
     """
-    require(session, "data.export")
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -459,9 +458,6 @@ def export_national(
     summary = NationalSummary(path, unmapped=unmapped, default_lists=[
         c for c in national_codes.CODE_LISTS if national_codes.holds_defaults(session, c)])
     _write(session, path, scope, summary, progress, today)
-    audit.record(session, "export", "national", "", scope.unit_id, {
-        "file": path.name, "rows": summary.records, "unmapped_rows": summary.unmapped_records,
-        "from": scope.date_from, "to": scope.date_to})
     return summary
 
 

@@ -135,7 +135,7 @@ def _format(args: argparse.Namespace) -> str:
 
 def cmd_report(args: argparse.Namespace, db) -> int:
     """Run ``report periodic``; prints one line and returns 0 on success."""
-    from .outputs import write_json, write_pdf, write_xlsx
+    from ..services import outputs
     from .periodic import periodic_report
 
     period = _period(args)
@@ -145,26 +145,18 @@ def cmd_report(args: argparse.Namespace, db) -> int:
         raise ValidationError.single(
             "out", _("The folder {folder} does not exist.").format(folder=out.parent))
     lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
-    from ..services import audit
     from ..services.accounts import require
 
     with db.session() as session:
-        require(session, "documents.print")
+        require(session, outputs.OUTPUTS["periodic_report"].permission)  # before the figures
         unit_id = _unit_id(session, getattr(args, "unit", None))
         report = periodic_report(session, unit_id, period)
-        audit.record(session, "print", "periodic_report", "", unit_id,
-                     {"document": "periodic_report", "format": fmt, "file": out.name,
-                      "from": period.start, "to": period.end})
+        pages = outputs.write_report(session, report, fmt, out, lang=lang)
     if fmt == "pdf":
-        pages = write_pdf(report, None, out, lang=lang)
         detail = ngettext("{count} page", "{count} pages", pages).format(
             count=format_number(pages))
-    elif fmt == "xlsx":
-        write_xlsx(report, out, lang=lang)
-        detail = "XLSX"
     else:
-        write_json(report, out)
-        detail = "JSON"
+        detail = fmt.upper()
     print(_("Report written: {path} ({detail}; figures computed in {ms} ms)").format(
         path=out, detail=detail, ms=format_number(round(report.elapsed_ms))))
     return 0

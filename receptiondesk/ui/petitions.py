@@ -633,7 +633,7 @@ class PetitionDetail(Texts, QWidget):
 
     def open_verifier_copy(self) -> Path | None:
         """The petition as handed to its verifiers (identity withheld), opened as PDF."""
-        from ..documents.verifier_copy import render_verifier_copy
+        from ..services.outputs import print_verifier_copy
 
         if self.view is None:
             return None
@@ -642,7 +642,7 @@ class PetitionDetail(Texts, QWidget):
         target = folder / f"ban-sao-xac-minh-{stem}.pdf"
         try:
             with self.ctx.db.session() as s:
-                render_verifier_copy(s, self.view.id, str(target))
+                print_verifier_copy(s, self.view.id, target)
         except ServiceError as exc:
             self.file_error.setText(str(exc))
             self.file_error.show()

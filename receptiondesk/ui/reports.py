@@ -62,8 +62,8 @@ from ..i18n import (
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
 from ..services import minutes as minutes_service
+from ..services import outputs
 from ..services.errors import ServiceError, ValidationError
-from ..services.protection import identity_visible
 from ..text import fold
 from .context import AppContext
 from .first_run import LANGUAGE_NAMES
@@ -211,16 +211,6 @@ def compute_report(db, req: Request):
         return periodic_report(s, req.unit_id, req.period)
 
 
-def _audit_report(db, req: Request, out: Path) -> None:
-    """The periodic report written to a file, in the audit log."""
-    from ..services import audit
-
-    with db.session() as s:
-        audit.record(s, "print", "periodic_report", "", req.unit_id, {
-            "document": "periodic_report", "file": out.name, "from": req.period.start,
-            "to": req.period.end})
-
-
 def skeleton_for(report, lang: str) -> dict[str, str]:
     from ..reports.periodic import narrative_skeleton
 
@@ -239,49 +229,38 @@ def produce_pdf(db, req: Request, out: Path) -> Produced:
 
 
 def _produce_pdf(db, req: Request, out: Path) -> Produced:
+    # every document through the one door out: permission, audit, protection, whole file
     if req.doc == "periodic":
-        from ..reports.outputs import write_pdf
-
         report = compute_report(db, req)
         skeleton = None if req.narrative is not None else skeleton_for(report, req.lang)
-        pages = write_pdf(report, req.narrative or skeleton, out, lang=req.lang)
-        _audit_report(db, req, out)
+        with db.session() as s:
+            pages = outputs.write_report(s, report, "pdf", out, lang=req.lang,
+                                         narrative=req.narrative or skeleton)
         return Produced(out, pages, report=report, skeleton=skeleton)
     with db.session() as s:
         if req.doc in MINUTES_SUBJECTS:
-            from ..documents.minutes import render_minutes_record
-
             minutes_id = req.minutes_id or minutes_service.minutes_for(
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
-            pages = render_minutes_record(s, minutes_id, str(out), lang=req.lang,
-                                          cleared=identity_visible())
+            pages = outputs.print_minutes(s, minutes_id, out, lang=req.lang)
             return Produced(out, pages, minutes_id=minutes_id)
         if req.doc == "notice":
-            from ..documents.notices import render_notice
-
-            return Produced(out, render_notice(s, req.subject_id, str(out), lang=req.lang))
+            return Produced(out, outputs.print_notice(s, req.subject_id, out, lang=req.lang))
         if req.doc == "logbook":
-            from ..documents.logbook import render_logbook
-
-            rows, pages = render_logbook(s, req.unit_id, req.period.start, req.period.end,
-                                         str(out), lang=req.lang, unit_ids=[req.unit_id],
-                                         cleared=identity_visible())
+            rows, pages = outputs.print_logbook(s, req.unit_id, req.period.start,
+                                                req.period.end, out, lang=req.lang,
+                                                unit_ids=[req.unit_id])
             return Produced(out, pages, rows=rows)
         if req.doc == "slip":
-            from ..documents.notices import render_appointment_slip
-
             o = req.slip
-            pages = render_appointment_slip(
-                s, req.unit_id, req.subject_id, o.come_back_on, o.reason, str(out),
+            pages = outputs.print_slip(
+                s, req.unit_id, req.subject_id, o.come_back_on, o.reason, out,
                 official_id=o.official_id, at=o.at, place=o.place, number=o.number,
                 lang=req.lang)
             return Produced(out, pages)
         if req.doc == "receipt":
-            from ..documents.notices import render_receipt
-
             o = req.receipt
-            pages = render_receipt(
-                s, req.unit_id, req.subject_id, _parse_documents(o.documents), str(out),
+            pages = outputs.print_receipt(
+                s, req.unit_id, req.subject_id, _parse_documents(o.documents), out,
                 official_id=o.official_id, received_on=o.received_on, number=o.number,
                 lang=req.lang)
             return Produced(out, pages)
@@ -295,19 +274,16 @@ def write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Prod
 
 
 def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Produced:
+    # the same door as the PDF: the same permission, an audit entry, the protection
     if req.doc == "periodic":
-        from ..reports.outputs import write_xlsx
-
         report = compute_report(db, req)
-        write_xlsx(report, out, lang=req.lang)
-        _audit_report(db, req, out)
+        with db.session() as s:
+            outputs.write_report(s, report, "xlsx", out, lang=req.lang)
         return Produced(out, report=report)
-    from ..documents.logbook_xlsx import write_logbook_xlsx
-
     # Form 03 in the document's language, with real dates and numbers
     with db.session() as s:
-        rows = write_logbook_xlsx(s, [req.unit_id], req.period.start, req.period.end, out,
-                                  lang=req.lang, cleared=identity_visible())
+        rows = outputs.save_logbook_xlsx(s, [req.unit_id], req.period.start, req.period.end,
+                                         out, lang=req.lang)
     return Produced(out, rows=rows)
 
 
