@@ -209,6 +209,9 @@ def visits_shown(session: Session, visits: list[Visit], where: str) -> set[str]:
     (recorded as one or that brought one), the views audited for a cleared user."""
     denounced = denounced_visit_ids(session, [v.id for v in visits])
     note_identity_views(session, "visit", visits, where, denounced)
+    if not is_cleared():  # a protected person's other visits: their citizen hidden too
+        citizens = protected_citizen_ids(session, [v.citizen_id for v in visits])
+        denounced |= {v.id for v in visits if v.citizen_id in citizens}
     return denounced
 
 
