@@ -434,6 +434,7 @@ def test_the_reports_page_prints_and_saves_excel_through_the_door(
 def test_the_gui_lists_and_details_blot_the_denouncer_out(session, people, planted, role):
     from receptiondesk.ui import petitions as petitions_page
     from receptiondesk.ui import reception as reception_page
+    from receptiondesk.ui.meetings import meeting_row
     from receptiondesk.ui.petition_forms import field_names
     from receptiondesk.ui.search_dialog import hit_row
 
@@ -450,6 +451,8 @@ def test_the_gui_lists_and_details_blot_the_denouncer_out(session, people, plant
                            for v in visits]))
         texts.append(repr([hit_row(h, "tố cáo")
                            for h in outputs.search_listing(session, "tố cáo")]))
+        texts.append(repr([meeting_row(m, shield).cells
+                           for m in meetings.list_meetings(session)]))
         shown = found(" ".join(texts))
     if role in CLEARED_ROLES:
         assert shown == {"name", "id", "phone"}
