@@ -343,6 +343,14 @@ class Shield:
         parts.append(value[last:])
         return "".join(parts)
 
+    def _holds_name(self, words: list[str]) -> bool:
+        """Whether the folded ``words`` hold a protected name (a quick first look)."""
+        for i, word in enumerate(words):
+            for name in self._names.get(word, ()):
+                if tuple(words[i:i + len(name)]) == name:
+                    return True
+        return False
+
     def _spans(self, value: str) -> list[tuple[int, int]]:
         """Where protected names and numbers stand in ``value`` (merged, in order)."""
         if self.empty or not value:
@@ -355,7 +363,8 @@ class Shield:
                 if any(core[i:i + n] in self._numbers for n in self._lengths
                        for i in range(len(core) - n + 1)):
                     found.append((m.start(), m.end()))
-        if self._names:
+        if self._names and self._holds_name(fold(value).split()):
+            # only a text holding a whole name is mapped character by character
             folded, where = _folded_with_index(value)
             words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
             for i, (word, _start, _end) in enumerate(words):
