@@ -112,6 +112,16 @@ def _schema_ready(session: Session) -> bool:
     return audit.schema_ready(session)
 
 
+def petitioners_protected(session: Session, p: Petition) -> bool:
+    """Whether a petition of any type is a protected person's: a petitioner is a protected
+    citizen, or bears a protected person's name, ID number or phone (their ordinary
+    complaint, whose scans show their handwriting too)."""
+    if protected_citizen_ids(session, [x.citizen_id for x in p.petitioners if x.citizen_id]):
+        return True
+    blot = shield(session, cleared=False)
+    return any(blot.names_protected(x.full_name, x.id_number, x.phone) for x in p.petitioners)
+
+
 def protected_citizen_ids(session: Session, citizen_ids: Iterable[str]) -> set[str]:
     ids = [c for c in citizen_ids if c]
     if not ids or not _schema_ready(session):
