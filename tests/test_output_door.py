@@ -35,7 +35,7 @@ RENDERERS: dict[str, set[str]] = {
 
 def front_doors() -> list[Path]:
     """The GUI and the command line: every module a user drives."""
-    return sorted([*(PACKAGE / "ui").glob("*.py"), PACKAGE / "cli.py",
+    return sorted([*(PACKAGE / "ui").glob("*.py"), PACKAGE / "cli.py", PACKAGE / "selftest.py",
                    *PACKAGE.glob("*/commands.py"), *PACKAGE.glob("*/*_commands.py")])
 
 
