@@ -18,10 +18,12 @@ users reach the identity through the record views, each view audited.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, insert, literal, or_, select, union, update
+from sqlalchemy import and_, event, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ..i18n import _
@@ -417,11 +419,61 @@ def protected_identities(session: Session) -> tuple[list[str], list[str]]:
     return sorted(names), sorted(numbers)
 
 
+# Reading every protected identity takes most of a second on a province's database (tens of
+# thousands of denouncers' numbers), too long for each page of a list or each search. The
+# shield is kept per database and made again when this process saved a petition, a
+# petitioner, a citizen or a protection (the flush hook below), when the protected citizens
+# changed anywhere (their count and latest date, read each time: a few milliseconds), and
+# at the latest after SHIELD_SECONDS (another PC's denunciation by post, on a shared
+# database).
+SHIELD_SECONDS = 60.0
+_changes = 0
+_shields: dict[tuple, tuple[tuple, float, Shield]] = {}
+_lock = threading.Lock()
+
+
+def _bump() -> None:
+    global _changes
+    with _lock:
+        _changes += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context) -> None:
+    watched = (Petition, Petitioner, Citizen, ProtectedCitizen)
+    if any(isinstance(o, watched) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["protection_changed"] = True
+        _bump()
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session: Session) -> None:
+    # again once committed: a shield made meanwhile by another session did not see them
+    if session.info.pop("protection_changed", False):
+        _bump()
+
+
+def _stamp(session: Session) -> tuple:
+    count, latest = session.execute(
+        select(func.count(), func.max(ProtectedCitizen.since))).one() \
+        if _schema_ready(session) else (0, None)
+    return (_changes, count, latest)
+
+
 def shield(session: Session, *, cleared: bool | None = None) -> Shield:
     """The one protection for the acting user: pass everything for a cleared role, blot
     protected people out for everyone else (nobody signed in included). ``cleared=False``
     blots them out whoever acts (what leaves the office: bundles, the national export)."""
     if is_cleared() if cleared is None else cleared:
         return Shield(True)
+    bind = session.get_bind()
+    key = (id(bind), str(getattr(bind, "url", "")))
+    stamp = _stamp(session)
+    kept = _shields.get(key)
+    if kept is not None and kept[0] == stamp and time.monotonic() - kept[1] < SHIELD_SECONDS:
+        return kept[2]
     names, numbers = protected_identities(session)
-    return Shield(False, names, numbers)
+    made = Shield(False, names, numbers)
+    with _lock:
+        _shields[key] = (stamp, time.monotonic(), made)
+    return made
