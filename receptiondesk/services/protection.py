@@ -293,13 +293,13 @@ class Shield:
                  numbers: Iterable[str] = ()) -> None:
         self.cleared = cleared
         self._parent: Shield | None = None
-        self._names: dict[str, list[tuple[str, ...]]] = {}
+        # names as tuples of folded words, looked up by length (longest first)
+        self._names: set[tuple[str, ...]] = set()
         for name in names:
             words = tuple(_WORD.findall(fold(name)))
             if len(words) >= MIN_NAME_WORDS:
-                self._names.setdefault(words[0], []).append(words)
-        for bucket in self._names.values():
-            bucket.sort(key=len, reverse=True)
+                self._names.add(words)
+        self._name_lengths = sorted({len(n) for n in self._names}, reverse=True)
         self._numbers = {n for n in (_digits_core(x) for x in numbers) if len(n) >= MIN_DIGITS}
         self._lengths = sorted({len(n) for n in self._numbers})
 
@@ -355,13 +355,17 @@ class Shield:
         parts.append(value[last:])
         return "".join(parts)
 
+    def _name_at(self, words: list[str], i: int) -> int:
+        """The length in words of the longest protected name starting at ``words[i]``
+        (0: none)."""
+        for n in self._name_lengths:
+            if i + n <= len(words) and tuple(words[i:i + n]) in self._names:
+                return n
+        return 0
+
     def _holds_name(self, words: list[str]) -> bool:
         """Whether the folded ``words`` hold a protected name (a quick first look)."""
-        for i, word in enumerate(words):
-            for name in self._names.get(word, ()):
-                if tuple(words[i:i + len(name)]) == name:
-                    return True
-        return False
+        return any(self._name_at(words, i) for i in range(len(words)))
 
     def _spans(self, value: str) -> list[tuple[int, int]]:
         """Where protected names and numbers stand in ``value`` (merged, in order)."""
@@ -378,16 +382,15 @@ class Shield:
         if self._names and self._holds_name(fold(value).split()):
             # only a text holding a whole name is mapped character by character
             folded, where = _folded_with_index(value)
-            words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded)]
-            for i, (word, _start, _end) in enumerate(words):
-                for name in self._names.get(word, ()):
-                    if tuple(w for w, _s, _e in words[i:i + len(name)]) == name:
-                        first, last = words[i][1], words[i + len(name) - 1][2] - 1
-                        start, end = where[first], where[last] + 1
-                        while end < len(value) and fold_char(value[end]) == "":
-                            end += 1  # the accents of the last letter go with it
-                        found.append((start, end))
-                        break
+            spans = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
+            words = [folded[a:b] for a, b in spans]
+            for i in range(len(words)):
+                n = self._name_at(words, i)
+                if n:
+                    start, end = where[spans[i][0]], where[spans[i + n - 1][1] - 1] + 1
+                    while end < len(value) and fold_char(value[end]) == "":
+                        end += 1  # the accents of the last letter go with it
+                    found.append((start, end))
         if self._parent is not None:
             found += self._parent._spans(value)
         found.sort()
