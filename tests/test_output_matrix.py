@@ -514,3 +514,14 @@ def test_the_national_export_blots_a_denouncer_out_of_another_petition(session, 
     assert complaint["petitioner_name"] == "Lò Thị Mai"
     assert "Khiếu nại cấp giấy chứng nhận" in complaint["content_summary"]
     assert found(json.dumps(records, ensure_ascii=False)) == set()
+
+
+def test_an_export_refused_for_its_codes_writes_nothing_and_is_not_audited(
+        session, unit, people, planted, tmp_path):
+    """The unit has no national code yet: the export stops before the door opens."""
+    from receptiondesk.exchange.national import UnmappedCodesError, default_scope
+
+    with acting_as(people[CLERK]), pytest.raises(UnmappedCodesError):
+        outputs.export_national(session, tmp_path / "qg.xlsx", default_scope(session, unit.id))
+    assert not (tmp_path / "qg.xlsx").exists()
+    assert audit_count(session, "export", "national") == 0

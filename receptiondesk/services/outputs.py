@@ -306,8 +306,16 @@ def export_table(session: Session, kind: str, path: str | Path,
 
 
 def export_national(session: Session, path: str | Path, scope: Any, **options: Any) -> Any:
-    """The export for the national complaints database (``exchange.national``)."""
+    """The export for the national complaints database (``exchange.national``). Values
+    without a national code refuse it before anything is written or audited."""
+    from ..exchange.national import UnmappedCodesError, find_unmapped
     from ..exchange.national import export_national as write_national
+
+    _check(session, OUTPUTS["national"])
+    if not options.get("allow_unmapped"):
+        unmapped = find_unmapped(session, scope)
+        if unmapped:
+            raise UnmappedCodesError(unmapped)
 
     return produce(session, "national", path, lambda e: _renamed(
         write_national(session, e.target, scope, **options), path),
