@@ -84,3 +84,15 @@ def test_a_denunciation_saved_elsewhere_is_blotted_out_at_once(db, session, unit
             petitioners=[petitions.PetitionerInput(other, "", "", "")]))
     session.commit()  # a new snapshot
     assert protection.shield(session).text(text) == f"Bà {redacted()} cho biết"
+
+
+def test_a_namesake_with_another_id_number_is_a_different_person():
+    """A person is told apart by their ID number: a namesake who has one of their own is
+    shown; one without any cannot be told apart, and is blotted out."""
+    shield = uncleared()
+    assert not shield.person(NAME, "079123456789").hidden
+    assert shield.person(NAME, "").hidden
+    assert shield.person("Lò Thị Mai", ID_NUMBER).hidden  # the denouncer's number
+    assert shield.person("Lò Thị Mai", "", PHONE).hidden
+    # in a text the name cannot be told apart: blotted wherever it stands
+    assert shield.text(f"{NAME}, CCCD 079123456789") == f"{redacted()}, CCCD 079123456789"

@@ -375,7 +375,7 @@ def shielded_hit(hit: Any, shield: protection.Shield) -> Any:
     if shield.empty:
         return hit
     hidden = hit.protected or any(shield.person(n, hit.id_number).hidden for n in hit.names) \
-        or (hit.id_number and shield.names_protected(hit.id_number))
+        or shield.names_protected(None, hit.id_number)
     if hidden:
         return replace(hit, names=[], protected=True, id_number="", address="",
                        birth_year=None, content=shield.text(hit.content))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, event, func, insert, literal, or_, select, union, update
@@ -30,7 +30,7 @@ from ..i18n import _
 from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit, VisitAttendee
 from ..model.base import utcnow
 from ..model.codes import PetitionType
-from ..text import fold, fold_char
+from ..text import fold, fold_aligned, fold_char
 from . import audit
 from .accounts import is_cleared
 
@@ -245,6 +245,7 @@ MIN_DIGITS = 8
 
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
+_SEPARATOR = re.compile(r"[ .\-]")
 
 
 def _digits_core(value: str | None) -> str:
@@ -260,10 +261,13 @@ def _is_number(value: str) -> bool:
     return _DIGIT_RUN.fullmatch(value.strip().lstrip("+")) is not None
 
 
-def _folded_with_index(text: str) -> tuple[str, list[int]]:
+def _folded_with_index(text: str) -> tuple[str, Sequence[int]]:
     """``text`` folded one character at a time, with the index in ``text`` each folded
     character comes from (so that a match in the folded text can be blotted in the
     original)."""
+    aligned = fold_aligned(text)
+    if aligned is not None:  # the usual case: one folded character for each
+        return aligned, range(len(text))
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
@@ -300,8 +304,8 @@ class Shield:
             if len(words) >= MIN_NAME_WORDS:
                 self._names.add(words)
         self._name_lengths = sorted({len(n) for n in self._names}, reverse=True)
+        self._starts = {n[:MIN_NAME_WORDS] for n in self._names}  # a quick first look
         self._numbers = {n for n in (_digits_core(x) for x in numbers) if len(n) >= MIN_DIGITS}
-        self._lengths = sorted({len(n) for n in self._numbers})
 
     def also(self, values: Iterable[str | None]) -> Shield:
         """This shield that also blots ``values`` out (names, addresses, ID numbers,
@@ -319,16 +323,24 @@ class Shield:
 
     # -- people --------------------------------------------------------------------------
 
-    def names_protected(self, *values: str | None) -> bool:
-        """Whether any of ``values`` (names, ID numbers, phones) is a protected person's."""
-        return any(self._spans(v) for v in values if v)
+    def names_protected(self, name: str | None = None, id_number: str | None = None,
+                        phone: str | None = None) -> bool:
+        """Whether a person is a protected person: by their ID number or phone; by their
+        name only when they have no ID number that tells a namesake apart."""
+        if self.empty:
+            return False
+        if any(self._spans(v) for v in (id_number, phone) if v):
+            return True
+        if len(_digits_core(id_number)) >= MIN_DIGITS:
+            return False  # another person of the same name
+        return bool(name and self._spans(name))
 
     def person(self, name: str | None = "", id_number: str | None = "", phone: str | None = "",
                address: str | None = "", birth_year: int | None = None, *,
                protected: bool = False) -> PersonView:
         """What the viewer may see of one person: all of it, or — when the person is
-        protected (``protected``, or their name, ID number or phone is a protected
-        person's) and the viewer is not cleared — the name blotted and the rest blank."""
+        protected (``protected``, or :meth:`names_protected`) and the viewer is not
+        cleared — the name blotted and the rest blank."""
         if self.cleared or not (protected or self.names_protected(name, id_number, phone)):
             return PersonView(name or "", id_number or "", phone or "", address or "",
                               birth_year, False)
@@ -355,9 +367,24 @@ class Shield:
         parts.append(value[last:])
         return "".join(parts)
 
+    def _number_in(self, run: str) -> bool:
+        """Whether a run of digits and separators holds a protected number: the whole run,
+        or some of its groups side by side ("ngày 05 0912 345 678"), never a part of a
+        group (a protected phone's digits inside a longer ID number)."""
+        groups = _SEPARATOR.split(run)
+        for a in range(len(groups)):
+            digits = ""
+            for b in range(a, len(groups)):
+                digits += groups[b]
+                if _digits_core(digits) in self._numbers:
+                    return True
+        return False
+
     def _name_at(self, words: list[str], i: int) -> int:
         """The length in words of the longest protected name starting at ``words[i]``
         (0: none)."""
+        if tuple(words[i:i + MIN_NAME_WORDS]) not in self._starts:
+            return 0
         for n in self._name_lengths:
             if i + n <= len(words) and tuple(words[i:i + n]) in self._names:
                 return n
@@ -374,10 +401,7 @@ class Shield:
         found: list[tuple[int, int]] = []
         if self._numbers:
             for m in _DIGIT_RUN.finditer(value):
-                digits = "".join(ch for ch in m.group() if ch.isdigit())
-                core = _digits_core(digits)
-                if any(core[i:i + n] in self._numbers for n in self._lengths
-                       for i in range(len(core) - n + 1)):
+                if self._number_in(m.group()):
                     found.append((m.start(), m.end()))
         if self._names and self._holds_name(fold(value).split()):
             # only a text holding a whole name is mapped character by character
