@@ -228,9 +228,16 @@ class _Redactor:
                 row.get("ref") or "", row.get("content") or "", [], denunciation=True)
         for column, value in WITHHELD.get(table, {}).items():
             row[column] = value
+        blotted = False
         for column in self.texts.get(table, ()):  # a denouncer named in any free text
-            if isinstance(row.get(column), str):
-                row[column] = self.shield.text(row[column])
+            value = row.get(column)
+            if isinstance(value, str) and column != "search_text":
+                row[column] = self.shield.text(value)
+                blotted |= row[column] != value
+        if blotted and isinstance(row.get("search_text"), str):
+            # the index holds the text folded: blotted too (only then, for the index also
+            # holds the record's own people, whose namesakes may be protected)
+            row["search_text"] = self.shield.text(row["search_text"])
         return row
 
 
