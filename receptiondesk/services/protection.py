@@ -393,7 +393,7 @@ class Shield:
     def _holds_name(self, words: list[str]) -> bool:
         """Whether the folded ``words`` hold a protected name (a quick first look: no two
         words side by side that begin one, most texts, is told without a Python loop)."""
-        if self._starts.isdisjoint(zip(words, words[1:])):
+        if self._starts.isdisjoint(zip(words, words[1:], strict=False)):
             return False
         return any(self._name_at(words, i) for i in range(len(words)))
 
