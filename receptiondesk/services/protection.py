@@ -246,11 +246,13 @@ MIN_DIGITS = 8
 _WORD = re.compile(r"[^\W_]+")
 _DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
 _SEPARATOR = re.compile(r"[ .\-]")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
 
 
 def _digits_core(value: str | None) -> str:
     """The digits of an ID number or phone, a phone's leading 0 or 84 dropped."""
-    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    value = value or ""
+    digits = value if value.isascii() and value.isdigit() else _NOT_DIGIT.sub("", value)
     if digits.startswith("84") and len(digits) in (11, 12) and not digits.startswith("840"):
         digits = digits[2:]
     return digits.lstrip("0") if len(digits) in (10, 11) else digits
