@@ -428,7 +428,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from .exchange.national_commands import export_national_command
 
         return export_national_command(args)
-    from .exchange.exporter import export_file
+    from .services.outputs import export_table
     from .services.units import unit_and_descendants, unit_by_code
 
     db = _open(args)
@@ -440,7 +440,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 if unit is None:
                     raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
                 unit_ids = unit_and_descendants(s, unit.id)
-            count = export_file(
+            count = export_table(
                 s,
                 args.kind,
                 Path(args.file),
@@ -472,13 +472,13 @@ def cmd_codes(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .services.search_results import describe_hits
+    from .services import outputs
 
     db = _open(args)
     try:
         with db.session() as s:
             start = time.perf_counter()
-            results = describe_hits(s, args.text, limit=args.limit)
+            results = outputs.search(s, args.text, limit=args.limit)
             elapsed = time.perf_counter() - start
     finally:
         db.close()
@@ -502,10 +502,18 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
     from .i18n import current_language
+    from .services import outputs
     from .ui.screenshot import take_screenshot
 
-    take_screenshot(args.db, args.database_url, current_language(), args.page, Path(args.out),
-                    size=args.size)
+    def take(target: Path) -> None:
+        take_screenshot(args.db, args.database_url, current_language(), args.page, target,
+                        size=args.size)
+
+    db = _open(args)
+    try:
+        outputs.screenshot(db, args.page, Path(args.out), take)
+    finally:
+        db.close()
     _out(_("Screenshot written: {path}").format(path=args.out))
     return EXIT_OK
 

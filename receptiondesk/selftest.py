@@ -24,6 +24,7 @@ One line is printed per step; the return value is 0 when every step passed and
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 import sys
@@ -226,7 +227,7 @@ def _records(state: dict) -> str:
 def _bundle(folder: Path, state: dict) -> str:
     """The office's signature (the cryptography package) and the bundle's checks."""
     from .exchange.bundle import verify_bundle
-    from .exchange.bundle_export import export_bundle
+    from .services.outputs import export_bundle
 
     path = folder / "selftest.bundle"
     with state["db"].session() as s:
@@ -249,16 +250,20 @@ def _postgresql_driver() -> str:
 def _document(folder: Path, state: dict) -> str:
     db = state["db"]
     path = folder / "selftest.pdf"
-    try:
-        from .documents.minutes import render_minutes
+    try:  # is the module in the build? (it is used through the door below)
+        importlib.import_module(".documents.minutes", __package__)
     except ImportError as exc:
         what = _("periodic report (the minutes module is missing: {reason})").format(
             reason=exc)
         _report_pdf(db, state["unit_id"], path)
     else:
+        from .services import minutes as minutes_service
+        from .services import outputs
+
         what = _("minutes of the session")
-        with db.session() as s, path.open("wb") as fh:
-            render_minutes(s, "session", state["session_id"], fh)
+        with db.session() as s:
+            m = minutes_service.minutes_for(s, "session", state["session_id"])
+            outputs.print_minutes(s, m.id, path)
     data = path.read_bytes()
     _check(data.startswith(b"%PDF"), "the file written does not start with %PDF")
     _check(b"/FontFile2" in data or b"/FontFile" in data,
@@ -271,13 +276,13 @@ def _document(folder: Path, state: dict) -> str:
 
 
 def _report_pdf(db, unit_id: str, path: Path) -> None:
-    from .reports.outputs import write_pdf
     from .reports.periodic import periodic_report
     from .reports.periods import year_period
+    from .services import outputs
 
     with db.session() as s:
         report = periodic_report(s, unit_id, year_period(date.today().year))
-    write_pdf(report, None, path)
+        outputs.write_report(s, report, "pdf", path)
 
 
 def _catalogs() -> str:

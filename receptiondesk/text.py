@@ -112,6 +112,27 @@ def fold(text: str | None) -> str:
     return " ".join(folded.split())
 
 
+def fold_char(ch: str) -> str:
+    """One character folded as :func:`fold` folds it ("" for an accent mark, " " for what
+    is not a letter or digit): for matching in folded text and mapping back."""
+    folded = ch.translate(_FOLD_TABLE)
+    return folded if folded.isascii() else folded.translate(_FALLBACK_TABLE)
+
+
+#: the characters the table folds to none or to several (an accent mark, a ligature)
+_UNALIGNED = frozenset(chr(c) for c, v in _FOLD_TABLE.items() if len(v) != 1)
+
+
+def fold_aligned(text: str) -> str | None:
+    """``text`` folded character for character, each to one (as :func:`fold_char`, spaces
+    not collapsed), so that a position in it is the same in ``text``; None when some
+    character folds to none or to several (decomposed accents, ligatures, other scripts)."""
+    folded = text.translate(_FOLD_TABLE)
+    if len(folded) != len(text) or not folded.isascii() or not _UNALIGNED.isdisjoint(text):
+        return None
+    return folded
+
+
 def search_tokens(query: str) -> list[str]:
     """Folded words of a user query; digit runs (ID numbers) stay one token."""
     return fold(query).split()

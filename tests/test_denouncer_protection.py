@@ -28,6 +28,7 @@ from receptiondesk.services import (
     audit,
     citizens,
     minutes,
+    outputs,
     petitions,
     reception,
     repeats,
@@ -129,17 +130,11 @@ def planted(session, unit, official, clerk, people, tmp_path):
 def _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys) -> dict:
     """Every output of the app as the acting (uncleared) user: {what: text}."""
     from receptiondesk.cli import main
-    from receptiondesk.documents.logbook import render_logbook
-    from receptiondesk.documents.minutes import render_minutes_record
-    from receptiondesk.documents.notices import render_appointment_slip
-    from receptiondesk.documents.verifier_copy import render_verifier_copy
-    from receptiondesk.exchange.exporter import export_file
-    from receptiondesk.reports.outputs import write_json
     from receptiondesk.reports.periodic import periodic_report
     from receptiondesk.reports.periods import custom_period
     from receptiondesk.services.dashboard import dashboard_figures
+    from receptiondesk.services.outputs import search_listing as list_hits
     from receptiondesk.services.search import search
-    from receptiondesk.services.search_listing import list_hits
     from receptiondesk.services.search_results import describe_hits
     from receptiondesk.ui import petitions as petitions_page
     from receptiondesk.ui import reception as reception_page
@@ -159,6 +154,7 @@ def _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys) -> 
         out[f"listing {query}"] = repr(listed) + repr([hit_row(h, query) for h in listed])
     assert describe_hits(session, "lạm quyền") and list_hits(session, "nhận tiền")
 
+    session.commit()  # the searches above are audited: the command line writes too
     for query in ("nhận tiền", NAME, ID_NUMBER):
         assert main(["--database-url", db.url, "--lang", "en", "search", query, "--json"]) == 0
         out[f"cli search {query}"] = capsys.readouterr().out
@@ -197,28 +193,25 @@ def _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys) -> 
     for kind in ("petitions", "logbook"):
         for suffix in (".csv", ".xlsx"):
             target = tmp_path / f"{kind}{suffix}"
-            assert export_file(session, kind, target) >= 2
+            assert outputs.export_table(session, kind, target) >= 2
             out[f"export {kind}{suffix}"] = (
                 target.read_text(encoding="utf-8-sig") if suffix == ".csv"
                 else xlsx_text(target))
 
-    buf = io.BytesIO()
-    render_logbook(session, unit.id, None, None, buf, lang="vi")
-    out["log book"] = pdf_text(buf.getvalue())
-    buf = io.BytesIO()
-    render_minutes_record(session, planted["minutes"].id, buf, lang="vi", cleared=True)
-    out["minutes"] = pdf_text(buf.getvalue())
+    outputs.print_logbook(session, unit.id, None, None, tmp_path / "book.pdf", lang="vi")
+    out["log book"] = pdf_text((tmp_path / "book.pdf").read_bytes())
+    outputs.print_minutes(session, planted["minutes"].id, tmp_path / "bb.pdf", lang="vi")
+    out["minutes"] = pdf_text((tmp_path / "bb.pdf").read_bytes())
     for key in ("by_visit", "by_post"):
-        buf = io.BytesIO()
-        render_verifier_copy(session, planted[key].id, buf, lang="vi")
-        out[f"verifier copy {key}"] = pdf_text(buf.getvalue())
-    buf = io.BytesIO()
-    render_appointment_slip(session, unit.id, planted["visit"].citizen_id, TODAY,
-                            "Bổ sung tài liệu", buf, lang="vi", issued_on=TODAY)
-    out["slip"] = pdf_text(buf.getvalue())
+        outputs.print_verifier_copy(session, planted[key].id, tmp_path / "v.pdf", lang="vi")
+        out[f"verifier copy {key}"] = pdf_text((tmp_path / "v.pdf").read_bytes())
+    outputs.print_slip(session, unit.id, planted["visit"].citizen_id, TODAY,
+                       "Bổ sung tài liệu", tmp_path / "slip.pdf", lang="vi", issued_on=TODAY)
+    out["slip"] = pdf_text((tmp_path / "slip.pdf").read_bytes())
     assert "(được bảo mật)" in out["slip"]
     report = periodic_report(session, unit.id, custom_period(date(2026, 1, 1), TODAY), TODAY)
-    out["report json"] = write_json(report, tmp_path / "report.json").read_text("utf-8")
+    outputs.write_report(session, report, "json", tmp_path / "report.json")
+    out["report json"] = (tmp_path / "report.json").read_text("utf-8")
     assert "Lò Thị Mai" in out["petition rows"]  # the outputs do carry identities…
     assert "Tố cáo chủ tịch xã lạm quyền" in out["verifier copy by_post"]
     return out
@@ -229,18 +222,17 @@ def test_no_output_shows_the_denouncer_to_an_uncleared_user(session, db, unit, p
                                                            planted, tmp_path, capsys, role):
     with acting_as(people[role]):
         assert not identity_visible("denunciation")
-        outputs = _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys)
-        found = {what: leaks(text) for what, text in outputs.items() if leaks(text)}
+        produced = _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys)
+        found = {what: leaks(text) for what, text in produced.items() if leaks(text)}
         assert found == {}
         with pytest.raises(PermissionDenied):
             attachments.attachment_data(session, planted["scan"].id)
         with pytest.raises(PermissionDenied):
-            from receptiondesk.exchange.exporter import export_file
-
-            export_file(session, "petitions", tmp_path / "all.csv", reveal_identity=True)
+            outputs.export_table(session, "petitions", tmp_path / "all.csv",
+                                 reveal_identity=True)
         with pytest.raises(PermissionDenied):
             audit.list_entries(session)
-    assert len(outputs) > 30
+    assert len(produced) > 30
     # …and no identity was viewed
     assert not session.scalars(select(AuditEntry).where(
         AuditEntry.action == "identity_view")).all()
@@ -259,9 +251,6 @@ def test_with_no_one_signed_in_the_identity_is_hidden_too(session, db, unit, pla
 
 def test_a_cleared_user_sees_the_identity_and_every_view_is_audited(
         session, unit, people, planted, tmp_path):
-    from receptiondesk.documents.logbook import render_logbook
-    from receptiondesk.documents.verifier_copy import render_verifier_copy
-    from receptiondesk.exchange.exporter import export_file
     from receptiondesk.services.search_results import describe_hits
     from receptiondesk.ui import petitions as petitions_page
 
@@ -273,16 +262,16 @@ def test_a_cleared_user_sees_the_identity_and_every_view_is_audited(
         assert view.files[0][1] == "don-to-cao-hoang-van-bi.png"
         hits = describe_hits(session, "lạm quyền")
         assert any(NAME in h.title for h in hits)
-        buf = io.BytesIO()
-        render_logbook(session, unit.id, None, None, buf, lang="vi", cleared=identity_visible())
-        assert NAME in pdf_text(buf.getvalue())
-        assert export_file(session, "petitions", tmp_path / "p.csv", reveal_identity=True)
+        outputs.print_logbook(session, unit.id, None, None, tmp_path / "b.pdf", lang="vi")
+        assert NAME in pdf_text((tmp_path / "b.pdf").read_bytes())
+        assert outputs.export_table(session, "petitions", tmp_path / "p.csv",
+                                    reveal_identity=True)
         assert NAME in (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
         assert attachments.attachment_data(session, planted["scan"].id) == PNG
         # the verifier copy is redacted whoever prints it
-        buf = io.BytesIO()
-        render_verifier_copy(session, planted["by_post"].id, buf, lang="vi")
-        assert leaks(pdf_text(buf.getvalue())) == []
+        outputs.print_verifier_copy(session, planted["by_post"].id, tmp_path / "v.pdf",
+                                    lang="vi")
+        assert leaks(pdf_text((tmp_path / "v.pdf").read_bytes())) == []
     views = session.scalars(select(AuditEntry).where(
         AuditEntry.action == "identity_view").order_by(AuditEntry.seq)).all()
     assert {v.username for v in views} == {"office-head"}

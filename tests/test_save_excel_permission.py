@@ -15,11 +15,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from receptiondesk.documents.logbook_xlsx import write_logbook_xlsx
 from receptiondesk.model import AuditEntry
 from receptiondesk.reports.commands import save_periodic_report
 from receptiondesk.reports.periods import Period
-from receptiondesk.services import reception
+from receptiondesk.services import outputs, reception
 from receptiondesk.services.accounts import (
     ADMINISTRATOR,
     CLERK,
@@ -67,16 +66,16 @@ def _entries(db, kind: str) -> list[dict]:
 
 
 def _logbook(db, unit_id, out):
-    with db.session() as s:
-        return write_logbook_xlsx(s, [unit_id], PERIOD.start, PERIOD.end, out)
+    with db.session() as s:  # through the door, as the window's Save Excel
+        return outputs.save_logbook_xlsx(s, [unit_id], PERIOD.start, PERIOD.end, out)
 
 
 def test_an_administrator_gets_no_excel_the_printing_roles_do(db, unit, users, tmp_path):
-    for doc in ("logbook", "periodic_report"):
+    for doc in ("logbook_xlsx", "periodic_report"):
         out = tmp_path / f"admin-{doc}.xlsx"
         with acting_as(users[ADMINISTRATOR]), pytest.raises(PermissionDenied,
                                                            match="may not print"):
-            if doc == "logbook":
+            if doc == "logbook_xlsx":
                 _logbook(db, unit.id, out)
             else:
                 save_periodic_report(db, unit.id, PERIOD, out, "xlsx")
@@ -86,9 +85,10 @@ def test_an_administrator_gets_no_excel_the_printing_roles_do(db, unit, users, t
         with acting_as(users[role]):
             assert _logbook(db, unit.id, tmp_path / f"{role}-book.xlsx") == 1
             save_periodic_report(db, unit.id, PERIOD, tmp_path / f"{role}-report.xlsx", "xlsx")
-    books, reports = _entries(db, "logbook"), _entries(db, "periodic_report")
-    assert [(e["user"], e["format"]) for e in books] == [
-        ("clerk", "xlsx"), ("inspector", "xlsx"), ("office-head", "xlsx")]
+    books, reports = _entries(db, "logbook_xlsx"), _entries(db, "periodic_report")
+    assert [(e["user"], e["file"]) for e in books] == [
+        (u, f"{r}-book.xlsx") for u, r in
+        (("clerk", CLERK), ("inspector", INSPECTOR), ("office-head", OFFICE_HEAD))]
     assert [(e["user"], e["format"], e["file"]) for e in reports] == [
         (u, "xlsx", f"{r}-report.xlsx") for u, r in
         (("clerk", CLERK), ("inspector", INSPECTOR), ("office-head", OFFICE_HEAD))]
@@ -114,7 +114,7 @@ def test_the_window_functions_check_and_audit(db, unit, users, tmp_path):
             write_excel(db, req, tmp_path / f"c-{doc}.xlsx", threading.Event())
     assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == ["c-logbook.xlsx",
                                                                "c-periodic.xlsx"]
-    assert [e["user"] for e in _entries(db, "logbook")] == ["clerk"]
+    assert [e["user"] for e in _entries(db, "logbook_xlsx")] == ["clerk"]
     assert [e["user"] for e in _entries(db, "periodic_report")] == ["clerk"]
 
 
@@ -149,4 +149,5 @@ def test_save_excel_on_the_reports_page(qtbot, db, unit, official, users, tmp_pa
     finally:
         wait_for_background()
         sign_out()
-    assert [(e["user"], e["format"]) for e in _entries(db, "logbook")] == [("clerk", "xlsx")]
+    assert [(e["user"], e["file"]) for e in _entries(db, "logbook_xlsx")] == [
+        ("clerk", "clerk.xlsx")]

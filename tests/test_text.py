@@ -352,3 +352,10 @@ def test_equal_keys_only_for_equal_names(a: str, b: str) -> None:
     # Letters and tones all count: equal keys mean the same name up to case.
     if collation_key_text(a) == collation_key_text(b):
         assert a.lower().split() == b.lower().split()
+
+
+def test_fold_aligned_keeps_each_position():
+    from receptiondesk.text import fold_aligned
+
+    assert fold_aligned("Hoàng Văn Bí, ĐT: 09") == "hoang van bi  dt  09"
+    assert fold_aligned("Hoa\u0300ng") is None  # a decomposed accent folds to nothing

@@ -9,7 +9,6 @@ with a translated message; success prints one line.
 from __future__ import annotations
 
 import argparse
-import io
 from datetime import date, time
 from pathlib import Path
 
@@ -20,8 +19,8 @@ from ..i18n import N_, _, format_number, ngettext
 from ..model import Citizen, ConcludingNotice, Official, ReceptionSession, Visit, WorkingMeeting
 from ..model.codes import MinutesSubject
 from ..services import minutes as minutes_service
+from ..services import outputs
 from ..services.errors import NotFoundError, ValidationError
-from ..services.protection import identity_visible
 from ..services.units import home_unit, unit_by_code
 
 DOCUMENTS = ("minutes", "notice", "logbook", "slip", "receipt", "verifier")
@@ -169,11 +168,9 @@ def cmd_print(args: argparse.Namespace, db) -> int:
     """Print one document to ``args.out``; prints one line and returns 0."""
     out = Path(args.out)
     lang = getattr(args, "doc_lang", None)
-    buffer = io.BytesIO()
     with db.session() as s:
-        line = _PRINTERS[args.document](s, args, buffer, out, lang)
-        # Written only once the whole document is made: a refusal leaves no half file.
-        out.write_bytes(buffer.getvalue())
+        # through the door: permission, audit, protection; the file appears only whole
+        line = _PRINTERS[args.document](s, args, out, lang)
     print(line)
     return 0
 
@@ -182,9 +179,7 @@ def _pages(n: int) -> str:
     return ngettext("{count} page", "{count} pages", n).format(count=format_number(n))
 
 
-def _print_minutes(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
-    from .minutes import render_minutes_record
-
+def _print_minutes(s: Session, args, out: Path, lang: str | None) -> str:
     if args.minutes_id:
         m = minutes_service.get_minutes(s, args.minutes_id)
     elif args.visit:
@@ -206,22 +201,20 @@ def _print_minutes(s: Session, args, buf: io.BytesIO, out: Path, lang: str | Non
         raise ValidationError.single(
             "--session", _("Name the minutes to print: --session, --visit, --meeting or "
                            "--minutes."))
-    pages = render_minutes_record(s, m.id, buf, lang=lang, cleared=identity_visible())
+    pages = outputs.print_minutes(s, m.id, out, lang=lang)
     minutes_service.mark_printed(s, m.id)
     return _("Minutes {number} written to {path} ({pages}).").format(
         number=m.number, path=out, pages=_pages(pages))
 
 
-def _print_notice(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
-    from .notices import render_notice
-
+def _print_notice(s: Session, args, out: Path, lang: str | None) -> str:
     if args.notice:
         notice = _by_id_or_ref(s, ConcludingNotice, ConcludingNotice.number, args.notice,
                                args.unit, _("There is no concluding notice \u201c{ref}\u201d.")
                                .format(ref=args.notice))
     else:
         notice = _notice_of(s, args)
-    pages = render_notice(s, notice.id, buf, lang=lang)
+    pages = outputs.print_notice(s, notice.id, out, lang=lang)
     return _("Notice {number} written to {path} ({pages}).").format(
         number=notice.number, path=out, pages=_pages(pages))
 
@@ -248,49 +241,45 @@ def _notice_of(s: Session, args) -> ConcludingNotice:
     return notice
 
 
-def _print_logbook(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
-    from .logbook import render_logbook
-
+def _print_logbook(s: Session, args, out: Path, lang: str | None) -> str:
     if args.date_from and args.date_to and args.date_to < args.date_from:
         raise ValidationError.single("--to", _("The last day cannot be before the first day."))
     unit = _unit(s, args.unit)
-    rows, pages = render_logbook(s, unit.id, args.date_from, args.date_to, buf, lang=lang,
-                                 unit_ids=[unit.id], cleared=identity_visible())
+    rows, pages = outputs.print_logbook(s, unit.id, args.date_from, args.date_to, out,
+                                        lang=lang, unit_ids=[unit.id])
     return _("Log book written to {path}: {rows} visits, {pages}.").format(
         path=out, rows=format_number(rows), pages=_pages(pages))
 
 
-def _print_slip(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
-    from .notices import render_appointment_slip
-
+def _print_slip(s: Session, args, out: Path, lang: str | None) -> str:
     citizen_id, official_id, unit_id = _citizen_and_official(s, args)
     _require(args.on, "--date", args.document)
-    pages = render_appointment_slip(
-        s, unit_id, citizen_id, args.on, args.reason, buf, official_id=official_id,
+    pages = outputs.print_slip(
+        s, unit_id, citizen_id, args.on, args.reason, out, official_id=official_id,
         at=args.at, place=args.place, number=args.number, lang=lang)
     return _("Appointment slip written to {path} ({pages}).").format(
         path=out, pages=_pages(pages))
 
 
-def _print_receipt(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
-    from .notices import parse_documents, render_receipt
+def _print_receipt(s: Session, args, out: Path, lang: str | None) -> str:
+    from .notices import parse_documents
 
     citizen_id, official_id, unit_id = _citizen_and_official(s, args)
     _require(args.documents, "--documents", args.document)
     documents = parse_documents(args.documents)
-    pages = render_receipt(s, unit_id, citizen_id, documents, buf, official_id=official_id,
-                           received_on=args.on, number=args.number, lang=lang)
+    pages = outputs.print_receipt(s, unit_id, citizen_id, documents, out,
+                                  official_id=official_id, received_on=args.on,
+                                  number=args.number, lang=lang)
     return _("Receipt written to {path} ({pages}).").format(path=out, pages=_pages(pages))
 
 
-def _print_verifier(s: Session, args, buf: io.BytesIO, out: Path, lang: str | None) -> str:
+def _print_verifier(s: Session, args, out: Path, lang: str | None) -> str:
     from ..model import Petition
-    from .verifier_copy import render_verifier_copy
 
     _require(getattr(args, "petition", None), "--petition", args.document)
     p = _by_id_or_ref(s, Petition, Petition.ref, args.petition, args.unit,
                       _("There is no petition \u201c{ref}\u201d.").format(ref=args.petition))
-    pages = render_verifier_copy(s, p.id, buf, lang=lang)
+    pages = outputs.print_verifier_copy(s, p.id, out, lang=lang)
     return _("Copy for the verifiers written to {path} ({pages}); the petitioners' identity "
              "is withheld.").format(path=out, pages=_pages(pages))
 

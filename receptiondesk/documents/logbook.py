@@ -26,8 +26,7 @@ from sqlalchemy.orm import Session
 from ..i18n import _, format_date, ngettext
 from ..model import Petition, Unit, Visit
 from ..model.codes import PetitionType, VisitHandling, label
-from ..services import audit, protection
-from ..services.accounts import require
+from ..services import protection
 from ..services.reception import VisitFilter, list_visits
 from ..services.units import get_unit
 from . import fonts
@@ -90,8 +89,13 @@ def log_rows(
     date_to: date | None,
     cleared: bool = False,
     chunk: int = CHUNK,
+    shield: protection.Shield | None = None,
 ) -> Iterator[LogRow]:
-    """The book's rows in log order, fetched ``chunk`` visits at a time."""
+    """The book's rows in log order, fetched ``chunk`` visits at a time, as ``shield`` (by
+    default the acting user's) lets the reader see them."""
+    if shield is None:
+        shield = protection.shield(session, cleared=cleared and protection.identity_visible())
+    cleared = shield.cleared
     f = VisitFilter(unit_ids=unit_ids, date_from=date_from, date_to=date_to)
     offset = 0
     number = 0
@@ -102,15 +106,22 @@ def log_rows(
         protected = _confidential_visits(session, visits)
         if cleared:
             protection.note_identity_views(session, "visit", visits, "logbook", protected)
+        else:  # a protected person's other visits too
+            protected |= {v.id for v in visits if v.citizen is not None
+                          and shield.person(v.citizen.full_name, v.citizen.id_number,
+                                            v.citizen.phone).hidden}
+            citizens = protection.protected_citizen_ids(
+                session, [v.citizen_id for v in visits if v.citizen_id])
+            protected |= {v.id for v in visits if v.citizen_id in citizens}
         for v in visits:
             number += 1
-            yield _row(number, v, not cleared and v.id in protected)
+            yield _row(number, v, not cleared and v.id in protected, shield)
         offset += len(visits)
         if len(visits) < chunk:
             return
 
 
-def _row(number: int, v: Visit, confidential: bool) -> LogRow:
+def _row(number: int, v: Visit, confidential: bool, shield: protection.Shield) -> LogRow:
     c = v.citizen
     if confidential:
         who, id_number = redacted(), ""
@@ -134,14 +145,14 @@ def _row(number: int, v: Visit, confidential: bool) -> LogRow:
     return LogRow(
         number=number,
         visit_date=v.visit_date,
-        name_address=who,
-        id_number=id_number,
-        content=v.content,
+        name_address=shield.text(who),
+        id_number=shield.text(id_number),
+        content=shield.text(v.content),
         type_count=f"{kind}\n{people}" if kind else people,
-        handled_by=v.previously_handled_by,
+        handled_by=shield.text(v.previously_handled_by),
         handling=v.handling or VisitHandling.NONE,
-        follow_up=v.follow_up,
-        notes=v.notes,
+        follow_up=shield.text(v.follow_up),
+        notes=shield.text(v.notes),
     )
 
 
@@ -408,18 +419,16 @@ def render_logbook(
     lang: str | None = None,
     cleared: bool = False,
     unit_ids: list[str] | None = None,
+    shield: protection.Shield | None = None,
 ) -> tuple[int, int]:
     """Write the unit's log book for a period as PDF; returns (rows, pages).
 
     ``unit_ids`` widens the book to several units (the unit and those below it).
-    ``cleared`` prints denouncers' identities: only when the acting user is cleared for
-    them (pass ``identity_visible()``); each shown is audited.
+    ``shield`` is what the reader may see (by default: the acting user's, identities only
+    when ``cleared`` and the acting user is cleared for them; each shown is audited).
+    Permission and the audit of the print are the door's (``services.outputs``).
     """
-    require(session, "documents.print")
-    cleared = cleared and protection.identity_visible()
     unit: Unit = get_unit(session, unit_id)
-    audit.record(session, "print", "logbook", "", unit_id, {
-        "document": "logbook", "from": date_from, "to": date_to, "cleared": cleared})
     with document_language(lang):
         kind = unit.kind
         header = DocumentHeader.for_unit(unit, number=None, on=None)
@@ -443,7 +452,7 @@ def render_logbook(
         widths = [w * scale for w in widths]
         heading_rows, heading_style = _headings(widths)
         rows = (_cells(r, widths) for r in log_rows(
-            session, unit_ids or [unit.id], date_from, date_to, cleared))
+            session, unit_ids or [unit.id], date_from, date_to, cleared, shield=shield))
         table = StreamedTable(heading_rows, heading_style, rows, widths, CENTRED,
                               frame_height(True))
         story.append(table)

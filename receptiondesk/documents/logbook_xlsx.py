@@ -19,8 +19,7 @@ from ..exchange.cells import text_cell
 from ..files import replace_file
 from ..i18n import _
 from ..model.codes import VisitHandling
-from ..services import audit, protection
-from ..services.accounts import require
+from ..services.protection import Shield
 from .layout import document_language
 from .logbook import handling_label, log_rows
 
@@ -63,15 +62,10 @@ def write_logbook_xlsx(
     path: str | Path,
     lang: str | None = None,
     cleared: bool = False,
+    shield: Shield | None = None,
 ) -> int:
-    """Write the log book for a period to ``path``; returns the number of rows.
-
-    As the printed book (:func:`~receptiondesk.documents.logbook.render_logbook`): refused
-    unless the acting user may print documents, and in the audit log (committed with the
-    caller's session) with its format. ``cleared`` shows denouncers' identities only to a
-    user cleared for them."""
-    require(session, "documents.print")
-    cleared = cleared and protection.identity_visible()
+    """Write the log book for a period to ``path``; returns the number of rows. ``shield``
+    as in :func:`log_rows`."""
     path = Path(path)
     book = Workbook(write_only=True)
     with document_language(lang):
@@ -82,7 +76,8 @@ def write_logbook_xlsx(
         sheet.append([_cell(sheet, t, bold=True, head=True) for t in top])
         sheet.append([_cell(sheet, t, bold=True, head=True) for t in second])
         count = 0
-        for row in log_rows(session, unit_ids, date_from, date_to, cleared=cleared):
+        for row in log_rows(session, unit_ids, date_from, date_to, cleared=cleared,
+                            shield=shield):
             marks = ["x" if row.handling == h else "" for h in _HANDLING_COLUMNS]
             sheet.append([
                 _cell(sheet, row.number),
@@ -100,7 +95,4 @@ def write_logbook_xlsx(
     tmp = path.with_name(path.name + ".part")
     book.save(tmp)
     replace_file(tmp, path)
-    audit.record(session, "print", "logbook", "", unit_ids[0] if unit_ids else None, {
-        "document": "logbook", "format": "xlsx", "file": path.name, "from": date_from,
-        "to": date_to, "cleared": cleared})
     return count

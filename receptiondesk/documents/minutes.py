@@ -40,9 +40,8 @@ from ..model.codes import (
     VisitHandling,
     label,
 )
-from ..services import audit, protection
 from ..services import minutes as minutes_service
-from ..services.accounts import require
+from ..services import protection
 from ..services.reception import split_names
 from .layout import (
     DocumentHeader,
@@ -161,6 +160,12 @@ class MinutesFacts:
     content: str = ""
     conclusions: str = ""
     original: Minutes | None = None  # set for an addendum
+    #: the minutes' own text ("other matters"), as the reader may see it
+    text: str | None = None
+
+    @property
+    def shown_text(self) -> str:
+        return self.minutes.text if self.text is None else self.text
 
 
 def _official(official: Official | None, fallback_name: str = "") -> PrintedOfficial:
@@ -209,8 +214,31 @@ def _visit_facts(v: Visit, confidential: bool) -> VisitFacts:
     )
 
 
-def gather(session: Session, m: Minutes, cleared: bool = False) -> MinutesFacts:
-    """The facts printed in the minutes ``m`` (an addendum prints its subject's parties)."""
+def gather(session: Session, m: Minutes, cleared: bool = False,
+           shield: protection.Shield | None = None) -> MinutesFacts:
+    """The facts printed in the minutes ``m`` (an addendum prints its subject's parties),
+    as ``shield`` (by default the acting user's) lets the reader see them."""
+    if shield is None:
+        shield = protection.shield(session, cleared=cleared and protection.identity_visible())
+    return _shielded(_gather(session, m, shield.cleared, shield), shield)
+
+
+def _shielded(f: MinutesFacts, shield: protection.Shield) -> MinutesFacts:
+    """The facts with every protected person blotted out of their free text."""
+    if shield.empty:
+        return f
+    f.participants, f.content, f.conclusions = (
+        shield.text(f.participants), shield.text(f.content), shield.text(f.conclusions))
+    f.text = shield.text(f.minutes.text)
+    for v in f.visits:
+        v.content, v.direction = shield.text(v.content), shield.text(v.direction)
+        v.previously_handled_by = shield.text(v.previously_handled_by)
+        v.follow_up = shield.text(v.follow_up)
+    return f
+
+
+def _gather(session: Session, m: Minutes, cleared: bool,
+            shield: protection.Shield) -> MinutesFacts:
     record, kind = minutes_service.subject_record(session, m.subject_kind, m.subject_id)
     unit = session.get(Unit, record.unit_id)
     original = session.get(Minutes, m.addendum_of_id) if m.addendum_of_id else None
@@ -234,6 +262,15 @@ def gather(session: Session, m: Minutes, cleared: bool = False) -> MinutesFacts:
     denounced = _denounced_visit_ids(session, [v.id for v in visits])
     if cleared:
         protection.note_identity_views(session, "visit", visits, "minutes", denounced)
+    if not cleared:  # a protected person at any visit of the session
+        denounced |= {v.id for v in visits if any(
+            shield.person(c.full_name, c.id_number, c.phone).hidden
+            for c in [v.citizen, *(a.citizen for a in v.attendees)] if c is not None)}
+        ids = {c for v in visits for c in [v.citizen_id, *(a.citizen_id for a in v.attendees)]
+               if c}
+        citizens = protection.protected_citizen_ids(session, ids)
+        denounced |= {v.id for v in visits
+                      if {v.citizen_id, *(a.citizen_id for a in v.attendees)} & citizens}
     facts = [
         _visit_facts(v, not cleared and (v.petition_type == PetitionType.DENUNCIATION
                                          or v.id in denounced))
@@ -391,7 +428,7 @@ def _addendum_body(f: MinutesFacts, st: Styles) -> list:
                "follows:").format(number=original.number if original else PLACEHOLDER,
                                   date=format_date(f.on)), st.body_indent),
     ]
-    out += _text_block(f.minutes.text, st)
+    out += _text_block(f.shown_text, st)
     out += _closing(f, st)
     return out
 
@@ -404,9 +441,9 @@ def minutes_story(f: MinutesFacts) -> tuple[str, str, list, list[Signature]]:
         subtitle = _("Supplementing the minutes No. {number}").format(number=f.original.number)
         return title, subtitle, _addendum_body(f, st), _signatures(f)
     body = _time_and_place(f, st) + _present(f, st) + _proceedings(f, st)
-    if f.minutes.text.strip():
+    if f.shown_text.strip():
         body.append(labelled(_("Other matters:"), "", st.body))
-        body += _text_block(f.minutes.text, st)
+        body += _text_block(f.shown_text, st)
     body += _closing(f, st)
     return _("Minutes"), _subtitle(f), body, _signatures(f)
 
@@ -420,19 +457,17 @@ def render_minutes_record(
     out: str | IO[bytes],
     lang: str | None = None,
     cleared: bool = False,
+    shield: protection.Shield | None = None,
 ) -> int:
     """Write the minutes (or an addendum) as PDF to ``out``; returns the page count.
 
-    ``cleared`` prints denouncers' identities: only when the acting user is cleared for
-    them (pass ``identity_visible()``); each shown is audited.
+    ``shield`` is what the reader may see (by default: the acting user's, identities only
+    when ``cleared`` and the acting user is cleared for them; each shown is audited).
+    Permission and the audit of the print are the door's (``services.outputs``).
     """
-    require(session, "documents.print")
-    cleared = cleared and protection.identity_visible()
     m = minutes_service.get_minutes(session, minutes_id)
-    audit.record(session, "print", "minutes", m.id, m.unit_id,
-                 {"document": "minutes", "number": m.number, "cleared": cleared})
     with document_language(lang):
-        f = gather(session, m, cleared)
+        f = gather(session, m, cleared, shield)
         on = f.minutes.created_at.date() if f.original is not None else f.on
         header = DocumentHeader.for_unit(f.unit, number=m.number, on=on)
         title, subtitle, body, signatures = minutes_story(f)

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 from ..i18n import _
 from ..model import Citizen, ConcludingNotice, Official, ReceptionSession, Unit, WorkingMeeting
 from ..model.codes import SessionKind
-from ..services import audit, protection
-from ..services.accounts import require
+from ..services import protection
 from ..services.errors import NotFoundError, ValidationError
 from . import fonts
 from .layout import (
@@ -62,14 +61,14 @@ def render_notice(
     out: str | IO[bytes],
     lang: str | None = None,
     recipients: list[str] | None = None,
+    shield: protection.Shield | None = None,
 ) -> int:
-    """Write the concluding notice of a meeting or session as PDF; returns the page count."""
-    require(session, "documents.print")
+    """Write the concluding notice of a meeting or session as PDF; returns the page count.
+    Its texts as ``shield`` (by default the acting user's) lets the reader see them."""
     notice = session.get(ConcludingNotice, notice_id)
     if notice is None:
         raise NotFoundError(_("The concluding notice no longer exists."))
-    audit.record(session, "print", "concluding_notice", notice.id, notice.unit_id,
-                 {"document": "notice"})
+    shield = shield or protection.shield(session)
     unit = session.get(Unit, notice.unit_id)
     meeting = session.get(WorkingMeeting, notice.meeting_id) if notice.meeting_id else None
     rs = session.get(ReceptionSession, notice.session_id) if notice.session_id else None
@@ -100,15 +99,17 @@ def render_notice(
                 date=long_date(held_on), who=who, what=what)
         body = [para(opening, st.body_indent)]
         if meeting is not None and meeting.participants.strip():
-            body.append(labelled(_("Participants:"), "; ".join(_lines(meeting.participants))
+            body.append(labelled(_("Participants:"), "; ".join(
+                _lines(shield.text(meeting.participants)))
                                  + ".", st.body_indent))
         if meeting is not None and meeting.content.strip():
             body.append(para(_("After hearing the reports and the opinions of those present "
-                               "on: {content}").format(content=meeting.content.strip()),
+                               "on: {content}").format(
+                                   content=shield.text(meeting.content.strip())),
                              st.body_indent))
         body.append(para(_("{who} concluded as follows:").format(who=chair or PLACEHOLDER),
                          st.body_indent))
-        for line in _lines(notice.content) or [PLACEHOLDER * 4]:
+        for line in _lines(shield.text(notice.content)) or [PLACEHOLDER * 4]:
             body.append(para(line, st.body_indent))
         body.append(para(
             _("{unit} issues this notice for the bodies and persons concerned to know and "
@@ -168,13 +169,14 @@ def parse_documents(spec: str) -> list[HandedIn]:
     return items
 
 
-def _hidden(session: Session, citizen: Citizen, unit_id: str, document: str) -> bool:
+def _hidden(session: Session, citizen: Citizen, unit_id: str, document: str,
+            shield: protection.Shield) -> bool:
     """Whether the document must print the redaction for the citizen: a denouncer (a
-    protected citizen) and a user not cleared (DESIGN §4). The print is audited, and so
-    is a cleared user's view of a denouncer."""
-    protected = bool(protection.protected_citizen_ids(session, [citizen.id]))
-    audit.record(session, "print", "citizen", citizen.id, unit_id, {"document": document})
-    if protected and protection.identity_visible(protected=True):
+    protected citizen, or one who bears a protected person's name, ID number or phone) and
+    a reader not cleared (DESIGN §4). A cleared user's view of a denouncer is audited."""
+    protected = bool(protection.protected_citizen_ids(session, [citizen.id])) or \
+        shield.names_protected(citizen.full_name, citizen.id_number, citizen.phone)
+    if protected and shield.cleared:
         protection.record_identity_view(session, "citizen", citizen.id, unit_id, document)
         return False
     return protected
@@ -214,15 +216,16 @@ def render_appointment_slip(
     issued_on: date | None = None,
     number: str | None = None,
     lang: str | None = None,
+    shield: protection.Shield | None = None,
 ) -> int:
     """Write a giấy hẹn: when and where the citizen is to come back, why, and who received
     them. Returns the page count."""
-    require(session, "documents.print")
     unit = session.get(Unit, unit_id)
     citizen = session.get(Citizen, citizen_id)
     official = session.get(Official, official_id) if official_id else None
     _require(unit, citizen, official_id, official)
-    hidden = _hidden(session, citizen, unit_id, "slip")
+    shield = shield or protection.shield(session)
+    hidden = _hidden(session, citizen, unit_id, "slip", shield)
     issued_on = issued_on or date.today()
     if come_back_on < issued_on:
         raise ValidationError.single(
@@ -239,7 +242,7 @@ def render_appointment_slip(
             para(_("and asks the citizen to come back:"), st.body_indent),
             labelled(_("Time:"), when + ".", st.body),
             labelled(_("Place:"), where + ".", st.body),
-            labelled(_("Reason:"), (reason or "").strip() or PLACEHOLDER, st.body),
+            labelled(_("Reason:"), shield.text((reason or "").strip()) or PLACEHOLDER, st.body),
             labelled(_("Received by:"), _who_receives(official) + ".", st.body),
             para(_("Please bring this slip when you come back."), st.body_indent),
         ]
@@ -262,14 +265,16 @@ def render_receipt(
     number: str | None = None,
     copies: int = 2,
     lang: str | None = None,
+    shield: protection.Shield | None = None,
 ) -> int:
     """Write a giấy biên nhận for documents a citizen handed in; returns the page count."""
-    require(session, "documents.print")
     unit = session.get(Unit, unit_id)
     citizen = session.get(Citizen, citizen_id)
     official = session.get(Official, official_id) if official_id else None
     _require(unit, citizen, official_id, official)
-    hidden = _hidden(session, citizen, unit_id, "receipt")
+    shield = shield or protection.shield(session)
+    hidden = _hidden(session, citizen, unit_id, "receipt", shield)
+    documents = [HandedIn(shield.text(d.name), d.count) for d in documents]
     if not documents:
         raise ValidationError.single("documents", _("List the documents handed in."))
     received_on = received_on or date.today()

@@ -33,8 +33,7 @@ from ..model.codes import (
     UnitKind,
     label,
 )
-from ..services import audit, petitions, reference
-from ..services.accounts import require
+from ..services import petitions, protection, reference
 from . import fonts
 from .layout import (
     DocumentHeader,
@@ -57,11 +56,15 @@ def render_verifier_copy(
     out: str | IO[bytes],
     lang: str | None = None,
 ) -> int:
-    """Write the redacted copy of a petition for its verifiers as PDF; returns the pages."""
-    require(session, "documents.print")
+    """Write the redacted copy of a petition for its verifiers as PDF; returns the pages.
+
+    The copy goes to those who verify the case, so whoever prints it, the petitioners and
+    every protected person are blotted out of its texts too (Law on Denunciations art. 9).
+    Permission and the audit of the print are the door's (``services.outputs``)."""
     p = petitions.get_petition(session, petition_id)
     unit = session.get(Unit, p.unit_id)
-    audit.record(session, "print", "petition", p.id, p.unit_id, {"document": "verifier_copy"})
+    shield = protection.shield(session, cleared=False).also(
+        v for x in p.petitioners for v in (x.full_name, x.id_number, x.address, x.phone))
     fields = {f.code: reference.lookup_name(f) for f in reference.fields(session, False)}
     sources = {s.code: reference.lookup_name(s) for s in reference.sources(session, False)}
     events = petitions.events(session, p.id)
@@ -84,7 +87,7 @@ def render_verifier_copy(
             labelled(_("Petitioners:"), _("{redaction} ({count} signers)").format(
                 redaction=hidden, count=format_number(max(p.signers or 1, people))), st.body),
             labelled(_("Content:"), "", st.body),
-            para(p.content, st.body_indent),
+            para(shield.text(p.content), st.body_indent),
             labelled(_("Status:"), label(Status, p.status), st.body),
         ]
         if p.eligible is not None:
@@ -96,14 +99,14 @@ def render_verifier_copy(
             handling = _("{handling} on {date}").format(
                 handling=label(Handling, p.handling), date=format_date(p.handling_date))
             if p.handled_to:
-                handling += " — " + p.handled_to
+                handling += " — " + shield.text(p.handled_to)
             body.append(labelled(_("Handling:"), handling, st.body))
         if p.result:
             body.append(labelled(_("Result:"), _("{result} on {date}").format(
                 result=label(Result, p.result), date=format_date(p.result_date)), st.body))
         body.append(Spacer(1, 3 * mm))
         body.append(labelled(_("History of the petition:"), "", st.body))
-        body.append(_history(events, officials, st, unit.kind))
+        body.append(_history(events, officials, st, unit.kind, shield))
         header = DocumentHeader.for_unit(unit, number=None, on=None)
         signature = signature_of(unit, *_head_of(session, unit))
         return build_pdf(out, header, _("Copy of a petition for verification"),
@@ -128,7 +131,8 @@ def _yes_no(value: bool | None) -> str:
     return _("yes") if value else _("no")
 
 
-def _history(events, officials: dict[str, str], st, kind: str) -> Table:
+def _history(events, officials: dict[str, str], st, kind: str,
+             shield: protection.Shield) -> Table:
     head = st.cell_head
     rows = [[para(_("Date"), head), para(_("Step"), head), para(_("Official"), head),
              para(_("Note"), head)]]
@@ -140,7 +144,7 @@ def _history(events, officials: dict[str, str], st, kind: str) -> Table:
             step = label(EventKind, e.kind)
         rows.append([para(format_date(e.event_date), st.cell_center), para(step, st.cell),
                      para(officials.get(e.official_id or "", ""), st.cell),
-                     para(e.note, st.cell)])
+                     para(shield.text(e.note), st.cell)])
     width = frame_width()
     table = Table(rows, colWidths=[25 * mm, 45 * mm, 40 * mm, width - 110 * mm],
                   repeatRows=1)

@@ -39,7 +39,7 @@ def _open(args: argparse.Namespace):
 
 
 def export_bundle_command(args: argparse.Namespace) -> int:
-    from .bundle_export import export_bundle
+    from ..services.outputs import export_bundle
 
     db = _open(args)
     try:

@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, select, union
+from sqlalchemy import Table, Text, select, union
 from sqlalchemy.orm import Session
 
 from ..i18n import _
@@ -57,8 +57,8 @@ from ..model import (
 )
 from ..model.base import utcnow
 from ..model.codes import PetitionType
-from ..services import audit
-from ..services.accounts import permits, require
+from ..services import audit, protection
+from ..services.accounts import permits
 from ..services.errors import ServiceError
 from ..services.indexing import citizen_keys, petition_search_text, visit_search_text
 from ..services.office_keys import own_key, signer
@@ -133,8 +133,8 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
     """Write the home unit's bundle to ``path``: records changed since ``since`` (a day,
     counted from its start in UTC), else since the last bundle, else every record.
     The office key is made on the first export. The time of this export is remembered
-    (in the same transaction) only once the file is complete."""
-    require(session, "data.export")
+    (in the same transaction) only once the file is complete. Permission and the audit
+    are the door's (``services.outputs``): this only writes."""
     home = home_unit(session)
     if home is None:
         raise BundleExportError(_("This database has no home unit: set the office first "
@@ -168,9 +168,6 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
     if moves_mark:
         key.last_export_at = started
     audit.remember_exported_head(session, manifest["audit"]["head"])
-    audit.record(session, "export", "bundle", "", home.id, {
-        "file": Path(path).name, "records": sum(counts.values()), "since": since,
-        "fingerprint": key.fingerprint, "sent": sends})
     session.flush()
     return ExportResult(Path(path), home.code, key.fingerprint, since, counts,
                         Path(path).stat().st_size, sends)
@@ -200,6 +197,10 @@ class _Redactor:
     have come about something else)."""
 
     def __init__(self, session: Session) -> None:
+        # the bundle leaves the office: protected people are blotted out whoever exports
+        self.shield = protection.shield(session, cleared=False)
+        self.texts = {t.name: [c.name for c in t.columns if isinstance(c.type, Text)]
+                      for t in RECORD_TABLES}
         protected = select(ProtectedCitizen.citizen_id)
         self.citizens = set(session.scalars(protected))
         self.petitions = set(session.scalars(union(
@@ -213,6 +214,11 @@ class _Redactor:
             select(VisitAttendee.visit_id).where(VisitAttendee.citizen_id.in_(protected)))))
 
     def __call__(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        if table in ("citizens", "petitioners") and self.shield.names_protected(
+                row.get("full_name"), row.get("id_number"), row.get("phone")):
+            # a protected person's other records (an ordinary complaint) by their name
+            (self.citizens if table == "citizens" else self.petitions).add(
+                row["id"] if table == "citizens" else row["petition_id"])
         if table == "citizens" and row["id"] in self.citizens:
             row.update(full_name=REDACTED, id_number=None, address="", phone="",
                        birth_year=None, gender=None, **citizen_keys(REDACTED, "", None, ""))
@@ -230,6 +236,16 @@ class _Redactor:
                 row.get("ref") or "", row.get("content") or "", [], denunciation=True)
         for column, value in WITHHELD.get(table, {}).items():
             row[column] = value
+        blotted = False
+        for column in self.texts.get(table, ()):  # a denouncer named in any free text
+            value = row.get(column)
+            if isinstance(value, str) and column != "search_text":
+                row[column] = self.shield.text(value)
+                blotted |= row[column] != value
+        if blotted and isinstance(row.get("search_text"), str):
+            # the index holds the text folded: blotted too (only then, for the index also
+            # holds the record's own people, whose namesakes may be protected)
+            row["search_text"] = self.shield.text(row["search_text"])
         return row
 
 

@@ -33,15 +33,16 @@ from ..model import (
     Official,
     Petition,
     Petitioner,
+    ProtectedCitizen,
     ReceptionSession,
     Unit,
     Visit,
     WorkingMeeting,
 )
 from ..model.codes import Level, PetitionType
-from ..services import audit
-from ..services.accounts import require, require_cleared
+from ..services import protection
 from ..services.errors import ServiceError
+from ..services.protection import Shield
 from . import KINDS
 from .cells import guard_formula, looks_like_formula, text_cell
 from .importer import REDACTED
@@ -178,11 +179,14 @@ def _cannot_write(path: Path, exc: OSError) -> ExportError:
 
 
 @contextmanager
-def written_whole(path: Path, open_sink: Callable[[Path], Any]) -> Iterator[Any]:
+def written_whole(path: Path, open_sink: Callable[[Path], Any], *,
+                  keep_suffix: bool = False) -> Iterator[Any]:
     """A sink writing beside ``path``; the file appears under its name only when the block
     ends normally — a failure or a cancel leaves neither a half file nor the old one
-    damaged. The block closes the sink itself (some sinks write a trailer then)."""
-    tmp = path.with_name(path.name + ".part")
+    damaged. The block closes the sink itself (some sinks write a trailer then).
+    ``keep_suffix`` names the file beside ``x.part.pdf`` (for writers that go by it)."""
+    tmp = (path.with_name(f"{path.stem}.part{path.suffix}") if keep_suffix
+           else path.with_name(path.name + ".part"))
     try:
         sink = open_sink(tmp)
     except OSError as exc:
@@ -210,19 +214,23 @@ def export_file(
     *,
     reveal_identity: bool = False,
     progress: Progress | None = None,
+    shield: Shield | None = None,
 ) -> int:
     """Write the records of ``kind`` to ``path`` (.csv or .xlsx); returns the rows written.
 
     ``unit_ids`` limits the units (None: every unit); ``date_from``/``date_to``
     the record date (visit, received, meeting or inspection date; ignored for
-    units). ``reveal_identity`` writes denouncers' identities (cleared roles
-    only; audit the access). ``progress(done, total)`` is called as pages are
+    units). ``reveal_identity`` writes denouncers' identities; otherwise ``shield``
+    (by default one for a reader not cleared) blots every protected person out of the
+    people and texts written. ``progress(done, total)`` is called as pages are
     written; returning ``False`` cancels (:class:`ExportCancelled`, no file).
     The file appears only when complete (written beside it, then renamed).
+    Permission, the audit and the choice of ``reveal_identity`` are the door's
+    (``services.outputs``): this only writes.
     """
-    require(session, "data.export")
-    if reveal_identity:  # a denouncer's identity only for a cleared user, audited
-        require_cleared(session)
+    if shield is None:
+        shield = protection.shield(session, cleared=reveal_identity)
+    reveal_identity = shield.cleared
     if kind not in KINDS:
         raise ExportError(_("Unknown kind of file \u201c{kind}\u201d: use one of {kinds}.")
                           .format(kind=kind, kinds=", ".join(KINDS)))
@@ -232,6 +240,7 @@ def export_file(
         raise ExportError(_("Cannot write {name}: the file name must end in .csv or .xlsx.")
                           .format(name=path.name))
     stmt, convert = _QUERIES[kind](unit_ids, date_from, date_to, reveal_identity)
+    protected = _protected_citizens(session) if not reveal_identity else set()
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     columns = COLUMNS[kind]
     count = 0
@@ -239,7 +248,7 @@ def export_file(
                        else _XlsxSink(tmp, kind)) as sink:
         sink.header(columns)
         for row in _stream(session, stmt):
-            sink.row(columns, convert(row))
+            sink.row(columns, _shielded(kind, convert(row), row, shield, protected))
             count += 1
             if progress is not None and count % PAGE_SIZE == 0 \
                     and progress(count, total) is False:
@@ -247,11 +256,47 @@ def export_file(
         sink.close()
     if progress is not None:
         progress(count, total)
-    audit.record(session, "export", kind, "", None, {
-        "file": path.name, "rows": count, "reveal_identity": bool(reveal_identity),
-        "units": len(unit_ids) if unit_ids is not None else None,
-        "from": date_from, "to": date_to})
     return count
+
+
+#: (name, ID number, birth year, address) column positions of the people in a row
+_PERSON_COLUMNS = {"logbook": (5, 8, 6, 9), "petitions": (6, 7, None, 8)}
+#: the free-text columns of each kind
+_TEXT_COLUMNS = {
+    "logbook": ("content", "previously_handled_by", "follow_up", "notes"),
+    "petitions": ("content",),
+    "meetings": ("chaired_by", "participants", "content", "conclusions"),
+    "inspections": ("organisations", "members", "content", "violations_found", "conclusions"),
+}
+
+
+def _protected_citizens(session: Session) -> set[str]:
+    return set(session.scalars(select(ProtectedCitizen.citizen_id)))
+
+
+def _shielded(kind: str, values: list[Any], row: Any, shield: Shield,
+              protected: set[str]) -> list[Any]:
+    """A row as the reader may see it: a protected person (a protected citizen, or one
+    whose name or ID number is a protected person's) blotted out, and every protected
+    person blotted out of the free texts."""
+    if shield.empty:
+        return values
+    people = _PERSON_COLUMNS.get(kind)
+    if people is not None:
+        name_at, id_at, year_at, address_at = people
+        citizen_id = getattr(row, "citizen_id", None)
+        if values[name_at] and (citizen_id in protected or shield.names_protected(
+                str(values[name_at]), str(values[id_at] or ""))):
+            values[name_at], values[id_at], values[address_at] = REDACTED, None, ""
+            if year_at is not None:
+                values[year_at] = None
+    columns = COLUMNS[kind]
+    for name in _TEXT_COLUMNS.get(kind, ()):
+        if name in columns:
+            i = columns.index(name)
+            if isinstance(values[i], str):
+                values[i] = shield.text(values[i])
+    return values
 
 
 def _stream(session: Session, stmt: Select) -> Iterator[Any]:
@@ -308,6 +353,7 @@ def _logbook_query(unit_ids, date_from, date_to, reveal) -> Query:
             Visit.notes, Visit.representatives,
             exists().where(Petition.visit_id == Visit.id,
                            Petition.petition_type == PetitionType.DENUNCIATION.value),
+            Citizen.id.label("citizen_id"),
         )
         .join(ReceptionSession, Visit.session_id == ReceptionSession.id)
         .join(Unit, Visit.unit_id == Unit.id)
@@ -323,7 +369,7 @@ def _logbook_query(unit_ids, date_from, date_to, reveal) -> Query:
     def convert(r: Any) -> list[Any]:
         (unit_code, ref, day, kind, presiding_name, official_name, name, birth_year, gender,
          id_number, address, head_count, content, field_code, ptype, previously, handling,
-         follow_up, notes, representatives, brought_denunciation) = r
+         follow_up, notes, representatives, brought_denunciation, _citizen) = r
         if name is None:
             # a delegation received without a citizen record: its representatives
             name = representatives or ""
@@ -343,7 +389,7 @@ def _petitions_query(unit_ids, date_from, date_to, reveal) -> Query:
             Petition.petition_type, Petition.field_code, Petitioner.full_name,
             Petitioner.id_number, Petitioner.address, Petition.signers, Petition.content,
             Petition.handling, Petition.handling_date, Petition.status, Petition.result,
-            Petition.result_date,
+            Petition.result_date, Petitioner.citizen_id,
         )
         .join(Unit, Petition.unit_id == Unit.id)
         .outerjoin(Petitioner, and_(Petitioner.petition_id == Petition.id, Petitioner.seq == 1))
@@ -354,7 +400,7 @@ def _petitions_query(unit_ids, date_from, date_to, reveal) -> Query:
         stmt = stmt.where(Petition.unit_id.in_(unit_ids))
 
     def convert(r: Any) -> list[Any]:
-        values = list(r)  # None is written as an empty cell
+        values = list(r)[:-1]  # None is written as an empty cell; not the citizen's id
         if values[4] == PetitionType.DENUNCIATION and not reveal and values[6]:
             values[6], values[7], values[8] = REDACTED, None, None
         return values

@@ -26,7 +26,6 @@ names, ID numbers, addresses and phones are blotted out of the content summary a
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -40,11 +39,10 @@ from sqlalchemy.orm import Session
 from ..i18n import _, format_number, ngettext
 from ..model import Petition, Petitioner, ProtectedCitizen
 from ..model.codes import OPEN_STATUSES, Handling, PetitionType, Result, Status, label
-from ..services import audit, national_codes
-from ..services.accounts import require
+from ..services import national_codes, protection
 from ..services.errors import FieldError, ServiceError
 from ..services.national_codes import COMPETENT, NOT_COMPETENT
-from ..services.protection import redacted
+from ..services.protection import Shield
 from ..services.units import get_unit, home_unit, unit_and_descendants
 from .exporter import ExportCancelled, ExportError, _XlsxSink, written_whole
 
@@ -271,13 +269,10 @@ def _query(session: Session, scope: Scope) -> Select:
     )
 
 
-def _summary_text(content: str | None, hidden: list[str] | None = None) -> str:
-    """The content on one line, cut to :data:`SUMMARY_LENGTH`; on a withheld record the
-    petitioners' names, ID numbers, addresses and phones are blotted out of it too."""
-    text = " ".join((content or "").split())
-    for secret in sorted(hidden or [], key=len, reverse=True):
-        if secret.casefold() in text.casefold():  # a regex only where there is a match
-            text = re.sub(re.escape(secret), redacted(), text, flags=re.IGNORECASE)
+def _summary_text(content: str | None, shield: Shield) -> str:
+    """The content on one line, cut to :data:`SUMMARY_LENGTH`, every protected person
+    blotted out of it (and, on a withheld record, its own petitioners too)."""
+    text = shield.text(" ".join((content or "").split()))
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "\u2026"
 
 
@@ -301,14 +296,15 @@ def _identities(session: Session, rows: list[Any]) -> dict[str, list[str]]:
     return found
 
 
-def _record(r: Any, m: _Mapping, today: date, hidden: list[str] | None = None
-            ) -> dict[str, Any]:
+def _record(r: Any, m: _Mapping, today: date, shield: Shield,
+            hidden: list[str] | None = None) -> dict[str, Any]:
     """One petition's record: national codes beside their labels."""
     (pid, ref, unit_id, received, source, ptype, field_code, status, handling, handling_date,
      handled_to, within, result, result_date, decision, due, signers, anonymous, content,
      people, name, id_number, protected_citizen) = r
     competence = competence_of(status, handling, within)
-    withheld = _withheld(r)
+    # a protected person's ordinary complaint too (their name or ID number is a denouncer's)
+    withheld = _withheld(r) or shield.names_protected(name, id_number)
     is_open = status in OPEN_STATUSES
     return {
         "record_id": pid, "ref": ref or "",
@@ -332,7 +328,8 @@ def _record(r: Any, m: _Mapping, today: date, hidden: list[str] | None = None
         "petitioner_name": "" if withheld else (name or ""),
         "petitioner_id_number": "" if withheld else (id_number or ""),
         "identity_withheld": withheld,
-        "content_summary": _summary_text(content, hidden if withheld else None),
+        "content_summary": _summary_text(
+            content, shield.also([*(hidden or []), name, id_number]) if withheld else shield),
     }
 
 
@@ -446,9 +443,9 @@ def export_national(
     Refuses (:class:`UnmappedCodesError`, nothing written) when a value has no national
     code, unless ``allow_unmapped``. ``progress(done, total)`` is called as pages are
     written; returning ``False`` cancels (:class:`ExportCancelled`, no file). The file
-    appears only when complete.
+    appears only when complete. Permission and the audit are the door's
+    (``services.outputs``): this only writes.
     """
-    require(session, "data.export")
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -461,9 +458,6 @@ def export_national(
     summary = NationalSummary(path, unmapped=unmapped, default_lists=[
         c for c in national_codes.CODE_LISTS if national_codes.holds_defaults(session, c)])
     _write(session, path, scope, summary, progress, today)
-    audit.record(session, "export", "national", "", scope.unit_id, {
-        "file": path.name, "rows": summary.records, "unmapped_rows": summary.unmapped_records,
-        "from": scope.date_from, "to": scope.date_to})
     return summary
 
 
@@ -473,12 +467,14 @@ def _write(session: Session, path: Path, scope: Scope, summary: NationalSummary,
     total = session.scalar(select(func.count()).select_from(Petition)
                            .where(*scope.where(session))) or 0
     mapping = _Mapping(session)
+    shield = protection.shield(session, cleared=False)  # the file leaves the office
     with written_whole(path, lambda tmp: _JsonSink(tmp) if path.suffix.lower() == ".json"
                        else _XlsxRecords(tmp)) as sink:
         for page in _pages(session, stmt):
             hidden = _identities(session, page)
             for row in page:
-                _write_row(sink, summary, _record(row, mapping, today, hidden.get(row[0])), row)
+                _write_row(sink, summary, _record(row, mapping, today, shield,
+                                                          hidden.get(row[0])), row)
             if progress is not None and progress(summary.records, total) is False:
                 raise ExportCancelled(_("The export was cancelled; no file was written."))
         sink.close(header(session, scope, summary.records, datetime.now(UTC)))

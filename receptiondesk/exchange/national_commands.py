@@ -19,14 +19,9 @@ from ..i18n import _
 
 def export_national_command(args: argparse.Namespace) -> int:
     from ..cli import EXIT_ERROR, EXIT_OK, CliError, _open
+    from ..services.outputs import export_national
     from ..services.units import unit_by_code
-    from .national import (
-        FORMATS,
-        UnmappedCodesError,
-        default_scope,
-        export_national,
-        summary_lines,
-    )
+    from .national import FORMATS, UnmappedCodesError, default_scope, summary_lines
 
     path = Path(args.file)
     if path.suffix.lower() not in FORMATS:

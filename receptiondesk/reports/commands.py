@@ -149,34 +149,24 @@ class SavedReport:
 def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, *,
                          lang: str | None = None, narrative: dict[str, str] | None = None,
                          report: PeriodicReport | None = None) -> SavedReport:
-    """The one way the periodic report reaches a file, from the command line and the
-    window alike: refused unless the acting user may print documents
-    (``documents.print``, as every printed document), written, and then in the audit log
-    with its format (the entry is committed only when the file was written).
-    ``report``: figures already computed for the same unit and period."""
-    from ..services import audit
+    """The periodic report to a file from the command line and the window alike, through
+    the door out (``services.outputs``: ``documents.print``, the audit entry with its
+    format, the protection of the narrative, the file written whole). The permission is
+    checked before the figures are computed. ``report``: figures already computed for the
+    same unit and period."""
+    from ..services import outputs
     from ..services.accounts import require
-    from .outputs import write_json, write_pdf, write_xlsx
     from .periodic import periodic_report
 
     if fmt not in FORMATS:
         raise ValidationError.single(
             "format", _("Choose the format with --format pdf, xlsx or json."))
     with db.session() as session:
-        require(session, "documents.print")
+        require(session, outputs.OUTPUTS["periodic_report"].permission)  # before the figures
         if report is None:
             report = periodic_report(session, unit_id, period)
-        pages = None
-        if fmt == "pdf":
-            pages = write_pdf(report, narrative, out, lang=lang)
-        elif fmt == "xlsx":
-            write_xlsx(report, out, lang=lang)
-        else:
-            write_json(report, out)
-        audit.record(session, "print", "periodic_report", "", unit_id,
-                     {"document": "periodic_report", "format": fmt, "file": out.name,
-                      "from": period.start, "to": period.end})
-    return SavedReport(report, pages)
+        pages = outputs.write_report(session, report, fmt, out, lang=lang, narrative=narrative)
+    return SavedReport(report, pages if fmt == "pdf" else None)
 
 
 def cmd_report(args: argparse.Namespace, db) -> int:

@@ -220,10 +220,12 @@ def is_protected(session: Session, attachment: Attachment) -> bool:
             return bool(protection.denounced_visit_ids(session, visits))
     if kind == "petition":
         p = session.get(Petition, owner_id)
-        return p is not None and protection.is_protected(p)
+        return p is not None and (protection.is_protected(p)
+                                  or protection.petitioners_protected(session, p))
     if kind == "visit":
         v = session.get(Visit, owner_id)
-        return v is not None and protection.visit_is_denounced(session, v)
+        return v is not None and (protection.visit_is_denounced(session, v) or bool(
+            protection.protected_citizen_ids(session, [v.citizen_id or ""])))
     if kind == "citizen":
         return bool(protection.protected_citizen_ids(session, [owner_id]))
     return False

@@ -56,6 +56,8 @@ ACTIONS: dict[str, str] = {
     "transition": N_("Status change"),
     "print": N_("Printed"),
     "export": N_("Exported"),
+    "search": N_("Searched"),
+    "screenshot": N_("Screenshot taken"),
     "import": N_("Imported"),
     "login": N_("Signed in"),
     "login_failed": N_("Sign-in refused"),

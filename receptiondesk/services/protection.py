@@ -17,16 +17,20 @@ users reach the identity through the record views, each view audited.
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import and_, event, insert, literal, or_, select, union, update
+from sqlalchemy import and_, event, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ..i18n import _
 from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit, VisitAttendee
 from ..model.base import utcnow
 from ..model.codes import PetitionType
+from ..text import fold, fold_aligned, fold_char
 from . import audit
 from .accounts import current_user, is_cleared
 
@@ -157,6 +161,16 @@ def _schema_ready(session: Session) -> bool:
     return audit.schema_ready(session)
 
 
+def petitioners_protected(session: Session, p: Petition) -> bool:
+    """Whether a petition of any type is a protected person's: a petitioner is a protected
+    citizen, or bears a protected person's name, ID number or phone (their ordinary
+    complaint, whose scans show their handwriting too)."""
+    if protected_citizen_ids(session, [x.citizen_id for x in p.petitioners if x.citizen_id]):
+        return True
+    blot = shield(session, cleared=False)
+    return any(blot.names_protected(x.full_name, x.id_number, x.phone) for x in p.petitioners)
+
+
 def protected_citizen_ids(session: Session, citizen_ids: Iterable[str]) -> set[str]:
     ids = [c for c in citizen_ids if c]
     if not ids or not _schema_ready(session):
@@ -254,4 +268,291 @@ def visits_shown(session: Session, visits: list[Visit], where: str) -> set[str]:
     (recorded as one or that brought one), the views audited for a cleared user."""
     denounced = denounced_visit_ids(session, [v.id for v in visits])
     note_identity_views(session, "visit", visits, where, denounced)
+    if not is_cleared():  # a protected person's other visits: their citizen hidden too
+        citizens = protected_citizen_ids(session, [v.citizen_id for v in visits])
+        denounced |= {v.id for v in visits if v.citizen_id in citizens}
     return denounced
+
+
+# --- the one protection: what a viewer may see of a person and of a text ----------------
+#
+# A denouncer's name, ID number or phone typed into the content or notes of any record
+# (the denunciation's own or another petition's) identifies them as surely as the
+# structured fields. :class:`Shield` holds every protected person's name, ID number and
+# phone (the petitioners of denunciations, and every protected citizen) and blots them
+# out of any text and any person shown to a viewer not cleared. Names are matched as
+# whole words with accents, case and punctuation ignored ("hoang van bi" finds "Hoàng Văn
+# Bí"); numbers as digit runs whatever their separators ("0912.345.678"), a phone with or
+# without its leading 0 or +84.
+
+#: shortest name (in words) and number (in digits) looked for in free text: a single
+#: given name or a short number would blot half of every text
+MIN_NAME_WORDS = 2
+MIN_DIGITS = 8
+
+_WORD = re.compile(r"[^\W_]+")
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
+_SEPARATOR = re.compile(r"[ .\-]")
+_NOT_DIGIT = re.compile(r"[^0-9]+")
+
+
+def _digits_core(value: str | None) -> str:
+    """The digits of an ID number or phone, a phone's leading 0 or 84 dropped."""
+    value = value or ""
+    digits = value if value.isascii() and value.isdigit() else _NOT_DIGIT.sub("", value)
+    if digits.startswith("84") and len(digits) in (11, 12) and not digits.startswith("840"):
+        digits = digits[2:]
+    return digits.lstrip("0") if len(digits) in (10, 11) else digits
+
+
+def _is_number(value: str) -> bool:
+    """An ID number or a phone (digits and separators), not a name or an address."""
+    return _DIGIT_RUN.fullmatch(value.strip().lstrip("+")) is not None
+
+
+def _folded_with_index(text: str) -> tuple[str, Sequence[int]]:
+    """``text`` folded one character at a time, with the index in ``text`` each folded
+    character comes from (so that a match in the folded text can be blotted in the
+    original)."""
+    aligned = fold_aligned(text)
+    if aligned is not None:  # the usual case: one folded character for each
+        return aligned, range(len(text))
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What a viewer is shown of one person."""
+
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    birth_year: int | None
+    hidden: bool
+
+
+class Shield:
+    """What one viewer may see: everything (a cleared viewer), or people and texts with
+    every protected person blotted out. Make one with :func:`shield`."""
+
+    def __init__(self, cleared: bool, names: Iterable[str] = (),
+                 numbers: Iterable[str] = ()) -> None:
+        self.cleared = cleared
+        self._parent: Shield | None = None
+        # names as tuples of folded words, looked up by length (longest first)
+        self._names: set[tuple[str, ...]] = set()
+        for name in names:
+            words = tuple(_WORD.findall(fold(name)))
+            if len(words) >= MIN_NAME_WORDS:
+                self._names.add(words)
+        self._name_lengths = sorted({len(n) for n in self._names}, reverse=True)
+        self._starts = {n[:MIN_NAME_WORDS] for n in self._names}  # a quick first look
+        self._numbers = {n for n in (_digits_core(x) for x in numbers) if len(n) >= MIN_DIGITS}
+
+    def also(self, values: Iterable[str | None]) -> Shield:
+        """This shield that also blots ``values`` out (names, addresses, ID numbers,
+        phones of the people of one record that leaves without them)."""
+        given = [v for v in values if v]
+        extra = Shield(self.cleared, [v for v in given if not _is_number(v)],
+                       [v for v in given if _is_number(v)])
+        extra._parent = self  # the protected people stay blotted out, without a copy
+        return extra
+
+    @property
+    def empty(self) -> bool:
+        return self.cleared or (not (self._names or self._numbers)
+                                and (self._parent is None or self._parent.empty))
+
+    # -- people --------------------------------------------------------------------------
+
+    def names_protected(self, name: str | None = None, id_number: str | None = None,
+                        phone: str | None = None) -> bool:
+        """Whether a person is a protected person: by their ID number or phone; by their
+        name only when they have no ID number that tells a namesake apart."""
+        if self.empty:
+            return False
+        if any(self._spans(v) for v in (id_number, phone) if v):
+            return True
+        if len(_digits_core(id_number)) >= MIN_DIGITS:
+            return False  # another person of the same name
+        return bool(name and self._spans(name))
+
+    def person(self, name: str | None = "", id_number: str | None = "", phone: str | None = "",
+               address: str | None = "", birth_year: int | None = None, *,
+               protected: bool = False) -> PersonView:
+        """What the viewer may see of one person: all of it, or — when the person is
+        protected (``protected``, or :meth:`names_protected`) and the viewer is not
+        cleared — the name blotted and the rest blank."""
+        if self.cleared or not (protected or self.names_protected(name, id_number, phone)):
+            return PersonView(name or "", id_number or "", phone or "", address or "",
+                              birth_year, False)
+        return PersonView(redacted(), "", "", "", None, True)
+
+    # -- texts ---------------------------------------------------------------------------
+
+    def text(self, value: str | None) -> str:
+        """``value`` with every protected name, ID number and phone blotted out (for a
+        viewer not cleared); None → ""."""
+        if not value:
+            return value or ""
+        if self.empty:
+            return value
+        spans = self._spans(value)
+        if not spans:
+            return value
+        parts: list[str] = []
+        last = 0
+        for start, end in spans:
+            parts.append(value[last:start])
+            parts.append(redacted())
+            last = end
+        parts.append(value[last:])
+        return "".join(parts)
+
+    def _number_in(self, run: str) -> bool:
+        """Whether a run of digits and separators holds a protected number: the whole run,
+        or some of its groups side by side ("ngày 05 0912 345 678"), never a part of a
+        group (a protected phone's digits inside a longer ID number)."""
+        groups = _SEPARATOR.split(run)
+        for a in range(len(groups)):
+            digits = ""
+            for b in range(a, len(groups)):
+                digits += groups[b]
+                if _digits_core(digits) in self._numbers:
+                    return True
+        return False
+
+    def _name_at(self, words: list[str], i: int) -> int:
+        """The length in words of the longest protected name starting at ``words[i]``
+        (0: none)."""
+        if tuple(words[i:i + MIN_NAME_WORDS]) not in self._starts:
+            return 0
+        for n in self._name_lengths:
+            if i + n <= len(words) and tuple(words[i:i + n]) in self._names:
+                return n
+        return 0
+
+    def _holds_name(self, words: list[str]) -> bool:
+        """Whether the folded ``words`` hold a protected name (a quick first look: no two
+        words side by side that begin one, most texts, is told without a Python loop)."""
+        if self._starts.isdisjoint(zip(words, words[1:], strict=False)):
+            return False
+        return any(self._name_at(words, i) for i in range(len(words)))
+
+    def _spans(self, value: str) -> list[tuple[int, int]]:
+        """Where protected names and numbers stand in ``value`` (merged, in order)."""
+        if self.empty or not value:
+            return []
+        found: list[tuple[int, int]] = []
+        if self._numbers:
+            for m in _DIGIT_RUN.finditer(value):
+                if self._number_in(m.group()):
+                    found.append((m.start(), m.end()))
+        if self._names and self._holds_name(fold(value).split()):
+            # only a text holding a whole name is mapped character by character
+            folded, where = _folded_with_index(value)
+            spans = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
+            words = [folded[a:b] for a, b in spans]
+            for i in range(len(words)):
+                n = self._name_at(words, i)
+                if n:
+                    start, end = where[spans[i][0]], where[spans[i + n - 1][1] - 1] + 1
+                    while end < len(value) and fold_char(value[end]) == "":
+                        end += 1  # the accents of the last letter go with it
+                    found.append((start, end))
+        if self._parent is not None:
+            found += self._parent._spans(value)
+        found.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in found:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+
+def protected_identities(session: Session) -> tuple[list[str], list[str]]:
+    """Every protected person's names and numbers (ID numbers, phones): the petitioners of
+    denunciations and the protected citizens."""
+    names: set[str] = set()
+    numbers: set[str] = set()
+    rows = session.execute(select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone)
+                           .join(Petition, Petitioner.petition_id == Petition.id)
+                           .where(Petition.petition_type == DENUNCIATION))
+    if _schema_ready(session):
+        rows = [*rows, *session.execute(
+            select(Citizen.full_name, Citizen.id_number, Citizen.phone).where(
+                Citizen.id.in_(select(ProtectedCitizen.citizen_id))))]
+    for name, id_number, phone in rows:
+        if name:
+            names.add(name)
+        numbers.update(x for x in (id_number, phone) if x)
+    return sorted(names), sorted(numbers)
+
+
+# Reading every protected identity takes most of a second on a province's database (tens of
+# thousands of denouncers' numbers), too long for each page of a list or each search. The
+# shield is kept per database and made again when this process saved a petition, a
+# petitioner, a citizen or a protection (the flush hook below), when the protected citizens
+# changed anywhere (their count and latest date, read each time: a few milliseconds), and
+# at the latest after SHIELD_SECONDS (another PC's denunciation by post, on a shared
+# database).
+SHIELD_SECONDS = 60.0
+_changes = 0
+_shields: dict[tuple, tuple[tuple, float, Shield]] = {}
+_lock = threading.Lock()
+
+
+def _bump() -> None:
+    global _changes
+    with _lock:
+        _changes += 1
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context) -> None:
+    watched = (Petition, Petitioner, Citizen, ProtectedCitizen)
+    if any(isinstance(o, watched) for o in (*session.new, *session.dirty, *session.deleted)):
+        session.info["protection_changed"] = True
+        _bump()
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session: Session) -> None:
+    # again once committed: a shield made meanwhile by another session did not see them
+    if session.info.pop("protection_changed", False):
+        _bump()
+
+
+def _stamp(session: Session) -> tuple:
+    count, latest = session.execute(
+        select(func.count(), func.max(ProtectedCitizen.since))).one() \
+        if _schema_ready(session) else (0, None)
+    return (_changes, count, latest)
+
+
+def shield(session: Session, *, cleared: bool | None = None) -> Shield:
+    """The one protection for the acting user: pass everything for a cleared role, blot
+    protected people out for everyone else (nobody signed in included). ``cleared=False``
+    blots them out whoever acts (what leaves the office: bundles, the national export)."""
+    if is_cleared() if cleared is None else cleared:
+        return Shield(True)
+    bind = session.get_bind()
+    key = (id(bind), str(getattr(bind, "url", "")))
+    stamp = _stamp(session)
+    kept = _shields.get(key)
+    if kept is not None and kept[0] == stamp and time.monotonic() - kept[1] < SHIELD_SECONDS:
+        return kept[2]
+    names, numbers = protected_identities(session)
+    made = Shield(False, names, numbers)
+    with _lock:
+        _shields[key] = (stamp, time.monotonic(), made)
+    return made

@@ -164,7 +164,7 @@ class ExportBundleDialog(_BundleDialog):
             self.file.setText(path)
 
     def start_export(self) -> None:
-        from ..exchange.bundle_export import export_bundle
+        from ..services.outputs import export_bundle
 
         path = self.file.text().strip()
         if not path:

@@ -35,7 +35,7 @@ from ..model.codes import (
     label,
     visit_handling_label,
 )
-from ..services import citizens, reception
+from ..services import citizens, protection, reception
 from ..services.accounts import is_cleared
 from ..services.errors import ServiceError, ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
@@ -439,9 +439,10 @@ class CitizensPage(Texts, RecordListPage):
                 title = citizen_summary(c)
                 secret_visits = {p.visit_id for p in petitions
                                  if p.petition_type == PetitionType.DENUNCIATION}
+                shield = protection.shield(s)
                 visit_rows = [[format_date(v.visit_date),
                                label(SessionKind, v.session.kind) if v.session else "",
-                               " ".join(v.content.split()),
+                               " ".join(shield.text(v.content).split()),
                                visit_handling_label(v.handling, v.petition_type)]
                               for v in visits if not _denounces(v, secret_visits)]
                 shown = [p for p in petitions if identity_visible(p)]

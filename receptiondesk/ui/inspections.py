@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import Inspection
 from ..model.codes import InspectionBody, InspectionKind, choices, label
-from ..services import inspections
+from ..services import inspections, protection
 from ..services.errors import ServiceError
+from ..services.protection import Shield
 from .context import AppContext
 from .forms import (
     RecordDialog,
@@ -58,7 +59,9 @@ FLEXIBLE = (2, 6)
 WIDTHS = [96, 110, 190, 110, 100, 130, 250]
 
 
-def inspection_row(i: Inspection) -> Row:
+def inspection_row(i: Inspection, shield: Shield | None = None) -> Row:
+    """One row of the list; ``shield`` blots protected people out of its content."""
+    content = shield.text(i.content) if shield is not None else i.content
     return Row(
         i.id,
         [
@@ -68,7 +71,7 @@ def inspection_row(i: Inspection) -> Row:
             format_number(i.organisation_count or 0),
             format_number(i.member_count or 0),
             yes_no(i.violations_found),
-            " ".join(i.content.split()),
+            " ".join(content.split()),
         ],
         tint="hot" if i.violations_found else None,
         numbers={3: float(i.organisation_count or 0), 4: float(i.member_count or 0)},
@@ -246,7 +249,9 @@ class InspectionsPage(Texts, RecordListPage):
     def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
         f = self.current_filter()
         with self.ctx.db.session() as s:
-            return [inspection_row(i) for i in inspections.list_inspections(s, f, offset, limit)]
+            shield = protection.shield(s)
+            return [inspection_row(i, shield)
+                    for i in inspections.list_inspections(s, f, offset, limit)]
 
     def reload(self) -> None:
         keep = self.current_id
@@ -284,11 +289,12 @@ class InspectionsPage(Texts, RecordListPage):
         try:
             with self.ctx.db.session() as s:
                 self.detail.setText(self._detail_html(
-                    inspections.get_inspection(s, self.current_id)))
+                    inspections.get_inspection(s, self.current_id), protection.shield(s)))
         except ServiceError as exc:
             self.detail.setText(_esc(str(exc)))
 
-    def _detail_html(self, i: Inspection) -> str:
+    def _detail_html(self, i: Inspection, shield: Shield | None = None) -> str:
+        shown = shield.text if shield is not None else (lambda text: text)
         heading = _("{kind} of {date} — {body}").format(
             kind=label(InspectionKind, i.kind), date=format_date(i.inspection_date),
             body=label(InspectionBody, i.body))
@@ -300,7 +306,7 @@ class InspectionsPage(Texts, RecordListPage):
             (_("Conclusions"), i.conclusions),
         ):
             if value:
-                parts.append(f"<p><b>{_esc(title)}:</b> {_esc(value)}</p>")
+                parts.append(f"<p><b>{_esc(title)}:</b> {_esc(shown(value))}</p>")
         return "".join(parts)
 
     # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------

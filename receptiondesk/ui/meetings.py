@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import WorkingMeeting
 from ..model.codes import MeetingKind, choices, label
-from ..services import meetings
+from ..services import meetings, protection
 from ..services.errors import ServiceError
+from ..services.protection import Shield
 from .context import AppContext
 from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line, text_edit
 from .page import RecordListPage
@@ -47,16 +48,18 @@ FLEXIBLE = (3, 5)
 WIDTHS = [104, 110, 170, 300, 150, 200]
 
 
-def meeting_row(m: WorkingMeeting) -> Row:
+def meeting_row(m: WorkingMeeting, shield: Shield | None = None) -> Row:
+    """One row of the list; ``shield`` blots protected people out of its texts."""
+    shown = shield.text if shield is not None else (lambda text: text)
     notices = ", ".join(n.number for n in sorted(
         m.notices, key=lambda n: (n.issued_on or date.min, n.number)))
     return Row(m.id, [
         format_date(m.meeting_date),
         label(MeetingKind, m.kind),
         m.chaired_by_name,
-        " ".join(m.participants.split()),
+        " ".join(shown(m.participants).split()),
         notices,
-        " ".join(m.content.split()),
+        " ".join(shown(m.content).split()),
     ])
 
 
@@ -282,7 +285,8 @@ class MeetingsPage(Texts, RecordListPage):
     def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
         f = self.current_filter()
         with self.ctx.db.session() as s:
-            return [meeting_row(m) for m in meetings.list_meetings(s, f, offset, limit)]
+            shield = protection.shield(s)
+            return [meeting_row(m, shield) for m in meetings.list_meetings(s, f, offset, limit)]
 
     def reload(self) -> None:
         keep = self.current_id
@@ -327,25 +331,28 @@ class MeetingsPage(Texts, RecordListPage):
             with self.ctx.db.session() as s:
                 m = meetings.get_meeting(s, self.current_id)
                 notices = meetings.notices_of_meeting(s, m.id)
-                self.detail.setText(self._detail_html(m, notices))
+                self.detail.setText(self._detail_html(m, notices, protection.shield(s)))
         except ServiceError as exc:
             self.detail.setText(_esc(str(exc)))
 
-    def _detail_html(self, m: WorkingMeeting, notices) -> str:
+    def _detail_html(self, m: WorkingMeeting, notices,
+                     shield: Shield | None = None) -> str:
+        shown = shield.text if shield is not None else (lambda text: text)
         heading = _("Working meeting of {date}").format(date=format_date(m.meeting_date))
         parts = [f"<h3>{_esc(heading)} · {_esc(label(MeetingKind, m.kind))}</h3>"]
         for title, value in ((_("Chaired by"), m.chaired_by_name), (_("Place"), m.place),
                              (_("Participants"), m.participants), (_("Content"), m.content),
                              (_("Conclusions"), m.conclusions)):
             if value:
-                parts.append(f"<p><b>{_esc(title)}:</b> {_esc(value)}</p>")
+                parts.append(f"<p><b>{_esc(title)}:</b> {_esc(shown(value))}</p>")
         title = _("Concluding notices")
         parts.append(f"<p><b>{_esc(title)}:</b></p>")
         if not notices:
             parts.append("<p>" + _esc(_("No concluding notice has been issued yet.")) + "</p>")
         for n in notices:
             parts.append("<p>" + _esc(_("No. {number}, issued {date}: {content}").format(
-                number=n.number, date=format_date(n.issued_on), content=n.content)) + "</p>")
+                number=n.number, date=format_date(n.issued_on), content=shown(n.content)))
+                + "</p>")
         return "".join(parts)
 
     # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------

@@ -38,12 +38,12 @@ from ..exchange.national import (
     Scope,
     Unmapped,
     UnmappedCodesError,
-    export_national,
     find_unmapped,
     summary_lines,
 )
 from ..i18n import _, pgettext
 from ..services.errors import ServiceError
+from ..services.outputs import export_national
 from .context import AppContext
 from .forms import ERROR_STYLE, fill_combo
 from .report_forms import PeriodPicker

@@ -40,9 +40,10 @@ from ..model import Petition
 from ..model.codes import EventKind, Handling, PetitionType, Result, Status, choices, label
 from ..rules import lifecycle
 from ..rules.deadlines import days_left, rule_title
-from ..services import attachments, petitions, reference
+from ..services import attachments, petitions, protection, reference
 from ..services.errors import ServiceError
 from ..services.protection import (
+    Shield,
     identity_visible,
     is_protected,
     note_identity_views,
@@ -98,10 +99,19 @@ FLEXIBLE = (3, 4)
 # --- list rows -------------------------------------------------------------------------------
 
 
-def petitioner_text(p: Petition) -> str:
+def _people_hidden(p: Petition, shield: Shield | None) -> bool:
+    """Whether the petitioners are withheld: a denunciation's for a user not cleared, and
+    a protected person's in any petition (``shield``: by name, ID number or phone)."""
+    if not identity_visible(p):
+        return True
+    return shield is not None and any(
+        shield.person(x.full_name, x.id_number, x.phone).hidden for x in p.petitioners)
+
+
+def petitioner_text(p: Petition, shield: Shield | None = None) -> str:
     """Who petitioned, as a list may show it: a denouncer's identity only to a cleared
     user (DESIGN §4)."""
-    if not identity_visible(p):
+    if _people_hidden(p, shield):
         return _(CONFIDENTIAL)
     people = list(p.petitioners)
     if not people:
@@ -127,7 +137,8 @@ def is_hot(p: Petition) -> bool:
     return bool(p.is_delegation or p.long_running or p.beyond_level or p.many_signers)
 
 
-def petition_row(p: Petition, today: date, fields: dict[str, str]) -> Row:
+def petition_row(p: Petition, today: date, fields: dict[str, str],
+                 shield: Shield | None = None) -> Row:
     due = p.next_due_date
     left = days_left(due, today) if due else None
     tint = due_tint(left) or ("hot" if is_hot(p) else None)
@@ -136,7 +147,7 @@ def petition_row(p: Petition, today: date, fields: dict[str, str]) -> Row:
         format_date(p.received_date),
         label(PetitionType, p.petition_type),
         fields.get(p.field_code or "", ""),
-        petitioner_text(p),
+        petitioner_text(p, shield),
         label(Status, p.status),
         format_date(due),
         format_number(left) if left is not None else "",
@@ -177,6 +188,7 @@ def load_view(session, petition_id: str, today: date) -> PetitionView:
     officials = {o.id: o.full_name for o in list_officials(session, None, active_only=False)}
     fields = field_names(session)
     sources = dict(reference.source_choices(session))
+    shield = protection.shield(session)
     timeline = []
     for e in petitions.events(session, petition_id):
         if e.kind == EventKind.TRANSITION:
@@ -185,27 +197,28 @@ def load_view(session, petition_id: str, today: date) -> PetitionView:
         else:
             step = label(EventKind, e.kind)
         timeline.append((format_date(e.event_date), step, officials.get(e.official_id or "", ""),
-                         e.note))
+                         shield.text(e.note)))
     current = petitions.deadlines(session, petition_id)
     running = [(d.key, d.rule.legal_basis, d.start, d.due, days_left(d.due, today),
                 d.extended_days) for d in current]
-    exts = [(x.decided_on, x.deadline_key, x.days, x.reason, x.decision_number)
+    exts = [(x.decided_on, x.deadline_key, x.days, shield.text(x.reason), x.decision_number)
             for x in p.extensions]
-    visible = identity_visible(p)
+    visible = not _people_hidden(p, shield)
     if visible and is_protected(p):  # a cleared user opens a denunciation: audited
         record_identity_view(session, "petition", p.id, p.unit_id, "detail")
     files = [(a.id, a.file_name if visible else _(CONFIDENTIAL), a.media_type, a.size,
               format_date(a.created_at))
              for a in attachments.list_attachments(session, "petition", p.id)]
     return PetitionView(p.id, p.ref, p.petition_type, p.status,
-                        _values(p, officials, fields, sources), timeline, running, exts, files,
+                        _values(p, officials, fields, sources, shield), timeline, running, exts,
+                        files,
                         can_extend=any(petitions.can_extend(p, d) for d in current),
                         version=p.version)
 
 
 def _values(p: Petition, officials: dict[str, str], fields: dict[str, str],
-            sources: dict[str, str]) -> dict[str, str]:
-    if not identity_visible(p):
+            sources: dict[str, str], shield: Shield) -> dict[str, str]:
+    if _people_hidden(p, shield):
         people = _(CONFIDENTIAL)
     elif p.petitioners:
         people = "\n".join(
@@ -230,7 +243,7 @@ def _values(p: Petition, officials: dict[str, str], fields: dict[str, str],
         handling = _("{handling} on {date}").format(
             handling=label(Handling, p.handling), date=format_date(p.handling_date))
         if p.handled_to:
-            handling += " — " + p.handled_to
+            handling += " — " + shield.text(p.handled_to)
     result = ""
     if p.result:
         result = _("{result} on {date}").format(result=label(Result, p.result),
@@ -243,8 +256,8 @@ def _values(p: Petition, officials: dict[str, str], fields: dict[str, str],
         "received": format_date(p.received_date),
         "source": sources.get(p.source_code, p.source_code),
         "field": fields.get(p.field_code or "", "—"),
-        "content": p.content,
-        "forwarded_from": p.forwarded_from,
+        "content": shield.text(p.content),
+        "forwarded_from": shield.text(p.forwarded_from),
         "signers": format_number(p.signers or 1),
         "round": (_("Second level") if (p.complaint_round or 1) >= 2 else _("First level"))
         if p.petition_type == PetitionType.COMPLAINT else "",
@@ -657,7 +670,7 @@ class PetitionDetail(Texts, QWidget):
 
     def open_verifier_copy(self) -> Path | None:
         """The petition as handed to its verifiers (identity withheld), opened as PDF."""
-        from ..documents.verifier_copy import render_verifier_copy
+        from ..services.outputs import print_verifier_copy
 
         if self.view is None:
             return None
@@ -665,7 +678,7 @@ class PetitionDetail(Texts, QWidget):
         target = attachments.private_path(f"ban-sao-xac-minh-{stem}.pdf")
         try:
             with self.ctx.db.session() as s:
-                render_verifier_copy(s, self.view.id, str(target))
+                print_verifier_copy(s, self.view.id, target)
         except ServiceError as exc:
             self.file_error.setText(str(exc))
             self.file_error.show()
@@ -863,7 +876,8 @@ class PetitionsPage(Texts, Page):
             names = field_names(s)
             rows = petitions.list_petitions(s, f, sort or "received", descending, offset, limit)
             note_identity_views(s, "petition", rows, "petition list")
-            return [petition_row(p, today, names) for p in rows]
+            shield = protection.shield(s)
+            return [petition_row(p, today, names, shield) for p in rows]
 
     def reload(self) -> None:
         """Fetch the first page again (a filter or the data changed), keeping the selection."""

@@ -26,9 +26,9 @@ from shiboken6 import isValid
 
 from ..i18n import N_, _, format_date, format_number, format_time, ngettext
 from ..model.codes import PetitionType, SessionKind, SessionMode, VisitHandling, choices, label
-from ..services import reference
+from ..services import protection, reference
 from ..services.errors import ServiceError
-from ..services.protection import visits_shown
+from ..services.protection import Shield, visits_shown
 from ..services.reception import (
     SessionFilter,
     VisitFilter,
@@ -116,12 +116,18 @@ def session_row(x, counts: tuple[int, int]) -> Row:
     )
 
 
-def visit_row(v, field_names: dict[str, str], denounced: bool = False) -> Row:
+def visit_row(v, field_names: dict[str, str], denounced: bool = False,
+              shield: Shield | None = None) -> Row:
     """One row of the visits list: one row of the log book. ``denounced``: the visit
-    brought a denunciation (its citizen is then shown only to a cleared user)."""
+    brought a denunciation (its citizen is then shown only to a cleared user); ``shield``
+    blots protected people out of the content for a user not cleared."""
+    content = shield.text(v.content) if shield is not None else v.content
+    if shield is not None and v.citizen is not None and not denounced:
+        denounced = shield.person(v.citizen.full_name, v.citizen.id_number,
+                                  v.citizen.phone).hidden
     return Row(
         v.id,
-        [str(v.seq), format_date(v.visit_date), citizen_cell(v, denounced), one_line(v.content),
+        [str(v.seq), format_date(v.visit_date), citizen_cell(v, denounced), one_line(content),
          field_names.get(v.field_code or "", v.field_code or ""),
          handling_cell(v.handling, v.petition_type)],
         tint="hot" if v.is_delegation else None,
@@ -508,7 +514,9 @@ class ReceptionPage(Page):
                 if all_mode or chosen is not None:
                     found = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
                     denounced = visits_shown(s, found, "reception")
-                    visits = [visit_row(v, field_names, v.id in denounced) for v in found]
+                    shield = protection.shield(s)
+                    visits = [visit_row(v, field_names, v.id in denounced, shield)
+                              for v in found]
                 return rows, chosen, visits, f
 
         def done(result) -> None:
@@ -540,8 +548,9 @@ class ReceptionPage(Page):
             with db.session() as s:
                 visits = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
                 denounced = visits_shown(s, visits, "reception")
-                return ([visit_row(v, field_names, v.id in denounced) for v in visits],
-                        count_visits(s, f))
+                shield = protection.shield(s)
+                return ([visit_row(v, field_names, v.id in denounced, shield)
+                         for v in visits], count_visits(s, f))
 
         def done(result) -> None:
             rows, total = result
@@ -641,7 +650,9 @@ class ReceptionPage(Page):
         with self.ctx.db.session() as s:
             visits = list_visits(s, self.visit_filter(), offset, limit, descending=newest_first)
             denounced = visits_shown(s, visits, "reception")
-            return [visit_row(v, self._field_names, v.id in denounced) for v in visits]
+            shield = protection.shield(s)
+            return [visit_row(v, self._field_names, v.id in denounced, shield)
+                    for v in visits]
 
     # --- selection ----------------------------------------------------------------
 

@@ -40,12 +40,13 @@ from ..model.codes import (
     label,
     visit_handling_label,
 )
-from ..services import reference
+from ..services import protection, reference
 from ..services.citizens import CitizenInput, find_citizens, get_citizen
 from ..services.errors import ServiceError, ValidationError
 from ..services.minutes import signed_on
 from ..services.petitions import link_earlier
 from ..services.protection import (
+    Shield,
     identity_visible,
     record_identity_view,
     redacted,
@@ -486,8 +487,9 @@ class SessionDialog(RecordDialog):
             visits = list_visits(s, VisitFilter(session_id=self.session_id), offset, limit,
                                  descending=False)
             denounced = visits_shown(s, visits, "session")
+            shield = protection.shield(s)
             return [Row(v.id, [str(v.seq), citizen_cell(v, v.id in denounced),
-                               one_line(v.content),
+                               one_line(shield.text(v.content)),
                                handling_cell(v.handling, v.petition_type)],
                            numbers={0: v.seq})
                     for v in visits]
@@ -553,10 +555,15 @@ class EarlierPetition:
     petitioners: str
 
 
-def _earlier(p) -> EarlierPetition:
-    names = ", ".join(x.full_name for x in p.petitioners) if identity_visible(p) else ""
+def _earlier(p, shield: Shield | None = None) -> EarlierPetition:
+    """An earlier petition as the repeat finder lists it; ``shield`` blots protected people
+    out (their own petitions' names, and their names in any content)."""
+    hidden = not identity_visible(p) or (shield is not None and any(
+        shield.person(x.full_name, x.id_number, x.phone).hidden for x in p.petitioners))
+    names = "" if hidden else ", ".join(x.full_name for x in p.petitioners)
+    content = shield.text(p.content) if shield is not None else p.content
     return EarlierPetition(p.id, p.ref, p.received_date, p.petition_type, p.status,
-                           one_line(p.content), names)
+                           one_line(content), names)
 
 
 def describe_citizen(name: str, birth_year: int | None, id_number: str | None,
@@ -1142,8 +1149,9 @@ class VisitDialog(RecordDialog):
         def job() -> list[tuple[str, EarlierPetition]]:
             with db.session() as s:
                 found = find_repeats(s, **query)
-                return ([("same", _earlier(p)) for p in found.same_citizen]
-                        + [("similar", _earlier(p)) for p in found.similar_content])
+                shield = protection.shield(s)
+                return ([("same", _earlier(p, shield)) for p in found.same_citizen]
+                        + [("similar", _earlier(p, shield)) for p in found.similar_content])
 
         def done(rows: list[tuple[str, EarlierPetition]]) -> None:
             # The form may have been closed while the search ran.

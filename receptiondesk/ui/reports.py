@@ -63,8 +63,8 @@ from ..i18n import (
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
 from ..services import minutes as minutes_service
+from ..services import outputs
 from ..services.errors import ServiceError, ValidationError, os_reason
-from ..services.protection import identity_visible
 from ..text import fold
 from .context import AppContext
 from .first_run import LANGUAGE_NAMES
@@ -233,6 +233,7 @@ def produce_pdf(db, req: Request, out: Path) -> Produced:
 
 
 def _produce_pdf(db, req: Request, out: Path) -> Produced:
+    # every document through the one door out: permission, audit, protection, whole file
     if req.doc == "periodic":
         from ..reports.commands import save_periodic_report
 
@@ -243,41 +244,30 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
         return Produced(out, saved.pages or 0, report=report, skeleton=skeleton)
     with db.session() as s:
         if req.doc in MINUTES_SUBJECTS:
-            from ..documents.minutes import render_minutes_record
-
             minutes_id = req.minutes_id or minutes_service.minutes_for(
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
-            pages = render_minutes_record(s, minutes_id, str(out), lang=req.lang,
-                                          cleared=identity_visible())
+            pages = outputs.print_minutes(s, minutes_id, out, lang=req.lang)
             when, number = minutes_service.minutes_date_and_number(s, minutes_id)
             return Produced(out, pages, minutes_id=minutes_id,
                             stem=file_stem(req.doc, when, number))
         if req.doc == "notice":
-            from ..documents.notices import render_notice
-
-            return Produced(out, render_notice(s, req.subject_id, str(out), lang=req.lang))
+            return Produced(out, outputs.print_notice(s, req.subject_id, out, lang=req.lang))
         if req.doc == "logbook":
-            from ..documents.logbook import render_logbook
-
-            rows, pages = render_logbook(s, req.unit_id, req.period.start, req.period.end,
-                                         str(out), lang=req.lang, unit_ids=[req.unit_id],
-                                         cleared=identity_visible())
+            rows, pages = outputs.print_logbook(s, req.unit_id, req.period.start,
+                                                req.period.end, out, lang=req.lang,
+                                                unit_ids=[req.unit_id])
             return Produced(out, pages, rows=rows)
         if req.doc == "slip":
-            from ..documents.notices import render_appointment_slip
-
             o = req.slip
-            pages = render_appointment_slip(
-                s, req.unit_id, req.subject_id, o.come_back_on, o.reason, str(out),
+            pages = outputs.print_slip(
+                s, req.unit_id, req.subject_id, o.come_back_on, o.reason, out,
                 official_id=o.official_id, at=o.at, place=o.place, number=o.number,
                 lang=req.lang)
             return Produced(out, pages)
         if req.doc == "receipt":
-            from ..documents.notices import render_receipt
-
             o = req.receipt
-            pages = render_receipt(
-                s, req.unit_id, req.subject_id, _parse_documents(o.documents), str(out),
+            pages = outputs.print_receipt(
+                s, req.unit_id, req.subject_id, _parse_documents(o.documents), out,
                 official_id=o.official_id, received_on=o.received_on, number=o.number,
                 lang=req.lang)
             return Produced(out, pages)
@@ -291,20 +281,18 @@ def write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Prod
 
 
 def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Produced:
-    # Both check the documents.print permission and write the audit entry below the UI,
-    # as the PDF path does.
+    # the same door as the PDF: the same permission, an audit entry, the protection
     if req.doc == "periodic":
         from ..reports.commands import save_periodic_report
 
         saved = save_periodic_report(db, req.unit_id, req.period, out, "xlsx", lang=req.lang,
                                      report=req.report)
         return Produced(out, report=saved.report)
-    from ..documents.logbook_xlsx import write_logbook_xlsx
 
     # Form 03 in the document's language, with real dates and numbers
     with db.session() as s:
-        rows = write_logbook_xlsx(s, [req.unit_id], req.period.start, req.period.end, out,
-                                  lang=req.lang, cleared=identity_visible())
+        rows = outputs.save_logbook_xlsx(s, [req.unit_id], req.period.start, req.period.end,
+                                         out, lang=req.lang)
     return Produced(out, rows=rows)
 
 

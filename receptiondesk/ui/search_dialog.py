@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import N_, _, format_date, ngettext, pgettext
+from ..services import outputs
 from ..services.protection import redacted
-from ..services.search_listing import ListedHit, list_hits
+from ..services.search_listing import ListedHit
 from ..text import fold, search_tokens
 from .context import AppContext
 from .paged import Column, PagedTableModel, Row
@@ -188,7 +189,7 @@ class SearchDialog(QDialog):
 
         def job() -> list[ListedHit]:
             with db.session() as s:
-                return list_hits(s, text, units, PER_KIND)
+                return outputs.search_listing(s, text, units, PER_KIND)
 
         self._searching = True
         self._show_count()
