@@ -22,6 +22,7 @@ from test_bundles import (
     _next_bundle,
     _report,
     _rows,
+    two_communes_at_the_province,
 )
 
 from receptiondesk.db import open_database
@@ -71,12 +72,7 @@ def _as_sub_unit(mp_path, tn_bundle, tmp_path):
 
 
 def test_a_bundle_naming_another_communes_code_is_refused(db, tmp_path):
-    mp = _make_commune(tmp_path, "DU-MP", "Đảng ủy xã Mường Phăng", 1, "TU")
-    tn = _make_commune(tmp_path, "DU-TN", "Đảng ủy xã Thanh Nưa", 2, "TU")
-    with db.session() as s:
-        _make_province(s)
-    for c in (mp, tn):
-        _import(db, c.bundle)
+    mp, tn = two_communes_at_the_province(db, tmp_path)
     before_reports, before_rows, before_records = _reports(db), _rows(db), _records(db)
     forged, changed_id = _as_sub_unit(mp.path, tn.bundle, tmp_path)
     assert {r["code"] for r in verify_bundle(forged).records("units")} >= {"DU-MP", "DU-TN"}
@@ -161,12 +157,7 @@ def test_a_record_that_names_another_communes_record_is_refused(db, tmp_path):
     """A petitioner sent by A's key for B's petition would change B's petition."""
     from receptiondesk.model import Petition, Petitioner
 
-    mp = _make_commune(tmp_path, "DU-MP", "Đảng ủy xã Mường Phăng", 1, "TU")
-    tn = _make_commune(tmp_path, "DU-TN", "Đảng ủy xã Thanh Nưa", 2, "TU")
-    with db.session() as s:
-        _make_province(s)
-    for c in (mp, tn):
-        _import(db, c.bundle)
+    mp, tn = two_communes_at_the_province(db, tmp_path)
     with db.session() as s:
         tn_id = s.scalar(select(Unit.id).where(Unit.code == "DU-TN"))
         target = s.scalar(select(Petition.id).where(Petition.unit_id == tn_id).limit(1))

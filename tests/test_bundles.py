@@ -680,15 +680,22 @@ def _rows(db) -> dict[str, int]:
     return {k: v for k, v in _counts(db).items() if k != "audit_entries"}
 
 
-def test_records_deleted_at_a_commune_disappear_at_the_province(db, tmp_path):
-    from receptiondesk.model import ReceptionSession
-
+def two_communes_at_the_province(db, tmp_path):
+    """Mường Phăng and Thanh Nưa, each with its own database, whose first bundles the
+    province (``db``) has imported."""
     mp = _make_commune(tmp_path, "DU-MP", "Đảng ủy xã Mường Phăng", 1, "TU")
     tn = _make_commune(tmp_path, "DU-TN", "Đảng ủy xã Thanh Nưa", 2, "TU")
     with db.session() as s:
         _make_province(s)
     for c in (mp, tn):
         _import(db, c.bundle)
+    return mp, tn
+
+
+def test_records_deleted_at_a_commune_disappear_at_the_province(db, tmp_path):
+    from receptiondesk.model import ReceptionSession
+
+    mp, tn = two_communes_at_the_province(db, tmp_path)
     mdb, tdb = open_database(mp.path), open_database(tn.path)
     try:
         # Mường Phăng: a session of January with its only visit, entered by mistake;
