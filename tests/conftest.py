@@ -176,6 +176,7 @@ def db(request, tmp_path):
         shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
         database = open_database(target)
         yield database
+        _wait_for_gui_workers()
         database.close()
         return
     marker = request.node.get_closest_marker("sqlite_only")
@@ -193,9 +194,18 @@ def db(request, tmp_path):
 
 
 def _wait_for_gui_workers() -> None:
+    """Let the window's background jobs end and its queued events run (a selection that
+    changed still asks the database which buttons to enable) while the database is there."""
     worker = sys.modules.get("receptiondesk.ui.worker")
-    if worker is not None:
+    if worker is None:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    for _round in range(2):
         worker.wait_for_background(30_000)
+        if app is not None:
+            app.processEvents()
 
 
 @pytest.fixture
