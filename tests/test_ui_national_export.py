@@ -80,6 +80,8 @@ def test_open_settings_shows_the_national_codes_tab(qtbot, ctx):
     qtbot.waitUntil(lambda: bool(window.pages))
     assert window.act_national.text() == "Export for the national &database…"
     dialog = window.export_national()
+    # the menu's dialog opens on the current year; the petitions are of 2026
+    dialog.period.year.setValue(TODAY.year)
     qtbot.waitUntil(lambda: dialog.unmapped_list.count() == 1)
     dialog.settings_button.click()
     settings = window.pages["settings"]
