@@ -261,6 +261,32 @@ def clerk(session, unit):
 
 
 @pytest.fixture
+def people(session, unit, official, clerk):
+    """An account per role, keyed by role: the administrator made first, the others by it
+    (the clerk and the inspector are not cleared for denouncers, the office head and the
+    receiving official are)."""
+    from receptiondesk.services.accounts import (
+        ADMINISTRATOR,
+        CLERK,
+        INSPECTOR,
+        OFFICE_HEAD,
+        RECEIVING_OFFICIAL,
+        UserInput,
+        acting_as,
+        create_user,
+    )
+
+    admin = create_user(session, UserInput("quantri", "Quản trị", ADMINISTRATOR), "long enough")
+    made = {ADMINISTRATOR: admin}
+    with acting_as(admin):
+        for role in (CLERK, INSPECTOR, OFFICE_HEAD, RECEIVING_OFFICIAL):
+            made[role] = create_user(session, UserInput(role.replace("_", "-"), role, role),
+                                     "long enough", must_change_password=False)
+    session.commit()
+    return made
+
+
+@pytest.fixture
 def cleared():
     """Act as an office head — a role cleared for denouncers' identity — without any
     account in the database (permissions then follow the role)."""

@@ -34,15 +34,12 @@ from receptiondesk.services import (
     repeats,
 )
 from receptiondesk.services.accounts import (
-    ADMINISTRATOR,
     CLERK,
     INSPECTOR,
     OFFICE_HEAD,
     RECEIVING_OFFICIAL,
     Actor,
-    UserInput,
     acting_as,
-    create_user,
 )
 from receptiondesk.services.errors import PermissionDenied
 from receptiondesk.services.protection import identity_visible
@@ -75,21 +72,6 @@ def xlsx_text(path) -> str:
     wb = load_workbook(path, read_only=True)
     return " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
                     for v in row if v is not None)
-
-
-@pytest.fixture
-def people(session, unit, official, clerk):
-    """Accounts: an administrator, a clerk, an inspector (not cleared), an office head and
-    a receiving official (cleared)."""
-    admin = create_user(session, UserInput("quantri", "Quản trị", ADMINISTRATOR),
-                        "long enough")
-    made = {"admin": admin}
-    with acting_as(admin):
-        for role in (CLERK, INSPECTOR, OFFICE_HEAD, RECEIVING_OFFICIAL):
-            made[role] = create_user(session, UserInput(role.replace("_", "-"), role, role),
-                                     "long enough", must_change_password=False)
-    session.commit()
-    return made
 
 
 @pytest.fixture

@@ -84,23 +84,8 @@ def old_database(path, edited_process_rule: bool = False) -> None:
     engine.dispose()
 
 
-def test_a_new_database_gets_the_rules_of_the_legal_texts(tmp_path):
-    db = open_database(tmp_path / "new.db")
-    try:
-        with db.session() as s:
-            assert deadline_tuples(reference.deadline_rules(s)) == deadline_tuples(
-                DEFAULT_RULES)
-            assert duty_tuples(reference.duty_rules(s)) == duty_tuples(DEFAULT_DUTY_RULES)
-    finally:
-        db.close()
-
-
-def test_an_older_database_gets_its_shipped_rules_corrected(tmp_path):
-    """Migration 0006 from schema 0005 with the old rules in it: afterwards the rules are
-    exactly those of a new database (18/02/2019, 2 days for the commune secretary,
-    15/11/2021, the versions from 1/7/2026)."""
-    path = tmp_path / "old.db"
-    old_database(path)
+def assert_the_shipped_rules(path) -> None:
+    """The database at ``path``, once opened, holds exactly the rules a new one ships."""
     db = open_database(path)
     try:
         with db.session() as s:
@@ -109,6 +94,19 @@ def test_an_older_database_gets_its_shipped_rules_corrected(tmp_path):
             assert duty_tuples(reference.duty_rules(s)) == duty_tuples(DEFAULT_DUTY_RULES)
     finally:
         db.close()
+
+
+def test_a_new_database_gets_the_rules_of_the_legal_texts(tmp_path):
+    assert_the_shipped_rules(tmp_path / "new.db")
+
+
+def test_an_older_database_gets_its_shipped_rules_corrected(tmp_path):
+    """Migration 0006 from schema 0005 with the old rules in it: afterwards the rules are
+    exactly those of a new database (18/02/2019, 2 days for the commune secretary,
+    15/11/2021, the versions from 1/7/2026)."""
+    path = tmp_path / "old.db"
+    old_database(path)
+    assert_the_shipped_rules(path)
 
 
 def test_a_rule_the_office_edited_is_left_as_the_office_wrote_it(tmp_path):

@@ -47,13 +47,9 @@ from receptiondesk.services.accounts import (
     ADMINISTRATOR,
     CLEARED_ROLES,
     CLERK,
-    INSPECTOR,
     OFFICE_HEAD,
-    RECEIVING_OFFICIAL,
     ROLES,
-    UserInput,
     acting_as,
-    create_user,
 )
 from receptiondesk.services.errors import PermissionDenied
 from receptiondesk.text import fold
@@ -123,18 +119,6 @@ def file_text(path: Path) -> str:
         text = path.read_text("utf-8-sig")
         return json.dumps(json.loads(text), ensure_ascii=False) if suffix == ".json" else text
     return bundle_text(path)
-
-
-@pytest.fixture
-def people(session, unit, official, clerk):
-    admin = create_user(session, UserInput("quantri", "Quản trị", ADMINISTRATOR), "long enough")
-    made = {ADMINISTRATOR: admin}
-    with acting_as(admin):
-        for role in (CLERK, INSPECTOR, OFFICE_HEAD, RECEIVING_OFFICIAL):
-            made[role] = create_user(session, UserInput(role.replace("_", "-"), role, role),
-                                     "long enough", must_change_password=False)
-    session.commit()
-    return made
 
 
 @pytest.fixture
