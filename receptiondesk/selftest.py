@@ -27,6 +27,7 @@ from __future__ import annotations
 import importlib
 import os
 import platform
+import secrets
 import sys
 import tempfile
 import time
@@ -123,6 +124,9 @@ def run_selftest(out: TextIO | None = None, *, offscreen: bool = True,
             run.step(_("PostgreSQL driver"), _postgresql_driver)
             if "db" in state and "unit_id" in state:
                 run.step(_("main window rendered offscreen"), lambda: _window(folder, state))
+                # last: once the database has an account, outputs need a signed-in user
+                run.step(_("password hashed and checked at sign-in"),
+                         lambda: _sign_in(state))
             else:
                 run.failures += 1
                 run.line("FAIL  " + _("main window rendered offscreen") + ": "
@@ -299,6 +303,36 @@ def _catalogs() -> str:
     vi = translations_for("vi").gettext("Reception log")
     _check(vi != "Reception log", "the Vietnamese catalog does not translate the menus")
     return _("{langs} from {folder}").format(langs=", ".join(found), folder=catalog_dir())
+
+
+def _sign_in(state: dict) -> str:
+    """Argon2 (argon2-cffi's compiled part) hashes and verifies a password, through the
+    same sign-in as the application's: a build missing it would fail here, not at an
+    office's first sign-in."""
+    from .services.accounts import (
+        ADMINISTRATOR,
+        AuthenticationError,
+        UserInput,
+        create_user,
+        sign_in_with_password,
+    )
+
+    password = secrets.token_urlsafe(12)
+    with state["db"].session(write=True) as s:
+        user = create_user(s, UserInput("selftest", "Kiểm Tra", ADMINISTRATOR), password,
+                           must_change_password=False)
+        scheme = user.password_hash.split("$")[1]
+    actor = sign_in_with_password(state["db"], "selftest", password)
+    _check(actor.username == "selftest", "signing in gave another account")
+    try:
+        sign_in_with_password(state["db"], "selftest", password + "x")
+    except AuthenticationError:
+        refused = True
+    else:
+        refused = False
+    _check(refused, "a wrong password was accepted")
+    return _("{scheme}: the right password accepted, a wrong one refused").format(
+        scheme=scheme)
 
 
 def _window(folder: Path, state: dict) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 # Qt classes build their enums when first imported: the ones needed only after the window
 # is shown (message boxes, progress, restarting) are imported where they are used.
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -50,9 +51,17 @@ def application(translated: bool = True) -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("ReceptionDesk")
         app.setOrganizationName("ReceptionDesk")
+        app.setWindowIcon(application_icon())
     if translated:
         install_qt_translator(app)  # Qt's own buttons and dialogs in our languages
     return app  # type: ignore[return-value]
+
+
+def application_icon() -> QIcon:
+    """The icon of every window (the executables carry the same one in ``.ico`` form)."""
+    from ..documents.fonts import resources_dir
+
+    return QIcon(str(resources_dir() / "icons" / "receptiondesk.png"))
 
 
 def instance_key(url: str) -> str:
