@@ -23,7 +23,8 @@ class BuildWithCatalogs(build_py):
         data = Path(self.build_lib) / "receptiondesk" / "_data"
         compile_catalogs(ROOT / "i18n", data / "i18n")
         if (ROOT / "resources").is_dir():
-            shutil.copytree(ROOT / "resources", data / "resources", dirs_exist_ok=True)
+            shutil.copytree(ROOT / "resources", data / "resources", dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.py", "__pycache__"))
 
 
 def compile_catalogs(source: Path, target: Path) -> None:
