@@ -50,5 +50,7 @@ def test_the_wheel_carries_compiled_catalogs_fonts_and_migrations(tmp_path):
     for lang in ("vi", "en"):
         assert f"receptiondesk/_data/i18n/{lang}/LC_MESSAGES/receptiondesk.mo" in names
     assert "receptiondesk/_data/resources/fonts/LiberationSerif-Regular.ttf" in names
+    assert "receptiondesk/_data/resources/icons/receptiondesk.png" in names  # window icon
+    assert not any(name.endswith("draw_icon.py") for name in names)
     assert "receptiondesk/migrations/env.py" in names
     assert "receptiondesk/migrations/versions/0001_initial_schema.py" in names
