@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import windows_files
 
 from receptiondesk.db import open_database
 from receptiondesk.i18n import current_language, set_language
@@ -30,6 +31,8 @@ BACKENDS = ["sqlite", "postgresql"] if os.environ.get(PG_ENV) else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Windows refuses to rename or delete a file the program holds open: so do the tests
+    windows_files.install()
     config.addinivalue_line(
         "markers", "sqlite_only(reason): the test is about SQLite files; not run on PostgreSQL"
     )
