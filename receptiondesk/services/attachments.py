@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from ..files import temporary_folder
 from ..i18n import _
 from ..model import (
     Attachment,
@@ -272,7 +273,7 @@ def _private_folder() -> Path:
     """This run's folder for opened copies (``mkdtemp``: readable by this user only)."""
     global _opened_folder
     if _opened_folder is None or not _opened_folder.is_dir():
-        _opened_folder = Path(tempfile.mkdtemp(prefix="receptiondesk-opened-"))
+        _opened_folder = temporary_folder("opened")
     return _opened_folder
 
 

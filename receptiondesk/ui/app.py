@@ -134,6 +134,9 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     if single.another_is_running():
         return 0
     single.listen()
+    from ..files import remove_stale_temporary_folders
+
+    remove_stale_temporary_folders()  # left by a run that ended at a shut-down or a crash
     from .main_window import MainWindow
 
     # The frame first: the user sees the window while the database layer loads and the

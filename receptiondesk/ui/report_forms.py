@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
-from PySide6.QtCore import QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -399,6 +399,8 @@ class PdfPreview(QWidget):
         self.view.zoomFactorChanged.connect(lambda _z: self._show_zoom())
         self.view.zoomModeChanged.connect(lambda _m: self._show_zoom())
         self.path: Path | None = None
+        #: the shown PDF's bytes (the document reads them from here, not from the file)
+        self._buffer: QBuffer | None = None
         self.retranslate()
         self._enable()
 
@@ -458,10 +460,21 @@ class PdfPreview(QWidget):
     # --- the document ------------------------------------------------------------------
 
     def load(self, path: Path) -> int:
-        """Show the PDF at ``path``; returns its page count (0 when it cannot be read)."""
-        self.document.close()
-        error = self.document.load(str(path))
-        if error != QPdfDocument.Error.None_:
+        """Show the PDF at ``path``; returns its page count (0 when it cannot be read).
+
+        The pages are read from memory, so that the file is not held open: on Windows an
+        open file cannot be replaced by the next preview or removed at exit."""
+        self._close_document()
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            data = b""
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        if not data or self.document.error() != QPdfDocument.Error.None_:
+            self._close_document()
             self.path = None
             self.stack.setCurrentWidget(self.placeholder)
             self._enable()
@@ -480,9 +493,16 @@ class PdfPreview(QWidget):
         """Say when the choices changed after the shown pages were made."""
         self.stale_note.setVisible(stale and self.path is not None)
 
+    def _close_document(self) -> None:
+        self.document.close()
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer.deleteLater()
+            self._buffer = None
+
     def clear(self) -> None:
         self.stale_note.hide()
-        self.document.close()
+        self._close_document()
         self.path = None
         self.stack.setCurrentWidget(self.placeholder)
         self._enable()
