@@ -13,9 +13,18 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRect, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QImage, QPageLayout, QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -50,8 +59,12 @@ from .reception_forms import citizen_cell, one_line
 
 #: rows a subject picker shows: the newest matches, enough to pick from after typing
 PICK_LIMIT = 50
-#: printing resolution cap: a page image at 300 dpi is sharp and stays ~35 MB
-PRINT_DPI = 300
+#: printing resolution cap: the printer's own up to 600 dpi (crisp text; a 1200-dpi driver
+#: scales it), rendered in bands so that memory does not grow with it
+PRINT_DPI = 600
+#: the most memory one rendered band of a page takes (rendered in colour, 4 bytes a pixel;
+#: sent to the printer in grey, 1 byte)
+PRINT_BAND_BYTES = 8 * 1024 * 1024
 
 # --- the period ----------------------------------------------------------------------
 
@@ -600,7 +613,10 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
     """Render each page (or the range chosen in the printer dialog) into the printer.
 
     Pages are drawn edge to edge: the PDF carries its own margins. A landscape page
-    (the log book, the report's tables) turns the sheet.
+    (the log book, the report's tables) turns the sheet. Each page is rendered at the
+    printer's resolution (up to :data:`PRINT_DPI`) in bands of at most
+    :data:`PRINT_BAND_BYTES`, so that a page never lies whole in memory (a long log book
+    prints on a PC with little memory), and sent in grey.
     """
     count = document.pageCount()
     first = max(printer.fromPage() - 1, 0) if printer.fromPage() > 0 else 0
@@ -621,21 +637,52 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
                 return 0
         elif not printer.newPage():
             break
-        image = document.render(page, QSize(round(size.width() * dpi / 72),
-                                            round(size.height() * dpi / 72)))
-        painter.drawImage(_fit(image, printer.pageLayout().fullRectPixels(
-            printer.resolution())), image)
+        paper = printer.pageLayout().fullRectPixels(printer.resolution())
+        pixels = QSize(round(size.width() * dpi / 72), round(size.height() * dpi / 72))
+        _draw_in_bands(document, page, painter, _fit(pixels, paper), pixels)
         printed += 1
     painter.end()
     return printed
 
 
-def _fit(image: QImage, area: QRect) -> QRect:
-    """The largest rectangle of the image's proportions centred in ``area``."""
-    if image.width() == 0 or image.height() == 0:
+def _draw_in_bands(document: QPdfDocument, page: int, painter: QPainter, target: QRect,
+                   pixels: QSize) -> None:
+    """Draw ``page`` rendered at ``pixels`` into ``target``, one horizontal band at a time."""
+    width, height = pixels.width(), pixels.height()
+    if width <= 0 or height <= 0:
+        return
+    band = max(1, PRINT_BAND_BYTES // (4 * width))
+    scale = target.height() / height
+    for top in range(0, height, band):
+        rows = min(band, height - top)
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(pixels)
+        options.setScaledClipRect(QRect(0, top, width, rows))
+        image = _on_white_in_grey(document.render(page, QSize(width, rows), options))
+        # whole device pixels, shared by neighbouring bands: no seam between them
+        y0, y1 = round(top * scale), round((top + rows) * scale)
+        painter.drawImage(QRect(target.x(), target.y() + y0, target.width(), y1 - y0), image)
+        del image  # before the next band is rendered
+
+
+def _on_white_in_grey(band: QImage) -> QImage:
+    """The band on white paper, in 256 greys: what an office's printer prints (the
+    documents are black on white; the seal is stamped on paper), a quarter of the colour
+    image's bytes for the print queue."""
+    grey = QImage(band.size(), QImage.Format.Format_Grayscale8)
+    grey.fill(Qt.GlobalColor.white)
+    painter = QPainter(grey)
+    painter.drawImage(0, 0, band)
+    painter.end()
+    return grey
+
+
+def _fit(size: QSize, area: QRect) -> QRect:
+    """The largest rectangle of ``size``'s proportions centred in ``area``."""
+    if size.width() == 0 or size.height() == 0:
         return area
-    scale = min(area.width() / image.width(), area.height() / image.height())
-    w, h = round(image.width() * scale), round(image.height() * scale)
+    scale = min(area.width() / size.width(), area.height() / size.height())
+    w, h = round(size.width() * scale), round(size.height() * scale)
     return QRect(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2, w, h)
 
 
