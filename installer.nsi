@@ -14,7 +14,11 @@
 ; installer").
 
 Unicode true
-SetCompressor /SOLID lzma
+; the smallest installer by default; CI's check passes /DCOMPRESSOR=zlib (faster)
+!ifndef COMPRESSOR
+  !define COMPRESSOR "/SOLID lzma"
+!endif
+SetCompressor ${COMPRESSOR}
 RequestExecutionLevel admin
 ManifestDPIAware true
 
