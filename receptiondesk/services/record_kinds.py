@@ -29,9 +29,15 @@ class RecordKind(StrEnum):
 
     @classmethod
     def of_record(cls, name: str) -> RecordKind | None:
-        """The kind of a record named as the audit log and the bundles name it (the
-        model class in snake case, e.g. "reception_session", "concluding_notice")."""
-        return _RECORD_NAMES.get(name) or (cls(name) if name in _VALUES else None)
+        """The kind of a record named as the audit log names it (the model class in snake
+        case, "reception_session") or as a bundle's conflict does (its table,
+        "reception_sessions"); None for a record no page shows."""
+        for candidate in (name, name[:-1] if name.endswith("s") else name):
+            if candidate in _RECORD_NAMES:
+                return _RECORD_NAMES[candidate]
+            if candidate in _VALUES:
+                return cls(candidate)
+        return None
 
 
 _VALUES = {k.value for k in RecordKind}

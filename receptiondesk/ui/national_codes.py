@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..i18n import N_, _
 from ..services import national_codes
 from ..services.errors import ServiceError
+from ..services.record_kinds import RecordKind
 from .context import AppContext
 from .forms import combo, fill_combo, line, open_on_enter, show_error
 from .paged import Column, PagedTableModel, Row
@@ -60,7 +61,7 @@ class NationalCodeDialog(TranslatedDialog):
         with self.ctx.db.session(write=True) as s:
             national_codes.save_national_code(s, self.code_list, self.entry.code,
                                               self.national_code.text())
-        self.ctx.signals.data_changed.emit("lookups")
+        self.ctx.signals.data_changed.emit(RecordKind.LOOKUPS)
         return self.entry.code
 
 
@@ -170,5 +171,5 @@ class NationalCodesTab(QWidget):
         self.ctx.signals.status_message.emit(_("Saved."))
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind in ("lookups", "unit") and shiboken6.isValid(self):
+        if kind in (RecordKind.LOOKUPS, RecordKind.UNIT) and shiboken6.isValid(self):
             self.model.reload()

@@ -51,6 +51,8 @@ _newest: dict[tuple[int, str], int] = {}
 _watched: set[int] = set()
 #: operations started and not yet delivered (or dropped)
 _pending = 0
+#: id of an owner -> its operations not yet delivered
+_pending_of: dict[int, int] = {}
 _relays: set[_Relay] = set()
 
 
@@ -80,9 +82,9 @@ class _Run(QRunnable):
 _STALE = object()
 
 
-def pending() -> int:
-    """Operations started and not yet handed back (or dropped)."""
-    return _pending
+def pending(owner: QObject | None = None) -> int:
+    """Operations (of ``owner``, or of anybody) started and not yet handed back."""
+    return _pending if owner is None else _pending_of.get(id(owner), 0)
 
 
 def _forget(owner_id: int) -> None:
@@ -140,9 +142,16 @@ def _start(owner: QObject, db: Database, op: Callable[[Session], T],
     relay = _Relay()
     _relays.add(relay)
 
+    owner_id = id(owner)
+
     def deliver(result: Any, error: BaseException | None) -> None:
         global _pending
         _pending -= 1
+        left = _pending_of.get(owner_id, 1) - 1
+        if left > 0:
+            _pending_of[owner_id] = left
+        else:
+            _pending_of.pop(owner_id, None)
         _relays.discard(relay)
         relay.deleteLater()
         current = shiboken6.isValid(owner) and not stale()
@@ -163,6 +172,7 @@ def _start(owner: QObject, db: Database, op: Callable[[Session], T],
 
     relay.finished.connect(deliver)
     _pending += 1
+    _pending_of[owner_id] = _pending_of.get(owner_id, 0) + 1
     QThreadPool.globalInstance().start(_Run(job, stale, relay))
 
 

@@ -86,6 +86,19 @@ class PagedTableModel(QAbstractTableModel):
         self.endResetModel()
         self.fetchMore(QModelIndex())
 
+    def set_rows(self, rows: list[Row]) -> None:
+        """Show ``rows`` as the first page, read elsewhere (later pages are fetched)."""
+        if self._plan is not None:
+            from . import ops
+
+            ops.cancel(self, "page")  # a page still on its way belongs to the old list
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._exhausted = len(rows) < PAGE_SIZE
+        self._loading = False
+        self.endResetModel()
+        self.loaded.emit()
+
     def is_loading(self) -> bool:
         """A page is being read in the background."""
         return self._loading
