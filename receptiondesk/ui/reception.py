@@ -706,7 +706,7 @@ class ReceptionPage(Page):
     def _on_data_changed(self, kind: str) -> None:
         if kind not in WATCHED:
             return
-        if kind in ("official", "settings", "unit"):
+        if kind in (RecordKind.OFFICIAL, RecordKind.SETTINGS, RecordKind.UNIT):
             self._fill_filter_choices()
         if self._unit_ids is None:
             return  # never shown yet: it loads when first shown
