@@ -63,12 +63,14 @@ class PagedTableModel(QAbstractTableModel):
     loaded = Signal()
 
     def __init__(self, columns: Sequence[Column], fetch: Fetch | None = None, parent=None,
-                 *, plan: Plan | None = None, db: Database | None = None) -> None:
+                 *, plan: Plan | None = None, db: Database | None = None,
+                 failed: Callable[[Exception], None] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._fetch = fetch
         self._plan = plan
         self._db = db
+        self._failed = failed
         self._rows: list[Row] = []
         self._exhausted = False
         self._loading = False
@@ -140,7 +142,10 @@ class PagedTableModel(QAbstractTableModel):
         def failed(exc: Exception) -> None:
             self._loading = False
             self._exhausted = True  # not asked again and again while the view scrolls
-            ops.report_error(self, exc)
+            if self._failed is not None:
+                self._failed(exc)
+            else:
+                ops.report_error(self, exc)
 
         ops.query(self, self._db, job, arrived, key="page", failure=failed)
 
