@@ -136,6 +136,7 @@ def test_a_clerk_cannot_mark_minutes_signed_and_is_told_so_before(qtbot, ctx, ac
         page.resize(1366, 768)
         page.show()
         page.document.setCurrentIndex(page.document.findData("minutes_session"))
+        wait_for_ops()  # the sessions to choose from
         assert page.subject.select_id(session_id)
         with qtbot.waitSignal(page.job_finished, timeout=60_000):
             qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
