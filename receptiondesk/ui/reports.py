@@ -610,8 +610,6 @@ class ReportsPage(Page):
 
     def _show_unit_figures(self) -> None:
         """The last report's table by unit, as the document prints it (total in bold)."""
-        from ..reports.outputs import Pct, cell_text, unit_table
-
         table = self.unit_figures
         report = self.last_report
         if report is None:
@@ -620,6 +618,9 @@ class ReportsPage(Page):
             self.unit_figures_caption.setText(
                 _("Preview the report to see the figures of each unit."))
             return
+        # not before there is a report: importing the document layer takes most of a second
+        from ..reports.outputs import Pct, cell_text, unit_table
+
         spec = unit_table(report)
         self.unit_figures_caption.setText(_("{unit}, {period}").format(
             unit=report.unit.name, period=report.period.phrase)
