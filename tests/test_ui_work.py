@@ -289,6 +289,7 @@ def test_merging_two_records_moves_the_visits(qtbot, ctx, official, wait_for_ops
     def fill(d):
         d.find.setText("nguyen van an")
         d.find.flush()
+        wait_for_ops()  # the matches are found on a worker
         texts = [d.matches.item(i).text() for i in range(d.matches.count())]
         assert texts == ["Nguyen Van An, Ban Phang 1"]  # the record kept is not offered
         d.matches.setCurrentRow(0)

@@ -40,6 +40,8 @@ from ..services.accounts import is_cleared
 from ..services.errors import ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
 from ..services.record_kinds import RecordKind
+from ..services.units import unit_and_descendants
+from . import ops
 from .context import AppContext
 from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
@@ -198,15 +200,22 @@ class MergeDialog(Texts, RecordDialog):
         self.retranslate()
 
     def search(self, text: str) -> None:
+        """Find the duplicate on a worker; the newest search's matches are shown."""
+        unit_id, keep_id = self.ctx.unit_id, self.keep_id
+
+        def find(s) -> list[tuple[str, str]]:
+            units = unit_and_descendants(s, unit_id)
+            return [(c.id, citizen_summary(c))
+                    for c in citizens.find_citizens(s, text, units, limit=30) if c.id != keep_id]
+
+        ops.query(self, self.ctx.db, find, self._show_matches, key="matches")
+
+    def _show_matches(self, found: list[tuple[str, str]]) -> None:
         self.matches.clear()
-        with self.ctx.db.session() as s:
-            found = citizens.find_citizens(s, text, self.ctx.unit_ids(), limit=30)
-            for c in found:
-                if c.id == self.keep_id:
-                    continue
-                item = QListWidgetItem(citizen_summary(c))
-                item.setData(Qt.ItemDataRole.UserRole, c.id)
-                self.matches.addItem(item)
+        for citizen_id, summary in found:
+            item = QListWidgetItem(summary)
+            item.setData(Qt.ItemDataRole.UserRole, citizen_id)
+            self.matches.addItem(item)
         if self.matches.count() == 1:
             self.matches.setCurrentRow(0)
 
