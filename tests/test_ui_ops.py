@@ -196,3 +196,25 @@ def test_every_announced_change_is_a_record_kind():
     assert RecordKind.of_record("concluding_notices") is RecordKind.NOTICE
     assert RecordKind.of_record("minutes") is RecordKind.MINUTES
     assert RecordKind.of_record("petition_events") is RecordKind.PETITION
+
+
+@pytest.mark.parametrize("page_name", ["citizens", "meetings", "inspections", "petitions"])
+def test_a_list_page_closed_while_it_loads_is_left_alone(qtbot, db, unit, official, session,
+                                                         page_name, wait_for_ops):
+    """Closing a page (or the window) while its rows, count and detail are read never
+    reaches the deleted widgets (citizens, meetings and inspections used to)."""
+    import importlib
+
+    from receptiondesk.ui.context import AppContext
+    from receptiondesk.ui.main_window import PAGES
+
+    session.commit()
+    _name, module, cls, _title = next(p for p in PAGES if p[0] == page_name)
+    page_class = getattr(importlib.import_module(f"receptiondesk.ui.{module}"), cls)
+    page = page_class(AppContext(db, unit.id, official_id=official.id))
+    assert ops.pending(page) + ops.pending(page.model) > 0  # its first page is being read
+    page.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert not shiboken6.isValid(page)
+    wait_for_ops()  # the results arrive and are dropped: no error, no call into the page
+    assert ops.pending() == 0
