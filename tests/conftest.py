@@ -56,11 +56,25 @@ def settle_the_window(request):
     qapp = request.getfixturevalue("qapp")
     yield
     from receptiondesk.services.accounts import sign_out
+    from receptiondesk.ui import ops
     from receptiondesk.ui.worker import wait_for_background
 
     wait_for_background()
+    ops.wait()
     qapp.processEvents()
     sign_out()
+
+
+@pytest.fixture
+def wait_for_ops(qtbot):
+    """A function that returns once the window's background reads and writes
+    (``ui/ops.py``) have finished and been shown: lists loaded, counts and details in."""
+    from receptiondesk.ui import ops
+
+    def wait(timeout_ms: int = 30_000) -> None:
+        qtbot.waitUntil(lambda: ops.wait(50), timeout=timeout_ms)
+
+    return wait
 
 
 @pytest.fixture(autouse=True)
@@ -205,8 +219,11 @@ def _wait_for_gui_workers() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
+    ops = sys.modules.get("receptiondesk.ui.ops")
     for _round in range(2):
         worker.wait_for_background(30_000)
+        if ops is not None and app is not None:
+            ops.wait(30_000)
         if app is not None:
             app.processEvents()
 

@@ -189,7 +189,7 @@ def test_a_clerk_sees_no_account_management(qtbot, ctx, staff):
     assert page.change_own.isVisible()
 
 
-def test_the_office_head_reads_and_verifies_the_audit_log(qtbot, ctx, staff):
+def test_the_office_head_reads_and_verifies_the_audit_log(qtbot, ctx, staff, wait_for_ops):
     from receptiondesk.ui.audit import AuditPage
 
     accounts.sign_in(staff["head"])
@@ -197,12 +197,15 @@ def test_the_office_head_reads_and_verifies_the_audit_log(qtbot, ctx, staff):
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    wait_for_ops()
     assert page.body.isVisible()
     assert page.model.loaded_count() > 3
     page.action.setCurrentIndex(page.action.findData("create"))
+    wait_for_ops()
     kinds = {page.model.row_at(r).cells[3] for r in range(page.model.loaded_count())}
     assert kinds == {"Created"}
     page.verify()
+    wait_for_ops()
     assert "intact" in page.result.text()
 
     accounts.sign_in(staff["clerk"])

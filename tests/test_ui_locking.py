@@ -54,11 +54,12 @@ def ctx(db, session, unit, official, clerk):
 
 
 @pytest.fixture
-def page(qtbot, ctx):
+def page(qtbot, ctx, wait_for_ops):
     p = PetitionsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1366, 768)
     p.show()
+    wait_for_ops()
     yield p
     wait_for_background()
 
@@ -140,9 +141,11 @@ def test_reload_opens_the_current_version_and_saving_it_works(
     assert stored_content(ctx, petition_id) == "Nội dung B, bổ sung của A"
 
 
-def test_a_step_chosen_on_a_stale_detail_view_is_refused(qtbot, page, ctx, petition_id, asked):
+def test_a_step_chosen_on_a_stale_detail_view_is_refused(qtbot, page, ctx, petition_id, asked,
+                                                        wait_for_ops):
     calls, _answer = asked
     page.select_petition(petition_id)
+    wait_for_ops()
     seen = page.detail.view.version
     someone_else_corrects(ctx, petition_id, "Nội dung B")
     states = []
@@ -162,6 +165,7 @@ def test_a_step_chosen_on_a_stale_detail_view_is_refused(qtbot, page, ctx, petit
     with ctx.db.session() as s:
         assert petitions.get_petition(s, petition_id).status == "received"
     # the detail view now shows the other user's version
+    wait_for_ops()
     assert page.detail.view.version > seen
 
 

@@ -73,7 +73,7 @@ def test_with_every_code_given_the_dialog_exports_xlsx(qtbot, ctx, tmp_path):
     assert signal.args == [str(out)] and out.exists()
 
 
-def test_open_settings_shows_the_national_codes_tab(qtbot, ctx):
+def test_open_settings_shows_the_national_codes_tab(qtbot, ctx, wait_for_ops):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.show()
@@ -89,15 +89,17 @@ def test_open_settings_shows_the_national_codes_tab(qtbot, ctx):
     assert settings.tabs.currentWidget() is settings.national_tab
     tab = settings.national_tab
     tab.select_list("unit")
+    wait_for_ops()
     assert tab.model.rowCount() >= 1
 
 
-def test_a_code_edited_in_settings_is_saved(qtbot, ctx):
+def test_a_code_edited_in_settings_is_saved(qtbot, ctx, wait_for_ops):
     from receptiondesk.ui.national_codes import NationalCodeDialog, NationalCodesTab
 
     tab = NationalCodesTab(ctx)
     qtbot.addWidget(tab)
     tab.select_list("handling")
+    wait_for_ops()
     assert [tab.model.row_at(i).cells[2] for i in range(2)] == ["01", "02"]
     with ctx.db.session() as s:
         entry = next(e for e in national_codes.entries(s, "handling") if e.code == "guide")
@@ -106,6 +108,7 @@ def test_a_code_edited_in_settings_is_saved(qtbot, ctx):
     dialog.national_code.setText("HD-02")
     dialog.try_save()
     assert dialog.result() == dialog.DialogCode.Accepted
+    wait_for_ops()
     assert tab.model.row_at(1).cells[2] == "HD-02"  # the list follows the change
     dialog = NationalCodeDialog(ctx, "handling", entry)
     qtbot.addWidget(dialog)

@@ -40,11 +40,12 @@ def ctx(db, session, unit, official, clerk):
 
 
 @pytest.fixture
-def page(qtbot, ctx):
+def page(qtbot, ctx, wait_for_ops):
     p = PetitionsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1366, 768)
     p.show()
+    wait_for_ops()  # the first page of the list, and its count
     yield p
     wait_for_background()
 
@@ -149,7 +150,7 @@ def start_date_with_clean_due(today: date) -> date:
 # --- a whole petition --------------------------------------------------------------------------
 
 
-def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
+def test_petition_from_receipt_to_resolution(qtbot, page, ctx, wait_for_ops):
     today = date.today()
     accepted_on = start_date_with_clean_due(today)
     received_on = accepted_on - timedelta(days=2)
@@ -166,6 +167,7 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
 
     page.exec_dialog = driver(qtbot, fill_new)
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.model.loaded_count() == 1
     pid = page.current_id
     assert page.detail.view.status == "received"
@@ -179,6 +181,7 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
         type_into(qtbot, d.note, "Đủ điều kiện thụ lý")
 
     press(qtbot, page, "classify", fill_classify)
+    wait_for_ops()
     assert page.detail.view.status == "classified"
     assert offered(page) == allowed("classified") == [
         "accept", "guide", "forward", "urge", "archive", "return"]
@@ -188,9 +191,11 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
         d.date.setDate(qdate(accepted_on))
 
     press(qtbot, page, "accept", fill_accept)
+    wait_for_ops()
     assert offered(page) == allowed("accepted") == ["start"]
 
     press(qtbot, page, "start", lambda d: d.date.setDate(qdate(accepted_on)))
+    wait_for_ops()
     assert offered(page) == allowed("in_resolution") == ["resolve"]
     assert "extend" in page.detail.offered_extras()
 
@@ -207,6 +212,7 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
         type_into(qtbot, d.decision_number, "07/QĐ-UBND")
 
     press(qtbot, page, "extend", fill_extend)
+    wait_for_ops()
     new_due = old_due + timedelta(days=30)
     row = row_of(page, pid)
     assert cells(page, row)[COL["Next due"]] == format_date(new_due)
@@ -225,13 +231,16 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
         d.date.setDate(qdate(today))
         type_into(qtbot, d.decision_number, "21/KL-UBND")
         d.has_decision_date.setChecked(True)
+        wait_for_ops()
         d.decision_date.setDate(qdate(today))
 
     press(qtbot, page, "resolve", fill_result)
+    wait_for_ops()
     assert offered(page) == allowed("resolved") == ["close"]
     assert "21/KL-UBND" in page.detail.values["decision"].text()
 
     press(qtbot, page, "close", lambda d: d.date.setDate(qdate(today)))
+    wait_for_ops()
     assert page.detail.view.status == "closed"
     assert offered(page) == allowed("closed") == []
     assert "edit" not in page.detail.offered_extras()
@@ -244,13 +253,16 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
     assert page.detail.timeline.item(0, 2).text() == "Lò Văn Khoa"
 
 
-def test_guide_needs_the_body_named_at_its_field(qtbot, page, ctx):
+def test_guide_needs_the_body_named_at_its_field(qtbot, page, ctx, wait_for_ops):
     pid = register(ctx, received=date.today() - timedelta(days=3))
+    wait_for_ops()
     with ctx.db.session() as s:
         petitions.classify(s, pid, petitions.Classification(True, False),
                            date.today() - timedelta(days=2))
     page.refresh()
+    wait_for_ops()
     page.select_petition(pid)
+    wait_for_ops()
     dialog = page.make_action_dialog("guide")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -263,15 +275,18 @@ def test_guide_needs_the_body_named_at_its_field(qtbot, page, ctx):
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx):
+def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx, wait_for_ops):
     today = date.today()
     pid = register(ctx, received=today - timedelta(days=5))
+    wait_for_ops()
     with ctx.db.session() as s:
         petitions.classify(s, pid, petitions.Classification(True, True, complexity=1),
                            today - timedelta(days=4))
         petitions.decide_handling(s, pid, "accept", today - timedelta(days=3))
     page.refresh()
+    wait_for_ops()
     page.select_petition(pid)
+    wait_for_ops()
     # A complaint's time limit is longer when complex, but it is never extended.
     assert page.detail.view.deadlines
     assert "extend" not in page.detail.offered_extras()
@@ -280,10 +295,13 @@ def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx):
 # --- refusals and errors -----------------------------------------------------------------------
 
 
-def test_refused_transition_shows_the_message(qtbot, page, ctx):
+def test_refused_transition_shows_the_message(qtbot, page, ctx, wait_for_ops):
     pid = register(ctx)
+    wait_for_ops()
     page.refresh()
+    wait_for_ops()
     page.select_petition(pid)
+    wait_for_ops()
     assert not page.detail.buttons["close"].isVisible()
     # The page's own action for a step the lifecycle does not allow now.
     assert page.run_action("close") is False
@@ -346,7 +364,7 @@ def test_removing_a_petitioner_keeps_errors_on_the_right_row(qtbot, page):
     assert "12 digits" in dialog.errors.message_for("petitioners.1.id_number")
 
 
-def test_no_petitioner_and_not_anonymous_is_refused(qtbot, page):
+def test_no_petitioner_and_not_anonymous_is_refused(qtbot, page, wait_for_ops):
     dialog = page.make_petition_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -355,6 +373,7 @@ def test_no_petitioner_and_not_anonymous_is_refused(qtbot, page):
     click_save(qtbot, dialog)
     assert "at least one petitioner" in dialog.errors.message_for("petitioners")
     dialog.anonymous.setChecked(True)
+    wait_for_ops()
     click_save(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
 
@@ -362,7 +381,7 @@ def test_no_petitioner_and_not_anonymous_is_refused(qtbot, page):
 # --- list: tints, filters, confidentiality -------------------------------------------------------
 
 
-def test_overdue_filter_and_tints(qtbot, page, ctx):
+def test_overdue_filter_and_tints(qtbot, page, ctx, wait_for_ops):
     today = date.today()
     ids = [register(ctx, received=today - timedelta(days=back), ref=f"{back}/Đ")
            for back in (0, 3, 8, 10, 12, 40, 70)]
@@ -371,6 +390,7 @@ def test_overdue_filter_and_tints(qtbot, page, ctx):
     overdue = {pid for pid, d in due.items() if d < today}
     assert overdue and len(overdue) < len(ids)
     page.refresh()
+    wait_for_ops()
     assert page.model.loaded_count() == len(ids)
     for r in range(page.model.loaded_count()):
         pid = page.model.id_at(r)
@@ -378,6 +398,7 @@ def test_overdue_filter_and_tints(qtbot, page, ctx):
         assert page.model.row_at(r).tint == due_tint(left)
         assert cells(page, r)[COL["Days left"]] == str(left)
     qtbot.mouseClick(page.overdue_check, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.overdue_check.isChecked()
     shown = {page.model.id_at(r) for r in range(page.model.loaded_count())}
     assert shown == overdue
@@ -388,61 +409,83 @@ def test_overdue_filter_and_tints(qtbot, page, ctx):
     qtbot.waitUntil(lambda: page.count_label.text() == f"{len(overdue)} petitions")
 
     page.overdue_check.setChecked(False)
+    wait_for_ops()
     page.due_soon_check.setChecked(True)
+    wait_for_ops()
     week = {pid for pid, d in due.items() if d <= today + timedelta(days=7)}
     assert {page.model.id_at(r) for r in range(page.model.loaded_count())} == week
     qtbot.mouseClick(page.clear_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.model.loaded_count() == len(ids)
 
 
-def test_hot_filter_type_filter_and_search(qtbot, page, ctx):
+def test_hot_filter_type_filter_and_search(qtbot, page, ctx, wait_for_ops):
     calm = register(ctx, names=["Lê Văn Cường"])
+    wait_for_ops()
     crowd = register(ctx, signers=12, names=["Hoàng Văn Đông"])  # many signers: hot
+    wait_for_ops()
     other = register(ctx, petition_type="reflection", names=["Vi Thị Én"])
+    wait_for_ops()
     page.refresh()
+    wait_for_ops()
     page.hot_check.setChecked(True)
+    wait_for_ops()
     assert [page.model.id_at(r) for r in range(page.model.loaded_count())] == [crowd]
     page.hot_check.setChecked(False)
+    wait_for_ops()
     choose(page.type_filter, "reflection")
+    wait_for_ops()
     assert [page.model.id_at(r) for r in range(page.model.loaded_count())] == [other]
     choose(page.type_filter, None)
+    wait_for_ops()
     type_into(qtbot, page.search, "cuong")  # no accents typed
     qtbot.waitUntil(lambda: page.model.loaded_count() == 1, timeout=2000)
     assert page.model.id_at(0) == calm
 
 
-def test_sorting_by_a_column(qtbot, page, ctx):
+def test_sorting_by_a_column(qtbot, page, ctx, wait_for_ops):
     today = date.today()
     for ref, back in (("B-2", 5), ("A-1", 1), ("C-3", 3)):
         register(ctx, received=today - timedelta(days=back), ref=ref)
     page.refresh()
+    wait_for_ops()
     assert [cells(page, r)[0] for r in range(3)] == ["A-1", "C-3", "B-2"]  # newest first
     page.table.sortByColumn(COL["Reference"], Qt.SortOrder.AscendingOrder)
+    wait_for_ops()
     assert [cells(page, r)[0] for r in range(3)] == ["A-1", "B-2", "C-3"]
 
 
-def test_denunciation_petitioners_are_redacted(qtbot, page, ctx):
+def test_denunciation_petitioners_are_redacted(qtbot, page, ctx, wait_for_ops):
     secret = register(ctx, petition_type="denunciation", names=["Trần Văn Bảo"],
                       id_number="001200012345", content="Tố cáo cán bộ xã")
+    wait_for_ops()
     open_ = register(ctx, petition_type="complaint", names=["Nguyễn Văn An", "Lê Thị Hồng"])
+    wait_for_ops()
     page.refresh()
+    wait_for_ops()
     denunciation_cells = cells(page, row_of(page, secret))
     assert denunciation_cells[COL["Petitioner"]] == "(confidential)"
     assert not any("Bảo" in c or "001200012345" in c for c in denunciation_cells)
     assert cells(page, row_of(page, open_))[COL["Petitioner"]] == "Nguyễn Văn An and 1 other"
     page.select_petition(secret)
+    wait_for_ops()
     assert page.detail.values["petitioners"].text() == "(confidential)"
     # The denouncer cannot be found by name either.
     page.search.setText("Tran Van Bao")
+    wait_for_ops()
     page.search.flush()
+    wait_for_ops()
     assert page.model.loaded_count() == 0
 
 
-def test_correcting_a_denunciation_never_shows_the_denouncer(qtbot, page, ctx):
+def test_correcting_a_denunciation_never_shows_the_denouncer(qtbot, page, ctx, wait_for_ops):
     secret = register(ctx, petition_type="denunciation", names=["Trần Văn Bảo"],
                       id_number="001200012345", content="Tố cáo cán bộ xã")
+    wait_for_ops()
     page.refresh()
+    wait_for_ops()
     page.select_petition(secret)
+    wait_for_ops()
     assert "edit" in page.detail.offered_extras()
 
     def fill(d):
@@ -456,6 +499,7 @@ def test_correcting_a_denunciation_never_shows_the_denouncer(qtbot, page, ctx):
         type_into(qtbot, d.content, "Tố cáo cán bộ địa chính xã")
 
     press(qtbot, page, "edit", fill)
+    wait_for_ops()
     with ctx.db.session() as s:
         p = petitions.get_petition(s, secret)
         assert p.content == "Tố cáo cán bộ địa chính xã"
@@ -466,10 +510,13 @@ def test_correcting_a_denunciation_never_shows_the_denouncer(qtbot, page, ctx):
 # --- attachments -------------------------------------------------------------------------------
 
 
-def test_attachments_are_checked_stored_and_opened(qtbot, page, ctx, tmp_path):
+def test_attachments_are_checked_stored_and_opened(qtbot, page, ctx, tmp_path, wait_for_ops):
     pid = register(ctx)
+    wait_for_ops()
     page.refresh()
+    wait_for_ops()
     page.select_petition(pid)
+    wait_for_ops()
     fake = tmp_path / "don.pdf"
     fake.write_bytes(b"just some text, not a PDF")
     assert page.detail.add_file(fake) is False
@@ -481,22 +528,28 @@ def test_attachments_are_checked_stored_and_opened(qtbot, page, ctx, tmp_path):
     real.write_bytes(PDF_BYTES)
     page.detail.choose_file = lambda: str(real)
     qtbot.mouseClick(page.detail.add_file_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.detail.files.rowCount() == 1
     assert page.detail.files.item(0, 0).text() == "don-goc.pdf"
     assert not page.detail.file_error.isVisible()
     opened = []
     page.detail.open_url = opened.append
     page.detail.files.selectRow(0)
+    wait_for_ops()
     target = page.detail.open_selected_file()
     assert target is not None and target.read_bytes() == PDF_BYTES
     assert opened[0].toLocalFile() == str(target)
 
 
-def test_language_switch_keeps_what_was_typed(qtbot, page, ctx):
+def test_language_switch_keeps_what_was_typed(qtbot, page, ctx, wait_for_ops):
     pid = register(ctx)
+    wait_for_ops()
     page.refresh()
+    wait_for_ops()
     page.select_petition(pid)
+    wait_for_ops()
     page.search.setText("an")
+    wait_for_ops()
     ctx.signals.language_changed.emit("en")
     assert page.search.text() == "an"
     assert page.current_id == pid

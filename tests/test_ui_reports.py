@@ -81,11 +81,12 @@ def ctx(db, session, unit, official, clerk, rsession):
 
 
 @pytest.fixture
-def page(qtbot, ctx):
+def page(qtbot, ctx, wait_for_ops):
     p = ReportsPage(ctx)
     qtbot.addWidget(p)
     p.resize(1366, 768)
     p.show()
+    wait_for_ops()
     return p
 
 
@@ -228,8 +229,9 @@ def test_an_addendum_to_signed_minutes_is_selected_and_previewed(qtbot, page, rs
 # --- the periodic report ------------------------------------------------------------------
 
 
-def test_the_periodic_report_prints_the_narrative_as_edited(qtbot, page):
+def test_the_periodic_report_prints_the_narrative_as_edited(qtbot, page, wait_for_ops):
     choose_document(page, "periodic")
+    wait_for_ops()
     assert page.tabs.isTabVisible(1)
     page.period.set_preset("year")
     first = preview(qtbot, page)
@@ -251,8 +253,9 @@ def test_the_periodic_report_prints_the_narrative_as_edited(qtbot, page):
     assert "Tổ chức đối thoại với các hộ dân bản Co Mận trong quý tới." in pdf_text(second)
 
 
-def test_save_as_pdf_and_as_excel(qtbot, page, tmp_path, monkeypatch):
+def test_save_as_pdf_and_as_excel(qtbot, page, tmp_path, monkeypatch, wait_for_ops):
     choose_document(page, "periodic")
+    wait_for_ops()
     page.period.set_preset("year")
     targets = iter([tmp_path / "bao-cao", tmp_path / "bao-cao.xlsx"])
     asked: list[str] = []
@@ -299,8 +302,9 @@ def test_minutes_are_saved_under_their_number_and_the_sessions_day(
 
 
 def test_the_log_book_saves_as_excel_and_a_cancelled_preview_leaves_nothing(
-        qtbot, page, tmp_path, monkeypatch):
+        qtbot, page, tmp_path, monkeypatch, wait_for_ops):
     choose_document(page, "logbook")
+    wait_for_ops()
     page.period.set_preset("custom")
     page.period.date_from.setDate(page.period.date_from.date().addDays(-40))
     page.period.date_to.setDate(page.period.date_to.date().addDays(40))
@@ -349,11 +353,13 @@ def test_print_sends_every_page_to_the_printer(qtbot, page, rsession, tmp_path, 
 # --- options and errors ---------------------------------------------------------------------
 
 
-def test_a_slip_dated_before_today_is_refused_next_to_its_field(qtbot, page):
+def test_a_slip_dated_before_today_is_refused_next_to_its_field(qtbot, page, wait_for_ops):
     choose_document(page, "slip")
+    wait_for_ops()
     assert page.subject_group.title() == "Citizen"
     page.subject.search.setText("Lò Thị")
     page.subject.search.flush()
+    wait_for_ops()
     assert page.subject.row_count() == 1
     page.subject.list.setCurrentRow(0)
     page.slip_date.setDate(page.slip_date.date().addDays(-2))
@@ -368,8 +374,9 @@ def test_a_slip_dated_before_today_is_refused_next_to_its_field(qtbot, page):
     assert "Lò Thị Mai" in pdf_text(path) and "Nhận kết quả trả lời đơn." in pdf_text(path)
 
 
-def test_a_document_in_the_other_language(qtbot, page, rsession):
+def test_a_document_in_the_other_language(qtbot, page, rsession, wait_for_ops):
     choose_document(page, "minutes_session")
+    wait_for_ops()
     page.subject.select_id(rsession.id)
     assert page.language.currentData() == "en"
     page.language.setCurrentIndex(page.language.findData("vi"))
@@ -379,8 +386,10 @@ def test_a_document_in_the_other_language(qtbot, page, rsession):
     assert page.preview_button.text() == "Preview"  # the interface stays in English
 
 
-def test_the_page_relabels_on_a_language_switch_keeping_what_was_typed(qtbot, page, ctx):
+def test_the_page_relabels_on_a_language_switch_keeping_what_was_typed(qtbot, page, ctx,
+                                                                       wait_for_ops):
     choose_document(page, "periodic")
+    wait_for_ops()
     page.narrative_edits["situation"].setPlainText("Tình hình ổn định.")
     english = {
         "document": page.document.currentText(),
@@ -430,7 +439,7 @@ def province_page(qtbot, db, session):
 
 
 def test_the_periodic_report_of_a_unit_chosen_in_the_tree_and_its_figures_by_unit(
-        qtbot, province_page):
+        qtbot, province_page, wait_for_ops):
     page, world = province_page
     box = page.report_unit
     assert box.isVisibleTo(page)
@@ -480,4 +489,5 @@ def test_the_periodic_report_of_a_unit_chosen_in_the_tree_and_its_figures_by_uni
 
     # the log book has no unit to choose
     choose_document(page, "logbook")
+    wait_for_ops()
     assert not box.isVisibleTo(page)

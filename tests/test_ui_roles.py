@@ -62,7 +62,8 @@ def test_pages_a_role_cannot_use_are_not_offered(qtbot, ctx, actors):
     assert seen["administrator"] == everyone + ["accounts"]
 
 
-def test_a_step_the_role_may_not_take_is_disabled_saying_why(qtbot, ctx, actors, db):
+def test_a_step_the_role_may_not_take_is_disabled_saying_why(qtbot, ctx, actors, db,
+                                                              wait_for_ops):
     with accounts.acting_as(actors["clerk"]), db.session() as s:
         pid = petitions.register_petition(s, ctx.unit_id, petitions.PetitionInput(
             received_date=date.today() - timedelta(days=2), petition_type="complaint",
@@ -73,7 +74,9 @@ def test_a_step_the_role_may_not_take_is_disabled_saying_why(qtbot, ctx, actors,
     qtbot.addWidget(page)
     page.show()
     page.refresh()
+    wait_for_ops()
     page.select_petition(pid)
+    wait_for_ops()
     classify = page.detail.buttons["classify"]
     assert classify.isVisible() and not classify.isEnabled()
     assert classify.toolTip() == "Your role (Inspector) may not classify petitions."
@@ -86,13 +89,15 @@ def test_a_step_the_role_may_not_take_is_disabled_saying_why(qtbot, ctx, actors,
     qtbot.addWidget(page2)
     page2.show()
     page2.refresh()
+    wait_for_ops()
     page2.select_petition(pid)
+    wait_for_ops()
     assert page2.detail.buttons["classify"].isEnabled()
     assert page2.new_button.isEnabled()
 
 
 def test_file_new_tells_a_role_that_may_not_record_sessions_why(qtbot, ctx, actors,
-                                                                  monkeypatch):
+                                                                  monkeypatch, wait_for_ops):
     accounts.sign_in(actors["inspector"])
     page = ReceptionPage(ctx)
     qtbot.addWidget(page)
@@ -102,13 +107,14 @@ def test_file_new_tells_a_role_that_may_not_record_sessions_why(qtbot, ctx, acto
     monkeypatch.setattr(SessionDialog, "exec", lambda self: opened.append(self) or 0)
     assert not page.new_session_button.isEnabled()
     page.new_record()  # File ▸ New, Ctrl+N
+    wait_for_ops()
     QApplication.processEvents()
     assert opened == []
     assert messages == ["Your role (Inspector) may not record reception sessions and visits."]
 
 
 def test_a_clerk_cannot_mark_minutes_signed_and_is_told_so_before(qtbot, ctx, actors, db,
-                                                                    official):
+                                                                    official, wait_for_ops):
     from PySide6.QtCore import Qt
 
     from receptiondesk.services import reception
@@ -130,9 +136,11 @@ def test_a_clerk_cannot_mark_minutes_signed_and_is_told_so_before(qtbot, ctx, ac
         page.resize(1366, 768)
         page.show()
         page.document.setCurrentIndex(page.document.findData("minutes_session"))
+        wait_for_ops()  # the sessions to choose from
         assert page.subject.select_id(session_id)
         with qtbot.waitSignal(page.job_finished, timeout=60_000):
             qtbot.mouseClick(page.preview_button, Qt.MouseButton.LeftButton)
+            wait_for_ops()
         assert page.mark_printed_button.isEnabled()  # both may print
         assert page.mark_signed_button.isEnabled() is allowed, role
         if not allowed:

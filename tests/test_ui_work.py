@@ -92,8 +92,9 @@ def column(page, col: int) -> list[str]:
 # --- meetings and notices --------------------------------------------------------------------
 
 
-def test_meeting_with_concluding_notice(qtbot, ctx):
+def test_meeting_with_concluding_notice(qtbot, ctx, wait_for_ops):
     page = make_page(qtbot, MeetingsPage, ctx)
+    wait_for_ops()
     held = date.today() - timedelta(days=6)
 
     def fill_meeting(d):
@@ -107,6 +108,7 @@ def test_meeting_with_concluding_notice(qtbot, ctx):
 
     page.exec_dialog = driver(qtbot, fill_meeting)
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.model.loaded_count() == 1
     row = page.model.row_at(0).cells
     assert row[:3] == [held.strftime("%d/%m/%Y"), "Unscheduled", "Lò Văn Khoa"]
@@ -122,6 +124,7 @@ def test_meeting_with_concluding_notice(qtbot, ctx):
 
     page.exec_dialog = driver(qtbot, fill_notice)
     qtbot.mouseClick(page.notice_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.model.row_at(0).cells[4] == "12-TB/ĐU"
     assert "12-TB/ĐU" in page.detail.text()
 
@@ -135,8 +138,9 @@ def test_meeting_with_concluding_notice(qtbot, ctx):
     assert "already used" in again.errors.message_for("number")
 
 
-def test_meeting_filters_and_required_content(qtbot, ctx):
+def test_meeting_filters_and_required_content(qtbot, ctx, wait_for_ops):
     page = make_page(qtbot, MeetingsPage, ctx)
+    wait_for_ops()
     dialog = page.make_meeting_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -150,20 +154,26 @@ def test_meeting_filters_and_required_content(qtbot, ctx):
 
         page.exec_dialog = driver(qtbot, fill)
         page.new_record()
+        wait_for_ops()
     assert page.model.loaded_count() == 2
     choose(page.kind_filter, "regular")
+    wait_for_ops()
     assert column(page, 5) == ["Quý I"]
     choose(page.kind_filter, None)
+    wait_for_ops()
     page.search.setText("dat dai")
+    wait_for_ops()
     page.search.flush()
+    wait_for_ops()
     assert column(page, 5) == ["Đất đai bản Phăng"]
 
 
 # --- inspections ------------------------------------------------------------------------------
 
 
-def test_inspection_with_violations_appears_under_violations_only(qtbot, ctx):
+def test_inspection_with_violations_appears_under_violations_only(qtbot, ctx, wait_for_ops):
     page = make_page(qtbot, InspectionsPage, ctx)
+    wait_for_ops()
     day = date.today() - timedelta(days=10)
 
     def fill(found: bool, orgs: str, content: str):
@@ -185,22 +195,28 @@ def test_inspection_with_violations_appears_under_violations_only(qtbot, ctx):
     page.exec_dialog = driver(qtbot, fill(True, "Chi bộ bản Phăng 1\nChi bộ bản Che Căn",
                                           "Giám sát việc tiếp công dân"))
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     page.exec_dialog = driver(qtbot, fill(False, "Chi bộ Trường Tiểu học",
                                           "Kiểm tra công tác dân vận"))
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.model.loaded_count() == 2
     qtbot.mouseClick(page.violations_check, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.model.loaded_count() == 1
     cells = page.model.row_at(0).cells
     assert cells[1:6] == ["Supervision", "Inspection committee", "2", "1", "Yes"]
     assert page.model.row_at(0).tint == "hot"
     page.violations_check.setChecked(False)
+    wait_for_ops()
     choose(page.kind_filter, "inspection")
+    wait_for_ops()
     assert column(page, 6) == ["Kiểm tra công tác dân vận"]
 
 
-def test_inspection_needs_someone_inspected(qtbot, ctx):
+def test_inspection_needs_someone_inspected(qtbot, ctx, wait_for_ops):
     page = make_page(qtbot, InspectionsPage, ctx)
+    wait_for_ops()
     dialog = page.make_inspection_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -219,21 +235,24 @@ def add_citizens(ctx, *people) -> list[str]:
                 for p in people]
 
 
-def test_directory_is_in_vietnamese_order_and_searches_unaccented(qtbot, ctx):
+def test_directory_is_in_vietnamese_order_and_searches_unaccented(qtbot, ctx, wait_for_ops):
     add_citizens(ctx, ("Nguyễn Văn Đức",), ("Trần Thị An",), ("Đặng Văn Dũng",),
                  ("Lê Văn Ánh",), ("Nguyễn Văn Bình",), ("Phạm Thị Anh",))
     page = make_page(qtbot, CitizensPage, ctx)
+    wait_for_ops()
     # Given name first, then the rest of the name; Vietnamese letters (d before đ);
     # tones only break ties, so "Ánh Lê Văn" comes before "Anh Phạm Thị".
     assert page.names_in_order() == ["Trần Thị An", "Lê Văn Ánh", "Phạm Thị Anh",
                                      "Nguyễn Văn Bình", "Đặng Văn Dũng", "Nguyễn Văn Đức"]
     qtbot.keyClicks(page.search, "duc")
+    wait_for_ops()
     qtbot.waitUntil(lambda: page.names_in_order() == ["Nguyễn Văn Đức"], timeout=2000)
     qtbot.waitUntil(lambda: page.count_label.text() == "1 citizen", timeout=2000)
 
 
-def test_citizen_form_shows_id_error_at_its_field(qtbot, ctx):
+def test_citizen_form_shows_id_error_at_its_field(qtbot, ctx, wait_for_ops):
     page = make_page(qtbot, CitizensPage, ctx)
+    wait_for_ops()
     dialog = page.make_citizen_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -247,7 +266,7 @@ def test_citizen_form_shows_id_error_at_its_field(qtbot, ctx):
     assert dialog.result() == QDialog.DialogCode.Accepted
 
 
-def test_merging_two_records_moves_the_visits(qtbot, ctx, official):
+def test_merging_two_records_moves_the_visits(qtbot, ctx, official, wait_for_ops):
     keep_id, dup_id = add_citizens(
         ctx,
         ("Nguyễn Văn An", 1970, "male", "001070012345", "Bản Phăng 1"),
@@ -260,14 +279,17 @@ def test_merging_two_records_moves_the_visits(qtbot, ctx, official):
             reception.add_visit(s, rs.id, reception.VisitInput(content=content,
                                                                citizen_id=dup_id))
     page = make_page(qtbot, CitizensPage, ctx)
+    wait_for_ops()
     assert page.model.loaded_count() == 2
     page.open_record("citizen", keep_id)
+    wait_for_ops()
     assert page.visits.rowCount() == 0
     assert page.merge_button.isEnabled()
 
     def fill(d):
         d.find.setText("nguyen van an")
         d.find.flush()
+        wait_for_ops()  # the matches are found on a worker
         texts = [d.matches.item(i).text() for i in range(d.matches.count())]
         assert texts == ["Nguyen Van An, Ban Phang 1"]  # the record kept is not offered
         d.matches.setCurrentRow(0)
@@ -277,6 +299,7 @@ def test_merging_two_records_moves_the_visits(qtbot, ctx, official):
 
     page.exec_dialog = driver(qtbot, fill)
     qtbot.mouseClick(page.merge_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert page.names_in_order() == ["Nguyễn Văn An"]
     assert page.current_id == keep_id
     assert page.visits.rowCount() == 2
@@ -287,10 +310,12 @@ def test_merging_two_records_moves_the_visits(qtbot, ctx, official):
         assert kept.phone == "0912345678"  # a gap filled from the duplicate
 
 
-def test_merge_without_a_choice_is_refused_at_the_list(qtbot, ctx):
+def test_merge_without_a_choice_is_refused_at_the_list(qtbot, ctx, wait_for_ops):
     (keep_id,) = add_citizens(ctx, ("Lò Thị Hoa",))
     page = make_page(qtbot, CitizensPage, ctx)
+    wait_for_ops()
     page.open_record("citizen", keep_id)
+    wait_for_ops()
     dialog = page.make_merge_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -299,7 +324,7 @@ def test_merge_without_a_choice_is_refused_at_the_list(qtbot, ctx):
     assert "Choose the duplicate" in dialog.errors.message_for("duplicate")
 
 
-def test_citizen_history_never_shows_a_denunciation(qtbot, ctx, official):
+def test_citizen_history_never_shows_a_denunciation(qtbot, ctx, official, wait_for_ops):
     from receptiondesk.services import petitions
 
     (cid,) = add_citizens(ctx, ("Vi Văn Nam", 1965, "male", "001065000111"))
@@ -315,7 +340,9 @@ def test_citizen_history_never_shows_a_denunciation(qtbot, ctx, official):
             reception.add_visit(s, rs.id, reception.VisitInput(
                 content=content, citizen_id=cid, petition_type=kind))
     page = make_page(qtbot, CitizensPage, ctx)
+    wait_for_ops()
     page.open_record("citizen", cid)
+    wait_for_ops()
     assert page.petitions.rowCount() == 1
     assert page.petitions.item(0, 2).text() == "Complaint"
     assert page.visits.rowCount() == 1

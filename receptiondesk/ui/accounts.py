@@ -26,6 +26,7 @@ from ..i18n import N_, _, format_datetime
 from ..services import accounts
 from ..services.accounts import UserInput
 from ..services.errors import ServiceError, ValidationError
+from ..services.record_kinds import RecordKind
 from ..services.units import list_officials
 from .context import AppContext
 from .forms import ERROR_STYLE, RecordDialog, check, combo, line, open_on_enter, show_error
@@ -337,7 +338,7 @@ class AccountsPage(Page):
         except ServiceError as exc:
             show_error(self, exc)
             return
-        self.ctx.signals.data_changed.emit("settings")
+        self.ctx.signals.data_changed.emit(RecordKind.SETTINGS)
         self.ctx.signals.status_message.emit(_("Saved."))
 
     def change_own_password(self) -> None:
@@ -346,5 +347,5 @@ class AccountsPage(Page):
 
     def _done(self, message: str) -> None:
         self.model.reload()
-        self.ctx.signals.data_changed.emit("accounts")
+        self.ctx.signals.data_changed.emit(RecordKind.ACCOUNTS)
         self.ctx.signals.status_message.emit(message)

@@ -23,6 +23,7 @@ from ..i18n import N_, _, format_datetime, format_number, ngettext
 from ..services import accounts, audit
 from ..services.audit_labels import record_kind_label
 from ..services.errors import ServiceError
+from . import ops
 from .context import AppContext
 from .forms import ERROR_STYLE, compact, date_edit, fill_combo, from_qdate
 from .page import Page
@@ -82,7 +83,8 @@ class AuditPage(Page):
         for w in (self.date_from, self.date_to):
             w.dateChanged.connect(lambda _d: self.reload() if self.use_dates.isChecked()
                                   else None)
-        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(COLUMNS, None, self, plan=self._plan, db=self.ctx.db,
+                                     failed=self._refused)
         self.table = QTableView()
         self.table.setObjectName("audit_table")
         self.table.setModel(self.model)
@@ -159,31 +161,47 @@ class AuditPage(Page):
             f.date_to = from_qdate(self.date_to.date())
         return f
 
-    def _fetch(self, offset: int, limit: int, _sort, _desc) -> list[Row]:
-        try:
-            with self.ctx.db.session() as s:
-                return [entry_row(e) for e in audit.list_entries(s, self.current_filter(),
-                                                                 offset, limit)]
-        except ServiceError as exc:
-            self.notice.setText(str(exc))
-            self.notice.show()
-            return []
+    def _plan(self, offset: int, limit: int, _sort, _desc):
+        f = self.current_filter()
+        return lambda s: [entry_row(e) for e in audit.list_entries(s, f, offset, limit)]
+
+    def _refused(self, exc: Exception) -> None:
+        if not isinstance(exc, ServiceError):
+            ops.report_error(self, exc)
+            return
+        self.notice.setText(str(exc))
+        self.notice.show()
 
     def reload(self) -> None:
         if not self.allowed():
             return
         self.model.reload()
-        try:
-            with self.ctx.db.session() as s:
-                n = audit.count_entries(s, self.current_filter())
-        except ServiceError:
-            n = 0
-        self.count.setText(ngettext("{count} entry", "{count} entries", n).format(
-            count=format_number(n)))
+        f = self.current_filter()
+
+        def show(n: int) -> None:
+            self.count.setText(ngettext("{count} entry", "{count} entries", n).format(
+                count=format_number(n)))
+
+        ops.query(self, self.ctx.db, lambda s: audit.count_entries(s, f), show, key="count",
+                  failure=lambda exc: show(0) if isinstance(exc, ServiceError)
+                  else ops.report_error(self, exc))
 
     def verify(self) -> None:
-        with self.ctx.db.session() as s:
-            problems = audit.verify_chain(s)
+        """Check the whole chain on a worker (a province's log takes a while); the button
+        waits for the answer."""
+        self.verify_button.setEnabled(False)
+
+        def done(problems: list[str]) -> None:
+            self.verify_button.setEnabled(True)
+            self._show_verdict(problems)
+
+        def failed(exc: Exception) -> None:
+            self.verify_button.setEnabled(True)
+            ops.report_error(self, exc)
+
+        ops.query(self, self.ctx.db, audit.verify_chain, done, key="verify", failure=failed)
+
+    def _show_verdict(self, problems: list[str]) -> None:
         if problems:
             self.result.setStyleSheet(ERROR_STYLE)
             self.result.setText("\n".join(problems))

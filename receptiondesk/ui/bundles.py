@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import _, format_datetime, format_number, ngettext, pgettext
+from ..services.record_kinds import IMPORTED, RecordKind
 from .context import AppContext
 from .forms import ERROR_STYLE, date_edit, from_qdate
 from .worker import run_in_background
@@ -490,8 +491,7 @@ class ImportBundleDialog(_BundleDialog):
         self.conflicts_button.setVisible(bool(total.conflicts))
         self.retranslate()
         self._update_buttons()
-        for kind in ("unit", "session", "visit", "petition", "citizen", "meeting",
-                     "inspection"):
+        for kind in IMPORTED:
             self.ctx.signals.data_changed.emit(kind)
         self.imported.emit(result)
 
@@ -628,7 +628,9 @@ class ConflictsDialog(QDialog):
             return
         self.message.setStyleSheet("")
         self.message.setText(resolution_label(resolution))
-        self.ctx.signals.data_changed.emit(conflict.record_kind.rstrip("s"))
+        kind = RecordKind.of_record(conflict.record_kind)  # the table's name
+        if kind is not None:
+            self.ctx.signals.data_changed.emit(kind)
         self.reload()
 
 

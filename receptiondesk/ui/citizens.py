@@ -37,8 +37,11 @@ from ..model.codes import (
 )
 from ..services import citizens, protection, reception
 from ..services.accounts import is_cleared
-from ..services.errors import ServiceError, ValidationError
+from ..services.errors import ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
+from ..services.record_kinds import RecordKind
+from ..services.units import unit_and_descendants
+from . import ops
 from .context import AppContext
 from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
@@ -48,10 +51,8 @@ from .petition_forms import (
     Texts,
     fit_headers,
     save_cancel_texts,
-    select_row_of,
     setup_table,
 )
-from .worker import run_in_background
 
 COLUMNS = (
     Column(N_("Full name")),
@@ -199,15 +200,22 @@ class MergeDialog(Texts, RecordDialog):
         self.retranslate()
 
     def search(self, text: str) -> None:
+        """Find the duplicate on a worker; the newest search's matches are shown."""
+        unit_id, keep_id = self.ctx.unit_id, self.keep_id
+
+        def find(s) -> list[tuple[str, str]]:
+            units = unit_and_descendants(s, unit_id)
+            return [(c.id, citizen_summary(c))
+                    for c in citizens.find_citizens(s, text, units, limit=30) if c.id != keep_id]
+
+        ops.query(self, self.ctx.db, find, self._show_matches, key="matches")
+
+    def _show_matches(self, found: list[tuple[str, str]]) -> None:
         self.matches.clear()
-        with self.ctx.db.session() as s:
-            found = citizens.find_citizens(s, text, self.ctx.unit_ids(), limit=30)
-            for c in found:
-                if c.id == self.keep_id:
-                    continue
-                item = QListWidgetItem(citizen_summary(c))
-                item.setData(Qt.ItemDataRole.UserRole, c.id)
-                self.matches.addItem(item)
+        for citizen_id, summary in found:
+            item = QListWidgetItem(summary)
+            item.setData(Qt.ItemDataRole.UserRole, citizen_id)
+            self.matches.addItem(item)
         if self.matches.count() == 1:
             self.matches.setCurrentRow(0)
 
@@ -286,8 +294,9 @@ def _fill(table: QTableWidget, rows: list[list[str]], ids: list[str] | None = No
 
 
 class CitizensPage(Texts, RecordListPage):
-    record_kind = "citizen"
-    refresh_on = frozenset(("citizen", "visit", "session", "petition", "unit", "settings"))
+    record_kind = RecordKind.CITIZEN
+    refresh_on = frozenset((RecordKind.CITIZEN, RecordKind.VISIT, RecordKind.SESSION,
+                            RecordKind.PETITION, RecordKind.UNIT, RecordKind.SETTINGS))
     name = "citizens"
     new_permission = "citizens.edit"
     title = N_("Citizens")
@@ -314,7 +323,8 @@ class CitizensPage(Texts, RecordListPage):
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
 
-        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(COLUMNS, None, self, plan=self._plan, db=self.ctx.db)
+        self.model.loaded.connect(self._page_loaded)
         self.table = QTableView()
         self.table.setObjectName("citizen_list")
         setup_table(self.table, self.model, WIDTHS, flexible=(5,))  # the address
@@ -383,35 +393,27 @@ class CitizensPage(Texts, RecordListPage):
 
     # --- list ---------------------------------------------------------------------------
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        query = self.search.text()
-        with self.ctx.db.session() as s:
-            found = citizens.list_citizens(s, query, self._unit_ids, offset, limit)
-            return [citizen_row(c) for c in found]
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        query, units = self.search.text(), self._unit_ids
+
+        def read(s) -> list[Row]:
+            return [citizen_row(c) for c in citizens.list_citizens(s, query, units, offset,
+                                                                    limit)]
+
+        return read
 
     def reload(self) -> None:
-        keep = self.current_id
-        self.model.reload()
-        if not select_row_of(self.table, self.model, keep):
-            self.current_id = None
-        self._show_history()
+        self.reload_list()
         self._update_count()
 
     def _update_count(self) -> None:
-        self._count_generation += 1
-        generation, query, units, db = (self._count_generation, self.search.text(),
-                                        self._unit_ids, self.ctx.db)
-
-        def count() -> int:
-            with db.session() as s:
-                return citizens.count_citizens(s, query, units)
+        query, units = self.search.text(), self._unit_ids
 
         def show(n: int) -> None:
-            if generation == self._count_generation:
-                self.count_label.setText(ngettext("{count} citizen", "{count} citizens",
-                                                  n).format(count=format_number(n)))
+            self.count_label.setText(ngettext("{count} citizen", "{count} citizens",
+                                              n).format(count=format_number(n)))
 
-        run_in_background(count, show, lambda _exc: self.count_label.clear())
+        self.show_count(lambda s: citizens.count_citizens(s, query, units), show)
 
     def names_in_order(self) -> list[str]:
         """The loaded names as the list shows them (for tests and checks)."""
@@ -426,43 +428,48 @@ class CitizensPage(Texts, RecordListPage):
         self.edit_button.setEnabled(has)
         self.merge_button.setEnabled(has)
         if not has:
+            self.drop_detail()
             self.history_title.setText(_("Choose a citizen to see their visits and petitions."))
             self.visits_label.setText(_("Visits"))
             self.petitions_label.setText(_("Petitions"))
             _fill(self.visits, [])
             _fill(self.petitions, [])
             return
-        try:
-            with self.ctx.db.session() as s:
-                c = citizens.get_citizen(s, self.current_id)
-                visits, petitions = reception.citizen_history(s, c.id)
-                title = citizen_summary(c)
-                secret_visits = {p.visit_id for p in petitions
-                                 if p.petition_type == PetitionType.DENUNCIATION}
-                shield = protection.shield(s)
-                visit_rows = [[format_date(v.visit_date),
-                               label(SessionKind, v.session.kind) if v.session else "",
-                               " ".join(shield.text(v.content).split()),
-                               visit_handling_label(v.handling, v.petition_type)]
-                              for v in visits if not _denounces(v, secret_visits)]
-                shown = [p for p in petitions if identity_visible(p)]
-                revealed = any(is_protected(p) for p in shown) or any(
-                    v.petition_type == PetitionType.DENUNCIATION or v.id in secret_visits
-                    for v in visits)
-                if revealed and is_cleared():  # a cleared user sees a denouncer's history
-                    record_identity_view(s, "citizen", c.id, c.unit_id, "citizen history")
-                petition_rows = [[format_date(p.received_date), p.ref or "—",
-                                  label(PetitionType, p.petition_type), label(Status, p.status)]
-                                 for p in shown]
-                petition_ids = [p.id for p in shown]
-        except ServiceError as exc:
-            self.history_title.setText(str(exc))
-            return
-        self.history_title.setText(title)
-        self.visits_label.setText(_("Visits ({count})").format(count=len(visit_rows)))
-        self.petitions_label.setText(_("Petitions ({count})").format(count=len(petition_rows)))
-        _fill(self.visits, visit_rows)
-        _fill(self.petitions, petition_rows, petition_ids)
+        citizen_id = self.current_id
+
+        def read(s):
+            c = citizens.get_citizen(s, citizen_id)
+            visits, petitions = reception.citizen_history(s, c.id)
+            title = citizen_summary(c)
+            secret_visits = {p.visit_id for p in petitions
+                             if p.petition_type == PetitionType.DENUNCIATION}
+            shield = protection.shield(s)
+            visit_rows = [[format_date(v.visit_date),
+                           label(SessionKind, v.session.kind) if v.session else "",
+                           " ".join(shield.text(v.content).split()),
+                           visit_handling_label(v.handling, v.petition_type)]
+                          for v in visits if not _denounces(v, secret_visits)]
+            shown = [p for p in petitions if identity_visible(p)]
+            revealed = any(is_protected(p) for p in shown) or any(
+                v.petition_type == PetitionType.DENUNCIATION or v.id in secret_visits
+                for v in visits)
+            if revealed and is_cleared():  # a cleared user sees a denouncer's history
+                record_identity_view(s, "citizen", c.id, c.unit_id, "citizen history")
+            petition_rows = [[format_date(p.received_date), p.ref or "—",
+                              label(PetitionType, p.petition_type), label(Status, p.status)]
+                             for p in shown]
+            return title, visit_rows, petition_rows, [p.id for p in shown]
+
+        def show(found) -> None:
+            title, visit_rows, petition_rows, petition_ids = found
+            self.history_title.setText(title)
+            self.visits_label.setText(_("Visits ({count})").format(count=len(visit_rows)))
+            self.petitions_label.setText(
+                _("Petitions ({count})").format(count=len(petition_rows)))
+            _fill(self.visits, visit_rows)
+            _fill(self.petitions, petition_rows, petition_ids)
+
+        self.show_detail(read, show, lambda exc: self.history_title.setText(str(exc)))
 
     def _open_petition(self, item: QTableWidgetItem) -> None:
         petition_id = item.data(Qt.ItemDataRole.UserRole)
@@ -498,5 +505,5 @@ class CitizensPage(Texts, RecordListPage):
             self._saved(_("The two records were merged."))
 
     def _saved(self, message: str) -> None:
-        self.ctx.signals.data_changed.emit("citizen")
+        self.ctx.signals.data_changed.emit(RecordKind.CITIZEN)
         self.ctx.signals.status_message.emit(message)

@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # the window can be shown before the database layer is import
 class AppSignals(QObject):
     """Application-wide notifications between pages."""
 
-    #: a kind of record changed ("petition", "session", "visit", "citizen", "meeting",
-    #: "inspection", "unit", "official", "settings"); lists refresh themselves
+    #: a kind of record changed (a ``services.record_kinds.RecordKind``, a str); lists and
+    #: panes showing that kind reload themselves
     data_changed = Signal(str)
     #: the interface language changed; widgets retranslate
     language_changed = Signal(str)

@@ -16,7 +16,6 @@ import html
 from dataclasses import dataclass, field
 from datetime import date
 
-import shiboken6
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -55,12 +54,15 @@ from ..services.dashboard import (
     unit_breakdown,
 )
 from ..services.protection import identity_visible, redacted
+from ..services.record_kinds import RecordKind
+from . import ops
 from .context import AppContext
 from .page import Page
-from .worker import run_in_background
 
 #: kinds of record whose change can move a figure of the dashboard
-WATCHED = {"petition", "session", "visit", "official", "unit", "settings", "rules", "calendar"}
+WATCHED = frozenset((RecordKind.PETITION, RecordKind.SESSION, RecordKind.VISIT,
+                     RecordKind.OFFICIAL, RecordKind.UNIT, RecordKind.SETTINGS, RecordKind.RULES,
+                     RecordKind.CALENDAR))
 
 MET = ("#1b5e20", "#e3f4e1")
 UNMET = ("#8b0000", "#fde2e1")
@@ -177,7 +179,6 @@ class DashboardPage(Page):
         self._names: dict[str, str] = {}
         self._stale = True
         self._loading = False
-        self._generation = 0
         self._build()
         ctx.signals.data_changed.connect(self._on_data_changed)
         self.retranslate()
@@ -414,29 +415,24 @@ class DashboardPage(Page):
         """Recompute the figures off the GUI thread."""
         self._stale = False
         self._loading = True
-        self._generation += 1
-        generation = self._generation
-        db, unit_id, path = self.ctx.db, self.unit_id, list(self.path)
+        unit_id, path = self.unit_id, list(self.path)
         today = date.today()
 
-        def job() -> Loaded:
+        def job(s) -> Loaded:
             from sqlalchemy import select
 
             from ..model import Unit
             from ..services.units import unit_and_descendants
 
-            with db.session() as s:
-                figures = dashboard_figures(s, unit_and_descendants(s, unit_id), today)
-                names = dict(s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(path))).all())
-                return Loaded(figures, unit_breakdown(s, unit_id, today), names)
+            figures = dashboard_figures(s, unit_and_descendants(s, unit_id), today)
+            names = dict(s.execute(select(Unit.id, Unit.name).where(Unit.id.in_(path))).all())
+            return Loaded(figures, unit_breakdown(s, unit_id, today), names)
 
-        run_in_background(job, lambda f: self._loaded(generation, f),
-                          lambda exc: self._failed(generation, exc))
+        # the newest load wins; none reaches a page that was closed meanwhile
+        ops.query(self, self.ctx.db, job, self._loaded, key="figures", failure=self._failed)
         self._show_status()
 
-    def _loaded(self, generation: int, loaded: Loaded) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return  # the page is gone, or a newer load is on its way
+    def _loaded(self, loaded: Loaded) -> None:
         self._loading = False
         self.figures = loaded.figures
         self.unit_rows = loaded.units
@@ -488,9 +484,7 @@ class DashboardPage(Page):
         return [[t.item(r, c).text() for c in range(t.columnCount())]
                 for r in range(t.rowCount())]
 
-    def _failed(self, generation: int, exc: Exception) -> None:
-        if not shiboken6.isValid(self) or generation != self._generation:
-            return
+    def _failed(self, exc: Exception) -> None:
         self._loading = False
         self.status.setText(_("The figures could not be computed: {reason}").format(reason=exc))
 

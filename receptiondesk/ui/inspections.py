@@ -18,8 +18,8 @@ from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import Inspection
 from ..model.codes import InspectionBody, InspectionKind, choices, label
 from ..services import inspections, protection
-from ..services.errors import ServiceError
 from ..services.protection import Shield
+from ..services.record_kinds import RecordKind
 from .context import AppContext
 from .forms import (
     RecordDialog,
@@ -40,10 +40,8 @@ from .petition_forms import (
     Texts,
     fit_headers,
     save_cancel_texts,
-    select_row_of,
     yes_no,
 )
-from .worker import run_in_background
 
 COLUMNS = (
     Column(N_("Date")),
@@ -172,8 +170,8 @@ class InspectionDialog(Texts, RecordDialog):
 
 
 class InspectionsPage(Texts, RecordListPage):
-    record_kind = "inspection"
-    refresh_on = frozenset(("inspection", "unit", "settings"))
+    record_kind = RecordKind.INSPECTION
+    refresh_on = frozenset((RecordKind.INSPECTION, RecordKind.UNIT, RecordKind.SETTINGS))
     name = "inspections"
     new_permission = "inspections.edit"
     title = N_("Inspections")
@@ -246,36 +244,29 @@ class InspectionsPage(Texts, RecordListPage):
             kinds=[kind] if kind else [], bodies=[body] if body else [],
             violations_only=self.violations_check.isChecked(), query=self.search.text())
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
         f = self.current_filter()
-        with self.ctx.db.session() as s:
+
+        def read(s) -> list[Row]:
             shield = protection.shield(s)
             return [inspection_row(i, shield)
                     for i in inspections.list_inspections(s, f, offset, limit)]
 
+        return read
+
     def reload(self) -> None:
-        keep = self.current_id
-        self.model.reload()
-        if not select_row_of(self.table, self.model, keep):
-            self.current_id = None
-        self._show_detail()
+        self.reload_list()
         self._update_count()
 
     def _update_count(self) -> None:
-        self._count_generation += 1
-        generation, f, db = self._count_generation, self.current_filter(), self.ctx.db
-
-        def count() -> int:
-            with db.session() as s:
-                return inspections.count_inspections(s, f)
+        f = self.current_filter()
 
         def show(n: int) -> None:
-            if generation == self._count_generation:
-                self.count_label.setText(ngettext(
-                    "{count} inspection or supervision", "{count} inspections and supervisions",
-                    n).format(count=format_number(n)))
+            self.count_label.setText(ngettext(
+                "{count} inspection or supervision", "{count} inspections and supervisions",
+                n).format(count=format_number(n)))
 
-        run_in_background(count, show, lambda _exc: self.count_label.clear())
+        self.show_count(lambda s: inspections.count_inspections(s, f), show)
 
     def _on_current(self, current, _previous) -> None:
         self.current_id = self.model.id_at(current.row()) if current.isValid() else None
@@ -284,14 +275,14 @@ class InspectionsPage(Texts, RecordListPage):
     def _show_detail(self) -> None:
         self.edit_button.setEnabled(self.current_id is not None)
         if not self.current_id:
+            self.drop_detail()
             self.detail.setText(_("Choose an inspection in the list to see its findings."))
             return
-        try:
-            with self.ctx.db.session() as s:
-                self.detail.setText(self._detail_html(
-                    inspections.get_inspection(s, self.current_id), protection.shield(s)))
-        except ServiceError as exc:
-            self.detail.setText(_esc(str(exc)))
+        inspection_id = self.current_id
+        self.show_detail(
+            lambda s: self._detail_html(inspections.get_inspection(s, inspection_id),
+                                        protection.shield(s)),
+            self.detail.setText, lambda exc: self.detail.setText(_esc(str(exc))))
 
     def _detail_html(self, i: Inspection, shield: Shield | None = None) -> str:
         shown = shield.text if shield is not None else (lambda text: text)
@@ -330,5 +321,5 @@ class InspectionsPage(Texts, RecordListPage):
             self._saved()
 
     def _saved(self) -> None:
-        self.ctx.signals.data_changed.emit("inspection")
+        self.ctx.signals.data_changed.emit(RecordKind.INSPECTION)
         self.ctx.signals.status_message.emit(_("The inspection was saved."))

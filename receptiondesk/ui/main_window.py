@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..i18n import N_, _
+from ..services.record_kinds import RecordKind
 from .context import AppContext
 from .page import Page
 
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 8000)
 
     def _data_changed(self, kind: str) -> None:
-        if kind == "unit":  # the office's name in the status bar follows Settings ▸ Office
+        if kind == RecordKind.UNIT:  # the office's name in the status bar follows Settings ▸ Office
             self._show_unit()
 
     # --- construction ---------------------------------------------------------

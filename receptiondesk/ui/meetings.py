@@ -18,8 +18,8 @@ from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import WorkingMeeting
 from ..model.codes import MeetingKind, choices, label
 from ..services import meetings, protection
-from ..services.errors import ServiceError
 from ..services.protection import Shield
+from ..services.record_kinds import RecordKind
 from .context import AppContext
 from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line, text_edit
 from .page import RecordListPage
@@ -31,9 +31,7 @@ from .petition_forms import (
     fit_headers,
     official_choices,
     save_cancel_texts,
-    select_row_of,
 )
-from .worker import run_in_background
 
 COLUMNS = (
     Column(N_("Meeting date")),
@@ -215,8 +213,9 @@ class NoticeDialog(Texts, RecordDialog):
 
 
 class MeetingsPage(Texts, RecordListPage):
-    record_kind = "meeting"
-    refresh_on = frozenset(("meeting", "notice", "official", "unit", "settings"))
+    record_kind = RecordKind.MEETING
+    refresh_on = frozenset((RecordKind.MEETING, RecordKind.NOTICE, RecordKind.OFFICIAL,
+                            RecordKind.UNIT, RecordKind.SETTINGS))
     name = "meetings"
     new_permission = "meetings.edit"
     title = N_("Meetings and notices")
@@ -282,36 +281,27 @@ class MeetingsPage(Texts, RecordListPage):
         return meetings.MeetingFilter(unit_ids=self._unit_ids, date_from=start, date_to=end,
                                       kinds=[kind] if kind else [], query=self.search.text())
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
         f = self.current_filter()
-        with self.ctx.db.session() as s:
+
+        def read(s) -> list[Row]:
             shield = protection.shield(s)
             return [meeting_row(m, shield) for m in meetings.list_meetings(s, f, offset, limit)]
 
+        return read
+
     def reload(self) -> None:
-        keep = self.current_id
-        self.model.reload()
-        if not select_row_of(self.table, self.model, keep):
-            self.current_id = None
-            self._show_detail()
-        else:
-            self._show_detail()
+        self.reload_list()
         self._update_count()
 
     def _update_count(self) -> None:
-        self._count_generation += 1
-        generation, f, db = self._count_generation, self.current_filter(), self.ctx.db
-
-        def count() -> int:
-            with db.session() as s:
-                return meetings.count_meetings(s, f)
+        f = self.current_filter()
 
         def show(n: int) -> None:
-            if generation == self._count_generation:
-                self.count_label.setText(ngettext("{count} meeting", "{count} meetings",
-                                                  n).format(count=format_number(n)))
+            self.count_label.setText(ngettext("{count} meeting", "{count} meetings",
+                                              n).format(count=format_number(n)))
 
-        run_in_background(count, show, lambda _exc: self.count_label.clear())
+        self.show_count(lambda s: meetings.count_meetings(s, f), show)
 
     def _on_current(self, current, _previous) -> None:
         self.current_id = self.model.id_at(current.row()) if current.isValid() else None
@@ -324,16 +314,19 @@ class MeetingsPage(Texts, RecordListPage):
     def _show_detail(self) -> None:
         self._enable_buttons()
         if not self.current_id:
+            self.drop_detail()
             self.detail.setText(_("Choose a meeting in the list to see its conclusions and "
                                   "notices."))
             return
-        try:
-            with self.ctx.db.session() as s:
-                m = meetings.get_meeting(s, self.current_id)
-                notices = meetings.notices_of_meeting(s, m.id)
-                self.detail.setText(self._detail_html(m, notices, protection.shield(s)))
-        except ServiceError as exc:
-            self.detail.setText(_esc(str(exc)))
+        meeting_id = self.current_id
+
+        def read(s) -> str:
+            m = meetings.get_meeting(s, meeting_id)
+            return self._detail_html(m, meetings.notices_of_meeting(s, m.id),
+                                     protection.shield(s))
+
+        self.show_detail(read, self.detail.setText,
+                         lambda exc: self.detail.setText(_esc(str(exc))))
 
     def _detail_html(self, m: WorkingMeeting, notices,
                      shield: Shield | None = None) -> str:
@@ -373,16 +366,16 @@ class MeetingsPage(Texts, RecordListPage):
         dialog = self.make_meeting_dialog()
         if self.exec_dialog(dialog):
             self.current_id = dialog.result_id
-            self._saved("meeting", _("The working meeting was saved."))
+            self._saved(RecordKind.MEETING, _("The working meeting was saved."))
 
     def edit_current(self) -> None:
         if self.current_id and self.exec_dialog(self.make_meeting_dialog(self.current_id)):
-            self._saved("meeting", _("The working meeting was saved."))
+            self._saved(RecordKind.MEETING, _("The working meeting was saved."))
 
     def issue_notice(self) -> None:
         if self.current_id and self.exec_dialog(self.make_notice_dialog()):
-            self._saved("meeting", _("The concluding notice was issued."))
+            self._saved(RecordKind.NOTICE, _("The concluding notice was issued."))
 
-    def _saved(self, kind: str, message: str) -> None:
+    def _saved(self, kind: RecordKind, message: str) -> None:
         self.ctx.signals.data_changed.emit(kind)
         self.ctx.signals.status_message.emit(message)

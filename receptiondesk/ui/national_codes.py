@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ..i18n import N_, _
 from ..services import national_codes
 from ..services.errors import ServiceError
+from ..services.record_kinds import RecordKind
 from .context import AppContext
 from .forms import combo, fill_combo, line, open_on_enter, show_error
 from .paged import Column, PagedTableModel, Row
@@ -60,7 +61,7 @@ class NationalCodeDialog(TranslatedDialog):
         with self.ctx.db.session(write=True) as s:
             national_codes.save_national_code(s, self.code_list, self.entry.code,
                                               self.national_code.text())
-        self.ctx.signals.data_changed.emit("lookups")
+        self.ctx.signals.data_changed.emit(RecordKind.LOOKUPS)
         return self.entry.code
 
 
@@ -85,7 +86,7 @@ class NationalCodesTab(QWidget):
         self.version.setObjectName("national_code_version")
         self.save_version = QPushButton()
         self.save_version.clicked.connect(self._save_version)
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = _table(self.model, "national_codes_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
@@ -147,12 +148,17 @@ class NationalCodesTab(QWidget):
         with self.ctx.db.session() as s:
             return national_codes.entries(s, self.code_list())
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        # a code list has at most a few hundred values (units): cut from one small query
-        rows = [Row(e.code, [e.shown_code, e.name, e.national_code or _("(none)"),
-                             e.default_code], None if e.national_code else "overdue")
-                for e in self._entries()]
-        return _slice(rows, offset, limit)
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        code_list = self.code_list()
+
+        def read(s) -> list[Row]:
+            # a code list has at most a few hundred values (units): cut from one small query
+            rows = [Row(e.code, [e.shown_code, e.name, e.national_code or _("(none)"),
+                                 e.default_code], None if e.national_code else "overdue")
+                    for e in national_codes.entries(s, code_list)]
+            return _slice(rows, offset, limit)
+
+        return read
 
     def edit(self) -> None:
         code = _selected_id(self.view)
@@ -170,5 +176,5 @@ class NationalCodesTab(QWidget):
         self.ctx.signals.status_message.emit(_("Saved."))
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind in ("lookups", "unit") and shiboken6.isValid(self):
+        if kind in (RecordKind.LOOKUPS, RecordKind.UNIT) and shiboken6.isValid(self):
             self.model.reload()

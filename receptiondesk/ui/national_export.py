@@ -44,6 +44,7 @@ from ..exchange.national import (
 from ..i18n import _, pgettext
 from ..services.errors import ServiceError
 from ..services.outputs import export_national
+from . import ops
 from .context import AppContext
 from .forms import ERROR_STYLE, fill_combo
 from .report_forms import PeriodPicker
@@ -73,7 +74,6 @@ class NationalExportDialog(QDialog):
         self.ctx = ctx
         self.today = today
         self.unmapped: list[Unmapped] = []
-        self._check_serial = 0
         self._cancel: threading.Event | None = None
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress)
@@ -235,24 +235,13 @@ class NationalExportDialog(QDialog):
         except ValueError as exc:
             self.show_message(str(exc), error=True)
             return
-        self._check_serial += 1
-        serial = self._check_serial
-        db = self.ctx.db
-
-        def work() -> list[Unmapped]:
-            with db.session() as s:
-                return find_unmapped(s, scope)
-
         def done(found: list[Unmapped]) -> None:
-            if serial == self._check_serial and shiboken6.isValid(self):
-                self.unmapped = found
-                self._show_unmapped()
+            self.unmapped = found
+            self._show_unmapped()
 
-        def failed(exc: Exception) -> None:
-            if serial == self._check_serial and shiboken6.isValid(self):
-                self.show_message(str(exc), error=True)
-
-        run_in_background(work, done, failed)
+        # the newest check wins; none reaches a dialog closed meanwhile
+        ops.query(self, self.ctx.db, lambda s: find_unmapped(s, scope), done, key="check",
+                  failure=lambda exc: self.show_message(str(exc), error=True))
 
     def _show_unmapped(self) -> None:
         self.unmapped_list.clear()

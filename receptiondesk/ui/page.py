@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from ..services.record_kinds import RecordKind
 from .context import AppContext
 
 
@@ -78,21 +79,83 @@ class RecordListPage(Page):
     Subclasses set ``record_kind`` and ``refresh_on`` and provide ``self.model``,
     ``self.table``, ``self.search``, ``self.current_id``, ``reload()`` and
     ``show_current()``; the list reloads itself when a kind it shows changes.
+
+    Rows, counts and details are read off the GUI thread (``ui/ops.py``): a page's
+    ``_plan`` returns the query of a page of rows, :meth:`reload_list` selects the record
+    that was selected once the first page is in, :meth:`show_count` and
+    :meth:`show_detail` show what their query found when it arrives.
     """
 
-    record_kind: str = ""
+    record_kind: RecordKind | str = ""
     #: kinds of record (``AppSignals.data_changed``) whose change reloads the list
-    refresh_on: frozenset[str] = frozenset({"unit", "settings"})
+    refresh_on: frozenset[RecordKind] = frozenset({RecordKind.UNIT, RecordKind.SETTINGS})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._unit_ids = ctx.unit_ids()
-        self._count_generation = 0
         self.current_id: str | None = None
+        self._after_page = None
         self._build()
         ctx.signals.data_changed.connect(self._on_data_changed)
         self.retranslate()
         self.reload()
+
+    # --- reading in the background -------------------------------------------------
+
+    def reload_list(self) -> None:
+        """Read the first page again; once it is in, select the record that was selected
+        (or none, when it left the list) and show it."""
+        self.model.reload()
+
+        def settle() -> None:  # the record chosen when the rows arrive (open_record)
+            from .petition_forms import select_row_of
+
+            if not select_row_of(self.table, self.model, self.current_id):
+                self.current_id = None
+            self.show_current()
+
+        self.after_first_page(settle)
+
+    def after_first_page(self, fn) -> None:
+        """Call ``fn`` when the page being read arrived (now, when none is on its way)."""
+        if self.model.is_loading():
+            self._after_page = fn
+        else:
+            self._after_page = None
+            fn()
+
+    def _page_loaded(self) -> None:
+        fn, self._after_page = self._after_page, None
+        if fn is not None:
+            fn()
+
+    def show_count(self, op, show, key: str = "count") -> None:
+        """Count with ``op(session)`` on a worker; ``show(n)`` unless a newer count or the
+        page's end overtook it (``self.count_label`` is cleared on an error)."""
+        from . import ops
+
+        ops.query(self, self.ctx.db, op, show, key=key,
+                  failure=lambda _exc: self.count_label.clear())
+
+    def show_detail(self, op, show, failed=None) -> None:
+        """Read the current record's detail with ``op(session)`` on a worker; ``show``
+        it when it arrives, unless another record was chosen meanwhile."""
+        from ..services.errors import ServiceError
+        from . import ops
+
+        def failure(exc: Exception) -> None:
+            if failed is not None and isinstance(exc, ServiceError):
+                failed(exc)  # e.g. the record was deleted meanwhile: said in the pane
+            else:
+                ops.report_error(self, exc)
+
+        ops.query(self, self.ctx.db, op, show, key="detail", failure=failure)
+
+    def drop_detail(self) -> None:
+        """No record chosen: a detail still being read is not shown."""
+        from . import ops
+
+        ops.cancel(self, "detail")
 
     def _build(self) -> None:
         """Make the page's widgets (called once, before the first texts and rows)."""
@@ -126,6 +189,10 @@ class RecordListPage(Page):
     def show_current(self) -> None:
         """Show the detail of ``self.current_id``."""
 
+    def _plan(self, offset: int, limit: int, sort: str | None, descending: bool):
+        """The query reading a page of the list (run on a worker), or None: no rows."""
+        return None
+
     def exec_dialog(self, dialog) -> bool:
         """Show a modal dialog; True when it was saved (tests replace this to drive it)."""
         from PySide6.QtWidgets import QDialog
@@ -145,7 +212,8 @@ class RecordListPage(Page):
         from .paged import PagedTableModel
         from .petition_forms import setup_table
 
-        self.model = PagedTableModel(columns, self._fetch, self)
+        self.model = PagedTableModel(columns, None, self, plan=self._plan, db=self.ctx.db)
+        self.model.loaded.connect(self._page_loaded)
         self.table = QTableView()
         self.table.setObjectName(f"{name}_list")
         setup_table(self.table, self.model, widths, flexible)

@@ -1,15 +1,27 @@
 """Table models over paged queries: rows are fetched a page at a time as the view
-scrolls, never every row at once, so lists stay instant on a province database."""
+scrolls, never every row at once, so lists stay instant on a province database.
+
+A model given a ``plan`` reads its pages off the GUI thread (``ui/ops.py``): the plan,
+called on the GUI thread where it may read the filter widgets, returns the query to run
+on a worker; the rows arrive later and ``loaded`` is emitted. A reload while a page is on
+its way drops that page (the newest request wins). A model given a ``fetch`` reads
+synchronously (small lists: settings, accounts)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from ..i18n import _
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..db import Database
 
 PAGE_SIZE = 200
 _ROOT = QModelIndex()
@@ -34,6 +46,9 @@ class Column:
 
 #: fetch(offset, limit, sort_key, descending) -> rows
 Fetch = Callable[[int, int, str | None, bool], list[Row]]
+#: plan(offset, limit, sort_key, descending) -> the query reading those rows in a session
+#: on a worker (None: there are no rows to read)
+Plan = Callable[[int, int, str | None, bool], "Callable[[Session], list[Row]] | None"]
 
 TINTS = {
     "overdue": ("#8b0000", "#fde2e1"),
@@ -44,12 +59,21 @@ TINTS = {
 
 
 class PagedTableModel(QAbstractTableModel):
-    def __init__(self, columns: Sequence[Column], fetch: Fetch, parent=None) -> None:
+    #: a page of rows arrived (or the list is known empty): the first page after reload()
+    loaded = Signal()
+
+    def __init__(self, columns: Sequence[Column], fetch: Fetch | None = None, parent=None,
+                 *, plan: Plan | None = None, db: Database | None = None,
+                 failed: Callable[[Exception], None] | None = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
         self._fetch = fetch
+        self._plan = plan
+        self._db = db
+        self._failed = failed
         self._rows: list[Row] = []
         self._exhausted = False
+        self._loading = False
         self._sort_key: str | None = None
         self._descending = True
 
@@ -60,20 +84,72 @@ class PagedTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = []
         self._exhausted = False
+        self._loading = False  # a page on its way is dropped: its request is not the newest
         self.endResetModel()
         self.fetchMore(QModelIndex())
+
+    def set_rows(self, rows: list[Row]) -> None:
+        """Show ``rows`` as the first page, read elsewhere (later pages are fetched)."""
+        if self._plan is not None:
+            from . import ops
+
+            ops.cancel(self, "page")  # a page still on its way belongs to the old list
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._exhausted = len(rows) < PAGE_SIZE
+        self._loading = False
+        self.endResetModel()
+        self.loaded.emit()
+
+    def is_loading(self) -> bool:
+        """A page is being read in the background."""
+        return self._loading
 
     def set_fetch(self, fetch: Fetch) -> None:
         self._fetch = fetch
         self.reload()
 
     def canFetchMore(self, parent=_ROOT) -> bool:  # noqa: N802 - Qt API
-        return not parent.isValid() and not self._exhausted
+        return not parent.isValid() and not self._exhausted and not self._loading
 
     def fetchMore(self, parent=_ROOT) -> None:  # noqa: N802
-        if parent.isValid() or self._exhausted:
+        if parent.isValid() or self._exhausted or self._loading:
             return
-        page = self._fetch(len(self._rows), PAGE_SIZE, self._sort_key, self._descending)
+        if self._plan is not None:
+            self._fetch_in_background()
+            return
+        assert self._fetch is not None
+        self._add(self._fetch(len(self._rows), PAGE_SIZE, self._sort_key, self._descending))
+
+    def _fetch_in_background(self) -> None:
+        from . import ops
+
+        assert self._plan is not None and self._db is not None
+        offset = len(self._rows)
+        job = self._plan(offset, PAGE_SIZE, self._sort_key, self._descending)
+        if job is None:
+            self._exhausted = True
+            self.loaded.emit()
+            return
+        self._loading = True
+
+        def arrived(page: list[Row]) -> None:
+            self._loading = False
+            if offset == len(self._rows):
+                self._add(page)
+            self.loaded.emit()
+
+        def failed(exc: Exception) -> None:
+            self._loading = False
+            self._exhausted = True  # not asked again and again while the view scrolls
+            if self._failed is not None:
+                self._failed(exc)
+            else:
+                ops.report_error(self, exc)
+
+        ops.query(self, self._db, job, arrived, key="page", failure=failed)
+
+    def _add(self, page: list[Row]) -> None:
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         if page:

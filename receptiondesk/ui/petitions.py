@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import Petition
@@ -49,7 +48,9 @@ from ..services.protection import (
     note_identity_views,
     record_identity_view,
 )
+from ..services.record_kinds import RecordKind
 from ..services.units import list_officials
+from . import ops
 from .context import AppContext
 from .forms import ERROR_STYLE, RecordDialog, fill_combo
 from .page import Page
@@ -72,7 +73,6 @@ from .petition_forms import (
     setup_table,
     yes_no,
 )
-from .worker import run_in_background
 
 #: a deadline this close (in days) is tinted as due soon
 DUE_SOON_DAYS = 5
@@ -481,23 +481,35 @@ class PetitionDetail(Texts, QWidget):
     # --- showing a petition ---------------------------------------------------------------
 
     def show_petition(self, petition_id: str | None) -> None:
+        """Show the petition (read on a worker; the steps wait for it: ``view`` is None
+        until the petition asked for last has arrived)."""
         self.message.hide()
+        self._shown_id = petition_id
+        if self.view is not None and self.view.id != petition_id:
+            self.view = None  # no step is taken on the previous petition meanwhile
         if not petition_id:
+            ops.cancel(self, "view")
             self.view = None
             self.stack.setCurrentIndex(0)
             return
-        try:
-            with self.ctx.db.session() as s:
-                self.view = load_view(s, petition_id, date.today())
-        except ServiceError:
+        today = date.today()
+
+        def arrived(view: PetitionView) -> None:
+            self.view = view
+            self.stack.setCurrentIndex(1)
+            self._render()
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, ServiceError):
+                ops.report_error(self, exc)
             self.view = None
             self.stack.setCurrentIndex(0)
-            return
-        self.stack.setCurrentIndex(1)
-        self._render()
+
+        ops.query(self, self.ctx.db, lambda s: load_view(s, petition_id, today), arrived,
+                  key="view", failure=failed)
 
     def reload(self) -> None:
-        self.show_petition(self.view.id if self.view else None)
+        self.show_petition(getattr(self, "_shown_id", None))
 
     def _render(self) -> None:
         v = self.view
@@ -721,6 +733,11 @@ def _small_table(table: QTableWidget, widths: list[int]) -> None:
 # --- the page ----------------------------------------------------------------------------------
 
 
+#: kinds of record whose change reloads the petitions list and the petition shown
+REFRESH_ON = frozenset((RecordKind.PETITION, RecordKind.VISIT, RecordKind.CITIZEN,
+                        RecordKind.SETTINGS, RecordKind.OFFICIAL, RecordKind.UNIT))
+
+
 class PetitionsPage(Texts, Page):
     name = "petitions"
     new_permission = petitions.STEP_PERMISSIONS["register"]
@@ -729,7 +746,6 @@ class PetitionsPage(Texts, Page):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._unit_ids = ctx.unit_ids()
-        self._count_generation = 0
         self.current_id: str | None = None
         self._build()
         ctx.signals.data_changed.connect(self._on_data_changed)
@@ -804,7 +820,9 @@ class PetitionsPage(Texts, Page):
         filters.addWidget(period_cap, 1, 0)
         filters.addLayout(checks, 1, 1, 1, 7)
 
-        self.model = PagedTableModel(COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(COLUMNS, None, self, plan=self._plan, db=self.ctx.db)
+        self.model.loaded.connect(self._page_loaded)
+        self._after_page = None
         self.table = QTableView()
         self.table.setObjectName("petition_list")
         setup_table(self.table, self.model, WIDTHS, flexible=FLEXIBLE)
@@ -869,46 +887,42 @@ class PetitionsPage(Texts, Page):
             f.overdue_on = date.today()
         return f
 
-    def _fetch(self, offset: int, limit: int, sort: str | None, descending: bool) -> list[Row]:
+    def _plan(self, offset: int, limit: int, sort: str | None, descending: bool):
         f = self.current_filter()
         today = date.today()
-        with self.ctx.db.session() as s:
+
+        def read(s) -> list[Row]:
             names = field_names(s)
             rows = petitions.list_petitions(s, f, sort or "received", descending, offset, limit)
             note_identity_views(s, "petition", rows, "petition list")
             shield = protection.shield(s)
             return [petition_row(p, today, names, shield) for p in rows]
 
+        return read
+
     def reload(self) -> None:
-        """Fetch the first page again (a filter or the data changed), keeping the selection."""
-        keep = self.current_id
+        """Fetch the first page again (a filter or the data changed), keeping the selection
+        once the rows are in."""
         self.model.reload()
-        if keep:
-            select_row_of(self.table, self.model, keep)
+        self._after_page = lambda: select_row_of(self.table, self.model, self.current_id)
+        if not self.model.is_loading():
+            self._page_loaded()
         self._update_count()
 
-    def _update_count(self) -> None:
-        self._count_generation += 1
-        generation = self._count_generation
-        f = self.current_filter()
-        db = self.ctx.db
+    def _page_loaded(self) -> None:
+        fn, self._after_page = self._after_page, None
+        if fn is not None:
+            fn()
 
-        def count() -> int:
-            with db.session() as s:
-                return petitions.count_petitions(s, f)
+    def _update_count(self) -> None:
+        f = self.current_filter()
 
         def show(n: int) -> None:
-            # Dropped when the page is gone (closed while the count ran) or a newer count
-            # overtook this one.
-            if isValid(self.count_label) and generation == self._count_generation:
-                self.count_label.setText(ngettext("{count} petition", "{count} petitions",
-                                                  n).format(count=format_number(n)))
+            self.count_label.setText(ngettext("{count} petition", "{count} petitions",
+                                              n).format(count=format_number(n)))
 
-        def failed(_exc: Exception) -> None:
-            if isValid(self.count_label):
-                self.count_label.clear()
-
-        run_in_background(count, show, failed)
+        ops.query(self, self.ctx.db, lambda s: petitions.count_petitions(s, f), show,
+                  key="count", failure=lambda _exc: self.count_label.clear())
 
     def clear_filters(self) -> None:
         widgets = (self.type_filter, self.field_filter, self.status_filter,
@@ -942,7 +956,7 @@ class PetitionsPage(Texts, Page):
         self.show_petition(petition_id)
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind in ("petition", "visit", "citizen", "settings", "official", "unit"):
+        if kind in REFRESH_ON:
             self.refresh()
 
     # --- Page API ----------------------------------------------------------------------
@@ -1012,5 +1026,5 @@ class PetitionsPage(Texts, Page):
         return True
 
     def _saved(self, message: str) -> None:
-        self.ctx.signals.data_changed.emit("petition")
+        self.ctx.signals.data_changed.emit(RecordKind.PETITION)
         self.ctx.signals.status_message.emit(message)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from ..i18n import N_, _, format_date, format_number, format_time, ngettext
 from ..model.codes import PetitionType, SessionKind, SessionMode, VisitHandling, choices, label
@@ -41,8 +40,10 @@ from ..services.reception import (
     register_petition_from_visit,
     visit_counts,
 )
+from ..services.record_kinds import RecordKind
 from ..services.repeats import petition_for_visit
 from ..services.units import list_officials
+from . import ops
 from .context import AppContext
 from .forms import date_edit, fill_combo, from_qdate, open_on_enter, show_error, to_qdate
 from .page import Page
@@ -58,7 +59,6 @@ from .reception_forms import (
     handling_cell,
     one_line,
 )
-from .worker import run_in_background
 
 SESSION_COLUMNS = (
     Column(N_("Date")),
@@ -87,7 +87,9 @@ PERIODS = (
     ("custom", N_("From … to …")),
 )
 #: record kinds whose changes show in this page
-WATCHED = {"session", "visit", "citizen", "petition", "official", "settings", "unit"}
+WATCHED = frozenset((RecordKind.SESSION, RecordKind.VISIT, RecordKind.CITIZEN,
+                     RecordKind.PETITION, RecordKind.OFFICIAL, RecordKind.SETTINGS,
+                     RecordKind.UNIT))
 
 
 def period_dates(choice: str, today: date) -> tuple[date | None, date | None]:
@@ -147,12 +149,9 @@ class ReceptionPage(Page):
         self._stale = True
         self._selected_session: str | None = None
         self._choosing = False  # selecting a session from code: the visits reload once
-        self._seq = 0  # the newest reload; older answers are dropped
+        #: the newest read of the visits (by reload or reload_visits): a reload's visits
+        #: are not shown once the visits were read again after it started
         self._visit_seq = 0
-        self._jobs: set[int] = set()
-        self._tokens = itertools.count()
-        self._prefetched_sessions: list[Row] | None = None
-        self._prefetched_visits: list[Row] | None = None
         self._build()
         self.retranslate()
         ctx.signals.data_changed.connect(self._on_data_changed)
@@ -252,7 +251,8 @@ class ReceptionPage(Page):
         box = QVBoxLayout(holder)
         box.setContentsMargins(0, 4, 0, 0)
         self.sessions_title = QLabel()
-        self.sessions_model = PagedTableModel(SESSION_COLUMNS, self._fetch_sessions, self)
+        self.sessions_model = PagedTableModel(SESSION_COLUMNS, None, self,
+                                              plan=self._plan_sessions, db=self.ctx.db)
         self.sessions_view = QTableView()
         self.sessions_view.setObjectName("sessions")
         self.sessions_view.setModel(self.sessions_model)
@@ -275,7 +275,8 @@ class ReceptionPage(Page):
         self.all_visits.toggled.connect(lambda _on: self.reload_visits())
         head.addWidget(self.visits_title, 1)
         head.addWidget(self.all_visits)
-        self.visits_model = PagedTableModel(VISIT_COLUMNS, self._fetch_visits, self)
+        self.visits_model = PagedTableModel(VISIT_COLUMNS, None, self,
+                                            plan=self._plan_visits, db=self.ctx.db)
         self.visits_view = QTableView()
         self.visits_view.setObjectName("visits")
         self.visits_view.setModel(self.visits_model)
@@ -469,22 +470,21 @@ class ReceptionPage(Page):
 
     def is_loading(self) -> bool:
         """True while a list or count is being read in the background."""
-        return bool(self._jobs)
+        return ops.pending(self) > 0 or self.sessions_model.is_loading() \
+            or self.visits_model.is_loading()
 
-    def _start(self, job: Callable[[], object], done: Callable[[object], None]) -> None:
-        token = next(self._tokens)
-        self._jobs.add(token)
-
-        def finish(result: object) -> None:
-            self._jobs.discard(token)
-            if isValid(self.sessions_view):  # the page may be gone
-                done(result)
+    def _start(self, job: Callable[[Any], object], done: Callable[[object], None],
+               key: str) -> None:
+        """Run ``job(session)`` on a worker; ``done(result)`` unless a newer job of the
+        same key was started or the page is gone."""
 
         def fail(exc: Exception) -> None:
-            self._jobs.discard(token)
-            self.ctx.signals.status_message.emit(str(exc))
+            if isinstance(exc, ServiceError):
+                self.ctx.signals.status_message.emit(str(exc))
+            else:
+                ops.report_error(self, exc)
 
-        run_in_background(job, finish, fail)
+        ops.query(self, self.ctx.db, job, done, key=key, failure=fail)
 
     def reload(self, session_id: str | None = None, visit_id: str | None = None) -> None:
         """Read both lists again with the current filters, keeping the selection (or
@@ -495,40 +495,37 @@ class ReceptionPage(Page):
         self.search_timer.stop()
         keep = session_id or self._selected_session
         keep_visit = visit_id or self.selected_visit_id()
-        self._seq += 1
         self._visit_seq += 1
-        seq, visit_seq = self._seq, self._visit_seq
+        visit_seq = self._visit_seq
+        ops.cancel(self, "count")  # the totals of the lists being replaced
         sessions_filter, visits_filter = self.session_filter(), self.visit_filter()
         all_mode, newest_first = self.all_visits.isChecked(), self._newest_first()
-        field_names, db = dict(self._field_names), self.ctx.db
+        field_names = dict(self._field_names)
 
-        def job() -> tuple[list[Row], str | None, list[Row], VisitFilter]:
-            with db.session() as s:
-                sessions = list_sessions(s, sessions_filter, 0, PAGE_SIZE)
-                counts = visit_counts(s, [x.id for x in sessions])
-                rows = [session_row(x, counts[x.id]) for x in sessions]
-                ids = [r.id for r in rows]
-                chosen = keep if keep in ids else (ids[0] if ids else None)
-                f = visits_filter if all_mode else replace(visits_filter, session_id=chosen)
-                visits: list[Row] = []
-                if all_mode or chosen is not None:
-                    found = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
-                    denounced = visits_shown(s, found, "reception")
-                    shield = protection.shield(s)
-                    visits = [visit_row(v, field_names, v.id in denounced, shield)
-                              for v in found]
-                return rows, chosen, visits, f
+        def job(s) -> tuple[list[Row], str | None, list[Row], VisitFilter]:
+            sessions = list_sessions(s, sessions_filter, 0, PAGE_SIZE)
+            counts = visit_counts(s, [x.id for x in sessions])
+            rows = [session_row(x, counts[x.id]) for x in sessions]
+            ids = [r.id for r in rows]
+            chosen = keep if keep in ids else (ids[0] if ids else None)
+            f = visits_filter if all_mode else replace(visits_filter, session_id=chosen)
+            visits: list[Row] = []
+            if all_mode or chosen is not None:
+                found = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
+                denounced = visits_shown(s, found, "reception")
+                shield = protection.shield(s)
+                visits = [visit_row(v, field_names, v.id in denounced, shield)
+                          for v in found]
+            return rows, chosen, visits, f
 
         def done(result) -> None:
             rows, chosen, visits, f = result
-            if seq != self._seq:
-                return
             self._install_sessions(rows, chosen)
             if visit_seq == self._visit_seq:
                 self._install_visits(visits, keep_visit)
-            self._count(seq, visit_seq, sessions_filter, f, chosen)
+            self._count(visit_seq, sessions_filter, f, chosen)
 
-        self._start(job, done)
+        self._start(job, done, "lists")
 
     def reload_visits(self, visit_id: str | None = None) -> None:
         """Read the visits list again (another session chosen, the toggle, a change)."""
@@ -542,15 +539,14 @@ class ReceptionPage(Page):
             self._show_visit_total(0)
             return
         f, newest_first = self.visit_filter(), self._newest_first()
-        field_names, db = dict(self._field_names), self.ctx.db
+        field_names = dict(self._field_names)
 
-        def job() -> tuple[list[Row], int]:
-            with db.session() as s:
-                visits = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
-                denounced = visits_shown(s, visits, "reception")
-                shield = protection.shield(s)
-                return ([visit_row(v, field_names, v.id in denounced, shield)
-                         for v in visits], count_visits(s, f))
+        def job(s) -> tuple[list[Row], int]:
+            visits = list_visits(s, f, 0, PAGE_SIZE, descending=newest_first)
+            denounced = visits_shown(s, visits, "reception")
+            shield = protection.shield(s)
+            return ([visit_row(v, field_names, v.id in denounced, shield)
+                     for v in visits], count_visits(s, f))
 
         def done(result) -> None:
             rows, total = result
@@ -558,29 +554,27 @@ class ReceptionPage(Page):
                 self._install_visits(rows, keep_visit)
                 self._show_visit_total(total)
 
-        self._start(job, done)
+        self._start(job, done, "visits")
 
-    def _count(self, seq: int, visit_seq: int, sessions_filter: SessionFilter,
+    def _count(self, visit_seq: int, sessions_filter: SessionFilter,
                visits_filter: VisitFilter, chosen: str | None) -> None:
         """The totals in the titles come after the rows: they can take longer."""
-        all_mode, db = self.all_visits.isChecked(), self.ctx.db
+        all_mode = self.all_visits.isChecked()
 
-        def job() -> tuple[int, int]:
-            with db.session() as s:
-                visits = (count_visits(s, visits_filter) if all_mode or chosen is not None
-                          else 0)
-                return count_sessions(s, sessions_filter), visits
+        def job(s) -> tuple[int, int]:
+            visits = (count_visits(s, visits_filter) if all_mode or chosen is not None
+                      else 0)
+            return count_sessions(s, sessions_filter), visits
 
         def done(result) -> None:
             sessions, visits = result
-            if seq == self._seq:
-                self.sessions_title.setText(
-                    ngettext("{count} reception session", "{count} reception sessions",
-                             sessions).format(count=format_number(sessions)))
+            self.sessions_title.setText(
+                ngettext("{count} reception session", "{count} reception sessions",
+                         sessions).format(count=format_number(sessions)))
             if visit_seq == self._visit_seq:
                 self._show_visit_total(visits)
 
-        self._start(job, done)
+        self._start(job, done, "count")
 
     def _show_visit_total(self, total: int) -> None:
         count = format_number(total)
@@ -595,8 +589,7 @@ class ReceptionPage(Page):
         self.visits_title.setText(text)
 
     def _install_sessions(self, rows: list[Row], chosen: str | None) -> None:
-        self._prefetched_sessions = rows
-        self.sessions_model.reload()
+        self.sessions_model.set_rows(rows)
         self._selected_session = chosen
         row = self._find_row(self.sessions_model, chosen) if chosen else None
         if row is not None:
@@ -610,8 +603,7 @@ class ReceptionPage(Page):
     def _install_visits(self, rows: list[Row], keep_visit: str | None) -> None:
         # A session's visits are in log-book order; sorting applies to the whole period.
         self.visits_view.horizontalHeader().setSortIndicatorShown(self.all_visits.isChecked())
-        self._prefetched_visits = rows
-        self.visits_model.reload()
+        self.visits_model.set_rows(rows)
         self.select_visit(keep_visit)
         self._update_buttons()
 
@@ -624,35 +616,34 @@ class ReceptionPage(Page):
             return True
         return header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
 
-    def _fetch_sessions(self, offset: int, limit: int, _sort: str | None,
-                        _descending: bool) -> list[Row]:
-        """Rows for the model: the first page as read in the background, later pages
-        (scrolling down) read here."""
-        if offset == 0 and self._prefetched_sessions is not None:
-            rows, self._prefetched_sessions = self._prefetched_sessions, None
-            return rows
+    def _plan_sessions(self, offset: int, limit: int, _sort: str | None, _descending: bool):
+        """The query of a later page of sessions (scrolling down; the first page comes
+        with reload())."""
         if self._unit_ids is None:
-            return []
-        with self.ctx.db.session() as s:
-            sessions = list_sessions(s, self.session_filter(), offset, limit)
+            return None
+        f = self.session_filter()
+
+        def read(s) -> list[Row]:
+            sessions = list_sessions(s, f, offset, limit)
             counts = visit_counts(s, [x.id for x in sessions])
             return [session_row(x, counts[x.id]) for x in sessions]
 
-    def _fetch_visits(self, offset: int, limit: int, sort: str | None,
-                      descending: bool) -> list[Row]:
-        if offset == 0 and self._prefetched_visits is not None:
-            rows, self._prefetched_visits = self._prefetched_visits, None
-            return rows
+        return read
+
+    def _plan_visits(self, offset: int, limit: int, sort: str | None, descending: bool):
         if self._unit_ids is None or (not self.all_visits.isChecked()
                                       and self._selected_session is None):
-            return []
+            return None
         newest_first = (descending if sort else True) if self.all_visits.isChecked() else False
-        with self.ctx.db.session() as s:
-            visits = list_visits(s, self.visit_filter(), offset, limit, descending=newest_first)
+        f, field_names = self.visit_filter(), dict(self._field_names)
+
+        def read(s) -> list[Row]:
+            visits = list_visits(s, f, offset, limit, descending=newest_first)
             denounced = visits_shown(s, visits, "reception")
             shield = protection.shield(s)
-            return [visit_row(v, self._field_names, v.id in denounced, shield)
-                    for v in visits]
+            return [visit_row(v, field_names, v.id in denounced, shield) for v in visits]
+
+        return read
 
     # --- selection ----------------------------------------------------------------
 
@@ -695,21 +686,27 @@ class ReceptionPage(Page):
         guard(self.new_session_button, "reception.edit")
         guard(self.new_visit_button, "reception.edit", has_session)
         self.edit_visit_button.setEnabled(visit_id is not None)
-        registered = False
-        if visit_id is not None:
-            with self.ctx.db.session() as s:
-                registered = petition_for_visit(s, visit_id) is not None
-        self.register_button.setToolTip(
-            _("A petition was already registered from this visit.") if registered else
-            _("Register the petition this citizen brought; its deadlines start running."))
-        guard(self.register_button, "petitions.register", visit_id is not None and not registered)
+
+        def show(registered: bool) -> None:
+            self.register_button.setToolTip(
+                _("A petition was already registered from this visit.") if registered else
+                _("Register the petition this citizen brought; its deadlines start running."))
+            guard(self.register_button, "petitions.register",
+                  visit_id is not None and not registered)
+
+        if visit_id is None:
+            ops.cancel(self, "register")
+            show(False)
+            return
+        self.register_button.setEnabled(False)  # until the visit's petition is looked up
+        self._start(lambda s: petition_for_visit(s, visit_id) is not None, show, "register")
 
     # --- changes elsewhere --------------------------------------------------------
 
     def _on_data_changed(self, kind: str) -> None:
         if kind not in WATCHED:
             return
-        if kind in ("official", "settings", "unit"):
+        if kind in (RecordKind.OFFICIAL, RecordKind.SETTINGS, RecordKind.UNIT):
             self._fill_filter_choices()
         if self._unit_ids is None:
             return  # never shown yet: it loads when first shown
@@ -788,7 +785,7 @@ class ReceptionPage(Page):
         except ServiceError as exc:
             show_error(self, exc, _("Register petition"))
             return None
-        self.ctx.signals.data_changed.emit("petition")
+        self.ctx.signals.data_changed.emit(RecordKind.PETITION)
         self.ctx.signals.status_message.emit(_("A petition is registered from the visit."))
         self._update_buttons()
         return petition_id

@@ -68,6 +68,7 @@ from ..services.reception import (
     update_session,
     update_visit,
 )
+from ..services.record_kinds import RecordKind
 from ..services.repeats import find_repeats, petition_for_visit
 from ..services.units import list_officials
 from .context import AppContext
@@ -454,7 +455,7 @@ class SessionDialog(RecordDialog):
                                        expected_version=self.loaded_version)
             sid, self.loaded_version = saved.id, saved.version  # this form's own save
         self.session_id = sid
-        self.ctx.signals.data_changed.emit("session")
+        self.ctx.signals.data_changed.emit(RecordKind.SESSION)
         return sid
 
     def reopened(self) -> RecordDialog | None:
@@ -1110,10 +1111,10 @@ class VisitDialog(RecordDialog):
     def _announce(self, data: VisitInput, petition_id: str | None) -> None:
         signals = self.ctx.signals
         if data.new_citizen is not None:
-            signals.data_changed.emit("citizen")
-        signals.data_changed.emit("visit")
+            signals.data_changed.emit(RecordKind.CITIZEN)
+        signals.data_changed.emit(RecordKind.VISIT)
         if petition_id:
-            signals.data_changed.emit("petition")
+            signals.data_changed.emit(RecordKind.PETITION)
             signals.status_message.emit(_("The visit is saved and a petition registered."))
         else:
             signals.status_message.emit(_("The visit is saved."))
@@ -1237,7 +1238,7 @@ class VisitDialog(RecordDialog):
         except ServiceError as exc:
             self.errors.show(exc)
             return
-        self.ctx.signals.data_changed.emit("petition")
+        self.ctx.signals.data_changed.emit(RecordKind.PETITION)
         self.link_note.setText(
             (_("The petition is marked long-running after petition {ref}.") if long_running
              else _("The petition is linked as a duplicate of petition {ref}.")).format(ref=ref))

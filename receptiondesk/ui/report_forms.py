@@ -52,6 +52,7 @@ from ..services import citizens, meetings, reception
 from ..services import minutes as minutes_service
 from ..services.protection import visits_shown
 from ..text import fold
+from . import ops
 from .context import AppContext
 from .forms import RecordDialog, date_edit, fill_combo, from_qdate, text_edit, to_qdate
 from .petition_forms import SearchBox, Texts, save_cancel_texts
@@ -217,32 +218,34 @@ def _cut(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def fetch_picks(ctx: AppContext, kind: str, query: str, limit: int = PICK_LIMIT) -> list[Pick]:
-    """The newest records of ``kind`` matching ``query`` (accents optional)."""
-    unit_ids = ctx.unit_ids()
+def read_picks(s, unit_id: str, kind: str, query: str, limit: int = PICK_LIMIT) -> list[Pick]:
+    """The newest records of ``kind`` matching ``query`` (accents optional), of the
+    office ``unit_id`` and the units below it (read on a worker)."""
+    from ..services.units import unit_and_descendants
+
+    unit_ids = unit_and_descendants(s, unit_id)
     query = query.strip()
-    with ctx.db.session() as s:
-        if kind in ("session", "dialogue"):
-            kinds = ([SessionKind.DIALOGUE] if kind == "dialogue" else
-                     [SessionKind.REGULAR, SessionKind.UNSCHEDULED, SessionKind.ROUTINE])
-            rows = reception.list_sessions(s, reception.SessionFilter(
-                unit_ids=unit_ids, kinds=[str(k) for k in kinds], query=query), limit=limit)
-            return [_session_pick(x) for x in rows]
-        if kind == "visit":
-            rows = reception.list_visits(s, reception.VisitFilter(
-                unit_ids=unit_ids, query=query), limit=limit)
-            denounced = visits_shown(s, rows, "picker")
-            return [_visit_pick(v, v.id in denounced) for v in rows]
-        if kind == "meeting":
-            rows = meetings.list_meetings(s, meetings.MeetingFilter(
-                unit_ids=unit_ids, query=query), limit=limit)
-            return [_meeting_pick(m) for m in rows]
-        if kind == "notice":
-            return _notice_picks(s, unit_ids, query, limit)
-        if kind == "citizen":
-            found = (citizens.find_citizens(s, query, unit_ids, limit=limit) if query
-                     else citizens.list_citizens(s, "", unit_ids, limit=limit))
-            return [_citizen_pick(c) for c in found]
+    if kind in ("session", "dialogue"):
+        kinds = ([SessionKind.DIALOGUE] if kind == "dialogue" else
+                 [SessionKind.REGULAR, SessionKind.UNSCHEDULED, SessionKind.ROUTINE])
+        rows = reception.list_sessions(s, reception.SessionFilter(
+            unit_ids=unit_ids, kinds=[str(k) for k in kinds], query=query), limit=limit)
+        return [_session_pick(x) for x in rows]
+    if kind == "visit":
+        rows = reception.list_visits(s, reception.VisitFilter(
+            unit_ids=unit_ids, query=query), limit=limit)
+        denounced = visits_shown(s, rows, "picker")
+        return [_visit_pick(v, v.id in denounced) for v in rows]
+    if kind == "meeting":
+        rows = meetings.list_meetings(s, meetings.MeetingFilter(
+            unit_ids=unit_ids, query=query), limit=limit)
+        return [_meeting_pick(m) for m in rows]
+    if kind == "notice":
+        return _notice_picks(s, unit_ids, query, limit)
+    if kind == "citizen":
+        found = (citizens.find_citizens(s, query, unit_ids, limit=limit) if query
+                 else citizens.list_citizens(s, "", unit_ids, limit=limit))
+        return [_citizen_pick(c) for c in found]
     return []
 
 
@@ -334,13 +337,27 @@ class SubjectPicker(QWidget):
             self.search.blockSignals(True)
             self.search.clear()
             self.search.blockSignals(False)
+            had = self.selected_id() is not None
+            self.list.blockSignals(True)
+            self.list.clear()  # another kind's records: never chosen while the new ones load
+            self.list.blockSignals(False)
+            if had:
+                self.chosen.emit(None)
             self.retranslate()
         self.reload()
 
     def reload(self) -> None:
-        """Fetch the list again, keeping the chosen record when it is still there."""
+        """Read the list again on a worker, keeping the chosen record when it is still
+        there once the rows arrive (a newer reload's rows win)."""
+        kind, query, unit_id = self.kind, self.search.text(), self.ctx.unit_id
+        ops.query(self, self.ctx.db, lambda s: read_picks(s, unit_id, kind, query),
+                  self._show, key="picks")
+
+    def is_loading(self) -> bool:
+        return ops.pending(self) > 0
+
+    def _show(self, picks: list[Pick]) -> None:
         keep = self.selected_id()
-        picks = fetch_picks(self.ctx, self.kind, self.search.text())
         self.list.blockSignals(True)
         self.list.clear()
         for pick in picks:

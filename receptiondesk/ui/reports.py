@@ -65,6 +65,7 @@ from ..reports.periods import Period
 from ..services import minutes as minutes_service
 from ..services import outputs
 from ..services.errors import ServiceError, ValidationError, os_reason
+from ..services.record_kinds import RecordKind
 from ..text import fold
 from .context import AppContext
 from .first_run import LANGUAGE_NAMES
@@ -609,8 +610,6 @@ class ReportsPage(Page):
 
     def _show_unit_figures(self) -> None:
         """The last report's table by unit, as the document prints it (total in bold)."""
-        from ..reports.outputs import Pct, cell_text, unit_table
-
         table = self.unit_figures
         report = self.last_report
         if report is None:
@@ -619,6 +618,9 @@ class ReportsPage(Page):
             self.unit_figures_caption.setText(
                 _("Preview the report to see the figures of each unit."))
             return
+        # not before there is a report: importing the document layer takes most of a second
+        from ..reports.outputs import Pct, cell_text, unit_table
+
         spec = unit_table(report)
         self.unit_figures_caption.setText(_("{unit}, {period}").format(
             unit=report.unit.name, period=report.period.phrase)
@@ -867,15 +869,16 @@ class ReportsPage(Page):
         self._set_stale(True)
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind != "minutes":  # a minutes' status does not change what is printed
+        if kind != RecordKind.MINUTES:  # a minutes' status does not change what is printed
             self._report_cache.clear()
             self._set_stale(True)
-        if kind in ("session", "visit", "meeting", "notice", "citizen") and \
+        if kind in (RecordKind.SESSION, RecordKind.VISIT, RecordKind.MEETING,
+                    RecordKind.NOTICE, RecordKind.CITIZEN) and \
                 self.kind().subject is not None:
             self.subject.reload()
-        if kind in ("official", "unit"):
+        if kind in (RecordKind.OFFICIAL, RecordKind.UNIT):
             self._fill_officials()
-        if kind == "unit":
+        if kind == RecordKind.UNIT:
             self._fill_report_units()
         self._load_minutes()
 
@@ -1088,7 +1091,7 @@ class ReportsPage(Page):
             self._set_narrative(produced.skeleton, req.period, req.unit_id)
         if produced.minutes_id:
             self._load_minutes(select=produced.minutes_id)
-            self.ctx.signals.data_changed.emit("minutes")
+            self.ctx.signals.data_changed.emit(RecordKind.MINUTES)
         text = ngettext("{count} page ready.", "{count} pages ready.", produced.pages).format(
             count=format_number(produced.pages))
         self.ctx.signals.status_message.emit(text)
@@ -1347,7 +1350,7 @@ class ReportsPage(Page):
     def signed(self, dialog: SignMinutesDialog) -> None:
         """After the sign dialog saved: the records behind the minutes are locked now."""
         self._after_minutes_change(dialog.minutes_id)
-        for kind in ("session", "visit", "meeting"):
+        for kind in (RecordKind.SESSION, RecordKind.VISIT, RecordKind.MEETING):
             self.ctx.signals.data_changed.emit(kind)
 
     def open_signed_copy(self) -> Path | None:
@@ -1391,7 +1394,7 @@ class ReportsPage(Page):
     def _after_minutes_change(self, select: str | None) -> None:
         self._load_minutes(select=select)
         self._set_stale(True)
-        self.ctx.signals.data_changed.emit("minutes")
+        self.ctx.signals.data_changed.emit(RecordKind.MINUTES)
 
 
 # --- helpers -------------------------------------------------------------------------------

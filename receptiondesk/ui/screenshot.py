@@ -23,12 +23,14 @@ class ScreenshotError(Exception):
 
 def _settle(app, seconds: float = 30.0) -> None:
     """Let queued events run and background jobs (lists, dashboard figures) finish."""
+    from . import ops
     from .worker import wait_for_background
 
     deadline = time.monotonic() + seconds
     for _round in range(SETTLE_ROUNDS):
         app.processEvents()
         wait_for_background(max(int((deadline - time.monotonic()) * 1000), 1))
+        ops.wait(max(int((deadline - time.monotonic()) * 1000), 1))  # rows, then details
         app.processEvents()
 
 

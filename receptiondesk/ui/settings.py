@@ -42,6 +42,7 @@ from ..rules.calendar import CULTURAL_DAY, GOVERNMENT_DAY_SWAPS, UNCONFIRMED_HOL
 from ..rules.deadlines import RULE_TITLES, rule_title, source_unconfirmed
 from ..services import lookups
 from ..services.errors import ChangedByAnotherUser, ServiceError
+from ..services.record_kinds import RecordKind
 from ..services.units import (
     OfficialInput,
     UnitInput,
@@ -260,7 +261,7 @@ class OfficialDialog(TranslatedDialog):
             else:
                 official = create_official(s, self.ctx.unit_id, self.data())
             official_id = official.id
-        self.ctx.signals.data_changed.emit("official")
+        self.ctx.signals.data_changed.emit(RecordKind.OFFICIAL)
         return official_id
 
     def reopened(self) -> RecordDialog | None:
@@ -313,7 +314,7 @@ class LookupDialog(TranslatedDialog):
                                    self.national_code.text(), self.active.isChecked())
         with self.ctx.db.session(write=True) as s:
             code = lookups.save_lookup(s, self.kind, data, self.existing).code
-        self.ctx.signals.data_changed.emit("lookups")
+        self.ctx.signals.data_changed.emit(RecordKind.LOOKUPS)
         return code
 
 
@@ -388,7 +389,7 @@ class RuleDialog(TranslatedDialog):
             # The due dates follow in the background (the page starts it after Save).
             row = lookups.save_rule_version(s, self.data(), self.rule_id, recompute=False)
             rule_id = row.id
-        self.ctx.signals.data_changed.emit("rules")
+        self.ctx.signals.data_changed.emit(RecordKind.RULES)
         return rule_id
 
 
@@ -546,7 +547,7 @@ class OfficeTab(QGroupBox):
         facts = (bool(data.remote_area), str(data.kind))
         deadlines_move = facts != self._deadline_facts
         self._deadline_facts = facts
-        self.ctx.signals.data_changed.emit("unit")
+        self.ctx.signals.data_changed.emit(RecordKind.UNIT)
         self.ctx.signals.status_message.emit(_("Office details saved."))
         if deadlines_move:
             self._recompute()
@@ -929,7 +930,7 @@ class CalendarTab(QWidget):
 
     def _changed(self) -> None:
         self.model.reload()
-        self.ctx.signals.data_changed.emit("calendar")
+        self.ctx.signals.data_changed.emit(RecordKind.CALENDAR)
         self._recompute()
 
     def day_texts(self) -> list[str]:
@@ -1253,13 +1254,13 @@ class SettingsPage(Page):
         self.national_tab.retranslate()
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind == "official":
+        if kind == RecordKind.OFFICIAL:
             self.officials_tab.model.reload()
-        elif kind == "lookups":
+        elif kind == RecordKind.LOOKUPS:
             self.lookups_tab.reload()
-        elif kind == "rules":
+        elif kind == RecordKind.RULES:
             self.rules_tab.model.reload()
-        elif kind == "calendar":
+        elif kind == RecordKind.CALENDAR:
             self.calendar_tab.model.reload()
 
     def refresh(self) -> None:
@@ -1346,7 +1347,7 @@ class SettingsPage(Page):
     def _recomputed(self, count: int) -> None:
         if not self._finish_recompute():
             return
-        self.ctx.signals.data_changed.emit("petition")
+        self.ctx.signals.data_changed.emit(RecordKind.PETITION)
         self.ctx.signals.status_message.emit(
             _("Due dates recomputed for {count} open petitions.").format(count=count))
 
