@@ -103,6 +103,65 @@ def _begin(conn) -> None:
     a writer at once when another program writes, busy timeout or not."""
     immediate = _immediate_everywhere or conn.get_execution_options().get(WRITE_OPTION)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    conn.info[_DEFERRED] = not immediate
+    conn.info[_SAVEPOINTS] = set()
+    conn.info.setdefault(_TEMP_TABLES, set())  # they live as long as the connection
+
+
+_DEFERRED = "receptiondesk_deferred"  # the transaction began deferred and has not written
+_SAVEPOINTS = "receptiondesk_savepoints"
+_TEMP_TABLES = "receptiondesk_temp_tables"
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.I)
+_CREATE_TEMP = re.compile(r"^\s*CREATE\s+TEMP(?:ORARY)?\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+"
+                          r"EXISTS\s+)?[\"`\[]?(\w+)", re.I)
+_TARGET = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?"
+                     r"|DELETE\s+FROM|DROP\s+(?:TABLE|VIEW)(?:\s+IF\s+EXISTS)?)\s+"
+                     r"[\"`\[]?(?:temp\.)?(\w+)", re.I)
+_SAVEPOINT = re.compile(r"^\s*(SAVEPOINT|RELEASE)\s+(?:SAVEPOINT\s+)?[\"`\[]?(\w+)", re.I)
+
+
+def _write_begins_immediate(conn, cursor, statement, _parameters, _context, _many) -> None:
+    """SQLAlchemy's ``before_cursor_execute`` hook: a unit of work that began deferred (it
+    read first) begins its writing IMMEDIATE, so that it waits for another writer within
+    :data:`BUSY_TIMEOUT_MS` instead of failing at once.
+
+    SQLite cannot upgrade a WAL reader that another connection overtook; so before the
+    first write the reading transaction (which wrote nothing) ends and a new one begins
+    IMMEDIATE. The unit of work then reads on from the newest data, as PostgreSQL's READ
+    COMMITTED does: a row changed meanwhile is caught by its version (optimistic locking),
+    and the audit chain's end is read after the write lock is taken (``audit._append``).
+    Writes to the connection's own temporary tables need no lock; inside a SAVEPOINT the
+    transaction cannot be ended, and it stays as it was."""
+    info = conn.info
+    if not info.get(_DEFERRED):
+        return
+    marker = _SAVEPOINT.match(statement)
+    if marker:
+        (info[_SAVEPOINTS].add if marker.group(1).upper() == "SAVEPOINT"
+         else info[_SAVEPOINTS].discard)(marker.group(2).lower())
+        return
+    if not _WRITE.match(statement):
+        return
+    temp = _CREATE_TEMP.match(statement)
+    if temp:
+        info[_TEMP_TABLES].add(temp.group(1).lower())
+        return
+    target = _TARGET.match(statement)
+    if target and target.group(1).lower() in info[_TEMP_TABLES]:
+        return
+    if info[_SAVEPOINTS]:
+        return
+    info[_DEFERRED] = False
+    raw = cursor.connection
+    try:
+        if raw.in_transaction:
+            raw.execute("COMMIT")  # nothing was written: only the reading snapshot ends
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        explained = _explain(exc)
+        if explained is None:
+            raise
+        raise explained from exc
 
 
 def _explain_sqlite_error(context) -> Exception | None:
@@ -110,6 +169,10 @@ def _explain_sqlite_error(context) -> Exception | None:
     error = context.original_exception
     if not isinstance(error, sqlite3.OperationalError):
         return None
+    return _explain(error)
+
+
+def _explain(error: sqlite3.OperationalError) -> Exception | None:
     extended = getattr(error, "sqlite_errorcode", None)
     code = extended & 0xFF if isinstance(extended, int) else None  # the primary code
     text_ = str(error).lower()
@@ -145,6 +208,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "before_cursor_execute", _write_begins_immediate)
         event.listen(engine, "handle_error", _explain_sqlite_error)
         return engine
     # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
