@@ -76,6 +76,8 @@ SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version", "search_text"
                             "address_key", "sort_key"})
 #: fields whose values are never written (only that they changed)
 SECRET_FIELDS = frozenset({"password_hash"})
+#: settings that hold password or key hashes: their value is not copied into the log
+SECRET_SETTINGS = frozenset({"security/recovery_key", "security/recovery"})
 #: sign-in bookkeeping, recorded by the login entries instead
 QUIET_FIELDS: dict[type, frozenset[str]] = {
     User: frozenset({"failed_logins", "locked_until", "last_login_at"}),
@@ -501,10 +503,11 @@ def backup_anchors(folder: str | Path, database: str | Path) -> list[AuditAnchor
 def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
     """The backups whose last audit entry this log does not hold as they hold it: the
     log was cut or rewritten after them. A backup of a branch left by a restore (made
-    after the backup restored, not holding the restore's entry) is not held against it."""
+    after the backup restored, not holding the restore's entry) is not held against it;
+    a restore entry is believed only when it follows the end of the backup it names
+    (:func:`_restores`), else it is named as a problem and changes nothing."""
     table = AuditEntry.__table__
-    restores = _restores(target)
-    problems = []
+    restores, problems = _restores(target, anchors)
     for anchor in sorted(anchors, key=lambda a: a.seq):
         here = target.execute(select(table.c.hash).where(table.c.seq == anchor.seq)).scalar()
         if here == anchor.hash or _left_by_restore(anchor, restores):
@@ -520,21 +523,52 @@ def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
     return problems
 
 
-def _restores(target) -> list[tuple[int, str, datetime | None]]:
-    """(entry number, its hash, when the restored backup was made) of each restore."""
+def _restores(target, anchors: list[AuditAnchor] = ()
+              ) -> tuple[list[tuple[int, str, datetime | None]], list[str]]:
+    """(entry number, its hash, when the restored backup was made) of each restore the log
+    holds, and the problems of the restore entries not believed.
+
+    A restore puts the backup's file in place and then writes its entry, so the entry
+    directly follows the backup's last entry: the entry before it must be the head the
+    restore recorded of that backup, and the head of the backup file itself when the
+    backups folder holds it. An entry appended by hand (to have newer backups passed
+    over) does not follow the backup it names, and is reported by name."""
     from .backups import parse_backup_name
 
     table = AuditEntry.__table__
-    found = []
+    by_name = {a.source: a for a in anchors}
+    found, problems = [], []
     for row in target.execute(select(table.c.seq, table.c.hash, table.c.detail).where(
-            table.c.action == "restore")):
+            table.c.action == "restore").order_by(table.c.seq)):
         try:
-            name = json.loads(row.detail or "{}").get("backup", "")
-        except (ValueError, AttributeError):
-            name = ""
-        parsed = parse_backup_name(str(name))
+            detail = json.loads(row.detail or "{}")
+            name = str(detail.get("backup", ""))
+            recorded = detail.get("backup_head") or None
+            recorded = (int(recorded["seq"]), str(recorded["hash"])) if recorded else None
+        except (ValueError, AttributeError, KeyError, TypeError):
+            detail, name, recorded = {}, "", None
+        before = target.execute(select(table.c.seq, table.c.hash).where(
+            table.c.seq == row.seq - 1)).first()
+        before = (int(before[0]), str(before[1])) if before else None
+        named = by_name.get(name)
+        file_head = (named.seq, named.hash) if named is not None else None
+        if before is None and row.seq == 1 and file_head is None and recorded is None \
+                and isinstance(detail, dict) and "backup_head" in detail:
+            before = recorded = None  # a backup with an empty log: nothing to follow
+            believed = True
+        else:
+            believed = (before is not None and (recorded is not None or file_head is not None)
+                        and recorded in (None, before) and file_head in (None, before))
+        if not believed:
+            problems.append(_(
+                "Audit log entry {seq} says the backup {backup} was restored, but it does not "
+                "follow that backup's last entry: it was not written by a restore, and the "
+                "backups made after it are held against the log.").format(
+                    seq=row.seq, backup=name or "?"))
+            continue
+        parsed = parse_backup_name(name)
         found.append((row.seq, row.hash, parsed[1] if parsed else None))
-    return found
+    return found, problems
 
 
 def _left_by_restore(anchor: AuditAnchor,

@@ -516,10 +516,12 @@ def record_restore(db_path: str | os.PathLike, backup: str | os.PathLike,
     from ..db import open_database
     from . import audit
 
+    head = audit.head_of_file(db_path)  # the restored backup's last entry, which this follows
     db = open_database(db_path)
     try:
-        with db.session() as s:
-            audit.record(s, "restore", "database", "", None,
-                         {"backup": Path(backup).name, "kept_aside": str(aside) if aside else ""})
+        with db.session(write=True) as s:
+            audit.record(s, "restore", "database", "", None, {
+                "backup": Path(backup).name, "kept_aside": str(aside) if aside else "",
+                "backup_head": {"seq": head[0], "hash": head[1]} if head else None})
     finally:
         db.close()
