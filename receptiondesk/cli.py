@@ -223,10 +223,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     where = str(out) if out is not None else db.engine.url.render_as_string(hide_password=True)
     try:
         summary = generate_demo(db, scale=args.scale, seed=args.seed, progress=_demo_progress())
-        from .services.accounts import create_demo_accounts, role_label
+        from .services.accounts import create_demo_accounts, role_label, take_issued_recovery_key
 
         with db.session() as s:
             accounts = create_demo_accounts(s)
+            recovery_key = take_issued_recovery_key(s)
     finally:
         db.close()
     elapsed = time.perf_counter() - start
@@ -243,6 +244,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _out(_("Accounts (user name, role, password):"))
     for username, role, password in accounts:
         _out(f"  {username:<10} {role_label(role):<20} {password}")
+    if recovery_key:
+        _out(_("Recovery key of the administrators' passwords (shown once; \u201cdb "
+               "reset-admin\u201d asks for it): {key}").format(key=recovery_key))
     return EXIT_OK
 
 
@@ -342,6 +346,30 @@ def _audit_anchors(args, url: str) -> list:
     return backup_anchors(folder, Path(url[len("sqlite:///"):]))
 
 
+def _missing_key_notice() -> str:
+    from .services.accounts import missing_key_notice
+
+    return missing_key_notice()
+
+
+def _recovery_key_missing(url: str) -> bool:
+    """Has the database accounts but no recovery key? (read only; False if unreadable)"""
+    from sqlalchemy.orm import sessionmaker
+
+    from .db import Database, make_engine
+    from .services.accounts import recovery_key_missing
+
+    engine = make_engine(url)
+    try:
+        db = Database(url, engine, sessionmaker(engine))
+        with db.session() as s:
+            return recovery_key_missing(s)
+    except Exception:  # noqa: BLE001 - a file the check above already found wanting
+        return False
+    finally:
+        engine.dispose()
+
+
 def _db_check(
     args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
 ) -> int:
@@ -373,6 +401,8 @@ def _db_check(
     if not url.startswith("sqlite"):
         _out(_("Checked the schema version and the audit log; the soundness of a shared "
                "database's files is its server's job."))
+    if not problems and _recovery_key_missing(url):
+        _out(_("Warning: {notice}").format(notice=_missing_key_notice()))
     for problem in problems:
         _out(problem)
     if problems:

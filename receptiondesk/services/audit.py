@@ -255,10 +255,14 @@ def _shown(key: str, value: Any, binary: bool) -> Any:
     return _json_value(value)
 
 
+def _secret_value(obj: object, key: str) -> bool:
+    return key == "value" and isinstance(obj, Setting) and obj.key in SECRET_SETTINGS
+
+
 def _snapshot(obj: object) -> dict:
     """The values as they stand (for creates and deletes), without loading anything."""
     loaded = inspect(obj).dict
-    return {key: _shown(key, loaded[key], binary)
+    return {key: HIDDEN if _secret_value(obj, key) else _shown(key, loaded[key], binary)
             for key, binary in _columns(obj) if key in loaded}
 
 
@@ -273,7 +277,8 @@ def _changes(obj: object) -> dict:
         old = hist.deleted[0] if hist.deleted else None
         new = hist.added[0] if hist.added else None
         if old != new:
-            changes[key] = [_shown(key, old, binary), _shown(key, new, binary)]
+            changes[key] = [HIDDEN, HIDDEN] if _secret_value(obj, key) else \
+                [_shown(key, old, binary), _shown(key, new, binary)]
     return changes
 
 
