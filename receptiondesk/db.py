@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .files import replace_file
+from .files import pause_point, replace_file
 from .i18n import _
 from .location import (  # noqa: F401 - re-exported
     APP_NAME,
@@ -363,6 +363,10 @@ def open_database(
         raise DatabaseError(network_share_message(db_path))
     url = resolve_url(db_path, database_url)
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        from .services.backups import remove_restore_leftovers
+
+        remove_restore_leftovers(engine.url.database)  # a restore killed before its rename
     try:
         if migrate:
             upgrade(engine)
@@ -423,7 +427,9 @@ def backup_sqlite(db: Database, target: Path) -> None:
         if result != "ok":
             raise DatabaseError(_("The backup copy failed its integrity check: {result}")
                                 .format(result=result))
+        pause_point("backup-copied")
         replace_file(tmp, target)
+        pause_point("backup-replaced")
     except BaseException as exc:
         # A half-written copy is never left behind, whatever stopped it (a full disk, a
         # removed drive, Ctrl+C); only the .part name ever held it.
@@ -441,6 +447,7 @@ def _copy_verified(source: Path, tmp: Path) -> str:
     try:
         dst = sqlite3.connect(str(tmp))
         try:
+            pause_point("backup-copying")
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
             return dst.execute("PRAGMA integrity_check").fetchone()[0]
