@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--backups", metavar="FOLDER",
                        help=_("the folder of this database's backups, whose audit logs the "
                               "log must still hold (default: the usual backup folder)"))
+    check.add_argument("--anchors", metavar="PATH",
+                       help=_("an anchor file written by \u201cdb anchor\u201d, or a folder "
+                              "of them, whose audit heads the log must still hold"))
+    anchor = dbsub.add_parser(
+        "anchor", help=_("write the audit log's head to a file kept outside the database "
+                         "(for db check --anchors)"))
+    anchor.add_argument("--out", required=True, metavar="FILE")
     backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
     backup.add_argument("--out", required=True, metavar="FILE")
     from .backup_commands import add_restore_parser
@@ -288,6 +295,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         return _db_check(
             args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
         )
+    if args.db_command == "anchor":
+        return _db_anchor(args, make_engine, resolve_url)
     if not resolve_url(args.db, args.database_url).startswith("sqlite"):
         raise CliError(_(
             "A shared database is backed up on its server, with PostgreSQL's own tools: "
@@ -346,6 +355,20 @@ def _audit_anchors(args, url: str) -> list:
     return backup_anchors(folder, Path(url[len("sqlite:///"):]))
 
 
+def _db_anchor(args, make_engine, resolve_url) -> int:
+    from .services.audit import write_anchor
+
+    engine = make_engine(resolve_url(args.db, args.database_url))
+    try:
+        seq, digest = write_anchor(engine, Path(args.out))
+    finally:
+        engine.dispose()
+    _out(_("Audit log head written to {path}: entry {seq}, {hash}. Keep the file away from "
+           "the database's computer; \u201cdb check --anchors\u201d holds the log against "
+           "it.").format(path=args.out, seq=seq, hash=digest[:16]))
+    return EXIT_OK
+
+
 def _missing_key_notice() -> str:
     from .services.accounts import missing_key_notice
 
@@ -384,8 +407,20 @@ def _db_check(
             from .services.audit import audit_problems
 
             problems = integrity_problems(engine)
-            problems.extend(audit_problems(engine, _audit_anchors(args, url)))
+            anchors = _audit_anchors(args, url)
+            if getattr(args, "anchors", None):
+                from .services.audit import file_anchors
+
+                if not Path(args.anchors).exists():
+                    raise CliError(_("There is no anchor file or folder at {path}.").format(
+                        path=args.anchors))
+                found, unusable = file_anchors(args.anchors, engine)
+                anchors.extend(found)
+                problems.extend(unusable)
+            problems.extend(audit_problems(engine, anchors))
             current = current_revision(engine)
+        except CliError:
+            raise
         except Exception as exc:  # a file that is not a database at all
             raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc
         head = head_revision()
@@ -401,6 +436,10 @@ def _db_check(
     if not url.startswith("sqlite"):
         _out(_("Checked the schema version and the audit log; the soundness of a shared "
                "database's files is its server's job."))
+        if not getattr(args, "anchors", None):
+            _out(_("No anchor files were given: the audit log was held only against "
+                   "itself. Write one after each dump with \u201cdb anchor --out FILE\u201d "
+                   "and check with \u201cdb check --anchors FOLDER\u201d."))
     if not problems and _recovery_key_missing(url):
         _out(_("Warning: {notice}").format(notice=_missing_key_notice()))
     for problem in problems:
@@ -656,7 +695,8 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
     """The GUI signs in itself; demo, upgrade, check and recovery need no account."""
     if args.command in (None, "demo"):
         return True
-    return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin")
+    return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin",
+                                                        "anchor")
 
 
 #: commands that read records or copy the database file: on a database with accounts

@@ -364,7 +364,6 @@ def test_reset_admin_from_the_command_line(db, session, staff):
 def test_reaching_the_file_is_not_enough_to_become_administrator(db, session, staff, capsys):
     """The attack of issue 16: db reset-admin by anyone who reaches the database file."""
     from receptiondesk.cli import main
-
     from receptiondesk.model import Setting
 
     # a database from before recovery keys: its first administrator came without one

@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, _
 from ..model import AuditEntry, Setting, User
 from ..model.base import utcnow
+from .errors import ServiceError
 
 GENESIS = "0" * 64
 HEAD_SETTING = "audit/head"
@@ -526,6 +527,86 @@ def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
                               "holds: the log was rewritten after that backup.").format(
                                   seq=anchor.seq, backup=anchor.source))
     return problems
+
+
+# --- anchor files: the head written outside the database -----------------------------------
+
+ANCHOR_KIND = "receptiondesk-audit-anchor"
+
+
+def _first_and_last(conn) -> tuple[str | None, tuple[int, str] | None]:
+    table = AuditEntry.__table__
+    first = conn.execute(select(table.c.hash).where(table.c.seq == 1)).scalar()
+    last = conn.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc())
+                        .limit(1)).first()
+    return first, ((int(last[0]), str(last[1])) if last else None)
+
+
+def write_anchor(engine: Engine, path: str | Path) -> tuple[int, str]:
+    """Write the audit log's head (its last entry's number and hash, and its first entry's
+    hash to know the database again) to a small file kept outside the database: on
+    PostgreSQL, whose backups the server makes, these files are what ``db check --anchors``
+    holds the log against. Returns (number, hash)."""
+    from ..files import replace_file
+
+    with engine.connect() as conn:
+        first, last = _first_and_last(conn)
+    if last is None:
+        raise ServiceError(_("The audit log is empty: there is no head to write yet."))
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    try:
+        part.write_text(canonical_json({
+            "kind": ANCHOR_KIND, "seq": last[0], "hash": last[1], "first": first,
+            "made": datetime.now().replace(microsecond=0).isoformat()}) + "\n",
+            encoding="utf-8")
+        replace_file(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise ServiceError(_("The anchor file {path} could not be written: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from exc
+    return last
+
+
+#: an anchor file is a few hundred bytes; anything larger is not one
+_ANCHOR_MAX_BYTES = 4096
+
+
+def file_anchors(where: str | Path, engine: Engine) -> tuple[list[AuditAnchor], list[str]]:
+    """The anchors in the file ``where`` or in the files of the folder ``where`` (those
+    written by :func:`write_anchor`), and the problems of those that cannot be used: an
+    anchor of another database (its first entry differs) is left out and named."""
+    where = Path(where)
+    files = sorted(p for p in where.iterdir() if p.is_file()) if where.is_dir() else [where]
+    with engine.connect() as conn:
+        first, _last = _first_and_last(conn)
+    anchors, problems = [], []
+    for path in files:
+        try:
+            if path.stat().st_size > _ANCHOR_MAX_BYTES:
+                continue
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            if path == where:
+                problems.append(_("{file} is not an anchor file of ReceptionDesk.").format(
+                    file=path.name))
+            continue
+        if not isinstance(data, dict) or data.get("kind") != ANCHOR_KIND:
+            continue
+        try:
+            seq, digest = int(data["seq"]), str(data["hash"])
+            made = datetime.fromisoformat(str(data.get("made")))
+        except (KeyError, TypeError, ValueError):
+            problems.append(_("{file} is not an anchor file of ReceptionDesk.").format(
+                file=path.name))
+            continue
+        if data.get("first") != first:
+            problems.append(_("The anchor file {file} was written by another database (its "
+                              "first audit entry differs): it was not used.").format(
+                                  file=path.name))
+            continue
+        anchors.append(AuditAnchor(path.name, seq, digest, made, None))
+    return anchors, problems
 
 
 def _restores(target, anchors: list[AuditAnchor] = ()
