@@ -417,7 +417,8 @@ def _db_check(
                 found, unusable = file_anchors(args.anchors, engine)
                 anchors.extend(found)
                 problems.extend(unusable)
-            problems.extend(audit_problems(engine, anchors))
+            notes: list[str] = []
+            problems.extend(audit_problems(engine, anchors, notes))
             current = current_revision(engine)
         except CliError:
             raise
@@ -440,6 +441,8 @@ def _db_check(
             _out(_("No anchor files were given: the audit log was held only against "
                    "itself. Write one after each dump with \u201cdb anchor --out FILE\u201d "
                    "and check with \u201cdb check --anchors FOLDER\u201d."))
+    for note in notes:
+        _out(_("Note: {note}").format(note=note))
     if not problems and _recovery_key_missing(url):
         _out(_("Warning: {notice}").format(notice=_missing_key_notice()))
     for problem in problems:

@@ -129,6 +129,9 @@ def test_a_restore_to_an_older_backup_is_not_a_rewrite(office, capsys):
     db.close()
     code, out = _check(path, folder, capsys)
     assert code == 0, out
+    # the later branch is passed over, but named
+    assert "Note: The backup receptiondesk-20260302-080000-manual.db holds entries that " \
+        "the restore at audit log entry" in out
 
 
 # --- bundles carry the office's audit head -------------------------------------------------
@@ -268,3 +271,25 @@ def test_a_real_restore_records_the_head_it_follows(office, capsys):
     head = audit.head_of_file(older)
     assert f'"backup_head":{{"hash":"{head[1]}","seq":{head[0]}}}' in detail
     assert _check(path, folder, capsys)[0] == 0
+
+
+def test_a_log_cut_back_to_a_backup_with_a_restore_entry_is_named_in_a_note(office, capsys):
+    """What a fabricated entry can still do: cut the log back to exactly an older backup's
+    end and add a restore entry after it. That is what a real restore leaves, so it is not
+    a problem; but the newer backup it sets aside is named, not passed over silently."""
+    path, folder = office
+    older = next(folder.iterdir())
+    db = open_database(path)
+    _unit_names(db, "D1")
+    newer = make_backup(db, folder, "manual", now=datetime(2026, 3, 2, 8, 0))
+    db.close()
+    head = audit.head_of_file(older)
+    _sql(path, "DROP TRIGGER audit_entries_no_delete",  # cut back to the older backup's end
+         f"DELETE FROM audit_entries WHERE seq > {head[0]}",
+         "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+         "BEGIN SELECT RAISE(ABORT, 'append-only'); END")
+    _append_entry(path, "restore", {"backup": older.name, "kept_aside": "",
+                                    "backup_head": {"seq": head[0], "hash": head[1]}})
+    code, out = _check(path, folder, capsys)
+    assert code == 0, out
+    assert f"Note: The backup {newer.name} holds entries that the restore" in out

@@ -426,7 +426,8 @@ APPEND_ONLY_TRIGGERS = {"sqlite": ("audit_entries_no_update", "audit_entries_no_
 HIGH_WATER_MIGRATION, HIGH_WATER_TRIGGER = "0011", "audit_entries_high_water"
 
 
-def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = ()) -> list[str]:
+def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = (),
+                   notes: list[str] | None = None) -> list[str]:
     """For ``receptiondesk db check``: the audit log's problems — its table or its
     append-only triggers gone, a broken chain, or a chain that does not hold the entries
     a backup of this database holds (``anchors``, :func:`backup_anchors`). None for a
@@ -443,7 +444,7 @@ def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = ()) -> list[
                       "so entries could be changed or deleted.").format(trigger=name)
                     for name in _missing_triggers(conn, engine)]
         problems.extend(verify_chain(conn))
-        problems.extend(anchor_problems(conn, list(anchors)))
+        problems.extend(anchor_problems(conn, list(anchors), notes))
         return problems
 
 
@@ -506,17 +507,26 @@ def backup_anchors(folder: str | Path, database: str | Path) -> list[AuditAnchor
     return anchors
 
 
-def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
+def anchor_problems(target, anchors: list[AuditAnchor],
+                    notes: list[str] | None = None) -> list[str]:
     """The backups whose last audit entry this log does not hold as they hold it: the
     log was cut or rewritten after them. A backup of a branch left by a restore (made
     after the backup restored, not holding the restore's entry) is not held against it;
     a restore entry is believed only when it follows the end of the backup it names
-    (:func:`_restores`), else it is named as a problem and changes nothing."""
+    (:func:`_restores`), else it is named as a problem and changes nothing. Each backup
+    passed over that way is named in ``notes``."""
     table = AuditEntry.__table__
     restores, problems = _restores(target, anchors)
     for anchor in sorted(anchors, key=lambda a: a.seq):
         here = target.execute(select(table.c.hash).where(table.c.seq == anchor.seq)).scalar()
-        if here == anchor.hash or _left_by_restore(anchor, restores):
+        if here == anchor.hash:
+            continue
+        left_by = _left_by_restore(anchor, restores)
+        if left_by is not None:
+            if notes is not None:  # not a problem, but not silent: a person can judge it
+                notes.append(_("The backup {backup} holds entries that the restore at audit "
+                               "log entry {seq} set aside: the log goes on from the backup "
+                               "restored instead.").format(backup=anchor.source, seq=left_by))
             continue
         if here is None:
             problems.append(_("The audit log lacks entry {seq}, which the backup {backup} "
@@ -658,16 +668,17 @@ def _restores(target, anchors: list[AuditAnchor] = ()
 
 
 def _left_by_restore(anchor: AuditAnchor,
-                     restores: list[tuple[int, str, datetime | None]]) -> bool:
-    """A backup of the branch a later restore left: made after the backup restored, and
-    without the restore's own entry (its log went on another way)."""
+                     restores: list[tuple[int, str, datetime | None]]) -> int | None:
+    """The entry of the restore whose left branch this backup is (made after the backup
+    restored, and without the restore's own entry: its log went on another way), or
+    None."""
     for seq, digest, restored_made in restores:
         if restored_made is not None and anchor.made is not None \
                 and anchor.made <= restored_made:
             continue  # as old as the backup restored: the log goes on from it
         if anchor.seq < seq or _hash_in(anchor.path, seq) != digest:
-            return True
-    return False
+            return seq
+    return None
 
 
 def _hash_in(path: Path | None, seq: int) -> str | None:
