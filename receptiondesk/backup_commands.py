@@ -34,6 +34,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     the current file is not touched then.
     """
     from .db import DatabaseError, resolve_url
+    from .files import pause_point
     from .services.backups import authorise_restore, record_restore, restore_backup
     from .services.startup import sqlite_file_of
 
@@ -43,6 +44,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup = Path(args.backup_file)
     authorise_restore(path)
     aside = restore_backup(path, backup)
+    pause_point("restore-before-record")
     record_restore(path, backup, aside)
     if aside is None:
         print(_("Restored {backup} into {path}.").format(backup=backup, path=path))

@@ -99,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--backups", metavar="FOLDER",
                        help=_("the folder of this database's backups, whose audit logs the "
                               "log must still hold (default: the usual backup folder)"))
+    check.add_argument("--anchors", metavar="PATH",
+                       help=_("an anchor file written by \u201cdb anchor\u201d, or a folder "
+                              "of them, whose audit heads the log must still hold"))
+    anchor = dbsub.add_parser(
+        "anchor", help=_("write the audit log's head to a file kept outside the database "
+                         "(for db check --anchors)"))
+    anchor.add_argument("--out", required=True, metavar="FILE")
     backup = dbsub.add_parser("backup", help=_("copy the database with SQLite's online backup"))
     backup.add_argument("--out", required=True, metavar="FILE")
     from .backup_commands import add_restore_parser
@@ -223,10 +230,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     where = str(out) if out is not None else db.engine.url.render_as_string(hide_password=True)
     try:
         summary = generate_demo(db, scale=args.scale, seed=args.seed, progress=_demo_progress())
-        from .services.accounts import create_demo_accounts, role_label
+        from .services.accounts import create_demo_accounts, role_label, take_issued_recovery_key
 
         with db.session() as s:
             accounts = create_demo_accounts(s)
+            recovery_key = take_issued_recovery_key(s)
     finally:
         db.close()
     elapsed = time.perf_counter() - start
@@ -243,6 +251,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _out(_("Accounts (user name, role, password):"))
     for username, role, password in accounts:
         _out(f"  {username:<10} {role_label(role):<20} {password}")
+    if recovery_key:
+        _out(_("Recovery key of the administrators' passwords (shown once; \u201cdb "
+               "reset-admin\u201d asks for it): {key}").format(key=recovery_key))
     return EXIT_OK
 
 
@@ -284,6 +295,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         return _db_check(
             args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
         )
+    if args.db_command == "anchor":
+        return _db_anchor(args, make_engine, resolve_url)
     if not resolve_url(args.db, args.database_url).startswith("sqlite"):
         raise CliError(_(
             "A shared database is backed up on its server, with PostgreSQL's own tools: "
@@ -342,6 +355,44 @@ def _audit_anchors(args, url: str) -> list:
     return backup_anchors(folder, Path(url[len("sqlite:///"):]))
 
 
+def _db_anchor(args, make_engine, resolve_url) -> int:
+    from .services.audit import write_anchor
+
+    engine = make_engine(resolve_url(args.db, args.database_url))
+    try:
+        seq, digest = write_anchor(engine, Path(args.out))
+    finally:
+        engine.dispose()
+    _out(_("Audit log head written to {path}: entry {seq}, {hash}. Keep the file away from "
+           "the database's computer; \u201cdb check --anchors\u201d holds the log against "
+           "it.").format(path=args.out, seq=seq, hash=digest[:16]))
+    return EXIT_OK
+
+
+def _missing_key_notice() -> str:
+    from .services.accounts import missing_key_notice
+
+    return missing_key_notice()
+
+
+def _recovery_key_missing(url: str) -> bool:
+    """Has the database accounts but no recovery key? (read only; False if unreadable)"""
+    from sqlalchemy.orm import sessionmaker
+
+    from .db import Database, make_engine
+    from .services.accounts import recovery_key_missing
+
+    engine = make_engine(url)
+    try:
+        db = Database(url, engine, sessionmaker(engine))
+        with db.session() as s:
+            return recovery_key_missing(s)
+    except Exception:  # noqa: BLE001 - a file the check above already found wanting
+        return False
+    finally:
+        engine.dispose()
+
+
 def _db_check(
     args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
 ) -> int:
@@ -356,8 +407,21 @@ def _db_check(
             from .services.audit import audit_problems
 
             problems = integrity_problems(engine)
-            problems.extend(audit_problems(engine, _audit_anchors(args, url)))
+            anchors = _audit_anchors(args, url)
+            if getattr(args, "anchors", None):
+                from .services.audit import file_anchors
+
+                if not Path(args.anchors).exists():
+                    raise CliError(_("There is no anchor file or folder at {path}.").format(
+                        path=args.anchors))
+                found, unusable = file_anchors(args.anchors, engine)
+                anchors.extend(found)
+                problems.extend(unusable)
+            notes: list[str] = []
+            problems.extend(audit_problems(engine, anchors, notes))
             current = current_revision(engine)
+        except CliError:
+            raise
         except Exception as exc:  # a file that is not a database at all
             raise CliError(_("The database cannot be read: {reason}").format(reason=exc)) from exc
         head = head_revision()
@@ -373,6 +437,14 @@ def _db_check(
     if not url.startswith("sqlite"):
         _out(_("Checked the schema version and the audit log; the soundness of a shared "
                "database's files is its server's job."))
+        if not getattr(args, "anchors", None):
+            _out(_("No anchor files were given: the audit log was held only against "
+                   "itself. Write one after each dump with \u201cdb anchor --out FILE\u201d "
+                   "and check with \u201cdb check --anchors FOLDER\u201d."))
+    for note in notes:
+        _out(_("Note: {note}").format(note=note))
+    if not problems and _recovery_key_missing(url):
+        _out(_("Warning: {notice}").format(notice=_missing_key_notice()))
     for problem in problems:
         _out(problem)
     if problems:
@@ -626,7 +698,8 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
     """The GUI signs in itself; demo, upgrade, check and recovery need no account."""
     if args.command in (None, "demo"):
         return True
-    return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin")
+    return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin",
+                                                        "anchor")
 
 
 #: commands that read records or copy the database file: on a database with accounts

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .files import replace_file
+from .files import pause_point, replace_file
 from .i18n import _
 from .location import (  # noqa: F401 - re-exported
     APP_NAME,
@@ -103,6 +103,65 @@ def _begin(conn) -> None:
     a writer at once when another program writes, busy timeout or not."""
     immediate = _immediate_everywhere or conn.get_execution_options().get(WRITE_OPTION)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    conn.info[_DEFERRED] = not immediate
+    conn.info[_SAVEPOINTS] = set()
+    conn.info.setdefault(_TEMP_TABLES, set())  # they live as long as the connection
+
+
+_DEFERRED = "receptiondesk_deferred"  # the transaction began deferred and has not written
+_SAVEPOINTS = "receptiondesk_savepoints"
+_TEMP_TABLES = "receptiondesk_temp_tables"
+_WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER)\b", re.I)
+_CREATE_TEMP = re.compile(r"^\s*CREATE\s+TEMP(?:ORARY)?\s+(?:TABLE|VIEW)\s+(?:IF\s+NOT\s+"
+                          r"EXISTS\s+)?[\"`\[]?(\w+)", re.I)
+_TARGET = re.compile(r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?"
+                     r"|DELETE\s+FROM|DROP\s+(?:TABLE|VIEW)(?:\s+IF\s+EXISTS)?)\s+"
+                     r"[\"`\[]?(?:temp\.)?(\w+)", re.I)
+_SAVEPOINT = re.compile(r"^\s*(SAVEPOINT|RELEASE)\s+(?:SAVEPOINT\s+)?[\"`\[]?(\w+)", re.I)
+
+
+def _write_begins_immediate(conn, cursor, statement, _parameters, _context, _many) -> None:
+    """SQLAlchemy's ``before_cursor_execute`` hook: a unit of work that began deferred (it
+    read first) begins its writing IMMEDIATE, so that it waits for another writer within
+    :data:`BUSY_TIMEOUT_MS` instead of failing at once.
+
+    SQLite cannot upgrade a WAL reader that another connection overtook; so before the
+    first write the reading transaction (which wrote nothing) ends and a new one begins
+    IMMEDIATE. The unit of work then reads on from the newest data, as PostgreSQL's READ
+    COMMITTED does: a row changed meanwhile is caught by its version (optimistic locking),
+    and the audit chain's end is read after the write lock is taken (``audit._append``).
+    Writes to the connection's own temporary tables need no lock; inside a SAVEPOINT the
+    transaction cannot be ended, and it stays as it was."""
+    info = conn.info
+    if not info.get(_DEFERRED):
+        return
+    marker = _SAVEPOINT.match(statement)
+    if marker:
+        (info[_SAVEPOINTS].add if marker.group(1).upper() == "SAVEPOINT"
+         else info[_SAVEPOINTS].discard)(marker.group(2).lower())
+        return
+    if not _WRITE.match(statement):
+        return
+    temp = _CREATE_TEMP.match(statement)
+    if temp:
+        info[_TEMP_TABLES].add(temp.group(1).lower())
+        return
+    target = _TARGET.match(statement)
+    if target and target.group(1).lower() in info[_TEMP_TABLES]:
+        return
+    if info[_SAVEPOINTS]:
+        return
+    info[_DEFERRED] = False
+    raw = cursor.connection
+    try:
+        if raw.in_transaction:
+            raw.execute("COMMIT")  # nothing was written: only the reading snapshot ends
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        explained = _explain(exc)
+        if explained is None:
+            raise
+        raise explained from exc
 
 
 def _explain_sqlite_error(context) -> Exception | None:
@@ -110,6 +169,10 @@ def _explain_sqlite_error(context) -> Exception | None:
     error = context.original_exception
     if not isinstance(error, sqlite3.OperationalError):
         return None
+    return _explain(error)
+
+
+def _explain(error: sqlite3.OperationalError) -> Exception | None:
     extended = getattr(error, "sqlite_errorcode", None)
     code = extended & 0xFF if isinstance(extended, int) else None  # the primary code
     text_ = str(error).lower()
@@ -145,6 +208,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "before_cursor_execute", _write_begins_immediate)
         event.listen(engine, "handle_error", _explain_sqlite_error)
         return engine
     # psycopg prepares a statement run five times on a connection, and PostgreSQL may then
@@ -299,6 +363,10 @@ def open_database(
         raise DatabaseError(network_share_message(db_path))
     url = resolve_url(db_path, database_url)
     engine = make_engine(url)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        from .services.backups import remove_restore_leftovers
+
+        remove_restore_leftovers(engine.url.database)  # a restore killed before its rename
     try:
         if migrate:
             upgrade(engine)
@@ -359,7 +427,9 @@ def backup_sqlite(db: Database, target: Path) -> None:
         if result != "ok":
             raise DatabaseError(_("The backup copy failed its integrity check: {result}")
                                 .format(result=result))
+        pause_point("backup-copied")
         replace_file(tmp, target)
+        pause_point("backup-replaced")
     except BaseException as exc:
         # A half-written copy is never left behind, whatever stopped it (a full disk, a
         # removed drive, Ctrl+C); only the .part name ever held it.
@@ -377,6 +447,7 @@ def _copy_verified(source: Path, tmp: Path) -> str:
     try:
         dst = sqlite3.connect(str(tmp))
         try:
+            pause_point("backup-copying")
             src.backup(dst)
             dst.execute("PRAGMA journal_mode = DELETE")
             return dst.execute("PRAGMA integrity_check").fetchone()[0]

@@ -89,3 +89,21 @@ def remove_stale_temporary_folders(root: str | os.PathLike | None = None,
             shutil.rmtree(folder, ignore_errors=True)
             removed += not folder.exists()
     return removed
+
+
+#: tests only: "STEP:FILE" makes the process stop at the file step STEP, write FILE and
+#: wait there, so that a test can kill it (SIGKILL) at that exact moment
+PAUSE_ENV = "RECEPTIONDESK_TEST_PAUSE_AT"
+
+
+def pause_point(step: str) -> None:
+    """A named moment of a restore or a backup between two file operations (see
+    :data:`PAUSE_ENV`); nothing happens unless the variable names this step."""
+    spec = os.environ.get(PAUSE_ENV)
+    if not spec:
+        return
+    at, _sep, signal_file = spec.partition(":")
+    if at != step:
+        return
+    Path(signal_file).write_text(step, encoding="utf-8")
+    time.sleep(60)  # the test kills the process here

@@ -129,6 +129,9 @@ def test_a_restore_to_an_older_backup_is_not_a_rewrite(office, capsys):
     db.close()
     code, out = _check(path, folder, capsys)
     assert code == 0, out
+    # the later branch is passed over, but named
+    assert "Note: The backup receptiondesk-20260302-080000-manual.db holds entries that " \
+        "the restore at audit log entry" in out
 
 
 # --- bundles carry the office's audit head -------------------------------------------------
@@ -208,3 +211,85 @@ def test_a_printed_report_carries_the_audit_head(office, tmp_path):
     write_pdf(report, None, out, "en")
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     assert f"Audit log: entry {report.audit_seq}, {report.audit_fingerprint}" in text
+
+
+def _append_entry(path: Path, action: str, detail: dict) -> int:
+    """Append an entry with a valid hash, as someone who can write the file could."""
+
+    con = sqlite3.connect(path)
+    con.execute("DROP TRIGGER IF EXISTS audit_entries_no_update")
+    seq, prev = con.execute("SELECT seq, hash FROM audit_entries ORDER BY seq DESC "
+                            "LIMIT 1").fetchone()
+    at = datetime(2026, 3, 3, 9, 0)
+    text = audit.canonical_json(detail)
+    digest = audit.entry_hash(prev, seq + 1, at, "admin", action, "database", "", None, text)
+    con.execute("INSERT INTO audit_entries (seq, at, username, action, record_kind, record_id,"
+                " unit_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, 'database', '', NULL,"
+                " ?, ?, ?)", (seq + 1, at.isoformat(sep=" "), "admin", action, text, prev,
+                             digest))
+    con.execute("UPDATE settings SET value = ? WHERE key = ?",
+                (f'{{"seq": {seq + 1}, "hash": "{digest}"}}', audit.HEAD_SETTING))
+    con.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_entries'", (seq + 1,))
+    con.execute("CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+                "BEGIN SELECT RAISE(ABORT, 'append-only'); END")
+    con.commit()
+    con.close()
+    return seq + 1
+
+
+def test_a_fabricated_restore_entry_does_not_hide_a_rewrite(office, capsys):
+    """The attack: rewrite the log after a newer backup, then append a "restore" entry
+    naming an older backup, so that the newer backup would be passed over as a branch
+    left by that restore. The entry does not follow the older backup's end: it is named,
+    and the newer backup still finds the rewrite."""
+    path, folder = office
+    older = next(folder.iterdir())
+    db = open_database(path)
+    _unit_names(db, "D1")
+    newer = make_backup(db, folder, "manual", now=datetime(2026, 3, 2, 8, 0))
+    db.close()
+    _rewrite_whole_chain(path, keep_below=10**9)
+    older_head = audit.head_of_file(older)
+    fake = _append_entry(path, "restore", {
+        "backup": older.name, "kept_aside": "",
+        "backup_head": {"seq": older_head[0], "hash": older_head[1]}})
+    code, out = _check(path, folder, capsys)
+    assert code == 1, out
+    assert f"Audit log entry {fake} says the backup {older.name} was restored, but it does " \
+        "not follow that backup's last entry" in out
+    assert f"the backup {newer.name} holds: the log was rewritten after that backup." in out
+
+
+def test_a_real_restore_records_the_head_it_follows(office, capsys):
+    path, folder = office
+    older = next(folder.iterdir())
+    aside = restore_backup(path, older)
+    record_restore(path, older, aside)
+    con = sqlite3.connect(path)
+    detail, = con.execute("SELECT detail FROM audit_entries WHERE action = 'restore'").fetchone()
+    con.close()
+    head = audit.head_of_file(older)
+    assert f'"backup_head":{{"hash":"{head[1]}","seq":{head[0]}}}' in detail
+    assert _check(path, folder, capsys)[0] == 0
+
+
+def test_a_log_cut_back_to_a_backup_with_a_restore_entry_is_named_in_a_note(office, capsys):
+    """What a fabricated entry can still do: cut the log back to exactly an older backup's
+    end and add a restore entry after it. That is what a real restore leaves, so it is not
+    a problem; but the newer backup it sets aside is named, not passed over silently."""
+    path, folder = office
+    older = next(folder.iterdir())
+    db = open_database(path)
+    _unit_names(db, "D1")
+    newer = make_backup(db, folder, "manual", now=datetime(2026, 3, 2, 8, 0))
+    db.close()
+    head = audit.head_of_file(older)
+    _sql(path, "DROP TRIGGER audit_entries_no_delete",  # cut back to the older backup's end
+         f"DELETE FROM audit_entries WHERE seq > {head[0]}",
+         "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+         "BEGIN SELECT RAISE(ABORT, 'append-only'); END")
+    _append_entry(path, "restore", {"backup": older.name, "kept_aside": "",
+                                    "backup_head": {"seq": head[0], "hash": head[1]}})
+    code, out = _check(path, folder, capsys)
+    assert code == 0, out
+    assert f"Note: The backup {newer.name} holds entries that the restore" in out

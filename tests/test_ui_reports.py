@@ -491,3 +491,59 @@ def test_the_periodic_report_of_a_unit_chosen_in_the_tree_and_its_figures_by_uni
     choose_document(page, "logbook")
     wait_for_ops()
     assert not box.isVisibleTo(page)
+
+
+# --- another program writing at the same moment ----------------------------------------------
+
+
+def _other_program_writing(path: Path):
+    """A second connection that holds the write lock (and changes a row), as another PC
+    importing would."""
+    import sqlite3
+
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("UPDATE units SET name = name")
+    return other
+
+
+@pytest.mark.sqlite_only("about SQLite's locking")
+def test_mark_printed_waits_for_another_writer_and_lands(qtbot, page, ctx, rsession):
+    """A window action outside a form's save (here: the minutes marked printed) reads,
+    then writes; it waits for the other writer within the busy timeout, then is saved."""
+    import threading
+    import time as time_module
+
+    open_session_minutes(qtbot, page, rsession)
+    other = _other_program_writing(ctx.db.path)
+
+    def finish() -> None:  # the other program finishes its write a moment later
+        time_module.sleep(0.3)
+        other.execute("COMMIT")
+        other.close()
+
+    threading.Thread(target=finish, daemon=True).start()
+    qtbot.mouseClick(page.mark_printed_button, Qt.MouseButton.LeftButton)
+    assert page.message_text() == ""
+    assert "printed on" in page.minutes_status.text()
+
+
+@pytest.mark.sqlite_only("about SQLite's locking")
+def test_mark_printed_says_another_program_is_writing_when_the_wait_runs_out(
+        qtbot, page, ctx, rsession, monkeypatch):
+    from receptiondesk import db as db_module
+
+    open_session_minutes(qtbot, page, rsession)
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)
+    ctx.db.engine.dispose()  # the next connections wait 0.2 s
+    other = _other_program_writing(ctx.db.path)
+    try:
+        with i18n.using_language("vi"):
+            qtbot.mouseClick(page.mark_printed_button, Qt.MouseButton.LeftButton)
+            assert "Một chương trình khác đang ghi vào cơ sở dữ liệu" in page.message_text()
+    finally:
+        other.rollback()
+        other.close()
+    assert "printed on" not in page.minutes_status.text()
+    qtbot.mouseClick(page.mark_printed_button, Qt.MouseButton.LeftButton)  # later: it lands
+    assert "printed on" in page.minutes_status.text()

@@ -41,6 +41,7 @@ import hashlib
 import platform
 import re
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -370,6 +371,10 @@ def _new_user(session: Session, data: UserInput, password: str,
     session.add(user)
     session.flush()
     session.info["users_exist"] = True
+    if user.role == ADMINISTRATOR and not has_recovery_key(session):
+        # Whatever makes the first administrator (the Accounts page, the demo) issues the
+        # office's recovery key with it: a database with accounts is never without one.
+        session.info[_ISSUED_KEY] = _issue_key(session)
     return user
 
 
@@ -661,9 +666,35 @@ def has_recovery_key(session: Session) -> bool:
 def issue_recovery_key(session: Session) -> str:
     """A new recovery key for the office (the old one stops working), to show once and
     keep on paper in the office safe; only its hash is kept. Administrators only."""
+    require(session, "accounts.manage")
+    return _issue_key(session)
+
+
+_ISSUED_KEY = "recovery_key_issued"
+
+
+def take_issued_recovery_key(session: Session) -> str | None:
+    """The recovery key issued in this unit of work with a first administrator (to show
+    once), or None; it is handed out only once."""
+    return session.info.pop(_ISSUED_KEY, None)
+
+
+def recovery_key_missing(session: Session) -> bool:
+    """A database with accounts but no recovery key (made before keys existed): its
+    administrator cannot be recovered until one is issued."""
+    return users_exist(session) and not has_recovery_key(session)
+
+
+def missing_key_notice() -> str:
+    return _("This database has no recovery key: if the administrators' passwords are "
+             "forgotten, no one can recover them. Issue one now (Accounts page, “Issue "
+             "a recovery key…”, or “receptiondesk --user NAME db "
+             "recovery-key”), print its sheet and keep it in the office safe.")
+
+
+def _issue_key(session: Session) -> str:
     from .reference import put_setting
 
-    require(session, "accounts.manage")
     key = "".join(secrets.choice(_KEY_ALPHABET) for _i in range(_KEY_GROUPS * _KEY_GROUP))
     put_setting(session, RECOVERY_KEY_SETTING, {"hash": _hasher().hash(key),
                                                  "issued_at": utcnow().isoformat()})
@@ -830,6 +861,11 @@ def sign_in_for_cli(db_path=None, database_url: str | None = None,
     try:
         actor = sign_in_with_password(db, username, password if password is not None
                                       else cli_password(username))
+        if actor.may("accounts.manage"):
+            with db.session() as s:
+                if recovery_key_missing(s):
+                    print(_("Warning: {notice}").format(notice=missing_key_notice()),
+                          file=sys.stderr)
     finally:
         db.close()
     if actor.must_change_password:

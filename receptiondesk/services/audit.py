@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, _
 from ..model import AuditEntry, Setting, User
 from ..model.base import utcnow
+from .errors import ServiceError
 
 GENESIS = "0" * 64
 HEAD_SETTING = "audit/head"
@@ -76,6 +77,8 @@ SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version", "search_text"
                             "address_key", "sort_key"})
 #: fields whose values are never written (only that they changed)
 SECRET_FIELDS = frozenset({"password_hash"})
+#: settings that hold password or key hashes: their value is not copied into the log
+SECRET_SETTINGS = frozenset({"security/recovery_key", "security/recovery"})
 #: sign-in bookkeeping, recorded by the login entries instead
 QUIET_FIELDS: dict[type, frozenset[str]] = {
     User: frozenset({"failed_logins", "locked_until", "last_login_at"}),
@@ -253,10 +256,14 @@ def _shown(key: str, value: Any, binary: bool) -> Any:
     return _json_value(value)
 
 
+def _secret_value(obj: object, key: str) -> bool:
+    return key == "value" and isinstance(obj, Setting) and obj.key in SECRET_SETTINGS
+
+
 def _snapshot(obj: object) -> dict:
     """The values as they stand (for creates and deletes), without loading anything."""
     loaded = inspect(obj).dict
-    return {key: _shown(key, loaded[key], binary)
+    return {key: HIDDEN if _secret_value(obj, key) else _shown(key, loaded[key], binary)
             for key, binary in _columns(obj) if key in loaded}
 
 
@@ -271,7 +278,8 @@ def _changes(obj: object) -> dict:
         old = hist.deleted[0] if hist.deleted else None
         new = hist.added[0] if hist.added else None
         if old != new:
-            changes[key] = [_shown(key, old, binary), _shown(key, new, binary)]
+            changes[key] = [HIDDEN, HIDDEN] if _secret_value(obj, key) else \
+                [_shown(key, old, binary), _shown(key, new, binary)]
     return changes
 
 
@@ -418,7 +426,8 @@ APPEND_ONLY_TRIGGERS = {"sqlite": ("audit_entries_no_update", "audit_entries_no_
 HIGH_WATER_MIGRATION, HIGH_WATER_TRIGGER = "0011", "audit_entries_high_water"
 
 
-def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = ()) -> list[str]:
+def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = (),
+                   notes: list[str] | None = None) -> list[str]:
     """For ``receptiondesk db check``: the audit log's problems — its table or its
     append-only triggers gone, a broken chain, or a chain that does not hold the entries
     a backup of this database holds (``anchors``, :func:`backup_anchors`). None for a
@@ -435,7 +444,7 @@ def audit_problems(engine: Engine, anchors: Iterable[AuditAnchor] = ()) -> list[
                       "so entries could be changed or deleted.").format(trigger=name)
                     for name in _missing_triggers(conn, engine)]
         problems.extend(verify_chain(conn))
-        problems.extend(anchor_problems(conn, list(anchors)))
+        problems.extend(anchor_problems(conn, list(anchors), notes))
         return problems
 
 
@@ -498,16 +507,26 @@ def backup_anchors(folder: str | Path, database: str | Path) -> list[AuditAnchor
     return anchors
 
 
-def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
+def anchor_problems(target, anchors: list[AuditAnchor],
+                    notes: list[str] | None = None) -> list[str]:
     """The backups whose last audit entry this log does not hold as they hold it: the
     log was cut or rewritten after them. A backup of a branch left by a restore (made
-    after the backup restored, not holding the restore's entry) is not held against it."""
+    after the backup restored, not holding the restore's entry) is not held against it;
+    a restore entry is believed only when it follows the end of the backup it names
+    (:func:`_restores`), else it is named as a problem and changes nothing. Each backup
+    passed over that way is named in ``notes``."""
     table = AuditEntry.__table__
-    restores = _restores(target)
-    problems = []
+    restores, problems = _restores(target, anchors)
     for anchor in sorted(anchors, key=lambda a: a.seq):
         here = target.execute(select(table.c.hash).where(table.c.seq == anchor.seq)).scalar()
-        if here == anchor.hash or _left_by_restore(anchor, restores):
+        if here == anchor.hash:
+            continue
+        left_by = _left_by_restore(anchor, restores)
+        if left_by is not None:
+            if notes is not None:  # not a problem, but not silent: a person can judge it
+                notes.append(_("The backup {backup} holds entries that the restore at audit "
+                               "log entry {seq} set aside: the log goes on from the backup "
+                               "restored instead.").format(backup=anchor.source, seq=left_by))
             continue
         if here is None:
             problems.append(_("The audit log lacks entry {seq}, which the backup {backup} "
@@ -520,34 +539,146 @@ def anchor_problems(target, anchors: list[AuditAnchor]) -> list[str]:
     return problems
 
 
-def _restores(target) -> list[tuple[int, str, datetime | None]]:
-    """(entry number, its hash, when the restored backup was made) of each restore."""
+# --- anchor files: the head written outside the database -----------------------------------
+
+ANCHOR_KIND = "receptiondesk-audit-anchor"
+
+
+def _first_and_last(conn) -> tuple[str | None, tuple[int, str] | None]:
+    table = AuditEntry.__table__
+    first = conn.execute(select(table.c.hash).where(table.c.seq == 1)).scalar()
+    last = conn.execute(select(table.c.seq, table.c.hash).order_by(table.c.seq.desc())
+                        .limit(1)).first()
+    return first, ((int(last[0]), str(last[1])) if last else None)
+
+
+def write_anchor(engine: Engine, path: str | Path) -> tuple[int, str]:
+    """Write the audit log's head (its last entry's number and hash, and its first entry's
+    hash to know the database again) to a small file kept outside the database: on
+    PostgreSQL, whose backups the server makes, these files are what ``db check --anchors``
+    holds the log against. Returns (number, hash)."""
+    from ..files import replace_file
+
+    with engine.connect() as conn:
+        first, last = _first_and_last(conn)
+    if last is None:
+        raise ServiceError(_("The audit log is empty: there is no head to write yet."))
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    try:
+        part.write_text(canonical_json({
+            "kind": ANCHOR_KIND, "seq": last[0], "hash": last[1], "first": first,
+            "made": datetime.now().replace(microsecond=0).isoformat()}) + "\n",
+            encoding="utf-8")
+        replace_file(part, path)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise ServiceError(_("The anchor file {path} could not be written: {reason}").format(
+            path=path, reason=exc.strerror or exc)) from exc
+    return last
+
+
+#: an anchor file is a few hundred bytes; anything larger is not one
+_ANCHOR_MAX_BYTES = 4096
+
+
+def file_anchors(where: str | Path, engine: Engine) -> tuple[list[AuditAnchor], list[str]]:
+    """The anchors in the file ``where`` or in the files of the folder ``where`` (those
+    written by :func:`write_anchor`), and the problems of those that cannot be used: an
+    anchor of another database (its first entry differs) is left out and named."""
+    where = Path(where)
+    files = sorted(p for p in where.iterdir() if p.is_file()) if where.is_dir() else [where]
+    with engine.connect() as conn:
+        first, _last = _first_and_last(conn)
+    anchors, problems = [], []
+    for path in files:
+        try:
+            if path.stat().st_size > _ANCHOR_MAX_BYTES:
+                continue
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            if path == where:
+                problems.append(_("{file} is not an anchor file of ReceptionDesk.").format(
+                    file=path.name))
+            continue
+        if not isinstance(data, dict) or data.get("kind") != ANCHOR_KIND:
+            continue
+        try:
+            seq, digest = int(data["seq"]), str(data["hash"])
+            made = datetime.fromisoformat(str(data.get("made")))
+        except (KeyError, TypeError, ValueError):
+            problems.append(_("{file} is not an anchor file of ReceptionDesk.").format(
+                file=path.name))
+            continue
+        if data.get("first") != first:
+            problems.append(_("The anchor file {file} was written by another database (its "
+                              "first audit entry differs): it was not used.").format(
+                                  file=path.name))
+            continue
+        anchors.append(AuditAnchor(path.name, seq, digest, made, None))
+    return anchors, problems
+
+
+def _restores(target, anchors: list[AuditAnchor] = ()
+              ) -> tuple[list[tuple[int, str, datetime | None]], list[str]]:
+    """(entry number, its hash, when the restored backup was made) of each restore the log
+    holds, and the problems of the restore entries not believed.
+
+    A restore puts the backup's file in place and then writes its entry, so the entry
+    directly follows the backup's last entry: the entry before it must be the head the
+    restore recorded of that backup, and the head of the backup file itself when the
+    backups folder holds it. An entry appended by hand (to have newer backups passed
+    over) does not follow the backup it names, and is reported by name."""
     from .backups import parse_backup_name
 
     table = AuditEntry.__table__
-    found = []
+    by_name = {a.source: a for a in anchors}
+    found, problems = [], []
     for row in target.execute(select(table.c.seq, table.c.hash, table.c.detail).where(
-            table.c.action == "restore")):
+            table.c.action == "restore").order_by(table.c.seq)):
         try:
-            name = json.loads(row.detail or "{}").get("backup", "")
-        except (ValueError, AttributeError):
-            name = ""
-        parsed = parse_backup_name(str(name))
+            detail = json.loads(row.detail or "{}")
+            name = str(detail.get("backup", ""))
+            recorded = detail.get("backup_head") or None
+            recorded = (int(recorded["seq"]), str(recorded["hash"])) if recorded else None
+        except (ValueError, AttributeError, KeyError, TypeError):
+            detail, name, recorded = {}, "", None
+        before = target.execute(select(table.c.seq, table.c.hash).where(
+            table.c.seq == row.seq - 1)).first()
+        before = (int(before[0]), str(before[1])) if before else None
+        named = by_name.get(name)
+        file_head = (named.seq, named.hash) if named is not None else None
+        if before is None and row.seq == 1 and file_head is None and recorded is None \
+                and isinstance(detail, dict) and "backup_head" in detail:
+            before = recorded = None  # a backup with an empty log: nothing to follow
+            believed = True
+        else:
+            believed = (before is not None and (recorded is not None or file_head is not None)
+                        and recorded in (None, before) and file_head in (None, before))
+        if not believed:
+            problems.append(_(
+                "Audit log entry {seq} says the backup {backup} was restored, but it does not "
+                "follow that backup's last entry: it was not written by a restore, and the "
+                "backups made after it are held against the log.").format(
+                    seq=row.seq, backup=name or "?"))
+            continue
+        parsed = parse_backup_name(name)
         found.append((row.seq, row.hash, parsed[1] if parsed else None))
-    return found
+    return found, problems
 
 
 def _left_by_restore(anchor: AuditAnchor,
-                     restores: list[tuple[int, str, datetime | None]]) -> bool:
-    """A backup of the branch a later restore left: made after the backup restored, and
-    without the restore's own entry (its log went on another way)."""
+                     restores: list[tuple[int, str, datetime | None]]) -> int | None:
+    """The entry of the restore whose left branch this backup is (made after the backup
+    restored, and without the restore's own entry: its log went on another way), or
+    None."""
     for seq, digest, restored_made in restores:
         if restored_made is not None and anchor.made is not None \
                 and anchor.made <= restored_made:
             continue  # as old as the backup restored: the log goes on from it
         if anchor.seq < seq or _hash_in(anchor.path, seq) != digest:
-            return True
-    return False
+            return seq
+    return None
 
 
 def _hash_in(path: Path | None, seq: int) -> str | None:

@@ -33,7 +33,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..db import APP_NAME, Database, DatabaseError, backup_sqlite
-from ..files import replace_file
+from ..files import pause_point, replace_file
 from ..i18n import N_, _, format_number
 from .startup import (
     NotOurDatabase,
@@ -429,8 +429,12 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             folder=folder))
     when = (now or datetime.now()).replace(microsecond=0)
     tmp = db_path.with_name(db_path.name + ".restoring")
+    remove_restore_leftovers(db_path)
     try:
         with open(backup_path, "rb") as src, open(tmp, "wb") as dst:
+            dst.write(src.read(4096))
+            dst.flush()
+            pause_point("restore-copying")
             shutil.copyfileobj(src, dst, 1024 * 1024)
             dst.flush()
             os.fsync(dst.fileno())
@@ -440,15 +444,19 @@ def restore_backup(db_path: str | os.PathLike, backup_path: str | os.PathLike, *
             "The backup could not be copied next to the database: {reason}. The current "
             "database was not changed."
         ).format(reason=exc.strerror or exc)) from exc
+    pause_point("restore-copied")
     aside = _free_aside_name(db_path, when)
     kept = False
     try:
         if db_path.exists():
             _keep_aside(db_path, aside)
             kept = True
+            pause_point("restore-kept-aside")
             _move_companions(db_path, aside)
+            pause_point("restore-companions-moved")
         # The one step that changes the database: an atomic rename over the old file.
         replace_file(tmp, db_path)
+        pause_point("restore-replaced")
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DatabaseError(_(
@@ -490,6 +498,28 @@ def _keep_aside(db_path: Path, aside: Path) -> None:
         raise
 
 
+def remove_restore_leftovers(db_path: str | os.PathLike) -> list[Path]:
+    """Delete what a restore killed before its rename left beside the database: the copy
+    being made (``<db>.restoring``) and a half-made kept copy (``….before-restore-….db.part``).
+    The database path itself always holds a whole file (the old or the new one). Called
+    when the database is opened and before a restore; a restore runs only while no
+    program uses the database, so no one is writing these then."""
+    db_path = Path(db_path)
+    stem = _stem(db_path)
+    found = [db_path.with_name(db_path.name + ".restoring")]
+    if stem:
+        found += list(db_path.parent.glob(f"{stem}.before-restore-*.db.part"))
+    removed = []
+    for path in found:
+        try:
+            if path.exists():
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue  # held: the next start tries again
+    return removed
+
+
 def authorise_restore(db_path: str | os.PathLike) -> None:
     """Refuse (PermissionDenied) unless the acting user may restore the database.
 
@@ -516,10 +546,12 @@ def record_restore(db_path: str | os.PathLike, backup: str | os.PathLike,
     from ..db import open_database
     from . import audit
 
+    head = audit.head_of_file(db_path)  # the restored backup's last entry, which this follows
     db = open_database(db_path)
     try:
-        with db.session() as s:
-            audit.record(s, "restore", "database", "", None,
-                         {"backup": Path(backup).name, "kept_aside": str(aside) if aside else ""})
+        with db.session(write=True) as s:
+            audit.record(s, "restore", "database", "", None, {
+                "backup": Path(backup).name, "kept_aside": str(aside) if aside else "",
+                "backup_head": {"seq": head[0], "hash": head[1]} if head else None})
     finally:
         db.close()

@@ -99,12 +99,9 @@ class AccountDialog(RecordDialog):
     def save(self) -> str | None:
         with self.ctx.db.session(write=True) as s:
             if self.user_id is None:
-                data = self.data()
-                key = None
-                if data.role == accounts.ADMINISTRATOR and not accounts.has_recovery_key(s):
-                    key = accounts.issue_recovery_key(s)  # in the account's unit of work
-                user_id = accounts.create_user(s, data, self.password.text()).id
-                self.recovery_key = key
+                user_id = accounts.create_user(s, self.data(), self.password.text()).id
+                # a first administrator comes with the office's recovery key (shown once)
+                self.recovery_key = accounts.take_issued_recovery_key(s)
                 return user_id
             return accounts.update_user(s, self.user_id, self.data(),
                                         expected_version=self.loaded_version).id
@@ -196,6 +193,9 @@ class AccountsPage(Page):
         self.notice.setStyleSheet("color: #555;")
         self.new_button, self.edit_button = QPushButton(), QPushButton()
         self.password_button, self.close_button = QPushButton(), QPushButton()
+        self.key_button = QPushButton()
+        self.key_button.setObjectName("issue_recovery_key")
+        self.key_button.clicked.connect(self.issue_recovery_key)
         self.new_button.setObjectName("account_new")
         self.new_button.clicked.connect(self.new_record)
         self.edit_button.clicked.connect(self.edit_current)
@@ -225,6 +225,7 @@ class AccountsPage(Page):
         for b in (self.new_button, self.edit_button, self.password_button, self.close_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.key_button)
         idle = QHBoxLayout()
         idle.addWidget(self.idle_label)
         idle.addWidget(self.idle)
@@ -264,6 +265,10 @@ class AccountsPage(Page):
         self.edit_button.setText(_("Edit…"))
         self.password_button.setText(_("Set password…"))
         self.close_button.setText(_("Close account"))
+        self.key_button.setText(_("Issue a recovery key\u2026"))
+        self.key_button.setToolTip(_("A new recovery key for the administrators' passwords, "
+                                     "shown once with its sheet to print; the old key stops "
+                                     "working."))
         self.idle_label.setText(_("Lock the screen after this many minutes without use "
                                   "(0: never):"))
         self.idle_save.setText(_("Save"))
@@ -300,6 +305,18 @@ class AccountsPage(Page):
             self._done(_("The account was saved."))
             if dialog.recovery_key:
                 self.show_recovery_key(RecoveryKeyDialog(self.ctx, dialog.recovery_key, self))
+
+    def issue_recovery_key(self) -> str | None:
+        """Issue a new recovery key (administrators) and show it once with its sheet."""
+        try:
+            with self.ctx.db.session(write=True) as s:
+                key = accounts.issue_recovery_key(s)
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            return None
+        self._done(_("A new recovery key was issued; the old one no longer works."))
+        self.show_recovery_key(RecoveryKeyDialog(self.ctx, key, self))
+        return key
 
     def show_recovery_key(self, dialog: QDialog) -> None:
         """Show the recovery key once (tests replace this to look at it)."""

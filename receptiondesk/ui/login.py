@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -172,7 +173,17 @@ def run_login(db: Database, parent: QWidget | None = None) -> Actor | None:
             return None
         with db.session() as s:
             actor = accounts.sign_in(accounts.get_user(s, actor.id))
+    if actor is not None and actor.may("accounts.manage"):
+        with db.session() as s:
+            missing = accounts.recovery_key_missing(s)
+        if missing:  # a database from before recovery keys: told at each sign-in until issued
+            tell_missing_key(parent)
     return actor
+
+
+def tell_missing_key(parent: QWidget | None) -> None:
+    """Tell an administrator that the database has no recovery key (tests replace this)."""
+    QMessageBox.warning(parent, _("No recovery key"), accounts.missing_key_notice())
 
 
 def ensure_signed_in(db: Database, parent: QWidget | None = None) -> bool:
