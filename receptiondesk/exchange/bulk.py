@@ -156,6 +156,8 @@ class Citizens:
         self.by_id_number: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.by_name: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
         self.protected: set[str] = set()
+        #: full names of the citizens found or made (a visit's search text holds them)
+        self.names: dict[str, str] = {}
 
     def preload(self, people: Iterable[tuple[str, str, str | None]]) -> None:
         """Read once the citizens any of ``people`` (name, address, ID number) may be."""
@@ -168,15 +170,17 @@ class Citizens:
             if name_key and address_key:
                 names.add(name_key)
         t = Citizen.__table__
-        cols = (t.c.id, t.c.unit_id, t.c.id_number, t.c.name_key, t.c.address_key)
+        cols = (t.c.id, t.c.unit_id, t.c.id_number, t.c.name_key, t.c.address_key,
+                t.c.full_name)
         found: dict[str, tuple] = {}
         for column, values in ((t.c.id_number, sorted(ids)), (t.c.name_key, sorted(names))):
             for i in range(0, len(values), 500):
                 for row in self.session.execute(select(*cols).where(
                         column.in_(values[i:i + 500]), t.c.merged_into_id.is_(None))):
                     found[row.id] = tuple(row)
-        for cid, unit_id, id_number, name_key, address_key in found.values():
+        for cid, unit_id, id_number, name_key, address_key, full_name in found.values():
             self._index(cid, unit_id, id_number, name_key, address_key)
+            self.names[cid] = full_name
         if found:
             p = ProtectedCitizen.__table__
             ids_list = sorted(found)
@@ -216,6 +220,7 @@ class Citizens:
                   **citizen_keys(full_name, address, number, phone)}
         row = self.writer.new(Citizen.__table__, "citizen", values)
         self._index(row["id"], unit_id, number, row["name_key"], row["address_key"])
+        self.names[row["id"]] = full_name
         return row["id"]
 
     def protect(self, citizen_ids: Iterable[str]) -> None:

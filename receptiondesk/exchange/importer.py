@@ -34,6 +34,8 @@ from ..model import (
     PetitionEvent,
     ReceptionSession,
     Unit,
+    Visit,
+    VisitAttendee,
     WorkingMeeting,
 )
 from ..model.codes import (
@@ -55,7 +57,7 @@ from ..model.codes import (
 )
 from ..rules import lifecycle
 from ..rules.deadlines import petition_deadlines
-from ..services import audit
+from ..services import audit, reference
 from ..services import citizens as citizen_service
 from ..services import inspections as inspection_service
 from ..services import meetings as meeting_service
@@ -64,8 +66,15 @@ from ..services import reception as reception_service
 from ..services import units as unit_service
 from ..services.accounts import require
 from ..services.errors import PermissionDenied, ServiceError, TransitionError, ValidationError
-from ..services.indexing import petition_search_text
-from ..services.validation import NOTE_LENGTH, Checker, clean, clean_id_number
+from ..services.indexing import petition_search_text, visit_search_text
+from ..services.validation import (
+    LINE_LENGTH,
+    NOTE_LENGTH,
+    TEXT_LENGTH,
+    Checker,
+    clean,
+    clean_id_number,
+)
 from ..text import fold
 from . import KINDS
 from .bulk import BulkWriter, Citizens
@@ -763,6 +772,19 @@ class _LogbookImporter(_Importer):
                     "file imported before?).").format(ref=group.ref))
 
     def write(self) -> None:
+        """Every session and visit checked as ``create_session`` and ``add_visit`` check
+        them, then written in bulk (module :mod:`.bulk`) with the same rows, citizens,
+        search texts, protections and audit entries."""
+        w = BulkWriter(self.session)
+        people = Citizens(self.session, w)
+        people.preload((r.citizen.full_name, r.citizen.address, r.citizen.id_number)
+                       for g in self.groups for r in g.rows if r.citizen is not None)
+        denied = _refusals(self.session, ("reception.edit", "citizens.edit"))
+        fields = [c for c, _n in reference.field_choices(self.session)]
+        columns = _VISIT_COLUMNS
+        if "representatives" not in self.table.titles:
+            # a delegation's representative is the name given on its row
+            columns = columns | {"representatives": "citizen_name"}
         for group in self.groups:
             first = group.rows[0]
             name = first.presiding
@@ -775,8 +797,11 @@ class _LogbookImporter(_Importer):
                 ref=group.ref,
             )
             try:
-                rs = reception_service.create_session(self.session, group.unit_id, data,
-                                                      today=self.today)
+                if denied.get("reception.edit"):
+                    raise PermissionDenied(denied["reception.edit"])
+                presiding, ck = reception_service._check_session(self.session, data,
+                                                                 self.today)
+                ck.raise_if_any()
             except ValidationError as exc:
                 self.errors.add_validation(first.row, exc, _SESSION_COLUMNS)
                 self.step(len(group.rows))
@@ -785,38 +810,122 @@ class _LogbookImporter(_Importer):
                 self.errors.add(first.row, "", str(exc))
                 self.step(len(group.rows))
                 continue
+            rs = w.new(ReceptionSession.__table__, "reception_session", {
+                "unit_id": group.unit_id, "session_date": data.session_date,
+                "kind": data.kind, "mode": data.mode, "place": clean(data.place),
+                "presiding_official_id": presiding.id if presiding else None,
+                "presiding_name": presiding.full_name if presiding
+                else clean(data.presiding_name),
+                "recorder_official_id": None, "notes": "", "ref": clean(data.ref)})
             self.report.count("sessions")
+            seq = 0
             for r in group.rows:
                 try:
-                    if r.citizen is not None:
-                        r.visit.citizen_id = self.citizen_for(group.unit_id, r.citizen)
-                    elif r.withheld and not reception_service.is_delegation(r.visit.head_count):
-                        r.visit.citizen_id = self.withheld_citizen(group.unit_id)
-                    reception_service.add_visit(self.session, rs.id, r.visit, today=self.today)
-                    self.report.count("visits")
+                    citizen = self._citizen_of(r, group.unit_id, people, denied)
+                    _check_visit(r.visit, citizen is not None, fields)
                 except ValidationError as exc:
-                    columns = _VISIT_COLUMNS
-                    if "representatives" not in self.table.titles:
-                        # a delegation's representative is the name given on its row
-                        columns = columns | {"representatives": "citizen_name"}
                     self.errors.add_validation(r.row, exc, columns)
                 except ServiceError as exc:
                     self.errors.add(r.row, "", str(exc))
+                else:
+                    seq += 1
+                    self._visit(w, people, rs, seq, r.visit, citizen)
+                    self.report.count("visits")
                 self.step()
+        if self.errors:
+            return
+        w.write(("citizens", "protected_citizens", "reception_sessions", "visits",
+                 "visit_attendees"))
 
-    def withheld_citizen(self, unit_id: str) -> str:
+    def _citizen_of(self, r: _VisitRow, unit_id: str, people: Citizens,
+                    denied: dict[str, str]) -> tuple[str, str] | None:
+        """(id, full name) of the row's citizen, found or made (None: a delegation)."""
+        if r.citizen is not None:
+            found = people.find(unit_id, r.citizen)
+            if found is not None:
+                self.report.reused_citizens += 1
+                return found, people.names[found]
+            if denied.get("citizens.edit"):
+                raise PermissionDenied(denied["citizens.edit"])
+            cid = people.create(unit_id, r.citizen)
+            self.report.count("citizens")
+            return cid, people.names[cid]
+        if r.withheld and not reception_service.is_delegation(r.visit.head_count):
+            return self.withheld_citizen(unit_id, people, denied), REDACTED
+        return None
+
+    def _visit(self, w: BulkWriter, people: Citizens, rs: dict, seq: int,
+               data: reception_service.VisitInput, citizen: tuple[str, str] | None) -> None:
+        """The visit, its attendee and its search text as ``add_visit`` writes them."""
+        delegation = reception_service.is_delegation(data.head_count)
+        content = (data.content or "").strip()
+        representatives = (data.representatives or "").strip()
+        if data.petition_type == PetitionType.DENUNCIATION:
+            search_text = visit_search_text(content, [])
+        else:
+            search_text = visit_search_text(content, [citizen[1]] if citizen else [],
+                                            representatives)
+        v = w.new(Visit.__table__, "visit", {
+            "unit_id": rs["unit_id"], "session_id": rs["id"], "seq": seq,
+            "visit_date": rs["session_date"], "citizen_id": citizen[0] if citizen else None,
+            "head_count": data.head_count, "is_delegation": delegation,
+            "representatives": representatives, "content": content,
+            "field_code": data.field_code or None, "petition_type": data.petition_type or None,
+            "previously_handled_by": (data.previously_handled_by or "").strip(),
+            "handling": data.handling, "direction": (data.direction or "").strip(),
+            "follow_up": (data.follow_up or "").strip(), "notes": (data.notes or "").strip(),
+            "search_text": search_text})
+        if citizen is not None:
+            w.new(VisitAttendee.__table__, "visit_attendee", {
+                "unit_id": rs["unit_id"], "visit_id": v["id"], "citizen_id": citizen[0],
+                "seq": 1, "is_representative": delegation})
+            if data.petition_type == PetitionType.DENUNCIATION:
+                people.protect([citizen[0]])
+
+    def withheld_citizen(self, unit_id: str, people: Citizens,
+                         denied: dict[str, str]) -> str:
         """The unit's one stand-in citizen for visits exported without the identity (§4)."""
         if unit_id not in self._withheld:
             found = self.session.scalar(select(Citizen.id).where(
                 Citizen.unit_id == unit_id, Citizen.full_name == REDACTED,
                 Citizen.merged_into_id.is_(None)).limit(1))
             if found is None:
-                found = citizen_service.create_citizen(
-                    self.session, unit_id, citizen_service.CitizenInput(full_name=REDACTED),
-                    today=self.today).id
+                if denied.get("citizens.edit"):
+                    raise PermissionDenied(denied["citizens.edit"])
+                found = people.create(unit_id, citizen_service.CitizenInput(
+                    full_name=REDACTED))
                 self.report.count("citizens")
             self._withheld[unit_id] = found
         return self._withheld[unit_id]
+
+
+def _check_visit(data: reception_service.VisitInput, has_citizen: bool,
+                 fields: list[str]) -> None:
+    """``services.reception._check_visit`` for a visit whose citizen is known to exist
+    (found or made by the import) or is absent (a delegation), with the fields read once."""
+    ck = Checker()
+    ck.required("content", clean(data.content), _("Content"))
+    ck.lengths([
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("representatives", data.representatives, NOTE_LENGTH, _("Representatives")),
+        ("previously_handled_by", clean(data.previously_handled_by), LINE_LENGTH,
+         _("Already handled by")),
+        ("direction", data.direction, TEXT_LENGTH, _("Direction given")),
+        ("follow_up", data.follow_up, NOTE_LENGTH, _("Follow-up")),
+        ("notes", data.notes, NOTE_LENGTH, _("Notes")),
+    ])
+    ck.positive("head_count", data.head_count, _("Number of people"))
+    delegation = reception_service.is_delegation(data.head_count)
+    if delegation:
+        ck.required("representatives", clean(data.representatives), _("Representatives"))
+    if not has_citizen and not delegation:
+        ck.add("citizen_id", _("Choose the citizen received, or enter a new one."))
+    if data.field_code:
+        ck.code("field_code", data.field_code, fields, _("Field"))
+    ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"),
+            required=False)
+    ck.enum("handling", data.handling, VisitHandling, _("Handling"))
+    ck.raise_if_any()
 
 
 # --- petitions ----------------------------------------------------------------------
