@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..model import Citizen, ProtectedCitizen
@@ -104,21 +104,24 @@ class BulkWriter:
 
     def created(self, kind: str, row: dict[str, Any], *, record_id: str | None = None,
                 unit_id: str | None = None) -> None:
-        detail = {k: audit._json_value(row[k]) for k in CREATE_KEYS[kind]}
+        detail = {k: row[k] for k in CREATE_KEYS[kind]}  # made JSON by audit's writer
         self.audit.append(("create", kind, record_id if record_id is not None else row["id"],
                            unit_id if unit_id is not None else row.get("unit_id"), detail))
 
-    def changed(self, kind: str, row: dict[str, Any], before: dict[str, Any]) -> bool:
-        """What one flush of the per-record path wrote of ``row`` since ``before``: the
-        version moves on when anything changed, and the audit gets the visible changes.
-        ``before`` is brought up to date. Returns whether anything changed."""
-        keys = [k for k, v in row.items() if before.get(k) != v]
+    def changed(self, kind: str, row: dict[str, Any], before: dict[str, Any],
+                keys: Iterable[str]) -> bool:
+        """What one flush of the per-record path wrote of ``row`` since ``before`` (of
+        ``keys``, the columns that may have changed): the version moves on when anything
+        changed, and the audit gets the visible changes. ``before`` is brought up to
+        date. Returns whether anything changed."""
+        keys = [k for k in keys if before[k] != row[k]]
         if not keys:
             return False
         changes = {k: [audit._json_value(before.get(k)), audit._json_value(row[k])]
                    for k in keys if k not in audit.SKIPPED_FIELDS}
         row["version"] = row.get("version", 1) + 1
-        before.update(row)
+        for k in keys:
+            before[k] = row[k]
         if changes:
             self.audit.append(("update", kind, row["id"], row.get("unit_id"), changes))
         return True
@@ -161,23 +164,25 @@ class Citizens:
 
     def preload(self, people: Iterable[tuple[str, str, str | None]]) -> None:
         """Read once the citizens any of ``people`` (name, address, ID number) may be."""
-        ids, names = set(), set()
+        ids, pairs = set(), set()
         for full_name, address, id_number in people:
             number = clean_id_number(id_number)
             if number:
                 ids.add(number)
             name_key, address_key = fold(full_name), fold(address)
             if name_key and address_key:
-                names.add(name_key)
+                pairs.add((name_key, address_key))
         t = Citizen.__table__
         cols = (t.c.id, t.c.unit_id, t.c.id_number, t.c.name_key, t.c.address_key,
                 t.c.full_name)
         found: dict[str, tuple] = {}
-        for column, values in ((t.c.id_number, sorted(ids)), (t.c.name_key, sorted(names))):
-            for i in range(0, len(values), 500):
+        for column, values in ((t.c.id_number, sorted(ids)),
+                               (tuple_(t.c.name_key, t.c.address_key), sorted(pairs))):
+            for i in range(0, len(values), 400):
                 for row in self.session.execute(select(*cols).where(
-                        column.in_(values[i:i + 500]), t.c.merged_into_id.is_(None))):
-                    found[row.id] = tuple(row)
+                        column.in_(values[i:i + 400]), t.c.merged_into_id.is_(None))
+                        .order_by(t.c.created_at, t.c.id)):
+                    found.setdefault(row.id, tuple(row))
         for cid, unit_id, id_number, name_key, address_key, full_name in found.values():
             self._index(cid, unit_id, id_number, name_key, address_key)
             self.names[cid] = full_name

@@ -1120,6 +1120,9 @@ class _PetitionsImporter(_Importer):
                        for i in self.items if i.citizen is not None)
         self._calc = petition_service.Deadlines.of(self.session)
         self._choices = petition_service.input_choices(self.session)
+        # the services' words, translated once for every row
+        self._words = {"date": _("Date"), "received": _("the date received"),
+                       "previous": _("the previous step"), "note": _("Note")}
         self._denied = _refusals(self.session, ("petitions.register", "petitions.classify",
                                                 "petitions.handle", "petitions.resolve",
                                                 "citizens.edit"))
@@ -1219,6 +1222,14 @@ def _refusals(session: Session, permissions: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+#: the columns of a petition its registration and lifecycle steps change
+_CHANGING = ("status", "many_signers", "search_text", "next_due_date", "next_due_key",
+             "eligible", "within_competence", "anonymous", "duplicate_of_id", "beyond_level",
+             "long_running", "complexity", "handling", "handling_date", "handled_to",
+             "accepted_date", "assigned_official_id", "result", "result_date",
+             "decision_number", "decision_date", "closed_date", "petition_type", "field_code")
+
+
 class _Simulated:
     """One petition as the services would write it, step by step, in memory: the row as
     it stands, what the last flush wrote of it (for its version and audit entries), its
@@ -1230,6 +1241,7 @@ class _Simulated:
         self.calc = importer._calc
         self.today = importer.today
         self.official_id = importer.official_id
+        self.words = importer._words
         data = item.data
         t = Petition.__table__
         # register_petition: the first INSERT …
@@ -1267,7 +1279,7 @@ class _Simulated:
     # -- what the services do to the row -----------------------------------------------
 
     def _flush(self) -> None:
-        self.w.changed("petition", self.row, self.flushed)
+        self.w.changed("petition", self.row, self.flushed, _CHANGING)
 
     def _reindex(self) -> None:
         row = self.row
@@ -1305,11 +1317,12 @@ class _Simulated:
         row = self.row
         if not lifecycle.can(row["status"], action):
             raise petition_service._refuse(SimpleNamespace(status=row["status"]), action)
-        ck.required("date", on, _("Date"))
-        ck.not_future("date", on, _("Date"), self.today)
-        ck.not_before("date", on, row["received_date"], _("Date"), _("the date received"))
-        ck.not_before("date", on, self.last_date, _("Date"), _("the previous step"))
-        ck.max_length("note", note, NOTE_LENGTH, _("Note"))
+        words = self.words
+        ck.required("date", on, words["date"])
+        ck.not_future("date", on, words["date"], self.today)
+        ck.not_before("date", on, row["received_date"], words["date"], words["received"])
+        ck.not_before("date", on, self.last_date, words["date"], words["previous"])
+        ck.max_length("note", note, NOTE_LENGTH, words["note"])
         ck.raise_if_any()
         assert on is not None
         target = str(lifecycle.ACTIONS[action].to_status)
