@@ -162,8 +162,12 @@ def _refusals(session, tmp_path) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.parametrize("batch", [None, 97], ids=["one batch", "batches of 97"])
 def test_the_bulk_import_writes_what_the_per_row_import_wrote(session, unit, official,
-                                                              tmp_path):
+                                                              tmp_path, monkeypatch, batch):
+    """Also when the rows are written a batch at a time (as a large file's are)."""
+    if batch is not None:
+        monkeypatch.setattr("receptiondesk.exchange.importer.PENDING", batch)
     session.commit()
     before = len(session.execute(select(AuditEntry.seq)).all())
     refusals = _refusals(session, tmp_path)

@@ -29,8 +29,10 @@ from ..services.indexing import citizen_keys
 from ..services.validation import clean, clean_id_number
 from ..text import fold
 
-#: rows per INSERT statement (bounded memory in the driver; SQLite's variable limit)
+#: rows per INSERT statement
 BATCH = 2_000
+#: rows and audit entries gathered before they are written (bounded memory)
+PENDING = 50_000
 
 #: the columns a record's ``create`` audit entry holds: those the session listener finds
 #: loaded right after the record's first INSERT (the others are still unloaded defaults)
@@ -130,19 +132,28 @@ class BulkWriter:
               detail: dict) -> None:
         self.audit.append((action, kind, record_id, unit_id, detail))
 
+    @property
+    def pending(self) -> int:
+        """Rows and audit entries gathered and not written yet."""
+        return sum(len(rows) for rows in self.rows.values()) + len(self.audit)
+
     def write(self, order: Iterable[str]) -> None:
-        """Insert every row, the tables in ``order`` (referenced tables first), then the
-        audit entries in one chained batch."""
+        """Insert every row gathered, the tables in ``order`` (referenced tables first),
+        then their audit entries in one chained batch, and forget them: an import writes
+        a batch of rows at a time, so that its memory stays bounded (its SAVEPOINT still
+        takes all of it back when a later row is refused)."""
         conn = self.session.connection()
         for name in order:
-            rows = self.rows.get(name)
+            rows = self.rows.pop(name, None)
             if not rows:
                 continue
             table = self.tables[name]
             for i in range(0, len(rows), BATCH):
                 conn.execute(insert(table), rows[i:i + BATCH])
-        for i in range(0, len(self.audit), 10 * BATCH):
-            audit.record_many(self.session, self.audit[i:i + 10 * BATCH])
+        assert not any(self.rows.values()), "a table missing from the write order"
+        if self.audit:
+            audit.record_many(self.session, self.audit)
+        self.audit = []
 
 
 # --- citizens -------------------------------------------------------------------------

@@ -77,7 +77,7 @@ from ..services.validation import (
 )
 from ..text import fold
 from . import KINDS
-from .bulk import BulkWriter, Citizens
+from .bulk import PENDING, BulkWriter, Citizens
 from .tables import (
     REQUIRED_COLUMNS,
     CodeReader,
@@ -785,6 +785,8 @@ class _LogbookImporter(_Importer):
         if "representatives" not in self.table.titles:
             # a delegation's representative is the name given on its row
             columns = columns | {"representatives": "citizen_name"}
+        order = ("citizens", "protected_citizens", "reception_sessions", "visits",
+                 "visit_attendees")
         for group in self.groups:
             first = group.rows[0]
             name = first.presiding
@@ -832,10 +834,13 @@ class _LogbookImporter(_Importer):
                     self._visit(w, people, rs, seq, r.visit, citizen)
                     self.report.count("visits")
                 self.step()
-        if self.errors:
-            return
-        w.write(("citizens", "protected_citizens", "reception_sessions", "visits",
-                 "visit_attendees"))
+            if self.errors:
+                w.rows.clear()  # nothing more is written; the rows are still checked
+                w.audit = []
+            elif w.pending >= PENDING:
+                w.write(order)
+        if not self.errors:
+            w.write(order)
 
     def _citizen_of(self, r: _VisitRow, unit_id: str, people: Citizens,
                     denied: dict[str, str]) -> tuple[str, str] | None:
@@ -1126,13 +1131,18 @@ class _PetitionsImporter(_Importer):
         self._denied = _refusals(self.session, ("petitions.register", "petitions.classify",
                                                 "petitions.handle", "petitions.resolve",
                                                 "citizens.edit"))
+        order = ("citizens", "petitions", "petitioners", "petition_events",
+                 "protected_citizens")
         for item in self.items:
             self._write_one(item, writer, people)
             self.step()
-        if self.errors:
-            return
-        writer.write(("citizens", "petitions", "petitioners", "petition_events",
-                      "protected_citizens"))
+            if self.errors:
+                writer.rows.clear()  # nothing more is written; the rows are still checked
+                writer.audit = []
+            elif writer.pending >= PENDING:
+                writer.write(order)
+        if not self.errors:
+            writer.write(order)
 
     def _write_one(self, item: _PetitionRow, w: BulkWriter, people: Citizens) -> None:
         denied = self._denied
