@@ -1,10 +1,18 @@
 """Importing the interchange files of DESIGN §8, all or nothing.
 
 :func:`import_file` reads the whole file, parses and checks every row, and only
-then writes through the services (so every record gets the same checks, keys,
-events and deadlines as one typed in a form), inside a SAVEPOINT. Any bad row —
-in the file or refused by a service — rolls everything back and raises
-:class:`ImportFailed` listing every problem as "row, column, reason".
+then writes, inside a SAVEPOINT. Any bad row — in the file or refused by a service's
+checks — rolls everything back and raises :class:`ImportFailed` listing every problem
+as "row, column, reason".
+
+Units, meetings and inspections are written through the services, one record at a
+time. Log books and petitions — the large files — are written in bulk (:mod:`.bulk`):
+each row is put through the same checks, with the same messages, as the services'
+``create_session``/``add_visit`` and ``register_petition`` and lifecycle steps; the
+records those would write (history steps, due dates, search texts, protections and
+audit entries included) are computed in memory and inserted with one ``executemany``
+per table and batch. ``tests/test_import_bulk_same.py`` holds them to what the per-row
+path wrote.
 
 Importing the same file twice writes nothing the second time: a record whose
 ``ref`` (a session's ``session_ref``, a unit's ``code``) already exists for the
