@@ -1,10 +1,18 @@
 """Importing the interchange files of DESIGN §8, all or nothing.
 
 :func:`import_file` reads the whole file, parses and checks every row, and only
-then writes through the services (so every record gets the same checks, keys,
-events and deadlines as one typed in a form), inside a SAVEPOINT. Any bad row —
-in the file or refused by a service — rolls everything back and raises
-:class:`ImportFailed` listing every problem as "row, column, reason".
+then writes, inside a SAVEPOINT. Any bad row — in the file or refused by a service's
+checks — rolls everything back and raises :class:`ImportFailed` listing every problem
+as "row, column, reason".
+
+Units, meetings and inspections are written through the services, one record at a
+time. Log books and petitions — the large files — are written in bulk (:mod:`.bulk`):
+each row is put through the same checks, with the same messages, as the services'
+``create_session``/``add_visit`` and ``register_petition`` and lifecycle steps; the
+records those would write (history steps, due dates, search texts, protections and
+audit entries included) are computed in memory and inserted with one ``executemany``
+per table and batch. ``tests/test_import_bulk_same.py`` holds them to what the per-row
+path wrote.
 
 Importing the same file twice writes nothing the second time: a record whose
 ``ref`` (a session's ``session_ref``, a unit's ``code``) already exists for the
@@ -19,14 +27,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ..i18n import _, ngettext
-from ..model import Citizen, Inspection, Petition, ReceptionSession, Unit, WorkingMeeting
+from ..model import (
+    Citizen,
+    Inspection,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    ReceptionSession,
+    Unit,
+    Visit,
+    VisitAttendee,
+    WorkingMeeting,
+)
 from ..model.codes import (
+    EventKind,
     Gender,
     Handling,
     InspectionBody,
@@ -40,8 +61,11 @@ from ..model.codes import (
     UnitKind,
     VisitHandling,
     label,
+    results_for,
 )
-from ..services import audit
+from ..rules import lifecycle
+from ..rules.deadlines import petition_deadlines
+from ..services import audit, reference
 from ..services import citizens as citizen_service
 from ..services import inspections as inspection_service
 from ..services import meetings as meeting_service
@@ -49,10 +73,19 @@ from ..services import petitions as petition_service
 from ..services import reception as reception_service
 from ..services import units as unit_service
 from ..services.accounts import require
-from ..services.errors import ServiceError, TransitionError, ValidationError
-from ..services.validation import clean, clean_id_number
+from ..services.errors import PermissionDenied, ServiceError, TransitionError, ValidationError
+from ..services.indexing import petition_search_text, visit_search_text
+from ..services.validation import (
+    LINE_LENGTH,
+    NOTE_LENGTH,
+    TEXT_LENGTH,
+    Checker,
+    clean,
+    clean_id_number,
+)
 from ..text import fold
 from . import KINDS
+from .bulk import PENDING, BulkWriter, Citizens
 from .tables import (
     REQUIRED_COLUMNS,
     CodeReader,
@@ -747,6 +780,21 @@ class _LogbookImporter(_Importer):
                     "file imported before?).").format(ref=group.ref))
 
     def write(self) -> None:
+        """Every session and visit checked as ``create_session`` and ``add_visit`` check
+        them, then written in bulk (module :mod:`.bulk`) with the same rows, citizens,
+        search texts, protections and audit entries."""
+        w = BulkWriter(self.session)
+        people = Citizens(self.session, w)
+        people.preload((r.citizen.full_name, r.citizen.address, r.citizen.id_number)
+                       for g in self.groups for r in g.rows if r.citizen is not None)
+        denied = _refusals(self.session, ("reception.edit", "citizens.edit"))
+        fields = [c for c, _n in reference.field_choices(self.session)]
+        columns = _VISIT_COLUMNS
+        if "representatives" not in self.table.titles:
+            # a delegation's representative is the name given on its row
+            columns = columns | {"representatives": "citizen_name"}
+        order = ("citizens", "protected_citizens", "reception_sessions", "visits",
+                 "visit_attendees")
         for group in self.groups:
             first = group.rows[0]
             name = first.presiding
@@ -759,8 +807,11 @@ class _LogbookImporter(_Importer):
                 ref=group.ref,
             )
             try:
-                rs = reception_service.create_session(self.session, group.unit_id, data,
-                                                      today=self.today)
+                if denied.get("reception.edit"):
+                    raise PermissionDenied(denied["reception.edit"])
+                presiding, ck = reception_service._check_session(self.session, data,
+                                                                 self.today)
+                ck.raise_if_any()
             except ValidationError as exc:
                 self.errors.add_validation(first.row, exc, _SESSION_COLUMNS)
                 self.step(len(group.rows))
@@ -769,38 +820,125 @@ class _LogbookImporter(_Importer):
                 self.errors.add(first.row, "", str(exc))
                 self.step(len(group.rows))
                 continue
+            rs = w.new(ReceptionSession.__table__, "reception_session", {
+                "unit_id": group.unit_id, "session_date": data.session_date,
+                "kind": data.kind, "mode": data.mode, "place": clean(data.place),
+                "presiding_official_id": presiding.id if presiding else None,
+                "presiding_name": presiding.full_name if presiding
+                else clean(data.presiding_name),
+                "recorder_official_id": None, "notes": "", "ref": clean(data.ref)})
             self.report.count("sessions")
+            seq = 0
             for r in group.rows:
                 try:
-                    if r.citizen is not None:
-                        r.visit.citizen_id = self.citizen_for(group.unit_id, r.citizen)
-                    elif r.withheld and not reception_service.is_delegation(r.visit.head_count):
-                        r.visit.citizen_id = self.withheld_citizen(group.unit_id)
-                    reception_service.add_visit(self.session, rs.id, r.visit, today=self.today)
-                    self.report.count("visits")
+                    citizen = self._citizen_of(r, group.unit_id, people, denied)
+                    _check_visit(r.visit, citizen is not None, fields)
                 except ValidationError as exc:
-                    columns = _VISIT_COLUMNS
-                    if "representatives" not in self.table.titles:
-                        # a delegation's representative is the name given on its row
-                        columns = columns | {"representatives": "citizen_name"}
                     self.errors.add_validation(r.row, exc, columns)
                 except ServiceError as exc:
                     self.errors.add(r.row, "", str(exc))
+                else:
+                    seq += 1
+                    self._visit(w, people, rs, seq, r.visit, citizen)
+                    self.report.count("visits")
                 self.step()
+            if self.errors:
+                w.rows.clear()  # nothing more is written; the rows are still checked
+                w.audit = []
+            elif w.pending >= PENDING:
+                w.write(order)
+        if not self.errors:
+            w.write(order)
 
-    def withheld_citizen(self, unit_id: str) -> str:
+    def _citizen_of(self, r: _VisitRow, unit_id: str, people: Citizens,
+                    denied: dict[str, str]) -> tuple[str, str] | None:
+        """(id, full name) of the row's citizen, found or made (None: a delegation)."""
+        if r.citizen is not None:
+            found = people.find(unit_id, r.citizen)
+            if found is not None:
+                self.report.reused_citizens += 1
+                return found, people.names[found]
+            if denied.get("citizens.edit"):
+                raise PermissionDenied(denied["citizens.edit"])
+            cid = people.create(unit_id, r.citizen)
+            self.report.count("citizens")
+            return cid, people.names[cid]
+        if r.withheld and not reception_service.is_delegation(r.visit.head_count):
+            return self.withheld_citizen(unit_id, people, denied), REDACTED
+        return None
+
+    def _visit(self, w: BulkWriter, people: Citizens, rs: dict, seq: int,
+               data: reception_service.VisitInput, citizen: tuple[str, str] | None) -> None:
+        """The visit, its attendee and its search text as ``add_visit`` writes them."""
+        delegation = reception_service.is_delegation(data.head_count)
+        content = (data.content or "").strip()
+        representatives = (data.representatives or "").strip()
+        if data.petition_type == PetitionType.DENUNCIATION:
+            search_text = visit_search_text(content, [])
+        else:
+            search_text = visit_search_text(content, [citizen[1]] if citizen else [],
+                                            representatives)
+        v = w.new(Visit.__table__, "visit", {
+            "unit_id": rs["unit_id"], "session_id": rs["id"], "seq": seq,
+            "visit_date": rs["session_date"], "citizen_id": citizen[0] if citizen else None,
+            "head_count": data.head_count, "is_delegation": delegation,
+            "representatives": representatives, "content": content,
+            "field_code": data.field_code or None, "petition_type": data.petition_type or None,
+            "previously_handled_by": (data.previously_handled_by or "").strip(),
+            "handling": data.handling, "direction": (data.direction or "").strip(),
+            "follow_up": (data.follow_up or "").strip(), "notes": (data.notes or "").strip(),
+            "search_text": search_text})
+        if citizen is not None:
+            w.new(VisitAttendee.__table__, "visit_attendee", {
+                "unit_id": rs["unit_id"], "visit_id": v["id"], "citizen_id": citizen[0],
+                "seq": 1, "is_representative": delegation})
+            if data.petition_type == PetitionType.DENUNCIATION:
+                people.protect([citizen[0]])
+
+    def withheld_citizen(self, unit_id: str, people: Citizens,
+                         denied: dict[str, str]) -> str:
         """The unit's one stand-in citizen for visits exported without the identity (§4)."""
         if unit_id not in self._withheld:
             found = self.session.scalar(select(Citizen.id).where(
                 Citizen.unit_id == unit_id, Citizen.full_name == REDACTED,
                 Citizen.merged_into_id.is_(None)).limit(1))
             if found is None:
-                found = citizen_service.create_citizen(
-                    self.session, unit_id, citizen_service.CitizenInput(full_name=REDACTED),
-                    today=self.today).id
+                if denied.get("citizens.edit"):
+                    raise PermissionDenied(denied["citizens.edit"])
+                found = people.create(unit_id, citizen_service.CitizenInput(
+                    full_name=REDACTED))
                 self.report.count("citizens")
             self._withheld[unit_id] = found
         return self._withheld[unit_id]
+
+
+def _check_visit(data: reception_service.VisitInput, has_citizen: bool,
+                 fields: list[str]) -> None:
+    """``services.reception._check_visit`` for a visit whose citizen is known to exist
+    (found or made by the import) or is absent (a delegation), with the fields read once."""
+    ck = Checker()
+    ck.required("content", clean(data.content), _("Content"))
+    ck.lengths([
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("representatives", data.representatives, NOTE_LENGTH, _("Representatives")),
+        ("previously_handled_by", clean(data.previously_handled_by), LINE_LENGTH,
+         _("Already handled by")),
+        ("direction", data.direction, TEXT_LENGTH, _("Direction given")),
+        ("follow_up", data.follow_up, NOTE_LENGTH, _("Follow-up")),
+        ("notes", data.notes, NOTE_LENGTH, _("Notes")),
+    ])
+    ck.positive("head_count", data.head_count, _("Number of people"))
+    delegation = reception_service.is_delegation(data.head_count)
+    if delegation:
+        ck.required("representatives", clean(data.representatives), _("Representatives"))
+    if not has_citizen and not delegation:
+        ck.add("citizen_id", _("Choose the citizen received, or enter a new one."))
+    if data.field_code:
+        ck.code("field_code", data.field_code, fields, _("Field"))
+    ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"),
+            required=False)
+    ck.enum("handling", data.handling, VisitHandling, _("Handling"))
+    ck.raise_if_any()
 
 
 # --- petitions ----------------------------------------------------------------------
@@ -985,72 +1123,99 @@ class _PetitionsImporter(_Importer):
         return any(fold(x) == wanted for x in contents)
 
     def write(self) -> None:
+        """Every row checked as the services check it, then written in bulk (module
+        :mod:`.bulk`): the same petitions, petitioners, history steps, due dates,
+        protections and audit entries as one ``register_petition`` and one call per step
+        each would have written."""
+        writer = BulkWriter(self.session)
+        people = self._people = Citizens(self.session, writer)
+        people.preload((i.citizen.full_name, i.citizen.address, i.citizen.id_number)
+                       for i in self.items if i.citizen is not None)
+        self._calc = petition_service.Deadlines.of(self.session)
+        self._choices = petition_service.input_choices(self.session)
+        # the services' words, translated once for every row
+        self._words = {"date": _("Date"), "received": _("the date received"),
+                       "previous": _("the previous step"), "note": _("Note")}
+        self._denied = _refusals(self.session, ("petitions.register", "petitions.classify",
+                                                "petitions.handle", "petitions.resolve",
+                                                "citizens.edit"))
+        order = ("citizens", "petitions", "petitioners", "petition_events",
+                 "protected_citizens")
         for item in self.items:
-            try:
-                self._write_one(item)
-            except ValidationError as exc:
-                self.errors.add_validation(item.row, exc, _PETITION_COLUMNS)
-            except ServiceError as exc:
-                self.errors.add(item.row, "", str(exc))
+            self._write_one(item, writer, people)
             self.step()
+            if self.errors:
+                writer.rows.clear()  # nothing more is written; the rows are still checked
+                writer.audit = []
+            elif writer.pending >= PENDING:
+                writer.write(order)
+        if not self.errors:
+            writer.write(order)
 
-    def _write_one(self, item: _PetitionRow) -> None:
+    def _write_one(self, item: _PetitionRow, w: BulkWriter, people: Citizens) -> None:
+        denied = self._denied
         if item.citizen is not None:
-            try:
-                item.data.petitioners[0].citizen_id = self.citizen_for(item.unit_id, item.citizen)
-            except ValidationError as exc:
-                self.errors.add_validation(item.row, exc, _CITIZEN_COLUMNS
-                                           | {"full_name": "petitioner_name"})
-                return
-        p = petition_service.register_petition(
-            self.session, item.unit_id, item.data, official_id=self.official_id, today=self.today
-        )
+            cid = people.find(item.unit_id, item.citizen)
+            if cid is None:
+                if denied.get("citizens.edit"):
+                    self.errors.add(item.row, "", denied["citizens.edit"])
+                    return
+                cid = people.create(item.unit_id, item.citizen)
+                self.report.count("citizens")
+            else:
+                self.report.reused_citizens += 1
+            citizen_id: str | None = cid
+        else:
+            citizen_id = None
+        data = item.data
+        if denied.get("petitions.register"):
+            self.errors.add(item.row, "", denied["petitions.register"])
+            return
+        try:
+            petition_service._check_input(self.session, data, self.today, self._choices)
+        except ValidationError as exc:
+            self.errors.add_validation(item.row, exc, _PETITION_COLUMNS)
+            return
+        if data.petitioners and citizen_id is not None:
+            data.petitioners[0].citizen_id = citizen_id
+        p = _Simulated(self, w, item)
         self.report.count("petitions")
         self.report.count("events")
         if item.status == Status.RECEIVED:
             return
-        pid, note, official = p.id, self.note(item.row), self.official_id
+        note = self.note(item.row)
         on = item.handling_date or item.data.received_date
         handling = item.handling
-        steps: list[tuple[str, Callable[[], object]]] = [
-            ("handling_date" if item.handling_date else "received_date",
-             lambda: petition_service.classify(
-                 self.session, pid,
-                 petition_service.Classification(
-                     eligible=True,
-                     within_competence=handling not in (Handling.GUIDE, Handling.FORWARD,
-                                                        Handling.URGE),
-                     anonymous=item.data.anonymous,
-                 ),
-                 on, official, note, today=self.today)),
+        steps: list[tuple[str, str, Callable[[], object]]] = [
+            ("handling_date" if item.handling_date else "received_date", "petitions.classify",
+             lambda: p.classify(handling not in (Handling.GUIDE, Handling.FORWARD,
+                                                 Handling.URGE), on, note)),
         ]
         if handling:
             handled_to = item.handled_to
             if not handled_to and handling in (Handling.GUIDE, Handling.FORWARD, Handling.URGE):
                 handled_to = _("(not recorded in the imported file)")
-            steps.append(("handling_date", lambda: petition_service.decide_handling(
-                self.session, pid, handling, on, official, handled_to, note, today=self.today)))
+            steps.append(("handling_date", "petitions.handle",
+                          lambda: p.decide_handling(handling, on, handled_to, note)))
         resolved = item.status == Status.RESOLVED or (
             item.status == Status.CLOSED and handling == Handling.ACCEPT)
         if item.status == Status.IN_RESOLUTION or resolved:
-            steps.append(("handling_date", lambda: petition_service.start_resolution(
-                self.session, pid, on, official, note, today=self.today)))
+            steps.append(("handling_date", "petitions.resolve", lambda: p.start(on, note)))
         if resolved:
-            steps.append(("result_date", lambda: petition_service.record_result(
-                self.session, pid, item.result or "", item.result_date,  # type: ignore[arg-type]
-                item.decision_number, None, official, note, today=self.today)))
+            steps.append(("result_date", "petitions.resolve", lambda: p.record_result(
+                item.result or "", item.result_date, item.decision_number, note)))
         if item.status == Status.CLOSED:
             closed_on = item.result_date if resolved else on
-            steps.append(("result_date" if resolved else "handling_date",
-                          lambda: petition_service.close_petition(
-                              self.session, pid, closed_on, official, note,  # type: ignore
-                              today=self.today)))
-        for column, run in steps:
+            steps.append(("result_date" if resolved else "handling_date", "petitions.resolve",
+                          lambda: p.close(closed_on, note)))
+        for column, permission, run in steps:
             columns = _PETITION_COLUMNS | {"date": column, "result": "result",
                                            "result_date": "result_date",
                                            "handling": "handling", "handled_to": "handling",
                                            "decision_date": "result_date"}
             try:
+                if denied.get(permission):
+                    raise PermissionDenied(denied[permission])
                 run()
             except ValidationError as exc:
                 self.errors.add_validation(item.row, exc, columns, default=column)
@@ -1062,6 +1227,193 @@ class _PetitionsImporter(_Importer):
                 self.errors.add(item.row, column, str(exc))
                 return
             self.report.count("events")
+
+
+def _refusals(session: Session, permissions: tuple[str, ...]) -> dict[str, str]:
+    """Why the acting user may not do each of ``permissions`` (absent: they may)."""
+    out = {}
+    for permission in permissions:
+        try:
+            require(session, permission)
+        except PermissionDenied as exc:
+            out[permission] = str(exc)
+    return out
+
+
+#: the columns of a petition its registration and lifecycle steps change
+_CHANGING = ("status", "many_signers", "search_text", "next_due_date", "next_due_key",
+             "eligible", "within_competence", "anonymous", "duplicate_of_id", "beyond_level",
+             "long_running", "complexity", "handling", "handling_date", "handled_to",
+             "accepted_date", "assigned_official_id", "result", "result_date",
+             "decision_number", "decision_date", "closed_date", "petition_type", "field_code")
+
+
+class _Simulated:
+    """One petition as the services would write it, step by step, in memory: the row as
+    it stands, what the last flush wrote of it (for its version and audit entries), its
+    history steps. The checks and messages are the services' own (``services.petitions``):
+    a step refused raises as the service would, before changing anything."""
+
+    def __init__(self, importer: _PetitionsImporter, w: BulkWriter, item: _PetitionRow) -> None:
+        self.w = w
+        self.calc = importer._calc
+        self.today = importer.today
+        self.official_id = importer.official_id
+        self.words = importer._words
+        data = item.data
+        t = Petition.__table__
+        # register_petition: the first INSERT …
+        self.row = row = w.new(t, "petition", {
+            "unit_id": item.unit_id, "status": str(Status.RECEIVED),
+            "received_date": data.received_date, "petition_type": data.petition_type,
+            "content": data.content.strip(), "source_code": data.source_code,
+            "field_code": data.field_code or None, "ref": clean(data.ref),
+            "forwarded_from": clean(data.forwarded_from), "signers": data.signers,
+            "visit_id": data.visit_id or None, "complaint_round": data.complaint_round,
+            "is_delegation": data.is_delegation, "anonymous": data.anonymous})
+        self.flushed = dict(row)
+        self.seq = 0
+        self.last_date: date | None = None
+        # … its petitioners and search text …
+        self.people = []
+        for i, person in enumerate(data.petitioners, start=1):
+            full_name = clean(person.full_name)
+            values = {"unit_id": item.unit_id, "petition_id": row["id"], "seq": i,
+                      "citizen_id": person.citizen_id or None, "full_name": full_name,
+                      "id_number": clean_id_number(person.id_number),
+                      "address": clean(person.address), "phone": clean(person.phone),
+                      "name_key": fold(person.full_name)}
+            w.new(Petitioner.__table__, "petitioner", values)
+            self.people.append(values)
+        self._reindex()
+        self._flush()
+        # … its first step, its due date, and its denouncers protected
+        self._event(data.received_date, None, str(Status.RECEIVED), self.official_id, "")
+        self._refresh()
+        self._flush()
+        self._protect(importer)
+        self._importer = importer
+
+    # -- what the services do to the row -----------------------------------------------
+
+    def _flush(self) -> None:
+        self.w.changed("petition", self.row, self.flushed, _CHANGING)
+
+    def _reindex(self) -> None:
+        row = self.row
+        row["many_signers"] = row["many_signers"] or (row["signers"] or 1) >= 5
+        row["search_text"] = petition_search_text(
+            row["ref"], row["content"],
+            [(x["full_name"], x["id_number"], x["address"]) for x in self.people],
+            denunciation=row["petition_type"] == PetitionType.DENUNCIATION)
+
+    def _refresh(self) -> None:
+        calc = self.calc
+        running = petition_deadlines(calc.facts(SimpleNamespace(**self.row), []), calc.rules,
+                                     calc.calendar)
+        first = min(running, key=lambda d: d.due) if running else None
+        self.row["next_due_date"] = first.due if first else None
+        self.row["next_due_key"] = first.key if first else None
+
+    def _protect(self, importer: _PetitionsImporter) -> None:
+        if self.row["petition_type"] == PetitionType.DENUNCIATION:
+            ids = [x["citizen_id"] for x in self.people if x["citizen_id"]]
+            if ids:
+                importer._people.protect(ids)
+
+    def _event(self, on: date, from_status: str | None, to_status: str | None,
+               official_id: str | None, note: str) -> None:
+        self.seq += 1
+        row = self.row
+        self.w.new(PetitionEvent.__table__, "petition_event", {
+            "unit_id": row["unit_id"], "petition_id": row["id"], "seq": self.seq,
+            "kind": str(EventKind.TRANSITION), "event_date": on, "from_status": from_status,
+            "to_status": to_status, "official_id": official_id, "note": note.strip()})
+        self.last_date = on if self.last_date is None else max(self.last_date, on)
+
+    def _step(self, action: str, on: date | None, note: str, ck: Checker) -> None:
+        row = self.row
+        if not lifecycle.can(row["status"], action):
+            raise petition_service._refuse(SimpleNamespace(status=row["status"]), action)
+        words = self.words
+        ck.required("date", on, words["date"])
+        ck.not_future("date", on, words["date"], self.today)
+        ck.not_before("date", on, row["received_date"], words["date"], words["received"])
+        ck.not_before("date", on, self.last_date, words["date"], words["previous"])
+        ck.max_length("note", note, NOTE_LENGTH, words["note"])
+        ck.raise_if_any()
+        assert on is not None
+        target = str(lifecycle.ACTIONS[action].to_status)
+        before = row["status"]
+        row["status"] = target
+        self._flush()
+        self._event(on, before, target, self.official_id, note)
+        self.w.entry("transition", "petition", row["id"], row["unit_id"],
+                     {"action": action, "status": [before, target], "date": on.isoformat(),
+                      "official_id": self.official_id})
+
+    # -- the steps (services.petitions' classify, decide_handling, …) -------------------
+
+    def classify(self, within_competence: bool, on: date, note: str) -> None:
+        self._step("classify", on, note, Checker())
+        row = self.row
+        row.update(eligible=True, within_competence=within_competence,
+                   duplicate_of_id=None, many_signers=False, beyond_level=False,
+                   long_running=False, complexity=0)
+        self._reindex()
+        self._refresh()
+        self._flush()
+
+    def decide_handling(self, handling: str, on: date, handled_to: str, note: str) -> None:
+        row = self.row
+        action = lifecycle.ACTION_OF_HANDLING.get(handling)
+        ck = Checker()
+        if action is None:
+            ck.add("handling", _("Choose how the petition is handled."))
+            ck.raise_if_any()
+        assert action is not None
+        if action in ("guide", "forward", "urge") and not clean(handled_to):
+            ck.add("handled_to", _("Name the body the petitioner is guided to or the "
+                                   "petition is sent to."))
+        if action == "accept" and row["eligible"] is False:
+            ck.add("handling", _("An ineligible petition cannot be accepted for resolution."))
+        if action == "accept" and row["within_competence"] is False:
+            ck.add("handling", _("A petition outside the unit's competence cannot be "
+                                 "accepted; guide the petitioner or forward it."))
+        self._step(action, on, note, ck)
+        row.update(handling=handling, handling_date=on, handled_to=clean(handled_to))
+        if action == "accept":
+            row["accepted_date"] = on
+            row["assigned_official_id"] = self.official_id or row["assigned_official_id"]
+        self._refresh()
+        self._flush()
+
+    def start(self, on: date, note: str) -> None:
+        self._step("start", on, note, Checker())
+        self._refresh()
+        self._flush()
+
+    def record_result(self, result: str, result_date: date | None, decision_number: str,
+                      note: str) -> None:
+        row = self.row
+        if not lifecycle.can(row["status"], "resolve"):
+            raise petition_service._refuse(SimpleNamespace(status=row["status"]), "resolve")
+        ck = Checker()
+        allowed = results_for(row["petition_type"])
+        ck.code("result", result, [str(r) for r in allowed], _("Result"))
+        ck.not_before("result_date", result_date, row["accepted_date"], _("Result date"),
+                      _("the date accepted"))
+        self._step("resolve", result_date, note, ck)
+        row.update(result=result, result_date=result_date,
+                   decision_number=clean(decision_number), decision_date=None)
+        self._refresh()
+        self._flush()
+
+    def close(self, on: date | None, note: str) -> None:
+        self._step("close", on, note, Checker())
+        self.row["closed_date"] = on
+        self._refresh()
+        self._flush()
 
 
 # --- meetings -----------------------------------------------------------------------

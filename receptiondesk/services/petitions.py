@@ -175,7 +175,17 @@ class Deadlines:
 # --- validation ----------------------------------------------------------------
 
 
-def _check_input(session: Session, data: PetitionInput, today: date) -> None:
+def input_choices(session: Session) -> tuple[list[str], list[str]]:
+    """The source and field codes a petition may have (read once for many petitions)."""
+    return ([c for c, _n in reference.source_choices(session)],
+            [c for c, _n in reference.field_choices(session)])
+
+
+def _check_input(session: Session, data: PetitionInput, today: date,
+                 choices: tuple[list[str], list[str]] | None = None) -> None:
+    """Refuse (ValidationError) a petition's details; ``choices`` is :func:`input_choices`
+    when it was read already."""
+    sources, fields = choices if choices is not None else (None, None)
     ck = Checker()
     ck.required("received_date", data.received_date, _("Date received"))
     ck.not_future("received_date", data.received_date, _("Date received"), today)
@@ -186,13 +196,13 @@ def _check_input(session: Session, data: PetitionInput, today: date) -> None:
         ("ref", clean(data.ref), REF_LENGTH, _("Reference")),
         ("forwarded_from", clean(data.forwarded_from), LINE_LENGTH, _("Forwarded from")),
     ])
-    ck.code(
-        "source_code", data.source_code, [c for c, _n in reference.source_choices(session)],
-        _("Source"),
-    )
+    if sources is None:
+        sources = [c for c, _n in reference.source_choices(session)]
+    ck.code("source_code", data.source_code, sources, _("Source"))
     if data.field_code:
-        ck.code("field_code", data.field_code,
-                [c for c, _n in reference.field_choices(session)], _("Field"))
+        if fields is None:
+            fields = [c for c, _n in reference.field_choices(session)]
+        ck.code("field_code", data.field_code, fields, _("Field"))
     ck.positive("signers", data.signers, _("Number of signers"))
     if data.complaint_round not in (1, 2):
         ck.add("complaint_round", _("Complaint level must be first (1) or second (2)."))
