@@ -82,7 +82,12 @@ from .rules.deadlines import (
     rule_days,
 )
 from .services import reference
-from .services.indexing import citizen_keys, petition_search_text, visit_search_text
+from .services.indexing import (
+    citizen_keys,
+    petition_search_text,
+    session_search_text,
+    visit_search_text,
+)
 from .text import collation_key, fold
 
 __all__ = ["DEMO_SCALES", "DemoSummary", "generate_demo"]
@@ -539,7 +544,7 @@ _COLUMNS: dict[type, tuple[str, ...]] = {
               "name_key", "address_key", "sort_key", "search_text", "merged_into_id"),
     ReceptionSession: (*_OWN, "ref", "session_date", "start_time", "end_time", "place", "kind",
                        "mode", "presiding_official_id", "presiding_name",
-                       "recorder_official_id", "notes", "locked"),
+                       "recorder_official_id", "notes", "locked", "search_text"),
     Visit: (*_OWN, "session_id", "seq", "visit_date", "citizen_id", "head_count",
             "is_delegation", "representatives", "content", "field_code", "petition_type",
             "previously_handled_by", "handling", "direction", "follow_up", "notes",
@@ -569,7 +574,8 @@ _COLUMNS: dict[type, tuple[str, ...]] = {
 }
 
 # The search index of migration 0001: records reach it through these INSERT triggers.
-_SEARCHED = (("citizens", "citizen"), ("visits", "visit"), ("petitions", "petition"))
+_SEARCHED = (("citizens", "citizen"), ("visits", "visit"), ("petitions", "petition"),
+             ("reception_sessions", "session"))
 _INSERT_TRIGGERS = tuple(f"{t}_search_insert" for t, _k in _SEARCHED)
 
 
@@ -1179,6 +1185,7 @@ class _Demo:
             w.add("reception_sessions", (
                 sid, stamp, stamp, 1, unit.id, ref, v.d(d), v.t(begin), v.t(end_), where, kind,
                 mode, who.id, who.name, recorder.id, note, False,
+                session_search_text(ref, where, who.name, note),
             ))
             delegation_p = {"dialogue": 0.9, "unscheduled": 0.45}.get(kind, 0.03)
             for seq in range(1, self.visits_count(unit, kind) + 1):

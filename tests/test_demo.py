@@ -223,7 +223,7 @@ def test_search_triggers_are_the_migrations_own(demo_db, s, tmp_path):
     with fresh.engine.connect() as conn:
         expected = conn.execute(text(TRIGGERS)).all()
     fresh.close()
-    assert len(expected) == 11  # 9 of the search index, 2 keeping the audit log append-only
+    assert len(expected) == 14  # 12 of the search index, 2 keeping the audit log append-only
     assert s.execute(text(TRIGGERS)).all() == expected
 
 
@@ -546,7 +546,8 @@ def test_lists_and_search_work(s):
     citizen = s.get(Citizen, next(h.record_id for h in hits if h.kind == "citizen"))
     assert "nguyen" in citizen.name_key or "nguyen" in citizen.search_text
     assert s.scalar(text("SELECT count(*) FROM search_index")) == sum(
-        s.scalar(select(func.count()).select_from(m)) for m in (Citizen, Visit, Petition))
+        s.scalar(select(func.count()).select_from(m))
+        for m in (Citizen, Visit, Petition, ReceptionSession))
     assert s.scalar(text(
         "SELECT count(*) FROM search_rows r JOIN search_index i ON i.rowid = r.fts_rowid "
         "AND i.record_id = r.record_id")) == s.scalar(text("SELECT count(*) FROM search_rows"))

@@ -60,7 +60,12 @@ from ..model.codes import PetitionType
 from ..services import audit, protection
 from ..services.accounts import permits
 from ..services.errors import ServiceError
-from ..services.indexing import citizen_keys, petition_search_text, visit_search_text
+from ..services.indexing import (
+    citizen_keys,
+    petition_search_text,
+    visit_search_text,
+    with_session_search_text,
+)
 from ..services.office_keys import own_key, signer
 from ..services.units import home_unit, unit_and_descendants
 from ..text import fold
@@ -246,6 +251,8 @@ class _Redactor:
             # the index holds the text folded: blotted too (only then, for the index also
             # holds the record's own people, whose namesakes may be protected)
             row["search_text"] = self.shield.text(row["search_text"])
+        if table == "reception_sessions":
+            with_session_search_text(row)  # from the text as it leaves (blotted)
         return row
 
 

@@ -121,6 +121,7 @@ from ..model.codes import Handling as PetitionHandling
 from ..services import audit
 from ..services.accounts import current_user, require
 from ..services.errors import NotFoundError, ValidationError
+from ..services.indexing import with_session_search_text
 from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
 from ..services.units import home_unit
 from ..services.validation import MINUTES_LENGTH, NOTE_LENGTH
@@ -619,6 +620,9 @@ class _Merge:
             raise self._refuse(_("The record {id} of part {part} belongs to a unit that is "
                                  "not in the bundle.").format(id=values["id"], part=table.name))
         values["unit_id"] = unit
+        if table.name == "reception_sessions":
+            # the folded text is this office's index, not the sender's: made here
+            with_session_search_text(values)
         return values
 
     def _table(self, table: Table) -> None:
@@ -1004,8 +1008,14 @@ def resolve_conflict(session: Session, conflict_id: str, resolution: str) -> Bun
     theirs = json.loads(conflict.theirs)
     values = {k: _from_json(table.c[k], v) for k, v in theirs.items() if k in table.c}
     if resolution == TAKE_THEIRS:
+        changes = {k: v for k, v in values.items() if k != "id"}
+        if table.name == "reception_sessions":
+            current = session.execute(select(table).where(
+                table.c.id == conflict.record_id)).mappings().first() or {}
+            changes["search_text"] = with_session_search_text({**current, **changes})[
+                "search_text"]
         found = session.execute(update(table).where(table.c.id == conflict.record_id)
-                                .values({k: v for k, v in values.items() if k != "id"}))
+                                .values(changes))
         if not found.rowcount:
             raise NotFoundError(_("The record of this conflict no longer exists."))
     remember(session, conflict.record_kind,

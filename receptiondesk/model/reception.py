@@ -18,6 +18,7 @@ class ReceptionSession(OwnedMixin, Base):
     __table_args__ = (
         Index("ix_sessions_unit_date", "unit_id", "session_date"),
         Index("ix_sessions_presiding_date", "presiding_official_id", "session_date"),
+        Index("ix_sessions_date", "session_date"),  # the list's order (migration 0012)
     )
 
     ref: Mapped[str] = mapped_column(String(60), default="", index=True)
@@ -33,6 +34,10 @@ class ReceptionSession(OwnedMixin, Base):
     recorder_official_id: Mapped[str | None] = mapped_column(ForeignKey("officials.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the folded ref, place, presiding official and notes, in the search index as the
+    #: other lists' texts are (migration 0012). Deferred: no list shows it, and a list
+    #: page need not load it.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
 
     presiding_official: Mapped[Official | None] = relationship(
         foreign_keys=[presiding_official_id]
@@ -47,7 +52,11 @@ class Visit(OwnedMixin, Base):
     """A lượt tiếp: one citizen or one delegation received in a session."""
 
     __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_unit_date", "unit_id", "visit_date"),)
+    __table_args__ = (
+        Index("ix_visits_unit_date", "unit_id", "visit_date"),
+        # the list's order, newest first or log-book order (migration 0012)
+        Index("ix_visits_date", "visit_date", "created_at", "seq"),
+    )
 
     session_id: Mapped[str] = mapped_column(ForeignKey("reception_sessions.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)

@@ -98,16 +98,27 @@ def get_citizen(session: Session, citizen_id: str) -> Citizen:
     return citizen
 
 
-def _directory(session: Session, query: str, unit_ids: list[str] | None):
+def _directory(session: Session, query: str, unit_ids: list[str] | None, *,
+               page: bool = True):
+    from .petitions import _all_units
+    from .search import matches
+
     stmt = select(Citizen).where(Citizen.merged_into_id.is_(None))
-    if unit_ids is not None:
+    # Every unit is no restriction: the list then reads the roster-order index in order.
+    if unit_ids is not None and not _all_units(session, unit_ids):
         stmt = stmt.where(Citizen.unit_id.in_(unit_ids))
     hidden = protection.citizen_filter(session)  # denouncers, for users not cleared
     if hidden is not None:
         stmt = stmt.where(hidden)
-    ids = matching_ids(session, query, "citizen", unit_ids) if query.strip() else None
-    if ids is not None:
-        stmt = stmt.where(Citizen.id.in_(ids))
+    if query.strip():
+        if page:  # one page in roster order: check each citizen read against the matches
+            match = matches(session, query, "citizen", Citizen.id)
+            if match is not None:
+                stmt = stmt.where(match)
+        else:  # a count: start from the matches
+            ids = matching_ids(session, query, "citizen")
+            if ids is not None:
+                stmt = stmt.where(Citizen.id.in_(ids))
     return stmt
 
 
@@ -124,7 +135,8 @@ def list_citizens(
 
 
 def count_citizens(session: Session, query: str = "", unit_ids: list[str] | None = None) -> int:
-    stmt = _directory(session, query, unit_ids).with_only_columns(func.count(Citizen.id))
+    stmt = _directory(session, query, unit_ids, page=False).with_only_columns(
+        func.count(Citizen.id))
     return session.scalar(stmt) or 0
 
 

@@ -24,6 +24,21 @@ def citizen_keys(full_name: str, address: str, id_number: str | None, phone: str
     }
 
 
+def session_search_text(ref: str | None, place: str | None, presiding_name: str | None,
+                        notes: str | None) -> str:
+    """A reception session's own text: its reference, place, presiding official and notes
+    (the visits received in it are found through their own index rows)."""
+    return join_folded(ref, place, presiding_name, notes)
+
+
+def with_session_search_text(row: dict) -> dict:
+    """``row`` (a reception session's columns) with its ``search_text`` computed from them,
+    for writers that insert or update rows without the ORM (bundles, the demo)."""
+    row["search_text"] = session_search_text(
+        row.get("ref"), row.get("place"), row.get("presiding_name"), row.get("notes"))
+    return row
+
+
 def visit_search_text(content: str, names: Iterable[str], representatives: str = "") -> str:
     return join_folded(*names, representatives, content)
 

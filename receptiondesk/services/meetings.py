@@ -45,7 +45,7 @@ def text_match(
 ) -> ColumnElement[bool] | None:
     """Every word of ``query`` in one of ``columns``, accents and case ignored (None: no words).
 
-    For small tables without a search index (meetings, inspections, sessions): on
+    For small tables without a search index (meetings, inspections): on
     SQLite the columns are folded by a registered function, so "dat dai" finds
     "Đất đai"; other engines match the words as typed, ignoring case.
     """

@@ -362,10 +362,10 @@ def search(session: Session, text: str, *, limit: int = 20,
 
 def search_listing(session: Session, text: str, unit_ids: list[str] | None = None,
                    limit: int = 50) -> list:
-    """The GUI's "Search everywhere" hits (``services.search_listing``), through the door:
+    """The GUI's "Search everywhere" hits (``services.search_results``), through the door:
     a protected person's hits show no name, ID number or address to a role not cleared,
     and every protected person is blotted out of the excerpts."""
-    from .search_listing import list_hits
+    from .search_results import list_hits
 
     with door(session, "search", None, scope={"query": text, "where": "search_dialog"}) as e:
         return [shielded_hit(h, e.shield) for h in list_hits(session, text, unit_ids, limit)]

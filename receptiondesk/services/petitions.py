@@ -758,10 +758,10 @@ SORTS = {
 
 def _all_units(session: Session, unit_ids: list[str]) -> bool:
     """Do ``unit_ids`` name every unit of the database (a province office's view)?"""
-    total = session.info.get("unit_count")
-    if total is None:
-        total = session.info["unit_count"] = session.scalar(select(func.count(Unit.id))) or 0
-    return len(set(unit_ids)) >= total
+    every = session.info.get("unit_ids")
+    if every is None:
+        every = session.info["unit_ids"] = frozenset(session.scalars(select(Unit.id)))
+    return every <= set(unit_ids)
 
 
 def _filtered(session: Session, f: PetitionFilter, *, page: bool = True) -> Select:

@@ -31,7 +31,7 @@ from . import protection, reference
 from .accounts import require
 from .citizens import CitizenInput, check_citizen, create_citizen
 from .errors import LockedError, NotFoundError, ValidationError
-from .indexing import visit_search_text
+from .indexing import session_search_text, visit_search_text
 from .locking import check_version, refuses_stale
 from .search import matching_ids
 from .units import require_unit
@@ -98,6 +98,7 @@ def _apply_session(s: ReceptionSession, data: SessionInput, presiding: Official 
     s.recorder_official_id = data.recorder_official_id or None
     s.notes = (data.notes or "").strip()
     s.ref = clean(data.ref)
+    s.search_text = session_search_text(s.ref, s.place, s.presiding_name, s.notes)
 
 
 def create_session(
@@ -527,11 +528,13 @@ class SessionFilter:
     query: str = ""
 
 
-def _sessions_filtered(session: Session, f: SessionFilter) -> Select:
-    from .meetings import text_match
+def _sessions_filtered(session: Session, f: SessionFilter, *, page: bool = True) -> Select:
+    from .petitions import _all_units
+    from .search import matches_itself_or_child, matching_ids
 
     conds = []
-    if f.unit_ids is not None:
+    # Every unit is no restriction: the list then reads the date index in order.
+    if f.unit_ids is not None and not _all_units(session, f.unit_ids):
         conds.append(ReceptionSession.unit_id.in_(f.unit_ids))
     if f.date_from:
         conds.append(ReceptionSession.session_date >= f.date_from)
@@ -543,21 +546,23 @@ def _sessions_filtered(session: Session, f: SessionFilter) -> Select:
         conds.append(ReceptionSession.presiding_official_id == f.presiding_official_id)
     stmt = select(ReceptionSession).where(*conds)
     if f.query.strip():
-        # A session matches by its own text, or by the visits received in it.
-        own = text_match(
-            session,
-            [ReceptionSession.ref, ReceptionSession.place, ReceptionSession.presiding_name,
-             ReceptionSession.notes],
-            f.query,
-        )
-        ids = matching_ids(session, f.query, "visit", f.unit_ids)
-        by_visit = (
-            ReceptionSession.id.in_(select(Visit.session_id).where(Visit.id.in_(ids)))
-            if ids is not None else None
-        )
-        parts = [c for c in (own, by_visit) if c is not None]
-        if parts:
-            stmt = stmt.where(or_(*parts))
+        # A session matches by its own text (ref, place, presiding official, notes), or by
+        # a visit received in it: both through the search index, as every list searches.
+        if page:  # one page in list order: check each session read against the matches
+            match = matches_itself_or_child(session, f.query, "session", ReceptionSession.id,
+                                            "visit", Visit.session_id)
+            if match is not None:
+                stmt = stmt.where(match)
+        else:  # a count: start from the matches
+            own_ids = matching_ids(session, f.query, "session")
+            visit_ids = matching_ids(session, f.query, "visit")
+            own = ReceptionSession.id.in_(own_ids) if own_ids is not None else None
+            by_visit = (ReceptionSession.id.in_(
+                select(Visit.session_id).where(Visit.id.in_(visit_ids)))
+                if visit_ids is not None else None)
+            parts = [c for c in (own, by_visit) if c is not None]
+            if parts:
+                stmt = stmt.where(or_(*parts))
     return stmt
 
 
@@ -577,7 +582,7 @@ def list_sessions(
 
 
 def count_sessions(session: Session, f: SessionFilter | None = None) -> int:
-    stmt = _sessions_filtered(session, f or SessionFilter()).with_only_columns(
+    stmt = _sessions_filtered(session, f or SessionFilter(), page=False).with_only_columns(
         func.count(ReceptionSession.id)
     )
     return session.scalar(stmt) or 0
@@ -643,7 +648,7 @@ def _visits_filtered(session: Session, f: VisitFilter, *, page: bool = True) -> 
             if match is not None:
                 stmt = stmt.where(match)
         else:
-            ids = matching_ids(session, f.query, "visit", f.unit_ids)
+            ids = matching_ids(session, f.query, "visit")
             if ids is not None:
                 stmt = stmt.where(Visit.id.in_(ids))
     return stmt

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..model import Citizen, Petition, Petitioner
 from ..model.codes import PetitionType
 from ..text import fold, fts_any
-from .search import word_prefix
+from .search import kind_match, word_prefix
 from .validation import clean, clean_id_number
 
 FOLD_FUNCTION = "rd_fold"  # the same SQL function the meetings service registers
@@ -184,7 +184,7 @@ def _ranked_by_fts(
     stmt = (
         select(text("record_id"))
         .select_from(text("search_index"))
-        .where(text("search_index MATCH :q AND kind = 'petition'").bindparams(q=expr))
+        .where(text("search_index MATCH :q").bindparams(q=kind_match(expr, "petition")))
     )
     if unit_ids is not None:
         stmt = stmt.where(
@@ -198,7 +198,7 @@ def _ranked_by_fts(
             )
         )
     # bm25() is lower for better matches.
-    stmt = stmt.order_by(text("bm25(search_index)")).limit(limit)
+    stmt = stmt.order_by(text("bm25(search_index, 1.0, 0.0)")).limit(limit)
     return [row[0] for row in session.execute(stmt)]
 
 

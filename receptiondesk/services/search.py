@@ -1,4 +1,5 @@
-"""Diacritic-folded search over citizens, visits and petitions.
+"""Diacritic-folded search over citizens, visits, petitions and reception sessions: the one
+search path of every list and of the global search.
 
 On SQLite the FTS5 index kept by triggers answers it. Other engines match the
 folded ``search_text`` columns with LIKE, each query word as the start of a word
@@ -8,6 +9,8 @@ expression (migration 0001) keeps that from reading every row.
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -18,18 +21,24 @@ from sqlalchemy import (
     bindparam,
     column,
     exists,
+    func,
     literal_column,
+    or_,
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
-from ..model import Citizen, Petition, Visit
+from ..model import Citizen, Petition, ReceptionSession, Visit
 from ..text import fts_match, search_tokens
 
+#: the kinds the global search looks in
 KINDS = ("citizen", "visit", "petition")
-_TABLES = {"citizen": Citizen, "visit": Visit, "petition": Petition}
+#: every kind of the index (sessions are searched by their list only; migration 0012)
+_TABLES = {"citizen": Citizen, "visit": Visit, "petition": Petition,
+           "session": ReceptionSession}
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,58 @@ def _like_escaped(token: str) -> str:
     return token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+#: A list whose query matches few rows of its kinds takes those rows and sorts them; one
+#: whose query matches many reads its own table in list order, checks each row read
+#: against the matches and stops after a page. Reading in order costs about a page ×
+#: (rows / matches) look-ups, taking the matches about one look-up each (a dearer one: the
+#: index's stored row, then the record's): "few" is fewer than √(page × rows) (about
+#: 3,900 of the province demo's 152,100 citizens). A number here replaces that bar (the
+#: tests set it).
+FEW_MATCHES: int | None = None
+PAGE = 100
+
+
+def _few_bar(session: Session, model) -> int:
+    if FEW_MATCHES is not None:
+        return FEW_MATCHES
+    # the table's largest rowid: its number of rows, give or take the deleted ones
+    rows = session.scalar(select(func.max(literal_column("rowid"))).select_from(
+        model.__table__)) or 0
+    return max(PAGE, int(math.sqrt(PAGE * rows)))
+
+
+#: the same on PostgreSQL, for its planner's estimate of the matches: the trigram
+#: statistics often count several times too few matches of a query of several words
+#: ("tranh chap": 720 estimated, 9,278 found), so the bar is lower
+FEW_ESTIMATED = 300
+
+
+def kind_match(expr: str, *kinds: str) -> str:
+    """The FTS5 expression ``expr`` (of :func:`~receptiondesk.text.fts_match`) over the
+    folded text of records of ``kinds`` only: the index's ``kind`` column is indexed
+    (migration 0012), so this is a look-up, not a read of every match's stored row."""
+    return "{kind} : (" + " OR ".join(kinds) + ") AND {body} : (" + expr + ")"
+
+
+def _fts_rows(expr: str, *kinds: str, what: str = "rowid") -> Select:
+    return (
+        select(column(what))
+        .select_from(text("search_index"))
+        .where(text("search_index MATCH :q").bindparams(
+            bindparam("q", kind_match(expr, *kinds), unique=True)))
+    )
+
+
+def _few_matches(session: Session, model, expr: str, *kinds: str) -> bool:
+    """Whether the index holds few rows of ``kinds`` matching ``expr`` for a list of
+    ``model`` (:func:`_few_bar`), counting at most that many of the index's rowids: no
+    stored row is read."""
+    bar = _few_bar(session, model)
+    probe = _fts_rows(expr, *kinds).limit(bar).subquery()
+    found = session.scalar(select(func.count()).select_from(probe)) or 0
+    return found < bar
+
+
 def matching_ids(
     session: Session,
     query: str,
@@ -81,15 +142,11 @@ def matching_ids(
         expr = fts_match(query)
         if expr is None:
             return None
-        stmt = (
-            select(text("record_id"))
-            .select_from(text("search_index"))
-            .where(text("body MATCH :q AND kind = :kind").bindparams(q=expr, kind=kind))
-        )
+        stmt = _fts_rows(expr, kind, what="record_id")
         if unit_ids is not None:
             stmt = stmt.where(
                 text("unit_id IN :units").bindparams(
-                    bindparam("units", list(unit_ids), expanding=True)
+                    bindparam("units", list(unit_ids), expanding=True, unique=True)
                 )
             )
     else:
@@ -102,13 +159,16 @@ def matching_ids(
 
 
 def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement[bool] | None:
-    """A condition on ``id_column`` (the record's id in the outer query): the record
-    matches ``query`` (None: no usable query).
+    """A condition on ``id_column`` (the record's id in the outer query) for one page of
+    a list: the record matches ``query`` (None: no usable query).
 
-    On SQLite it is an ``EXISTS`` over ``search_rows`` with the FTS5 match as an
-    uncorrelated list, so that a list sorted by an index (newest first) reads its rows
-    in that order, checks each against the matches and stops after one page, instead of
-    fetching and sorting every match. Units are left to the outer query's own filter.
+    On SQLite, when the query matches many records of the kind, it is an ``EXISTS`` over
+    ``search_rows`` with the FTS5 match as an uncorrelated list, so that a list sorted by
+    an index (newest first) reads its rows in that order, checks each against the matches
+    and stops after one page, instead of fetching and sorting every match. When it
+    matches few, reading the list's table in order could read all of it before a page is
+    found: the few matches are taken and sorted instead. Units are left to the outer
+    query's own filter. Other engines' planners choose between the two themselves.
     """
     if not search_tokens(query):
         return None
@@ -117,14 +177,70 @@ def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement
         expr = fts_match(query)
         if expr is None:
             return None
-        fts = (
-            select(column("rowid"))
-            .select_from(text("search_index"))
-            .where(text("search_index MATCH :q").bindparams(q=expr))
-        )
+        if _few_matches(session, model, expr, kind):
+            return id_column.in_(_fts_rows(expr, kind, what="record_id"))
         rows = table("search_rows", column("record_id"), column("fts_rowid"))
-        return exists().where(rows.c.record_id == id_column, rows.c.fts_rowid.in_(fts))
+        return exists().where(rows.c.record_id == id_column,
+                              rows.c.fts_rowid.in_(_fts_rows(expr, kind)))
     return word_prefixes(model, query)
+
+
+def matches_itself_or_child(
+    session: Session, query: str, kind: str, id_column, child_kind: str, child_parent_column,
+) -> ColumnElement[bool] | None:
+    """As :func:`matches`, where the record matches ``query`` by its own text or by one
+    of its ``child_kind`` records (whose ``child_parent_column`` names it): a reception
+    session is found by its own text or by a visit received in it.
+
+    On SQLite with many matches, the FTS5 match of both kinds is made once, as one
+    uncorrelated list, and the record's id and its children's ids are checked against
+    it in one ``EXISTS``.
+    """
+    if not search_tokens(query):
+        return None
+    model, child = _TABLES[kind], _TABLES[child_kind]
+    if _is_sqlite(session):
+        expr = fts_match(query)
+        if expr is None:
+            return None
+        if _few_matches(session, model, expr, kind, child_kind):
+            return or_(
+                id_column.in_(_fts_rows(expr, kind, what="record_id")),
+                id_column.in_(select(child_parent_column).where(
+                    child.id.in_(_fts_rows(expr, child_kind, what="record_id")))),
+            )
+        rows = table("search_rows", column("record_id"), column("fts_rowid"))
+        outer = model.__table__
+        ids = union_all(
+            select(id_column).correlate(outer),
+            select(child.id).where(child_parent_column == id_column).correlate(outer),
+        )
+        return exists().where(rows.c.fts_rowid.in_(_fts_rows(expr, kind, child_kind)),
+                              rows.c.record_id.in_(ids))
+    own, by_child = word_prefixes(model, query), word_prefixes(child, query)
+    if _estimated_rows(session, select(model.id).where(own)) + _estimated_rows(
+            session, select(child.id).where(by_child)) < FEW_ESTIMATED:
+        # few: the matches of each table through its trigram index, then sorted
+        return id_column.in_(union_all(select(model.id).where(own),
+                                       select(child_parent_column).where(by_child)))
+    # many: the list read in order, each record checked by its own text or by a look-up
+    # of its children. A scalar subquery, not EXISTS: the planner would turn an EXISTS
+    # under OR into a hash of every matching child, ignoring that one page is wanted.
+    child_matches = (select(literal_column("1")).where(child_parent_column == id_column,
+                                                      by_child)
+                     .limit(1).scalar_subquery())
+    return or_(own, child_matches.is_not(None))
+
+
+def _estimated_rows(session: Session, stmt: Select) -> float:
+    """PostgreSQL's own estimate of the rows ``stmt`` returns (from its statistics of the
+    trigram index: planning only, nothing is read)."""
+    sql = stmt.compile(dialect=session.get_bind().dialect,
+                       compile_kwargs={"literal_binds": True})
+    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {sql}")).scalar()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
 
 
 def search(
@@ -146,9 +262,11 @@ def search(
         model = _TABLES[kind]
         stmt = select(model.id, model.unit_id).where(model.id.in_(ids))
         if kind == "citizen":
-            # Denouncers (protected citizens) are not found by users not cleared.
+            # A merged citizen is found through the record kept; denouncers (protected
+            # citizens) are not found by users not cleared.
             from .protection import citizen_filter
 
+            stmt = stmt.where(Citizen.merged_into_id.is_(None))
             hidden = citizen_filter(session)
             if hidden is not None:
                 stmt = stmt.where(hidden)

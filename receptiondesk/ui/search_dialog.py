@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ..i18n import N_, _, format_date, ngettext, pgettext
 from ..services import outputs
 from ..services.protection import redacted
-from ..services.search_listing import ListedHit
+from ..services.search_results import ListedHit
 from ..text import fold, search_tokens
 from .context import AppContext
 from .paged import Column, PagedTableModel, Row
