@@ -184,11 +184,27 @@ def test_the_bulk_import_writes_what_the_per_row_import_wrote(session, unit, off
     assert got["reports"] == expected["reports"]
     assert {k: _steady(v) for k, v in got["refusals"].items()} == \
         {k: _steady(v) for k, v in expected["refusals"].items()}
+    _sessions_indexed(got["records"])
     for kind, rows in expected["records"].items():
         if kind == "audit" or (kind == "search_index" and kind not in got["records"]):
             continue  # PostgreSQL's index is over the search_text columns compared here
         assert got["records"].get(kind) == rows, kind
     _same_audit(got["records"]["audit"], expected["records"]["audit"])
+
+
+def _sessions_indexed(records: dict) -> None:
+    """Sessions entered the search index after the expectation was made (migration 0012):
+    each imported session's text is what the session service writes, and on SQLite its
+    index row holds it; both are then left out of the comparison with the expectation."""
+    from receptiondesk.services.indexing import session_search_text
+
+    for row in records["sessions"]:
+        assert row.pop("search_text") == session_search_text(
+            row["ref"], row["place"], row["presiding_name"], row["notes"]), row["ref"]
+    if "search_index" in records:
+        sessions = [r for r in records["search_index"] if r[1] == "session"]
+        assert len(sessions) == len(records["sessions"])
+        records["search_index"] = [r for r in records["search_index"] if r[1] != "session"]
 
 
 def _steady(lines: list[str]) -> list[str]:

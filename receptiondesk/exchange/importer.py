@@ -74,7 +74,11 @@ from ..services import reception as reception_service
 from ..services import units as unit_service
 from ..services.accounts import require
 from ..services.errors import PermissionDenied, ServiceError, TransitionError, ValidationError
-from ..services.indexing import petition_search_text, visit_search_text
+from ..services.indexing import (
+    petition_search_text,
+    session_search_text,
+    visit_search_text,
+)
 from ..services.validation import (
     LINE_LENGTH,
     NOTE_LENGTH,
@@ -826,7 +830,11 @@ class _LogbookImporter(_Importer):
                 "presiding_official_id": presiding.id if presiding else None,
                 "presiding_name": presiding.full_name if presiding
                 else clean(data.presiding_name),
-                "recorder_official_id": None, "notes": "", "ref": clean(data.ref)})
+                "recorder_official_id": None, "notes": "", "ref": clean(data.ref),
+                # as the session service writes it: the lists search it
+                "search_text": session_search_text(
+                    clean(data.ref), clean(data.place),
+                    presiding.full_name if presiding else clean(data.presiding_name), "")})
             self.report.count("sessions")
             seq = 0
             for r in group.rows:
