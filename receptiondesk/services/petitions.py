@@ -40,7 +40,7 @@ from ..rules.deadlines import (
     select_rule,
 )
 from ..text import fold
-from . import audit, protection, reference
+from . import audit, numbering, protection, reference
 from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
@@ -264,6 +264,10 @@ def register_petition(
     _check_input(session, data, today)
     p = Petition(unit_id=unit_id, status=Status.RECEIVED)
     _apply_input(session, p, data)
+    if not p.ref:  # numbered on registration, per unit and year (services.numbering)
+        unit = session.get(Unit, unit_id)
+        if unit is not None:
+            p.ref = numbering.next_petition_number(session, unit, data.received_date.year)
     session.add(p)
     session.flush()
     _apply_petitioners(session, p, data.petitioners)
