@@ -1029,7 +1029,8 @@ class _PetitionsImporter(_Importer):
             if not handled_to and handling in (Handling.GUIDE, Handling.FORWARD, Handling.URGE):
                 handled_to = _("(not recorded in the imported file)")
             steps.append(("handling_date", lambda: petition_service.decide_handling(
-                self.session, pid, handling, on, official, handled_to, note, today=self.today)))
+                self.session, pid, handling, on, official, handled_to, note, today=self.today,
+                require_official=False)))
         resolved = item.status == Status.RESOLVED or (
             item.status == Status.CLOSED and handling == Handling.ACCEPT)
         if item.status == Status.IN_RESOLUTION or resolved:

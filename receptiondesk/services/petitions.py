@@ -473,8 +473,13 @@ def decide_handling(
     today: date | None = None,
     *,
     expected_version: int | None = None,
+    require_official: bool = True,
 ) -> Petition:
-    """Accept, guide, forward, urge, archive or return a classified petition."""
+    """Accept, guide, forward, urge, archive or return a classified petition.
+
+    Accepting needs the official who will handle the petition (``official_id``, or the one
+    already assigned); an import of a past record (``require_official=False``) keeps what
+    its file says."""
     require(session, STEP_PERMISSIONS["accept"])
     today = today or date.today()
     p = get_petition(session, petition_id)
@@ -489,6 +494,10 @@ def decide_handling(
                                "sent to."))
     if action == "accept" and p.eligible is False:
         ck.add("handling", _("An ineligible petition cannot be accepted for resolution."))
+    if (action == "accept" and require_official
+            and not (official_id or p.assigned_official_id)):
+        ck.add("official_id", _("{field} is required: an accepted petition needs the official "
+                                "who handles it.").format(field=_("Assigned official")))
     if action == "accept" and p.within_competence is False:
         ck.add("handling", _("A petition outside the unit's competence cannot be accepted; "
                              "guide the petitioner or forward it."))
