@@ -792,7 +792,7 @@ class ReportsPage(Page):
         with self.ctx.db.session() as s:
             officials = official_choices(s, self.ctx.unit_ids())
         for box in (self.slip_official, self.receipt_official):
-            current = box.currentData() if box.count() else self.ctx.official_id
+            current = box.currentData() if box.count() else self.ctx.acting_official_id
             fill_combo(box, officials, current, blank=_("(not named)"))
 
     def _show_subject_title(self) -> None:
