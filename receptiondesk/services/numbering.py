@@ -1,9 +1,12 @@
 """The numbers a unit gives its petitions, minutes and notices, per unit and year.
 
 * Minutes and notices: "05/BB-UBND", "05-TB/ĐU" — numbered from 01 each year, with a
-  leading zero below 10 (Decree 30/2020/NĐ-CP, art. 15 para. 1: "Số của văn bản … được
-  ghi bằng chữ số Ả Rập, bắt đầu liên tiếp từ số 01 vào ngày đầu năm và kết thúc vào
-  ngày 31 tháng 12 hằng năm"; Appendix I, item 4 for the symbol).
+  leading zero below 10. Decree 30/2020/NĐ-CP, Appendix I (Part I, item on "Số, ký hiệu
+  của văn bản"): the number is the order of the documents the body issues in one year,
+  in Arabic digits, "với những số nhỏ hơn 10 phải ghi thêm số 0 phía trước" (confirmed
+  from a secondary summary of the Appendix, lacviet.vn "Cách ghi số và ký hiệu văn
+  bản"). The yearly restart at 01 is art. 15 para. 1 of the Decree; its exact wording
+  could not be confirmed with the search tool (only secondary sources were found).
 * Petitions: the pattern the office sets (``{seq:04d}/{year}/{unit_abbr}`` gives
   "0012/2026/ĐU"); a petition received with a number keeps it, and so does an imported one.
 
