@@ -154,7 +154,7 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
         unit_id=record.unit_id,
         subject_kind=kind,
         subject_id=record.id,
-        number=_next_number(session, unit, subject_date(record).year),
+        number=_next_number(session, unit),
         status=MinutesStatus.DRAFT,
         copies=DEFAULT_COPIES,
         text="",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -81,21 +82,31 @@ def next_free(session: Session, unit_id: str, year: int, kind: str,
 
 # --- minutes and notices -----------------------------------------------------------------
 
+def _year_span(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1), datetime(year + 1, 1, 1)
+
+
 def next_minutes_number(session: Session, unit: Unit, year: int) -> str:
-    """'05/BB-UBND' or '05-BB/ĐU': the unit's next minutes of the year."""
+    """'05/BB-UBND' or '05-BB/ĐU': the unit's next minutes of the year (the year they are
+    made in: the symbol has no year, so a number is taken only by minutes of that year)."""
+    start, end = _year_span(year)
+
     def taken(number: str) -> bool:
         return session.scalar(select(Minutes.id).where(
-            Minutes.unit_id == unit.id, Minutes.number == number).limit(1)) is not None
+            Minutes.unit_id == unit.id, Minutes.number == number,
+            Minutes.created_at >= start, Minutes.created_at < end).limit(1)) is not None
     return next_free(session, unit.id, year, "minutes",
                      lambda n: document_symbol(unit.kind, unit.name, "BB", f"{n:02d}"), taken)
 
 
 def next_notice_number(session: Session, unit: Unit, year: int) -> str:
-    """'05/TB-UBND' or '05-TB/ĐU': the unit's next concluding notice of the year."""
+    """'05/TB-UBND' or '05-TB/ĐU': the unit's next concluding notice of the year (issued
+    that year)."""
     def taken(number: str) -> bool:
         return session.scalar(select(ConcludingNotice.id).where(
-            ConcludingNotice.unit_id == unit.id, ConcludingNotice.number == number
-        ).limit(1)) is not None
+            ConcludingNotice.unit_id == unit.id, ConcludingNotice.number == number,
+            ConcludingNotice.issued_on >= date(year, 1, 1),
+            ConcludingNotice.issued_on < date(year + 1, 1, 1)).limit(1)) is not None
     return next_free(session, unit.id, year, "notice",
                      lambda n: document_symbol(unit.kind, unit.name, "TB", f"{n:02d}"), taken)
 
