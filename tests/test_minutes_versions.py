@@ -139,3 +139,17 @@ def test_signing_unprinted_minutes_freezes_what_was_signed(session, rs):
     state = minutes_service.version_state(session, m.id)
     assert state.signed is not None and state.signed.number == 1
     assert json.loads(session.get(MinutesVersion, state.signed.id).content)["place"] == PLACE
+
+
+def test_a_signed_addendum_reprints_what_was_signed(session, rs):
+    m = minutes_service.minutes_for(session, "session", rs.id)
+    minutes_service.mark_printed(session, m.id)
+    minutes_service.mark_signed(session, m.id)
+    addendum = minutes_service.add_addendum(session, m.id, "Sửa năm sinh của ông An là 1967.")
+    minutes_service.mark_printed(session, addendum.id)
+    minutes_service.mark_signed(session, addendum.id)
+    addendum.text = "Nội dung bị sửa sau khi ký"  # behind the program's back
+    session.flush()
+    text = printed(session, addendum.id)
+    assert "BIÊN BẢN BỔ SUNG" in text and "Sửa năm sinh của ông An là 1967." in text
+    assert m.number in text and "Nội dung bị sửa sau khi ký" not in text

@@ -37,7 +37,7 @@ COLUMNS = (
     Column(N_("User name")),
     Column(N_("Full name")),
     Column(N_("Role")),
-    Column(N_("Linked official")),
+    Column(N_("Official")),  # the official the account is linked to
     Column(N_("In use")),
     Column(N_("Last sign-in")),
 )

@@ -1307,8 +1307,10 @@ class ReportsPage(Page):
                 button.setEnabled(False)
             return
         status, number, printed, signed, has_copy, is_addendum, versions = facts
-        self.minutes_status.setText(_minutes_status(status, number, printed, signed, has_copy))
         drifted = versions is not None and bool(versions.versions) and not versions.printed
+        # printed paper the records no longer match is not waiting for signatures any more
+        shown = MinutesStatus.DRAFT if drifted and status == MinutesStatus.PRINTED else status
+        self.minutes_status.setText(_minutes_status(shown, number, printed, signed, has_copy))
         if versions is not None:
             self.minutes_version_state.setText(_version_text(versions))
             # superseded paper: the warning colour of the pages' error messages
