@@ -240,10 +240,8 @@ def test_upgrade_from_schema_0002_with_data_protects_denouncers(tmp_path, monkey
         sqlite_url,
     )
     from receptiondesk.model import ProtectedCitizen
-    from receptiondesk.services import units
+    from receptiondesk.services import numbering, units
     from receptiondesk.services.reference import ensure_reference_data
-
-    from receptiondesk.services import numbering
 
     # schema 0002 has no number counters: the petition gets the number a clerk would type
     monkeypatch.setattr(numbering, "next_petition_number", lambda *_a: "0001/2026/X")
