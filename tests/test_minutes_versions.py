@@ -153,3 +153,38 @@ def test_a_signed_addendum_reprints_what_was_signed(session, rs):
     text = printed(session, addendum.id)
     assert "BIÊN BẢN BỔ SUNG" in text and "Sửa năm sinh của ông An là 1967." in text
     assert m.number in text and "Nội dung bị sửa sau khi ký" not in text
+
+
+def test_a_signed_reprint_hides_and_audits_a_denouncer_as_the_records_would(
+        session, unit, official, clerk, rs, cleared):
+    from sqlalchemy import select
+
+    from receptiondesk.model import AuditEntry
+
+    binh = citizens.create_citizen(session, unit.id, CitizenInput(
+        "Hoàng Văn Bình", 1970, "male", "011070009999", "Bản Kéo"), today=TODAY)
+    reception.add_visit(session, rs.id, VisitInput(
+        "Tố cáo cán bộ địa chính nhận tiền.", citizen_id=binh.id,
+        petition_type="denunciation", field_code="land", handling="accept",
+        direction="Giao Ủy ban Kiểm tra xác minh."), today=TODAY)
+    m = minutes_service.minutes_for(session, "session", rs.id)
+    minutes_service.mark_printed(session, m.id)
+    minutes_service.mark_signed(session, m.id)
+
+    def reprint(cleared_reader: bool) -> str:
+        out = io.BytesIO()
+        render_minutes_record(session, m.id, out, lang="vi", cleared=cleared_reader)
+        return text_of(out.getvalue())
+
+    def views() -> int:
+        return len(session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "identity_view")).all())
+
+    before = views()
+    plain = reprint(False)
+    assert "Hoàng Văn Bình" not in plain and "(được bảo mật)" in plain
+    assert "Nguyễn Văn An" in plain
+    assert views() == before
+    shown = reprint(True)
+    assert "Hoàng Văn Bình" in shown and "011070009999" in shown
+    assert views() > before

@@ -586,6 +586,9 @@ def render_minutes_record(
                 shield = protection.shield(
                     session, cleared=cleared and protection.identity_visible())
             data = minutes_service.version_content(session, version.signed.id)
+            if shield.cleared and any(v.get("confidential") for v in data["visits"]):
+                # the identities printed are audited as when printed from the records
+                _gather(session, m, True, shield)
             f = _shielded(facts_from_snapshot(data, session.get(Unit, m.unit_id),
                                               shield.cleared), shield)
         else:
