@@ -519,6 +519,8 @@ class PetitionDialog(Texts, RecordDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Correct the petition") if self.petition_id
                             else _("New petition"))
+        if not self.petition_id:
+            self.ref.setPlaceholderText(_("Empty: numbered on registration"))
         self.apply_texts()
         with self.ctx.db.session() as s:
             fill_combo(self.source, reference.source_choices(s))
