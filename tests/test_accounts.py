@@ -214,7 +214,8 @@ def test_each_role_is_held_to_its_permissions_in_the_services(session, staff, un
         p = petition()
         petitions.classify(session, p.id, petitions.Classification(True, True),
                            date(2026, 2, 11), today=TODAY)
-        petitions.decide_handling(session, p.id, "accept", date(2026, 2, 12), today=TODAY)
+        petitions.decide_handling(session, p.id, "accept", date(2026, 2, 12), official.id,
+                                  today=TODAY)
         with pytest.raises(PermissionDenied, match="resolve"):
             petitions.start_resolution(session, p.id, date(2026, 2, 13), today=TODAY)
         with pytest.raises(PermissionDenied):

@@ -226,7 +226,7 @@ def test_the_viewer_is_for_the_office_head_with_filters(session, unit):
     assert audit.action_label("identity_view") == "Denouncer's identity viewed"
 
 
-def test_upgrade_from_schema_0002_with_data_protects_denouncers(tmp_path):
+def test_upgrade_from_schema_0002_with_data_protects_denouncers(tmp_path, monkeypatch):
     """A 0002 database with records: upgraded, nothing lost, its denouncers protected,
     an empty sound log that starts recording."""
     from alembic import command
@@ -240,9 +240,11 @@ def test_upgrade_from_schema_0002_with_data_protects_denouncers(tmp_path):
         sqlite_url,
     )
     from receptiondesk.model import ProtectedCitizen
-    from receptiondesk.services import units
+    from receptiondesk.services import numbering, units
     from receptiondesk.services.reference import ensure_reference_data
 
+    # schema 0002 has no number counters: the petition gets the number a clerk would type
+    monkeypatch.setattr(numbering, "next_petition_number", lambda *_a: "0001/2026/X")
     path = tmp_path / "old.db"
     engine = make_engine(sqlite_url(path))
     command.upgrade(alembic_config(engine), "0002")

@@ -114,7 +114,9 @@ def _fill_commune(s, code: str, name: str, n: int, parent_code: str | None) -> N
 
     resolved = petition(date(2025, 2, 3), "complaint", "land")
     classify(resolved, date(2025, 2, 4))
-    ps.decide_handling(s, resolved.id, "accept", on=date(2025, 2, 6), today=TODAY)
+    ps.decide_handling(s, resolved.id, "accept", on=date(2025, 2, 6),
+                       official_id=units.create_official(
+                           s, x.id, units.OfficialInput("Lò Văn Thụ")).id, today=TODAY)
     ps.start_resolution(s, resolved.id, on=date(2025, 2, 7), today=TODAY)
     ps.record_result(s, resolved.id, "correct", date(2025, 3, 1), today=TODAY)
     guided = petition(date(2025, 4, 1), "recommendation", "social_policy")

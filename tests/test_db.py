@@ -140,6 +140,7 @@ def test_upgrade_from_the_previous_schema_keeps_the_data(tmp_path):
         p = petitions.register_petition(
             s, unit.id,
             petitions.PetitionInput(date(2026, 2, 13), "complaint", "Tranh chấp đất đai",
+                                    ref="01/2026",  # schema 0001 has no number counters
                                     petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]),
             today=date(2026, 3, 1),
         )

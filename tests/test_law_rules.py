@@ -281,6 +281,7 @@ def test_open_petitions_get_their_due_dates_recomputed_after_the_upgrade(tmp_pat
                                  home=True)
         p = petitions.register_petition(s, unit.id, petitions.PetitionInput(
             date(2025, 12, 23), "denunciation", "Tố cáo cán bộ địa chính", anonymous=False,
+            ref="0001/2025/UBND",  # numbered by hand: schema 0005 has no number counters
             petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]),
             today=date(2025, 12, 23))
         s.commit()
@@ -315,13 +316,18 @@ def test_a_recommendation_is_answered_never_judged_correct(session, unit):
 
     today = date(2026, 3, 31)
 
+    from receptiondesk.services import units
+
+    handler = units.create_official(session, unit.id, units.OfficialInput("Lò Văn Thụ"))
+
     def resolved_recommendation(content: str):
         p = petitions.register_petition(session, unit.id, PetitionInput(
             date(2026, 3, 2), "recommendation", content,
             petitioners=[PetitionerInput("Nguyễn Văn An")]), today=today)
         petitions.classify(session, p.id, Classification(eligible=True, within_competence=True),
                            date(2026, 3, 3), today=today)
-        petitions.decide_handling(session, p.id, "accept", date(2026, 3, 4), today=today)
+        petitions.decide_handling(session, p.id, "accept", date(2026, 3, 4), handler.id,
+                                  today=today)
         petitions.start_resolution(session, p.id, date(2026, 3, 5), today=today)
         return p
 
@@ -417,7 +423,7 @@ def test_the_narrative_names_visits_and_people_and_explains_its_totals(session, 
         petitioners=[PetitionerInput("Nguyễn Văn An")]), today=date(2025, 12, 10))
     petitions.classify(session, old.id, Classification(eligible=True, within_competence=True),
                        date(2025, 12, 11), today=date(2025, 12, 11))
-    petitions.decide_handling(session, old.id, "accept", date(2025, 12, 12),
+    petitions.decide_handling(session, old.id, "accept", date(2025, 12, 12), clerk.id,
                               today=date(2025, 12, 12))
     petitions.register_petition(session, unit.id, PetitionInput(
         date(2026, 1, 15), "recommendation", "Kiến nghị sửa đường",

@@ -49,17 +49,20 @@ def office(session, unit):
         code="CB-A", name="Chi bộ bản A", level="commune", parent_code=unit.code,
         national_code="11606-A"))
     made = {}
+    handler = units.create_official(session, unit.id, units.OfficialInput("Lò Văn Thụ"))
     resolved = _petition(session, unit.id, "complaint", date(2026, 1, 5), "Lò Thị Khiếu",
                          "001987654321", signers=3)
     _classify(session, resolved, date(2026, 1, 6))
-    ps.decide_handling(session, resolved.id, "accept", date(2026, 1, 7), today=TODAY)
+    ps.decide_handling(session, resolved.id, "accept", date(2026, 1, 7), handler.id,
+                       today=TODAY)
     ps.start_resolution(session, resolved.id, date(2026, 1, 8), today=TODAY)
     ps.record_result(session, resolved.id, "correct", date(2026, 2, 2), today=TODAY)
     made["resolved"] = resolved
     denounced = _petition(session, unit.id, "denunciation", date(2026, 1, 10), DENOUNCER,
                           DENOUNCER_ID, source="reception", field="corruption")
     _classify(session, denounced, date(2026, 1, 12))
-    ps.decide_handling(session, denounced.id, "accept", date(2026, 1, 13), today=TODAY)
+    ps.decide_handling(session, denounced.id, "accept", date(2026, 1, 13), handler.id,
+                       today=TODAY)
     ps.start_resolution(session, denounced.id, date(2026, 1, 14), today=TODAY)
     made["denounced"] = denounced
     guided = _petition(session, unit.id, "recommendation", date(2026, 1, 20), "Quàng Văn Hỏi")

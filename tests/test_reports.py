@@ -17,8 +17,10 @@ from datetime import date
 import openpyxl
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from receptiondesk.i18n import _, set_language
+from receptiondesk.model import Official
 from receptiondesk.reports import periods
 from receptiondesk.reports.commands import add_report_parser, cmd_report
 from receptiondesk.reports.outputs import write_json, write_pdf, write_xlsx
@@ -104,7 +106,11 @@ def _classify(s, p, on, **flags):
 
 
 def _handle(s, p, handling, on):
-    ps.decide_handling(s, p.id, handling, on=on, handled_to="UBND huyện", today=TODAY)
+    official = s.scalar(select(Official).where(Official.unit_id == p.unit_id).limit(1))
+    if official is None:  # an accepted petition needs the official who handles it
+        official = units.create_official(s, p.unit_id, units.OfficialInput("Lò Văn Thụ"))
+    ps.decide_handling(s, p.id, handling, on=on, official_id=official.id,
+                       handled_to="UBND huyện", today=TODAY)
 
 
 def _resolve(s, p, start, on, result):

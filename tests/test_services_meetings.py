@@ -148,7 +148,6 @@ def test_issue_a_notice_after_a_reception_session(session, unit, official):
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
-        ({"number": "  "}, "number"),
         ({"number": "12-TB/ĐU"}, "number"),  # already used in the unit
         ({"issued_on": date(2026, 3, 9)}, "issued_on"),  # before the meeting
         ({"issued_on": date(2026, 3, 21)}, "issued_on"),  # in the future

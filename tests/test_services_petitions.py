@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from receptiondesk.model import DeadlineExtension, Petition, Petitioner, PetitionEvent
 from receptiondesk.model.codes import Status
 from receptiondesk.rules.lifecycle import ACTIONS
-from receptiondesk.services import petitions
+from receptiondesk.services import petitions, units
 from receptiondesk.services.errors import LockedError, TransitionError, ValidationError
 from receptiondesk.services.petitions import Classification, PetitionerInput, PetitionInput
 
@@ -124,7 +124,11 @@ def run_action(session, p: Petition, action: str, on: date) -> None:
     else:
         handling = {"accept": "accept", "guide": "guide", "forward": "forward",
                     "urge": "urge", "archive": "archive", "return": "return"}[action]
-        petitions.decide_handling(session, p.id, handling, on,
+        handler = None
+        if handling == "accept":  # an accepted petition needs the official who handles it
+            handler = units.create_official(session, p.unit_id,
+                                            units.OfficialInput("Lò Văn Thụ")).id
+        petitions.decide_handling(session, p.id, handling, on, handler,
                                   handled_to="UBND huyện Điện Biên", today=TODAY)
 
 
@@ -153,7 +157,7 @@ def test_every_illegal_transition_is_refused(session, unit, status):
     assert {a.code for a in petitions.allowed_actions(p)} == set(ACTIONS) - set(illegal)
 
 
-def test_a_result_before_acceptance_is_refused(session, unit):
+def test_a_result_before_acceptance_is_refused(session, unit, official):
     p = register(session, unit)
     petitions.classify(session, p.id, ok(), date(2026, 3, 4), today=TODAY)
     before = counts(session)
@@ -161,7 +165,8 @@ def test_a_result_before_acceptance_is_refused(session, unit):
         petitions.record_result(session, p.id, "correct", date(2026, 3, 20), today=TODAY)
     assert counts(session) == before and p.result is None
     # nor dated before the acceptance once in resolution
-    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), today=TODAY)
+    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), official.id,
+                              today=TODAY)
     petitions.start_resolution(session, p.id, date(2026, 3, 10), today=TODAY)
     before = counts(session)
     with pytest.raises(ValidationError) as info:
@@ -170,10 +175,11 @@ def test_a_result_before_acceptance_is_refused(session, unit):
     assert counts(session) == before and p.status == "in_resolution" and p.result is None
 
 
-def test_a_result_of_the_wrong_family_is_refused(session, unit):
+def test_a_result_of_the_wrong_family_is_refused(session, unit, official):
     p = register(session, unit)
     petitions.classify(session, p.id, ok(), date(2026, 3, 4), today=TODAY)
-    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), today=TODAY)
+    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), official.id,
+                              today=TODAY)
     petitions.start_resolution(session, p.id, date(2026, 3, 10), today=TODAY)
     before = counts(session)
     with pytest.raises(ValidationError) as info:
@@ -187,7 +193,8 @@ def test_extensions_of_a_very_complex_denunciation(session, unit, official):
     p = register(session, unit, petition_type="denunciation",
                  content="Tố cáo cán bộ địa chính nhận tiền")
     petitions.classify(session, p.id, ok(complexity=2), date(2026, 3, 4), today=TODAY)
-    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), today=TODAY)
+    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), official.id,
+                              today=TODAY)
     assert (p.next_due_date, p.next_due_key) == (date(2026, 4, 8), "denunciation_resolve")
 
     petitions.extend_deadline(session, p.id, "denunciation_resolve", 30, date(2026, 4, 1),
@@ -209,10 +216,11 @@ def test_extensions_of_a_very_complex_denunciation(session, unit, official):
     assert len(notes) == 2 and notes[0].startswith("Extended by 30 days")
 
 
-def test_an_ordinary_denunciation_cannot_be_extended(session, unit):
+def test_an_ordinary_denunciation_cannot_be_extended(session, unit, official):
     p = register(session, unit, petition_type="denunciation", content="Tố cáo")
     petitions.classify(session, p.id, ok(), date(2026, 3, 4), today=TODAY)
-    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), today=TODAY)
+    petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), official.id,
+                              today=TODAY)
     with pytest.raises(ValidationError) as info:
         petitions.extend_deadline(session, p.id, "denunciation_resolve", 30, date(2026, 4, 1),
                                   "Phức tạp", today=TODAY)
@@ -272,7 +280,7 @@ def test_list_filters_and_search(session, unit):
     assert [p.id for p in petitions.list_petitions(session, f(query="nguyen van an"))] == [a.id]
     # a denouncer's name is never in the search index
     assert petitions.count_petitions(session, f(query="tố cáo cán bộ")) == 1
-    assert d.search_text == "to cao can bo"
+    assert d.search_text == "0003 2026 du to cao can bo"  # its number and content only
     assert petitions.count_petitions(session, f(types=["complaint", "reflection"])) == 2
     # on 13/03 the complaint (accept by 12/03) and the denunciation (7 working days: 11/03)
     # are overdue; the reflection has until 16/03

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from receptiondesk.i18n import format_date
 from receptiondesk.rules import lifecycle
 from receptiondesk.rules.calendar import WorkCalendar
-from receptiondesk.services import petitions
+from receptiondesk.services import petitions, units
 from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.paged import TINTS
 from receptiondesk.ui.petitions import COLUMNS, PetitionsPage, due_tint
@@ -282,7 +282,8 @@ def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx, wa
     with ctx.db.session() as s:
         petitions.classify(s, pid, petitions.Classification(True, True, complexity=1),
                            today - timedelta(days=4))
-        petitions.decide_handling(s, pid, "accept", today - timedelta(days=3))
+        handler = units.create_official(s, ctx.unit_id, units.OfficialInput("Lò Văn Thụ"))
+        petitions.decide_handling(s, pid, "accept", today - timedelta(days=3), handler.id)
     page.refresh()
     wait_for_ops()
     page.select_petition(pid)

@@ -182,6 +182,34 @@ def test_mark_signed_with_a_scan_locks_the_session_and_opens_the_same_bytes(
     assert Path(opened[0]).read_bytes() == scan.read_bytes()
 
 
+def test_a_session_changed_after_printing_shows_its_printed_version_superseded(
+        qtbot, page, ctx, rsession, official, clerk):
+    open_session_minutes(qtbot, page, rsession)
+    assert page.minutes_version_state.text().startswith("Version 1 (fingerprint ")
+    assert page.minutes_version_state.text().endswith("not printed yet.")
+    qtbot.mouseClick(page.mark_printed_button, Qt.MouseButton.LeftButton)
+    assert page.minutes_version_state.text().startswith("Version 1 printed on ")
+    assert page.mark_signed_button.isEnabled()
+
+    # the place is corrected after the paper was printed, before it is signed
+    with ctx.db.session(write=True) as s:
+        reception.update_session(s, rsession.id, SessionInput(
+            HELD_ON, place="Nhà văn hóa bản Co Mận", start_time=time(8),
+            end_time=time(10, 30), presiding_official_id=official.id,
+            recorder_official_id=clerk.id, ref="TCD-01"))
+    ctx.signals.data_changed.emit("session")
+    state = page.minutes_version_state.text()
+    assert state.startswith("Changed after printing: version 1 is superseded; print version 2")
+    assert not page.mark_signed_button.isEnabled()
+    assert "print the new version" in page.mark_signed_button.toolTip()
+
+    text = pdf_text(preview(qtbot, page))
+    assert "Nhà văn hóa bản Co Mận" in text and "Version 2 · fingerprint" in text
+    qtbot.mouseClick(page.mark_printed_button, Qt.MouseButton.LeftButton)
+    assert page.minutes_version_state.text().startswith("Version 2 printed on ")
+    assert page.mark_signed_button.isEnabled() and page.mark_signed_button.toolTip() == ""
+
+
 def test_a_file_that_is_not_a_pdf_is_refused_with_the_service_message(
         qtbot, page, ctx, rsession, tmp_path):
     open_session_minutes(qtbot, page, rsession)

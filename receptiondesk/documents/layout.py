@@ -64,6 +64,8 @@ MARGIN_BOTTOM = 20 * mm
 MARGIN_LEFT = 30 * mm
 MARGIN_RIGHT = 15 * mm
 BODY_SIZE = 14
+#: the version line in the bottom margin of printed minutes
+FOOTER_SIZE = 9
 #: share of the text width taken by the left column of the header
 HEADER_LEFT_SHARE = 0.41
 #: vertical room left for a handwritten signature
@@ -618,14 +620,22 @@ def signature_rows(
 class _PageNumbers:
     """Draws the page number centred in the top margin, from page 2."""
 
-    def __init__(self, landscape: bool = False, size: float = 13) -> None:
+    def __init__(self, landscape: bool = False, size: float = 13, footer: str = "") -> None:
         self.landscape = landscape
         self.size = size
         self.pages = 0
+        #: a line in the bottom margin of every page (the version of printed minutes)
+        self.footer = footer
 
     def __call__(self, canvas, doc) -> None:
         self.pages = max(self.pages, doc.page)
         canvas.setFont(fonts.REGULAR, self.size)  # never the canvas's default Helvetica
+        if self.footer:
+            canvas.saveState()
+            canvas.setFont(fonts.REGULAR, FOOTER_SIZE)
+            canvas.drawRightString(MARGIN_LEFT + frame_width(self.landscape),
+                                   MARGIN_BOTTOM / 2, self.footer)
+            canvas.restoreState()
         if doc.page < 2:
             return
         canvas.saveState()
@@ -642,7 +652,7 @@ class OfficialDocument(BaseDocTemplate):
     has no inner padding; every page numbered from page 2."""
 
     def __init__(self, out: str | IO[bytes], header: DocumentHeader, title: str,
-                 landscape: bool = False) -> None:
+                 landscape: bool = False, footer: str = "") -> None:
         fonts.register_fonts()
         super().__init__(
             out,
@@ -658,7 +668,7 @@ class OfficialDocument(BaseDocTemplate):
             initialFontSize=BODY_SIZE,
             lang="vi-VN" if current_language() == "vi" else "en-GB",
         )
-        self.numbers = _PageNumbers(landscape)
+        self.numbers = _PageNumbers(landscape, footer=footer)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.numbers,
@@ -677,9 +687,10 @@ class OfficialDocument(BaseDocTemplate):
 
 
 def new_doc(
-    out: str | IO[bytes], header: DocumentHeader, title: str, landscape: bool = False
+    out: str | IO[bytes], header: DocumentHeader, title: str, landscape: bool = False,
+    footer: str = "",
 ) -> OfficialDocument:
-    return OfficialDocument(out, header, title, landscape)
+    return OfficialDocument(out, header, title, landscape, footer=footer)
 
 
 def build_pdf(
@@ -692,13 +703,17 @@ def build_pdf(
     recipients: Sequence[str] = (),
     landscape: bool = False,
     per_row: int | None = None,
+    footer: str = "",
 ) -> int:
     """Lay out a whole document and write the PDF to ``out`` (a path or a binary file).
+
+    ``footer`` is printed small in the bottom margin of every page.
 
     Returns the number of pages. The last body flowable is kept on the page of the
     first row of signatures, so that a signature never stands alone on a page.
     """
-    doc = new_doc(out, header, caps(title) + (f" — {subtitle}" if subtitle else ""), landscape)
+    doc = new_doc(out, header, caps(title) + (f" — {subtitle}" if subtitle else ""), landscape,
+                  footer=footer)
     story: list[Flowable] = header_flowables(header, landscape)
     story += title_flowables(header, title, subtitle)
     body = list(flowables)

@@ -238,7 +238,7 @@ def _shielded(f: MinutesFacts, shield: protection.Shield) -> MinutesFacts:
 
 
 def _gather(session: Session, m: Minutes, cleared: bool,
-            shield: protection.Shield) -> MinutesFacts:
+            shield: protection.Shield, audit: bool = True) -> MinutesFacts:
     record, kind = minutes_service.subject_record(session, m.subject_kind, m.subject_id)
     unit = session.get(Unit, record.unit_id)
     original = session.get(Minutes, m.addendum_of_id) if m.addendum_of_id else None
@@ -260,7 +260,7 @@ def _gather(session: Session, m: Minutes, cleared: bool,
                      selectinload(Visit.citizen))
         ))
     denounced = _denounced_visit_ids(session, [v.id for v in visits])
-    if cleared:
+    if cleared and audit:
         protection.note_identity_views(session, "visit", visits, "minutes", denounced)
     if not cleared:  # a protected person at any visit of the session
         denounced |= {v.id for v in visits if any(
@@ -281,6 +281,118 @@ def _gather(session: Session, m: Minutes, cleared: bool,
         start=rs.start_time, end=rs.end_time, mode=rs.mode, session_kind=rs.kind,
         presiding=_official(rs.presiding_official, rs.presiding_name),
         recorder=_official(rs.recorder_official), visits=facts, original=original,
+    )
+
+
+# --- the frozen content of a printed version ---------------------------------------------
+
+#: the layout of the content kept with a printed version (raise when it changes)
+SNAPSHOT_FORMAT = 1
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _person_data(p: Person) -> dict:
+    return {"name": p.name, "birth_year": p.birth_year, "id_number": p.id_number,
+            "address": p.address, "listed": p.listed}
+
+
+def snapshot(session: Session, m: Minutes) -> dict:
+    """Everything the minutes print, as plain data (JSON): what a printed version freezes
+    and its fingerprint is made from. Identities are kept whole (the database holds them
+    anyway); which visits a reader not cleared sees redacted is kept with them."""
+    raw = _gather(session, m, True, protection.Shield(True), audit=False)
+    plain = _gather(session, m, False, protection.shield(session, cleared=False),
+                    audit=False)
+    hidden = [v.confidential for v in plain.visits]
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "unit": raw.unit.name,
+        "number": m.number,
+        "copies": m.copies or 2,
+        "text": m.text or "",
+        "made_on": m.created_at.date().isoformat() if m.created_at else None,
+        "original_number": raw.original.number if raw.original is not None else None,
+        "kind": str(raw.kind),
+        "on": _iso(raw.on),
+        "place": raw.place or "",
+        "start": _iso(raw.start),
+        "end": _iso(raw.end),
+        "mode": str(raw.mode),
+        "session_kind": str(raw.session_kind),
+        "presiding": [raw.presiding.name, raw.presiding.position],
+        "recorder": [raw.recorder.name, raw.recorder.position],
+        "participants": raw.participants or "",
+        "content": raw.content or "",
+        "conclusions": raw.conclusions or "",
+        "visits": [{
+            "seq": v.seq,
+            "people": [_person_data(p) for p in v.people],
+            "delegation": v.delegation,
+            "head_count": v.head_count,
+            "representatives": [_person_data(p) for p in v.representatives],
+            "content": v.content or "",
+            "direction": v.direction or "",
+            "petition_type": v.petition_type,
+            "previously_handled_by": v.previously_handled_by or "",
+            "handling": v.handling,
+            "follow_up": v.follow_up or "",
+            "confidential": bool(hidden[i]) if i < len(hidden) else True,
+        } for i, v in enumerate(raw.visits)],
+    }
+
+
+def _frozen_person(data: dict, confidential: bool) -> Person:
+    if confidential:
+        return Person(redacted(), confidential=True, listed=data.get("listed", True))
+    return Person(data["name"], data.get("birth_year"), data.get("id_number"),
+                  data.get("address") or "", listed=data.get("listed", True))
+
+
+def facts_from_snapshot(data: dict, unit: Unit, cleared: bool) -> MinutesFacts:
+    """The facts of a printed version, from its frozen content: a reprint of signed
+    minutes says what was signed, whatever changed since. A reader not cleared sees the
+    denouncers' identities redacted, as when the minutes were printed."""
+    from datetime import date as _date
+    from datetime import datetime as _datetime
+    from datetime import time as _time
+    from types import SimpleNamespace
+
+    def day(value):
+        return _date.fromisoformat(value) if value else None
+
+    def clock_of(value):
+        return _time.fromisoformat(value) if value else None
+
+    made_on = day(data.get("made_on")) or _date.today()
+    minutes = SimpleNamespace(number=data["number"], copies=data["copies"],
+                              text=data["text"],
+                              created_at=_datetime.combine(made_on, _time()))
+    original = (SimpleNamespace(number=data["original_number"])
+                if data.get("original_number") is not None else None)
+    visits = []
+    for v in data["visits"]:
+        hide = bool(v["confidential"]) and not cleared
+        visits.append(VisitFacts(
+            seq=v["seq"],
+            people=[_frozen_person(p, hide) for p in v["people"]],
+            delegation=v["delegation"], head_count=v["head_count"],
+            representatives=[_frozen_person(p, hide) for p in v["representatives"]],
+            content=v["content"], direction=v["direction"],
+            petition_type=v["petition_type"],
+            previously_handled_by=v["previously_handled_by"], handling=v["handling"],
+            follow_up=v["follow_up"], confidential=hide,
+        ))
+    return MinutesFacts(
+        unit=unit, minutes=minutes, kind=data["kind"], on=day(data["on"]),
+        place=data["place"], start=clock_of(data["start"]), end=clock_of(data["end"]),
+        mode=data["mode"], session_kind=data["session_kind"],
+        presiding=PrintedOfficial(*data["presiding"]),
+        recorder=PrintedOfficial(*data["recorder"]),
+        visits=visits, participants=data["participants"], content=data["content"],
+        conclusions=data["conclusions"], original=original, text=data["text"],
     )
 
 
@@ -467,13 +579,29 @@ def render_minutes_record(
     """
     m = minutes_service.get_minutes(session, minutes_id)
     with document_language(lang):
-        f = gather(session, m, cleared, shield)
+        version = minutes_service.version_state(session, m.id)
+        if version.signed is not None:
+            # signed minutes are reprinted from the content that was signed
+            if shield is None:
+                shield = protection.shield(
+                    session, cleared=cleared and protection.identity_visible())
+            data = minutes_service.version_content(session, version.signed.id)
+            if shield.cleared and any(v.get("confidential") for v in data["visits"]):
+                # the identities printed are audited as when printed from the records
+                _gather(session, m, True, shield)
+            f = _shielded(facts_from_snapshot(data, session.get(Unit, m.unit_id),
+                                              shield.cleared), shield)
+        else:
+            f = gather(session, m, cleared, shield)
         on = f.minutes.created_at.date() if f.original is not None else f.on
-        header = DocumentHeader.for_unit(f.unit, number=m.number, on=on)
+        header = DocumentHeader.for_unit(f.unit, number=f.minutes.number, on=on)
         title, subtitle, body, signatures = minutes_story(f)
+        footer = _("Version {version} \u00b7 fingerprint {fingerprint}").format(
+            version=version.current, fingerprint=version.short_fingerprint)
         # three blocks a row: the citizens' rows, then the recorder and the presiding
         # official together on the last row, bottom right
-        return build_pdf(out, header, title, subtitle, body, signatures, per_row=PER_ROW)
+        return build_pdf(out, header, title, subtitle, body, signatures, per_row=PER_ROW,
+                         footer=footer)
 
 
 def render_minutes(

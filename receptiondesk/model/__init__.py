@@ -1,7 +1,7 @@
 """The domain model: SQLAlchemy 2 typed tables for every entity of DESIGN §2–§3."""
 
 from .base import Base, new_id, utcnow
-from .documents import Attachment, Minutes
+from .documents import Attachment, DocumentCounter, Minutes, MinutesVersion
 from .exchange import BundleConflict, BundleRecord, OfficeKey, RegisteredOfficeKey
 from .lookup import (
     CalendarDay,
@@ -29,10 +29,12 @@ __all__ = [
     "ConcludingNotice",
     "DeadlineExtension",
     "DeadlineRuleRow",
+    "DocumentCounter",
     "DutyRuleRow",
     "Field",
     "Inspection",
     "Minutes",
+    "MinutesVersion",
     "NationalCode",
     "OfficeKey",
     "Official",

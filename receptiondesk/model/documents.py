@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, OwnedMixin
+from .base import Base, OwnedMixin, utcnow
 
 
 class Minutes(OwnedMixin, Base):
@@ -26,6 +35,38 @@ class Minutes(OwnedMixin, Base):
     signed_copy_id: Mapped[str | None] = mapped_column(ForeignKey("attachments.id"))
     addendum_of_id: Mapped[str | None] = mapped_column(ForeignKey("minutes.id"))
     text: Mapped[str] = mapped_column(Text, default="")
+
+
+class MinutesVersion(OwnedMixin, Base):
+    """One printing of minutes for signature, frozen: its number (1, 2, …), the content it
+    was printed from (canonical JSON) and that content's fingerprint, printed in the
+    footer. A later change of the records starts the next version; the one signed stays."""
+
+    __tablename__ = "minutes_versions"
+    __table_args__ = (UniqueConstraint("minutes_id", "number",
+                                       name="uq_minutes_versions_minutes_number"),)
+
+    minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text, deferred=True)
+    printed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    printed_by: Mapped[str] = mapped_column(String(60), default="")
+    signed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    signed_copy_id: Mapped[str | None] = mapped_column(ForeignKey("attachments.id"))
+
+
+class DocumentCounter(Base):
+    """The last number given to a unit's documents of one kind in one year (petitions,
+    minutes, notices): raised in the transaction that uses the number, so that two
+    writers never get the same one."""
+
+    __tablename__ = "document_counters"
+
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Attachment(OwnedMixin, Base):

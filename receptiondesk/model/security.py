@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, RecordMixin, utcnow
+from .organisation import Official
 
 
 class User(RecordMixin, Base):
@@ -26,6 +27,9 @@ class User(RecordMixin, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    #: the official this person is: forms fill recorder and handler with them
+    official: Mapped[Official | None] = relationship()
 
 
 class AuditEntry(Base):

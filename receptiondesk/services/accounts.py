@@ -794,10 +794,41 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
     made = []
     for username, role, password, full_name in DEMO_ACCOUNTS:
         if user_by_name(session, username) is None:
-            _new_user(session, UserInput(username, full_name, role), password, False)
+            official = _demo_official(session, role)
+            _new_user(session, UserInput(
+                username, official.full_name if official is not None else full_name, role,
+                official_id=official.id if official is not None else None), password, False)
         made.append((username, role, password))
     session.flush()
     return made
+
+
+def _demo_official(session: Session, role: str) -> Official | None:
+    """The home unit's official a demo account is linked to: the head of the unit for the
+    office head, a deputy for the receiving official, the inspection (or justice) official
+    for the inspector, the office's clerk for the clerk; none for the administrator."""
+    from ..model import Unit
+
+    home = session.scalar(select(Unit).where(Unit.is_home.is_(True)).limit(1))
+    if home is None or role == ADMINISTRATOR:
+        return None
+    officials = list(session.scalars(select(Official).where(
+        Official.unit_id == home.id, Official.active.is_(True)).order_by(Official.created_at,
+                                                                          Official.id)))
+
+    def first(test) -> Official | None:
+        return next((o for o in officials if test(o.position.lower())), None)
+
+    if role == OFFICE_HEAD:
+        return next((o for o in officials
+                     if o.duty_role in ("party_secretary", "committee_chairman")), None)
+    if role == RECEIVING_OFFICIAL:
+        return first(lambda p: p.startswith("phó"))
+    if role == INSPECTOR:
+        return first(lambda p: any(w in p for w in ("kiểm tra", "thanh tra", "tư pháp")))
+    if role == CLERK:
+        return first(lambda p: "văn phòng" in p or "tiếp công dân" in p)
+    return None
 
 
 # --- locking the screen ------------------------------------------------------------------

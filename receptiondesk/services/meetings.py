@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _
-from ..model import ConcludingNotice, Official, ReceptionSession, WorkingMeeting
+from ..model import ConcludingNotice, Official, ReceptionSession, Unit, WorkingMeeting
 from ..model.codes import MeetingKind
 from ..text import fold, search_tokens
+from . import numbering
 from .accounts import require
 from .errors import LockedError, NotFoundError, ValidationError
 from .locking import check_version, refuses_stale
@@ -267,7 +268,6 @@ def issue_notice(
         other = _("the date of the session")
     number = clean(data.number)
     ck = Checker()
-    ck.required("number", number, _("Notice number"))
     ck.max_length("number", number, 60, _("Notice number"))
     if number and session.scalar(
         select(func.count(ConcludingNotice.id)).where(
@@ -284,6 +284,9 @@ def issue_notice(
     if data.signed_by_id and session.get(Official, data.signed_by_id) is None:
         ck.add("signed_by_id", _("The signing official chosen does not exist."))
     ck.raise_if_any()
+    if not number:  # the unit's next notice of the year (Decree 30/2020/NĐ-CP, art. 15)
+        number = numbering.next_notice_number(session, session.get(Unit, unit_id),
+                                              data.issued_on.year)
     notice = ConcludingNotice(
         unit_id=unit_id,
         number=number,

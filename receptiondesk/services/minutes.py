@@ -9,17 +9,28 @@ the ones they correct, printed as "BIÊN BẢN BỔ SUNG".
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import extract, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents.numbering import document_symbol
 from ..i18n import _
-from ..model import Minutes, ReceptionSession, Unit, Visit, WorkingMeeting, utcnow
+from ..model import (
+    Minutes,
+    MinutesVersion,
+    ReceptionSession,
+    Unit,
+    Visit,
+    WorkingMeeting,
+    utcnow,
+)
 from ..model.codes import MinutesStatus, MinutesSubject, SessionKind
-from .accounts import require
+from . import numbering
+from .accounts import current_user, require
 from .attachments import add_attachment, attachment_data, get_attachment
 from .errors import LockedError, NotFoundError, ValidationError
 from .validation import MINUTES_LENGTH, too_long
@@ -75,16 +86,11 @@ def subject_date(record):
     return record.meeting_date
 
 
-def _next_number(session: Session, unit: Unit) -> str:
+def _next_number(session: Session, unit: Unit, year: int | None = None) -> str:
     """'05/BB-UBND' (State, Decree 30 art. 15 and Appendix I: the issuer's abbreviation) or
-    '05-BB/ĐU' (Party, Guidance 36-HD/VPTW): numbered from 01 each year per unit."""
-    year = utcnow().year
-    count = session.scalar(
-        select(func.count(Minutes.id)).where(
-            Minutes.unit_id == unit.id, extract("year", Minutes.created_at) == year
-        )
-    ) or 0
-    return document_symbol(unit.kind, unit.name, "BB", f"{count + 1:02d}")
+    '05-BB/ĐU' (Party, Guidance 36-HD/VPTW): numbered from 01 each year per unit, by the
+    unit's counter (services.numbering), safe with two writers."""
+    return numbering.next_minutes_number(session, unit, year or utcnow().year)
 
 
 def get_minutes(session: Session, minutes_id: str) -> Minutes:
@@ -182,13 +188,149 @@ def update_minutes(
     return m
 
 
+# --- printed versions ------------------------------------------------------------------
+#
+# Printing minutes for signature freezes a version: its number (1, 2, …), the content the
+# PDF was made from and that content's fingerprint (printed in the footer). When the
+# records change after printing (the place, a visit, the recorder, the minutes' own
+# text: anything printed), the content no longer matches the printed version: the
+# minutes are at the next version, which must be printed again before they are signed,
+# and the printed one is superseded. Signing records which version was signed; a reprint
+# of signed minutes is made from that version's content.
+
+#: characters of the fingerprint printed in the footer
+SHORT_FINGERPRINT = 8
+
+
+def canonical(content: dict) -> str:
+    """The content as one canonical JSON text (keys sorted, no spaces)."""
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def fingerprint(content: dict) -> str:
+    """SHA-256 (hex) of the canonical content."""
+    return hashlib.sha256(canonical(content).encode("utf-8")).hexdigest()
+
+
+def current_content(session: Session, m: Minutes) -> dict:
+    """What the minutes would print now, from the records (see documents.minutes)."""
+    from ..documents.minutes import snapshot
+
+    return snapshot(session, m)
+
+
+@dataclass
+class PrintedVersion:
+    id: str
+    number: int
+    fingerprint: str
+    printed_at: datetime
+    printed_by: str
+    signed_at: datetime | None
+    superseded: bool
+    has_scan: bool
+
+    @property
+    def short_fingerprint(self) -> str:
+        return self.fingerprint[:SHORT_FINGERPRINT].upper()
+
+
+@dataclass
+class VersionState:
+    """Where minutes stand: the version the records make now, whether it is printed, the
+    one signed, and every printed version (oldest first)."""
+
+    current: int
+    fingerprint: str
+    printed: bool
+    signed: PrintedVersion | None
+    versions: list[PrintedVersion] = field(default_factory=list)
+
+    @property
+    def short_fingerprint(self) -> str:
+        return self.fingerprint[:SHORT_FINGERPRINT].upper()
+
+    @property
+    def superseded(self) -> list[PrintedVersion]:
+        return [v for v in self.versions if v.superseded]
+
+    @property
+    def latest(self) -> PrintedVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+def _version_rows(session: Session, minutes_id: str) -> list[MinutesVersion]:
+    return list(session.scalars(select(MinutesVersion).where(
+        MinutesVersion.minutes_id == minutes_id).order_by(MinutesVersion.number)))
+
+
+def version_state(session: Session, minutes_id: str) -> VersionState:
+    """The versions of the minutes, and whether the records still say what was printed."""
+    m = get_minutes(session, minutes_id)
+    rows = _version_rows(session, m.id)
+    signed_row = next((r for r in rows if r.signed_at is not None), None)
+    if signed_row is not None:
+        now_print, live = signed_row.fingerprint, signed_row.number
+    else:
+        now_print = fingerprint(current_content(session, m))
+        live = None
+    versions = []
+    for r in rows:
+        if signed_row is not None:
+            superseded = r is not signed_row and r.number < signed_row.number
+        else:
+            superseded = r is not rows[-1] or r.fingerprint != now_print
+        versions.append(PrintedVersion(r.id, r.number, r.fingerprint, r.printed_at,
+                                       r.printed_by, r.signed_at, superseded,
+                                       bool(r.signed_copy_id)))
+    signed = next((v for v in versions if v.signed_at is not None), None)
+    if live is None:
+        latest = rows[-1] if rows else None
+        printed = latest is not None and latest.fingerprint == now_print
+        live = latest.number if printed else (latest.number + 1 if latest else 1)
+    else:
+        printed = True
+    return VersionState(current=live, fingerprint=now_print, printed=printed, signed=signed,
+                        versions=versions)
+
+
+def version_content(session: Session, version_id: str) -> dict:
+    """The frozen content of a printed version."""
+    row = session.get(MinutesVersion, version_id)
+    if row is None:
+        raise NotFoundError(_("That printed version of the minutes no longer exists."))
+    return json.loads(row.content)
+
+
+def _freeze(session: Session, m: Minutes, when: datetime) -> MinutesVersion:
+    """The printed version of what the records say now: the latest one when they still say
+    what it froze, else a new one."""
+    content = current_content(session, m)
+    digest = fingerprint(content)
+    rows = _version_rows(session, m.id)
+    if rows and rows[-1].fingerprint == digest:
+        return rows[-1]
+    actor = current_user()
+    row = MinutesVersion(
+        unit_id=m.unit_id, minutes_id=m.id, number=(rows[-1].number + 1) if rows else 1,
+        fingerprint=digest, content=canonical(content), printed_at=when,
+        printed_by=actor.username if actor is not None else "",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def mark_printed(session: Session, minutes_id: str) -> Minutes:
-    """Record that the minutes were printed for signing (a signed one stays signed)."""
+    """Record that the minutes were printed for signing: the version printed is frozen
+    (a signed one stays signed, and its version too)."""
     require(session, STEP_PERMISSIONS["mark_printed"])
     m = get_minutes(session, minutes_id)
+    now = utcnow()
     if m.status != MinutesStatus.SIGNED:
         m.status = MinutesStatus.PRINTED
-    m.printed_at = utcnow()
+        _freeze(session, m, now)
+    m.printed_at = now
     session.flush()
     return m
 
@@ -208,15 +350,27 @@ def mark_signed(
             _("These minutes are already signed; record corrections as an addendum.")
         )
     record, _kind = subject_record(session, m.subject_kind, m.subject_id)
+    state = version_state(session, m.id)
+    if state.versions and not state.printed:
+        raise LockedError(_(
+            "The records changed after version {printed} of minutes {number} was printed: "
+            "print version {version} and mark it printed, then have that one signed."
+        ).format(printed=state.latest.number, number=m.number, version=state.current))
+    now = utcnow()
+    # never printed through the program: what the records say now is what was signed
+    version = _freeze(session, m, now)
     if scanned_copy_path is not None:
         attachment = add_attachment(
             session, m.unit_id, "minutes", m.id, scanned_copy_path,
-            description=_("Signed copy of minutes {number}").format(number=m.number),
+            description=_("Signed copy of minutes {number}, version {version}").format(
+                number=m.number, version=version.number),
         )
         m.signed_copy_id = attachment.id
+        version.signed_copy_id = attachment.id
     _lock(record)
     m.status = MinutesStatus.SIGNED
-    m.signed_at = utcnow()
+    m.signed_at = now
+    version.signed_at = now
     if m.printed_at is None:
         m.printed_at = m.signed_at
     session.flush()
@@ -231,11 +385,17 @@ def attach_signed_copy(session: Session, minutes_id: str, path: str | Path) -> M
         raise ValidationError.single(
             "minutes_id", _("Mark the minutes as signed before attaching the signed copy.")
         )
+    version = session.scalar(select(MinutesVersion).where(
+        MinutesVersion.minutes_id == m.id, MinutesVersion.signed_at.is_not(None)).limit(1))
     attachment = add_attachment(
         session, m.unit_id, "minutes", m.id, path,
-        description=_("Signed copy of minutes {number}").format(number=m.number),
+        description=(_("Signed copy of minutes {number}, version {version}").format(
+            number=m.number, version=version.number) if version is not None
+            else _("Signed copy of minutes {number}").format(number=m.number)),
     )
     m.signed_copy_id = attachment.id
+    if version is not None:
+        version.signed_copy_id = attachment.id
     session.flush()
     return m
 

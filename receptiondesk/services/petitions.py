@@ -40,7 +40,7 @@ from ..rules.deadlines import (
     select_rule,
 )
 from ..text import fold
-from . import audit, protection, reference
+from . import audit, numbering, protection, reference
 from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
@@ -274,6 +274,10 @@ def register_petition(
     _check_input(session, data, today)
     p = Petition(unit_id=unit_id, status=Status.RECEIVED)
     _apply_input(session, p, data)
+    if not p.ref:  # numbered on registration, per unit and year (services.numbering)
+        unit = session.get(Unit, unit_id)
+        if unit is not None:
+            p.ref = numbering.next_petition_number(session, unit, data.received_date.year)
     session.add(p)
     session.flush()
     _apply_petitioners(session, p, data.petitioners)
@@ -479,8 +483,13 @@ def decide_handling(
     today: date | None = None,
     *,
     expected_version: int | None = None,
+    require_official: bool = True,
 ) -> Petition:
-    """Accept, guide, forward, urge, archive or return a classified petition."""
+    """Accept, guide, forward, urge, archive or return a classified petition.
+
+    Accepting needs the official who will handle the petition (``official_id``, or the one
+    already assigned); an import of a past record (``require_official=False``) keeps what
+    its file says."""
     require(session, STEP_PERMISSIONS["accept"])
     today = today or date.today()
     p = get_petition(session, petition_id)
@@ -495,6 +504,10 @@ def decide_handling(
                                "sent to."))
     if action == "accept" and p.eligible is False:
         ck.add("handling", _("An ineligible petition cannot be accepted for resolution."))
+    if (action == "accept" and require_official
+            and not (official_id or p.assigned_official_id)):
+        ck.add("official_id", _("{field} is required: an accepted petition needs the official "
+                                "who handles it.").format(field=_("Assigned official")))
     if action == "accept" and p.within_competence is False:
         ck.add("handling", _("A petition outside the unit's competence cannot be accepted; "
                              "guide the petitioner or forward it."))

@@ -38,6 +38,7 @@ COLUMNS = (
     Column(N_("User name")),
     Column(N_("Full name")),
     Column(N_("Role")),
+    Column(N_("Official")),  # the official the account is linked to
     Column(N_("In use")),
     Column(N_("Last sign-in")),
 )
@@ -45,6 +46,7 @@ COLUMNS = (
 
 def user_row(u) -> Row:
     return Row(u.id, [u.username, u.full_name, accounts.role_label(u.role),
+                      u.official.full_name if u.official is not None else "—",
                       _("Yes") if u.active else _("No"), format_datetime(u.last_login_at)],
                None if u.active else "muted")
 
@@ -78,6 +80,8 @@ class AccountDialog(RecordDialog):
         self.errors.bind("full_name", self.full_name)
         self.form.addRow(_("Role"), self.role)
         self.errors.bind("role", self.role)
+        self.official.setToolTip(_("The official this person is: forms fill in the recorder "
+                                   "and the handling official with them."))
         self.form.addRow(_("Official"), self.official)
         self.errors.bind("official_id", self.official)
         self.form.addRow("", self.active)
@@ -87,6 +91,13 @@ class AccountDialog(RecordDialog):
             self.errors.bind("password", self.password)
         self.watch(self.username, self.full_name, self.role, self.official, self.active,
                    self.password)
+        # the official chosen names a new account whose full name is not typed yet
+        self.official.currentIndexChanged.connect(lambda _i: self._name_from_official())
+
+    def _name_from_official(self) -> None:
+        if self.user_id is None and not self.full_name.text().strip() and \
+                self.official.currentData():
+            self.full_name.setText(self.official.currentText())
 
     def data(self) -> UserInput:
         return UserInput(self.username.text(), self.full_name.text(),

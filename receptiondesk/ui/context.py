@@ -32,6 +32,17 @@ class AppContext:
     signals: AppSignals = field(default_factory=AppSignals)
     official_id: str | None = None
 
+    @property
+    def acting_official_id(self) -> str | None:
+        """The official the forms fill in by default (recorder, handling official): the
+        signed-in user's linked official, else the one chosen when the office was set up."""
+        from ..services.accounts import current_user
+
+        user = current_user()
+        if user is not None and user.official_id:
+            return user.official_id
+        return self.official_id
+
     def unit_ids(self) -> list[str]:
         """The units whose records this office sees: itself and the units below it."""
         from ..services.units import unit_and_descendants

@@ -207,7 +207,7 @@ class NoticeDialog(Texts, RecordDialog):
         held_on, chair = self._summary
         self.heading.setText(_("Working meeting of {date}, chaired by {name}").format(
             date=format_date(held_on), name=chair or "—"))
-        self.number.setPlaceholderText(_("e.g. 12-TB/ĐU"))
+        self.number.setPlaceholderText(_("Empty: the next number of the year"))
         self.apply_texts()
         save_cancel_texts(self)
 

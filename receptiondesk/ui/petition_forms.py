@@ -507,7 +507,7 @@ class PetitionDialog(Texts, RecordDialog):
                                                   expected_version=self.loaded_version)
                 else:
                     p = petitions.register_petition(s, self.ctx.unit_id, data,
-                                                    official_id=self.ctx.official_id)
+                                                    official_id=self.ctx.acting_official_id)
                 return p.id
         except ValidationError as exc:
             raise _renumber(exc, sent) from None
@@ -519,6 +519,8 @@ class PetitionDialog(Texts, RecordDialog):
     def retranslate(self) -> None:
         self.setWindowTitle(_("Correct the petition") if self.petition_id
                             else _("New petition"))
+        if not self.petition_id:
+            self.ref.setPlaceholderText(_("Empty: numbered on registration"))
         self.apply_texts()
         with self.ctx.db.session() as s:
             fill_combo(self.source, reference.source_choices(s))
@@ -626,7 +628,7 @@ class StepDialog(Texts, RecordDialog):
         self.retranslate()
 
     def default_official(self) -> str | None:
-        return self.ctx.official_id
+        return self.ctx.acting_official_id
 
     def reopened(self) -> RecordDialog | None:
         return type(self)(self.ctx, self.petition_id, self.parentWidget())
@@ -752,7 +754,7 @@ class HandlingDialog(StepDialog):
         self.watch(self.handled_to)
 
     def default_official(self) -> str | None:
-        return self.p.assigned_official_id or self.ctx.official_id
+        return self.p.assigned_official_id or self.ctx.acting_official_id
 
     def reopened(self) -> RecordDialog | None:
         return HandlingDialog(self.ctx, self.petition_id, self.action, self.parentWidget())

@@ -780,7 +780,8 @@ class ReceptionPage(Page):
         try:
             with self.ctx.db.session() as s:
                 petition = register_petition_from_visit(
-                    s, visit_id, petition_type=petition_type, official_id=self.ctx.official_id)
+                    s, visit_id, petition_type=petition_type,
+                    official_id=self.ctx.acting_official_id)
                 petition_id = petition.id
         except ServiceError as exc:
             show_error(self, exc, _("Register petition"))

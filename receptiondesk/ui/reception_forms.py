@@ -273,7 +273,7 @@ class SessionDialog(RecordDialog):
         self.kind = combo(choices(SessionKind), SessionKind.REGULAR)
         self.mode = combo(choices(SessionMode), SessionMode.IN_PERSON)
         self.presiding = combo(officials, self._default_presiding(), blank="—")
-        self.recorder = combo(officials, self.ctx.official_id, blank="—")
+        self.recorder = combo(officials, self.ctx.acting_official_id, blank="—")
         self.notes = text_edit(lines=3)
         self.rows = {}
         for key, widget in (("date", self.date), ("time", times), ("place", self.place),
@@ -1080,7 +1080,7 @@ class VisitDialog(RecordDialog):
     def save(self) -> str:
         data = self.visit_input()
         register = self.register.isChecked() and self.petition_id is None
-        official = self.ctx.official_id
+        official = self.ctx.acting_official_id
         with self.ctx.db.session(write=True) as s:
             if self.visit_id is None:
                 visit = add_visit(s, self.session_id, data)
@@ -1234,7 +1234,7 @@ class VisitDialog(RecordDialog):
         try:
             with self.ctx.db.session() as s:
                 link_earlier(s, self.petition_id, earlier_id, long_running=long_running,
-                             official_id=self.ctx.official_id)
+                             official_id=self.ctx.acting_official_id)
         except ServiceError as exc:
             self.errors.show(exc)
             return

@@ -80,7 +80,7 @@ from .forms import (
     time_edit,
 )
 from .page import Page
-from .permissions import guard
+from .permissions import guard, may
 from .petition_forms import official_choices
 from .report_forms import AddendumDialog, PdfPreview, PeriodPicker, SignMinutesDialog, SubjectPicker
 from .worker import run_in_background
@@ -490,6 +490,11 @@ class ReportsPage(Page):
         self.minutes_status = QLabel()
         self.minutes_status.setObjectName("minutes_status")
         self.minutes_status.setWordWrap(True)
+        # which printed version the paper is, and whether the records still say the same
+        self.minutes_version_state = QLabel()
+        self.minutes_version_state.setObjectName("minutes_version_state")
+        self.minutes_version_state.setWordWrap(True)
+        self.minutes_version_state.hide()
         self.mark_printed_button = QPushButton()
         self.mark_signed_button = QPushButton()
         self.open_signed_button = QPushButton()
@@ -507,6 +512,7 @@ class ReportsPage(Page):
         layout = QVBoxLayout(self.minutes_group)
         layout.addWidget(self.minutes_version)
         layout.addWidget(self.minutes_status)
+        layout.addWidget(self.minutes_version_state)
         layout.addLayout(grid)
         return self.minutes_group
 
@@ -794,7 +800,7 @@ class ReportsPage(Page):
         with self.ctx.db.session() as s:
             officials = official_choices(s, self.ctx.unit_ids())
         for box in (self.slip_official, self.receipt_official):
-            current = box.currentData() if box.count() else self.ctx.official_id
+            current = box.currentData() if box.count() else self.ctx.acting_official_id
             fill_combo(box, officials, current, blank=_("(not named)"))
 
     def _show_subject_title(self) -> None:
@@ -1298,23 +1304,41 @@ class ReportsPage(Page):
         busy = self._job is not None
         if facts is None:
             self.minutes_status.setText(_("No minutes yet: Preview makes a numbered draft."))
+            self.minutes_version_state.hide()
             for button in (self.mark_printed_button, self.mark_signed_button,
                            self.open_signed_button, self.addendum_button):
                 button.setEnabled(False)
             return
-        status, number, printed, signed, has_copy, is_addendum = facts
-        self.minutes_status.setText(_minutes_status(status, number, printed, signed, has_copy))
+        status, number, printed, signed, has_copy, is_addendum, versions = facts
+        drifted = versions is not None and bool(versions.versions) and not versions.printed
+        # printed paper the records no longer match is not waiting for signatures any more
+        shown = MinutesStatus.DRAFT if drifted and status == MinutesStatus.PRINTED else status
+        self.minutes_status.setText(_minutes_status(shown, number, printed, signed, has_copy))
+        if versions is not None:
+            self.minutes_version_state.setText(_version_text(versions))
+            # superseded paper: the warning colour of the pages' error messages
+            self.minutes_version_state.setStyleSheet(
+                "color: #a4262c; font-weight: bold;" if drifted else "color: #333333;")
+            self.minutes_version_state.show()
+        else:
+            self.minutes_version_state.hide()
         signed_now = status == MinutesStatus.SIGNED
         steps = minutes_service.STEP_PERMISSIONS
         guard(self.mark_printed_button, steps["mark_printed"], not signed_now and not busy)
-        guard(self.mark_signed_button, steps["mark_signed"], not signed_now and not busy)
+        guard(self.mark_signed_button, steps["mark_signed"],
+              not signed_now and not busy and not drifted)
+        if may(steps["mark_signed"]):  # else the tooltip says why the role may not
+            self.mark_signed_button.setToolTip(_(
+                "The records changed after the minutes were printed: print the new version "
+                "and mark it printed before it is signed.") if drifted and not signed_now
+                else "")
         self.open_signed_button.setEnabled(has_copy and not busy)
         guard(self.addendum_button, steps["add_addendum"],
               signed_now and not is_addendum and not busy)
 
     def _minutes_facts(self) -> tuple | None:
-        """(status, number, printed at, signed at, has a scan, is an addendum) of the
-        chosen minutes, or None."""
+        """(status, number, printed at, signed at, has a scan, is an addendum, version
+        state) of the chosen minutes, or None."""
         minutes_id = self.selected_minutes_id() if self._minutes_ids else None
         if not minutes_id:
             return None
@@ -1323,8 +1347,12 @@ class ReportsPage(Page):
                 m = minutes_service.get_minutes(s, minutes_id)
             except ServiceError:
                 return None
+            try:
+                versions = minutes_service.version_state(s, minutes_id)
+            except ServiceError:
+                versions = None
             return (m.status, m.number, m.printed_at, m.signed_at, bool(m.signed_copy_id),
-                    bool(m.addendum_of_id))
+                    bool(m.addendum_of_id), versions)
 
     def mark_printed(self) -> None:
         minutes_id = self.selected_minutes_id()
@@ -1419,6 +1447,35 @@ def _minutes_status(status: str, number: str, printed, signed, has_copy: bool) -
         return _("Minutes {number}: printed on {date}, waiting for signatures.").format(
             number=number, date=format_date(printed))
     return _("Minutes {number}: draft, not yet printed for signing.").format(number=number)
+
+
+def _version_text(state: minutes_service.VersionState) -> str:
+    """Which printed version of the minutes the paper is, in a sentence."""
+    if state.signed is not None:
+        text = _("Version {version} was signed (fingerprint {fingerprint}); a reprint gives "
+                 "exactly what was signed.").format(version=state.signed.number,
+                                                    fingerprint=state.signed.short_fingerprint)
+    elif state.printed:
+        latest = state.latest
+        text = _("Version {version} printed on {date} (fingerprint {fingerprint}): this is "
+                 "the version to sign.").format(version=latest.number,
+                                                date=format_date(latest.printed_at),
+                                                fingerprint=latest.short_fingerprint)
+    elif state.versions:
+        text = _("Changed after printing: version {printed} is superseded; print version "
+                 "{version} (fingerprint {fingerprint}) and have it signed instead.").format(
+            printed=state.latest.number, version=state.current,
+            fingerprint=state.short_fingerprint)
+    else:
+        text = _("Version {version} (fingerprint {fingerprint}), not printed yet.").format(
+            version=state.current, fingerprint=state.short_fingerprint)
+    older = [v.number for v in state.superseded
+             if state.latest is None or v.number != state.latest.number or state.signed]
+    if older and state.signed is not None:
+        text += " " + ngettext("Superseded: version {versions}.",
+                               "Superseded: versions {versions}.", len(older)).format(
+            versions=", ".join(str(n) for n in older))
+    return text
 
 
 def _remove(path: Path | None) -> None:

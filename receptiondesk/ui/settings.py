@@ -40,7 +40,7 @@ from ..i18n import N_, _, current_language, format_date, format_datetime, ngette
 from ..model.codes import DutyRole, Level, UnitKind, choices, label
 from ..rules.calendar import CULTURAL_DAY, GOVERNMENT_DAY_SWAPS, UNCONFIRMED_HOLIDAYS, DayCount
 from ..rules.deadlines import RULE_TITLES, rule_title, source_unconfirmed
-from ..services import lookups
+from ..services import lookups, numbering
 from ..services.errors import ChangedByAnotherUser, ServiceError
 from ..services.record_kinds import RecordKind
 from ..services.units import (
@@ -551,6 +551,79 @@ class OfficeTab(QGroupBox):
         self.ctx.signals.status_message.emit(_("Office details saved."))
         if deadlines_move:
             self._recompute()
+        return True
+
+
+class NumberingTab(QGroupBox):
+    """How petitions are numbered when registered (minutes and notices follow Decree
+    30/2020/NĐ-CP: 01, 02, … each year)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.pattern = line()
+        self.pattern.setObjectName("petition_number_pattern")
+        self.pattern.textChanged.connect(lambda _t: self._show_example())
+        self.caption = QLabel()
+        self.caption.setBuddy(self.pattern)
+        self.save_button = QPushButton()
+        self.save_button.setObjectName("numbering_save")
+        self.save_button.clicked.connect(self.save)
+        self.example = QLabel()
+        self.example.setObjectName("petition_number_example")
+        self.example.setWordWrap(True)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        row = QHBoxLayout()
+        row.addWidget(self.pattern, 1)
+        row.addWidget(self.save_button)
+        self.form.addRow(self.caption, row)
+        self.form.addRow("", self.example)
+        self.errors = FieldErrors(self.form)
+        self.errors.bind("pattern", self.pattern)
+        inner = QVBoxLayout(self)
+        inner.addLayout(self.form)
+        inner.addWidget(self.errors.general)
+        self.load()
+
+    def retranslate(self) -> None:
+        self.setTitle(_("Document numbers"))
+        self.caption.setText(_("&Petition numbers:"))
+        self.save_button.setText(_("Save &pattern"))
+        self.pattern.setToolTip(_(
+            "{seq} the petition's number in the year ({seq:04d}: four digits), {year} the "
+            "year, {unit_abbr} the unit's abbreviation, {unit_code} its code."))
+        self._show_example()
+
+    def load(self) -> None:
+        with self.ctx.db.session() as s:
+            self.pattern.setText(numbering.petition_pattern(s))
+
+    def _show_example(self) -> None:
+        try:
+            pattern = numbering.check_petition_pattern(self.pattern.text())
+            with self.ctx.db.session() as s:
+                unit = get_unit(s, self.ctx.unit_id)
+                example = numbering.format_petition_number(pattern, unit, date.today().year,
+                                                           12)
+        except ServiceError:
+            self.example.setText(_("Minutes and notices: 01, 02, … from 1 January each year "
+                                   "(Decree 30/2020/NĐ-CP)."))
+            return
+        self.example.setText(_("The 12th petition of the year is numbered {example}. Minutes "
+                               "and notices: 01, 02, … from 1 January each year (Decree "
+                               "30/2020/NĐ-CP).").format(example=example))
+
+    def save(self) -> bool:
+        self.errors.clear()
+        try:
+            with self.ctx.db.session(write=True) as s:
+                numbering.set_petition_pattern(s, self.pattern.text())
+        except ServiceError as exc:
+            self.errors.show(exc)
+            return False
+        self.ctx.signals.data_changed.emit("settings")
+        self.ctx.signals.status_message.emit(_("Petition number pattern saved."))
         return True
 
 
@@ -1189,11 +1262,13 @@ class BackupsTab(QWidget):
 class GeneralTab(QWidget):
     """The interface language above the office's details."""
 
-    def __init__(self, language: LanguageTab, office: OfficeTab) -> None:
+    def __init__(self, language: LanguageTab, office: OfficeTab,
+                 numbers: NumberingTab) -> None:
         super().__init__()
         column = QVBoxLayout()
         column.addWidget(language)
         column.addWidget(office)
+        column.addWidget(numbers)
         column.addStretch(1)
         box = QWidget()
         box.setMaximumWidth(820)
@@ -1222,7 +1297,8 @@ class SettingsPage(Page):
         self.lookups_tab = LookupsTab(ctx, self)
         self.rules_tab = RulesTab(ctx, self)
         self.calendar_tab = CalendarTab(ctx, self.recompute_due_dates)
-        self.general_tab = GeneralTab(self.language_tab, self.office_tab)
+        self.numbering_tab = NumberingTab(ctx)
+        self.general_tab = GeneralTab(self.language_tab, self.office_tab, self.numbering_tab)
         self.backups_tab = BackupsTab(ctx)
         for tab in (self.general_tab, self.officials_tab, self.lookups_tab, self.rules_tab,
                     self.calendar_tab, self.backups_tab):
@@ -1247,8 +1323,9 @@ class SettingsPage(Page):
         self.heading.setText(_("Settings"))
         for i, title in enumerate(self.TAB_TITLES):
             self.tabs.setTabText(i, _(title))
-        for tab in (self.language_tab, self.office_tab, self.officials_tab, self.lookups_tab,
-                    self.rules_tab, self.calendar_tab, self.backups_tab):
+        for tab in (self.language_tab, self.office_tab, self.numbering_tab,
+                    self.officials_tab, self.lookups_tab, self.rules_tab, self.calendar_tab,
+                    self.backups_tab):
             tab.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.national_tab), _("National codes"))
         self.national_tab.retranslate()
