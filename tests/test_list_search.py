@@ -137,10 +137,11 @@ def _old_database(url: str):
         ensure_reference_data(s)
         unit = units.create_unit(s, units.UnitInput(code="X", name="Xã A"), home=True)
         an = citizens.create_citizen(s, unit.id, CitizenInput("Nguyễn Văn An"), today=TODAY)
+        # numbered by hand: schema 0011 had no number counters (0013)
         petitions.register_petition(s, unit.id, petitions.PetitionInput(
             date(2026, 2, 13), "complaint", "Tranh chấp đất đai",
-            petitioners=[petitions.PetitionerInput("Nguyễn Văn An", citizen_id=an.id)]),
-            today=TODAY)
+            petitioners=[petitions.PetitionerInput("Nguyễn Văn An", citizen_id=an.id)],
+            ref="0001/2026/X"), today=TODAY)
         s.flush()
         ids = {}
         for key, day, who, where, visit in (

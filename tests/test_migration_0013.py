@@ -1,5 +1,6 @@
 """Migration 0013 (printed versions of minutes, number counters) from an empty database and
-from schema 0011 with records in it: the numbers already given are never given again."""
+from the schema before it (0012) with records in it: the numbers already given are never
+given again."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ NEW_TABLES = {"minutes_versions", "document_counters"}
 
 
 def _old_database(path) -> dict[str, str]:
-    """A database at schema 0011 with a unit, a numbered petition and numbered minutes."""
+    """A database at schema 0012 with a unit, a numbered petition and numbered minutes."""
     engine = make_engine(sqlite_url(path))
-    command.upgrade(alembic_config(engine), "0011")
+    command.upgrade(alembic_config(engine), "0012")
     with Session(engine) as s:
         ensure_reference_data(s)
         unit = units.create_unit(s, units.UnitInput(
@@ -50,7 +51,7 @@ def test_an_empty_database_gets_the_new_tables(tmp_path):
         db.close()
 
 
-def test_from_0011_with_records_the_numbers_go_on_after_those_given(tmp_path):
+def test_from_0012_with_records_the_numbers_go_on_after_those_given(tmp_path):
     path = tmp_path / "old.db"
     made = _old_database(path)
     db = open_database(path)  # upgrades to head
@@ -82,7 +83,7 @@ def test_the_migration_can_be_undone_keeping_the_records(tmp_path):
     engine = make_engine(sqlite_url(path))
     command.upgrade(alembic_config(engine), "0013")
     assert NEW_TABLES <= set(inspect(engine).get_table_names())
-    command.downgrade(alembic_config(engine), "0011")
+    command.downgrade(alembic_config(engine), "0012")
     assert not NEW_TABLES & set(inspect(engine).get_table_names())
     with Session(engine) as s:
         assert s.scalar(select(Petition.ref)) == "0001/2026/ĐU"
