@@ -203,3 +203,27 @@ def test_the_drill_button_opens_the_chosen_unit(qtbot, page, tree):
     assert page.unit_id == tree.commune_b.id
     assert page.overdue_card.number.text() == "0"
     assert page.overdue_card.detail.text() == "of 3 open petitions"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_units_table_fits_a_1024_px_window_without_scrolling_sideways(qtbot, page, lang):
+    """On a 1024-px screen (the page beside the navigation, about 780 px) every figure and
+    its whole heading are in sight; a long unit name is shortened, whole in its tooltip."""
+    from receptiondesk import i18n
+
+    i18n.set_language(lang)
+    page.retranslate()
+    page.resize(780, 700)
+    _wait(qtbot, page)
+    table = page.unit_table
+    header = table.horizontalHeader()
+    last = table.columnCount() - 1
+    assert table.columnViewportPosition(last) + table.columnWidth(last) \
+        <= table.viewport().width()
+    assert table.horizontalScrollBar().maximum() == 0
+    metrics = header.fontMetrics()
+    for col in range(1, table.columnCount()):  # every heading whole
+        heading = table.horizontalHeaderItem(col).text()
+        widest = max(metrics.horizontalAdvance(line) for line in heading.split("\n"))
+        assert widest <= header.sectionSize(col), heading
+    assert table.height() >= header.height() + 3 * table.rowHeight(0)  # every row shown

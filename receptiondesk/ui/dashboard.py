@@ -124,6 +124,15 @@ class Card(QFrame):
         layout.addStretch(1)
 
 
+def two_lines(heading: str) -> str:
+    """A column heading broken at the space nearest its middle (one word stays whole)."""
+    spaces = [i for i, ch in enumerate(heading) if ch == " "]
+    if not spaces or len(heading) < 10:
+        return heading
+    cut = min(spaces, key=lambda i: abs(i - len(heading) / 2))
+    return heading[:cut] + "\n" + heading[cut + 1:]
+
+
 class UnitTable(QTableWidget):
     """The units below the one shown; Enter drills down like a double click."""
 
@@ -278,11 +287,14 @@ class DashboardPage(Page):
         self.unit_table.verticalHeader().setDefaultSectionSize(
             self.unit_table.fontMetrics().height() + 8)
         self.unit_table.setWordWrap(False)
-        # the names in full; the last column takes what room is left
+        # the figures as wide as they need; the unit's name takes the room left (elided,
+        # whole in its tooltip), so the table does not scroll sideways on a small screen
         header = self.unit_table.horizontalHeader()
-        for col in range(2 + len(UNIT_COLUMNS)):
+        for col in range(1, 2 + len(UNIT_COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.unit_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.unit_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.unit_table.cellDoubleClicked.connect(lambda row, _col: self._drill_row(row))
         self.unit_table.itemSelectionChanged.connect(self._enable_drill)
         bar = QHBoxLayout()
@@ -364,8 +376,9 @@ class DashboardPage(Page):
         self.units_title.setText(_("Units below"))
         self.units_note.setText(_("Double-click a unit to see its own dashboard."))
         self.drill_button.setText(_("Open unit"))
+        # the figures' headings on two lines: at 1024 px the table fits without scrolling
         self.unit_table.setHorizontalHeaderLabels(
-            [_("Unit"), _("Level")] + [_(title) for _code, title in UNIT_COLUMNS])
+            [_("Unit"), _("Level")] + [two_lines(_(title)) for _code, title in UNIT_COLUMNS])
         self.unit_table.horizontalHeaderItem(4).setToolTip(
             ngettext("Due within {days} day", "Due within {days} days", SOON_DAYS).format(
                 days=SOON_DAYS))
