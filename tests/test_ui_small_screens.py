@@ -179,3 +179,27 @@ def test_every_form_fits_1024_by_768_and_starts_in_its_first_field(qtbot, ctx, d
         assert dialog.height() <= max(room.height(), need.height()), name
         dialog.done(0)
     assert too_big == {}
+
+
+def test_no_field_is_crushed_on_1280_by_720_at_125_percent(qtbot, ctx):
+    """1280×720 with Windows' 125 % scaling leaves 1024×576 for the window: a page may
+    scroll, but no text field or list box is squeezed below the height its text needs."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QLineEdit
+
+    window = MainWindow(ctx, None)
+    qtbot.addWidget(window)
+    window.resize(1024, 576 - 32)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.pages))
+    crushed = {}
+    for name in PAGE_NAMES:
+        page = window.show_page(name)
+        settle_window(window)
+        fields = (page.findChildren(QLineEdit) + page.findChildren(QComboBox)
+                  + page.findChildren(QAbstractSpinBox))
+        for field in fields:
+            if isinstance(field.parent(), (QAbstractSpinBox, QComboBox)):
+                continue  # the text part inside a date or list box: the box is checked
+            if field.isVisible() and field.height() < field.minimumSizeHint().height():
+                crushed.setdefault(name, []).append(field.objectName() or type(field).__name__)
+    assert crushed == {}

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
     QTabWidget,
@@ -1273,9 +1275,19 @@ class GeneralTab(QWidget):
         box = QWidget()
         box.setMaximumWidth(820)
         box.setLayout(column)
-        layout = QHBoxLayout(self)
-        layout.addWidget(box, 1)
-        layout.addStretch(0)
+        inner = QWidget()
+        row = QHBoxLayout(inner)
+        row.addWidget(box, 1)
+        row.addStretch(0)
+        # scrolls on a short screen (1280×720 at 125 %: 576 px) rather than crushing the
+        # office's fields into each other
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
 
 class SettingsPage(Page):
