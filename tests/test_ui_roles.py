@@ -146,3 +146,42 @@ def test_a_clerk_cannot_mark_minutes_signed_and_is_told_so_before(qtbot, ctx, ac
         if not allowed:
             assert page.mark_signed_button.toolTip() == \
                 "Your role (Clerk) may not mark minutes as signed."
+
+
+def test_edit_and_merge_buttons_say_why_a_role_may_not_use_them(qtbot, ctx, actors, db,
+                                                               wait_for_ops):
+    """The inspector may read citizens and the reception log, not change them: with a
+    record chosen, Edit and Merge stay disabled, saying why; the clerk may use them."""
+    from receptiondesk.services import citizens, reception
+    from receptiondesk.services.citizens import CitizenInput
+    from receptiondesk.services.reception import SessionInput
+    from receptiondesk.ui.citizens import CitizensPage
+
+    with accounts.acting_as(actors["clerk"]), db.session() as s:
+        citizens.create_citizen(s, ctx.unit_id, CitizenInput("Nguyễn Văn An"))
+        reception.create_session(s, ctx.unit_id, SessionInput(
+            date.today() - timedelta(days=1), place="Trụ sở", presiding_name="Lò Văn Khoa"))
+    shown = {}
+    for role in ("inspector", "clerk"):
+        accounts.sign_in(actors[role])
+        people = CitizensPage(ctx)
+        qtbot.addWidget(people)
+        people.show()
+        people.refresh()
+        wait_for_ops()
+        people.table.selectRow(0)
+        wait_for_ops()
+        log = ReceptionPage(ctx)
+        qtbot.addWidget(log)
+        log.show()
+        log.refresh()
+        wait_for_ops()
+        log.sessions_view.selectRow(0)
+        wait_for_ops()
+        shown[role] = [(b.isEnabled(), b.toolTip()) for b in (
+            people.edit_button, people.merge_button, log.edit_session_button)]
+    citizen_refusal = "Your role (Inspector) may not enter or change citizens."
+    assert shown["inspector"] == [
+        (False, citizen_refusal), (False, citizen_refusal),
+        (False, "Your role (Inspector) may not record reception sessions and visits.")]
+    assert [enabled for enabled, _tip in shown["clerk"]] == [True, True, True]

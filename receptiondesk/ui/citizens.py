@@ -46,6 +46,7 @@ from .context import AppContext
 from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
+from .permissions import guard
 from .petition_forms import (
     SearchBox,
     Texts,
@@ -425,8 +426,8 @@ class CitizensPage(Texts, RecordListPage):
 
     def _show_history(self) -> None:
         has = self.current_id is not None
-        self.edit_button.setEnabled(has)
-        self.merge_button.setEnabled(has)
+        guard(self.edit_button, "citizens.edit", has)
+        guard(self.merge_button, "citizens.edit", has)
         if not has:
             self.drop_detail()
             self.history_title.setText(_("Choose a citizen to see their visits and petitions."))

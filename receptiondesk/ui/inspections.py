@@ -34,6 +34,7 @@ from .forms import (
 )
 from .page import RecordListPage
 from .paged import Column, Row
+from .permissions import guard
 from .petition_forms import (
     PeriodFilter,
     SearchBox,
@@ -273,7 +274,7 @@ class InspectionsPage(Texts, RecordListPage):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        self.edit_button.setEnabled(self.current_id is not None)
+        guard(self.edit_button, "inspections.edit", self.current_id is not None)
         if not self.current_id:
             self.drop_detail()
             self.detail.setText(_("Choose an inspection in the list to see its findings."))

@@ -24,6 +24,7 @@ from .context import AppContext
 from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line, text_edit
 from .page import RecordListPage
 from .paged import Column, Row
+from .permissions import guard
 from .petition_forms import (
     PeriodFilter,
     SearchBox,
@@ -308,8 +309,8 @@ class MeetingsPage(Texts, RecordListPage):
         self._show_detail()
 
     def _enable_buttons(self) -> None:
-        self.edit_button.setEnabled(self.current_id is not None)
-        self.notice_button.setEnabled(self.current_id is not None)
+        guard(self.edit_button, "meetings.edit", self.current_id is not None)
+        guard(self.notice_button, "meetings.edit", self.current_id is not None)
 
     def _show_detail(self) -> None:
         self._enable_buttons()

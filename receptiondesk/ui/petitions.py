@@ -559,6 +559,7 @@ class PetitionDetail(Texts, QWidget):
             # a step this role may not take is shown, disabled, saying why (before the
             # dialog is filled in, not after)
             guard(button, petitions.STEP_PERMISSIONS[code])
+        guard(self.add_file_button, "attachments.edit")
 
     def _render_timeline(self) -> None:
         assert self.view is not None

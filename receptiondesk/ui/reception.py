@@ -682,10 +682,10 @@ class ReceptionPage(Page):
     def _update_buttons(self) -> None:
         has_session = self._selected_session is not None
         visit_id = self.selected_visit_id()
-        self.edit_session_button.setEnabled(has_session)
+        guard(self.edit_session_button, "reception.edit", has_session)
         guard(self.new_session_button, "reception.edit")
         guard(self.new_visit_button, "reception.edit", has_session)
-        self.edit_visit_button.setEnabled(visit_id is not None)
+        guard(self.edit_visit_button, "reception.edit", visit_id is not None)
 
         def show(registered: bool) -> None:
             self.register_button.setToolTip(
