@@ -149,7 +149,7 @@ def test_unconfirmed_sources_are_the_ones_named_in_the_report():
     assert ("petition_process", date(2021, 11, 15)) in unconfirmed
     assert {k for k, since in unconfirmed if since == date(2026, 7, 1)} == {
         "complaint_accept", "complaint_resolve_first", "complaint_resolve_second",
-        "denunciation_accept", "denunciation_resolve"}
+        "denunciation_accept", "denunciation_resolve", "denunciation_notice"}
     assert not source_unconfirmed("Luật Khiếu nại 2011, Điều 28")
 
 

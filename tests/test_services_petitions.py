@@ -188,6 +188,9 @@ def test_extensions_of_a_very_complex_denunciation(session, unit, official):
                  content="Tố cáo cán bộ địa chính nhận tiền")
     petitions.classify(session, p.id, ok(complexity=2), date(2026, 3, 4), today=TODAY)
     petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), today=TODAY)
+    # the parties are notified within 5 working days of the acceptance (Điều 29)
+    assert (p.next_due_date, p.next_due_key) == (date(2026, 3, 16), "denunciation_notice")
+    petitions.record_notice(session, p.id, date(2026, 3, 10), today=TODAY)
     assert (p.next_due_date, p.next_due_key) == (date(2026, 4, 8), "denunciation_resolve")
 
     petitions.extend_deadline(session, p.id, "denunciation_resolve", 30, date(2026, 4, 1),

@@ -24,7 +24,7 @@ from ..model.codes import (
     label,
     results_for,
 )
-from ..rules import lifecycle
+from ..rules import competence, lifecycle
 from ..rules.calendar import WorkCalendar
 from ..rules.deadlines import (
     Deadline,
@@ -70,6 +70,7 @@ STEP_PERMISSIONS: dict[str, str] = {
     "resolve": "petitions.resolve",
     "close": "petitions.resolve",
     "extend": "petitions.resolve",
+    "notify": "petitions.resolve",
 }
 
 
@@ -156,10 +157,25 @@ class Deadlines:
             complexity=p.complexity or 0,
             remote_area=remote,
             party_unit=party,
+            anonymous=bool(p.anonymous),
+            notified=self._notified(p),
             extensions=tuple(
                 Extension(e.deadline_key, e.days, e.decided_on, e.reason) for e in exts
             ),
         )
+
+    def _notified(self, p: Petition) -> bool:
+        """Whether the parties were notified of a denunciation's acceptance (asked only
+        where that limit can run)."""
+        if p.petition_type != PetitionType.DENUNCIATION or p.status not in (
+                Status.ACCEPTED, Status.IN_RESOLUTION) or p.id is None:
+            return False
+        return bool(self._session.scalar(
+            select(func.count(PetitionEvent.id)).where(
+                PetitionEvent.petition_id == p.id, PetitionEvent.kind == EventKind.NOTICE)))
+
+    def unit_kind(self, unit_id: str) -> str:
+        return UnitKind.PARTY if self.unit_flags(unit_id)[1] else UnitKind.STATE
 
     def running(self, p: Petition) -> list[Deadline]:
         return petition_deadlines(self.facts(p), self.rules, self.calendar)
@@ -488,6 +504,10 @@ def decide_handling(
     if action == "accept" and p.within_competence is False:
         ck.add("handling", _("A petition outside the unit's competence cannot be accepted; "
                              "guide the petitioner or forward it."))
+    if action is not None and lifecycle.can(p.status, action):
+        why = competence.refusal(action, petition_case(session, p))
+        if why:
+            ck.add("handling", why)
     _step(session, p, action, on, official_id, note, ck, today)
     p.handling = handling
     p.handling_date = on
@@ -551,6 +571,60 @@ def record_result(
     Deadlines.of(session).refresh(p)
     session.flush()
     return p
+
+
+def petition_case(session: Session, p: Petition) -> competence.PetitionCase:
+    """What the legal refusals of ``rules.competence`` depend on, for this petition."""
+    in_resolution = None
+    if p.duplicate_of_id:
+        earlier = session.get(Petition, p.duplicate_of_id)
+        if earlier is not None and earlier.status in (Status.ACCEPTED, Status.IN_RESOLUTION):
+            in_resolution = earlier.ref or earlier.id[:8]
+    return competence.PetitionCase(
+        petition_type=p.petition_type,
+        unit_kind=Deadlines.of(session).unit_kind(p.unit_id),
+        anonymous=bool(p.anonymous),
+        duplicate_in_resolution=in_resolution,
+    )
+
+
+def refused_steps(session: Session, p: Petition) -> dict[str, str]:
+    """The lifecycle steps the law refuses for this petition now, with the reason of each
+    (the window does not offer them)."""
+    return competence.refused_steps(petition_case(session, p))
+
+
+def notice_due(session: Session, p: Petition) -> bool:
+    """Whether the parties of an accepted denunciation are still to be notified."""
+    return p.petition_type == PetitionType.DENUNCIATION and p.status in (
+        Status.ACCEPTED, Status.IN_RESOLUTION) and not Deadlines.of(session)._notified(p)
+
+
+@refuses_stale(Petition, "petition_id")
+def record_notice(
+    session: Session, petition_id: str, on: date, official_id: str | None = None,
+    note: str = "", today: date | None = None, *, expected_version: int | None = None,
+) -> PetitionEvent:
+    """Record that the denouncer and the denounced were notified of the acceptance (Luật
+    Tố cáo 2018, Điều 29: within 05 working days of the acceptance decision)."""
+    require(session, STEP_PERMISSIONS["notify"])
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
+    if not notice_due(session, p):
+        raise TransitionError(_("Only an accepted denunciation whose parties have not been "
+                                "notified yet can have a notice recorded."))
+    ck = Checker()
+    ck.required("date", on, _("Date"))
+    ck.not_future("date", on, _("Date"), today)
+    ck.not_before("date", on, p.accepted_date, _("Date"), _("the date accepted"))
+    ck.max_length("note", note, NOTE_LENGTH, _("Note"))
+    ck.raise_if_any()
+    event = _add_event(session, p, EventKind.NOTICE, on, None, None, official_id,
+                       note or _("Denouncer and denounced notified of the acceptance"))
+    Deadlines.of(session).refresh(p)
+    session.flush()
+    return event
 
 
 def _results_for(petition_type: str) -> frozenset[str]:
