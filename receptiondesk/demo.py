@@ -1525,6 +1525,10 @@ class _Demo:
                 note = _HANDLING_NOTE[handling] + (" (đơn trùng)" if duplicate_of else "")
             events.append((plan.handle, 4, "transition", "classified", target, head, note))
             status = target
+        notified = handling == "accept" and seed.ptype == "denunciation"
+        if notified:  # the parties told of the acceptance the same day (Luật Tố cáo, Điều 29)
+            events.append((plan.handle, 5, "notice", None, None, head,
+                           "Thông báo việc thụ lý cho người tố cáo và người bị tố cáo"))
         if plan.urge is not None:
             events.append((plan.urge, 5, "transition", "forwarded", "forwarded", head,
                            f"Đôn đốc {plan.handled_to} giải quyết"))
@@ -1597,7 +1601,8 @@ class _Demo:
                 petition_type=seed.ptype, status=status, received_date=received,
                 accepted_date=plan.handle if accepted else None, complaint_round=round_,
                 complex=classified and plan.complexity > 0, remote_area=unit.place.remote,
-                party_unit=unit.kind == "party",
+                party_unit=unit.kind == "party", anonymous=bool(seed.anonymous),
+                notified=notified,
                 extensions=tuple(Extension(k, n, dd, rs) for k, dd, n, rs in extensions),
             )
             first = next_due(facts, self.book, self.cal)

@@ -189,6 +189,11 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
 
     press(qtbot, page, "accept", fill_accept)
     assert offered(page) == allowed("accepted") == ["start"]
+    # the denouncer and the denounced are notified within 5 working days (Luật Tố cáo
+    # 2018, Điều 29): offered until recorded
+    assert "notify" in page.detail.offered_extras()
+    press(qtbot, page, "notify", lambda d: d.date.setDate(qdate(accepted_on)))
+    assert "notify" not in page.detail.offered_extras()
 
     press(qtbot, page, "start", lambda d: d.date.setDate(qdate(accepted_on)))
     assert offered(page) == allowed("in_resolution") == ["resolve"]
@@ -239,8 +244,8 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx):
     steps = [page.detail.timeline.item(r, 1).text()
              for r in range(page.detail.timeline.rowCount())]
     assert steps == ["Received", "Received → Classified", "Classified → Accepted",
-                     "Accepted → In resolution", "Extension", "In resolution → Resolved",
-                     "Resolved → Closed"]
+                     "Parties notified", "Accepted → In resolution", "Extension",
+                     "In resolution → Resolved", "Resolved → Closed"]
     assert page.detail.timeline.item(0, 2).text() == "Lò Văn Khoa"
 
 
@@ -501,3 +506,18 @@ def test_language_switch_keeps_what_was_typed(qtbot, page, ctx):
     assert page.search.text() == "an"
     assert page.current_id == pid
     assert page.detail.tabs.tabText(1) == "Timeline"
+
+
+def test_an_anonymous_denunciation_is_not_offered_acceptance(qtbot, page, ctx):
+    """Luật Tố cáo 2018, Điều 25: handled as information; the other handlings stay."""
+    pid = register(ctx, petition_type="denunciation", names=[], anonymous=True,
+                   received=date.today() - timedelta(days=3),
+                   content="Tố cáo nặc danh cán bộ thu tiền sai quy định")
+    page.reload()
+    page.show_petition(pid)
+    press(qtbot, page, "classify", lambda d: d.date.setDate(qdate(date.today())))
+    assert page.detail.view.status == "classified"
+    assert "accept" not in offered(page)
+    assert {"forward", "archive"} <= set(offered(page))
+    assert page.run_action("accept") is False  # refused with the law's words, no dialog
+    assert "Điều 25" in page.detail.message.text()

@@ -776,6 +776,19 @@ class StartDialog(StepDialog):
         return self.petition_id
 
 
+class NoticeDialog(StepDialog):
+    """The denouncer and the denounced notified of the acceptance (Luật Tố cáo 2018,
+    Điều 29)."""
+
+    title_msgid = N_("Notify the parties of the acceptance")
+
+    def save(self) -> str | None:
+        with self.ctx.db.session(write=True) as s:
+            petitions.record_notice(s, self.petition_id, self.on(), self.official_id(),
+                                    self.note_text(), expected_version=self.loaded_version)
+        return self.petition_id
+
+
 def result_choices(petition_type: str) -> list[tuple[str, str]]:
     """The results of the petition's family: complaints, denunciations and recommendations
     or reflections differ (``model.codes.results_for``)."""
@@ -889,6 +902,7 @@ class NoteDialog(StepDialog):
 
 #: the buttons of the detail view besides the lifecycle's own steps
 EXTRA_ACTIONS: dict[str, str] = {
+    "notify": N_("Notify the parties of the acceptance"),
     "extend": N_("Extend a deadline"),
     "note": N_("Add a note"),
     "edit": N_("Correct details"),
@@ -916,6 +930,7 @@ def _step_dialog(ctx: AppContext, code: str, petition_id: str,
     if code in lifecycle.HANDLING_OF_ACTION:
         return HandlingDialog(ctx, petition_id, code, parent)
     simple = {"start": StartDialog, "resolve": ResultDialog, "close": CloseDialog,
+              "notify": NoticeDialog,
               "extend": ExtendDialog, "note": NoteDialog}
     if code in simple:
         return simple[code](ctx, petition_id, parent)
