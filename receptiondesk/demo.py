@@ -69,6 +69,7 @@ from .model import (
     VisitAttendee,
     WorkingMeeting,
 )
+from .rules import competence
 from .rules.calendar import WorkCalendar
 from .rules.deadlines import (
     COMPLAINT_RESOLVE_FIRST,
@@ -547,7 +548,8 @@ _COLUMNS: dict[type, tuple[str, ...]] = {
     VisitAttendee: (*_OWN, "visit_id", "citizen_id", "seq", "is_representative"),
     Petition: (*_OWN, "ref", "received_date", "source_code", "petition_type", "field_code",
                "content", "visit_id", "forwarded_from", "signers", "eligible",
-               "within_competence", "anonymous", "duplicate_of_id", "many_signers",
+               "within_competence", "anonymous", "party_matter", "duplicate_of_id",
+               "many_signers",
                "beyond_level", "long_running", "is_delegation", "complexity",
                "complaint_round", "status", "handling", "handling_date", "handled_to",
                "accepted_date", "assigned_official_id", "result", "result_date",
@@ -1301,6 +1303,15 @@ class _Demo:
             ))
 
     def handling_for(self, unit: _Unit, seed: _Seed, plan: _Plan) -> str:
+        """How the unit handles the petition; never an acceptance the law refuses it (a
+        Party committee forwards a complaint: ``rules.competence``)."""
+        handling = self._handling_for(unit, seed, plan)
+        if handling == "accept" and competence.refusal("accept", competence.PetitionCase(
+                seed.ptype, unit.kind, bool(seed.anonymous))):
+            return "forward"
+        return handling
+
+    def _handling_for(self, unit: _Unit, seed: _Seed, plan: _Plan) -> str:
         r = self.r
         if not plan.eligible:
             return _W_INELIGIBLE(r())
@@ -1625,7 +1636,8 @@ class _Demo:
             pid, created, stamp, 1, unit.id, ref, d(received), seed.source, seed.ptype,
             seed.field_code, seed.content, seed.visit_id, seed.forwarded_from, seed.signers,
             plan.eligible if classified else None, plan.within if classified else None,
-            seed.anonymous, duplicate_of, seed.signers >= 5, classified and plan.beyond,
+            seed.anonymous, False, duplicate_of, seed.signers >= 5,
+            classified and plan.beyond,
             long_running, seed.is_delegation, plan.complexity if classified else 0, round_,
             status, handling, d(handling_date), plan.handled_to,
             d(plan.handle) if accepted else None, assigned, result, d(plan.resolve),
@@ -1680,17 +1692,20 @@ class _Demo:
         add("denunciation", r, _Plan(classify=wd(r, 3)))
         r = soon("recommendation")
         add("recommendation", r, _Plan(classify=r))
+        # What this body accepts and resolves itself: a Party committee does not resolve
+        # complaints (``rules.competence``), it resolves denunciations under Party rules.
+        cd = "denunciation" if unit.kind == "party" else "complaint"
         # Accepted, overdue.
         r = back(80)
-        add("complaint", r, _Plan(classify=wd(r, 2), handling="accept", handle=wd(r, 4)))
+        add(cd, r, _Plan(classify=wd(r, 2), handling="accept", handle=wd(r, 4)))
         # In resolution, due within the week.
-        _key, days = self.resolve_limit(unit, "complaint", 1, 0, today)
+        _key, days = self.resolve_limit(unit, cd, 1, 0, today)
         accepted = today + timedelta(days=4 - days)
         while not cal.is_working_day(accepted):
             accepted -= timedelta(days=1)
         r = wd(accepted, -4)
-        add("complaint", r, _Plan(classify=wd(r, 2), handling="accept", handle=accepted,
-                                  start=wd(accepted, 1)))
+        add(cd, r, _Plan(classify=wd(r, 2), handling="accept", handle=accepted,
+                         start=wd(accepted, 1)))
         # In resolution, extended once and still overdue.
         r = back(95)
         a = wd(r, 5)
@@ -1700,8 +1715,9 @@ class _Demo:
         # Resolved; guided; forwarded then urged; archived; returned; closed.
         r = back(70)
         a = wd(r, 3)
-        add("complaint", r, _Plan(classify=wd(r, 2), handling="accept", handle=a,
-                                  start=wd(a, 2), resolve=back(8), result="partly_correct"))
+        add(cd, r, _Plan(classify=wd(r, 2), handling="accept", handle=a, start=wd(a, 2),
+                         resolve=back(8), result="partly_" + (
+                             "founded" if cd == "denunciation" else "correct")))
         r = back(20)
         add("recommendation", r, _Plan(classify=wd(r, 2), handling="guide", handle=wd(r, 3),
                                        handled_to=self.body_for(unit, "land", False)))
@@ -1717,8 +1733,10 @@ class _Demo:
                                        within=False))
         r = back(130)
         a = wd(r, 4)
-        add("mixed", r, _Plan(classify=wd(r, 2), handling="accept", handle=a, start=wd(a, 1),
-                              resolve=wd(a, 30), result="founded", close=back(30)))
+        # (a mixed petition is split before acceptance, never accepted as one)
+        add("denunciation", r, _Plan(classify=wd(r, 2), handling="accept", handle=a,
+                                     start=wd(a, 1), resolve=wd(a, 30), result="founded",
+                                     close=back(30)))
         return [s for s in seeds if s.received >= self.start]
 
     # --- meetings, notices and inspections ---------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from receptiondesk.rules.competence import RESOLVES_BY_KIND, PetitionCase, refusal, refused_steps
 from receptiondesk.services import petitions, units
 from receptiondesk.services.errors import TransitionError, ValidationError
 from receptiondesk.services.petitions import Classification, PetitionerInput, PetitionInput
@@ -167,3 +168,45 @@ def test_migration_0014_leaves_an_empty_database_to_the_defaults(tmp_path):
     assert keys == [("denunciation_notice", date(2019, 1, 1)),
                     ("denunciation_notice", date(2026, 7, 1))]
     db.engine.dispose()
+
+
+# --- point 6: who may resolve what, by the kind of body -----------------------------------
+
+
+def test_a_party_committee_does_not_accept_a_complaint(session, unit, state):
+    p = classified(session, register(session, unit, petition_type="complaint",
+                                     content="Khiếu nại quyết định của UBND xã"))
+    assert set(petitions.refused_steps(session, p)) == {"accept"}
+    refused_with(session, p, "Party committee", "Hướng dẫn 28-HD/VPTW")
+    petitions.decide_handling(session, p.id, "forward", date(2026, 3, 5),
+                              handled_to="Ủy ban nhân dân xã Mường Phăng", today=TODAY)
+    assert p.status == "forwarded"
+    # the People's Committee accepts the same complaint
+    q = classified(session, register(session, state, petition_type="complaint",
+                                     content="Khiếu nại quyết định của UBND xã"))
+    accept(session, q)
+    assert q.status == "accepted"
+
+
+@pytest.mark.parametrize("petition_type", ["denunciation", "recommendation", "reflection"])
+def test_a_party_committee_takes_up_what_party_rules_give_it(petition_type):
+    assert refusal("accept", PetitionCase(petition_type, "party")) is None
+
+
+def test_the_refusals_are_the_rule_data_for_both_kinds():
+    assert refused_steps(PetitionCase("complaint", "state")) == {}
+    assert set(refused_steps(PetitionCase("complaint", "party"))) == {"accept"}
+    assert refusal("guide", PetitionCase("complaint", "party")) is None
+    assert refusal("forward", PetitionCase("denunciation", "state", anonymous=True)) is None
+    assert RESOLVES_BY_KIND["state"] >= RESOLVES_BY_KIND["party"]
+
+
+def test_a_party_committee_resolves_a_complaint_about_party_discipline(session, unit):
+    """Complaints about Party discipline decisions are resolved by Party bodies (Quy định
+    30-QĐ/TW, then 22-QĐ/TW): marked so at classification, the complaint is accepted."""
+    p = register(session, unit, petition_type="complaint",
+                 content="Khiếu nại quyết định kỷ luật khiển trách của Đảng ủy")
+    classified(session, p, party_matter=True)
+    assert petitions.refused_steps(session, p) == {}
+    accept(session, p)
+    assert p.status == "accepted" and p.party_matter is True

@@ -413,7 +413,7 @@ def test_the_narrative_names_visits_and_people_and_explains_its_totals(session, 
     reception.add_visit(session, desk.id, VisitInput(
         "Hỏi về thủ tục cấp sổ đỏ", citizen_id=an.id, head_count=3), today=today)
     old = petitions.register_petition(session, unit.id, PetitionInput(
-        date(2025, 12, 10), "complaint", "Khiếu nại thu hồi đất",
+        date(2025, 12, 10), "denunciation", "Tố cáo đảng viên thu tiền sai quy định",
         petitioners=[PetitionerInput("Nguyễn Văn An")]), today=date(2025, 12, 10))
     petitions.classify(session, old.id, Classification(eligible=True, within_competence=True),
                        date(2025, 12, 11), today=date(2025, 12, 11))

@@ -272,7 +272,8 @@ def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx):
     today = date.today()
     pid = register(ctx, received=today - timedelta(days=5))
     with ctx.db.session() as s:
-        petitions.classify(s, pid, petitions.Classification(True, True, complexity=1),
+        petitions.classify(s, pid, petitions.Classification(True, True, complexity=1,
+                                                            party_matter=True),
                            today - timedelta(days=4))
         petitions.decide_handling(s, pid, "accept", today - timedelta(days=3))
     page.refresh()
@@ -521,3 +522,21 @@ def test_an_anonymous_denunciation_is_not_offered_acceptance(qtbot, page, ctx):
     assert {"forward", "archive"} <= set(offered(page))
     assert page.run_action("accept") is False  # refused with the law's words, no dialog
     assert "Điều 25" in page.detail.message.text()
+
+
+def test_a_party_committee_is_not_offered_to_accept_a_complaint(qtbot, page, ctx):
+    """Complaints against administrative decisions are resolved by state bodies; the
+    Party committee guides or forwards them (rules.competence), unless the complaint is
+    about a Party discipline decision."""
+    pid = register(ctx, received=date.today() - timedelta(days=3))
+    page.reload()
+    page.show_petition(pid)
+
+    def fill(d):
+        assert d.party_matter.isVisibleTo(d)  # offered at a Party committee
+        d.date.setDate(qdate(date.today()))
+
+    press(qtbot, page, "classify", fill)
+    assert "accept" not in offered(page) and {"guide", "forward"} <= set(offered(page))
+    assert page.run_action("accept") is False
+    assert "28-HD/VPTW" in page.detail.message.text()

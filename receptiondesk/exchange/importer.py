@@ -462,6 +462,9 @@ class _Importer:
                 self.progress(self._done, self.report.rows) is False:
             raise ImportCancelled(_("The import was cancelled; nothing was written."))
 
+    def _party_unit(self, unit_id: str) -> bool:
+        return petition_service.Deadlines.of(self.session).unit_kind(unit_id) == "party"
+
     def note(self, row: int) -> str:
         return _("Imported from {file}, row {row}").format(file=self.file_name, row=row)
 
@@ -1021,6 +1024,12 @@ class _PetitionsImporter(_Importer):
                      within_competence=handling not in (Handling.GUIDE, Handling.FORWARD,
                                                         Handling.URGE),
                      anonymous=item.data.anonymous,
+                     # the file records that this body accepted the complaint: at a Party
+                     # committee that is a complaint about a Party discipline decision, the
+                     # only one it resolves (rules.competence)
+                     party_matter=(handling == Handling.ACCEPT
+                                   and item.data.petition_type == PetitionType.COMPLAINT
+                                   and self._party_unit(item.unit_id)),
                  ),
                  on, official, note, today=self.today)),
         ]

@@ -50,6 +50,12 @@ RESOLVES_BY_KIND: dict[str, frozenset[str]] = {
     "party": frozenset({"denunciation", "recommendation", "reflection"}),
 }
 
+#: what a Party committee also resolves when the petition is a Party matter: a complaint
+#: about a Party discipline decision is resolved by the Party committee or its inspection
+#: committee (Điều lệ Đảng; Quy định 30-QĐ/TW ngày 26/7/2016, replaced by Quy định
+#: 22-QĐ/TW ngày 28/7/2021 — both found by search; the article numbers not confirmed)
+PARTY_MATTERS: frozenset[str] = frozenset({"complaint"})
+
 #: the legal basis named with each refusal (document and article)
 BASIS = {
     "anonymous": "Luật Tố cáo 25/2018/QH14, Điều 25",
@@ -70,7 +76,9 @@ _WHY = {
                 "({basis})."),
     "party": N_("A Party committee does not accept or resolve a complaint: complaints "
                 "against administrative decisions are resolved by state bodies ({basis}). "
-                "Guide the petitioner or forward the complaint, then follow its result."),
+                "Guide the petitioner or forward the complaint, then follow its result; "
+                "only a complaint about a Party discipline decision, marked so when "
+                "classified, is resolved by the Party committee."),
     "state": N_("This body does not resolve petitions of this type ({basis})."),
 }
 
@@ -84,6 +92,8 @@ class PetitionCase:
     anonymous: bool = False
     #: the reference of an earlier petition with the same content now in resolution
     duplicate_in_resolution: str | None = None
+    #: a complaint about a Party discipline decision: resolved by Party bodies
+    party_matter: bool = False
 
 
 def refusal(action: str, case: PetitionCase) -> str | None:
@@ -102,6 +112,11 @@ def _reason(case: PetitionCase) -> str | None:
         return "mixed"
     if case.petition_type == "denunciation" and case.anonymous:
         return "anonymous"
+    allowed = RESOLVES_BY_KIND.get(case.unit_kind, RESOLVES_BY_KIND["state"])
+    if case.unit_kind == "party" and case.party_matter:
+        allowed = allowed | PARTY_MATTERS
+    if case.petition_type not in allowed:
+        return "party" if case.unit_kind == "party" else "state"
     if case.duplicate_in_resolution is not None:
         return "duplicate"
     return None

@@ -112,6 +112,9 @@ class Classification:
     complexity: int = 0
     petition_type: str | None = None
     field_code: str | None = None
+    #: a complaint about a Party discipline decision (or a denunciation of a Party member):
+    #: a Party committee resolves it under Party rules (``rules.competence``)
+    party_matter: bool = False
 
 
 class Deadlines:
@@ -467,6 +470,7 @@ def _apply_classification(p: Petition, data: Classification) -> None:
     p.beyond_level = data.beyond_level
     p.long_running = data.long_running
     p.complexity = data.complexity
+    p.party_matter = data.party_matter
     if data.petition_type:
         p.petition_type = data.petition_type
     if data.field_code:
@@ -585,6 +589,7 @@ def petition_case(session: Session, p: Petition) -> competence.PetitionCase:
         unit_kind=Deadlines.of(session).unit_kind(p.unit_id),
         anonymous=bool(p.anonymous),
         duplicate_in_resolution=in_resolution,
+        party_matter=bool(p.party_matter),
     )
 
 

@@ -572,6 +572,10 @@ class PetitionFacts:
     assigned_official_id: str | None
     running: list[tuple[str, str, date, int | None]] = field(default_factory=list)
     version: int | None = None
+    #: a complaint about a Party discipline decision (``rules.competence``)
+    party_matter: bool = False
+    #: the petition's unit is a Party committee
+    party_unit: bool = False
 
 
 def petition_facts(ctx: AppContext, petition_id: str) -> PetitionFacts:
@@ -584,6 +588,7 @@ def petition_facts(ctx: AppContext, petition_id: str) -> PetitionFacts:
             p.signers or 1, bool(p.anonymous), p.complexity or 0, p.eligible,
             p.within_competence, bool(p.beyond_level), bool(p.long_running),
             bool(p.many_signers), p.assigned_official_id, running, p.version,
+            bool(p.party_matter), petitions.Deadlines.of(s).unit_kind(p.unit_id) == "party",
         )
 
 
@@ -685,6 +690,7 @@ class ClassifyDialog(StepDialog):
         self.many_signers = check("", p.many_signers or p.signers >= 5)
         self.beyond_level = check("", p.beyond_level)
         self.long_running = check("", p.long_running)
+        self.party_matter = check("", p.party_matter)
         grid = QGridLayout()
         boxes = [
             (self.eligible, N_("Eligible (name, address, signature, clear content)")),
@@ -694,6 +700,9 @@ class ClassifyDialog(StepDialog):
             (self.beyond_level, N_("Beyond the competent level")),
             (self.long_running, N_("Long-running (raised again)")),
         ]
+        if p.party_unit:  # what a Party committee itself resolves (rules.competence)
+            boxes.append((self.party_matter,
+                          N_("A Party matter (complaint about a Party discipline decision)")))
         for i, (box, msgid) in enumerate(boxes):
             self.t(box.setText, msgid)
             grid.addWidget(box, i, 0)  # one a line: the Vietnamese texts are long
@@ -716,6 +725,7 @@ class ClassifyDialog(StepDialog):
             many_signers=self.many_signers.isChecked(),
             beyond_level=self.beyond_level.isChecked(),
             long_running=self.long_running.isChecked(),
+            party_matter=self.party_matter.isChecked(),
             complexity=int(self.complexity.currentData() or 0),
             petition_type=self.ptype.currentData(),
             field_code=self.field.currentData(),

@@ -1,9 +1,12 @@
-"""The notice of a denunciation's acceptance as a shipped limit, in databases made before.
+"""Who may resolve what, and the notice of a denunciation's acceptance.
 
 Revision ID: 0014
 Revises: 0011
 
-Data only, no schema change. Luật Tố cáo 25/2018/QH14, Điều 29: within 05 working days
+* ``petitions.party_matter``: a complaint about a Party discipline decision, which a
+  Party committee resolves under Party rules (every other complaint is resolved by state
+  bodies: ``rules.competence``). Existing petitions are not Party matters.
+* The notice limit, data. Luật Tố cáo 25/2018/QH14, Điều 29: within 05 working days
 of the decision accepting a denunciation, the resolver notifies the denouncer, and the
 denounced person of the content. A database that already holds rules gets the limit
 (from 1/1/2019, and the version of Luật 136/2025/QH15 from 1/7/2026 like the other
@@ -48,6 +51,10 @@ def _count(conn, *where) -> int:
 
 
 def upgrade() -> None:
+    # a plain ADD COLUMN: a batch copy of the table would be refused by the foreign keys
+    # of the petitions' dependants
+    op.add_column("petitions", sa.Column("party_matter", sa.Boolean(), nullable=False,
+                                         server_default=sa.false()))
     conn = op.get_bind()
     d = deadline_rules.c
     if not _count(conn):
@@ -68,3 +75,6 @@ def downgrade() -> None:
     for since, basis in VERSIONS:
         op.get_bind().execute(deadline_rules.delete().where(
             d.key == KEY, d.effective_from == since, d.legal_basis == basis))
+    # a plain ALTER (SQLite 3.35+, PostgreSQL): a batch copy of the table would be refused
+    # by the petitions' dependants' foreign keys
+    op.execute("ALTER TABLE petitions DROP COLUMN party_matter")
