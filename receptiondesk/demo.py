@@ -534,7 +534,8 @@ _REC = ("id", "created_at", "updated_at", "version")
 _OWN = (*_REC, "unit_id")
 _COLUMNS: dict[type, tuple[str, ...]] = {
     Unit: (*_REC, "code", "name", "level", "kind", "parent_id", "parent_body_name",
-           "place_name", "remote_area", "national_code", "dissolved_on", "is_home"),
+           "place_name", "remote_area", "national_code", "dissolved_on", "is_home",
+           "successor_id"),
     Official: (*_OWN, "full_name", "position", "duty_role", "active", "sort_key"),
     Citizen: (*_OWN, "full_name", "birth_year", "gender", "id_number", "address", "phone",
               "name_key", "address_key", "sort_key", "search_text", "merged_into_id"),
@@ -963,6 +964,8 @@ class _Demo:
             unit.id, created, created, 1, unit.code, name, level, kind,
             parent.id if parent else None, parent_body, place.name, place.remote, "",
             v.d(self.dissolved_on if dissolved else None), home,
+            # a dissolved district's work passes to its province (two-tier government)
+            parent.id if dissolved and parent else None,
         ))
         self.units.append(unit)
         self.make_officials(unit, body, w, v)

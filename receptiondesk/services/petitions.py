@@ -40,7 +40,7 @@ from ..rules.deadlines import (
     select_rule,
 )
 from ..text import fold
-from . import audit, protection, reference
+from . import audit, protection, reference, units
 from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
@@ -281,6 +281,8 @@ def register_petition(
     require(session, STEP_PERMISSIONS["register"])
     today = today or date.today()
     _check_input(session, data, today)
+    units.refuse_if_dissolved(session, unit_id, data.received_date, "received_date",
+                              _("Date received"))
     p = Petition(unit_id=unit_id, status=Status.RECEIVED)
     _apply_input(session, p, data)
     session.add(p)
@@ -904,3 +906,42 @@ def count_petitions(session: Session, f: PetitionFilter | None = None) -> int:
 
 def rule_for(session: Session, key: str, on: date) -> DeadlineRule | None:
     return select_rule(reference.deadline_rules(session), key, on)
+
+
+def transfer_open_cases(session: Session, unit_id: str, on: date,
+                        official_id: str | None = None) -> int:
+    """Pass a dissolved unit's open petitions to its successor, each with a history step
+    saying so (two-tier local government from 1/7/2025). Returns how many moved; nothing
+    is written if the unit is not dissolved or has no successor."""
+    require(session, STEP_PERMISSIONS["edit"])
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFoundError(_("The unit no longer exists."))
+    successor = units.successor_of(session, unit)
+    if unit.dissolved_on is None or successor is None:
+        raise ValidationError.single("successor_code", _(
+            "{unit} is not dissolved with a successor: its cases stay with it.").format(
+                unit=unit.name))
+    moved = 0
+    stmt = (select(Petition).where(Petition.unit_id == unit.id,
+                                   Petition.status.in_([str(s) for s in OPEN_STATUSES]))
+            .options(selectinload(Petition.petitioners), selectinload(Petition.extensions)))
+    for p in list(session.scalars(stmt)):
+        note = _("Transferred from {old} to {new}: {old} was dissolved on {date}").format(
+            old=unit.name, new=successor.name, date=unit.dissolved_on.isoformat())
+        # the petitioners and extensions follow the petition; its history stays as it was
+        # recorded (events are append-only)
+        for owned in (*p.petitioners, *p.extensions):
+            owned.unit_id = successor.id
+        p.unit_id = successor.id
+        _add_event(session, p, EventKind.NOTE, max(on, p.received_date), None, None,
+                   official_id, note)
+        moved += 1
+    session.info.pop("deadlines", None)  # the successor's flags select the limits now
+    calc = Deadlines.of(session)
+    for p in session.scalars(select(Petition).where(
+            Petition.unit_id == successor.id,
+            Petition.status.in_([str(s) for s in OPEN_STATUSES]))):
+        calc.refresh(p)
+    session.flush()
+    return moved

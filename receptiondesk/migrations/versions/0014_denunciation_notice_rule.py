@@ -6,6 +6,8 @@ Revises: 0011
 * ``petitions.party_matter``: a complaint about a Party discipline decision, which a
   Party committee resolves under Party rules (every other complaint is resolved by state
   bodies: ``rules.competence``). Existing petitions are not Party matters.
+* ``units.successor_id``: the unit that takes over a dissolved unit's work (two-tier
+  local government from 1/7/2025); new records in a dissolved unit are refused naming it.
 * The notice limit, data. Luật Tố cáo 25/2018/QH14, Điều 29: within 05 working days
 of the decision accepting a denunciation, the resolver notifies the denouncer, and the
 denounced person of the content. A database that already holds rules gets the limit
@@ -55,6 +57,12 @@ def upgrade() -> None:
     # of the petitions' dependants
     op.add_column("petitions", sa.Column("party_matter", sa.Boolean(), nullable=False,
                                          server_default=sa.false()))
+    if op.get_bind().dialect.name == "sqlite":  # SQLite adds a referencing column in place
+        op.execute("ALTER TABLE units ADD COLUMN successor_id VARCHAR(32) "
+                   "REFERENCES units (id)")
+    else:
+        op.add_column("units", sa.Column("successor_id", sa.String(32),
+                                         sa.ForeignKey("units.id"), nullable=True))
     conn = op.get_bind()
     d = deadline_rules.c
     if not _count(conn):
@@ -78,3 +86,6 @@ def downgrade() -> None:
     # a plain ALTER (SQLite 3.35+, PostgreSQL): a batch copy of the table would be refused
     # by the petitions' dependants' foreign keys
     op.execute("ALTER TABLE petitions DROP COLUMN party_matter")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE units DROP CONSTRAINT IF EXISTS units_successor_id_fkey")
+    op.execute("ALTER TABLE units DROP COLUMN successor_id")
