@@ -210,3 +210,26 @@ def test_a_party_committee_resolves_a_complaint_about_party_discipline(session, 
     assert petitions.refused_steps(session, p) == {}
     accept(session, p)
     assert p.status == "accepted" and p.party_matter is True
+
+
+@pytest.mark.parametrize("kind", ["state", "party"])
+def test_a_mixed_petition_is_split_into_its_contents(session, unit, state, kind):
+    body = state if kind == "state" else unit
+    p = register(session, body, petition_type="mixed", ref="07/HH",
+                 content="Khiếu nại quyết định thu hồi đất và tố cáo cán bộ địa chính")
+    with pytest.raises(ValidationError) as err:
+        petitions.split_petition(session, p.id, ["complaint"], date(2026, 3, 4),
+                                 today=TODAY)
+    assert err.value.for_field("parts")
+    classified(session, p)
+    complaint, denunciation = petitions.split_petition(
+        session, p.id, ["complaint", "denunciation"], date(2026, 3, 4), today=TODAY)
+    assert p.status == "archived"
+    assert "Complaint" in petitions.events(session, p.id)[-1].note
+    # each part counts its own limits from the day the paper was received
+    assert complaint.received_date == denunciation.received_date == RECEIVED
+    assert complaint.next_due_key == "complaint_accept"
+    assert {d.key for d in petitions.deadlines(session, denunciation.id)} >= {
+        "denunciation_accept"}
+    assert [x.full_name for x in denunciation.petitioners] == ["Nguyễn Văn An"]
+    assert "07/HH" in petitions.events(session, complaint.id)[-1].note

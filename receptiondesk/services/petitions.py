@@ -945,3 +945,47 @@ def transfer_open_cases(session: Session, unit_id: str, on: date,
         calc.refresh(p)
     session.flush()
     return moved
+
+
+@refuses_stale(Petition, "petition_id")
+def split_petition(
+    session: Session, petition_id: str, parts: list[str], on: date,
+    official_id: str | None = None, today: date | None = None, *,
+    expected_version: int | None = None,
+) -> list[Petition]:
+    """Split a classified mixed petition into one petition per content (a complaint, a
+    denunciation, …), each handled by its own law and counting its limits from the day
+    the paper was received; the paper itself is archived with a note naming the parts
+    (``rules.competence``: a mixed petition is not accepted as one)."""
+    require(session, STEP_PERMISSIONS["archive"])
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
+    if p.petition_type != PetitionType.MIXED:
+        raise ValidationError.single("petition_type", _(
+            "Only a petition with mixed content is split into its contents."))
+    ck = Checker()
+    kinds = [str(t) for t in PetitionType if t != PetitionType.MIXED]
+    if len(parts) < 2 or len(set(parts)) != len(parts) or any(x not in kinds for x in parts):
+        ck.add("parts", _("Choose at least two different contents to split into."))
+    ck.raise_if_any()
+    if not lifecycle.can(p.status, "archive"):
+        raise _refuse(p, "archive")
+    made = []
+    for kind in parts:
+        made.append(register_petition(session, p.unit_id, PetitionInput(
+            received_date=p.received_date, petition_type=kind, content=p.content,
+            source_code=p.source_code, field_code=p.field_code,
+            forwarded_from=p.forwarded_from, signers=p.signers or 1, visit_id=p.visit_id,
+            anonymous=bool(p.anonymous),
+            petitioners=[PetitionerInput(x.full_name, x.id_number, x.address, x.phone,
+                                         x.citizen_id) for x in p.petitioners],
+        ), official_id, today=today))
+    ref = p.ref or p.id[:8]
+    for q in made:
+        _add_event(session, q, EventKind.LINK, max(on, q.received_date), None, None,
+                   official_id, _("Split from mixed petition {ref}").format(ref=ref))
+    note = _("Split into its contents: {parts}").format(
+        parts=", ".join(label(PetitionType, k) for k in parts))
+    decide_handling(session, p.id, "archive", on, official_id, note=note, today=today)
+    return made
