@@ -540,3 +540,23 @@ def test_a_party_committee_is_not_offered_to_accept_a_complaint(qtbot, page, ctx
     assert "accept" not in offered(page) and {"guide", "forward"} <= set(offered(page))
     assert page.run_action("accept") is False
     assert "28-HD/VPTW" in page.detail.message.text()
+
+
+def test_a_mixed_petition_is_offered_a_split_not_an_acceptance(qtbot, page, ctx):
+    pid = register(ctx, petition_type="mixed", received=date.today() - timedelta(days=3),
+                   content="Khiếu nại thu hồi đất và tố cáo cán bộ địa chính")
+    page.reload()
+    page.show_petition(pid)
+    press(qtbot, page, "classify", lambda d: d.date.setDate(qdate(date.today())))
+    assert "accept" not in offered(page) and "split" in page.detail.offered_extras()
+
+    def fill(d):
+        assert d.parts["complaint"].isChecked() and d.parts["denunciation"].isChecked()
+        d.date.setDate(qdate(date.today()))
+
+    press(qtbot, page, "split", fill)
+    assert page.detail.view.status == "archived"
+    with ctx.db.session() as s:
+        kinds = sorted(p.petition_type for p in petitions.list_petitions(
+            s, petitions.PetitionFilter(unit_ids=[ctx.unit_id])))
+    assert kinds == ["complaint", "denunciation", "mixed"]

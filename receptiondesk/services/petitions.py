@@ -71,6 +71,7 @@ STEP_PERMISSIONS: dict[str, str] = {
     "close": "petitions.resolve",
     "extend": "petitions.resolve",
     "notify": "petitions.resolve",
+    "split": "petitions.handle",
 }
 
 

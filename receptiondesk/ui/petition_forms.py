@@ -910,8 +910,33 @@ class NoteDialog(StepDialog):
         return self.petition_id
 
 
+class SplitDialog(StepDialog):
+    """A mixed petition split into its contents (``petitions.split_petition``)."""
+
+    title_msgid = N_("Split into its contents")
+    PARTS = ("complaint", "denunciation", "recommendation", "reflection")
+
+    def build(self) -> None:
+        self.parts = {code: check("", code in ("complaint", "denunciation"))
+                      for code in self.PARTS}
+        grid = QGridLayout()
+        for i, (code, box) in enumerate(self.parts.items()):
+            box.setText(label(PetitionType, code))
+            grid.addWidget(box, i, 0)
+        self._row(N_("Contents"), grid)
+        self.errors.bind("parts", self.parts["complaint"])
+
+    def save(self) -> str | None:
+        chosen = [code for code, box in self.parts.items() if box.isChecked()]
+        with self.ctx.db.session(write=True) as s:
+            petitions.split_petition(s, self.petition_id, chosen, self.on(),
+                                     self.official_id(), expected_version=self.loaded_version)
+        return self.petition_id
+
+
 #: the buttons of the detail view besides the lifecycle's own steps
 EXTRA_ACTIONS: dict[str, str] = {
+    "split": N_("Split into its contents"),
     "notify": N_("Notify the parties of the acceptance"),
     "extend": N_("Extend a deadline"),
     "note": N_("Add a note"),
@@ -940,7 +965,7 @@ def _step_dialog(ctx: AppContext, code: str, petition_id: str,
     if code in lifecycle.HANDLING_OF_ACTION:
         return HandlingDialog(ctx, petition_id, code, parent)
     simple = {"start": StartDialog, "resolve": ResultDialog, "close": CloseDialog,
-              "notify": NoticeDialog,
+              "notify": NoticeDialog, "split": SplitDialog,
               "extend": ExtendDialog, "note": NoteDialog}
     if code in simple:
         return simple[code](ctx, petition_id, parent)

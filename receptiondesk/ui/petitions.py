@@ -540,6 +540,8 @@ class PetitionDetail(Texts, QWidget):
         extras = {"note"}
         if v.notice_due:
             extras.add("notify")
+        if v.petition_type == "mixed" and v.status == Status.CLASSIFIED:
+            extras.add("split")
         if v.can_extend:
             extras.add("extend")
         if v.status != Status.CLOSED:
