@@ -69,6 +69,7 @@ from .model import (
     VisitAttendee,
     WorkingMeeting,
 )
+from .rules import competence
 from .rules.calendar import WorkCalendar
 from .rules.deadlines import (
     COMPLAINT_RESOLVE_FIRST,
@@ -538,7 +539,8 @@ _REC = ("id", "created_at", "updated_at", "version")
 _OWN = (*_REC, "unit_id")
 _COLUMNS: dict[type, tuple[str, ...]] = {
     Unit: (*_REC, "code", "name", "level", "kind", "parent_id", "parent_body_name",
-           "place_name", "remote_area", "national_code", "dissolved_on", "is_home"),
+           "place_name", "remote_area", "national_code", "dissolved_on", "is_home",
+           "successor_id"),
     Official: (*_OWN, "full_name", "position", "duty_role", "active", "sort_key"),
     Citizen: (*_OWN, "full_name", "birth_year", "gender", "id_number", "address", "phone",
               "name_key", "address_key", "sort_key", "search_text", "merged_into_id"),
@@ -552,7 +554,8 @@ _COLUMNS: dict[type, tuple[str, ...]] = {
     VisitAttendee: (*_OWN, "visit_id", "citizen_id", "seq", "is_representative"),
     Petition: (*_OWN, "ref", "received_date", "source_code", "petition_type", "field_code",
                "content", "visit_id", "forwarded_from", "signers", "eligible",
-               "within_competence", "anonymous", "duplicate_of_id", "many_signers",
+               "within_competence", "anonymous", "party_matter", "duplicate_of_id",
+               "many_signers",
                "beyond_level", "long_running", "is_delegation", "complexity",
                "complaint_round", "status", "handling", "handling_date", "handled_to",
                "accepted_date", "assigned_official_id", "result", "result_date",
@@ -967,6 +970,8 @@ class _Demo:
             unit.id, created, created, 1, unit.code, name, level, kind,
             parent.id if parent else None, parent_body, place.name, place.remote, "",
             v.d(self.dissolved_on if dissolved else None), home,
+            # a dissolved district's work passes to its province (two-tier government)
+            parent.id if dissolved and parent else None,
         ))
         self.units.append(unit)
         self.make_officials(unit, body, w, v)
@@ -1308,6 +1313,15 @@ class _Demo:
             ))
 
     def handling_for(self, unit: _Unit, seed: _Seed, plan: _Plan) -> str:
+        """How the unit handles the petition; never an acceptance the law refuses it (a
+        Party committee forwards a complaint: ``rules.competence``)."""
+        handling = self._handling_for(unit, seed, plan)
+        if handling == "accept" and competence.refusal("accept", competence.PetitionCase(
+                seed.ptype, unit.kind, bool(seed.anonymous))):
+            return "forward"
+        return handling
+
+    def _handling_for(self, unit: _Unit, seed: _Seed, plan: _Plan) -> str:
         r = self.r
         if not plan.eligible:
             return _W_INELIGIBLE(r())
@@ -1532,6 +1546,10 @@ class _Demo:
                 note = _HANDLING_NOTE[handling] + (" (đơn trùng)" if duplicate_of else "")
             events.append((plan.handle, 4, "transition", "classified", target, head, note))
             status = target
+        notified = handling == "accept" and seed.ptype == "denunciation"
+        if notified:  # the parties told of the acceptance the same day (Luật Tố cáo, Điều 29)
+            events.append((plan.handle, 5, "notice", None, None, head,
+                           "Thông báo việc thụ lý cho người tố cáo và người bị tố cáo"))
         if plan.urge is not None:
             events.append((plan.urge, 5, "transition", "forwarded", "forwarded", head,
                            f"Đôn đốc {plan.handled_to} giải quyết"))
@@ -1604,7 +1622,8 @@ class _Demo:
                 petition_type=seed.ptype, status=status, received_date=received,
                 accepted_date=plan.handle if accepted else None, complaint_round=round_,
                 complex=classified and plan.complexity > 0, remote_area=unit.place.remote,
-                party_unit=unit.kind == "party",
+                party_unit=unit.kind == "party", anonymous=bool(seed.anonymous),
+                notified=notified,
                 extensions=tuple(Extension(k, n, dd, rs) for k, dd, n, rs in extensions),
             )
             first = next_due(facts, self.book, self.cal)
@@ -1627,7 +1646,8 @@ class _Demo:
             pid, created, stamp, 1, unit.id, ref, d(received), seed.source, seed.ptype,
             seed.field_code, seed.content, seed.visit_id, seed.forwarded_from, seed.signers,
             plan.eligible if classified else None, plan.within if classified else None,
-            seed.anonymous, duplicate_of, seed.signers >= 5, classified and plan.beyond,
+            seed.anonymous, False, duplicate_of, seed.signers >= 5,
+            classified and plan.beyond,
             long_running, seed.is_delegation, plan.complexity if classified else 0, round_,
             status, handling, d(handling_date), plan.handled_to,
             d(plan.handle) if accepted else None, assigned, result, d(plan.resolve),
@@ -1682,17 +1702,20 @@ class _Demo:
         add("denunciation", r, _Plan(classify=wd(r, 3)))
         r = soon("recommendation")
         add("recommendation", r, _Plan(classify=r))
+        # What this body accepts and resolves itself: a Party committee does not resolve
+        # complaints (``rules.competence``), it resolves denunciations under Party rules.
+        cd = "denunciation" if unit.kind == "party" else "complaint"
         # Accepted, overdue.
         r = back(80)
-        add("complaint", r, _Plan(classify=wd(r, 2), handling="accept", handle=wd(r, 4)))
+        add(cd, r, _Plan(classify=wd(r, 2), handling="accept", handle=wd(r, 4)))
         # In resolution, due within the week.
-        _key, days = self.resolve_limit(unit, "complaint", 1, 0, today)
+        _key, days = self.resolve_limit(unit, cd, 1, 0, today)
         accepted = today + timedelta(days=4 - days)
         while not cal.is_working_day(accepted):
             accepted -= timedelta(days=1)
         r = wd(accepted, -4)
-        add("complaint", r, _Plan(classify=wd(r, 2), handling="accept", handle=accepted,
-                                  start=wd(accepted, 1)))
+        add(cd, r, _Plan(classify=wd(r, 2), handling="accept", handle=accepted,
+                         start=wd(accepted, 1)))
         # In resolution, extended once and still overdue.
         r = back(95)
         a = wd(r, 5)
@@ -1702,8 +1725,9 @@ class _Demo:
         # Resolved; guided; forwarded then urged; archived; returned; closed.
         r = back(70)
         a = wd(r, 3)
-        add("complaint", r, _Plan(classify=wd(r, 2), handling="accept", handle=a,
-                                  start=wd(a, 2), resolve=back(8), result="partly_correct"))
+        add(cd, r, _Plan(classify=wd(r, 2), handling="accept", handle=a, start=wd(a, 2),
+                         resolve=back(8), result="partly_" + (
+                             "founded" if cd == "denunciation" else "correct")))
         r = back(20)
         add("recommendation", r, _Plan(classify=wd(r, 2), handling="guide", handle=wd(r, 3),
                                        handled_to=self.body_for(unit, "land", False)))
@@ -1719,8 +1743,10 @@ class _Demo:
                                        within=False))
         r = back(130)
         a = wd(r, 4)
-        add("mixed", r, _Plan(classify=wd(r, 2), handling="accept", handle=a, start=wd(a, 1),
-                              resolve=wd(a, 30), result="founded", close=back(30)))
+        # (a mixed petition is split before acceptance, never accepted as one)
+        add("denunciation", r, _Plan(classify=wd(r, 2), handling="accept", handle=a,
+                                     start=wd(a, 1), resolve=wd(a, 30), result="founded",
+                                     close=back(30)))
         return [s for s in seeds if s.received >= self.start]
 
     # --- meetings, notices and inspections ---------------------------------------------

@@ -212,7 +212,9 @@ def test_each_role_is_held_to_its_permissions_in_the_services(session, staff, un
         open_session(session, unit, official)
     with acting_as(staff[CLERK]):
         p = petition()
-        petitions.classify(session, p.id, petitions.Classification(True, True),
+        # at a Party committee, a complaint about Party discipline (rules.competence)
+        petitions.classify(session, p.id, petitions.Classification(True, True,
+                                                                   party_matter=True),
                            date(2026, 2, 11), today=TODAY)
         petitions.decide_handling(session, p.id, "accept", date(2026, 2, 12), official.id,
                                   today=TODAY)

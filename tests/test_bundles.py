@@ -109,7 +109,9 @@ def _fill_commune(s, code: str, name: str, n: int, parent_code: str | None) -> N
             today=TODAY)
 
     def classify(p, on):
-        ps.classify(s, p.id, ps.Classification(eligible=True, within_competence=True),
+        # a Party committee accepts only complaints about Party discipline (competence)
+        ps.classify(s, p.id, ps.Classification(eligible=True, within_competence=True,
+                                               party_matter=p.petition_type == "complaint"),
                     on=on, today=TODAY)
 
     resolved = petition(date(2025, 2, 3), "complaint", "land")

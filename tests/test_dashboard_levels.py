@@ -62,7 +62,9 @@ def _session(s, unit, heads: list[int]) -> None:
 
 def build(s) -> Tree:
     tu = _unit(s, "TU", "Tỉnh ủy Điện Biên", "province", home=True)
-    hu = _unit(s, "HU", "Huyện ủy Điện Biên Đông", "district", "TU", DISSOLVED)
+    # the district is marked dissolved after its records are in (a dissolved unit takes no
+    # new record: services.units.refuse_if_dissolved)
+    hu = _unit(s, "HU", "Huyện ủy Điện Biên Đông", "district", "TU")
     xa = _unit(s, "XA", "Đảng ủy xã Mường Luân", "commune", "HU")
     xb = _unit(s, "XB", "Đảng ủy xã Thanh Nưa", "commune", "TU")
     empty = _unit(s, "HE", "Huyện ủy Tuần Giáo", "district", "TU", DISSOLVED)
@@ -72,6 +74,7 @@ def build(s) -> Tree:
             _petition(s, unit, 60)
         for _i in range(new):
             _petition(s, unit, 0)
+    hu.dissolved_on = DISSOLVED
     _session(s, tu, [1, 2])
     _session(s, xa, [6])
     _session(s, xb, [1])

@@ -149,7 +149,7 @@ def test_unconfirmed_sources_are_the_ones_named_in_the_report():
     assert ("petition_process", date(2021, 11, 15)) in unconfirmed
     assert {k for k, since in unconfirmed if since == date(2026, 7, 1)} == {
         "complaint_accept", "complaint_resolve_first", "complaint_resolve_second",
-        "denunciation_accept", "denunciation_resolve"}
+        "denunciation_accept", "denunciation_resolve", "denunciation_notice"}
     assert not source_unconfirmed("Luật Khiếu nại 2011, Điều 28")
 
 
@@ -419,7 +419,7 @@ def test_the_narrative_names_visits_and_people_and_explains_its_totals(session, 
     reception.add_visit(session, desk.id, VisitInput(
         "Hỏi về thủ tục cấp sổ đỏ", citizen_id=an.id, head_count=3), today=today)
     old = petitions.register_petition(session, unit.id, PetitionInput(
-        date(2025, 12, 10), "complaint", "Khiếu nại thu hồi đất",
+        date(2025, 12, 10), "denunciation", "Tố cáo đảng viên thu tiền sai quy định",
         petitioners=[PetitionerInput("Nguyễn Văn An")]), today=date(2025, 12, 10))
     petitions.classify(session, old.id, Classification(eligible=True, within_competence=True),
                        date(2025, 12, 11), today=date(2025, 12, 11))

@@ -37,8 +37,10 @@ def _petition(session, unit_id, ptype, received, name, id_number=None, source="p
 
 
 def _classify(session, p, on, competent=True):
-    ps.classify(session, p.id, ps.Classification(eligible=True, within_competence=competent),
-                on, today=TODAY)
+    # the unit is a Party committee: the complaints it accepts are about Party discipline
+    ps.classify(session, p.id, ps.Classification(
+        eligible=True, within_competence=competent,
+        party_matter=p.petition_type == "complaint"), on, today=TODAY)
 
 
 @pytest.fixture

@@ -101,6 +101,9 @@ def _petition(s, unit, received, ptype, field, *, signers=1, delegation=False):
 
 
 def _classify(s, p, on, **flags):
+    # every unit here is a Party committee: the complaints it accepts are about Party
+    # discipline decisions (a Party committee resolves no other: rules.competence)
+    flags.setdefault("party_matter", p.petition_type == "complaint")
     ps.classify(s, p.id, ps.Classification(eligible=True, within_competence=True, **flags),
                 on=on, today=TODAY)
 

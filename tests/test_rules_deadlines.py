@@ -243,7 +243,8 @@ def test_extension_of_a_deadline_that_is_not_running_is_refused():
 
 def test_denunciation_resolve_with_two_30_day_extensions():
     # very complex: two extensions (Luật Tố cáo 2018, Điều 30)
-    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2), complexity=2)
+    base = denunciation(status="in_resolution", accepted_date=date(2026, 3, 2), complexity=2,
+                        notified=True)
     assert next_due(base, DEFAULT_RULES, CAL).due == date(2026, 4, 1)
     exts = (
         Extension(DENUNCIATION_RESOLVE, 30, date(2026, 3, 25), "complex"),

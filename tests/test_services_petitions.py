@@ -39,20 +39,34 @@ def register(session, unit, official=None, **changes) -> Petition:
     )
 
 
+@pytest.fixture
+def state(session, unit):
+    """The commune's People's Committee: it accepts and resolves complaints (a Party
+    committee does not: ``rules.competence``)."""
+    from receptiondesk.services import units
+
+    return units.create_unit(session, units.UnitInput(
+        code="UB-MP", name="Ủy ban nhân dân xã Mường Phăng", level="commune", kind="state",
+        place_name="Mường Phăng"))
+
+
 def ok(**kw) -> Classification:
     return Classification(eligible=True, within_competence=True, **kw)
 
 
-def test_a_complaint_through_its_whole_lifecycle(session, unit, official, clerk):
-    p = register(session, unit, clerk)
+def test_a_complaint_through_its_whole_lifecycle(session, unit, state, official, clerk):
+    p = register(session, state, clerk)
     assert p.status == "received"
-    # Party unit: answer within 10 working days and process within 10 working days
-    # (both 16/03), but the complaint must be accepted within 10 days: 12/03 comes first.
+    # Process within 10 working days (16/03), but the complaint must be accepted within
+    # 10 days: 12/03 comes first.
     assert (p.next_due_date, p.next_due_key) == (date(2026, 3, 12), "complaint_accept")
     due = {d.key: d.due for d in petitions.deadlines(session, p.id)}
     assert due == {"petition_process": date(2026, 3, 16),
-                   "party_head_answer": date(2026, 3, 16),
                    "complaint_accept": date(2026, 3, 12)}
+    # at the Party committee the head also answers within 10 working days (16/03)
+    q = register(session, unit, clerk)
+    assert {d.key: d.due for d in petitions.deadlines(session, q.id)} == {
+        **due, "party_head_answer": date(2026, 3, 16)}
 
     petitions.classify(session, p.id, ok(), date(2026, 3, 4), clerk.id, today=TODAY)
     assert p.status == "classified" and p.next_due_date == date(2026, 3, 12)
@@ -137,8 +151,8 @@ def test_paths_cover_every_status():
 
 
 @pytest.mark.parametrize("status", [str(s) for s in Status])
-def test_every_illegal_transition_is_refused(session, unit, status):
-    p = register(session, unit)
+def test_every_illegal_transition_is_refused(session, state, status):
+    p = register(session, state)
     on = RECEIVED
     for action, _kw in PATHS[status]:
         on += timedelta(days=2)
@@ -157,8 +171,8 @@ def test_every_illegal_transition_is_refused(session, unit, status):
     assert {a.code for a in petitions.allowed_actions(p)} == set(ACTIONS) - set(illegal)
 
 
-def test_a_result_before_acceptance_is_refused(session, unit, official):
-    p = register(session, unit)
+def test_a_result_before_acceptance_is_refused(session, state, official):
+    p = register(session, state)
     petitions.classify(session, p.id, ok(), date(2026, 3, 4), today=TODAY)
     before = counts(session)
     with pytest.raises(TransitionError):
@@ -175,8 +189,8 @@ def test_a_result_before_acceptance_is_refused(session, unit, official):
     assert counts(session) == before and p.status == "in_resolution" and p.result is None
 
 
-def test_a_result_of_the_wrong_family_is_refused(session, unit, official):
-    p = register(session, unit)
+def test_a_result_of_the_wrong_family_is_refused(session, state, official):
+    p = register(session, state)
     petitions.classify(session, p.id, ok(), date(2026, 3, 4), today=TODAY)
     petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), official.id,
                               today=TODAY)
@@ -195,6 +209,9 @@ def test_extensions_of_a_very_complex_denunciation(session, unit, official):
     petitions.classify(session, p.id, ok(complexity=2), date(2026, 3, 4), today=TODAY)
     petitions.decide_handling(session, p.id, "accept", date(2026, 3, 9), official.id,
                               today=TODAY)
+    # the parties are notified within 5 working days of the acceptance (Điều 29)
+    assert (p.next_due_date, p.next_due_key) == (date(2026, 3, 16), "denunciation_notice")
+    petitions.record_notice(session, p.id, date(2026, 3, 10), today=TODAY)
     assert (p.next_due_date, p.next_due_key) == (date(2026, 4, 8), "denunciation_resolve")
 
     petitions.extend_deadline(session, p.id, "denunciation_resolve", 30, date(2026, 4, 1),

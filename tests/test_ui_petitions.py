@@ -193,6 +193,11 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx, wait_for_ops):
     press(qtbot, page, "accept", fill_accept)
     wait_for_ops()
     assert offered(page) == allowed("accepted") == ["start"]
+    # the denouncer and the denounced are notified within 5 working days (Luật Tố cáo
+    # 2018, Điều 29): offered until recorded
+    assert "notify" in page.detail.offered_extras()
+    press(qtbot, page, "notify", lambda d: d.date.setDate(qdate(accepted_on)))
+    assert "notify" not in page.detail.offered_extras()
 
     press(qtbot, page, "start", lambda d: d.date.setDate(qdate(accepted_on)))
     wait_for_ops()
@@ -248,8 +253,8 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx, wait_for_ops):
     steps = [page.detail.timeline.item(r, 1).text()
              for r in range(page.detail.timeline.rowCount())]
     assert steps == ["Received", "Received → Classified", "Classified → Accepted",
-                     "Accepted → In resolution", "Extension", "In resolution → Resolved",
-                     "Resolved → Closed"]
+                     "Parties notified", "Accepted → In resolution", "Extension",
+                     "In resolution → Resolved", "Resolved → Closed"]
     assert page.detail.timeline.item(0, 2).text() == "Lò Văn Khoa"
 
 
@@ -280,7 +285,8 @@ def test_extension_is_offered_only_where_the_law_allows_one(qtbot, page, ctx, wa
     pid = register(ctx, received=today - timedelta(days=5))
     wait_for_ops()
     with ctx.db.session() as s:
-        petitions.classify(s, pid, petitions.Classification(True, True, complexity=1),
+        petitions.classify(s, pid, petitions.Classification(True, True, complexity=1,
+                                                            party_matter=True),
                            today - timedelta(days=4))
         handler = units.create_official(s, ctx.unit_id, units.OfficialInput("Lò Văn Thụ"))
         petitions.decide_handling(s, pid, "accept", today - timedelta(days=3), handler.id)
@@ -555,3 +561,56 @@ def test_language_switch_keeps_what_was_typed(qtbot, page, ctx, wait_for_ops):
     assert page.search.text() == "an"
     assert page.current_id == pid
     assert page.detail.tabs.tabText(1) == "Timeline"
+
+
+def test_an_anonymous_denunciation_is_not_offered_acceptance(qtbot, page, ctx):
+    """Luật Tố cáo 2018, Điều 25: handled as information; the other handlings stay."""
+    pid = register(ctx, petition_type="denunciation", names=[], anonymous=True,
+                   received=date.today() - timedelta(days=3),
+                   content="Tố cáo nặc danh cán bộ thu tiền sai quy định")
+    page.reload()
+    page.show_petition(pid)
+    press(qtbot, page, "classify", lambda d: d.date.setDate(qdate(date.today())))
+    assert page.detail.view.status == "classified"
+    assert "accept" not in offered(page)
+    assert {"forward", "archive"} <= set(offered(page))
+    assert page.run_action("accept") is False  # refused with the law's words, no dialog
+    assert "Điều 25" in page.detail.message.text()
+
+
+def test_a_party_committee_is_not_offered_to_accept_a_complaint(qtbot, page, ctx):
+    """Complaints against administrative decisions are resolved by state bodies; the
+    Party committee guides or forwards them (rules.competence), unless the complaint is
+    about a Party discipline decision."""
+    pid = register(ctx, received=date.today() - timedelta(days=3))
+    page.reload()
+    page.show_petition(pid)
+
+    def fill(d):
+        assert d.party_matter.isVisibleTo(d)  # offered at a Party committee
+        d.date.setDate(qdate(date.today()))
+
+    press(qtbot, page, "classify", fill)
+    assert "accept" not in offered(page) and {"guide", "forward"} <= set(offered(page))
+    assert page.run_action("accept") is False
+    assert "28-HD/VPTW" in page.detail.message.text()
+
+
+def test_a_mixed_petition_is_offered_a_split_not_an_acceptance(qtbot, page, ctx):
+    pid = register(ctx, petition_type="mixed", received=date.today() - timedelta(days=3),
+                   content="Khiếu nại thu hồi đất và tố cáo cán bộ địa chính")
+    page.reload()
+    page.show_petition(pid)
+    press(qtbot, page, "classify", lambda d: d.date.setDate(qdate(date.today())))
+    assert "accept" not in offered(page) and "split" in page.detail.offered_extras()
+
+    def fill(d):
+        assert d.parts["complaint"].isChecked() and d.parts["denunciation"].isChecked()
+        d.date.setDate(qdate(date.today()))
+
+    press(qtbot, page, "split", fill)
+    assert page.detail.view.status == "archived"
+    with ctx.db.session() as s:
+        kinds = sorted(p.petition_type for p in petitions.list_petitions(
+            s, petitions.PetitionFilter(unit_ids=[ctx.unit_id])))
+    assert kinds == ["complaint", "denunciation", "mixed"]

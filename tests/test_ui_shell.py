@@ -445,6 +445,29 @@ def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings
         assert s.get(Unit, ctx.unit_id).remote_area
 
 
+def test_saving_office_details_keeps_the_dissolution_and_the_successor(qtbot, settings_page,
+                                                                      ctx):
+    """The form does not edit them; saving it must not clear them (two-tier government)."""
+    from datetime import date as _date
+
+    from receptiondesk.services import units
+
+    with ctx.db.session(write=True) as s:
+        units.create_unit(s, units.UnitInput("TU-X", "Tỉnh ủy X", "province", "party"))
+        home = s.get(Unit, ctx.unit_id)
+        units.update_unit(s, home.id, units.UnitInput(
+            home.code, home.name, home.level, home.kind, dissolved_on=_date(2025, 7, 1),
+            successor_code="TU-X"))
+    settings_page.show_tab("office")
+    office = settings_page.office_tab
+    office.load()
+    qtbot.mouseClick(office.save_button, Qt.MouseButton.LeftButton)
+    with ctx.db.session() as s:
+        home = s.get(Unit, ctx.unit_id)
+        assert home.dissolved_on == _date(2025, 7, 1)
+        assert s.get(Unit, home.successor_id).code == "TU-X"
+
+
 def test_settings_new_rule_version_recomputes_due_dates(qtbot, settings_page, ctx):
     received = TODAY - timedelta(days=2)
     with ctx.db.session() as s:

@@ -63,7 +63,7 @@ from ..model.codes import (
     label,
     results_for,
 )
-from ..rules import lifecycle
+from ..rules import competence, lifecycle
 from ..rules.deadlines import petition_deadlines
 from ..services import audit, reference
 from ..services import citizens as citizen_service
@@ -498,6 +498,9 @@ class _Importer:
         if self.progress is not None and \
                 self.progress(self._done, self.report.rows) is False:
             raise ImportCancelled(_("The import was cancelled; nothing was written."))
+
+    def _party_unit(self, unit_id: str) -> bool:
+        return petition_service.Deadlines.of(self.session).unit_kind(unit_id) == "party"
 
     def note(self, row: int) -> str:
         return _("Imported from {file}, row {row}").format(file=self.file_name, row=row)
@@ -1181,6 +1184,8 @@ class _PetitionsImporter(_Importer):
             return
         try:
             petition_service._check_input(self.session, data, self.today, self._choices)
+            unit_service.refuse_if_dissolved(self.session, item.unit_id, data.received_date,
+                                              "received_date", _("Date received"))
         except ValidationError as exc:
             self.errors.add_validation(item.row, exc, _PETITION_COLUMNS)
             return
@@ -1197,7 +1202,15 @@ class _PetitionsImporter(_Importer):
         steps: list[tuple[str, str, Callable[[], object]]] = [
             ("handling_date" if item.handling_date else "received_date", "petitions.classify",
              lambda: p.classify(handling not in (Handling.GUIDE, Handling.FORWARD,
-                                                 Handling.URGE), on, note)),
+                                                 Handling.URGE), on, note,
+                                # the file records that this body accepted the complaint:
+                                # at a Party committee that is a complaint about a Party
+                                # discipline decision, the only one it resolves
+                                # (rules.competence)
+                                party_matter=(handling == Handling.ACCEPT
+                                              and item.data.petition_type
+                                              == PetitionType.COMPLAINT
+                                              and self._party_unit(item.unit_id)))),
         ]
         if handling:
             handled_to = item.handled_to
@@ -1362,12 +1375,13 @@ class _Simulated:
 
     # -- the steps (services.petitions' classify, decide_handling, …) -------------------
 
-    def classify(self, within_competence: bool, on: date, note: str) -> None:
+    def classify(self, within_competence: bool, on: date, note: str,
+                 party_matter: bool = False) -> None:
         self._step("classify", on, note, Checker())
         row = self.row
         row.update(eligible=True, within_competence=within_competence,
                    duplicate_of_id=None, many_signers=False, beyond_level=False,
-                   long_running=False, complexity=0)
+                   long_running=False, complexity=0, party_matter=party_matter)
         self._reindex()
         self._refresh()
         self._flush()
@@ -1388,6 +1402,15 @@ class _Simulated:
         if action == "accept" and row["within_competence"] is False:
             ck.add("handling", _("A petition outside the unit's competence cannot be "
                                  "accepted; guide the petitioner or forward it."))
+        if lifecycle.can(row["status"], action):  # what the law refuses (services' check)
+            why = competence.refusal(action, competence.PetitionCase(
+                petition_type=row["petition_type"],
+                unit_kind=petition_service.Deadlines.of(self.session).unit_kind(
+                    row["unit_id"]),
+                anonymous=bool(row.get("anonymous")), duplicate_in_resolution=None,
+                party_matter=bool(row.get("party_matter"))))
+            if why:
+                ck.add("handling", why)
         self._step(action, on, note, ck)
         row.update(handling=handling, handling_date=on, handled_to=clean(handled_to))
         if action == "accept":

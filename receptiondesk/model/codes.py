@@ -174,6 +174,8 @@ class EventKind(StrEnum):
     EXTENSION = "extension"
     NOTE = "note"
     LINK = "link"
+    #: the parties notified of a denunciation's acceptance (Luật Tố cáo 2018, Điều 29)
+    NOTICE = "notice"
 
 
 # Labels: English message ids, translated when shown.
@@ -269,6 +271,7 @@ LABELS: dict[type[StrEnum], dict[str, str]] = {
         "extension": N_("Extension"),
         "note": N_("Note"),
         "link": N_("Link"),
+        "notice": N_("Parties notified"),
     },
 }
 

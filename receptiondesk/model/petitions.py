@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .base import Base, OwnedMixin, utcnow
 from .organisation import Citizen, Official
@@ -27,6 +27,13 @@ class Petition(OwnedMixin, Base):
               "is_delegation", "beyond_level", "long_running", "many_signers", "id"),
     )
 
+    # party_matter's database default is not read back after an INSERT (a database made
+    # before the column can still take records written by this model, as in the upgrade
+    # tests); it is read when the petition is next loaded
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
+        return {"version_id_col": cls.version, "eager_defaults": False}
+
     ref: Mapped[str] = mapped_column(String(60), default="")
     received_date: Mapped[date] = mapped_column(Date)
     source_code: Mapped[str] = mapped_column(ForeignKey("sources.code"), default="reception")
@@ -41,6 +48,11 @@ class Petition(OwnedMixin, Base):
     eligible: Mapped[bool | None] = mapped_column(Boolean)
     within_competence: Mapped[bool | None] = mapped_column(Boolean)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A Party matter: a complaint about a Party discipline decision or a denunciation of a
+    # Party member or organisation, which a Party committee itself resolves under Party
+    # rules (``rules.competence``).
+    # (no Python default: left out of an INSERT, the database gives false)
+    party_matter: Mapped[bool] = mapped_column(Boolean, server_default=false())
     duplicate_of_id: Mapped[str | None] = mapped_column(ForeignKey("petitions.id"))
     many_signers: Mapped[bool] = mapped_column(Boolean, default=False)
     beyond_level: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -886,7 +886,7 @@ class _PetitionCalculator:
         def keys(party: bool, round_: int) -> set[str]:
             facts = PetitionFacts(petition_type=ptype, status=_STAGE_STATUS[stage],
                                   received_date=day, accepted_date=day,
-                                  complaint_round=round_, party_unit=party)
+                                  complaint_round=round_, party_unit=party, notified=True)
             return {x.key for x in petition_deadlines(facts, self.rules, self.calendar)}
 
         base, party, second = keys(False, 1), keys(True, 1), keys(False, 2)
@@ -1030,7 +1030,9 @@ class _PetitionCalculator:
             petition_type=pr.petition_type, status=_STAGE_STATUS[stage], received_date=start,
             accepted_date=start, complaint_round=2 if pr.second_round else 1,
             complex=pr.complex, remote_area=pr.remote, party_unit=pr.party,
-            extensions=extensions,
+            # resolution is judged against the resolution limit, not the notice of
+            # acceptance (Luật Tố cáo 2018, Điều 29) that runs beside it
+            notified=True, extensions=extensions,
         )
         running = petition_deadlines(facts, self.rules, self.calendar)
         due = min((x.due for x in running), default=None)

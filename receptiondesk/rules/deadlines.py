@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_RULES",
     "DEFAULT_RULE_BOOK",
     "DENUNCIATION_ACCEPT",
+    "DENUNCIATION_NOTICE",
     "DENUNCIATION_RESOLVE",
     "PARTY_HEAD_ANSWER",
     "PETITION_PROCESS",
@@ -62,6 +63,8 @@ COMPLAINT_RESOLVE_FIRST = "complaint_resolve_first"
 COMPLAINT_RESOLVE_SECOND = "complaint_resolve_second"
 DENUNCIATION_ACCEPT = "denunciation_accept"
 DENUNCIATION_RESOLVE = "denunciation_resolve"
+#: notify the denouncer and the denounced of the acceptance (Luật Tố cáo 2018, Điều 29)
+DENUNCIATION_NOTICE = "denunciation_notice"
 
 PETITION_TYPES: tuple[str, ...] = (
     "complaint",
@@ -95,6 +98,7 @@ RULE_TITLES: dict[str, str] = {
     COMPLAINT_RESOLVE_SECOND: N_("Resolve the second-level complaint"),
     DENUNCIATION_ACCEPT: N_("Check and accept the denunciation"),
     DENUNCIATION_RESOLVE: N_("Resolve the denunciation"),
+    DENUNCIATION_NOTICE: N_("Notify the parties of the acceptance"),
 }
 
 
@@ -197,6 +201,16 @@ _BY_LAW: tuple[DeadlineRule, ...] = (
         extension_days=30,
         max_extensions=2,
         legal_basis=f"{_LTC}, Điều 30",
+    ),
+    # "Within 05 working days of the decision accepting the denunciation, the resolver
+    # notifies the denouncer, and the denounced person of the content" (confirmed from
+    # the article's text as quoted by thuvienphapluat.vn). Not extendable.
+    DeadlineRule(
+        DENUNCIATION_NOTICE,
+        date(2019, 1, 1),
+        5,
+        DayCount.WORKING,
+        legal_basis=f"{_LTC}, Điều 29",
     ),
 )
 
@@ -354,6 +368,11 @@ class PetitionFacts:
     #: 0 ordinary, 1 complex, 2 very complex (a denunciation's resolution may be extended
     #: once if complex, twice if very complex: Luật Tố cáo 2018, Điều 30)
     complexity: int = 0
+    #: no name or address: a denunciation is then information, not handled under the
+    #: Denunciations Law (Luật Tố cáo 2018, Điều 25), so no acceptance limit runs
+    anonymous: bool = False
+    #: the parties have been notified of the acceptance (Luật Tố cáo 2018, Điều 29)
+    notified: bool = False
 
 
 @dataclass(frozen=True)
@@ -379,9 +398,11 @@ def _running(facts: PetitionFacts) -> list[tuple[str, date]]:
         running = [(PETITION_PROCESS, start)]
         if facts.party_unit:
             running.append((PARTY_HEAD_ANSWER, start))
-        if kind == "complaint":
+        # A mixed petition keeps the limits of both its parts until it is split (the
+        # earlier binds).
+        if kind in ("complaint", "mixed"):
             running.append((COMPLAINT_ACCEPT, start))
-        elif kind == "denunciation":
+        if kind == "mixed" or (kind == "denunciation" and not facts.anonymous):
             running.append((DENUNCIATION_ACCEPT, start))
         return running
     if facts.status in _RESOLVING:
@@ -391,7 +412,10 @@ def _running(facts: PetitionFacts) -> list[tuple[str, date]]:
             second = facts.complaint_round >= 2
             return [(COMPLAINT_RESOLVE_SECOND if second else COMPLAINT_RESOLVE_FIRST, start)]
         if kind == "denunciation":
-            return [(DENUNCIATION_RESOLVE, start)]
+            running = [(DENUNCIATION_RESOLVE, start)]
+            if not facts.notified:
+                running.append((DENUNCIATION_NOTICE, start))
+            return running
     return []
 
 

@@ -24,7 +24,7 @@ from ..model.codes import (
     label,
     results_for,
 )
-from ..rules import lifecycle
+from ..rules import competence, lifecycle
 from ..rules.calendar import WorkCalendar
 from ..rules.deadlines import (
     Deadline,
@@ -40,7 +40,7 @@ from ..rules.deadlines import (
     select_rule,
 )
 from ..text import fold
-from . import audit, numbering, protection, reference
+from . import audit, numbering, protection, reference, units
 from .accounts import require
 from .errors import LockedError, NotFoundError, TransitionError, ValidationError
 from .indexing import petition_search_text
@@ -70,6 +70,8 @@ STEP_PERMISSIONS: dict[str, str] = {
     "resolve": "petitions.resolve",
     "close": "petitions.resolve",
     "extend": "petitions.resolve",
+    "notify": "petitions.resolve",
+    "split": "petitions.handle",
 }
 
 
@@ -111,6 +113,9 @@ class Classification:
     complexity: int = 0
     petition_type: str | None = None
     field_code: str | None = None
+    #: a complaint about a Party discipline decision (or a denunciation of a Party member):
+    #: a Party committee resolves it under Party rules (``rules.competence``)
+    party_matter: bool = False
 
 
 class Deadlines:
@@ -156,10 +161,25 @@ class Deadlines:
             complexity=p.complexity or 0,
             remote_area=remote,
             party_unit=party,
+            anonymous=bool(p.anonymous),
+            notified=self._notified(p),
             extensions=tuple(
                 Extension(e.deadline_key, e.days, e.decided_on, e.reason) for e in exts
             ),
         )
+
+    def _notified(self, p: Petition) -> bool:
+        """Whether the parties were notified of a denunciation's acceptance (asked only
+        where that limit can run)."""
+        if p.petition_type != PetitionType.DENUNCIATION or p.status not in (
+                Status.ACCEPTED, Status.IN_RESOLUTION) or p.id is None:
+            return False
+        return bool(self._session.scalar(
+            select(func.count(PetitionEvent.id)).where(
+                PetitionEvent.petition_id == p.id, PetitionEvent.kind == EventKind.NOTICE)))
+
+    def unit_kind(self, unit_id: str) -> str:
+        return UnitKind.PARTY if self.unit_flags(unit_id)[1] else UnitKind.STATE
 
     def running(self, p: Petition) -> list[Deadline]:
         return petition_deadlines(self.facts(p), self.rules, self.calendar)
@@ -272,6 +292,8 @@ def register_petition(
     require(session, STEP_PERMISSIONS["register"])
     today = today or date.today()
     _check_input(session, data, today)
+    units.refuse_if_dissolved(session, unit_id, data.received_date, "received_date",
+                              _("Date received"))
     p = Petition(unit_id=unit_id, status=Status.RECEIVED)
     _apply_input(session, p, data)
     if not p.ref:  # numbered on registration, per unit and year (services.numbering)
@@ -465,6 +487,7 @@ def _apply_classification(p: Petition, data: Classification) -> None:
     p.beyond_level = data.beyond_level
     p.long_running = data.long_running
     p.complexity = data.complexity
+    p.party_matter = data.party_matter
     if data.petition_type:
         p.petition_type = data.petition_type
     if data.field_code:
@@ -511,6 +534,10 @@ def decide_handling(
     if action == "accept" and p.within_competence is False:
         ck.add("handling", _("A petition outside the unit's competence cannot be accepted; "
                              "guide the petitioner or forward it."))
+    if action is not None and lifecycle.can(p.status, action):
+        why = competence.refusal(action, petition_case(session, p))
+        if why:
+            ck.add("handling", why)
     _step(session, p, action, on, official_id, note, ck, today)
     p.handling = handling
     p.handling_date = on
@@ -574,6 +601,61 @@ def record_result(
     Deadlines.of(session).refresh(p)
     session.flush()
     return p
+
+
+def petition_case(session: Session, p: Petition) -> competence.PetitionCase:
+    """What the legal refusals of ``rules.competence`` depend on, for this petition."""
+    in_resolution = None
+    if p.duplicate_of_id:
+        earlier = session.get(Petition, p.duplicate_of_id)
+        if earlier is not None and earlier.status in (Status.ACCEPTED, Status.IN_RESOLUTION):
+            in_resolution = earlier.ref or earlier.id[:8]
+    return competence.PetitionCase(
+        petition_type=p.petition_type,
+        unit_kind=Deadlines.of(session).unit_kind(p.unit_id),
+        anonymous=bool(p.anonymous),
+        duplicate_in_resolution=in_resolution,
+        party_matter=bool(p.party_matter),
+    )
+
+
+def refused_steps(session: Session, p: Petition) -> dict[str, str]:
+    """The lifecycle steps the law refuses for this petition now, with the reason of each
+    (the window does not offer them)."""
+    return competence.refused_steps(petition_case(session, p))
+
+
+def notice_due(session: Session, p: Petition) -> bool:
+    """Whether the parties of an accepted denunciation are still to be notified."""
+    return p.petition_type == PetitionType.DENUNCIATION and p.status in (
+        Status.ACCEPTED, Status.IN_RESOLUTION) and not Deadlines.of(session)._notified(p)
+
+
+@refuses_stale(Petition, "petition_id")
+def record_notice(
+    session: Session, petition_id: str, on: date, official_id: str | None = None,
+    note: str = "", today: date | None = None, *, expected_version: int | None = None,
+) -> PetitionEvent:
+    """Record that the denouncer and the denounced were notified of the acceptance (Luật
+    Tố cáo 2018, Điều 29: within 05 working days of the acceptance decision)."""
+    require(session, STEP_PERMISSIONS["notify"])
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
+    if not notice_due(session, p):
+        raise TransitionError(_("Only an accepted denunciation whose parties have not been "
+                                "notified yet can have a notice recorded."))
+    ck = Checker()
+    ck.required("date", on, _("Date"))
+    ck.not_future("date", on, _("Date"), today)
+    ck.not_before("date", on, p.accepted_date, _("Date"), _("the date accepted"))
+    ck.max_length("note", note, NOTE_LENGTH, _("Note"))
+    ck.raise_if_any()
+    event = _add_event(session, p, EventKind.NOTICE, on, None, None, official_id,
+                       note or _("Denouncer and denounced notified of the acceptance"))
+    Deadlines.of(session).refresh(p)
+    session.flush()
+    return event
 
 
 def _results_for(petition_type: str) -> frozenset[str]:
@@ -848,3 +930,86 @@ def count_petitions(session: Session, f: PetitionFilter | None = None) -> int:
 
 def rule_for(session: Session, key: str, on: date) -> DeadlineRule | None:
     return select_rule(reference.deadline_rules(session), key, on)
+
+
+def transfer_open_cases(session: Session, unit_id: str, on: date,
+                        official_id: str | None = None) -> int:
+    """Pass a dissolved unit's open petitions to its successor, each with a history step
+    saying so (two-tier local government from 1/7/2025). Returns how many moved; nothing
+    is written if the unit is not dissolved or has no successor."""
+    require(session, STEP_PERMISSIONS["edit"])
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFoundError(_("The unit no longer exists."))
+    successor = units.successor_of(session, unit)
+    if unit.dissolved_on is None or successor is None:
+        raise ValidationError.single("successor_code", _(
+            "{unit} is not dissolved with a successor: its cases stay with it.").format(
+                unit=unit.name))
+    moved = 0
+    stmt = (select(Petition).where(Petition.unit_id == unit.id,
+                                   Petition.status.in_([str(s) for s in OPEN_STATUSES]))
+            .options(selectinload(Petition.petitioners), selectinload(Petition.extensions)))
+    for p in list(session.scalars(stmt)):
+        note = _("Transferred from {old} to {new}: {old} was dissolved on {date}").format(
+            old=unit.name, new=successor.name, date=unit.dissolved_on.isoformat())
+        # the petitioners and extensions follow the petition; its history stays as it was
+        # recorded (events are append-only)
+        for owned in (*p.petitioners, *p.extensions):
+            owned.unit_id = successor.id
+        p.unit_id = successor.id
+        _add_event(session, p, EventKind.NOTE, max(on, p.received_date), None, None,
+                   official_id, note)
+        moved += 1
+    session.info.pop("deadlines", None)  # the successor's flags select the limits now
+    calc = Deadlines.of(session)
+    for p in session.scalars(select(Petition).where(
+            Petition.unit_id == successor.id,
+            Petition.status.in_([str(s) for s in OPEN_STATUSES]))):
+        calc.refresh(p)
+    session.flush()
+    return moved
+
+
+@refuses_stale(Petition, "petition_id")
+def split_petition(
+    session: Session, petition_id: str, parts: list[str], on: date,
+    official_id: str | None = None, today: date | None = None, *,
+    expected_version: int | None = None,
+) -> list[Petition]:
+    """Split a classified mixed petition into one petition per content (a complaint, a
+    denunciation, …), each handled by its own law and counting its limits from the day
+    the paper was received; the paper itself is archived with a note naming the parts
+    (``rules.competence``: a mixed petition is not accepted as one)."""
+    require(session, STEP_PERMISSIONS["archive"])
+    today = today or date.today()
+    p = get_petition(session, petition_id)
+    check_version(session, p, expected_version)
+    if p.petition_type != PetitionType.MIXED:
+        raise ValidationError.single("petition_type", _(
+            "Only a petition with mixed content is split into its contents."))
+    ck = Checker()
+    kinds = [str(t) for t in PetitionType if t != PetitionType.MIXED]
+    if len(parts) < 2 or len(set(parts)) != len(parts) or any(x not in kinds for x in parts):
+        ck.add("parts", _("Choose at least two different contents to split into."))
+    ck.raise_if_any()
+    if not lifecycle.can(p.status, "archive"):
+        raise _refuse(p, "archive")
+    made = []
+    for kind in parts:
+        made.append(register_petition(session, p.unit_id, PetitionInput(
+            received_date=p.received_date, petition_type=kind, content=p.content,
+            source_code=p.source_code, field_code=p.field_code,
+            forwarded_from=p.forwarded_from, signers=p.signers or 1, visit_id=p.visit_id,
+            anonymous=bool(p.anonymous),
+            petitioners=[PetitionerInput(x.full_name, x.id_number, x.address, x.phone,
+                                         x.citizen_id) for x in p.petitioners],
+        ), official_id, today=today))
+    ref = p.ref or p.id[:8]
+    for q in made:
+        _add_event(session, q, EventKind.LINK, max(on, q.received_date), None, None,
+                   official_id, _("Split from mixed petition {ref}").format(ref=ref))
+    note = _("Split into its contents: {parts}").format(
+        parts=", ".join(label(PetitionType, k) for k in parts))
+    decide_handling(session, p.id, "archive", on, official_id, note=note, today=today)
+    return made

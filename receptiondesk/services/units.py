@@ -30,6 +30,8 @@ class UnitInput:
     remote_area: bool = False
     national_code: str = ""
     dissolved_on: date | None = None
+    #: the code of the unit that takes over a dissolved unit's work
+    successor_code: str | None = None
 
 
 def _check_unit(session: Session, data: UnitInput, existing: Unit | None) -> Unit | None:
@@ -48,6 +50,16 @@ def _check_unit(session: Session, data: UnitInput, existing: Unit | None) -> Uni
                 code=data.parent_code))
         elif existing is not None and parent.id == existing.id:
             ck.add("parent_code", _("A unit cannot be its own parent."))
+    if data.successor_code:
+        successor = unit_by_code(session, data.successor_code)
+        if successor is None:
+            ck.add("successor_code", _("Successor unit “{code}” does not exist.").format(
+                code=data.successor_code))
+        elif existing is not None and successor.id == existing.id:
+            ck.add("successor_code", _("A unit cannot be its own successor."))
+        elif successor.dissolved_on is not None:
+            ck.add("successor_code", _("The successor unit “{code}” is dissolved "
+                                       "itself.").format(code=data.successor_code))
     other = unit_by_code(session, clean(data.code)) if data.code else None
     if other is not None and (existing is None or other.id != existing.id):
         ck.add("code", _("Unit code \u201c{code}\u201d is already used.").format(code=data.code))
@@ -68,11 +80,19 @@ def _apply(unit: Unit, data: UnitInput, parent: Unit | None) -> None:
     unit.dissolved_on = data.dissolved_on
 
 
+def _apply_successor(session: Session, unit: Unit, data: UnitInput, *, new: bool) -> None:
+    """Set the successor (a new unit without one leaves the column alone)."""
+    successor = unit_by_code(session, data.successor_code) if data.successor_code else None
+    if successor is not None or not new:
+        unit.successor_id = successor.id if successor is not None else None
+
+
 def create_unit(session: Session, data: UnitInput, *, home: bool = False) -> Unit:
     require(session, "units.edit")
     parent = _check_unit(session, data, None)
     unit = Unit(is_home=home)
     _apply(unit, data, parent)
+    _apply_successor(session, unit, data, new=True)
     session.add(unit)
     session.flush()
     return unit
@@ -86,6 +106,7 @@ def update_unit(session: Session, unit_id: str, data: UnitInput, *,
     check_version(session, unit, expected_version)
     parent = _check_unit(session, data, unit)
     _apply(unit, data, parent)
+    _apply_successor(session, unit, data, new=False)
     session.flush()
     # The remote-area flag and the kind of unit select deadline limits.
     session.info.pop("deadlines", None)
@@ -219,3 +240,43 @@ def require_unit(session: Session, unit_id: str | None) -> str:
         raise ValidationError.single("unit", _("Choose the unit first."))
     get_unit(session, unit_id)
     return unit_id
+
+
+def successor_of(session: Session, unit: Unit) -> Unit | None:
+    """The unit that took over a dissolved unit's work (following a chain of dissolved
+    successors to the one still in being), or None."""
+    seen = {unit.id}
+    current = unit
+    while current.successor_id and current.successor_id not in seen:
+        nxt = session.get(Unit, current.successor_id)
+        if nxt is None:
+            return None
+        if nxt.dissolved_on is None:
+            return nxt
+        seen.add(nxt.id)
+        current = nxt
+    return None
+
+
+def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
+                        label: str) -> None:
+    """Refuse a new record dated ``on`` or later in a unit dissolved by then: two-tier
+    local government, from 1/7/2025 the district level ends (Luật Tổ chức chính quyền địa
+    phương 72/2025/QH15, in force 1/7/2025 — found by search, article not confirmed)."""
+    from .errors import ValidationError
+
+    unit = session.get(Unit, unit_id)
+    if unit is None or unit.dissolved_on is None or on is None or on < unit.dissolved_on:
+        return
+    successor = successor_of(session, unit)
+    if successor is not None:
+        message = _("{field}: {unit} was dissolved on {date}; record it with its successor, "
+                    "{successor}.")
+    else:
+        message = _("{field}: {unit} was dissolved on {date}; name its successor in the "
+                    "unit's data and record it there.")
+    from ..i18n import format_date
+
+    raise ValidationError.single(field, message.format(
+        field=label, unit=unit.name, date=format_date(unit.dissolved_on),
+        successor=successor.name if successor is not None else ""))

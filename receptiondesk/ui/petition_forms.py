@@ -574,6 +574,10 @@ class PetitionFacts:
     assigned_official_id: str | None
     running: list[tuple[str, str, date, int | None]] = field(default_factory=list)
     version: int | None = None
+    #: a complaint about a Party discipline decision (``rules.competence``)
+    party_matter: bool = False
+    #: the petition's unit is a Party committee
+    party_unit: bool = False
 
 
 def petition_facts(ctx: AppContext, petition_id: str) -> PetitionFacts:
@@ -586,6 +590,7 @@ def petition_facts(ctx: AppContext, petition_id: str) -> PetitionFacts:
             p.signers or 1, bool(p.anonymous), p.complexity or 0, p.eligible,
             p.within_competence, bool(p.beyond_level), bool(p.long_running),
             bool(p.many_signers), p.assigned_official_id, running, p.version,
+            bool(p.party_matter), petitions.Deadlines.of(s).unit_kind(p.unit_id) == "party",
         )
 
 
@@ -687,6 +692,7 @@ class ClassifyDialog(StepDialog):
         self.many_signers = check("", p.many_signers or p.signers >= 5)
         self.beyond_level = check("", p.beyond_level)
         self.long_running = check("", p.long_running)
+        self.party_matter = check("", p.party_matter)
         grid = QGridLayout()
         boxes = [
             (self.eligible, N_("Eligible (name, address, signature, clear content)")),
@@ -696,6 +702,9 @@ class ClassifyDialog(StepDialog):
             (self.beyond_level, N_("Beyond the competent level")),
             (self.long_running, N_("Long-running (raised again)")),
         ]
+        if p.party_unit:  # what a Party committee itself resolves (rules.competence)
+            boxes.append((self.party_matter,
+                          N_("A Party matter (complaint about a Party discipline decision)")))
         for i, (box, msgid) in enumerate(boxes):
             self.t(box.setText, msgid)
             grid.addWidget(box, i, 0)  # one a line: the Vietnamese texts are long
@@ -718,6 +727,7 @@ class ClassifyDialog(StepDialog):
             many_signers=self.many_signers.isChecked(),
             beyond_level=self.beyond_level.isChecked(),
             long_running=self.long_running.isChecked(),
+            party_matter=self.party_matter.isChecked(),
             complexity=int(self.complexity.currentData() or 0),
             petition_type=self.ptype.currentData(),
             field_code=self.field.currentData(),
@@ -775,6 +785,19 @@ class StartDialog(StepDialog):
         with self.ctx.db.session(write=True) as s:
             petitions.start_resolution(s, self.petition_id, self.on(), self.official_id(),
                                        self.note_text(), expected_version=self.loaded_version)
+        return self.petition_id
+
+
+class NoticeDialog(StepDialog):
+    """The denouncer and the denounced notified of the acceptance (Luật Tố cáo 2018,
+    Điều 29)."""
+
+    title_msgid = N_("Notify the parties of the acceptance")
+
+    def save(self) -> str | None:
+        with self.ctx.db.session(write=True) as s:
+            petitions.record_notice(s, self.petition_id, self.on(), self.official_id(),
+                                    self.note_text(), expected_version=self.loaded_version)
         return self.petition_id
 
 
@@ -889,8 +912,34 @@ class NoteDialog(StepDialog):
         return self.petition_id
 
 
+class SplitDialog(StepDialog):
+    """A mixed petition split into its contents (``petitions.split_petition``)."""
+
+    title_msgid = N_("Split into its contents")
+    PARTS = ("complaint", "denunciation", "recommendation", "reflection")
+
+    def build(self) -> None:
+        self.parts = {code: check("", code in ("complaint", "denunciation"))
+                      for code in self.PARTS}
+        grid = QGridLayout()
+        for i, (code, box) in enumerate(self.parts.items()):
+            box.setText(label(PetitionType, code))
+            grid.addWidget(box, i, 0)
+        self._row(N_("Contents"), grid)
+        self.errors.bind("parts", self.parts["complaint"])
+
+    def save(self) -> str | None:
+        chosen = [code for code, box in self.parts.items() if box.isChecked()]
+        with self.ctx.db.session(write=True) as s:
+            petitions.split_petition(s, self.petition_id, chosen, self.on(),
+                                     self.official_id(), expected_version=self.loaded_version)
+        return self.petition_id
+
+
 #: the buttons of the detail view besides the lifecycle's own steps
 EXTRA_ACTIONS: dict[str, str] = {
+    "split": N_("Split into its contents"),
+    "notify": N_("Notify the parties of the acceptance"),
     "extend": N_("Extend a deadline"),
     "note": N_("Add a note"),
     "edit": N_("Correct details"),
@@ -918,6 +967,7 @@ def _step_dialog(ctx: AppContext, code: str, petition_id: str,
     if code in lifecycle.HANDLING_OF_ACTION:
         return HandlingDialog(ctx, petition_id, code, parent)
     simple = {"start": StartDialog, "resolve": ResultDialog, "close": CloseDialog,
+              "notify": NoticeDialog, "split": SplitDialog,
               "extend": ExtendDialog, "note": NoteDialog}
     if code in simple:
         return simple[code](ctx, petition_id, parent)

@@ -179,6 +179,10 @@ class PetitionView:
     extensions: list[tuple[date, str, int, str, str]]
     files: list[tuple[str, str, str, int, str]] = field(default_factory=list)
     can_extend: bool = False
+    #: lifecycle steps the law refuses for this petition, with the reason (not offered)
+    refused: dict[str, str] = field(default_factory=dict)
+    #: an accepted denunciation whose parties are still to be notified
+    notice_due: bool = False
     #: the version shown: a step chosen from this view is refused if someone saved since
     version: int | None = None
 
@@ -213,6 +217,8 @@ def load_view(session, petition_id: str, today: date) -> PetitionView:
                         _values(p, officials, fields, sources, shield), timeline, running, exts,
                         files,
                         can_extend=any(petitions.can_extend(p, d) for d in current),
+                        refused=petitions.refused_steps(session, p),
+                        notice_due=petitions.notice_due(session, p),
                         version=p.version)
 
 
@@ -542,8 +548,12 @@ class PetitionDetail(Texts, QWidget):
     def _render_buttons(self) -> None:
         v = self.view
         assert v is not None
-        allowed = {a.code for a in lifecycle.allowed_actions(v.status)}
+        allowed = {a.code for a in lifecycle.allowed_actions(v.status)} - set(v.refused)
         extras = {"note"}
+        if v.notice_due:
+            extras.add("notify")
+        if v.petition_type == "mixed" and v.status == Status.CLASSIFIED:
+            extras.add("split")
         if v.can_extend:
             extras.add("extend")
         if v.status != Status.CLOSED:
@@ -1013,8 +1023,9 @@ class PetitionsPage(Texts, Page):
         if self.current_id is None or self.detail.view is None:
             return False
         status = self.detail.view.status
-        if code in lifecycle.ACTIONS and not lifecycle.can(status, code):
-            message = refusal_message(code, status)
+        refused = self.detail.view.refused.get(code)
+        if refused or (code in lifecycle.ACTIONS and not lifecycle.can(status, code)):
+            message = refused or refusal_message(code, status)
             self.detail.show_message(message)
             self.ctx.signals.status_message.emit(message)
             return False

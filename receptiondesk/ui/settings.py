@@ -508,6 +508,10 @@ class OfficeTab(QGroupBox):
             unit = get_unit(s, self.ctx.unit_id)
             self._version = unit.version
             self._parent_code = unit.parent.code if unit.parent else None
+            # kept as loaded: this form does not edit them, and saving must not clear them
+            self._dissolved_on = unit.dissolved_on
+            successor = s.get(type(unit), unit.successor_id) if unit.successor_id else None
+            self._successor_code = successor.code if successor else None
             self._deadline_facts = (unit.remote_area, unit.kind)
             self.code.setText(unit.code)
             self.name.setText(unit.name)
@@ -529,6 +533,8 @@ class OfficeTab(QGroupBox):
             place_name=self.place_name.text(),
             remote_area=self.remote_area.isChecked(),
             national_code=self.national_code.text(),
+            dissolved_on=getattr(self, "_dissolved_on", None),
+            successor_code=getattr(self, "_successor_code", None),
         )
 
     def save(self) -> bool:
