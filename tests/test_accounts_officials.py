@@ -46,7 +46,7 @@ def ctx(db, session, unit, official, clerk):
 def classified(session, unit) -> petitions.Petition:
     day = date.today() - timedelta(days=3)
     p = petitions.register_petition(session, unit.id, petitions.PetitionInput(
-        day, "complaint", "Khiếu nại thu hồi đất",
+        day, "recommendation", "Kiến nghị sửa đường vào bản",  # a Party committee accepts it
         petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]), today=date.today())
     petitions.classify(session, p.id, petitions.Classification(True, True), day)
     return p

@@ -41,7 +41,9 @@ def classified(session, p, on=date(2026, 3, 3), **kw):
 
 
 def accept(session, p, on=date(2026, 3, 4)):
-    return petitions.decide_handling(session, p.id, "accept", on, today=TODAY)
+    """Accepted, with the official who handles it (an accepted petition needs one)."""
+    official = units.create_official(session, p.unit_id, units.OfficialInput("Lò Văn Khoa"))
+    return petitions.decide_handling(session, p.id, "accept", on, official.id, today=TODAY)
 
 
 def refused_with(session, p, *words):
@@ -136,7 +138,7 @@ def test_migration_0014_adds_the_notice_limit_to_a_database_holding_rules(tmp_pa
 
     engine = make_engine(sqlite_url(tmp_path / "old.sqlite"))
     cfg = alembic_config(engine)
-    command.upgrade(cfg, "0011")
+    command.upgrade(cfg, "0013")
     rows = "SELECT effective_from, days, mode, legal_basis FROM deadline_rules WHERE key = " \
            "'denunciation_notice' ORDER BY effective_from"
     with engine.begin() as conn:
@@ -151,7 +153,7 @@ def test_migration_0014_adds_the_notice_limit_to_a_database_holding_rules(tmp_pa
     assert [(str(f)[:10], d, m) for f, d, m, _b in got] == [
         ("2019-01-01", 5, "working"), ("2026-07-01", 5, "working")]
     assert got[0][3] == "Luật Tố cáo 2018, Điều 29"
-    command.downgrade(cfg, "0011")
+    command.downgrade(cfg, "0013")
     with engine.connect() as conn:
         assert list(conn.execute(text(rows))) == []
     engine.dispose()

@@ -1263,9 +1263,9 @@ def _refusals(session: Session, permissions: tuple[str, ...]) -> dict[str, str]:
 
 #: the columns of a petition its registration and lifecycle steps change
 _CHANGING = ("status", "many_signers", "search_text", "next_due_date", "next_due_key",
-             "eligible", "within_competence", "anonymous", "duplicate_of_id", "beyond_level",
-             "long_running", "complexity", "handling", "handling_date", "handled_to",
-             "accepted_date", "assigned_official_id", "result", "result_date",
+             "eligible", "within_competence", "anonymous", "party_matter", "duplicate_of_id",
+             "beyond_level", "long_running", "complexity", "handling", "handling_date",
+             "handled_to", "accepted_date", "assigned_official_id", "result", "result_date",
              "decision_number", "decision_date", "closed_date", "petition_type", "field_code")
 
 
@@ -1281,6 +1281,7 @@ class _Simulated:
         self.today = importer.today
         self.official_id = importer.official_id
         self.words = importer._words
+        self.unit_kind = petition_service.Deadlines.of(importer.session).unit_kind
         data = item.data
         t = Petition.__table__
         # register_petition: the first INSERT …
@@ -1291,7 +1292,8 @@ class _Simulated:
             "field_code": data.field_code or None, "ref": clean(data.ref),
             "forwarded_from": clean(data.forwarded_from), "signers": data.signers,
             "visit_id": data.visit_id or None, "complaint_round": data.complaint_round,
-            "is_delegation": data.is_delegation, "anonymous": data.anonymous})
+            "is_delegation": data.is_delegation, "anonymous": data.anonymous,
+            "party_matter": False})
         self.flushed = dict(row)
         self.seq = 0
         self.last_date: date | None = None
@@ -1405,8 +1407,7 @@ class _Simulated:
         if lifecycle.can(row["status"], action):  # what the law refuses (services' check)
             why = competence.refusal(action, competence.PetitionCase(
                 petition_type=row["petition_type"],
-                unit_kind=petition_service.Deadlines.of(self.session).unit_kind(
-                    row["unit_id"]),
+                unit_kind=self.unit_kind(row["unit_id"]),
                 anonymous=bool(row.get("anonymous")), duplicate_in_resolution=None,
                 party_matter=bool(row.get("party_matter"))))
             if why:
