@@ -197,6 +197,7 @@ def test_petition_from_receipt_to_resolution(qtbot, page, ctx, wait_for_ops):
     # 2018, Điều 29): offered until recorded
     assert "notify" in page.detail.offered_extras()
     press(qtbot, page, "notify", lambda d: d.date.setDate(qdate(accepted_on)))
+    wait_for_ops()
     assert "notify" not in page.detail.offered_extras()
 
     press(qtbot, page, "start", lambda d: d.date.setDate(qdate(accepted_on)))
@@ -563,14 +564,18 @@ def test_language_switch_keeps_what_was_typed(qtbot, page, ctx, wait_for_ops):
     assert page.detail.tabs.tabText(1) == "Timeline"
 
 
-def test_an_anonymous_denunciation_is_not_offered_acceptance(qtbot, page, ctx):
+def test_an_anonymous_denunciation_is_not_offered_acceptance(qtbot, page, ctx,
+                                                            wait_for_ops):
     """Luật Tố cáo 2018, Điều 25: handled as information; the other handlings stay."""
     pid = register(ctx, petition_type="denunciation", names=[], anonymous=True,
                    received=date.today() - timedelta(days=3),
                    content="Tố cáo nặc danh cán bộ thu tiền sai quy định")
     page.reload()
+    wait_for_ops()
     page.show_petition(pid)
+    wait_for_ops()
     press(qtbot, page, "classify", lambda d: d.date.setDate(qdate(date.today())))
+    wait_for_ops()
     assert page.detail.view.status == "classified"
     assert "accept" not in offered(page)
     assert {"forward", "archive"} <= set(offered(page))
@@ -578,30 +583,38 @@ def test_an_anonymous_denunciation_is_not_offered_acceptance(qtbot, page, ctx):
     assert "Điều 25" in page.detail.message.text()
 
 
-def test_a_party_committee_is_not_offered_to_accept_a_complaint(qtbot, page, ctx):
+def test_a_party_committee_is_not_offered_to_accept_a_complaint(qtbot, page, ctx,
+                                                                wait_for_ops):
     """Complaints against administrative decisions are resolved by state bodies; the
     Party committee guides or forwards them (rules.competence), unless the complaint is
     about a Party discipline decision."""
     pid = register(ctx, received=date.today() - timedelta(days=3))
     page.reload()
+    wait_for_ops()
     page.show_petition(pid)
+    wait_for_ops()
 
     def fill(d):
         assert d.party_matter.isVisibleTo(d)  # offered at a Party committee
         d.date.setDate(qdate(date.today()))
 
     press(qtbot, page, "classify", fill)
+    wait_for_ops()
     assert "accept" not in offered(page) and {"guide", "forward"} <= set(offered(page))
     assert page.run_action("accept") is False
     assert "28-HD/VPTW" in page.detail.message.text()
 
 
-def test_a_mixed_petition_is_offered_a_split_not_an_acceptance(qtbot, page, ctx):
+def test_a_mixed_petition_is_offered_a_split_not_an_acceptance(qtbot, page, ctx,
+                                                               wait_for_ops):
     pid = register(ctx, petition_type="mixed", received=date.today() - timedelta(days=3),
                    content="Khiếu nại thu hồi đất và tố cáo cán bộ địa chính")
     page.reload()
+    wait_for_ops()
     page.show_petition(pid)
+    wait_for_ops()
     press(qtbot, page, "classify", lambda d: d.date.setDate(qdate(date.today())))
+    wait_for_ops()
     assert "accept" not in offered(page) and "split" in page.detail.offered_extras()
 
     def fill(d):
@@ -609,6 +622,7 @@ def test_a_mixed_petition_is_offered_a_split_not_an_acceptance(qtbot, page, ctx)
         d.date.setDate(qdate(date.today()))
 
     press(qtbot, page, "split", fill)
+    wait_for_ops()
     assert page.detail.view.status == "archived"
     with ctx.db.session() as s:
         kinds = sorted(p.petition_type for p in petitions.list_petitions(

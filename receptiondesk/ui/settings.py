@@ -630,7 +630,7 @@ class NumberingTab(QGroupBox):
         except ServiceError as exc:
             self.errors.show(exc)
             return False
-        self.ctx.signals.data_changed.emit("settings")
+        self.ctx.signals.data_changed.emit(RecordKind.SETTINGS)
         self.ctx.signals.status_message.emit(_("Petition number pattern saved."))
         return True
 
