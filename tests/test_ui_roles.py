@@ -185,3 +185,29 @@ def test_edit_and_merge_buttons_say_why_a_role_may_not_use_them(qtbot, ctx, acto
         (False, citizen_refusal), (False, citizen_refusal),
         (False, "Your role (Inspector) may not record reception sessions and visits.")]
     assert [enabled for enabled, _tip in shown["clerk"]] == [True, True, True]
+
+
+def test_settings_saves_say_why_a_role_may_not_use_them(qtbot, ctx, actors):
+    """The clerk reads the settings; saving the office, the officials, the lists, rules,
+    calendar or numbering is disabled, saying why; the language stays the clerk's own."""
+    from receptiondesk.ui.settings import SettingsPage
+
+    states = {}
+    for role in ("clerk", "office_head"):
+        accounts.sign_in(actors[role])
+        page = SettingsPage(ctx)
+        qtbot.addWidget(page)
+        page.show()
+        page.activate()
+        buttons = [page.office_tab.save_button, page.officials_tab.add_button,
+                   page.numbering_tab.save_button, page.rules_tab.edit_button,
+                   page.calendar_tab.add_button, *page.lookups_tab.add_buttons.values()]
+        states[role] = [(b.isEnabled(), b.toolTip()) for b in buttons]
+        assert page.language_tab.isEnabled()
+    assert states["clerk"][0] == (
+        False, "Your role (Clerk) may not change the office, its units and officials.")
+    assert states["clerk"][2] == (
+        False, "Your role (Clerk) may not change settings, lookup tables, rules and the "
+               "calendar.")
+    assert not any(enabled for enabled, _tip in states["clerk"])
+    assert all(enabled for enabled, _tip in states["office_head"])

@@ -1348,6 +1348,26 @@ class SettingsPage(Page):
         self.tabs.setTabText(self.tabs.indexOf(self.national_tab), _("National codes"))
         self.national_tab.retranslate()
 
+    def activate(self) -> None:
+        self.guard_roles()
+
+    def guard_roles(self) -> None:
+        """The buttons that change the office, its officials, the lists, rules and calendar
+        are disabled for a role that may not, saying why (the services' own refusal)."""
+        from .permissions import guard
+
+        office = [self.office_tab.save_button, self.office_tab.revert_button,
+                  self.officials_tab.add_button, self.officials_tab.edit_button]
+        settings = [self.numbering_tab.save_button, self.rules_tab.new_button,
+                    self.rules_tab.edit_button, self.calendar_tab.add_button,
+                    self.calendar_tab.remove_button,
+                    *self.lookups_tab.add_buttons.values(),
+                    *self.lookups_tab.edit_buttons.values()]
+        for button in office:
+            guard(button, "units.edit")
+        for button in settings:
+            guard(button, "settings.edit")
+
     def _on_data_changed(self, kind: str) -> None:
         if kind == RecordKind.OFFICIAL:
             self.officials_tab.model.reload()
