@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "VIETNAMESE_LETTERS",
+    "nfc",
     "collation_key",
     "collation_key_text",
     "fold",
@@ -28,6 +29,19 @@ __all__ = [
     "search_tokens",
     "sorted_vietnamese",
 ]
+
+# ---------------------------------------------------------------------------
+# Composed form
+# ---------------------------------------------------------------------------
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode's composed form (NFC). The legacy Windows keyboards (Unikey's
+    "Unicode tổ hợp", VNI) type a Vietnamese letter as a base letter and combining marks;
+    stored that way, the same name would print with misplaced accents and compare unequal
+    to its composed twin. Every text the program keeps is composed."""
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
 
 # ---------------------------------------------------------------------------
 # Folding

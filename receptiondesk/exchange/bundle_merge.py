@@ -125,6 +125,7 @@ from ..services.indexing import with_session_search_text
 from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register_key
 from ..services.units import home_unit
 from ..services.validation import MINUTES_LENGTH, NOTE_LENGTH
+from ..text import nfc
 from .bundle import BundleError, VerifiedBundle, json_value
 from .bundle_export import (
     DELETIONS,
@@ -337,7 +338,7 @@ def _text(limit: int):
     def parse(value: Any) -> str:
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError("text")
-        return value
+        return nfc(value)  # stored composed, whatever the sender's copy holds
     return parse
 
 

@@ -56,7 +56,7 @@ from ..model.codes import (
 )
 from ..services.errors import ServiceError
 from ..services.validation import MAX_COUNT, TEXT_LENGTH
-from ..text import fold
+from ..text import fold, nfc
 from .cells import FORMULA_LIKE
 
 # --- the formats ------------------------------------------------------------------
@@ -611,7 +611,7 @@ def _cell_text(value: object, key: str | None) -> str:
         if key == "id_number" and 9 <= len(text) < 12 and number > 0:
             text = text.zfill(12)
         return text
-    text = str(value).replace("\r\n", "\n").strip()
+    text = nfc(str(value).replace("\r\n", "\n").strip())  # composed, however typed
     if text.startswith("'") and FORMULA_LIKE.match(text[1:]):
         # the writers' guard against spreadsheet formulas (see :mod:`.cells`)
         text = text[1:]

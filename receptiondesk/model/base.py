@@ -7,12 +7,21 @@ the upper level by their id.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from functools import cache
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, declared_attr, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    Session,
+    declared_attr,
+    mapped_column,
+    object_mapper,
+)
 
 # Stable constraint names so that Alembic migrations (batch mode on SQLite) can
 # find and change them.
@@ -47,6 +56,33 @@ class Base(DeclarativeBase):
 def _datetime_keys(mapper: Mapper) -> tuple[str, ...]:
     return tuple(attr.key for attr in mapper.column_attrs
                  if any(isinstance(c.type, DateTime) for c in attr.columns))
+
+
+#: tables whose text a hash covers (the audit chain, the printed versions of minutes):
+#: kept exactly as written
+COMPOSED_EXEMPT = frozenset({"audit_entries", "minutes_versions"})
+
+
+@cache
+def _text_keys(mapper: Mapper) -> tuple[str, ...]:
+    if mapper.local_table.name in COMPOSED_EXEMPT:
+        return ()
+    return tuple(attr.key for attr in mapper.column_attrs
+                 if any(isinstance(c.type, String) for c in attr.columns))
+
+
+def _store_composed_text(session: Session, _context: object, _instances: object) -> None:
+    """Every text a record keeps is stored composed (NFC, :func:`receptiondesk.text.nfc`),
+    however it was typed or received; before the audit log reads the changes, so that the
+    log holds what the database holds."""
+    for target in (*session.new, *session.dirty):
+        for key in _text_keys(object_mapper(target)):
+            value = target.__dict__.get(key)
+            if isinstance(value, str) and not unicodedata.is_normalized("NFC", value):
+                setattr(target, key, unicodedata.normalize("NFC", value))
+
+
+event.listen(Session, "before_flush", _store_composed_text, insert=True)
 
 
 @event.listens_for(Base, "before_insert", propagate=True)

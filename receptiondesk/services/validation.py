@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from ..i18n import _, format_number
 from ..model.codes import label
+from ..text import nfc
 from .errors import FieldError, ValidationError
 
 ID_NUMBER = re.compile(r"^\d{12}$")
@@ -154,8 +155,8 @@ class Checker:
 
 
 def clean(value: str | None) -> str:
-    """Trim and collapse inner whitespace of a typed value."""
-    return " ".join((value or "").split())
+    """Trim and collapse inner whitespace of a typed value, in composed form (NFC)."""
+    return nfc(" ".join((value or "").split()))
 
 
 def clean_id_number(value: str | None) -> str | None:
