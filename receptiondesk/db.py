@@ -345,7 +345,11 @@ class Database:
         finally:
             session.close()
 
+    #: set by :meth:`close`: work queued for it afterwards is dropped, not run
+    closed: bool = False
+
     def close(self) -> None:
+        self.closed = True
         self.engine.dispose()
 
 

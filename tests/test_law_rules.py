@@ -284,8 +284,8 @@ def test_open_petitions_get_their_due_dates_recomputed_after_the_upgrade(tmp_pat
             ref="0001/2025/UBND",  # numbered by hand: schema 0005 has no number counters
             petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]),
             today=date(2025, 12, 23))
+        petition_id = p.id  # before the commit: reloading it would read newer columns
         s.commit()
-        petition_id = p.id
     with engine.begin() as conn:  # as the older version stored it
         conn.execute(text("UPDATE petitions SET next_due_date = '2026-01-02'"))
     engine.dispose()

@@ -49,6 +49,20 @@ def test_the_query_runs_on_a_worker_and_its_result_comes_back_to_the_gui_thread(
     assert seen["worker"] != gui and seen["thread"] == gui
 
 
+def test_work_for_a_closed_database_is_dropped(qtbot, tmp_path, owner, wait_for_ops):
+    """The window closing (or a test's database going) leaves nothing to reconnect to a
+    database that is gone: queued work is dropped, neither run nor reported."""
+    from receptiondesk.db import open_database
+
+    database = open_database(tmp_path / "closing.db")
+    ran, answers = [], []
+    database.close()
+    ops.query(owner, database, lambda s: ran.append(1), answers.append,
+              failure=answers.append)
+    wait_for_ops()
+    assert ran == [] and answers == [] and ops.pending() == 0
+
+
 def test_the_newest_request_wins(qtbot, db, owner, wait_for_ops):
     """An older answer arriving after a newer one (a slow search overtaken by the next
     keystroke) is never shown."""

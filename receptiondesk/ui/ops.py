@@ -137,7 +137,9 @@ def _start(owner: QObject, db: Database, op: Callable[[Session], T],
             return op(s)
 
     def stale() -> bool:
-        return _newest.get(slot) != serial
+        # a newer request of the same owner and key, or a database closed meanwhile (the
+        # window closing, or a test's database dropped): nothing to read or write
+        return _newest.get(slot) != serial or getattr(db, "closed", False)
 
     relay = _Relay()
     _relays.add(relay)
