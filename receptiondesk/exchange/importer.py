@@ -80,9 +80,7 @@ from ..services.indexing import (
     visit_search_text,
 )
 from ..services.validation import (
-    LINE_LENGTH,
     NOTE_LENGTH,
-    TEXT_LENGTH,
     Checker,
     clean,
     clean_id_number,
@@ -928,27 +926,10 @@ def _check_visit(data: reception_service.VisitInput, has_citizen: bool,
     """``services.reception._check_visit`` for a visit whose citizen is known to exist
     (found or made by the import) or is absent (a delegation), with the fields read once."""
     ck = Checker()
-    ck.required("content", clean(data.content), _("Content"))
-    ck.lengths([
-        ("content", data.content, TEXT_LENGTH, _("Content")),
-        ("representatives", data.representatives, NOTE_LENGTH, _("Representatives")),
-        ("previously_handled_by", clean(data.previously_handled_by), LINE_LENGTH,
-         _("Already handled by")),
-        ("direction", data.direction, TEXT_LENGTH, _("Direction given")),
-        ("follow_up", data.follow_up, NOTE_LENGTH, _("Follow-up")),
-        ("notes", data.notes, NOTE_LENGTH, _("Notes")),
-    ])
-    ck.positive("head_count", data.head_count, _("Number of people"))
-    delegation = reception_service.is_delegation(data.head_count)
-    if delegation:
-        ck.required("representatives", clean(data.representatives), _("Representatives"))
+    delegation = reception_service.check_visit_text(ck, data)
     if not has_citizen and not delegation:
         ck.add("citizen_id", _("Choose the citizen received, or enter a new one."))
-    if data.field_code:
-        ck.code("field_code", data.field_code, fields, _("Field"))
-    ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"),
-            required=False)
-    ck.enum("handling", data.handling, VisitHandling, _("Handling"))
+    reception_service.check_visit_codes(ck, data, fields)
     ck.raise_if_any()
 
 

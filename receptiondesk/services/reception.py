@@ -254,20 +254,7 @@ def _check_visit(
 ) -> tuple[Citizen | None, list[Citizen]]:
     """Check a visit form in full; returns (main citizen, other attendees)."""
     ck = Checker()
-    ck.required("content", clean(data.content), _("Content"))
-    ck.lengths([
-        ("content", data.content, TEXT_LENGTH, _("Content")),
-        ("representatives", data.representatives, NOTE_LENGTH, _("Representatives")),
-        ("previously_handled_by", clean(data.previously_handled_by), LINE_LENGTH,
-         _("Already handled by")),
-        ("direction", data.direction, TEXT_LENGTH, _("Direction given")),
-        ("follow_up", data.follow_up, NOTE_LENGTH, _("Follow-up")),
-        ("notes", data.notes, NOTE_LENGTH, _("Notes")),
-    ])
-    ck.positive("head_count", data.head_count, _("Number of people"))
-    delegation = is_delegation(data.head_count)
-    if delegation:
-        ck.required("representatives", clean(data.representatives), _("Representatives"))
+    delegation = check_visit_text(ck, data)
     main: Citizen | None = None
     if data.citizen_id and data.new_citizen is not None:
         ck.add("citizen_id", _("Choose a citizen from the directory or enter a new one, "
@@ -289,14 +276,38 @@ def _check_visit(
         elif person.id not in seen:
             seen.add(person.id)
             others.append(person)
+    check_visit_codes(ck, data, [c for c, _n in reference.field_choices(session)])
+    ck.raise_if_any()
+    return main, others
+
+
+def check_visit_text(ck: Checker, data: VisitInput) -> bool:
+    """The typed fields of a visit (the form's and an imported row's); whether it is a
+    delegation, which needs its representatives named."""
+    ck.required("content", clean(data.content), _("Content"))
+    ck.lengths([
+        ("content", data.content, TEXT_LENGTH, _("Content")),
+        ("representatives", data.representatives, NOTE_LENGTH, _("Representatives")),
+        ("previously_handled_by", clean(data.previously_handled_by), LINE_LENGTH,
+         _("Already handled by")),
+        ("direction", data.direction, TEXT_LENGTH, _("Direction given")),
+        ("follow_up", data.follow_up, NOTE_LENGTH, _("Follow-up")),
+        ("notes", data.notes, NOTE_LENGTH, _("Notes")),
+    ])
+    ck.positive("head_count", data.head_count, _("Number of people"))
+    delegation = is_delegation(data.head_count)
+    if delegation:
+        ck.required("representatives", clean(data.representatives), _("Representatives"))
+    return delegation
+
+
+def check_visit_codes(ck: Checker, data: VisitInput, fields: list[str]) -> None:
+    """A visit's field (one of ``fields``), petition type and handling."""
     if data.field_code:
-        ck.code("field_code", data.field_code,
-                [c for c, _n in reference.field_choices(session)], _("Field"))
+        ck.code("field_code", data.field_code, fields, _("Field"))
     ck.enum("petition_type", data.petition_type, PetitionType, _("Petition type"),
             required=False)
     ck.enum("handling", data.handling, VisitHandling, _("Handling"))
-    ck.raise_if_any()
-    return main, others
 
 
 def _apply_visit(

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
+from pathlib import Path
 
 TICK_MS = 10
 #: an action is over once its background work ended and this long passed without any
@@ -106,23 +106,12 @@ def actions(window):
 
 
 def run(db_path: str, user: str, password: str) -> dict:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # the soak test's window: the same clerk, language and size
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "soak"))
+    from day_of_use import close_main_window, open_main_window
     from PySide6.QtCore import QTimer
 
-    from receptiondesk.db import open_database
-    from receptiondesk.i18n import set_language
-    from receptiondesk.services.accounts import sign_in, sign_in_with_password
-    from receptiondesk.ui.app import application, open_context
-    from receptiondesk.ui.main_window import MainWindow
-
-    set_language("vi")
-    app = application()
-    db = open_database(db_path)
-    sign_in(sign_in_with_password(db, user, password))
-    ctx = open_context(db)
-    window = MainWindow(ctx, settings=None)
-    window.resize(1366, 768)
-    window.show()
+    app, db, window = open_main_window(db_path, user, password)
     probe = Probe()
     todo = list(actions(window))
     figures: list[tuple[str, float]] = []
@@ -165,10 +154,7 @@ def run(db_path: str, user: str, password: str) -> dict:
             fn()
 
     app.exec()
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-    db.close()
+    close_main_window(app, db, window)
     worst = max(figures, key=lambda f: f[1])
     return {"largest_stall_ms": worst[1], "worst_action": worst[0], "actions": figures}
 

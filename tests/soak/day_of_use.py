@@ -119,23 +119,37 @@ class Day:
         dialog.reject()
 
 
-def soak(db_path: str, actions: int, user: str, password: str) -> dict:
+def open_main_window(db_path: str, user: str, password: str):
+    """(application, database, main window): the window a clerk sees, signed in as
+    ``user``, in Vietnamese, at 1366×768, shown (also the GUI stall benchmark's)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from receptiondesk.db import open_database
     from receptiondesk.i18n import set_language
     from receptiondesk.services.accounts import sign_in, sign_in_with_password
     from receptiondesk.ui.app import application, open_context
     from receptiondesk.ui.main_window import MainWindow
-    from receptiondesk.ui.worker import wait_for_background
 
     set_language("vi")
     app = application()
     db = open_database(db_path)
     sign_in(sign_in_with_password(db, user, password))
-    ctx = open_context(db)
-    window = MainWindow(ctx, settings=None)
+    window = MainWindow(open_context(db), settings=None)
     window.resize(1366, 768)
     window.show()
+    return app, db, window
+
+
+def close_main_window(app, db, window) -> None:
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    db.close()
+
+
+def soak(db_path: str, actions: int, user: str, password: str) -> dict:
+    from receptiondesk.ui.worker import wait_for_background
+
+    app, db, window = open_main_window(db_path, user, password)
     day = Day(app, window)
     started = time.monotonic()
     first: dict | None = None
@@ -153,10 +167,7 @@ def soak(db_path: str, actions: int, user: str, password: str) -> dict:
             first = {"actions": day.actions, "resident_mb": round(resident_mb(), 1),
                      "peak_mb": round(peak_mb(), 1)}
     seconds = time.monotonic() - started
-    window.close()
-    window.deleteLater()
-    app.processEvents()
-    db.close()
+    close_main_window(app, db, window)
     return {"actions": day.actions, "seconds": round(seconds, 1), "start": first,
             "end": {"resident_mb": round(resident_mb(), 1), "peak_mb": round(peak_mb(), 1)}}
 
