@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
@@ -309,6 +309,35 @@ def test_save_as_pdf_and_as_excel(qtbot, page, tmp_path, monkeypatch, wait_for_o
     numbers = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
                if isinstance(c.value, (int, float))]
     assert numbers  # real numbers, not text
+
+
+def test_the_upper_levels_workbook_is_filled_from_the_page(qtbot, page, tmp_path, monkeypatch,
+                                                           wait_for_ops):
+    choose_document(page, "periodic")
+    wait_for_ops()
+    page.period.set_preset("year")
+    assert page.fill_template_button.isVisible()
+    template = tmp_path / "bieu-tinh.xlsx"
+    book = Workbook()
+    book.active["A1"] = "Số cuộc tiếp định kỳ"
+    book.active["B1"] = "{{sessions.regular}}"
+    book.active["B2"] = "{{visits.total.commune}}"
+    book.save(template)
+    monkeypatch.setattr(page, "ask_template_path", lambda: template)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(
+        lambda *_a: (str(tmp_path / "gui-tinh"), "")))
+    with qtbot.waitSignal(page.job_finished, timeout=60_000):
+        qtbot.mouseClick(page.fill_template_button, Qt.MouseButton.LeftButton)
+    filled = load_workbook(tmp_path / "gui-tinh.xlsx").active
+    # the fixture's one regular session with its two visits, in this year
+    assert (filled["A1"].value, filled["B1"].value, filled["B2"].value) == (
+        "Số cuộc tiếp định kỳ", 1 if HELD_ON.year == TODAY.year else 0,
+        2 if HELD_ON.year == TODAY.year else 0)
+    assert "2 cells filled" in page.message_text()
+    assert load_workbook(template).active["B1"].value == "{{sessions.regular}}"  # kept
+
+    choose_document(page, "logbook")
+    assert not page.fill_template_button.isVisible()
 
 
 def test_minutes_are_saved_under_their_number_and_the_sessions_day(

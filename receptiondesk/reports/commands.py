@@ -69,10 +69,15 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
                           "home unit)"))
     p.add_argument("--format", dest="report_format", choices=FORMATS,
                    help=_("the output format (default: from the file name)"))
+    p.add_argument("--template", metavar="FILE.xlsx",
+                   help=_("fill this workbook's placeholders (see “report fields”) and "
+                          "keep the rest of it"))
     p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
     # Not "lang": the global --lang would be overwritten by this parser's default.
     p.add_argument("--lang", dest="report_lang", choices=["vi", "en"],
                    help=_("language of the document"))
+    sub.add_parser("fields", help=_("list the placeholders a workbook passed to "
+                                    "--template may hold, with their meaning"))
     return report
 
 
@@ -169,14 +174,48 @@ def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, 
     return SavedReport(report, pages if fmt == "pdf" else None)
 
 
+def fill_report_template(db, unit_id: str, period: Period, template: Path, out: Path, *,
+                         report: PeriodicReport | None = None):
+    """The upper level's workbook filled with the report's figures, through the door out,
+    from the command line and the window alike."""
+    from ..services import outputs
+    from ..services.accounts import require
+    from .periodic import periodic_report
+    from .template import check_template_file
+
+    check_template_file(template)  # before the figures are computed
+    with db.session() as session:
+        require(session, outputs.OUTPUTS["periodic_report"].permission)
+        if report is None:
+            report = periodic_report(session, unit_id, period)
+        return outputs.fill_report_template(session, report, template, out)
+
+
+def cmd_fields(db) -> int:
+    """Print every placeholder of ``--template`` with its meaning, one a line."""
+    from .periodic import field_names
+    from .template import placeholders
+
+    with db.session() as session:
+        names = field_names(session)
+    for p in placeholders(names):
+        print(f"{{{{{p.name}}}}}\t{p.meaning}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace, db) -> int:
-    """Run ``report periodic``; prints one line and returns 0 on success."""
+    """Run ``report periodic`` (prints one line, returns 0 on success) or ``report
+    fields``."""
+    if args.report_command == "fields":
+        return cmd_fields(db)
     period = _period(args)
-    fmt = _format(args)
     out = Path(args.out)
     if not out.parent.exists():
         raise ValidationError.single(
             "out", _("The folder {folder} does not exist.").format(folder=out.parent))
+    if getattr(args, "template", None):
+        return _cmd_template(args, db, period, Path(args.template), out)
+    fmt = _format(args)
     lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
     with db.session() as session:
         unit_id = _unit_id(session, getattr(args, "unit", None))
@@ -188,4 +227,22 @@ def cmd_report(args: argparse.Namespace, db) -> int:
         detail = fmt.upper()
     print(_("Report written: {path} ({detail}; figures computed in {ms} ms)").format(
         path=out, detail=detail, ms=format_number(round(saved.report.elapsed_ms))))
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace, db, period: Period, template: Path,
+                  out: Path) -> int:
+    if out.suffix.lower() != template.suffix.lower():
+        raise ValidationError.single("out", _(
+            "The filled workbook must keep the template's kind: name it …{suffix}.").format(
+                suffix=template.suffix.lower()))
+    with db.session() as session:
+        unit_id = _unit_id(session, getattr(args, "unit", None))
+    filled = fill_report_template(db, unit_id, period, template, out)
+    print(ngettext("Workbook filled: {path} ({count} cell)",
+                   "Workbook filled: {path} ({count} cells)", filled.cells).format(
+        path=out, count=format_number(filled.cells)))
+    if filled.not_kept:
+        print(_("Not kept from the template: {parts}.").format(
+            parts=", ".join(filled.not_kept)))
     return 0

@@ -575,10 +575,6 @@ def periodic_report(
                delegation_visits=total.reception.total.delegations)
     trends = _trends(now, _counts_received(session, scope, previous))
     duty = _duty(session, scope, period, today)
-    field_names = {
-        code: [vi, en]
-        for code, vi, en in session.execute(select(Field.code, Field.name_vi, Field.name_en))
-    }
     report = PeriodicReport(
         unit=info,
         period=period,
@@ -596,13 +592,19 @@ def periodic_report(
         timeliness=pet.timeliness,
         trends=trends,
         duty=duty,
-        field_names=field_names,
+        field_names=field_names(session),
     )
     from ..services.audit import short_head
 
     report.audit_seq, report.audit_fingerprint = short_head(session)
     report.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return report
+
+
+def field_names(session: Session) -> dict[str, list[str]]:
+    """The fields of petitions: code -> [Vietnamese name, English name]."""
+    return {code: [vi, en] for code, vi, en in
+            session.execute(select(Field.code, Field.name_vi, Field.name_en))}
 
 
 def _head_of(session: Session, unit: Unit) -> tuple[str, str]:

@@ -281,6 +281,21 @@ def write_report(session: Session, report: Any, fmt: str, path: str | Path,
                           "to": getattr(period, "end", None)})
 
 
+def fill_report_template(session: Session, report: Any, template: str | Path,
+                         path: str | Path) -> Any:
+    """The upper level's workbook ``template`` filled with the periodic report's figures
+    (``reports.template``); returns what filling did. Figures only: no identity."""
+    from ..reports.template import fill_template
+
+    period = getattr(report, "period", None)
+    return produce(session, "periodic_report", path,
+                   lambda e: fill_template(report, template, e.target),
+                   unit_id=getattr(getattr(report, "unit", None), "id", None),
+                   scope={"format": "xlsx-template", "template": Path(template).name,
+                          "from": getattr(period, "start", None),
+                          "to": getattr(period, "end", None)})
+
+
 # --- exports ----------------------------------------------------------------------------
 
 

@@ -530,11 +530,13 @@ class ReportsPage(Page):
         self.print_button = QPushButton()
         self.save_pdf_button = QPushButton()
         self.save_excel_button = QPushButton()
+        self.fill_template_button = QPushButton()
         for i, (name, button, slot) in enumerate((
             ("preview", self.preview_button, lambda: self.preview_document()),
             ("print", self.print_button, self.print_document),
             ("save_pdf", self.save_pdf_button, self.save_pdf),
             ("save_excel", self.save_excel_button, self.save_excel),
+            ("fill_template", self.fill_template_button, self.fill_template),
         )):
             button.setObjectName(name)
             button.clicked.connect(slot)
@@ -729,6 +731,10 @@ class ReportsPage(Page):
         self.print_button.setText(_("Print…"))
         self.save_pdf_button.setText(_("Save as PDF…"))
         self.save_excel_button.setText(_("Save as Excel…"))
+        self.fill_template_button.setText(_("Fill the upper level's workbook…"))
+        self.fill_template_button.setToolTip(_(
+            "Put the report's figures into a workbook sent by the upper level, in the "
+            "cells marked like {{petitions.received}}; the rest of it is kept."))
         self.tabs.setTabText(0, _("Print preview"))
         self.tabs.setTabText(1, _("Narrative of the report"))
         self.tabs.setTabText(2, _("Figures by unit"))
@@ -905,6 +911,8 @@ class ReportsPage(Page):
         for button in (self.preview_button, self.print_button, self.save_pdf_button):
             button.setEnabled(ready and not busy)
         self.save_excel_button.setEnabled(not busy)
+        self.fill_template_button.setVisible(kind.code == "periodic")
+        self.fill_template_button.setEnabled(not busy)
         self.fill_button.setEnabled(not busy)
         self._show_minutes()
 
@@ -1178,6 +1186,55 @@ class ReportsPage(Page):
 
         self._run(lambda cancelled: write_excel(self.ctx.db, req, target, cancelled), done,
                   True, _("Writing {path}…").format(path=target.name))
+
+    def ask_template_path(self) -> Path | None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("The upper level's workbook"), str(Path.home()),
+            _("Excel workbooks (*.xlsx *.xlsm)"))
+        return Path(chosen) if chosen else None
+
+    def fill_template(self) -> None:
+        """Fill a workbook sent by the upper level with the report's figures, into a copy
+        (the template itself is left as it came)."""
+        if self._job is not None or self.kind().code != "periodic":
+            return
+        self._clear_messages()
+        try:
+            req = self.request()
+        except ServiceError as exc:
+            self.show_failure(exc)
+            return
+        template = self.ask_template_path()
+        if template is None:
+            return
+        suffix = template.suffix.lower()
+        target = self._ask_save_path(suffix, _("Excel workbooks (*{suffix})").format(
+            suffix=suffix))
+        if target is None:
+            return
+        if target.resolve() == template.resolve():
+            self.show_message(_("Save the filled workbook under another name: the "
+                                "template is kept as it came."), error=True)
+            return
+
+        def work(_cancelled) -> Any:
+            from ..reports.commands import fill_report_template
+
+            with using_language(req.lang):
+                return fill_report_template(self.ctx.db, req.unit_id, req.period, template,
+                                            target, report=req.report)
+
+        def done(filled: Any) -> None:
+            text = ngettext("Saved to {path} ({count} cell filled).",
+                            "Saved to {path} ({count} cells filled).", filled.cells).format(
+                path=target, count=format_number(filled.cells))
+            if filled.not_kept:
+                text += " " + _("Not kept from the template: {parts}.").format(
+                    parts=", ".join(filled.not_kept))
+            self.show_message(text)
+            self.ctx.signals.status_message.emit(text)
+
+        self._run(work, done, True, _("Writing {path}…").format(path=target.name))
 
     def suggested_stem(self) -> str:
         """The file name offered: the shown document's own (minutes: their number and
