@@ -756,11 +756,13 @@ def _run(args: argparse.Namespace) -> int:
         return 130
     except Exception as exc:
         if isinstance(exc, _explained_errors()):
-            print(_("Error: {message}").format(message=exc), file=sys.stderr)
             details = getattr(exc, "errors", None)
-            if details:
+            if details and len(details) > 1:  # one a line; a single one is the message
+                print(_("Errors:"), file=sys.stderr)
                 for err in details:
                     print("  " + (getattr(err, "message", None) or str(err)), file=sys.stderr)
+            else:
+                print(_("Error: {message}").format(message=exc), file=sys.stderr)
             return EXIT_ERROR
         if isinstance(exc, OSError):
             print(_("Error: {message}").format(message=exc.strerror or exc), file=sys.stderr)

@@ -15,6 +15,7 @@ from .lookup import (
 from .organisation import Citizen, Official, Unit
 from .petitions import DeadlineExtension, Petition, Petitioner, PetitionEvent
 from .reception import ReceptionSession, Visit, VisitAttendee
+from .reports import IssuedReport, ReportDraft, ReportDraftRevision
 from .security import AuditEntry, ProtectedCitizen, User
 from .work import ConcludingNotice, Inspection, WorkingMeeting
 
@@ -33,6 +34,7 @@ __all__ = [
     "DutyRuleRow",
     "Field",
     "Inspection",
+    "IssuedReport",
     "Minutes",
     "MinutesVersion",
     "NationalCode",
@@ -44,6 +46,8 @@ __all__ = [
     "ProtectedCitizen",
     "ReceptionSession",
     "RegisteredOfficeKey",
+    "ReportDraft",
+    "ReportDraftRevision",
     "Setting",
     "SourceEntry",
     "Unit",

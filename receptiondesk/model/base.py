@@ -58,9 +58,9 @@ def _datetime_keys(mapper: Mapper) -> tuple[str, ...]:
                  if any(isinstance(c.type, DateTime) for c in attr.columns))
 
 
-#: tables whose text a hash covers (the audit chain, the printed versions of minutes):
-#: kept exactly as written
-COMPOSED_EXEMPT = frozenset({"audit_entries", "minutes_versions"})
+#: tables whose text a hash covers or that keep a document as issued (the audit chain, the
+#: printed versions of minutes, the reports issued): kept exactly as written
+COMPOSED_EXEMPT = frozenset({"audit_entries", "minutes_versions", "issued_reports"})
 
 
 @cache

@@ -56,17 +56,7 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
         "periodic",
         help=_("the periodic report on citizen reception, complaints and denunciations"),
     )
-    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
-                   help=_("first day of the period"))
-    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE",
-                   help=_("last day of the period"))
-    p.add_argument("--preset", choices=[x for x in PRESETS if x != PRESET_CUSTOM],
-                   help=_("a standard period ending in --year"))
-    p.add_argument("--year", type=int, metavar="N")
-    p.add_argument("--month", type=int, metavar="N")
-    p.add_argument("--unit", metavar="CODE",
-                   help=_("the unit reported on, with the units below it (default: the "
-                          "home unit)"))
+    _period_arguments(p)
     p.add_argument("--format", dest="report_format", choices=FORMATS,
                    help=_("the output format (default: from the file name)"))
     p.add_argument("--template", metavar="FILE.xlsx",
@@ -78,7 +68,48 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
                    help=_("language of the document"))
     sub.add_parser("fields", help=_("list the placeholders a workbook passed to "
                                     "--template may hold, with their meaning"))
+    issue = sub.add_parser("issue", help=_(
+        "issue the periodic report under its next number, keeping it as issued"))
+    _period_arguments(issue)
+    issue.add_argument("--replaces", metavar="NUMBER",
+                       help=_("the number of the issued report this one corrects"))
+    issue.add_argument("--out", metavar="FILE.pdf", help=_("also save the issued report"))
+    issue.add_argument("--lang", dest="report_lang", choices=["vi", "en"],
+                       help=_("language of the document"))
+    issued = sub.add_parser("issued", help=_("list the reports issued"))
+    issued.add_argument("--unit", metavar="CODE")
+    reprint = sub.add_parser("reprint", help=_(
+        "save an issued report exactly as it was issued"))
+    reprint.add_argument("number", metavar="NUMBER")
+    reprint.add_argument("--unit", metavar="CODE")
+    reprint.add_argument("--out", required=True, metavar="FILE.pdf",
+                         help=_("the file to write"))
+    register = sub.add_parser("register", help=_(
+        "the register of outgoing documents for a period (PDF or Excel)"))
+    register.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
+                          required=True, help=_("first day of the period"))
+    register.add_argument("--to", dest="date_to", type=_date, metavar="DATE", required=True,
+                          help=_("last day of the period"))
+    register.add_argument("--unit", metavar="CODE")
+    register.add_argument("--out", required=True, metavar="FILE",
+                          help=_("the file to write (.pdf or .xlsx)"))
+    register.add_argument("--lang", dest="report_lang", choices=["vi", "en"],
+                          help=_("language of the document"))
     return report
+
+
+def _period_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
+                   help=_("first day of the period"))
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE",
+                   help=_("last day of the period"))
+    p.add_argument("--preset", choices=[x for x in PRESETS if x != PRESET_CUSTOM],
+                   help=_("a standard period ending in --year"))
+    p.add_argument("--year", type=int, metavar="N")
+    p.add_argument("--month", type=int, metavar="N")
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("the unit reported on, with the units below it (default: the "
+                          "home unit)"))
 
 
 def _period(args: argparse.Namespace) -> Period:
@@ -208,6 +239,8 @@ def cmd_report(args: argparse.Namespace, db) -> int:
     fields``."""
     if args.report_command == "fields":
         return cmd_fields(db)
+    if args.report_command in _KEEPING_COMMANDS:
+        return _KEEPING_COMMANDS[args.report_command](args, db)
     period = _period(args)
     out = Path(args.out)
     if not out.parent.exists():
@@ -246,3 +279,82 @@ def _cmd_template(args: argparse.Namespace, db, period: Period, template: Path,
         print(_("Not kept from the template: {parts}.").format(
             parts=", ".join(filled.not_kept)))
     return 0
+
+
+# --- reports kept: issue, list, reprint; the register of outgoing documents -------------
+
+
+def _cmd_issue(args: argparse.Namespace, db) -> int:
+    from ..services import outputs
+    from ..services import report_keeping as keeping
+
+    period = _period(args)
+    lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
+    with db.session() as session:
+        unit_id = _unit_id(session, getattr(args, "unit", None))
+        replaces = (keeping.find_issued(session, args.replaces, unit_id).id
+                    if args.replaces else None)
+        row = keeping.issue_report(session, unit_id, period, replaces_id=replaces, lang=lang)
+        number, issued_id = row.number, row.id
+    print(_("Report issued: {number} ({period}).").format(number=number, period=period.title))
+    if args.out:
+        with db.session() as session:
+            outputs.reprint_issued_report(session, issued_id, Path(args.out))
+        print(_("Saved to {path}.").format(path=args.out))
+    return 0
+
+
+def _cmd_issued(args: argparse.Namespace, db) -> int:
+    from ..i18n import format_date
+    from ..services import report_keeping as keeping
+
+    with db.session() as session:
+        unit_ids = ([_unit_id(session, args.unit)] if getattr(args, "unit", None) else None)
+        rows = keeping.issued_reports(session, unit_ids)
+    for r in rows:
+        notes = []
+        if r.replaces_number:
+            notes.append(_("replaces {number}").format(number=r.replaces_number))
+        if r.replaced_by_number:
+            notes.append(_("replaced by {number}").format(number=r.replaced_by_number))
+        print("\t".join([r.number, format_date(r.issued_on), r.summary, "; ".join(notes)]))
+    if not rows:
+        print(_("No report has been issued."))
+    return 0
+
+
+def _cmd_reprint(args: argparse.Namespace, db) -> int:
+    from ..services import outputs
+    from ..services import report_keeping as keeping
+
+    with db.session() as session:
+        unit_id = _unit_id(session, args.unit) if getattr(args, "unit", None) else None
+        row = keeping.find_issued(session, args.number, unit_id)
+        outputs.reprint_issued_report(session, row.id, Path(args.out))
+    print(_("Saved to {path}.").format(path=args.out))
+    return 0
+
+
+def _cmd_register(args: argparse.Namespace, db) -> int:
+    from ..services import outputs
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "xlsx"):
+        raise ValidationError.single("out", _("Name the file …pdf or …xlsx."))
+    if args.date_to < args.date_from:
+        raise ValidationError.single(
+            "date_to", _("The end of the period cannot be before its start."))
+    lang = getattr(args, "report_lang", None) or getattr(args, "lang", None)
+    with db.session() as session:
+        unit_id = _unit_id(session, getattr(args, "unit", None))
+        count, _pages = outputs.print_outgoing_register(
+            session, unit_id, args.date_from, args.date_to, out, fmt=fmt, lang=lang)
+    print(ngettext("Register written: {path} ({count} document)",
+                   "Register written: {path} ({count} documents)", count).format(
+        path=out, count=format_number(count)))
+    return 0
+
+
+_KEEPING_COMMANDS = {"issue": _cmd_issue, "issued": _cmd_issued, "reprint": _cmd_reprint,
+                     "register": _cmd_register}

@@ -352,12 +352,10 @@ def write_xlsx(report: PeriodicReport, path: str | Path, lang: str | None = None
     from datetime import date
 
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Font
 
     path = Path(path)
     bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
     with document_language(lang):
         wb = Workbook()
         used: set[str] = set()
@@ -377,46 +375,77 @@ def write_xlsx(report: PeriodicReport, path: str | Path, lang: str | None = None
         ws.column_dimensions["B"].width = 40
         ws.freeze_panes = "A2"
         for spec in report_tables(report):
-            ws = wb.create_sheet(_sheet_title(spec.sheet or spec.title, used))
-            header_rows = 1
-            if spec.groups:
-                header_rows = 2
-            for i, name in enumerate(spec.columns, start=1):
-                _put(ws.cell(row=header_rows, column=i), name)
-            if spec.groups:
-                col = 1
-                for text, span in spec.groups:
-                    if span > 1:
-                        _put(ws.cell(row=1, column=col), text or None)
-                        ws.merge_cells(start_row=1, start_column=col, end_row=1,
-                                       end_column=col + span - 1)
-                    elif text:
-                        _put(ws.cell(row=1, column=col), text)
-                    else:  # the column's own header fills both rows
-                        _put(ws.cell(row=1, column=col), spec.columns[col - 1])
-                        ws.cell(row=2, column=col, value=None)
-                        ws.merge_cells(start_row=1, start_column=col, end_row=2,
-                                       end_column=col)
-                    col += span
-            for r in range(1, header_rows + 1):
-                for cell in ws[r]:
-                    cell.font = bold
-                    cell.alignment = wrap
-            for values in spec.rows:
-                row = ws.max_row + 1
-                for i, value in enumerate(values, start=1):
-                    _put(ws.cell(row=row, column=i), value)
-            for r in range(ws.max_row - spec.total_rows + 1, ws.max_row + 1):
-                if r > header_rows:
-                    for cell in ws[r]:
-                        cell.font = bold
-            widths = spec.widths or [3] + [1.3] * (len(spec.columns) - 1)
-            for i, w in enumerate(widths, start=1):
-                ws.column_dimensions[get_column_letter(i)].width = max(8, round(w * 9))
-            ws.freeze_panes = ws.cell(row=header_rows + 1, column=2)
+            _table_sheet(wb, spec, used)
         wb.properties.title = report_subtitle(report)
         wb.properties.creator = "ReceptionDesk"
         wb.save(path)
+    return path
+
+
+def _table_sheet(wb, spec: TableSpec, used: set[str]) -> None:
+    """One table on a sheet of its own: header rows in bold (groups merged above the
+    columns), real numbers and dates, set column widths, the header frozen."""
+    from datetime import date
+
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    ws = wb.create_sheet(_sheet_title(spec.sheet or spec.title, used))
+    header_rows = 1
+    if spec.groups:
+        header_rows = 2
+    for i, name in enumerate(spec.columns, start=1):
+        _put(ws.cell(row=header_rows, column=i), name)
+    if spec.groups:
+        col = 1
+        for text, span in spec.groups:
+            if span > 1:
+                _put(ws.cell(row=1, column=col), text or None)
+                ws.merge_cells(start_row=1, start_column=col, end_row=1,
+                               end_column=col + span - 1)
+            elif text:
+                _put(ws.cell(row=1, column=col), text)
+            else:  # the column's own header fills both rows
+                _put(ws.cell(row=1, column=col), spec.columns[col - 1])
+                ws.cell(row=2, column=col, value=None)
+                ws.merge_cells(start_row=1, start_column=col, end_row=2,
+                               end_column=col)
+            col += span
+    for r in range(1, header_rows + 1):
+        for cell in ws[r]:
+            cell.font = bold
+            cell.alignment = wrap
+    for values in spec.rows:
+        row = ws.max_row + 1
+        for i, value in enumerate(values, start=1):
+            _put(ws.cell(row=row, column=i), value)
+            if isinstance(value, date):
+                ws.cell(row=row, column=i).number_format = "dd/mm/yyyy"
+    for r in range(ws.max_row - spec.total_rows + 1, ws.max_row + 1):
+        if r > header_rows:
+            for cell in ws[r]:
+                cell.font = bold
+    widths = spec.widths or [3] + [1.3] * (len(spec.columns) - 1)
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(8, round(w * 9))
+    ws.freeze_panes = ws.cell(row=header_rows + 1, column=2)
+
+
+def write_tables_xlsx(specs: list[TableSpec], path: str | Path, title: str = "") -> Path:
+    """A workbook of the tables, one a sheet (as the periodic report's)."""
+    from openpyxl import Workbook
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for spec in specs:
+        _table_sheet(wb, spec, used)
+    wb.properties.title = title
+    wb.properties.creator = "ReceptionDesk"
+    wb.save(path)
     return path
 
 
@@ -483,8 +512,9 @@ def narrative_flowables(narrative: dict[str, str], st) -> list:
     return out
 
 
-def table_flowables(spec: TableSpec, st, width: float) -> list:
-    """One table of figures: a caption, header rows repeated on every page."""
+def table_flowables(spec: TableSpec, st, width: float, caption: bool = True) -> list:
+    """One table of figures: a caption (unless ``caption`` is False), header rows repeated
+    on every page."""
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -553,12 +583,14 @@ def table_flowables(spec: TableSpec, st, width: float) -> list:
     style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#eeeeee")))
     table = Table(data, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
     table.setStyle(TableStyle(style))
-    caption = Paragraph(f"<b>{text(spec.title)}</b>",
+    if not caption:
+        return [table, Spacer(1, 6)]
+    heading = Paragraph(f"<b>{text(spec.title)}</b>",
                         ParagraphStyle("rd_caption", parent=st.body, keepWithNext=1,
                                        spaceAfter=2))
     if len(spec.rows) < 25:  # a short table is never split from its caption
-        return [KeepTogether([caption, table]), Spacer(1, 6)]
-    return [caption, table, Spacer(1, 6)]
+        return [KeepTogether([heading, table]), Spacer(1, 6)]
+    return [heading, table, Spacer(1, 6)]
 
 
 def _recipients(report: PeriodicReport, narrative: dict[str, str] | None) -> list[str]:

@@ -95,6 +95,7 @@ PERMISSIONS: dict[str, str] = {
     "data.export": N_("export files"),
     "bundles.send": N_("send bundles to the upper level"),
     "documents.print": N_("print documents"),
+    "reports.issue": N_("issue reports under a number"),
     "audit.view": N_("read the audit log"),
     "accounts.manage": N_("manage user accounts"),
     "database.restore": N_("restore the database from a backup"),

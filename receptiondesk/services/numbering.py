@@ -1,6 +1,6 @@
-"""The numbers a unit gives its petitions, minutes and notices, per unit and year.
+"""The numbers a unit gives its petitions, minutes, notices and reports, per unit and year.
 
-* Minutes and notices: "05/BB-UBND", "05-TB/ĐU" — numbered from 01 each year, with a
+* Minutes, notices and issued reports: "05/BB-UBND", "05-TB/ĐU" — numbered from 01 each year, with a
   leading zero below 10. Decree 30/2020/NĐ-CP, Appendix I (Part I, item on "Số, ký hiệu
   của văn bản"): the number is the order of the documents the body issues in one year,
   in Arabic digits, "với những số nhỏ hơn 10 phải ghi thêm số 0 phía trước" (confirmed
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..documents.numbering import document_symbol, party_abbreviation, state_abbreviation
 from ..i18n import _
-from ..model import ConcludingNotice, DocumentCounter, Minutes, Petition, Unit
+from ..model import ConcludingNotice, DocumentCounter, IssuedReport, Minutes, Petition, Unit
 from ..model.codes import UnitKind
 from .errors import ValidationError
 from .reference import get_setting, put_setting
@@ -109,6 +109,18 @@ def next_notice_number(session: Session, unit: Unit, year: int) -> str:
             ConcludingNotice.issued_on < date(year + 1, 1, 1)).limit(1)) is not None
     return next_free(session, unit.id, year, "notice",
                      lambda n: document_symbol(unit.kind, unit.name, "TB", f"{n:02d}"), taken)
+
+
+def next_report_number(session: Session, unit: Unit, year: int) -> str:
+    """'05/BC-UBND' or '05-BC/ĐU': the unit's next report issued that year (the same
+    numbering as minutes and notices)."""
+    def taken(number: str) -> bool:
+        return session.scalar(select(IssuedReport.id).where(
+            IssuedReport.unit_id == unit.id, IssuedReport.number == number,
+            IssuedReport.issued_on >= date(year, 1, 1),
+            IssuedReport.issued_on < date(year + 1, 1, 1)).limit(1)) is not None
+    return next_free(session, unit.id, year, "report",
+                     lambda n: document_symbol(unit.kind, unit.name, "BC", f"{n:02d}"), taken)
 
 
 # --- petitions ------------------------------------------------------------------------------

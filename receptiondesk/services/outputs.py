@@ -68,6 +68,8 @@ OUTPUTS: dict[str, Output] = {o.name: o for o in (
     Output("receipt", N_("receipt for documents"), "print", PRINT),
     Output("verifier_copy", N_("copy for the verifiers"), "print", PRINT, leaves_office=True),
     Output("periodic_report", N_("periodic report (PDF, Excel, JSON)"), "print", PRINT),
+    Output("outgoing_register", N_("register of outgoing documents (PDF, Excel)"), "print",
+           PRINT),
     Output("export_logbook", N_("export of the log book (CSV, XLSX)"), "export", EXPORT),
     Output("export_petitions", N_("export of petitions (CSV, XLSX)"), "export", EXPORT),
     Output("export_meetings", N_("export of working meetings (CSV, XLSX)"), "export", EXPORT),
@@ -294,6 +296,41 @@ def fill_report_template(session: Session, report: Any, template: str | Path,
                    scope={"format": "xlsx-template", "template": Path(template).name,
                           "from": getattr(period, "start", None),
                           "to": getattr(period, "end", None)})
+
+
+def reprint_issued_report(session: Session, issued_id: str, path: str | Path) -> int:
+    """An issued report's PDF exactly as it was issued (byte for byte); returns its pages.
+    Its text was blotted for every reader when it was issued (it left the office)."""
+    from .report_keeping import issued_pdf
+
+    row = issued_pdf(session, issued_id)
+    return produce(session, "periodic_report", path,
+                   lambda e: (e.target.write_bytes(row.pdf), row.pages)[1],
+                   record_id=row.id, unit_id=row.unit_id,
+                   scope={"format": "pdf", "number": row.number, "reprint": True})
+
+
+def print_outgoing_register(session: Session, unit_id: str, start: date, end: date,
+                            path: str | Path, fmt: str = "pdf", lang: str | None = None,
+                            unit_ids: list[str] | None = None) -> tuple[int, int]:
+    """The register of outgoing documents of the unit (or ``unit_ids``) for the days, as
+    PDF or XLSX; returns (entries, pages — 0 for XLSX)."""
+    from ..reports.register import write_register_pdf, write_register_xlsx
+    from .outgoing_register import outgoing_register
+    from .units import get_unit
+
+    unit = get_unit(session, unit_id)
+
+    def render(e: Exit) -> tuple[int, int]:
+        entries = outgoing_register(session, unit_ids or [unit_id], start, end,
+                                    shield=e.shield)
+        if fmt == "xlsx":
+            write_register_xlsx(entries, start, end, e.target, lang=lang)
+            return len(entries), 0
+        return len(entries), write_register_pdf(unit, entries, start, end, e.target, lang=lang)
+
+    return produce(session, "outgoing_register", path, render, unit_id=unit_id,
+                   scope={"format": fmt, "from": start, "to": end})
 
 
 # --- exports ----------------------------------------------------------------------------

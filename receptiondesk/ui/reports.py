@@ -83,6 +83,7 @@ from .page import Page
 from .permissions import guard, may
 from .petition_forms import official_choices
 from .report_forms import AddendumDialog, PdfPreview, PeriodPicker, SignMinutesDialog, SubjectPicker
+from .report_keeping import ReportKeepingPanel
 from .worker import run_in_background
 
 #: a slow job's progress dialog appears once the job has run this long
@@ -112,6 +113,7 @@ DOCUMENTS: tuple[DocumentKind, ...] = (
     DocumentKind("slip", N_("Appointment slip"), "citizen"),
     DocumentKind("receipt", N_("Receipt for documents"), "citizen"),
     DocumentKind("periodic", N_("Periodic report"), period=True, excel=True, slow=True),
+    DocumentKind("register", N_("Register of outgoing documents"), period=True, excel=True),
 )
 DOCUMENT_BY_CODE = {d.code: d for d in DOCUMENTS}
 #: the minutes subject of each minutes document
@@ -148,6 +150,7 @@ FILE_STEMS = {
     "slip": N_("appointment slip"),
     "receipt": N_("receipt"),
     "periodic": N_("report"),
+    "register": N_("outgoing register"),
 }
 
 
@@ -253,6 +256,10 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
                             stem=file_stem(req.doc, when, number))
         if req.doc == "notice":
             return Produced(out, outputs.print_notice(s, req.subject_id, out, lang=req.lang))
+        if req.doc == "register":
+            rows, pages = outputs.print_outgoing_register(
+                s, req.unit_id, req.period.start, req.period.end, out, lang=req.lang)
+            return Produced(out, pages, rows=rows)
         if req.doc == "logbook":
             rows, pages = outputs.print_logbook(s, req.unit_id, req.period.start,
                                                 req.period.end, out, lang=req.lang,
@@ -289,6 +296,13 @@ def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Pro
         saved = save_periodic_report(db, req.unit_id, req.period, out, "xlsx", lang=req.lang,
                                      report=req.report)
         return Produced(out, report=saved.report)
+
+    if req.doc == "register":
+        with db.session() as s:
+            rows, _pages = outputs.print_outgoing_register(
+                s, req.unit_id, req.period.start, req.period.end, out, fmt="xlsx",
+                lang=req.lang)
+        return Produced(out, rows=rows)
 
     # Form 03 in the document's language, with real dates and numbers
     with db.session() as s:
@@ -581,11 +595,35 @@ class ReportsPage(Page):
         scroll.setWidget(body)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.keeping = ReportKeepingPanel(
+            self.ctx, self._keeping_target, self.narrative_texts, self.document_lang,
+            lambda issued: file_stem("periodic", issued.issued_on, issued.number))
+        self.keeping.draft_loaded.connect(self._on_draft_loaded)
+        self.keeping.message.connect(self.show_message)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.narrative_note)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.keeping)
         return page
+
+    def _keeping_target(self) -> tuple[str, Period] | None:
+        """The unit and period the periodic report is drafted for (None: not a periodic
+        report, or no valid period chosen)."""
+        if self.kind().code != "periodic":
+            return None
+        try:
+            return self.report_unit_id(), self.period.period()
+        except ValueError:
+            return None
+
+    def _on_draft_loaded(self, texts: dict) -> None:
+        """The saved draft reopens where it was left, unless the official is typing."""
+        if self._narrative_edited and self.narrative_texts():
+            return
+        target = self._keeping_target()
+        if target is not None:
+            self._set_narrative(texts, target[1], target[0])
 
     def _build_unit_figures(self) -> QWidget:
         """The periodic report's figures by unit, as in the document's table."""
@@ -746,6 +784,7 @@ class ReportsPage(Page):
             "The report's text, pre-filled from the figures. Complete the parts in square "
             "brackets before printing; Preview prints what is written here."))
         self.fill_button.setText(_("Fill from the figures"))
+        self.keeping.retranslate()
         self.narrative_hint.setText(
             _("Complete the narrative in the tab on the right before printing."))
         for key, title in self.narrative_titles.items():
@@ -801,6 +840,7 @@ class ReportsPage(Page):
         self._mark_stale()
         self._show_unit_figures()
         self._show_narrative_note()
+        self.keeping.reload()
 
     def _fill_officials(self) -> None:
         with self.ctx.db.session() as s:
@@ -849,6 +889,7 @@ class ReportsPage(Page):
         self._discard_preview()
         self._load_minutes()
         self._enable()
+        self.keeping.reload()
 
     def _on_language_chosen(self, _index: int) -> None:
         self._lang_chosen = True
@@ -862,6 +903,7 @@ class ReportsPage(Page):
     def _on_period(self) -> None:
         self._mark_stale()
         self._show_narrative_note()
+        self.keeping.reload()
 
     def _on_version(self) -> None:
         self._mark_stale()
