@@ -84,11 +84,13 @@ def _parser():
 
 
 def _read_record(record: Path, machine_wide: bool) -> Location | None:
+    from configparser import Error as DamagedRecord
+
     parser = _parser()
     try:
         with open(record, encoding="utf-8") as f:
             parser.read_file(f)
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, DamagedRecord):
         return None  # missing, unreadable or damaged: as if there were none
     if not parser.has_section(_SECTION):
         return None

@@ -65,10 +65,10 @@ def running() -> int:
 class FolderWork(QObject):
     """The folder work of one widget (its parent): see the module's description."""
 
-    def __init__(self, owner: QObject, timeout_s: int = TIMEOUT_S, backup: bool = True
+    def __init__(self, owner: QObject, timeout_s: int | None = None, backup: bool = True
                  ) -> None:
         super().__init__(owner)
-        self.timeout_s = timeout_s
+        self.timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
         self.backup = backup  # the folder is the backup folder (named so in the message)
         self._serial = 0
         self._timer = QTimer(self)
@@ -148,7 +148,7 @@ def wait_for_answer(owner: QObject, folder: str | Path, fn: Callable[[], Any],
             outcome.append((kind, value))
             loop.quit()
 
-    work = FolderWork(owner, TIMEOUT_S if timeout_s is None else timeout_s, backup)
+    work = FolderWork(owner, timeout_s, backup)
     work.run(folder, fn, lambda r: end("done", r), lambda e: end("error", e),
              lambda m: end("timeout", m))
     if not outcome:
