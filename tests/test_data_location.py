@@ -196,3 +196,40 @@ def test_the_site_folder_on_each_system(monkeypatch):
     else:
         assert site_folder().is_absolute() and "eceptiondesk" in str(site_folder())
     assert location.ENV_SITE == "RECEPTIONDESK_SITE_DIR"
+
+
+# --- the command line: where the data is, and moving it -----------------------------------
+
+
+def test_the_command_line_shows_and_records_where_the_data_is(tmp_path, capsys):
+    from receptiondesk.cli import main
+
+    assert main(["--lang", "en", "db", "location"]) == 0
+    out = capsys.readouterr().out
+    assert f"Database: {user_data_folder() / DB_FILE}" in out
+    assert "no location recorded" in out
+
+    data, usb = tmp_path / "D" / "ReceptionDesk", tmp_path / "E" / "backups"
+    assert main(["--lang", "en", "db", "location", "--database-folder", str(data),
+                 "--backup-folder", str(usb)]) == 0
+    out = capsys.readouterr().out
+    assert f"Recorded in {tmp_path / 'site' / LOCATION_FILE}." in out
+    assert "no database file" in out.lower()  # moved first, or an empty one is made
+    assert f"Database: {data / DB_FILE}" in out and f"Backups: {usb}" in out
+    assert "recorded for every Windows account" in out
+    assert default_db_path() == data / DB_FILE
+
+
+def test_the_command_line_refuses_a_network_or_unwritable_folder(tmp_path, capsys):
+    from receptiondesk.cli import main
+
+    assert main(["--lang", "en", "db", "location", "--database-folder",
+                 "\\\\server\\share\\rd"]) == 1
+    assert "--database-folder:" in capsys.readouterr().err
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    assert main(["--lang", "en", "db", "location", "--database-folder", str(tmp_path / "D"),
+                 "--backup-folder", str(a_file / "b")]) == 1
+    err = capsys.readouterr().err
+    assert "--backup-folder:" in err and "cannot write to" in err
+    assert read_location() is None
