@@ -348,3 +348,18 @@ def test_the_timeout_message_in_vietnamese():
     set_language("vi")
     message = folder_work.timeout_message(Path("E:/"), 5)
     assert "E:" in message and "did not answer" not in message
+
+
+def test_the_backup_at_exit_does_not_wait_for_a_silent_folder(qtbot, db, home, tmp_path,
+                                                             monkeypatch, blocked_listing):
+    from receptiondesk.ui import app
+
+    warnings: list[str] = []
+    monkeypatch.setattr(app, "_warn", lambda _parent, message: warnings.append(message))
+    settings = app_settings()
+    settings.setValue("backup/folder", str(tmp_path / "usb"))
+    assert app.backup_at_exit(db, settings) is None
+    [warning] = warnings
+    assert "did not answer" in warning and "No backup was made at exit" in warning
+    blocked_listing.set()
+    qtbot.waitUntil(lambda: folder_work.running() == 0)

@@ -409,6 +409,19 @@ def backup_at_exit(db: Database, settings: QSettings) -> Path | None:
     if db.path is None:
         return None
     policy = backup_policy(settings)
+    # Whether anything changed since the last backup, asked of the folder with a timeout
+    # first: a USB stick pulled out must not hold the closing program for minutes.
+    from ..services.backups import changed_since_last_backup
+    from .folder_work import wait_for_answer
+
+    path = db.path
+    kind, answer = wait_for_answer(QApplication.instance(), policy.folder,
+                                   lambda: changed_since_last_backup(path, policy.folder))
+    if kind == "timeout":
+        _warn(None, answer + " " + _("No backup was made at exit."))
+        return None
+    if kind == "done" and not answer:
+        return None  # nothing changed since the newest backup
     progress = QProgressDialog(_("Backing up the database before closing…"), "", 0, 0)
     progress.setWindowTitle(_("ReceptionDesk"))
     progress.setCancelButton(None)
