@@ -211,6 +211,8 @@ def open_office(url: str, settings: QSettings, single: SingleInstance,
             db.close()
             return 0
         if ctx.db.url != url:  # the data folder chosen: one instance per file still
+            if single.server is not None:
+                single.server.close()
             single = SingleInstance(instance_key(ctx.db.url))
             if single.another_is_running():
                 ctx.db.close()
