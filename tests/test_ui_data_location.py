@@ -363,3 +363,48 @@ def test_the_backup_at_exit_does_not_wait_for_a_silent_folder(qtbot, db, home, t
     assert "did not answer" in warning and "No backup was made at exit" in warning
     blocked_listing.set()
     qtbot.waitUntil(lambda: folder_work.running() == 0)
+
+
+def test_the_start_up_asks_where_and_opens_the_chosen_database(qtbot, sqlite_template,
+                                                              tmp_path, monkeypatch):
+    """The application's own start-up path: the default database (no --db) is empty, the
+    first run is asked where to keep the data, and the office is opened from there; the
+    next start (any account) resolves the same file."""
+    from receptiondesk.location import resolve_url, sqlite_url
+    from receptiondesk.ui import app, first_run
+
+    monkeypatch.setattr("receptiondesk.location.user_data_folder",
+                        lambda: tmp_path / "localappdata")
+    (tmp_path / "localappdata").mkdir()
+    shutil.copyfile(sqlite_template, tmp_path / "localappdata" / DB_FILE)
+    url = resolve_url()
+    assert url == sqlite_url(tmp_path / "localappdata" / DB_FILE)
+    data = tmp_path / "D" / "ReceptionDesk"
+    asked: list[bool] = []
+
+    def drive_the_wizard(db, settings, ask_location=False):
+        asked.append(ask_location)
+        wizard = FirstRunWizard(db, settings, ask_location=ask_location)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        _next(qtbot, wizard)
+        wizard.fill_location(data, tmp_path / "E")
+        _next(qtbot, wizard)
+        wizard.fill_office("Ủy ban nhân dân xã Tân Lập", "XA-TAN-LAP")
+        wizard.fill_official("Lò Văn Thành")
+        return wizard.db, wizard.finish()
+
+    monkeypatch.setattr(first_run, "run_first_run", drive_the_wizard)
+    single = app.SingleInstance(app.instance_key(url))
+    opened = app.open_office(url, app_settings(), single, ask_location=True)
+    assert not isinstance(opened, int)
+    ctx, _complete, guard = opened
+    try:
+        assert asked == [True]
+        assert ctx.db.path == data / DB_FILE
+        assert resolve_url() == ctx.db.url  # the next start opens this file
+        assert guard.key == app.instance_key(ctx.db.url) and guard is not single
+    finally:
+        if guard.server is not None:
+            guard.server.close()
+        ctx.db.close()
