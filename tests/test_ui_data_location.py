@@ -43,7 +43,8 @@ def _wizard(qtbot, db, notes: list[str] | None = None) -> FirstRunWizard:
     wizard = FirstRunWizard(db, app_settings(), ask_location=True)
     qtbot.addWidget(wizard)
     if notes is not None:
-        wizard.notify = notes.append  # the message boxes, read instead of clicked
+        # the message boxes, read instead of clicked
+        wizard.notify = lambda message, warning=False: notes.append(message)
     wizard.show()
     return wizard
 

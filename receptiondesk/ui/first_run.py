@@ -434,10 +434,10 @@ class FirstRunWizard(QWizard):
         self.location.database_folder.setText(str(database_folder))
         self.location.backup_folder.setText(str(backup_folder))
 
-    def notify(self, message: str) -> None:
+    def notify(self, message: str, warning: bool = False) -> None:
         """A message the user acknowledges (tests replace it)."""
         box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Information)
+        box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
         box.setWindowTitle(_("ReceptionDesk"))
         box.setText(message)
         box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
@@ -544,7 +544,7 @@ class FirstRunWizard(QWizard):
                 "will not find this database until an administrator runs the installer "
                 "(which lets every account write to {folder}) and chooses the same folder "
                 "again.").format(reason=machine_error.strerror or machine_error,
-                                 record=record, folder=site_folder()))
+                                 record=record, folder=site_folder()), warning=True)
         if self.settings is not None:  # the machine's backup folder, not an older one's
             self.settings.remove("backup/folder")
             self.settings.sync()
