@@ -92,6 +92,19 @@ def test_the_first_run_keeps_the_data_where_chosen_for_every_account(qtbot, fres
         second.close()
 
 
+def test_backups_beside_the_database_are_pointed_out(qtbot, fresh, tmp_path):
+    wizard = _wizard(qtbot, fresh)
+    _next(qtbot, wizard)
+    page = wizard.location
+    wizard.fill_location("D:\\ReceptionDesk", "D:\\ReceptionDesk backups")
+    assert page.backups_beside_database() and not page.same_disk.isHidden()
+    assert "same drive" in page.same_disk.text()
+    wizard.fill_location("D:\\ReceptionDesk", "E:\\ReceptionDesk backups")
+    assert page.same_disk.isHidden()
+    wizard.fill_location(tmp_path / "data", tmp_path / "data" / "backups")
+    assert not page.same_disk.isHidden()
+
+
 def test_a_network_folder_is_refused_for_the_database(qtbot, fresh, tmp_path):
     wizard = _wizard(qtbot, fresh)
     _next(qtbot, wizard)

@@ -206,8 +206,33 @@ class LocationPage(_Page):
         self.why.setObjectName("first_run_location_why")
         self.why.setWordWrap(True)
         self.why.setStyleSheet("color: #555555;")
+        self.same_disk = QLabel()
+        self.same_disk.setObjectName("first_run_same_disk")
+        self.same_disk.setWordWrap(True)
+        self.same_disk.setStyleSheet("color: #8a4b00;")
+        self.same_disk.hide()
+        self.form.addRow(QLabel(), self.same_disk)
         self.form.addRow(QLabel(), self.why)
         self._suggested = False
+        self.database_folder.textChanged.connect(self._check_same_disk)
+        self.backup_folder.textChanged.connect(self._check_same_disk)
+
+    def backups_beside_database(self) -> bool:
+        """Whether the backups would be on the database's drive (a letter, or a folder
+        inside the database's): lost with that disk. Decided from the names only."""
+        database = self.database_folder.text().strip()
+        backups = self.backup_folder.text().strip()
+        if not database or not backups:
+            return False
+        if drives.same_drive(database, backups):
+            return True
+        try:
+            return Path(backups).is_relative_to(Path(database))
+        except ValueError:
+            return False
+
+    def _check_same_disk(self) -> None:
+        self.same_disk.setVisible(self.backups_beside_database())
 
     @staticmethod
     def _with_button(edit: QWidget, button: QPushButton) -> QWidget:
@@ -250,6 +275,10 @@ class LocationPage(_Page):
             "damage it. To share one database between PCs, use PostgreSQL."))
         self.choose_database.setText(_("Choose…"))
         self.choose_backups.setText(_("Choose…"))
+        self.same_disk.setText(_(
+            "The backups would be on the same drive as the database: if that disk fails, "
+            "both are lost. Plug in a USB stick and choose it, or copy the backups to one "
+            "often."))
 
     def nextId(self) -> int:  # noqa: N802 - Qt API
         return OFFICE
