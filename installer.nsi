@@ -6,8 +6,9 @@
 ;
 ; It installs the folder for every Windows account of the PC (Program Files, shortcuts in
 ; the common Start menu and on the common desktop), registers the version in "Apps and
-; features", and its uninstaller removes the program only: the database, its backups and
-; the settings live outside the program folder and are kept.
+; features", makes the machine-wide data folder (%ProgramData%\ReceptionDesk) that every
+; account may modify, and its uninstaller removes the program only: the database, its
+; backups and the settings live outside the program folder and are kept.
 ;
 ; CI compiles this script against the Linux build folder (/DEXE= : no ".exe" suffix there)
 ; to catch errors in it; only a Windows PC can run what it makes (README, "The Windows
@@ -100,6 +101,8 @@ LangString NeedsWindows ${LANG_VIETNAMESE} "ReceptionDesk cần Windows 10 (phi�
 LangString NeedsWindows ${LANG_ENGLISH} "ReceptionDesk needs 64-bit Windows 10 (version 1809 or later) or Windows 11."
 LangString Uninstall ${LANG_VIETNAMESE} "Gỡ cài đặt ReceptionDesk"
 LangString Uninstall ${LANG_ENGLISH} "Uninstall ReceptionDesk"
+LangString DataFolderRights ${LANG_VIETNAMESE} "Không cấp được quyền ghi vào thư mục dữ liệu dùng chung cho mọi tài khoản; mỗi tài khoản Windows sẽ giữ dữ liệu riêng cho đến khi quản trị viên cấp quyền này."
+LangString DataFolderRights ${LANG_ENGLISH} "The data folder could not be opened to every account; each Windows account keeps its own data until an administrator grants that right."
 LangString DataKept ${LANG_VIETNAMESE} "Đã gỡ chương trình. Cơ sở dữ liệu, các bản sao lưu và phần cài đặt vẫn được giữ nguyên."
 LangString DataKept ${LANG_ENGLISH} "The program was removed. The database, its backups and the settings are kept."
 
@@ -125,6 +128,18 @@ Section "ReceptionDesk" SecProgram
   RMDir /r "$INSTDIR\_internal"
   File /r "${DIST}\*"
   WriteUninstaller "$INSTDIR\uninstall.exe"
+
+  ; The machine-wide data folder (C:\ProgramData\ReceptionDesk: $APPDATA for all users):
+  ; the first run writes there where the office keeps its data (location.ini), and the
+  ; database when no other drive is chosen. Every account of the PC (Users, S-1-5-32-545,
+  ; named by its SID so that a Vietnamese Windows finds it too) may modify it, so that
+  ; every account opens the same database. The uninstaller leaves it alone.
+  CreateDirectory "$APPDATA\${APP}"
+  nsExec::ExecToLog '"$SYSDIR\icacls.exe" "$APPDATA\${APP}" /grant *S-1-5-32-545:(OI)(CI)M /T /Q'
+  Pop $0
+  ${If} $0 != 0
+    DetailPrint "$(DataFolderRights)"
+  ${EndIf}
 
   CreateDirectory "$SMPROGRAMS\${APP}"
   CreateShortcut "$SMPROGRAMS\${APP}\${APP}.lnk" "$INSTDIR\${APP_EXE}" "" "$INSTDIR\${APP_EXE}" 0

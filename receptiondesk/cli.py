@@ -119,6 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--recovery-key", metavar="KEY",
                        help=_("the office's recovery key (else $RECEPTIONDESK_RECOVERY_KEY, "
                               "or asked on the terminal)"))
+    where = dbsub.add_parser(
+        "location",
+        help=_("show where the database and its backups are kept; with --database-folder, "
+               "record new folders for every Windows account on this PC"))
+    where.add_argument("--database-folder", metavar="FOLDER",
+                       help=_("the folder of the database file (receptiondesk.db), e.g. "
+                              "D:\\ReceptionDesk; move the file there first"))
+    where.add_argument("--backup-folder", metavar="FOLDER",
+                       help=_("the folder of the backups (default: backups in the database "
+                              "folder)"))
+    where.add_argument("--this-account", action="store_true",
+                       help=_("record the folders for this Windows account only"))
     dbsub.add_parser(
         "recovery-key",
         help=_("issue a new recovery key for the administrator's password (administrators; "
@@ -281,6 +293,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.db_command == "recovery-key":
         return _issue_recovery_key(args)
+    if args.db_command == "location":
+        return _db_location(args)
     if args.db_command == "upgrade":
         engine = make_engine(resolve_url(args.db, args.database_url))
         try:
@@ -353,6 +367,61 @@ def _audit_anchors(args, url: str) -> list:
 
     folder = Path(args.backups) if getattr(args, "backups", None) else default_backup_folder()
     return backup_anchors(folder, Path(url[len("sqlite:///"):]))
+
+
+def _db_location(args) -> int:
+    """Show (or record) where the database and its backups are kept."""
+    import os
+
+    from . import location
+
+    if args.database_folder is not None or args.backup_folder is not None:
+        if not args.database_folder:
+            raise CliError(_("--database-folder: give the folder of the database file."))
+        fields = ((args.database_folder, "--database-folder:", True),
+                  (args.backup_folder, "--backup-folder:", False))
+        for folder, field, database in fields:
+            problem = location.folder_problem(folder, field, database) if folder else None
+            if problem:
+                raise CliError(problem)
+        record = location.write_location(Path(args.database_folder).expanduser().resolve(),
+                                         Path(args.backup_folder).expanduser().resolve()
+                                         if args.backup_folder else None,
+                                         machine_wide=not args.this_account)
+        _out(_("Recorded in {record}.").format(record=record))
+        if not (Path(args.database_folder) / location.DB_FILE).exists():
+            _out(_("There is no database file in {folder} yet: the next start makes an "
+                   "empty one there (move the file there first to keep the records).").format(
+                folder=args.database_folder))
+    url = location.resolve_url(args.db, args.database_url)
+    recorded = location.read_location()
+    if args.database_url:
+        source = "--database-url"
+    elif args.db:
+        source = "--db"
+    elif os.environ.get(location.ENV_DB):
+        source = location.ENV_DB
+    elif recorded is not None and recorded.database_folder is not None:
+        source = (_("recorded for every Windows account in {record}") if recorded.machine_wide
+                  else _("recorded for this Windows account in {record}")).format(
+            record=recorded.record)
+    else:
+        source = _("this Windows account's own folder (no location recorded in {record})").format(
+            record=location.site_folder() / location.LOCATION_FILE)
+    shown = url[len("sqlite:///"):] if url.startswith("sqlite:///") else _redacted_url(url)
+    _out(_("Database: {database}").format(database=shown))
+    _out(_("  from: {source}").format(source=source))
+    if url.startswith("sqlite:///"):
+        from .services.backups import default_backup_folder
+
+        _out(_("Backups: {folder}").format(folder=default_backup_folder()))
+    return EXIT_OK
+
+
+def _redacted_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _db_anchor(args, make_engine, resolve_url) -> int:
@@ -699,7 +768,7 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
     if args.command in (None, "demo"):
         return True
     return args.command == "db" and args.db_command in ("upgrade", "check", "reset-admin",
-                                                        "anchor")
+                                                        "anchor", "location")
 
 
 #: commands that read records or copy the database file: on a database with accounts

@@ -40,8 +40,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def config_dir(tmp_path, monkeypatch):
-    """Window state and preferences in the test's folder, never the user's profile."""
+    """Window state and preferences in the test's folder, never the user's profile; the
+    machine-wide location record too, never the system's folders."""
     monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("RECEPTIONDESK_SITE_DIR", str(tmp_path / "site"))
     return tmp_path / "config"
 
 

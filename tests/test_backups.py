@@ -425,7 +425,7 @@ def test_the_backups_tab_backs_up_now_and_lists_the_backup(qtbot, backups_tab, t
     assert tab.back_up_now()
     qtbot.waitUntil(lambda: not tab.busy, timeout=20_000)
     assert "Backup made and checked" in tab.status.text()
-    assert tab.model.rowCount() == 1
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)  # listed off the GUI thread
     assert tab.model.row_at(0).cells[1] == "By hand"
     assert check_backup(tab.backups[0].path) == []
 
@@ -434,7 +434,7 @@ def test_the_backups_tab_checks_asks_and_requests_the_restore(qtbot, backups_tab
                                                               monkeypatch):
     tab = backups_tab
     tab.back_up_now()
-    qtbot.waitUntil(lambda: not tab.busy, timeout=20_000)
+    qtbot.waitUntil(lambda: not tab.busy and tab.model.rowCount() == 1, timeout=20_000)
     asked, requested = [], []
     monkeypatch.setattr(tab, "confirm_restore", lambda b: asked.append(b) or True)
     monkeypatch.setattr(tab, "request_restore", lambda b: requested.append(b) or True)
@@ -492,7 +492,9 @@ def test_the_daily_backup_is_made_once_a_day_off_the_gui_thread(qtbot, db, home,
     qtbot.waitUntil(lambda: not auto.running, timeout=20_000)
     [made] = list_backups(tmp_path / "usb")
     assert made.reason == "daily" and made.time.date() == date.today()
-    assert not auto.tick()  # done for today; the hourly timer finds nothing to do
+    assert auto.tick()  # the hourly look finds today's backup and makes no other
+    qtbot.waitUntil(lambda: not auto.running, timeout=20_000)
+    assert len(list_backups(tmp_path / "usb")) == 1
     auto.start()
     assert auto.timer.isActive() and auto.timer.interval() == 3_600_000
     auto.stop()

@@ -19,7 +19,7 @@ COMMANDS = [
     ["export", "--help"], ["codes", "--help"], ["search", "--help"],
     ["screenshot", "--help"], ["print", "--help"], ["report", "--help"],
     ["codes"],
-    ["db", "check"],
+    ["db", "check"], ["db", "location"],
     ["search", "nguyen van an"],
     ["db", "backup", "--out", "{tmp}/copy.db"],
     ["report", "periodic", "--preset", "year", "--year", "2025", "--format", "json",

@@ -62,3 +62,14 @@ def test_the_installer_keeps_the_data_and_installs_for_every_account():
     assert script.count("SetShellVarContext all") == 2  # installer and uninstaller
     assert "RequestExecutionLevel admin" in script
     assert '"DisplayVersion" "${VERSION}"' in script
+
+
+def test_the_installer_opens_the_machine_wide_data_folder_to_every_account():
+    """The first run records where the data is in %ProgramData%\\ReceptionDesk for every
+    account (location.py): the installer makes it and lets the Users group (by SID, the
+    same in a Vietnamese Windows) modify it; the uninstaller leaves it."""
+    script = (ROOT / "installer.nsi").read_text(encoding="utf-8")
+    install, uninstall = script.split('Section "Uninstall"', 1)
+    assert 'CreateDirectory "$APPDATA\\${APP}"' in install
+    assert '/grant *S-1-5-32-545:(OI)(CI)M' in install
+    assert "$APPDATA" not in uninstall

@@ -219,6 +219,17 @@ def test_a_missing_folder_is_not_created_elsewhere(tmp_path, monkeypatch):
         is None
 
 
+def test_a_recorded_data_folder_that_is_missing_is_not_made_anew(tmp_path):
+    """D: not connected (or its letter changed): the office's records are not replaced by an
+    empty database in a new D:\\ReceptionDesk."""
+    from receptiondesk.location import default_db_path, write_location
+
+    write_location(tmp_path / "D" / "ReceptionDesk", None)
+    problem = check_database_file(default_db_path())
+    assert problem is not None and problem.kind == "missing_folder"
+    assert not (tmp_path / "D").exists()
+
+
 def test_a_folder_named_like_the_database(tmp_path):
     (tmp_path / "receptiondesk.db").mkdir()
     assert check_database_file(tmp_path / "receptiondesk.db").kind == "unreadable"

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from ..db import APP_NAME, Database, DatabaseError, backup_sqlite
+from ..db import Database, DatabaseError, backup_sqlite
 from ..files import pause_point, replace_file
 from ..i18n import N_, _, format_number
 from .startup import (
@@ -102,9 +102,11 @@ class BackupPolicy:
 
 
 def default_backup_folder() -> Path:
-    from platformdirs import user_data_dir
+    """The backup folder of the office's location record (``location.py``), else
+    ``backups`` beside the database the record names, else in the account's data folder."""
+    from ..location import default_backup_folder as recorded
 
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / "backups"
+    return recorded()
 
 
 def backup_folder(settings_value: str | os.PathLike | None = None) -> Path:

@@ -163,8 +163,15 @@ def _problem(kind: str, message: str, path: Path, details: str = "") -> StartupP
 
 
 def _is_default(path: Path) -> bool:
+    """Whether ``path`` is the account's own default file, whose folder the first start
+    makes. A folder recorded for the office (``location.py``) was made when it was chosen:
+    missing, it is a drive not connected (or its letter changed), never made anew empty."""
     from ..db import default_db_path
+    from ..location import read_location
 
+    recorded = read_location()
+    if recorded is not None and recorded.database_folder is not None:
+        return False
     try:
         return path.resolve() == default_db_path().resolve()
     except OSError:

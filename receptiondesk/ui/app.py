@@ -17,23 +17,22 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ..i18n import _, current_language, set_language
-from ..location import resolve_url, sqlite_url
+from ..location import (  # noqa: F401 - ENV_CONFIG re-exported
+    ENV_CONFIG,
+    ENV_DB,
+    resolve_url,
+    sqlite_url,
+    user_config_folder,
+)
 from .context import AppContext
 from .qt_translation import install_qt_translator
 
 if TYPE_CHECKING:  # the database layer is imported after the window is on the screen
     from ..db import Database
 
-ENV_CONFIG = "RECEPTIONDESK_CONFIG_DIR"
-
-
 def config_dir() -> Path:
     """Where window state and preferences live ($RECEPTIONDESK_CONFIG_DIR for tests)."""
-    if os.environ.get(ENV_CONFIG):
-        return Path(os.environ[ENV_CONFIG])
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("ReceptionDesk", appauthor=False))
+    return user_config_folder()
 
 
 def app_settings() -> QSettings:
@@ -130,6 +129,8 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     settings = app_settings()
     set_language(lang or str(settings.value("ui/language", current_language())))
     url = resolve_url(db_path, database_url)
+    # the first run asks where to keep the data unless the database was named
+    ask_location = not (db_path or database_url or os.environ.get(ENV_DB))
     single = SingleInstance(instance_key(url))
     if single.another_is_running():
         return 0
@@ -147,7 +148,7 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     install_qt_translator(app)  # before any dialog of the checks or the sign-in
     crash_notice = CrashNotice(window)  # noqa: F841 - lives as the window's child
     single.window = window
-    opened = open_office(url, settings, single)
+    opened = open_office(url, settings, single, ask_location=ask_location)
     if isinstance(opened, int):  # the user quit, or the database cannot be used
         window.hide()
         window.deleteLater()
@@ -174,8 +175,8 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
     return code
 
 
-def open_office(url: str, settings: QSettings, single: SingleInstance
-                ) -> tuple[AppContext, bool, SingleInstance] | int:
+def open_office(url: str, settings: QSettings, single: SingleInstance,
+                ask_location: bool = False) -> tuple[AppContext, bool, SingleInstance] | int:
     """Check and open the database, sign in, and find its office (the first-run wizard when
     there is none): the office, whether the start-up check was complete, and the instance
     guard of the file opened. An exit code instead when the user quits (0) or the database
@@ -205,8 +206,19 @@ def open_office(url: str, settings: QSettings, single: SingleInstance
     if ctx is None:
         from .first_run import run_first_run
 
-        db, ctx = run_first_run(db, settings)
-        if ctx is None or not ensure_signed_in(ctx.db):
+        db, ctx = run_first_run(db, settings, ask_location=ask_location)
+        if ctx is None:
+            db.close()
+            return 0
+        if ctx.db.url != url:  # the data folder chosen: one instance per file still
+            if single.server is not None:
+                single.server.close()
+            single = SingleInstance(instance_key(ctx.db.url))
+            if single.another_is_running():
+                ctx.db.close()
+                return 0
+            single.listen()
+        if not ensure_signed_in(ctx.db):
             return 0
     return ctx, complete, single
 
@@ -215,12 +227,19 @@ def open_office(url: str, settings: QSettings, single: SingleInstance
 
 
 def backup_policy(settings: QSettings):
-    """Where backups go ("backup/folder", default <data folder>/backups) and how many are
-    kept ("backup/keep", default 14)."""
+    """Where backups go and how many are kept ("backup/keep", default 14).
+
+    The folder is the location record's (chosen at the first run, for every account on the
+    PC; see ``location.py``), else this account's "backup/folder" preference (set in
+    versions before the record, or for a database kept per account), else ``backups``
+    beside the database."""
+    from ..location import read_location
     from ..services.backups import BackupPolicy
 
-    return BackupPolicy.from_settings(settings.value("backup/folder", ""),
-                                      settings.value("backup/keep", None))
+    recorded = read_location()
+    folder = (recorded.backup_folder if recorded is not None and recorded.backup_folder
+              else settings.value("backup/folder", ""))
+    return BackupPolicy.from_settings(folder, settings.value("backup/keep", None))
 
 
 def check_before_open(url: str, settings: QSettings) -> tuple[str | None, bool]:
@@ -257,6 +276,7 @@ class AutoBackup(QObject):
         self.full_check = full_check
         self.running = False
         self.warned = False
+        self.folder_work = None  # made at the first look
         self.timer = QTimer(self)
         self.timer.setInterval(self.INTERVAL_MS)
         self.timer.timeout.connect(self.tick)
@@ -273,20 +293,44 @@ class AutoBackup(QObject):
         self.timer.stop()
 
     def tick(self) -> bool:
-        """Start the daily backup when it is due; True when one was started."""
+        """Look whether the daily backup is due and make it then, both off the GUI thread;
+        True when the look was started (False while the last one runs).
+
+        The look lists the backup folder: a USB stick pulled out or a mapped drive whose
+        server is gone can hold it for a minute, so after a few seconds without an answer
+        the user reads which folder did not answer, and the window goes on."""
         from datetime import date
+
+        from .folder_work import FolderWork
 
         db = self.ctx.db
         if self.running or db.path is None:
             return False
         policy = backup_policy(self.settings)
-        if not policy.due(db.path, date.today()):
-            return False
         self.running = True
+        if self.folder_work is None:
+            self.folder_work = FolderWork(self)
+        today = date.today()
+        self.folder_work.run(policy.folder, lambda: policy.due(db.path, today),
+                             lambda due: self._looked(policy, due), self._failed,
+                             self._folder_silent)
+        return True
+
+    def _looked(self, policy, due: bool) -> None:
+        if not due:
+            self.running = False
+            return
         from .worker import run_in_background
 
+        db = self.ctx.db
         run_in_background(lambda: policy.make(db, "daily"), self._done, self._failed)
-        return True
+
+    def _folder_silent(self, message: str) -> None:
+        # the look still runs; a late answer starts the backup then
+        self.ctx.signals.status_message.emit(message)
+        if not self.warned:  # once per session
+            self.warned = True
+            _warn(self.parent_widget, message)
 
     def _done(self, path: Path) -> None:
         self.running = False
@@ -367,6 +411,19 @@ def backup_at_exit(db: Database, settings: QSettings) -> Path | None:
     if db.path is None:
         return None
     policy = backup_policy(settings)
+    # Whether anything changed since the last backup, asked of the folder with a timeout
+    # first: a USB stick pulled out must not hold the closing program for minutes.
+    from ..services.backups import changed_since_last_backup
+    from .folder_work import wait_for_answer
+
+    path = db.path
+    kind, answer = wait_for_answer(QApplication.instance(), policy.folder,
+                                   lambda: changed_since_last_backup(path, policy.folder))
+    if kind == "timeout":
+        _warn(None, answer + " " + _("No backup was made at exit."))
+        return None
+    if kind == "done" and not answer:
+        return None  # nothing changed since the newest backup
     progress = QProgressDialog(_("Backing up the database before closing…"), "", 0, 0)
     progress.setWindowTitle(_("ReceptionDesk"))
     progress.setCancelButton(None)

@@ -1,23 +1,31 @@
-"""The first run: a short wizard that asks the language, the office and its first official,
+"""The first run: a short wizard that asks the language, where the office keeps its data
+(when the database was not named on the command line), the office and its first official,
 or fills the empty database with demo records to try the program.
 
 The wizard can be driven without ``exec()`` (tests): :meth:`FirstRunWizard.set_language`,
-:meth:`~FirstRunWizard.choose_demo`, :meth:`~FirstRunWizard.fill_office`,
+:meth:`~FirstRunWizard.choose_demo`, :meth:`~FirstRunWizard.fill_location`,
+:meth:`~FirstRunWizard.fill_office`,
 :meth:`~FirstRunWizard.fill_official` and :meth:`~FirstRunWizard.finish`.
 """
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressDialog,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -25,18 +33,29 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..db import Database
+from .. import drives
+from ..db import Database, DatabaseError, open_database
 from ..i18n import N_, _, current_language, set_language
+from ..location import (
+    DB_FILE,
+    folder_problem,
+    read_location,
+    site_folder,
+    sqlite_url,
+    user_data_folder,
+    write_location,
+)
 from ..model.codes import DutyRole, Level, UnitKind, choices
-from ..services.errors import ServiceError, ValidationError
+from ..services.errors import FieldError, ServiceError, ValidationError
 from ..services.units import OfficialInput, UnitInput, create_official, create_unit
 from ..text import fold
 from .context import AppContext
+from .folder_work import wait_for_answer
 from .forms import FieldErrors, check, combo, fill_combo, line, show_error
 from .qt_translation import refresh_qt_translator
 from .worker import run_in_background
 
-WELCOME, OFFICE, OFFICIAL = 0, 1, 2
+WELCOME, OFFICE, OFFICIAL, LOCATION = 0, 1, 2, 3
 #: language codes and their names, each written in its own language (never translated)
 LANGUAGE_NAMES = (("vi", "Tiếng Việt"), ("en", "English"))
 DEMO_SCALE = "small"
@@ -127,12 +146,145 @@ class WelcomePage(_Page):
                                  "your real work."))
 
     def nextId(self) -> int:  # noqa: N802 - Qt API
-        return -1 if self.demo.isChecked() else OFFICE
+        if self.demo.isChecked():
+            return -1
+        return LOCATION if self.first_run().ask_location else OFFICE
 
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
         if self.demo.isChecked():
             return self.first_run().make_demo()
         return True
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and os.access(folder, os.W_OK)
+    except OSError:
+        return False
+
+
+def suggested_folders(available: list[drives.Drive] | None = None,
+                      system: str | None = None) -> tuple[str, str]:
+    """The database and backup folders the wizard suggests: those of a location record
+    already there; else a folder on a fixed drive other than the system's, else the
+    machine-wide folder (when this account may write it, as after the installer), else the
+    account's own data folder; backups on a USB stick or another drive, else beside the
+    database."""
+    recorded = read_location()
+    if recorded is not None and recorded.database_folder is not None:
+        database = recorded.database_folder
+        backups = recorded.backup_folder or database / "backups"
+        return str(database), str(backups)
+    available = drives.windows_drives() if available is None else available
+    system = drives.system_drive() if system is None else system
+    site = site_folder()
+    fallback = site if _writable(site) else user_data_folder()
+    database = drives.suggest_database_folder(available, system, str(fallback))
+    backups = drives.suggest_backup_folder(available, system, database,
+                                           str(Path(database) / "backups"))
+    return database, backups
+
+
+class LocationPage(_Page):
+    """Where the database and its backups are kept, for every account on this PC."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.database_folder = line()
+        self.database_folder.setObjectName("first_run_database_folder")
+        self.backup_folder = line()
+        self.backup_folder.setObjectName("first_run_backup_folder")
+        self.choose_database = QPushButton()
+        self.choose_database.clicked.connect(lambda: self._choose(self.database_folder))
+        self.choose_backups = QPushButton()
+        self.choose_backups.clicked.connect(lambda: self._choose(self.backup_folder))
+        self.add_row("database_folder", N_("Database folder:"),
+                     self._with_button(self.database_folder, self.choose_database))
+        self.add_row("backup_folder", N_("Backup folder:"),
+                     self._with_button(self.backup_folder, self.choose_backups))
+        self.why = QLabel()
+        self.why.setObjectName("first_run_location_why")
+        self.why.setWordWrap(True)
+        self.why.setStyleSheet("color: #555555;")
+        self.same_disk = QLabel()
+        self.same_disk.setObjectName("first_run_same_disk")
+        self.same_disk.setWordWrap(True)
+        self.same_disk.setStyleSheet("color: #8a4b00;")
+        self.same_disk.hide()
+        self.form.addRow(QLabel(), self.same_disk)
+        self.form.addRow(QLabel(), self.why)
+        self._suggested = False
+        self.database_folder.textChanged.connect(self._check_same_disk)
+        self.backup_folder.textChanged.connect(self._check_same_disk)
+
+    def backups_beside_database(self) -> bool:
+        """Whether the backups would be on the database's drive (a letter, or a folder
+        inside the database's): lost with that disk. Decided from the names only."""
+        database = self.database_folder.text().strip()
+        backups = self.backup_folder.text().strip()
+        if not database or not backups:
+            return False
+        if drives.same_drive(database, backups):
+            return True
+        try:
+            return Path(backups).is_relative_to(Path(database))
+        except ValueError:
+            return False
+
+    def _check_same_disk(self) -> None:
+        self.same_disk.setVisible(self.backups_beside_database())
+
+    @staticmethod
+    def _with_button(edit: QWidget, button: QPushButton) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        row.addWidget(button)
+        return box
+
+    def add_row(self, name: str | None, title: str, widget: QWidget) -> None:
+        super().add_row(name, title, widget)
+        if name:  # the error goes under the row; the edit field takes the focus
+            self.errors.widgets[name] = widget.findChild(type(self.database_folder)) or widget
+
+    def _choose(self, edit) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, _("Choose a folder"), edit.text(),
+            QFileDialog.Option.DontUseNativeDialog | QFileDialog.Option.ShowDirsOnly)
+        if folder:
+            edit.setText(str(Path(folder)))
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt API
+        if not self._suggested:
+            self._suggested = True
+            database, backups = suggested_folders()
+            self.database_folder.setText(database)
+            self.backup_folder.setText(backups)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setTitle(_("Where the data is kept"))
+        self.intro.setText(_(
+            "The database is kept for every Windows account on this PC: whoever signs in to "
+            "Windows opens the same records. Keep it off the system drive (C:) where you "
+            "can: reinstalling Windows wipes what is on C:. Keep the backups on a USB stick "
+            "or another drive: a backup on the same disk is lost with the disk."))
+        self.why.setText(_(
+            "A network folder cannot hold the database: two PCs writing to one file can "
+            "damage it. To share one database between PCs, use PostgreSQL."))
+        self.choose_database.setText(_("Choose…"))
+        self.choose_backups.setText(_("Choose…"))
+        self.same_disk.setText(_(
+            "The backups would be on the same drive as the database: if that disk fails, "
+            "both are lost. Plug in a USB stick and choose it, or copy the backups to one "
+            "often."))
+
+    def nextId(self) -> int:  # noqa: N802 - Qt API
+        return OFFICE
+
+    def validatePage(self) -> bool:  # noqa: N802 - Qt API
+        return self.first_run().apply_location()
 
 
 class OfficePage(_Page):
@@ -238,22 +390,29 @@ class OfficialPage(_Page):
             duty_role=self.duty_role.currentData(),
         )
 
+    def nextId(self) -> int:  # noqa: N802 - Qt API
+        return -1  # the last page (the location page has a higher number)
+
     def validatePage(self) -> bool:  # noqa: N802 - Qt API
         return self.first_run().create_office()
 
 
 class FirstRunWizard(QWizard):
     def __init__(self, db: Database, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, ask_location: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("first_run")
         self.db = db
         self.settings = settings
+        #: ask where the data is kept (the database was not named on the command line)
+        self.ask_location = ask_location and db.path is not None
         self.context: AppContext | None = None
         self.welcome = WelcomePage()
+        self.location = LocationPage()
         self.office = OfficePage()
         self.official = OfficialPage()
         self.setPage(WELCOME, self.welcome)
+        self.setPage(LOCATION, self.location)
         self.setPage(OFFICE, self.office)
         self.setPage(OFFICIAL, self.official)
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
@@ -277,7 +436,7 @@ class FirstRunWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.NextButton, _("&Next >"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("&Finish"))
         self.setButtonText(QWizard.WizardButton.CancelButton, _("Cancel"))
-        for page in (self.welcome, self.office, self.official):
+        for page in (self.welcome, self.location, self.office, self.official):
             page.retranslate()
 
     # --- driving the wizard (the pages call these too) ------------------------
@@ -298,6 +457,20 @@ class FirstRunWizard(QWizard):
 
     def choose_demo(self, demo: bool = True) -> None:
         (self.welcome.demo if demo else self.welcome.setup).setChecked(True)
+
+    def fill_location(self, database_folder: str | Path, backup_folder: str | Path) -> None:
+        self.location._suggested = True
+        self.location.database_folder.setText(str(database_folder))
+        self.location.backup_folder.setText(str(backup_folder))
+
+    def notify(self, message: str, warning: bool = False) -> None:
+        """A message the user acknowledges (tests replace it)."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+        box.setWindowTitle(_("ReceptionDesk"))
+        box.setText(message)
+        box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
 
     def fill_office(self, name: str, code: str | None = None, level: str = Level.COMMUNE,
                     kind: str = UnitKind.STATE, parent_body_name: str = "",
@@ -326,12 +499,14 @@ class FirstRunWizard(QWizard):
         """Bring the wizard to a page (to show the errors found there)."""
         if self.currentId() == -1:
             self.restart()
-        while self.currentId() > page_id:
+        order = [WELCOME, LOCATION, OFFICE, OFFICIAL] if self.ask_location else [
+            WELCOME, OFFICE, OFFICIAL]
+        while order.index(self.currentId()) > order.index(page_id):
             self.back()
-        while self.currentId() < page_id:
+        while order.index(self.currentId()) < order.index(page_id):
             before = self.currentId()
             self.next()
-            if self.currentId() == before:  # the page refused to be left
+            if self.currentId() == before or self.result():  # refused, or done
                 break
 
     def finish(self) -> AppContext | None:
@@ -354,6 +529,77 @@ class FirstRunWizard(QWizard):
             self.office.errors.general.text())
 
     # --- the work -------------------------------------------------------------
+
+    def apply_location(self) -> bool:
+        """Check the chosen folders (off the GUI thread: a drive may not answer), write the
+        choice machine-wide (else for this account, saying so), and move to the database
+        in the chosen folder. A database with an office found there is opened and the
+        wizard ends. False, with the reason at its field, when a folder cannot be used."""
+        page = self.location
+        page.errors.clear()
+        fields = (("database_folder", page.database_folder, N_("Database folder:"), True),
+                  ("backup_folder", page.backup_folder, N_("Backup folder:"), False))
+        errors: list[FieldError] = []
+        for name, edit, caption, database in fields:
+            folder, title = edit.text().strip(), _(caption)
+            kind, value = wait_for_answer(
+                self, folder, lambda f=folder, t=title, d=database: folder_problem(f, t, d),
+                backup=not database)
+            if kind == "done" and value:
+                errors.append(FieldError(name, value))
+            elif kind == "timeout":
+                errors.append(FieldError(name, _("{field} {reason}").format(
+                    field=title, reason=value)))
+            elif kind == "error":
+                errors.append(FieldError(name, _("{field} {reason}").format(
+                    field=title, reason=value)))
+        if errors:
+            page.errors.show(ValidationError(errors))
+            return False
+        database_folder = Path(page.database_folder.text().strip()).expanduser()
+        backup_folder = Path(page.backup_folder.text().strip()).expanduser()
+        try:
+            write_location(database_folder, backup_folder, machine_wide=True)
+        except OSError as machine_error:
+            try:
+                record = write_location(database_folder, backup_folder, machine_wide=False)
+            except OSError as exc:
+                page.errors.show(ServiceError(_(
+                    "Where the data is kept could not be saved: {reason}").format(reason=exc)))
+                return False
+            self.notify(_(
+                "The choice could not be saved for every Windows account on this PC "
+                "({reason}): it is kept for this account only, in {record}. Other accounts "
+                "will not find this database until an administrator runs the installer "
+                "(which lets every account write to {folder}) and chooses the same folder "
+                "again.").format(reason=machine_error.strerror or machine_error,
+                                 record=record, folder=site_folder()), warning=True)
+        if self.settings is not None:  # the machine's backup folder, not an older one's
+            self.settings.remove("backup/folder")
+            self.settings.sync()
+        return self._open_chosen(database_folder / DB_FILE)
+
+    def _open_chosen(self, path: Path) -> bool:
+        current = self.db.path
+        if current is not None and current.resolve() == path.resolve():
+            return True
+        try:
+            chosen = open_database(None, sqlite_url(path))
+        except DatabaseError as exc:
+            self.location.errors.show(ServiceError(str(exc)))
+            return False
+        self.db.close()
+        self.db = chosen
+        from .app import open_context
+
+        found = open_context(chosen)
+        if found is None:
+            return True
+        self.context = found
+        self.notify(_("The folder {folder} already holds this office's database; "
+                      "ReceptionDesk opens it.").format(folder=path.parent))
+        QDialog.done(self, QDialog.DialogCode.Accepted)
+        return False
 
     def check_office(self) -> bool:
         """Check the office's details with the service, writing nothing."""
@@ -442,9 +688,11 @@ class FirstRunWizard(QWizard):
         return True
 
 
-def run_first_run(db: Database, settings: QSettings | None) -> tuple[Database, AppContext | None]:
-    """Ask for the office (or make a demo); (db, None) when the user cancels."""
-    wizard = FirstRunWizard(db, settings)
+def run_first_run(db: Database, settings: QSettings | None, ask_location: bool = False
+                  ) -> tuple[Database, AppContext | None]:
+    """Ask for the office (or make a demo); (db, None) when the user cancels. The database
+    returned is the one of the folder chosen when the wizard asked where to keep it."""
+    wizard = FirstRunWizard(db, settings, ask_location=ask_location)
     if wizard.exec() and wizard.context is not None:
-        return db, wizard.context
-    return db, None
+        return wizard.db, wizard.context
+    return wizard.db, None

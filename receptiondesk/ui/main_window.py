@@ -340,14 +340,39 @@ class MainWindow(QMainWindow):
         return open_bundle_dialog(self.ctx, which, self)
 
     def _about(self) -> None:
+        self.about_box().exec()
+
+    def about_box(self) -> QMessageBox:
+        """The About box: the version, and where this office's data is kept."""
         box = QMessageBox(self)
+        box.setObjectName("about_box")
         box.setWindowTitle(_("About ReceptionDesk"))
         box.setText(
             _("ReceptionDesk {version}\nCitizen reception log, petitions and official documents "
               "for commune and provincial offices.").format(version=__version__)
         )
+        box.setInformativeText(self.data_location_text())
         box.addButton(_("OK"), QMessageBox.ButtonRole.AcceptRole)
-        box.exec()
+        if self.ctx is not None and self.ctx.db.path is not None:
+            from .folder_work import open_folder
+
+            folder = self.ctx.db.path.parent
+            button = box.addButton(_("Open the data folder"), QMessageBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda: open_folder(folder))
+        return box
+
+    def data_location_text(self) -> str:
+        if self.ctx is None:
+            return ""
+        db = self.ctx.db
+        if db.path is None:
+            return _("Database: {address}").format(
+                address=db.engine.url.render_as_string(hide_password=True))
+        from .app import app_settings, backup_policy
+
+        policy = backup_policy(self.settings if self.settings is not None else app_settings())
+        return "\n".join((_("Database: {path}").format(path=db.path),
+                          _("Backups: {folder}").format(folder=policy.folder)))
 
     # --- window state ---------------------------------------------------------
 

@@ -56,6 +56,7 @@ from ..services.units import (
     update_unit,
 )
 from .context import AppContext
+from .folder_work import FolderWork, open_folder
 from .forms import (
     FieldErrors,
     RecordDialog,
@@ -1035,8 +1036,24 @@ class BackupsTab(QWidget):
         self.ctx = ctx
         self.busy = False
         self.backups: list = []
+        self.folder_work = FolderWork(self)  # the folder may be a USB stick pulled out
         self.intro = QLabel()
         self.intro.setWordWrap(True)
+        self.database = QLineEdit()
+        self.database.setObjectName("data_database_file")
+        self.database.setReadOnly(True)
+        self.database_caption = QLabel()
+        self.open_database_folder = QPushButton()
+        self.open_database_folder.setObjectName("data_open_database_folder")
+        self.open_database_folder.clicked.connect(
+            lambda: open_folder(self.ctx.db.path.parent if self.ctx.db.path else None))
+        self.open_backup_folder = QPushButton()
+        self.open_backup_folder.setObjectName("data_open_backup_folder")
+        self.open_backup_folder.clicked.connect(lambda: open_folder(Path(self.folder.text())))
+        self.kept_for = QLabel()
+        self.kept_for.setObjectName("data_kept_for")
+        self.kept_for.setWordWrap(True)
+        self.kept_for.setStyleSheet("color: #555555;")
         self.folder = QLineEdit()
         self.folder.setObjectName("backup_folder")
         self.folder.setReadOnly(True)
@@ -1054,7 +1071,13 @@ class BackupsTab(QWidget):
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose_button)
         folder_row.addWidget(self.default_button)
+        folder_row.addWidget(self.open_backup_folder)
+        database_row = QHBoxLayout()
+        database_row.addWidget(self.database, 1)
+        database_row.addWidget(self.open_database_folder)
         form = QFormLayout()
+        form.addRow(self.database_caption, database_row)
+        form.addRow(QLabel(), self.kept_for)
         form.addRow(self.folder_caption, folder_row)
         form.addRow(self.keep_caption, self.keep)
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
@@ -1102,6 +1125,7 @@ class BackupsTab(QWidget):
     def load(self) -> None:
         policy = self.policy()
         self.folder.setText(str(policy.folder))
+        self._show_location()
         self.keep.blockSignals(True)
         self.keep.setValue(policy.keep)
         self.keep.blockSignals(False)
@@ -1120,10 +1144,64 @@ class BackupsTab(QWidget):
             if not folder:
                 return False
         settings = self._settings()
-        settings.setValue("backup/folder", str(folder))
+        recorded = self._office_record()
+        if recorded is not None:  # the office's folders are kept for every account
+            from ..location import write_location
+
+            try:
+                write_location(recorded.database_folder, folder or None,
+                               machine_wide=recorded.machine_wide)
+            except OSError as exc:
+                self.status.setText(_(
+                    "The backup folder could not be saved for every account on this PC "
+                    "({reason}); ask an administrator.").format(reason=exc.strerror or exc))
+                return False
+            settings.remove("backup/folder")
+        else:
+            settings.setValue("backup/folder", str(folder))
         settings.sync()
         self.load()
         return True
+
+    def _office_record(self):
+        """The location record that names this database's folder, or None (a database
+        named on the command line, or one from before the record)."""
+        from ..location import DB_FILE, read_location
+
+        recorded = read_location()
+        path = self.ctx.db.path
+        if recorded is None or recorded.database_folder is None or path is None:
+            return None
+        try:
+            same = (recorded.database_folder / DB_FILE).resolve() == path.resolve()
+        except OSError:
+            return None
+        return recorded if same else None
+
+    def _show_location(self) -> None:
+        path = self.ctx.db.path
+        if path is None:
+            self.database.setText(self.ctx.db.engine.url.render_as_string(hide_password=True))
+            self.open_database_folder.setEnabled(False)
+            self.kept_for.setText(_("A PostgreSQL database, kept by its server."))
+            return
+        self.database.setText(str(path))
+        self.open_database_folder.setEnabled(True)
+        recorded = self._office_record()
+        if recorded is not None and recorded.machine_wide:
+            text = _("Kept for every Windows account on this PC (recorded in {record}).")
+        elif recorded is not None:
+            text = _("Kept for this Windows account only (recorded in {record}): the folder "
+                     "for every account could not be written.")
+        else:
+            text = _("Kept for this Windows account only. To keep the data off the system "
+                     "drive for every account, close ReceptionDesk, move the database file "
+                     "and its backups, and write the new folders into {record} (see the "
+                     "README, \u201cWhere the data lives\u201d).")
+        from ..location import LOCATION_FILE, site_folder
+
+        self.kept_for.setText(text.format(
+            record=recorded.record if recorded is not None else site_folder() / LOCATION_FILE))
 
     def _keep_changed(self, value: int) -> None:
         settings = self._settings()
@@ -1133,11 +1211,31 @@ class BackupsTab(QWidget):
     # --- the list -------------------------------------------------------------
 
     def reload(self) -> None:
+        """List the backups off the GUI thread; a folder that does not answer in a few
+        seconds is named in the status line, and the window goes on."""
         from ..services.backups import list_backups
 
         path = self.ctx.db.path
-        self.backups = list_backups(self.policy().folder, path) if path else []
+        if path is None:
+            self._listed([])
+            return
+        folder = self.policy().folder
+        self.folder_work.run(folder, lambda: list_backups(folder, path), self._listed,
+                             self._list_failed, self._list_timed_out)
+
+    def _listed(self, backups: list) -> None:
+        if self.status.property("folder_silent"):
+            self.status.setProperty("folder_silent", False)
+            self.status.clear()
+        self.backups = backups
         self.model.reload()
+
+    def _list_failed(self, exc: Exception) -> None:
+        self.status.setText(str(exc))
+
+    def _list_timed_out(self, message: str) -> None:
+        self.status.setProperty("folder_silent", True)
+        self.status.setText(message)
 
     def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
         rows = [Row(str(b.path), [format_datetime(b.time), b.reason_title, b.size_text,
@@ -1150,6 +1248,10 @@ class BackupsTab(QWidget):
             "online backup, and checked. Choose a folder on a USB drive to keep the backups "
             "away from this computer. Restoring keeps the current database as a separate "
             "file, never deleting it."))
+        self.database_caption.setText(_("Database file:"))
+        self.open_database_folder.setText(_("Open its folder"))
+        self.open_backup_folder.setText(_("Open"))
+        self._show_location()
         self.folder_caption.setText(_("Backup &folder:"))
         self.folder_caption.setBuddy(self.choose_button)
         self.keep_caption.setText(_("Backups &kept:"))

@@ -32,8 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import N_, _, format_datetime
-from ..services.backups import BackupInfo, find_good_backup, record_restore, restore_backup
+from ..services.backups import (
+    BackupInfo,
+    check_backup,
+    list_backups,
+    record_restore,
+    restore_backup,
+)
 from ..services.startup import StartupProblem, inspect_database_file
+from .folder_work import FolderWork
 from .worker import run_in_background
 
 HEADLINES = {
@@ -67,6 +74,8 @@ class StartupDialog(QDialog):
         self.aside_path: Path | None = None  # where the damaged file was kept
         self.backup: BackupInfo | None = None  # the latest good backup, once found
         self.searching = False
+        self.folder_silent = ""  # the backup folder did not answer: why, for the user
+        self.folder_work = FolderWork(self)
         self.busy = False
 
         icon = QLabel()
@@ -150,10 +159,28 @@ class StartupDialog(QDialog):
         """Look for the newest backup of this database that passes its check (off the GUI
         thread: each check reads the whole backup)."""
         self.searching = True
+        self.folder_silent = ""
         self._show_backup()
         folder, database = self.backup_dir, self.problem.path
-        run_in_background(lambda: find_good_backup(folder, database), self._found,
-                          self._search_failed)
+        # the listing first, with a timeout (a USB stick pulled out, a mapped drive gone);
+        # then the checks, which read whole files and may take long on their own
+        self.folder_work.run(folder, lambda: list_backups(folder, database), self._listed,
+                             self._search_failed, self._silent)
+
+    def _listed(self, backups: list[BackupInfo]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.folder_silent = ""
+        self._show_backup()
+
+        def first_good() -> BackupInfo | None:
+            return next((info for info in backups if not check_backup(info.path)), None)
+
+        run_in_background(first_good, self._found, self._search_failed)
+
+    def _silent(self, message: str) -> None:
+        self.folder_silent = message
+        self._show_backup()
 
     def _found(self, info: BackupInfo | None) -> None:
         if not shiboken6.isValid(self):
@@ -166,7 +193,9 @@ class StartupDialog(QDialog):
         self._found(None)
 
     def _show_backup(self) -> None:
-        if self.searching:
+        if self.searching and self.folder_silent:
+            text = self.folder_silent
+        elif self.searching:
             text = _("Looking for the latest good backup in {folder}…").format(
                 folder=self.backup_dir)
         elif self.backup is not None:
