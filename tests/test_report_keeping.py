@@ -184,6 +184,7 @@ def test_the_register_lists_every_numbered_document_issued(db, unit, official, p
     assert [e.issued_on for e in entries] == [date(2026, 2, 5), date(2026, 2, 6), ISSUED_ON,
                                               CORRECTED_ON]
     assert entries[0].signer == "Lò Văn Khoa" and entries[1].signer == "Lò Văn Khoa"
+    assert "Citizens concerned" in entries[1].recipients  # as the notice prints them
     assert entries[2].note == "replaced by 02-BC/ĐU"
     assert entries[3].note == "replaces 01-BC/ĐU"
     assert "(to report)" in entries[3].recipients  # the report's "Nơi nhận"

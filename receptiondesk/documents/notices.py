@@ -55,6 +55,15 @@ def _session_what(rs: ReceptionSession) -> str:
     return _("the regular citizen reception session")
 
 
+def notice_recipients(after_meeting: bool) -> list[str]:
+    """The "Nơi nhận" a concluding notice is printed with (and registered under)."""
+    return [
+        _("Participants of the meeting") if after_meeting else _("Citizens concerned"),
+        _("Bodies and persons concerned"),
+        _("Filed: the office"),
+    ]
+
+
 def render_notice(
     session: Session,
     notice_id: str,
@@ -119,12 +128,7 @@ def render_notice(
         signature = (signature_of(unit, signer.position, signer.full_name) if signer
                      else Signature(title=PLACEHOLDER, authority=on_behalf_of(unit)))
         if recipients is None:
-            recipients = [
-                _("Participants of the meeting") if meeting is not None
-                else _("Citizens concerned"),
-                _("Bodies and persons concerned"),
-                _("Filed: the office"),
-            ]
+            recipients = notice_recipients(after_meeting=meeting is not None)
         return build_pdf(out, header, _("Notice"), subtitle, body, [signature], recipients)
 
 

@@ -142,11 +142,14 @@ def _notices(session: Session, unit_ids: list[str], start: date, end: date
     rows = list(session.scalars(select(ConcludingNotice).where(
         ConcludingNotice.unit_id.in_(unit_ids), ConcludingNotice.number != "",
         ConcludingNotice.issued_on >= start, ConcludingNotice.issued_on <= end)))
+    from ..documents.notices import notice_recipients
+
     names = _official_names(session, {n.signed_by_id or "" for n in rows})
     return [OutgoingEntry(
         n.number, n.issued_on, "notice",
         _short(_("Concluding notice: {content}").format(content=n.content)),
-        names.get(n.signed_by_id or "", ""), "",
+        names.get(n.signed_by_id or "", ""),
+        "; ".join(notice_recipients(after_meeting=n.meeting_id is not None)),
         _("File of the working meeting") if n.meeting_id else
         _("File of the reception session"), "", n.id, n.unit_id) for n in rows
         if n.issued_on is not None]
