@@ -28,7 +28,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -1313,8 +1313,10 @@ class _Simulated:
 
     def _refresh(self) -> None:
         calc = self.calc
-        running = petition_deadlines(calc.facts(SimpleNamespace(**self.row), []), calc.rules,
-                                     calc.calendar)
+        # the row stands in for the petition: facts() reads its columns only (the
+        # extensions are given)
+        petition = cast(Petition, SimpleNamespace(**self.row))
+        running = petition_deadlines(calc.facts(petition, []), calc.rules, calc.calendar)
         first = min(running, key=lambda d: d.due) if running else None
         self.row["next_due_date"] = first.due if first else None
         self.row["next_due_key"] = first.key if first else None
