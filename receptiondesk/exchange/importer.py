@@ -804,6 +804,7 @@ class _LogbookImporter(_Importer):
             first = group.rows[0]
             name = first.presiding
             data = reception_service.SessionInput(
+                # (None when the cell is wrong: the service checks it as required)
                 session_date=first.session_date,  # type: ignore[arg-type]
                 kind=first.session_kind,
                 place=first.place,
@@ -1013,6 +1014,7 @@ class _PetitionsImporter(_Importer):
                 c.error("petitioner_name", _("Give the petitioner's name with the ID number or "
                                              "address."))
             data = petition_service.PetitionInput(
+                # (None when the cell is wrong: the service checks it as required)
                 received_date=received,  # type: ignore[arg-type]
                 petition_type=ptype or "",
                 content=content,
@@ -1456,6 +1458,7 @@ class _MeetingsImporter(_Importer):
             c = self.cells(row)
             unit_id = self.unit_of(c)
             data = meeting_service.MeetingInput(
+                # (None when the cell is wrong: the service checks it as required)
                 meeting_date=c.date("date", required=True),  # type: ignore[arg-type]
                 kind=c.code(MeetingKind, "kind") or MeetingKind.REGULAR,
                 chaired_by_name=c.line("chaired_by"),
@@ -1555,6 +1558,7 @@ class _InspectionsImporter(_Importer):
             c = self.cells(row)
             unit_id = self.unit_of(c)
             data = inspection_service.InspectionInput(
+                # (None when the cell is wrong: the service checks it as required)
                 inspection_date=c.date("date", required=True),  # type: ignore[arg-type]
                 body=c.code(InspectionBody, "body") or InspectionBody.STANDING_COMMITTEE,
                 kind=c.code(InspectionKind, "kind") or InspectionKind.INSPECTION,

@@ -187,7 +187,7 @@ class Counts:
     """Figures that are plain counts: adding a unit's figures adds every field."""
 
     def add(self, other: Counts) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]  # subclasses: dataclasses
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 

@@ -189,6 +189,7 @@ _signed_in: Actor | None = None
 def current_user() -> Actor | None:
     """The user the current code acts for (None: nobody signed in)."""
     value = _acting.get()
+    # (mypy cannot narrow a sentinel object: the variable holds an Actor or None otherwise)
     return _signed_in if value is _UNSET else value  # type: ignore[return-value]
 
 
