@@ -136,7 +136,7 @@ def _require(value, option: str, document: str) -> None:
                 document=_(DOCUMENT_NAMES.get(document, document)), option=option))
 
 
-def _citizen_and_official(s: Session, args) -> tuple[str, str | None, object]:
+def _citizen_and_official(s: Session, args) -> tuple[str, str | None, str]:
     """The citizen, the receiving official and the unit of a slip or receipt."""
     official_id = args.official
     if args.visit:

@@ -597,9 +597,9 @@ def signature_rows(
             cells.append([block] + [None] * (per_row - 1))
     col = width / per_row
     out: list[Flowable] = []
-    for i, row in enumerate(cells):
+    for i, cell_row in enumerate(cells):
         content = [
-            signature_block(c, kind) if isinstance(c, Signature) else (c or "") for c in row
+            signature_block(c, kind) if isinstance(c, Signature) else (c or "") for c in cell_row
         ]
         table = Table([content], colWidths=[col] * per_row, hAlign="CENTER")
         table.setStyle(TableStyle([

@@ -392,7 +392,8 @@ def _cells(row: LogRow, widths: list[float]) -> Row:
     """A row as the lines of each cell, and its height."""
     inner = [w - 2 * CELL_PAD for w in widths]
     handling = ["", "", ""]
-    marks = {VisitHandling.ACCEPT: 0, VisitHandling.GUIDE: 1, VisitHandling.FORWARD: 2}
+    marks: dict[str, int] = {VisitHandling.ACCEPT: 0, VisitHandling.GUIDE: 1,
+                             VisitHandling.FORWARD: 2}
     if row.handling in marks:
         handling[marks[row.handling]] = "x"
     columns = [

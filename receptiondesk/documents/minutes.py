@@ -16,7 +16,8 @@ redaction, in the list of those present and under their signature.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO
+from datetime import date, datetime, time
+from typing import IO, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -43,6 +44,7 @@ from ..model.codes import (
 from ..services import minutes as minutes_service
 from ..services import protection
 from ..services.reception import split_names
+from ..services.units import get_unit
 from .layout import (
     DocumentHeader,
     Signature,
@@ -140,17 +142,35 @@ class PrintedOfficial:
         return f"{self.name} – {self.position}" if self.position else self.name
 
 
+class NumberedMinutes(Protocol):
+    """The minutes an addendum corrects, as it names them."""
+
+    @property
+    def number(self) -> str: ...
+
+
+class MinutesRecord(NumberedMinutes, Protocol):
+    """What the print reads of the minutes: the record, or what a printed version kept."""
+
+    @property
+    def copies(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
 @dataclass
 class MinutesFacts:
     """Everything the minutes print, gathered from the records."""
 
     unit: Unit
-    minutes: Minutes
+    minutes: MinutesRecord
     kind: str  # MinutesSubject
-    on: object  # date
+    on: date
     place: str
-    start: object = None  # time
-    end: object = None
+    start: time | None = None
+    end: time | None = None
     mode: str = SessionMode.IN_PERSON
     session_kind: str = SessionKind.REGULAR
     presiding: PrintedOfficial = field(default_factory=lambda: PrintedOfficial(""))
@@ -159,7 +179,7 @@ class MinutesFacts:
     participants: str = ""
     content: str = ""
     conclusions: str = ""
-    original: Minutes | None = None  # set for an addendum
+    original: NumberedMinutes | None = None  # set for an addendum
     #: the minutes' own text ("other matters"), as the reader may see it
     text: str | None = None
 
@@ -240,7 +260,7 @@ def _shielded(f: MinutesFacts, shield: protection.Shield) -> MinutesFacts:
 def _gather(session: Session, m: Minutes, cleared: bool,
             shield: protection.Shield, audit: bool = True) -> MinutesFacts:
     record, kind = minutes_service.subject_record(session, m.subject_kind, m.subject_id)
-    unit = session.get(Unit, record.unit_id)
+    unit = get_unit(session, record.unit_id)
     original = session.get(Minutes, m.addendum_of_id) if m.addendum_of_id else None
     if isinstance(record, WorkingMeeting):
         return MinutesFacts(
@@ -589,7 +609,7 @@ def render_minutes_record(
             if shield.cleared and any(v.get("confidential") for v in data["visits"]):
                 # the identities printed are audited as when printed from the records
                 _gather(session, m, True, shield)
-            f = _shielded(facts_from_snapshot(data, session.get(Unit, m.unit_id),
+            f = _shielded(facts_from_snapshot(data, get_unit(session, m.unit_id),
                                               shield.cleared), shield)
         else:
             f = gather(session, m, cleared, shield)

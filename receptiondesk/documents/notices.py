@@ -17,6 +17,7 @@ from ..model import Citizen, ConcludingNotice, Official, ReceptionSession, Unit,
 from ..model.codes import SessionKind
 from ..services import protection
 from ..services.errors import NotFoundError, ValidationError
+from ..services.units import get_unit
 from . import fonts
 from .layout import (
     DocumentHeader,
@@ -78,7 +79,7 @@ def render_notice(
     if notice is None:
         raise NotFoundError(_("The concluding notice no longer exists."))
     shield = shield or protection.shield(session)
-    unit = session.get(Unit, notice.unit_id)
+    unit = get_unit(session, notice.unit_id)
     meeting = session.get(WorkingMeeting, notice.meeting_id) if notice.meeting_id else None
     rs = session.get(ReceptionSession, notice.session_id) if notice.session_id else None
     signer = session.get(Official, notice.signed_by_id) if notice.signed_by_id else None
@@ -227,7 +228,7 @@ def render_appointment_slip(
     unit = session.get(Unit, unit_id)
     citizen = session.get(Citizen, citizen_id)
     official = session.get(Official, official_id) if official_id else None
-    _require(unit, citizen, official_id, official)
+    unit, citizen = _require(unit, citizen, official_id, official)
     shield = shield or protection.shield(session)
     hidden = _hidden(session, citizen, unit_id, "slip", shield)
     issued_on = issued_on or date.today()
@@ -275,7 +276,7 @@ def render_receipt(
     unit = session.get(Unit, unit_id)
     citizen = session.get(Citizen, citizen_id)
     official = session.get(Official, official_id) if official_id else None
-    _require(unit, citizen, official_id, official)
+    unit, citizen = _require(unit, citizen, official_id, official)
     shield = shield or protection.shield(session)
     hidden = _hidden(session, citizen, unit_id, "receipt", shield)
     documents = [HandedIn(shield.text(d.name), d.count) for d in documents]
@@ -331,11 +332,13 @@ def _documents_table(documents: list[HandedIn], kind: str) -> Table:
     return table
 
 
-def _require(unit, citizen, official_id, official) -> None:
+def _require(unit: Unit | None, citizen: Citizen | None, official_id: str | None,
+             official: Official | None) -> tuple[Unit, Citizen]:
     if unit is None:
         raise NotFoundError(_("The unit no longer exists."))
     if citizen is None:
         raise NotFoundError(_("The citizen no longer exists."))
     if official_id and official is None:
         raise NotFoundError(_("The official no longer exists."))
+    return unit, citizen
 

@@ -33,7 +33,7 @@ from ..model.codes import (
     UnitKind,
     label,
 )
-from ..services import petitions, protection, reference
+from ..services import petitions, protection, reference, units
 from . import fonts
 from .layout import (
     DocumentHeader,
@@ -62,7 +62,7 @@ def render_verifier_copy(
     every protected person are blotted out of its texts too (Law on Denunciations art. 9).
     Permission and the audit of the print are the door's (``services.outputs``)."""
     p = petitions.get_petition(session, petition_id)
-    unit = session.get(Unit, p.unit_id)
+    unit = units.get_unit(session, p.unit_id)
     shield = protection.shield(session, cleared=False).also(
         v for x in p.petitioners for v in (x.full_name, x.id_number, x.address, x.phone))
     fields = {f.code: reference.lookup_name(f) for f in reference.fields(session, False)}

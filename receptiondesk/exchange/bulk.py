@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, insert, select, tuple_
+from sqlalchemy import ColumnDefault, Table, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..model import Citizen, ProtectedCitizen
@@ -66,7 +66,8 @@ def defaults(table: Table) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in table.columns:
         default = column.default
-        out[column.key] = default.arg if default is not None and default.is_scalar else None
+        out[column.key] = (default.arg if isinstance(default, ColumnDefault) and default.is_scalar
+                           else None)
     return out
 
 

@@ -120,7 +120,7 @@ class _Hashing(io.RawIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data) -> int:
         self.sha.update(data)
         self.out.write(data)
         self.size += len(data)
@@ -184,7 +184,7 @@ class BundleWriter:
     def part(self, name: str, columns: list[str]) -> PartWriter:
         stream = self._zip.open(_member(PART_DIR + name + PART_SUFFIX), "w")
         hashing = _Hashing(stream)
-        gz = gzip.GzipFile(fileobj=hashing, mode="wb", mtime=0, compresslevel=5)  # type: ignore[arg-type]
+        gz = gzip.GzipFile(fileobj=hashing, mode="wb", mtime=0, compresslevel=5)
         return PartWriter(name, columns, gz, hashing, stream)
 
     def finish(self, manifest: dict[str, Any], key: Ed25519PrivateKey) -> bytes:
@@ -264,7 +264,7 @@ class VerifiedBundle:
         try:
             with zipfile.ZipFile(self.path) as zf, zf.open(part.file) as raw:
                 hashing = _ReadHashing(raw, sha)
-                with gzip.GzipFile(fileobj=hashing, mode="rb") as gz:  # type: ignore[arg-type]
+                with gzip.GzipFile(fileobj=hashing, mode="rb") as gz:
                     while line := gz.readline(MAX_LINE_BYTES + 1):
                         line_no += 1
                         total += len(line)
@@ -297,7 +297,7 @@ class _ReadHashing(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         data = self.raw.read(len(buffer))
         self.sha.update(data)
         buffer[:len(data)] = data

@@ -30,7 +30,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, Text, select, union
+from sqlalchemy import ColumnElement, Table, Text, select, union
 from sqlalchemy.orm import Session
 
 from ..i18n import _
@@ -55,7 +55,7 @@ from ..model import (
     VisitAttendee,
     WorkingMeeting,
 )
-from ..model.base import utcnow
+from ..model.base import mapped_table, utcnow
 from ..model.codes import PetitionType
 from ..services import audit, protection
 from ..services.accounts import permits
@@ -77,7 +77,7 @@ IN_CHUNK = 500
 DENUNCIATION = PetitionType.DENUNCIATION.value
 
 #: the record tables of a bundle, parents before children (the import order)
-RECORD_TABLES: tuple[Table, ...] = tuple(m.__table__ for m in (  # type: ignore[misc]
+RECORD_TABLES: tuple[Table, ...] = tuple(m.__table__ for m in (
     Official, Citizen, ReceptionSession, Visit, VisitAttendee, Petition, Petitioner,
     PetitionEvent, DeadlineExtension, WorkingMeeting, ConcludingNotice, Inspection, Minutes,
 ))
@@ -288,7 +288,7 @@ def _rows(session: Session, table: Table, unit_ids: list[str], since: datetime |
           needed: set[str], written: set[str]) -> Iterator[dict[str, Any]]:
     """The table's changed rows, then those other records refer to (repeated for a table
     that refers to itself), each once."""
-    conds = [table.c.unit_id.in_(unit_ids)]
+    conds: list[ColumnElement[bool]] = [table.c.unit_id.in_(unit_ids)]
     if since is not None:
         conds.append(table.c.updated_at >= since)
     yield from _stream(session, select(table).where(*conds).order_by(table.c.id), written)
@@ -357,8 +357,8 @@ def record_kinds() -> dict[str, str]:
     """The audit log's record kind (the class name in snake case, as the audit listener
     writes it) → the bundle table, for every bundle table."""
     names = {t.name for t in RECORD_TABLES}
-    return {_CAMEL.sub("_", m.class_.__name__).lower(): m.local_table.name
-            for m in Base.registry.mappers if m.local_table.name in names}
+    return {_CAMEL.sub("_", m.class_.__name__).lower(): mapped_table(m).name
+            for m in Base.registry.mappers if mapped_table(m).name in names}
 
 
 def deleted_records(session: Session, unit_ids: list[str], since: datetime | None

@@ -61,12 +61,12 @@ confirmed (:func:`preview_import` with ``key_confirmed``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
@@ -84,6 +84,7 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,7 +99,7 @@ from ..model import (
     SourceEntry,
     Unit,
 )
-from ..model.base import new_id, utcnow
+from ..model.base import mapped_table, new_id, utcnow
 from ..model.codes import (
     DutyRole,
     EventKind,
@@ -555,7 +556,8 @@ class _Merge:
 
     def _unit_parent(self, rec: dict, is_sender: bool, home: Unit | None) -> str | None:
         if not is_sender:
-            return self.unit_map.get(rec.get("parent_id"))  # type: ignore[arg-type]
+            parent_id = rec.get("parent_id")
+            return self.unit_map.get(parent_id) if isinstance(parent_id, str) else None
         parent = self.bundle.sender.get("parent") or {}
         if parent.get("code"):
             found = self.s.scalar(select(Unit.id).where(Unit.code == parent["code"]))
@@ -580,8 +582,8 @@ class _Merge:
     def _protected(self) -> None:
         if not self.apply:
             return
-        ids = sorted({r.get("citizen_id") for r in self.bundle.records("protected_citizens")
-                      if isinstance(r.get("citizen_id"), str)})
+        ids = sorted({cid for r in self.bundle.records("protected_citizens")
+                      if isinstance(cid := r.get("citizen_id"), str)})
         now = utcnow()
         for chunk in _chunks(ids):
             present = set(self.s.scalars(select(Citizen.id).where(Citizen.id.in_(chunk))))
@@ -861,19 +863,19 @@ def is_deletion(conflict: BundleConflict) -> bool:
 def owned_by(table: Table) -> list[tuple[str, str]]:
     """(parent table, column) of the records ``table``'s rows belong to: deleted with
     them (an ORM delete cascade, e.g. a visit's attendees)."""
-    out = []
+    out: list[tuple[str, str]] = []
     for mapper in Base.registry.mappers:
         for rel in mapper.relationships:
             if rel.cascade.delete and rel.mapper.local_table is table and \
-                    mapper.local_table.name in TABLES:
-                out.extend((mapper.local_table.name, pair[1].name)
+                    mapped_table(mapper).name in TABLES:
+                out.extend((mapped_table(mapper).name, pair[1].name)
                            for pair in rel.local_remote_pairs)
     return out
 
 
 def owned_rows(session: Session, table: Table, record_id: str) -> list[tuple[Table, dict]]:
     """The bundle rows that belong to the record (deleted with it)."""
-    rows = []
+    rows: list[tuple[Table, dict]] = []
     for child in RECORD_TABLES:
         for parent, column in owned_by(child):
             if parent == table.name:
@@ -1011,12 +1013,13 @@ def resolve_conflict(session: Session, conflict_id: str, resolution: str) -> Bun
     if resolution == TAKE_THEIRS:
         changes = {k: v for k, v in values.items() if k != "id"}
         if table.name == "reception_sessions":
-            current = session.execute(select(table).where(
+            current: Mapping[Any, Any] = session.execute(select(table).where(
                 table.c.id == conflict.record_id)).mappings().first() or {}
             changes["search_text"] = with_session_search_text({**current, **changes})[
                 "search_text"]
-        found = session.execute(update(table).where(table.c.id == conflict.record_id)
-                                .values(changes))
+        # an UPDATE's result is a CursorResult (SQLAlchemy types every result as Result)
+        found = cast(CursorResult[Any], session.execute(
+            update(table).where(table.c.id == conflict.record_id).values(changes)))
         if not found.rowcount:
             raise NotFoundError(_("The record of this conflict no longer exists."))
     remember(session, conflict.record_kind,

@@ -139,7 +139,7 @@ class _XlsxSink:
         return cell
 
     def row(self, columns: Sequence[str], values: Sequence[Any]) -> None:
-        out = []
+        out: list[Any] = []
         for name, value in zip(columns, values, strict=True):
             if value is None:
                 out.append(None)

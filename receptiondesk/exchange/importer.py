@@ -28,7 +28,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -804,6 +804,7 @@ class _LogbookImporter(_Importer):
             first = group.rows[0]
             name = first.presiding
             data = reception_service.SessionInput(
+                # (None when the cell is wrong: the service checks it as required)
                 session_date=first.session_date,  # type: ignore[arg-type]
                 kind=first.session_kind,
                 place=first.place,
@@ -1013,6 +1014,7 @@ class _PetitionsImporter(_Importer):
                 c.error("petitioner_name", _("Give the petitioner's name with the ID number or "
                                              "address."))
             data = petition_service.PetitionInput(
+                # (None when the cell is wrong: the service checks it as required)
                 received_date=received,  # type: ignore[arg-type]
                 petition_type=ptype or "",
                 content=content,
@@ -1313,8 +1315,10 @@ class _Simulated:
 
     def _refresh(self) -> None:
         calc = self.calc
-        running = petition_deadlines(calc.facts(SimpleNamespace(**self.row), []), calc.rules,
-                                     calc.calendar)
+        # the row stands in for the petition: facts() reads its columns only (the
+        # extensions are given)
+        petition = cast(Petition, SimpleNamespace(**self.row))
+        running = petition_deadlines(calc.facts(petition, []), calc.rules, calc.calendar)
         first = min(running, key=lambda d: d.due) if running else None
         self.row["next_due_date"] = first.due if first else None
         self.row["next_due_key"] = first.key if first else None
@@ -1454,6 +1458,7 @@ class _MeetingsImporter(_Importer):
             c = self.cells(row)
             unit_id = self.unit_of(c)
             data = meeting_service.MeetingInput(
+                # (None when the cell is wrong: the service checks it as required)
                 meeting_date=c.date("date", required=True),  # type: ignore[arg-type]
                 kind=c.code(MeetingKind, "kind") or MeetingKind.REGULAR,
                 chaired_by_name=c.line("chaired_by"),
@@ -1553,6 +1558,7 @@ class _InspectionsImporter(_Importer):
             c = self.cells(row)
             unit_id = self.unit_of(c)
             data = inspection_service.InspectionInput(
+                # (None when the cell is wrong: the service checks it as required)
                 inspection_date=c.date("date", required=True),  # type: ignore[arg-type]
                 body=c.code(InspectionBody, "body") or InspectionBody.STANDING_COMMITTEE,
                 kind=c.code(InspectionKind, "kind") or InspectionKind.INSPECTION,

@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from ..i18n import _, format_number, ngettext
@@ -140,8 +140,8 @@ class Scope:
     def unit_ids(self, session: Session) -> list[str] | None:
         return None if self.unit_id is None else unit_and_descendants(session, self.unit_id)
 
-    def where(self, session: Session) -> list:
-        conds = []
+    def where(self, session: Session) -> list[ColumnElement[bool]]:
+        conds: list[ColumnElement[bool]] = []
         ids = self.unit_ids(session)
         if ids is not None:
             conds.append(Petition.unit_id.in_(ids))
@@ -192,8 +192,9 @@ class _Mapping:
             if code_list == "unit":
                 self.unit_codes = {e.code: e.shown_code for e in items}
         # the labels, translated once per export rather than once per row
-        self.labels = {enum: {m.value: label(enum, m.value) for m in enum}
-                       for enum in (PetitionType, Handling, Status, Result)}
+        self.labels: dict[type, dict[str, str]] = {
+            enum: {m.value: label(enum, m.value) for m in enum}
+            for enum in (PetitionType, Handling, Status, Result)}
         self.competence = {c: national_codes.competence_label(c)
                            for c in (COMPETENT, NOT_COMPETENT)}
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -337,7 +337,7 @@ class Table(list[TableRow]):
         return self.titles.get(key, key)
 
 
-RawRow = tuple[int, list[object]]
+RawRow = tuple[int, Sequence[object]]
 
 #: the largest import file: an office's year of records is a few megabytes
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -850,7 +850,8 @@ def _enum_map(enum: type[StrEnum]) -> dict[str, str]:
 
 
 #: lookup tables parse_code accepts besides the enums
-LOOKUPS = {"field_code": Field, "source": SourceEntry}
+LOOKUPS: dict[str, type[Field] | type[SourceEntry]] = {"field_code": Field,
+                                                       "source": SourceEntry}
 
 
 def lookup_map(session: Session, lookup: str) -> dict[str, str]:

@@ -11,8 +11,9 @@ import unicodedata
 import uuid
 from datetime import UTC, datetime
 from functools import cache
+from typing import TYPE_CHECKING, ClassVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, event
+from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, Table, event
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -51,6 +52,17 @@ def naive_utc(value: datetime) -> datetime:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
+    if TYPE_CHECKING:
+        # Every model is mapped to a Table (declarative, no mapping to a select or a
+        # join); SQLAlchemy declares the general FromClause.
+        __table__: ClassVar[Table]
+
+
+def mapped_table(mapper: Mapper) -> Table:
+    """The table a model's mapper writes to (SQLAlchemy types it as any FromClause; here
+    every model is declared on a Table)."""
+    return cast(Table, mapper.local_table)
+
 
 @cache
 def _datetime_keys(mapper: Mapper) -> tuple[str, ...]:
@@ -65,7 +77,7 @@ COMPOSED_EXEMPT = frozenset({"audit_entries", "minutes_versions", "issued_report
 
 @cache
 def _text_keys(mapper: Mapper) -> tuple[str, ...]:
-    if mapper.local_table.name in COMPOSED_EXEMPT:
+    if mapped_table(mapper).name in COMPOSED_EXEMPT:
         return ()
     return tuple(attr.key for attr in mapper.column_attrs
                  if any(isinstance(c.type, String) for c in attr.columns))

@@ -130,13 +130,13 @@ def _period(args: argparse.Namespace) -> Period:
             raise ValidationError.single("year", _("The year is not valid."))
         period = period_for_preset(preset, year=args.year, month=args.month,
                                    start=date_from, end=date_to)
+        start, end = period.start, period.end
     else:
         if date_from is None or date_to is None:
             raise ValidationError.single(
                 "date_from", _("Give the period with --from and --to, or with --preset."))
         period = None
-    start = period.start if period else date_from
-    end = period.end if period else date_to
+        start, end = date_from, date_to
     if end < start:
         raise ValidationError.single(
             "date_to", _("The end of the period cannot be before its start."))
@@ -198,7 +198,9 @@ def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, 
         raise ValidationError.single(
             "format", _("Choose the format with --format pdf, xlsx or json."))
     with db.session() as session:
-        require(session, outputs.OUTPUTS["periodic_report"].permission)  # before the figures
+        permission = outputs.OUTPUTS["periodic_report"].permission
+        if permission is not None:
+            require(session, permission)  # before the figures
         if report is None:
             report = periodic_report(session, unit_id, period)
         pages = outputs.write_report(session, report, fmt, out, lang=lang, narrative=narrative)

@@ -67,6 +67,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    ColumnElement,
     Date,
     Integer,
     MetaData,
@@ -186,7 +187,7 @@ class Counts:
     """Figures that are plain counts: adding a unit's figures adds every field."""
 
     def add(self, other: Counts) -> None:
-        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]  # subclasses: dataclasses
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
@@ -617,7 +618,7 @@ def _head_of(session: Session, unit: Unit) -> tuple[str, str]:
                Official.duty_role.in_([str(r) for r in _DUTY_ROLES]))
         .order_by(Official.sort_key)
     ).all()
-    rows.sort(key=lambda r: r.duty_role != wanted)
+    rows = sorted(rows, key=lambda r: r.duty_role != wanted)
     return (rows[0].full_name, rows[0].position or "") if rows else ("", "")
 
 
@@ -917,7 +918,7 @@ class _PetitionCalculator:
         whens = []
         for i, ptype in enumerate(_TYPES):
             cx, remote, party, rnd = self._relevance[(stage, ptype)]
-            expr = literal(i << 4)
+            expr: ColumnElement[int] = literal(i << 4)
             if cx:
                 expr = expr + case((func.coalesce(p.complexity, 0) > 0, 8), else_=0)
             if remote:
@@ -1394,7 +1395,8 @@ def _duty(session: Session, scope: _Scope, period: Period, today: date) -> list[
         )
         .distinct()
     ):
-        held[oid].append(day)
+        if oid is not None:  # (always: the query asks for the heads' sessions)
+            held[oid].append(day)
     rules = reference.duty_rules(session)
     calendar = reference.work_calendar(session)
     # The days owed depend on the role and the level only: asked once for each pair.

@@ -17,7 +17,7 @@ class Action:
     code: str
     title: str  # an English message id, translated when shown
     from_statuses: frozenset[str]
-    to_status: str | None  # None: recorded as an event, the status stays
+    to_status: str  # the status the petition takes
 
 
 def _s(*statuses: Status) -> frozenset[str]:

@@ -42,7 +42,7 @@ import platform
 import re
 import secrets
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -190,6 +190,7 @@ _signed_in: Actor | None = None
 def current_user() -> Actor | None:
     """The user the current code acts for (None: nobody signed in)."""
     value = _acting.get()
+    # (mypy cannot narrow a sentinel object: the variable holds an Actor or None otherwise)
     return _signed_in if value is _UNSET else value  # type: ignore[return-value]
 
 
@@ -274,10 +275,10 @@ def refusal(user: Actor | None, permission: str) -> str | None:
 def require_cleared(session: Session) -> Actor:
     """Refuse unless a user cleared for denouncers' identity is acting."""
     user = current_user()
-    if not is_cleared(user):
+    if user is None or not is_cleared(user):
         raise PermissionDenied(
             _("Only a user cleared for it may see a denouncer's identity."))
-    return user  # type: ignore[return-value]
+    return user
 
 
 # --- passwords --------------------------------------------------------------------------
@@ -520,10 +521,10 @@ def authenticate(session: Session, username: str, password: str,
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
         _refuse(session, user.username, user, "locked now" if locked else "wrong password")
-        raise AuthenticationError(_locked_message(user.locked_until) if locked else wrong)
+        raise AuthenticationError(_locked_message(now + LOCKOUT) if locked else wrong)
     # the temporary password of a recovery (an older version replaced the password at
     # once and kept no hash of its own: then the password just checked is the temporary)
-    if temporary or (recovery is not None and not recovery.get("password_hash")):
+    if recovery is not None and (temporary or not recovery.get("password_hash")):
         problem = _check_recovery_file(session, recovery, now)
         if problem:
             _refuse(session, user.username, user, "recovery file missing")
@@ -867,7 +868,7 @@ def set_idle_minutes(session: Session, minutes: int) -> int:
 ENV_PASSWORD = "RECEPTIONDESK_PASSWORD"
 
 
-def cli_password(username: str, environ: dict | None = None, prompt=None) -> str:
+def cli_password(username: str, environ: Mapping[str, str] | None = None, prompt=None) -> str:
     """The password of ``--user``: $RECEPTIONDESK_PASSWORD, else asked on the terminal."""
     import os
 

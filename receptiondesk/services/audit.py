@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -130,7 +131,7 @@ _ready: weakref.WeakSet = weakref.WeakSet()
 
 def _engine(session: Session) -> Engine:
     bind = session.get_bind()
-    return getattr(bind, "engine", bind)
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def schema_ready(session: Session) -> bool:
@@ -483,7 +484,7 @@ class AuditAnchor:
     path: Path | None = None
 
 
-def head_of_file(path: str | Path) -> tuple[int, str] | None:
+def head_of_file(path: str | os.PathLike[str]) -> tuple[int, str] | None:
     """(number, hash) of the last audit entry of a SQLite file, read-only; None when it
     has no log or cannot be read."""
     try:
@@ -619,7 +620,7 @@ def file_anchors(where: str | Path, engine: Engine) -> tuple[list[AuditAnchor], 
     return anchors, problems
 
 
-def _restores(target, anchors: list[AuditAnchor] = ()
+def _restores(target, anchors: Sequence[AuditAnchor] = ()
               ) -> tuple[list[tuple[int, str, datetime | None]], list[str]]:
     """(entry number, its hash, when the restored backup was made) of each restore the log
     holds, and the problems of the restore entries not believed.

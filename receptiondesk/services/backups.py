@@ -89,7 +89,8 @@ class BackupPolicy:
     def from_settings(cls, folder: object = None, keep: object = None) -> BackupPolicy:
         """From saved preference values (QSettings gives strings, or None when unset)."""
         try:
-            count = int(keep) if keep not in (None, "") else DEFAULT_KEEP  # type: ignore[arg-type]
+            count = (int(keep) if isinstance(keep, (str, int, float)) and keep != ""
+                     else DEFAULT_KEEP)
         except (TypeError, ValueError):
             count = DEFAULT_KEEP
         return cls(backup_folder(str(folder) if folder else None), max(1, count))

@@ -167,6 +167,7 @@ def _petition_deadlines(
             days_left=(due - today).days,
         )
         for pid, ref, ptype, due, _unit in rows
+        if due is not None  # (always: the query asks for a due date before ``soon``)
     ]
 
 
@@ -301,7 +302,8 @@ def duty_check(
             .distinct()
         ).all()
         for official_id, day in rows:
-            held.setdefault(official_id, []).append(day)
+            if official_id is not None:  # (always: the query asks for the heads' sessions)
+                held.setdefault(official_id, []).append(day)
     rules = reference.duty_rules(session)
     calendar = reference.work_calendar(session)
     return [
@@ -409,7 +411,11 @@ def unit_breakdown(session: Session, unit_id: str, today: date | None = None) ->
     # each unit's row: the child of ``unit_id`` it lies under (the unit itself: own row)
     top: dict[str, str] = {}
     for n in tree:  # tree order: a parent is always placed before its children
-        top[n.id] = n.id if n.id == unit_id or parents[n.id] == unit_id else top[n.parent_id]
+        if n.id == unit_id or parents[n.id] == unit_id:
+            top[n.id] = n.id
+        else:
+            assert n.parent_id is not None  # a unit below ``unit_id`` has a parent
+            top[n.id] = top[n.parent_id]
     rows = {n.id: UnitRow(n.id, n.code, n.name, n.level, own=n.id == unit_id,
                           dissolved_on=n.dissolved_on)
             for n in tree if top[n.id] == n.id}

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..i18n import _
@@ -146,7 +146,7 @@ class InspectionFilter:
 
 
 def _filtered(session: Session, f: InspectionFilter) -> Select:
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if f.unit_ids is not None:
         conds.append(Inspection.unit_id.in_(f.unit_ids))
     if f.date_from:

@@ -156,6 +156,6 @@ def refuses_stale(model: type, id_arg: str) -> Callable[[F], F]:
                           "editing it. Your changes were not saved.")) from None
                 raise conflict(session, current) from None
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper  # type: ignore[return-value]  # wraps() keeps fn's signature
 
     return decorate

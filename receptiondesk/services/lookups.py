@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,9 +86,11 @@ def save_lookup(
         row = model(code=clean(data.code), sort_order=last + 1)
         session.add(row)
     else:
-        row = session.get(model, existing_code)
-        if row is None:
+        # (mypy takes a row of either model for their common base)
+        found = cast(Field | SourceEntry | None, session.get(model, existing_code))
+        if found is None:
             raise NotFoundError(_("The entry no longer exists."))
+        row = found
         _check_lookup(session, kind, LookupInput(existing_code, data.name_vi, data.name_en,
                                                  data.national_code, data.active), new=False)
     row.name_vi = clean(data.name_vi)
@@ -243,11 +246,12 @@ def set_holiday_observed(session: Session, month_day: tuple[int, int], observed:
 
     if tuple(month_day) not in UNCONFIRMED_HOLIDAYS:
         raise ValidationError.single("day", _("This day cannot be chosen here."))
+    day = (month_day[0], month_day[1])  # two numbers: one of the holidays above
     days = observed_holidays(session)
     if observed:
-        days.add(tuple(month_day))
+        days.add(day)
     else:
-        days.discard(tuple(month_day))
+        days.discard(day)
     put_setting(session, OBSERVED_HOLIDAYS_KEY, sorted([m, d] for m, d in days))
     rules_changed(session)
 

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from ..i18n import _
-from ..model import ConcludingNotice, Official, ReceptionSession, Unit, WorkingMeeting
+from ..model import ConcludingNotice, Official, ReceptionSession, WorkingMeeting
 from ..model.codes import MeetingKind
 from ..text import fold, search_tokens
 from . import numbering
 from .accounts import require
 from .errors import LockedError, NotFoundError, ValidationError
 from .locking import check_version, refuses_stale
-from .units import require_unit
+from .units import get_unit, require_unit
 from .validation import TEXT_LENGTH, Checker, clean
 
 # --- folded text matching for the small tables ------------------------------------
@@ -37,12 +37,13 @@ def _register_fold(session: Session) -> bool:
     if dialect != "sqlite":
         return False
     raw = session.connection().connection.dbapi_connection
+    assert raw is not None  # the session's connection is checked out, so it holds one
     raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
     return True
 
 
 def text_match(
-    session: Session, columns: Sequence[ColumnElement], query: str
+    session: Session, columns: Sequence[QueryableAttribute[str]], query: str
 ) -> ColumnElement[bool] | None:
     """Every word of ``query`` in one of ``columns``, accents and case ignored (None: no words).
 
@@ -191,7 +192,7 @@ class MeetingFilter:
 
 
 def _filtered(session: Session, f: MeetingFilter) -> Select:
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if f.unit_ids is not None:
         conds.append(WorkingMeeting.unit_id.in_(f.unit_ids))
     if f.date_from:
@@ -285,7 +286,7 @@ def issue_notice(
         ck.add("signed_by_id", _("The signing official chosen does not exist."))
     ck.raise_if_any()
     if not number:  # the unit's next notice of the year (Decree 30/2020/NĐ-CP, art. 15)
-        number = numbering.next_notice_number(session, session.get(Unit, unit_id),
+        number = numbering.next_notice_number(session, get_unit(session, unit_id),
                                               data.issued_on.year)
     notice = ConcludingNotice(
         unit_id=unit_id,

@@ -33,6 +33,7 @@ from . import numbering
 from .accounts import current_user, require
 from .attachments import add_attachment, attachment_data, get_attachment
 from .errors import LockedError, NotFoundError, ValidationError
+from .units import get_unit
 from .validation import MINUTES_LENGTH, too_long
 
 #: copies made of minutes unless the office says otherwise (one for each side)
@@ -48,13 +49,15 @@ STEP_PERMISSIONS: dict[str, str] = {
 }
 
 
-def subject_record(session: Session, subject_kind: str, subject_id: str):
+def subject_record(session: Session, subject_kind: str, subject_id: str
+                   ) -> tuple[ReceptionSession | Visit | WorkingMeeting, str]:
     """The session, visit or meeting the minutes are about, and its normalised kind.
 
     A session of kind "dialogue" is always a dialogue subject, whichever of
     "session" or "dialogue" was asked for.
     """
     kind = str(subject_kind)
+    record: ReceptionSession | Visit | WorkingMeeting | None
     if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE):
         record = session.get(ReceptionSession, subject_id)
         if record is None:
@@ -119,7 +122,7 @@ def signed_on(session: Session, subject_kind: str, subject_id: str) -> datetime 
         visit = session.get(Visit, subject_id)
         if visit is not None:
             subjects.append((MinutesSubject.SESSION, visit.session_id))
-    found = []
+    found: list[datetime | None] = []
     for kind, record_id in subjects:
         kinds = ([MinutesSubject.SESSION, MinutesSubject.DIALOGUE]
                  if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE) else [kind])
@@ -149,7 +152,7 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     if existing is not None:
         return existing
     require(session, STEP_PERMISSIONS["prepare"])
-    unit = session.get(Unit, record.unit_id)
+    unit = get_unit(session, record.unit_id)
     m = Minutes(
         unit_id=record.unit_id,
         subject_kind=kind,
@@ -287,7 +290,7 @@ def version_state(session: Session, minutes_id: str) -> VersionState:
     if live is None:
         latest = rows[-1] if rows else None
         printed = latest is not None and latest.fingerprint == now_print
-        live = latest.number if printed else (latest.number + 1 if latest else 1)
+        live = (latest.number if printed else latest.number + 1) if latest is not None else 1
     else:
         printed = True
     return VersionState(current=live, fingerprint=now_print, printed=printed, signed=signed,
@@ -355,7 +358,7 @@ def mark_signed(
         raise LockedError(_(
             "The records changed after version {printed} of minutes {number} was printed: "
             "print version {version} and mark it printed, then have that one signed."
-        ).format(printed=state.latest.number, number=m.number, version=state.current))
+        ).format(printed=state.versions[-1].number, number=m.number, version=state.current))
     now = utcnow()
     # never printed through the program: what the records say now is what was signed
     version = _freeze(session, m, now)
@@ -432,7 +435,7 @@ def add_addendum(session: Session, minutes_id: str, text: str) -> Minutes:
             field=_("Correction")))
     if len(text) > MINUTES_LENGTH:
         raise ValidationError.single("text", too_long(_("Correction"), MINUTES_LENGTH))
-    unit = session.get(Unit, original.unit_id)
+    unit = get_unit(session, original.unit_id)
     addendum = Minutes(
         unit_id=original.unit_id,
         subject_kind=original.subject_kind,

@@ -19,7 +19,9 @@ Units never get a default: an administrative unit code is not ours to guess.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -98,7 +100,8 @@ def ensure_national_codes(session: Session) -> None:
             if (code_list, code) not in existing:
                 session.add(NationalCode(code_list=code_list, code=code, national_code=national))
     for model, code_list in ((Field, "field"), (SourceEntry, "source")):
-        for row in session.scalars(select(model)):
+        # (mypy takes the rows of either model for their common base)
+        for row in cast(Iterable[Field | SourceEntry], session.scalars(select(model))):
             if not row.national_code and row.code in DEFAULT_CODES[code_list]:
                 row.national_code = DEFAULT_CODES[code_list][row.code]
     reference.put_setting(session, SEEDED_SETTING, True)
@@ -200,8 +203,10 @@ def save_national_code(session: Session, code_list: str, code: str, national_cod
             session.add(row)
         row.national_code = value
     else:
-        model = {"unit": Unit, "field": Field, "source": SourceEntry}[code_list]
-        target = session.get(model, code)
+        models: dict[str, type[Unit] | type[Field] | type[SourceEntry]] = {
+            "unit": Unit, "field": Field, "source": SourceEntry}
+        model = models[code_list]
+        target = cast(Unit | Field | SourceEntry | None, session.get(model, code))
         if target is None:
             raise NotFoundError(_("The entry no longer exists."))
         target.national_code = value

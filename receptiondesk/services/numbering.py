@@ -53,10 +53,9 @@ def unit_abbreviation(unit: Unit) -> str:
 def _raise_counter(session: Session, unit_id: str, year: int, kind: str) -> int:
     """The counter of (unit, year, kind) raised by one, in this transaction."""
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(insert(DocumentCounter).values(
         unit_id=unit_id, year=year, kind=kind, last_number=0).on_conflict_do_nothing())
     return session.execute(

@@ -108,7 +108,9 @@ def register_key(session: Session, unit_code: str, unit_id: str, unit_name: str,
     for permission in TRUST_PERMISSIONS:
         require(session, permission)
     if check_registered(session, unit_code, public_hex):
-        return registered_key(session, unit_code)  # type: ignore[return-value]
+        existing = registered_key(session, unit_code)
+        assert existing is not None  # check_registered just read it
+        return existing
     user = current_user()
     row = RegisteredOfficeKey(
         unit_code=unit_code, unit_id=unit_id, unit_name=unit_name, public_key=public_hex,

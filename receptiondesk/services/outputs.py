@@ -105,6 +105,13 @@ class Exit:
     shield: protection.Shield
     target: Path | None  # the file to write (beside the real one); None: no file
 
+    @property
+    def file(self) -> Path:
+        """The file to write, for an output to a file (the door was given a path)."""
+        if self.target is None:
+            raise ValueError(f"the {self.output.name} output was given no file")
+        return self.target
+
 
 def _check(session: Session, output: Output) -> None:
     if output.permission is not None:
@@ -216,7 +223,7 @@ def save_logbook_xlsx(session: Session, unit_ids: list[str], date_from: date | N
     from ..documents.logbook_xlsx import write_logbook_xlsx
 
     return produce(session, "logbook_xlsx", path, lambda e: write_logbook_xlsx(
-        session, unit_ids, date_from, date_to, e.target, lang=lang,
+        session, unit_ids, date_from, date_to, e.file, lang=lang,
         cleared=e.shield.cleared, shield=e.shield),
         unit_id=unit_ids[0] if unit_ids else None,
         scope={"from": date_from, "to": date_to, "units": unit_ids})
@@ -269,11 +276,11 @@ def write_report(session: Session, report: Any, fmt: str, path: str | Path,
         if fmt == "pdf":
             text = None if narrative is None else {
                 k: e.shield.text(v) for k, v in narrative.items()}
-            return write_pdf(report, text, e.target, lang=lang)
+            return write_pdf(report, text, e.file, lang=lang)
         if fmt == "xlsx":
-            write_xlsx(report, e.target, lang=lang)
+            write_xlsx(report, e.file, lang=lang)
         else:
-            write_json(report, e.target)
+            write_json(report, e.file)
         return 0
 
     period = getattr(report, "period", None)
@@ -351,7 +358,7 @@ def export_table(session: Session, kind: str, path: str | Path,
         raise ExportError(_("Unknown kind of file \u201c{kind}\u201d: use one of {kinds}.")
                           .format(kind=kind, kinds=", ".join(KINDS)))
     return produce(session, f"export_{kind}", path, lambda e: export_file(
-        session, kind, e.target, unit_ids, date_from, date_to,
+        session, kind, e.file, unit_ids, date_from, date_to,
         reveal_identity=e.shield.cleared, progress=progress, shield=e.shield),
         reveal=reveal_identity,
         scope={"from": date_from, "to": date_to, "units": unit_ids,
@@ -371,7 +378,7 @@ def export_national(session: Session, path: str | Path, scope: Any, **options: A
             raise UnmappedCodesError(unmapped)
 
     return produce(session, "national", path, lambda e: _renamed(
-        write_national(session, e.target, scope, **options), path),
+        write_national(session, e.file, scope, **options), path),
         unit_id=scope.unit_id, scope={"from": scope.date_from, "to": scope.date_to})
 
 
@@ -384,7 +391,7 @@ def export_bundle(session: Session, path: str | Path, since: Any = None, **optio
     # a role that does not send bundles makes a copy: the "since the last bundle" mark stays
     sent = permits(session, "bundles.send")
     result = produce(session, "bundle", path, lambda e: write_bundle(
-        session, e.target, since, **options),
+        session, e.file, since, **options),
         unit_id=home.id if home is not None else None, scope={"since": since, "sent": sent})
     result.path = Path(path)
     result.size = result.path.stat().st_size

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _
@@ -411,7 +412,12 @@ def _check_step_date(session: Session, p: Petition, on: date, today: date, ck: C
     ck.not_before("date", on, _last_event_date(session, p), _("Date"), _("the previous step"))
 
 
-def _refuse(p: Petition, action: str) -> TransitionError:
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+def _refuse(p: _HasStatus, action: str) -> TransitionError:
     return TransitionError(
         _("\u201c{action}\u201d is not allowed for a petition that is {status}.").format(
             action=lifecycle.action_title(action), status=label(Status, p.status).lower()
@@ -518,10 +524,9 @@ def decide_handling(
     p = get_petition(session, petition_id)
     check_version(session, p, expected_version)
     action = lifecycle.ACTION_OF_HANDLING.get(handling)
-    ck = Checker()
     if action is None:
-        ck.add("handling", _("Choose how the petition is handled."))
-        ck.raise_if_any()
+        raise ValidationError.single("handling", _("Choose how the petition is handled."))
+    ck = Checker()
     if action in ("guide", "forward", "urge") and not clean(handled_to):
         ck.add("handled_to", _("Name the body the petitioner is guided to or the petition is "
                                "sent to."))
@@ -735,11 +740,11 @@ def extend_deadline(
     check_version(session, p, expected_version)
     calc = Deadlines.of(session)
     running = {d.key: d for d in calc.running(p)}
-    ck = Checker()
     deadline = running.get(deadline_key)
     if deadline is None:
-        ck.add("deadline_key", _("This deadline is not running for the petition now."))
-        ck.raise_if_any()
+        raise ValidationError.single("deadline_key",
+                                     _("This deadline is not running for the petition now."))
+    ck = Checker()
     ck.positive("days", days, _("Extension days"))
     ck.required("reason", clean(reason), _("Reason for the extension"))
     ck.max_length("reason", reason, NOTE_LENGTH, _("Reason for the extension"))
@@ -862,7 +867,7 @@ def _all_units(session: Session, unit_ids: list[str]) -> bool:
 def _filtered(session: Session, f: PetitionFilter, *, page: bool = True) -> Select:
     from .search import matches, matching_ids
 
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     # Every unit is no restriction at all: the list then reads the date index in order
     # instead of gathering and sorting the rows of each unit.
     if f.unit_ids is not None and not _all_units(session, f.unit_ids):
@@ -914,8 +919,7 @@ def list_petitions(
     column = SORTS.get(sort, Petition.received_date)
     order = column.desc() if descending else column.asc()
     if sort == "due":
-        order = column.is_(None), order  # type: ignore[assignment]
-        stmt = _filtered(session, f).order_by(*order, Petition.id)
+        stmt = _filtered(session, f).order_by(column.is_(None), order, Petition.id)
     else:
         stmt = _filtered(session, f).order_by(order, Petition.id)
     stmt = stmt.options(selectinload(Petition.petitioners))
@@ -955,8 +959,9 @@ def transfer_open_cases(session: Session, unit_id: str, on: date,
             old=unit.name, new=successor.name, date=unit.dissolved_on.isoformat())
         # the petitioners and extensions follow the petition; its history stays as it was
         # recorded (events are append-only)
-        for owned in (*p.petitioners, *p.extensions):
-            owned.unit_id = successor.id
+        owned: list[Petitioner | DeadlineExtension] = [*p.petitioners, *p.extensions]
+        for record in owned:
+            record.unit_id = successor.id
         p.unit_id = successor.id
         _add_event(session, p, EventKind.NOTE, max(on, p.received_date), None, None,
                    official_id, note)

@@ -22,8 +22,9 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from sqlalchemy import and_, event, func, insert, literal, or_, select, union, update
+from sqlalchemy import Row, and_, event, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ..i18n import _
@@ -84,7 +85,12 @@ def record_identity_view(session: Session, kind: str, record_id: str,
     note_identity_views_of(session, kind, [(record_id, unit_id)], where)
 
 
-def note_identity_views(session: Session, kind: str, records: Iterable[object], where: str,
+class _Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def note_identity_views(session: Session, kind: str, records: Iterable[_Record], where: str,
                         protected_ids: set[str] | None = None) -> None:
     """Audit, in one go, the protected records of a list shown to a cleared user."""
     if not is_cleared():
@@ -101,7 +107,7 @@ def note_identity_views_of(session: Session, kind: str,
     twice, add nothing: the log says what a person saw, not how often the screen was
     drawn), every time in a print."""
     user = current_user()
-    if not is_cleared(user):
+    if user is None or not is_cleared(user):
         return
     once = where not in PRINTS
     keys: dict[tuple[str, str, str], str | None] = {}
@@ -171,7 +177,7 @@ def petitioners_protected(session: Session, p: Petition) -> bool:
     return any(blot.names_protected(x.full_name, x.id_number, x.phone) for x in p.petitioners)
 
 
-def protected_citizen_ids(session: Session, citizen_ids: Iterable[str]) -> set[str]:
+def protected_citizen_ids(session: Session, citizen_ids: Iterable[str | None]) -> set[str]:
     ids = [c for c in citizen_ids if c]
     if not ids or not _schema_ready(session):
         return set()
@@ -484,9 +490,10 @@ def protected_identities(session: Session) -> tuple[list[str], list[str]]:
     denunciations and the protected citizens."""
     names: set[str] = set()
     numbers: set[str] = set()
-    rows = session.execute(select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone)
-                           .join(Petition, Petitioner.petition_id == Petition.id)
-                           .where(Petition.petition_type == DENUNCIATION))
+    rows: Iterable[Row[str, str | None, str]] = session.execute(
+        select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone)
+        .join(Petition, Petitioner.petition_id == Petition.id)
+        .where(Petition.petition_type == DENUNCIATION))
     if _schema_ready(session):
         rows = [*rows, *session.execute(
             select(Citizen.full_name, Citizen.id_number, Citizen.phone).where(

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, time
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..i18n import _
@@ -543,7 +543,7 @@ def _sessions_filtered(session: Session, f: SessionFilter, *, page: bool = True)
     from .petitions import _all_units
     from .search import matches_itself_or_child, matching_ids
 
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     # Every unit is no restriction: the list then reads the date index in order.
     if f.unit_ids is not None and not _all_units(session, f.unit_ids):
         conds.append(ReceptionSession.unit_id.in_(f.unit_ids))
@@ -630,7 +630,7 @@ def _visits_filtered(session: Session, f: VisitFilter, *, page: bool = True) -> 
     from .petitions import _all_units
     from .search import matches
 
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if f.unit_ids is not None and not _all_units(session, f.unit_ids):
         conds.append(Visit.unit_id.in_(f.unit_ids))
     if f.date_from:

@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from ..model import Citizen, Petition, Petitioner
@@ -145,6 +155,7 @@ def _register_fold(session: Session) -> bool:
     if dialect != "sqlite":
         return False
     raw = session.connection().connection.dbapi_connection
+    assert raw is not None  # the session's connection is checked out, so it holds one
     raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
     return True
 
@@ -214,7 +225,7 @@ def _ranked_by_like(
     if not words:
         return []
     likes = [word_prefix(Petition, w) for w in words]  # the trigram index's expression
-    score = sum((case((c, 1), else_=0) for c in likes), start=0)
+    score = sum((case((c, 1), else_=0) for c in likes), start=literal(0))
     stmt = select(Petition.id).where(or_(*likes))
     if unit_ids is not None:
         stmt = stmt.where(Petition.unit_id.in_(unit_ids))

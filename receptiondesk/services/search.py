@@ -37,8 +37,8 @@ from ..text import fts_match, search_tokens
 #: the kinds the global search looks in
 KINDS = ("citizen", "visit", "petition")
 #: every kind of the index (sessions are searched by their list only; migration 0012)
-_TABLES = {"citizen": Citizen, "visit": Visit, "petition": Petition,
-           "session": ReceptionSession}
+_TABLES: dict[str, type[Citizen] | type[Visit] | type[Petition] | type[ReceptionSession]] = {
+    "citizen": Citizen, "visit": Visit, "petition": Petition, "session": ReceptionSession}
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,7 @@ def _estimated_rows(session: Session, stmt: Select) -> float:
     trigram index: planning only, nothing is read)."""
     sql = stmt.compile(dialect=session.get_bind().dialect,
                        compile_kwargs={"literal_binds": True})
-    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {sql}")).scalar()
+    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {sql}")).scalar_one()
     if isinstance(plan, str):
         plan = json.loads(plan)
     return float(plan[0]["Plan"]["Plan Rows"])

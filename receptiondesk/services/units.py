@@ -139,7 +139,7 @@ def set_home_unit(session: Session, unit_id: str) -> None:
 
 def list_units(session: Session) -> list[Unit]:
     units = list(session.scalars(select(Unit)))
-    order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+    order: dict[str, int] = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
     return sorted(units, key=lambda u: (order.get(u.level, 9), collation_key(u.name)))
 
 
