@@ -158,6 +158,21 @@ def _reception(kind: str, measure: str) -> Callable[[ScopeFigures], Any]:
     return lambda s: getattr(s.reception.kind(kind), measure)
 
 
+def _part(part: str, name: str) -> Callable[[ScopeFigures], Any]:
+    """A scope's ``part`` ("meetings", "inspections", "petitions") figure ``name``."""
+    return lambda s: getattr(getattr(s, part), name)
+
+
+def _code_is(attr: str, *values: str | None) -> Callable[[Any], bool]:
+    """A row whose ``attr`` (or attributes, for two values) are ``values``."""
+    names = attr.split(",")
+    return lambda row: tuple(getattr(row, n) for n in names) == values
+
+
+def _timeliness(name: str) -> Getter:
+    return lambda report: getattr(report.timeliness, name)
+
+
 def _kinds() -> list[tuple[str, str]]:
     return [(k.value, label(SessionKind, k.value)) for k in SessionKind] + [
         ("total", _("all kinds"))]
@@ -173,29 +188,25 @@ def placeholders(field_names: dict[str, list[str]] | None = None) -> list[Placeh
                            _("{what} ({kind})").format(what=what(), kind=kind_label.lower()),
                            _reception(kind, measure))
     for key, (attr, what) in _MEETING_FIELDS.items():
-        out += _scoped(f"meetings.{key}", what(),
-                       lambda s, a=attr: getattr(s.meetings, a))
+        out += _scoped(f"meetings.{key}", what(), _part("meetings", attr))
     for key, what in _INSPECTION_FIELDS.items():
-        out += _scoped(f"inspections.{key}", what(),
-                       lambda s, a=key: getattr(s.inspections, a))
+        out += _scoped(f"inspections.{key}", what(), _part("inspections", key))
     for key, what in _PETITION_FIELDS.items():
-        out += _scoped(f"petitions.{key}", what(),
-                       lambda s, a=key: getattr(s.petitions, a))
+        out += _scoped(f"petitions.{key}", what(), _part("petitions", key))
     for body in InspectionBody:
         for key in _BODY_FIELDS:
             out.append(Placeholder(
                 f"inspections.body.{body.value}.{key}",
                 _("{what}, by {body}").format(what=_INSPECTION_FIELDS[key](),
                                               body=label(InspectionBody, body.value)),
-                _row(lambda r: r.inspections_by_body, lambda r, b=body.value: r.body == b,
-                     key)))
+                _row(lambda r: r.inspections_by_body, _code_is("body", body.value), key)))
     for ptype in PetitionType:
         for key, what in _BREAKDOWN_FIELDS.items():
             out.append(Placeholder(
                 f"petitions.type.{ptype.value}.{key}",
                 _("{type}: {what}").format(type=label(PetitionType, ptype.value),
                                            what=what()),
-                _row(lambda r: r.by_type, lambda r, t=ptype.value: r.code == t, key)))
+                _row(lambda r: r.by_type, _code_is("code", ptype.value), key)))
     names = field_names or {}
     for code in [*sorted(names), None]:
         name = _("Not classified") if code is None else _field_name(names, code)
@@ -203,13 +214,13 @@ def placeholders(field_names: dict[str, list[str]] | None = None) -> list[Placeh
             out.append(Placeholder(
                 f"petitions.field.{code or 'none'}.{key}",
                 _("{field}: {what}").format(field=name, what=what()),
-                _row(lambda r: r.by_field, lambda r, c=code: r.code == c, key)))
+                _row(lambda r: r.by_field, _code_is("code", code), key)))
     for handling in Handling:
         out.append(Placeholder(
             f"handling.{handling.value}",
             _("petitions handled: {handling}").format(
                 handling=label(Handling, handling.value)),
-            _row(lambda r: r.by_handling, lambda r, h=handling.value: r.code == h, "count")))
+            _row(lambda r: r.by_handling, _code_is("code", handling.value), "count")))
     for ptype in PetitionType:
         if ptype == PetitionType.MIXED:
             continue
@@ -218,12 +229,10 @@ def placeholders(field_names: dict[str, list[str]] | None = None) -> list[Placeh
                 f"results.{ptype.value}.{result}",
                 _("{type} resolved: {result}").format(
                     type=label(PetitionType, ptype.value), result=label(Result, result)),
-                _row(lambda r: r.results,
-                     lambda r, t=ptype.value, x=result: (r.petition_type, r.result) == (t, x),
+                _row(lambda r: r.results, _code_is("petition_type,result", ptype.value, result),
                      "count")))
     for key, what in _TIMELINESS_FIELDS.items():
-        out.append(Placeholder(f"timeliness.{key}", what(),
-                               lambda report, a=key: getattr(report.timeliness, a)))
+        out.append(Placeholder(f"timeliness.{key}", what(), _timeliness(key)))
     return out
 
 

@@ -298,7 +298,7 @@ def fill_report_template(session: Session, report: Any, template: str | Path,
 
     period = getattr(report, "period", None)
     return produce(session, "periodic_report", path,
-                   lambda e: fill_template(report, template, e.target),
+                   lambda e: fill_template(report, template, e.file),
                    unit_id=getattr(getattr(report, "unit", None), "id", None),
                    scope={"format": "xlsx-template", "template": Path(template).name,
                           "from": getattr(period, "start", None),
@@ -312,7 +312,7 @@ def reprint_issued_report(session: Session, issued_id: str, path: str | Path) ->
 
     row = issued_pdf(session, issued_id)
     return produce(session, "periodic_report", path,
-                   lambda e: (e.target.write_bytes(row.pdf), row.pages)[1],
+                   lambda e: (e.file.write_bytes(row.pdf), row.pages)[1],
                    record_id=row.id, unit_id=row.unit_id,
                    scope={"format": "pdf", "number": row.number, "reprint": True})
 
@@ -332,9 +332,9 @@ def print_outgoing_register(session: Session, unit_id: str, start: date, end: da
         entries = outgoing_register(session, unit_ids or [unit_id], start, end,
                                     shield=e.shield)
         if fmt == "xlsx":
-            write_register_xlsx(entries, start, end, e.target, lang=lang)
+            write_register_xlsx(entries, start, end, e.file, lang=lang)
             return len(entries), 0
-        return len(entries), write_register_pdf(unit, entries, start, end, e.target, lang=lang)
+        return len(entries), write_register_pdf(unit, entries, start, end, e.file, lang=lang)
 
     return produce(session, "outgoing_register", path, render, unit_id=unit_id,
                    scope={"format": fmt, "from": start, "to": end})
