@@ -155,3 +155,34 @@ def test_the_command_line_prints_the_citizens_pages(db, people, minutes_id, tmp_
     assert [shown(p) for p in pages_of(out)] == [{"An"}, {"Binh"}, {"Cuc"}, {"Bi"}, {"Dung"}]
     with pytest.raises(SystemExit):
         parser.parse_args(["print", "minutes", "--copy", "all", "--out", "x.pdf"])
+
+
+def test_each_signature_page_is_numbered_from_its_own_first_page(tmp_path):
+    """A long account runs onto a second page numbered 2; the next citizen's page starts
+    again unnumbered, as a document's first page is (as in every document's layout)."""
+    from receptiondesk.documents.layout import (
+        DocumentHeader,
+        Section,
+        build_sections,
+        para,
+        styles,
+    )
+
+    st = styles("state")
+    header = DocumentHeader("state", "Ủy ban nhân dân xã Mường Phăng", number="01/BB-UBND",
+                            on=HELD_ON, place="Mường Phăng")
+    long = [para(f"Đoạn {i}: " + "nội dung trình bày " * 30, st.body) for i in range(12)]
+    out = tmp_path / "sections.pdf"
+    count = build_sections(str(out), header, "Biên bản", [
+        Section("Trang ký số 1", long), Section("Trang ký số 2", long[:1])])
+    reader = PdfReader(str(out))
+    assert count == len(reader.pages) >= 3
+    firsts = [i for i, p in enumerate(reader.pages) if "Trang ký số" in p.extract_text()]
+    assert len(firsts) == 2
+    for i, page in enumerate(reader.pages):
+        # the number is drawn once the page is laid out: the page's last text
+        number = page.extract_text().strip().split("\n")[-1].strip()
+        if i in firsts:
+            assert not number.isdigit()
+        else:
+            assert number == str(i - max(f for f in firsts if f < i) + 1)
