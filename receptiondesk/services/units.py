@@ -258,16 +258,13 @@ def successor_of(session: Session, unit: Unit) -> Unit | None:
     return None
 
 
-def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
-                        label: str) -> None:
-    """Refuse a new record dated ``on`` or later in a unit dissolved by then: two-tier
-    local government, from 1/7/2025 the district level ends (Luật Tổ chức chính quyền địa
-    phương 72/2025/QH15, in force 1/7/2025 — found by search, article not confirmed)."""
-    from .errors import ValidationError
-
+def dissolved_refusal(session: Session, unit_id: str, on: date | None,
+                      label: str) -> str | None:
+    """Why a new record dated ``on`` cannot go to the unit (dissolved by then, naming its
+    successor), or None when it can."""
     unit = session.get(Unit, unit_id)
     if unit is None or unit.dissolved_on is None or on is None or on < unit.dissolved_on:
-        return
+        return None
     successor = successor_of(session, unit)
     if successor is not None:
         message = _("{field}: {unit} was dissolved on {date}; record it with its successor, "
@@ -277,6 +274,18 @@ def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
                     "unit's data and record it there.")
     from ..i18n import format_date
 
-    raise ValidationError.single(field, message.format(
+    return message.format(
         field=label, unit=unit.name, date=format_date(unit.dissolved_on),
-        successor=successor.name if successor is not None else ""))
+        successor=successor.name if successor is not None else "")
+
+
+def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
+                        label: str) -> None:
+    """Refuse a new record dated ``on`` or later in a unit dissolved by then: two-tier
+    local government, from 1/7/2025 the district level ends (Luật Tổ chức chính quyền địa
+    phương 72/2025/QH15, in force 1/7/2025 — found by search, article not confirmed)."""
+    from .errors import ValidationError
+
+    message = dissolved_refusal(session, unit_id, on, label)
+    if message is not None:
+        raise ValidationError.single(field, message)
