@@ -198,3 +198,36 @@ def test_a_log_book_row_dated_after_the_dissolution_is_refused(session, tmp_path
         import_file(session, "logbook", path, today=TODAY, unit_id=district.id)
     problems = [e for e in err.value.errors if e.row == 3]
     assert problems and province.name in problems[0].message
+
+
+# --- reachable: the command line and the window ----------------------------------------------
+
+
+def test_the_command_line_dissolves_a_unit_and_moves_its_open_cases(db, session, capsys):
+    from receptiondesk.cli import main
+
+    province, district = setup(session, "state")
+    open_one = petition(session, district, date(2025, 6, 20))
+    petition(session, district, date(2025, 6, 25))
+    session.commit()
+    base = ["--database-url", db.url, "--lang", "en", "unit"]
+    assert main([*base, "dissolve", "UBH", "--on", "01/07/2025", "--successor", "UBT"]) == 0
+    out = capsys.readouterr().out
+    assert "dissolved on" in out and province.name in out
+    assert "2 open cases are still with it" in out and "unit transfer UBH --yes" in out
+    # without --yes: only the count
+    assert main([*base, "transfer", "UBH"]) == 0
+    assert "2 open cases would move" in capsys.readouterr().out
+    Petition = type(open_one)
+    with db.session() as s:  # what the command wrote, read afresh
+        assert s.get(Petition, open_one.id).unit_id == district.id
+    assert main([*base, "transfer", "UBH", "--yes"]) == 0
+    assert "2 open cases moved from" in capsys.readouterr().out
+    with db.session() as s:
+        assert s.get(Petition, open_one.id).unit_id == province.id
+        assert petitions.events(s, open_one.id)[-1].event_date == date(2025, 7, 1)
+    # a unit in being has nothing to transfer; an unknown successor is refused by name
+    assert main([*base, "transfer", "UBT"]) == 1
+    assert "not dissolved" in capsys.readouterr().err
+    assert main([*base, "dissolve", "UBH", "--on", "2025-07-01", "--successor", "NOPE"]) == 1
+    assert "NOPE" in capsys.readouterr().err

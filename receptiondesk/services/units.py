@@ -113,6 +113,25 @@ def update_unit(session: Session, unit_id: str, data: UnitInput, *,
     return unit
 
 
+def dissolve_unit(session: Session, unit_id: str, on: date | None,
+                  successor_code: str | None, *,
+                  expected_version: int | None = None) -> Unit:
+    """Record that a unit was dissolved on ``on`` and which unit took over its work (two-
+    tier local government: a district from 1/7/2025); None for ``on`` records it in being
+    again. Its other details stay as they are. From ``on`` it takes no new record."""
+    unit = get_unit(session, unit_id)
+    if on is None and successor_code:
+        raise ValidationError.single("dissolved_on", _(
+            "Dissolved on: give the day the unit was dissolved, or no successor."))
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    return update_unit(session, unit.id, UnitInput(
+        code=unit.code, name=unit.name, level=unit.level, kind=unit.kind,
+        parent_code=parent.code if parent is not None else None,
+        parent_body_name=unit.parent_body_name, place_name=unit.place_name,
+        remote_area=unit.remote_area, national_code=unit.national_code, dissolved_on=on,
+        successor_code=successor_code or None), expected_version=expected_version)
+
+
 def get_unit(session: Session, unit_id: str) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
