@@ -231,3 +231,68 @@ def test_the_command_line_dissolves_a_unit_and_moves_its_open_cases(db, session,
     assert "not dissolved" in capsys.readouterr().err
     assert main([*base, "dissolve", "UBH", "--on", "2025-07-01", "--successor", "NOPE"]) == 1
     assert "NOPE" in capsys.readouterr().err
+
+
+def test_dissolving_needs_a_day_for_a_successor(session):
+    province, district = setup(session, "state")
+    with pytest.raises(ValidationError) as err:
+        units.dissolve_unit(session, district.id, None, province.code)
+    assert "Dissolved on" in err.value.for_field("dissolved_on")
+    # the unit's other details are kept when its dissolution is recorded
+    units.dissolve_unit(session, district.id, date(2025, 7, 1), province.code)
+    assert (district.parent_id, district.name) == (province.id, "Ủy ban nhân dân huyện "
+                                                   "Điện Biên Đông")
+    assert units.successor_of(session, district) is province
+    units.dissolve_unit(session, district.id, None, None)  # recorded in being again
+    assert district.dissolved_on is None and district.successor_id is None
+
+
+def test_the_settings_window_dissolves_a_unit_and_moves_its_cases(qtbot, db, session,
+                                                                 monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from receptiondesk.model import Petition
+    from receptiondesk.ui.context import AppContext
+    from receptiondesk.ui.forms import to_qdate
+    from receptiondesk.ui.settings import SettingsPage
+
+    province, district = setup(session, "state")
+    first = petition(session, district, date(2025, 6, 20))
+    petition(session, district, date(2025, 6, 25))
+    session.commit()
+    page = SettingsPage(AppContext(db, province.id))
+    qtbot.addWidget(page)
+    page.resize(1180, 660)
+    page.show()
+    page.show_tab("units")
+    tab = page.units_tab
+    model = tab.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).id == district.id)
+    tab.view.selectRow(row)
+
+    dialog = page.make_dissolution_dialog(district.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.successor.isEnabled()  # in being: nothing to fill
+    dialog.dissolved.setChecked(True)
+    dialog.dissolved_on.setDate(to_qdate(date(2025, 7, 1)))
+    # the unit itself is never offered as its successor
+    assert dialog.successor.findData("UBH") < 0
+    dialog.successor.setCurrentIndex(dialog.successor.findData("UBT"))
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
+                     Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    cells = model.row_at(row).cells
+    assert cells[3:] == ["01/07/2025", province.name, "2"]
+
+    asked = []
+    monkeypatch.setattr(tab, "confirm_transfer",
+                        lambda count, unit, successor: asked.append((count, unit, successor))
+                        or True)
+    tab.view.selectRow(row)
+    assert tab.transfer() == 2
+    assert asked == [(2, district.name, province.name)]
+    with db.session() as s:
+        assert s.get(Petition, first.id).unit_id == province.id
+    assert model.row_at(row).cells[5] == "0"
