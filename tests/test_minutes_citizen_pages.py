@@ -186,3 +186,19 @@ def test_each_signature_page_is_numbered_from_its_own_first_page(tmp_path):
             assert not number.isdigit()
         else:
             assert number == str(i - max(f for f in firsts if f < i) + 1)
+
+
+def test_an_addendum_gives_each_citizen_their_page_too(session, people, minutes_id, tmp_path):
+    with acting_as(people[OFFICE_HEAD]):
+        minutes_service.mark_printed(session, minutes_id)
+        minutes_service.mark_signed(session, minutes_id)
+        addendum = minutes_service.add_addendum(
+            session, minutes_id, "Sửa năm sinh của ông Trần Văn Bình là 1971.")
+        out = tmp_path / "addendum.pdf"
+        outputs.print_minutes(session, addendum.id, out, lang="vi", copy="citizens")
+    pages = pages_of(out)
+    assert [shown(p) for p in pages] == [{"An"}, {"Binh"}, {"Cuc"}, {"Bi"}, {"Dung"}]
+    assert all("BIÊN BẢN BỔ SUNG" in p for p in pages)
+    # the correction names Bình: on his page in full, blotted out of the others'
+    assert "Sửa năm sinh của ông Trần Văn Bình là 1971." in pages[1]
+    assert "Sửa năm sinh của ông (được bảo mật) là 1971." in pages[0]
