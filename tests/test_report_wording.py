@@ -105,3 +105,20 @@ def test_the_dashboard_names_visits_and_citizens_as_the_report_does(session, cou
     with using_language("vi"):
         assert _received(figures.visits_month, figures.citizens_month) == \
             "Lượt tiếp: 3 · số người: 8"
+
+
+def test_a_strength_is_never_none_of_the_heads(session, unit, official, counted):
+    """Two heads, neither meeting the duty every month (January had no session): no
+    strength "0/2" is written, and both are named among the limitations."""
+    from receptiondesk.services import units
+
+    units.create_official(session, unit.id, units.OfficialInput(
+        full_name="Quàng Văn Pọm", position="Chủ tịch UBND xã",
+        duty_role="committee_chairman"))
+    session.commit()
+    with using_language("vi"):
+        report = periodic_report(session, unit.id, periods.q1_period(2026), today=TODAY)
+        text = narrative_skeleton(report)
+    assert len(report.duty) == 2 and not any(d.met for d in report.duty)
+    assert "0/2" not in text["strengths"] and "Người đứng đầu" not in text["strengths"]
+    assert "Lò Văn Khoa" in text["limitations"] and "Quàng Văn Pọm" in text["limitations"]
