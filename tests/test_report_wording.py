@@ -91,9 +91,10 @@ def test_when_totals_differ_the_text_says_why(counted):
     assert (pf.received, pf.to_process, pf.processed) == (3, 3, 2)
     assert (pf.to_resolve, pf.resolved) == (2, 0)
     assert "Đã xử lý 2/3 đơn thư" in text["results"]
-    assert ("1 đơn còn lại chưa được xử lý khi kết thúc kỳ, chuyển sang kỳ sau."
-            in text["results"])
-    assert "2 vụ việc còn lại đang được giải quyết khi kết thúc kỳ." in text["results"]
+    assert ("Trong số đơn thư phải xử lý, 1 đơn chưa được xử lý khi kết thúc kỳ, chuyển "
+            "sang kỳ sau.") in text["results"]
+    assert ("Trong số vụ việc phải giải quyết, 2 vụ việc chưa giải quyết xong khi kết "
+            "thúc kỳ.") in text["results"]
 
 
 def test_the_dashboard_names_visits_and_citizens_as_the_report_does(session, counted, unit):

@@ -1595,6 +1595,14 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
             processed=_n(pf.processed), to_process=_n(pf.to_process),
             rate=format_percent(pf.processed_rate), on_time=_n(tl.processed_on_time),
             late=_n(tl.processed_late)))
+    if pf.to_process > pf.processed:
+        # processed 95 of 101: the other 6 are still to be processed, in the next period
+        left = pf.to_process - pf.processed
+        results.append(ngettext(
+            "Of the petitions to process, {count} was not yet processed at the end of the "
+            "period and passes to the next.",
+            "Of the petitions to process, {count} were not yet processed at the end of the "
+            "period and pass to the next.", left).format(count=_n(left)))
     if pf.to_process != pf.total:
         # received 105 + carried 2 = 107, but 101 to process: say why the totals differ
         results.append(
@@ -1602,14 +1610,6 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
               "it; the other {earlier} had been processed in an earlier period and were "
               "being resolved.").format(total=_n(pf.total), to_process=_n(pf.to_process),
                                         earlier=_n(pf.total - pf.to_process)))
-    if pf.to_process > pf.processed:
-        # processed 95 of 101: the other 6 are still to be processed, in the next period
-        left = pf.to_process - pf.processed
-        results.append(ngettext(
-            "The other {count} petition to process was not yet processed at the end of the "
-            "period and passes to the next.",
-            "The other {count} petitions to process were not yet processed at the end of "
-            "the period and pass to the next.", left).format(count=_n(left)))
     results.append(
         _("Cases resolved: {resolved} of {to_resolve}, a rate of {rate}.").format(
             resolved=_n(pf.resolved), to_resolve=_n(pf.to_resolve),
@@ -1617,8 +1617,10 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
     if pf.to_resolve > pf.resolved:
         left = pf.to_resolve - pf.resolved
         results.append(ngettext(
-            "The other {count} case was still being resolved at the end of the period.",
-            "The other {count} cases were still being resolved at the end of the period.",
+            "Of the cases to resolve, {count} was not yet resolved at the end of the "
+            "period.",
+            "Of the cases to resolve, {count} were not yet resolved at the end of the "
+            "period.",
             left).format(count=_n(left)))
     by_result: dict[str | None, int] = defaultdict(int)
     for r in report.results:
