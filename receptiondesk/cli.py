@@ -174,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_print_parser(sub)
     add_report_parser(sub)
+    from .unit_commands import add_unit_parser
+
+    add_unit_parser(sub, _parse_date)
 
     shot = sub.add_parser("screenshot", help=_("render a page of the main window to PNG"))
     shot.add_argument(
@@ -679,6 +682,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         db.close()
 
 
+def cmd_unit(args: argparse.Namespace) -> int:
+    from .unit_commands import cmd_unit as unit_command
+
+    db = _open(args)
+    try:
+        return unit_command(args, db)
+    finally:
+        db.close()
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from .ui.app import run_gui
 
@@ -696,6 +709,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "screenshot": cmd_screenshot,
     "print": cmd_print,
     "report": cmd_report,
+    "unit": cmd_unit,
 }
 
 
@@ -773,7 +787,8 @@ def _runs_without_user(args: argparse.Namespace) -> bool:
 
 #: commands that read records or copy the database file: on a database with accounts
 #: they run only as a signed-in user (``--user``)
-_READS_RECORDS = frozenset({"search", "screenshot", "report", "print", "export", "import"})
+_READS_RECORDS = frozenset({"search", "screenshot", "report", "print", "export", "import",
+                            "unit"})
 
 
 def _needs_user(args: argparse.Namespace) -> bool:

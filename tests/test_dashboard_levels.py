@@ -121,7 +121,7 @@ def test_the_units_below_a_province_add_up_to_its_figures(session, tree):
     assert sum(r.overdue_count for r in rows) == whole.overdue_count == 4
     assert sum(r.due_soon_count for r in rows) == whole.due_soon_count
     assert sum(r.sessions_year for r in rows) == whole.sessions_year_total == 3
-    assert sum(r.citizens_year for r in rows) == whole.visits_year == 10
+    assert sum(r.citizens_year for r in rows) == whole.citizens_year == 10
 
 
 def test_a_district_shows_its_communes_and_a_commune_none(session, tree):

@@ -144,6 +144,35 @@ def test_minutes_of_a_session_are_previewed_with_page_navigation(qtbot, page, rs
     assert page.preview.zoom_label.text().endswith("%")
 
 
+def test_citizens_sign_pages_of_their_own_chosen_beside_the_office_copy(
+        qtbot, page, rsession, tmp_path, monkeypatch):
+    """The office's copy lists both citizens; the citizens' signature pages give each one a
+    page with no other citizen's name, ID number or address on it."""
+    open_session_minutes(qtbot, page, rsession)
+    assert page.minutes_copy.isVisible()
+    assert page.minutes_copy.currentData() == "office"
+    page.minutes_copy.setCurrentIndex(page.minutes_copy.findData("citizens"))
+    path = preview(qtbot, page)
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
+    an = ("Nguyễn Văn An", "011068001234", "Thôn Bản Phăng")
+    mai = ("Lò Thị Mai", "011175004321", "Bản Co Mận")
+    assert len(pages) == 2
+    assert all(d in pages[0] for d in an) and not any(d in pages[0] for d in mai)
+    assert all(d in pages[1] for d in mai) and not any(d in pages[1] for d in an)
+    asked: list[str] = []
+
+    def save_name(_parent, _caption, suggested, _filter):
+        asked.append(Path(suggested).name)
+        return str(tmp_path / "x.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    qtbot.mouseClick(page.save_pdf_button, Qt.MouseButton.LeftButton)
+    assert asked[0].startswith("citizens-signature-pages-minutes-")
+    # a working meeting's minutes have no citizens to sign
+    choose_document(page, "minutes_meeting")
+    assert not page.minutes_copy.isVisible()
+
+
 def test_mark_signed_with_a_scan_locks_the_session_and_opens_the_same_bytes(
         qtbot, page, ctx, rsession, tmp_path, monkeypatch):
     previewed = open_session_minutes(qtbot, page, rsession)

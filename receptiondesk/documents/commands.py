@@ -71,6 +71,10 @@ def add_print_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--meeting", metavar="ID|REF", help=_("a working meeting, by id or reference"))
     p.add_argument("--minutes", metavar="ID", dest="minutes_id",
                    help=_("particular minutes by id (an addendum, for instance)"))
+    p.add_argument("--copy", choices=["office", "citizens"], default="office",
+                   help=_("minutes: the office's copy with every citizen (office), or a "
+                          "signature page for each citizen with only that citizen on it "
+                          "(citizens)"))
     p.add_argument("--notice", metavar="ID|NUMBER",
                    help=_("a concluding notice, by id or number"))
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE",
@@ -201,8 +205,12 @@ def _print_minutes(s: Session, args, out: Path, lang: str | None) -> str:
         raise ValidationError.single(
             "--session", _("Name the minutes to print: --session, --visit, --meeting or "
                            "--minutes."))
-    pages = outputs.print_minutes(s, m.id, out, lang=lang)
+    copy = getattr(args, "copy", "office") or "office"
+    pages = outputs.print_minutes(s, m.id, out, lang=lang, copy=copy)
     minutes_service.mark_printed(s, m.id)
+    if copy == "citizens":
+        return _("Citizens' signature pages of minutes {number} written to {path} "
+                 "({pages}).").format(number=m.number, path=out, pages=_pages(pages))
     return _("Minutes {number} written to {path} ({pages}).").format(
         number=m.number, path=out, pages=_pages(pages))
 

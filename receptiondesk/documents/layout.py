@@ -46,6 +46,7 @@ from reportlab.platypus import (
     Frame,
     HRFlowable,
     KeepTogether,
+    PageBreak,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -626,6 +627,8 @@ class _PageNumbers:
         self.pages = 0
         #: a line in the bottom margin of every page (the version of printed minutes)
         self.footer = footer
+        #: the first page of the section being laid out (its pages are numbered from 1)
+        self.first_page = 1
 
     def __call__(self, canvas, doc) -> None:
         self.pages = max(self.pages, doc.page)
@@ -636,23 +639,42 @@ class _PageNumbers:
             canvas.drawRightString(MARGIN_LEFT + frame_width(self.landscape),
                                    MARGIN_BOTTOM / 2, self.footer)
             canvas.restoreState()
-        if doc.page < 2:
+        number = doc.page - self.first_page + 1
+        if number < 2:
             return
         canvas.saveState()
         canvas.setFont(fonts.REGULAR, self.size)
         _width, height = page_size(self.landscape)
         x = MARGIN_LEFT + frame_width(self.landscape) / 2
         y = height - MARGIN_TOP / 2 - self.size / 3
-        canvas.drawCentredString(x, y, str(doc.page))
+        canvas.drawCentredString(x, y, str(number))
         canvas.restoreState()
+
+
+class _SectionStart(Flowable):
+    """Marks the page it is drawn on as the first of a section (numbered anew)."""
+
+    def __init__(self, numbers: _PageNumbers) -> None:
+        super().__init__()
+        self.numbers = numbers
+
+    def wrap(self, avail_width, avail_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.numbers.first_page = self.canv.getPageNumber()
 
 
 class OfficialDocument(BaseDocTemplate):
     """A4 (portrait or landscape) with the margins of Decree 30 exactly: the text frame
-    has no inner padding; every page numbered from page 2."""
+    has no inner padding; every page numbered from page 2.
+
+    ``sections``: the document is several documents one after the other, each numbered
+    from its own first page (the number is then drawn when the page is finished, once
+    the page knows which section it belongs to)."""
 
     def __init__(self, out: str | IO[bytes], header: DocumentHeader, title: str,
-                 landscape: bool = False, footer: str = "") -> None:
+                 landscape: bool = False, footer: str = "", sections: bool = False) -> None:
         fonts.register_fonts()
         super().__init__(
             out,
@@ -671,8 +693,13 @@ class OfficialDocument(BaseDocTemplate):
         self.numbers = _PageNumbers(landscape, footer=footer)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self.numbers,
-                                            pagesize=page_size(landscape))])
+        if sections:
+            template = PageTemplate(id="page", frames=[frame], onPageEnd=self.numbers,
+                                    pagesize=page_size(landscape))
+        else:
+            template = PageTemplate(id="page", frames=[frame], onPage=self.numbers,
+                                    pagesize=page_size(landscape))
+        self.addPageTemplates([template])
 
     def build_story(self, story: list[Flowable]) -> int:
         """Lay out ``story`` and write the PDF; returns the number of pages."""
@@ -714,6 +741,14 @@ def build_pdf(
     """
     doc = new_doc(out, header, caps(title) + (f" — {subtitle}" if subtitle else ""), landscape,
                   footer=footer)
+    return doc.build_story(_document_story(header, title, subtitle, flowables, signatures,
+                                           recipients, landscape, per_row))
+
+
+def _document_story(header: DocumentHeader, title: str, subtitle: str,
+                    flowables: Sequence[Flowable], signatures: Sequence[Signature],
+                    recipients: Sequence[str], landscape: bool,
+                    per_row: int | None) -> list[Flowable]:
     story: list[Flowable] = header_flowables(header, landscape)
     story += title_flowables(header, title, subtitle)
     body = list(flowables)
@@ -725,4 +760,35 @@ def build_pdf(
         story.append(KeepTogether(tail + [Spacer(1, 5 * mm)] + rows))
     else:
         story += body
+    return story
+
+
+@dataclass
+class Section:
+    """One of the documents printed one after the other by :func:`build_sections`."""
+
+    subtitle: str
+    flowables: Sequence[Flowable]
+    signatures: Sequence[Signature] = ()
+
+
+def build_sections(
+    out: str | IO[bytes],
+    header: DocumentHeader,
+    title: str,
+    sections: Sequence[Section],
+    per_row: int | None = None,
+    footer: str = "",
+) -> int:
+    """Several documents of the same header and title in one PDF, each starting on a new
+    page with the header and numbered from its own first page (a page for each signer).
+    Returns the number of pages."""
+    doc = OfficialDocument(out, header, caps(title), footer=footer, sections=True)
+    story: list[Flowable] = []
+    for i, section in enumerate(sections):
+        if i:
+            story.append(PageBreak())
+        story.append(_SectionStart(doc.numbers))
+        story += _document_story(header, title, section.subtitle, section.flowables,
+                                 section.signatures, (), False, per_row)
     return doc.build_story(story)

@@ -11,6 +11,14 @@ block per signing party. An addendum (correction after signing) is printed as
 A denouncer's identity is confidential (DESIGN §4): unless the caller says the
 user is cleared, the citizens of a denunciation visit are printed as the
 redaction, in the list of those present and under their signature.
+
+Two copies are printed: the office's copy with every citizen and every signature
+(:data:`OFFICE_COPY`), and the citizens' signature pages (:data:`CITIZEN_PAGES`): one
+page (or more) for each citizen or representative who signs, with only that person's
+details, the part of the proceedings that is theirs, and the names, ID numbers,
+addresses and phones of everyone else blotted out of its texts. A citizen reads and
+signs only what concerns them; a denouncer is on no page but their own (and there only
+for a reader cleared for the identity). The office keeps the full list.
 """
 
 from __future__ import annotations
@@ -43,13 +51,16 @@ from ..model.codes import (
 )
 from ..services import minutes as minutes_service
 from ..services import protection
+from ..services.errors import ValidationError
 from ..services.reception import split_names
 from ..services.units import get_unit
 from .layout import (
     DocumentHeader,
+    Section,
     Signature,
     Styles,
     build_pdf,
+    build_sections,
     caps,
     clock,
     document_language,
@@ -64,6 +75,12 @@ from .layout import (
 
 PLACEHOLDER = "……………"
 
+#: the office's copy: every citizen present and every signature
+OFFICE_COPY = "office"
+#: the citizens' signature pages: one for each citizen who signs, with only them on it
+CITIZEN_PAGES = "citizens"
+COPIES = (OFFICE_COPY, CITIZEN_PAGES)
+
 
 @dataclass
 class Person:
@@ -76,12 +93,21 @@ class Person:
     confidential: bool = False
     #: from the citizens directory (its details are printed, blanks left to fill in)
     listed: bool = True
+    #: never printed; blotted out of the other citizens' signature pages
+    phone: str = ""
 
     @classmethod
     def of(cls, citizen: Citizen, confidential: bool) -> Person:
         if confidential:
             return cls(redacted(), confidential=True)
-        return cls(citizen.full_name, citizen.birth_year, citizen.id_number, citizen.address)
+        return cls(citizen.full_name, citizen.birth_year, citizen.id_number, citizen.address,
+                   phone=citizen.phone or "")
+
+    def identifying(self) -> list[str]:
+        """What tells this person apart, to be kept off the other citizens' pages."""
+        if self.confidential or not self.listed:
+            return [self.name] if self.name and not self.confidential else []
+        return [v for v in (self.name, self.id_number, self.address, self.phone) if v]
 
     def describe(self) -> str:
         if self.confidential:
@@ -580,6 +606,126 @@ def minutes_story(f: MinutesFacts) -> tuple[str, str, list, list[Signature]]:
     return _("Minutes"), _subtitle(f), body, _signatures(f)
 
 
+# --- the citizens' signature pages -------------------------------------------------------
+
+
+def _signers_of(f: MinutesFacts) -> list[tuple[Person, VisitFacts]]:
+    """Each citizen (or a delegation's representative) who signs, with their visit."""
+    out: list[tuple[Person, VisitFacts]] = []
+    for v in f.visits:
+        if v.delegation:
+            out += [(rep, v) for rep in v.representatives or [Person("", listed=False)]]
+        else:
+            out += [(p, v) for p in v.people or [Person("", listed=False)]]
+    return out
+
+
+def _others_blotted(f: MinutesFacts, me: Person) -> protection.Shield:
+    """A shield blotting out of a text every other citizen's name, ID number, address and
+    phone (not this citizen's own, even when another shares it)."""
+    mine = set(me.identifying())
+    values = {value for person, _v in _signers_of(f) if person is not me
+              for value in person.identifying() if value not in mine}
+    values |= {value for v in f.visits for person in v.people if person is not me
+               for value in person.identifying() if value not in mine}
+    return protection.Shield(False).also(sorted(values))
+
+
+def _citizen_present(f: MinutesFacts, me: Person, v: VisitFacts, st: Styles) -> list:
+    out = [para(caps(_("I. Those present")), st.heading)]
+    out.append(labelled(_("1. Presiding official:"), f.presiding.describe() + ".", st.body))
+    out.append(labelled(_("2. Recorder:"), f.recorder.describe() + ".", st.body))
+    if v.delegation:
+        out.append(labelled(_("3. Representative of a delegation of {count} people:").format(
+            count=v.head_count), "", st.body))
+    else:
+        out.append(labelled(_("3. Citizen:"), "", st.body))
+    shown = me if me.name else Person(PLACEHOLDER, listed=False)
+    out.append(para(f"{shown.describe()}.", st.item))
+    return out
+
+
+def _citizen_proceedings(me: Person, v: VisitFacts, blot: protection.Shield,
+                         st: Styles) -> list:
+    out = [para(caps(_("II. Proceedings")), st.heading)]
+    if v.delegation:
+        who = _("The delegation of {count} people").format(count=v.head_count)
+    elif me.confidential:
+        who = redacted()
+    else:
+        who = me.name or _("The citizen")
+    out.append(labelled(_("{who} presented:").format(who=who), "", st.body))
+    if v.petition_type:
+        out.append(labelled(_("Kind of case:"), label(PetitionType, v.petition_type) + ".",
+                            st.body))
+    out += _text_block(blot.text(v.content), st)
+    if v.previously_handled_by:
+        out.append(labelled(_("Already handled by:"),
+                            blot.text(v.previously_handled_by) + ".", st.body))
+    out.append(labelled(_("Answers and conclusions of the presiding official:"), "", st.body))
+    out += _text_block(blot.text(v.direction), st)
+    if v.handling and v.handling != VisitHandling.NONE:
+        out.append(labelled(_("Handling:"), handling_label(v.handling, v.petition_type) + ".",
+                            st.body))
+    if v.follow_up:
+        out.append(labelled(_("Follow-up:"), blot.text(v.follow_up) + ".", st.body))
+    return out
+
+
+def _citizen_closing(f: MinutesFacts, st: Styles) -> list:
+    return [
+        para(_("This part of the minutes was read aloud to the citizen named above, who "
+               "agreed with it and signed it."), st.body_indent),
+        para(_("The full minutes No. {number}, with every signature page, are kept by "
+               "{unit}.").format(number=f.minutes.number or PLACEHOLDER, unit=f.unit.name),
+             st.body_indent),
+    ]
+
+
+def citizen_sections(f: MinutesFacts) -> list[Section]:
+    """A signature page for each citizen (or representative) of the minutes: the time and
+    place, the two officials, that person alone, their part of the proceedings, and the
+    signatures of that person, the recorder and the presiding official."""
+    if f.kind == MinutesSubject.MEETING:
+        raise ValidationError.single("copy", _(
+            "The minutes of a working meeting have no citizens' signature pages: print the "
+            "office's copy."))
+    st = styles(f.unit.kind)
+    sections: list[Section] = []
+    for n, (me, v) in enumerate(_signers_of(f), start=1):
+        blot = _others_blotted(f, me)
+        subtitle = _("{subject} – citizen’s signature page {n}").format(
+            subject=_subtitle(f), n=n)
+        if f.original is not None:
+            made_on = f.minutes.created_at.date()
+            body = [
+                labelled(_("Time:"), long_date(made_on) + ".", st.body),
+                labelled(_("Place:"), _place(f) + ".", st.body),
+            ]
+            body += _citizen_present(f, me, v, st)
+            body.append(para(
+                _("The minutes No. {number} of {date} are supplemented and corrected as "
+                  "follows:").format(number=f.original.number, date=format_date(f.on)),
+                st.body_indent))
+            body += _text_block(blot.text(f.shown_text), st)
+            subtitle = _("Supplementing the minutes No. {number} – citizen’s "
+                         "signature page {n}").format(number=f.original.number, n=n)
+        else:
+            body = _time_and_place(f, st) + _citizen_present(f, me, v, st)
+            body += _citizen_proceedings(me, v, blot, st)
+            if f.shown_text.strip():
+                body.append(labelled(_("Other matters:"), "", st.body))
+                body += _text_block(blot.text(f.shown_text), st)
+        body += _citizen_closing(f, st)
+        signer = (personal_signature(_("Citizens' representative"), me.name) if v.delegation
+                  else personal_signature(_("Citizen"), me.name))
+        title = _("Presiding official")
+        signatures = [signer, personal_signature(_("Recorder"), f.recorder.name),
+                      personal_signature(title, f.presiding.name)]
+        sections.append(Section(subtitle, body, signatures))
+    return sections
+
+
 # --- entry points ------------------------------------------------------------------------
 
 
@@ -590,8 +736,12 @@ def render_minutes_record(
     lang: str | None = None,
     cleared: bool = False,
     shield: protection.Shield | None = None,
+    copy: str = OFFICE_COPY,
 ) -> int:
     """Write the minutes (or an addendum) as PDF to ``out``; returns the page count.
+
+    ``copy``: the office's copy (:data:`OFFICE_COPY`, every citizen) or the citizens'
+    signature pages (:data:`CITIZEN_PAGES`, one for each citizen, with only them on it).
 
     ``shield`` is what the reader may see (by default: the acting user's, identities only
     when ``cleared`` and the acting user is cleared for them; each shown is audited).
@@ -615,9 +765,13 @@ def render_minutes_record(
             f = gather(session, m, cleared, shield)
         on = f.minutes.created_at.date() if f.original is not None else f.on
         header = DocumentHeader.for_unit(f.unit, number=f.minutes.number, on=on)
-        title, subtitle, body, signatures = minutes_story(f)
         footer = _("Version {version} \u00b7 fingerprint {fingerprint}").format(
             version=version.current, fingerprint=version.short_fingerprint)
+        if copy == CITIZEN_PAGES:
+            title = _("Supplementary minutes") if f.original is not None else _("Minutes")
+            return build_sections(out, header, title, citizen_sections(f), per_row=PER_ROW,
+                                  footer=footer)
+        title, subtitle, body, signatures = minutes_story(f)
         # three blocks a row: the citizens' rows, then the recorder and the presiding
         # official together on the last row, bottom right
         return build_pdf(out, header, title, subtitle, body, signatures, per_row=PER_ROW,

@@ -816,7 +816,7 @@ class _LogbookImporter(_Importer):
                 if denied.get("reception.edit"):
                     raise PermissionDenied(denied["reception.edit"])
                 presiding, ck = reception_service._check_session(self.session, data,
-                                                                 self.today)
+                                                                 self.today, group.unit_id)
                 ck.raise_if_any()
             except ValidationError as exc:
                 self.errors.add_validation(first.row, exc, _SESSION_COLUMNS)

@@ -96,12 +96,15 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
     totals = 1 if report.has_subordinates else 0
     tables: list[TableSpec] = []
 
+    people = pgettext("people received", "Citizens")
     reception = TableSpec(
         "reception",
         _("Citizen reception by level"),
-        [_("Level"), _("Sessions"), _("Citizens"), _("Sessions"), _("Citizens"),
-         _("Sessions"), _("Citizens"), _("Sessions"), _("Citizens"), _("Visits"),
-         _("Citizens"), _("Delegations"), _("People")],
+        # citizens are people (người, the visits' head counts), visits are log-book rows
+        # (lượt): the same two words as the narrative and the dashboard
+        [_("Level"), _("Sessions"), people, _("Sessions"), people,
+         _("Sessions"), people, _("Sessions"), people, _("Visits"),
+         people, _("Delegations"), _("People")],
         groups=[("", 1), (_("Regular"), 2), (_("Unscheduled"), 2), (_("Dialogue"), 2),
                 (_("Routine desk"), 2), (_("All sessions"), 2), (_("Delegations"), 2)],
         widths=[3] + [1.2] * 10 + [1.45, 1.2],
@@ -305,6 +308,7 @@ def _summary(report: PeriodicReport) -> list[tuple[str, Any]]:
         (_("Previous period"), report.previous.title),
         (_("Produced on"), report.generated_on),
         (_("Reception sessions"), t.reception.total.sessions),
+        (_("Visits received"), t.reception.total.visits),
         (_("Citizens received"), t.reception.total.citizens),
         (_("Petitions received (new)"), p.received),
         (_("Petitions carried over"), p.carried_over),

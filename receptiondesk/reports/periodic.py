@@ -84,7 +84,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, _, format_number, format_percent, ngettext, round_percent
+from ..i18n import N_, _, format_date, format_number, format_percent, ngettext, round_percent
 from ..model import (
     ConcludingNotice,
     DeadlineExtension,
@@ -397,6 +397,17 @@ class DutyFigures:
 
 
 @dataclass
+class Predecessor:
+    """A unit dissolved in (or before) the period whose work passed to a unit of the
+    report: its figures up to its dissolution are in the report's."""
+
+    code: str
+    name: str
+    dissolved_on: date
+    successor_name: str
+
+
+@dataclass
 class PeriodicReport:
     unit: UnitInfo
     period: Period
@@ -422,6 +433,9 @@ class PeriodicReport:
     #: printed on the paper, an anchor for the log outside the file
     audit_seq: int = 0
     audit_fingerprint: str = ""
+    #: dissolved units whose figures up to their dissolution are counted with their
+    #: successor's (two-tier local government)
+    predecessors: list[Predecessor] = field(default_factory=list)
 
     @property
     def has_subordinates(self) -> bool:
@@ -467,9 +481,14 @@ def _chunks(ids: list[str]) -> Iterable[list[str]]:
 
 
 class _Scope:
-    """The units a report covers, and the WHERE clause that restricts a column to them."""
+    """The units a report covers, and the WHERE clause that restricts a column to them.
 
-    def __init__(self, session: Session, unit_id: str) -> None:
+    With a ``period``, a unit dissolved by the period's end whose work passed to a unit of
+    the report (its successor, two-tier local government) is covered too, with the units
+    below it: a report of a period that spans the reform shows the dissolved unit's
+    figures up to its dissolution beside the successor's (:attr:`predecessors`)."""
+
+    def __init__(self, session: Session, unit_id: str, period: Period | None = None) -> None:
         root = session.get(Unit, unit_id)
         if root is None:
             raise NotFoundError(_("The unit no longer exists."))
@@ -477,9 +496,22 @@ class _Scope:
         self.ids = unit_and_descendants(session, unit_id)
         rows = session.execute(
             select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.kind, Unit.dissolved_on,
-                   Unit.parent_id)
+                   Unit.parent_id, Unit.successor_id)
         ).all()
         wanted = set(self.ids)
+        #: the dissolved units whose successor is in the report: (unit row, successor id)
+        self.predecessors: list[tuple[Any, str]] = []
+        while period is not None:
+            found = [r for r in rows if r.id not in wanted and r.successor_id in wanted
+                     and r.dissolved_on is not None and r.dissolved_on <= period.end]
+            if not found:
+                break
+            for r in found:
+                self.predecessors.append((r, r.successor_id))
+                for uid in unit_and_descendants(session, r.id):
+                    if uid not in wanted:
+                        wanted.add(uid)
+                        self.ids.append(uid)
         self.units: dict[str, Any] = {r.id: r for r in rows if r.id in wanted}
         self.codes: dict[str, str] = {r.id: r.code for r in rows}
         total = session.scalar(select(func.count(Unit.id))) or 0
@@ -505,7 +537,7 @@ def periodic_report(
     """The periodic report of the unit and every unit below it (see the module doc)."""
     started = time.perf_counter()
     today = today or date.today()
-    scope = _Scope(session, unit_id)
+    scope = _Scope(session, unit_id, period)
     root = scope.root
     parent_name = parent_kind = parent_level = ""
     if root.parent_id:
@@ -565,6 +597,7 @@ def periodic_report(
             continue
         by_unit.append(fig)
     shown_levels = {f.level for f in by_unit}
+    shown_units = {f.unit_id for f in by_unit}
     by_level = [
         levels[code]
         for code in sorted(levels, key=lambda c: (_LEVEL_ORDER.get(c, 99), c))
@@ -594,6 +627,11 @@ def periodic_report(
         trends=trends,
         duty=duty,
         field_names=field_names(session),
+        predecessors=[
+            Predecessor(r.code, r.name, r.dissolved_on, scope.units[succ].name)
+            for r, succ in sorted(scope.predecessors, key=lambda x: (x[0].dissolved_on,
+                                                                   x[0].code))
+            if r.id in shown_units],  # one dissolved before the period, silent: history
     )
     from ..services.audit import short_head
 
@@ -1510,6 +1548,13 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
             beyond=_n(beyond.now), beyond_before=_n(beyond.before),
             long=_n(longr.now), long_before=_n(longr.before))
     )
+    for p in report.predecessors:
+        # two-tier local government: the figures of a unit dissolved in the period are the
+        # report's too, up to its dissolution
+        situation.append(_(
+            "The figures include those of {unit} up to its dissolution on {date}; its work "
+            "passed to {successor}.").format(unit=p.name, date=format_date(p.dissolved_on),
+                                            successor=p.successor_name))
     situation.append(_placeholder(_("Describe the main causes and the notable cases: \u2026")))
 
     # Visits (lượt, log-book rows) and citizens (người, their head counts) are both named,
@@ -1554,6 +1599,14 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
             processed=_n(pf.processed), to_process=_n(pf.to_process),
             rate=format_percent(pf.processed_rate), on_time=_n(tl.processed_on_time),
             late=_n(tl.processed_late)))
+    if pf.to_process > pf.processed:
+        # processed 95 of 101: the other 6 are still to be processed, in the next period
+        left = pf.to_process - pf.processed
+        results.append(ngettext(
+            "Of the petitions to process, {count} was not yet processed at the end of the "
+            "period and passes to the next.",
+            "Of the petitions to process, {count} were not yet processed at the end of the "
+            "period and pass to the next.", left).format(count=_n(left)))
     if pf.to_process != pf.total:
         # received 105 + carried 2 = 107, but 101 to process: say why the totals differ
         results.append(
@@ -1565,6 +1618,14 @@ def narrative_skeleton(report: PeriodicReport) -> dict[str, str]:
         _("Cases resolved: {resolved} of {to_resolve}, a rate of {rate}.").format(
             resolved=_n(pf.resolved), to_resolve=_n(pf.to_resolve),
             rate=format_percent(pf.resolved_rate)))
+    if pf.to_resolve > pf.resolved:
+        left = pf.to_resolve - pf.resolved
+        results.append(ngettext(
+            "Of the cases to resolve, {count} was not yet resolved at the end of the "
+            "period.",
+            "Of the cases to resolve, {count} were not yet resolved at the end of the "
+            "period.",
+            left).format(count=_n(left)))
     by_result: dict[str | None, int] = defaultdict(int)
     for r in report.results:
         by_result[r.result] += r.count

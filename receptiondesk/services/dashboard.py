@@ -64,8 +64,12 @@ class DashboardFigures:
     attention: list[PetitionLine] = field(default_factory=list)
     sessions_month: dict[str, int] = field(default_factory=dict)
     sessions_year: dict[str, int] = field(default_factory=dict)
+    #: visits (lượt: rows of the log book) and citizens received (người: their head
+    #: counts, a delegation's every member), this month and this year
     visits_month: int = 0
     visits_year: int = 0
+    citizens_month: int = 0
+    citizens_year: int = 0
     duty: list[DutyRow] = field(default_factory=list)
     #: (field code or None, petitions received in the last 12 months)
     by_field: list[tuple[str | None, int]] = field(default_factory=list)
@@ -204,12 +208,14 @@ def _sessions_by_kind(
 
 def _visits_between(
     session: Session, unit_ids: list[str] | None, start: date, end: date
-) -> int:
-    return session.scalar(
-        select(func.coalesce(func.sum(Visit.head_count), 0)).where(
+) -> tuple[int, int]:
+    """(visits, citizens): the log book's rows and the people they brought."""
+    visits, people = session.execute(
+        select(func.count(Visit.id), func.coalesce(func.sum(Visit.head_count), 0)).where(
             Visit.visit_date.between(start, end), *_in_units(Visit.unit_id, unit_ids)
         )
-    ) or 0
+    ).one()
+    return int(visits or 0), int(people or 0)
 
 
 def _sessions(
@@ -219,8 +225,10 @@ def _sessions(
     year_start = today.replace(month=1, day=1)
     figures.sessions_month = _sessions_by_kind(session, unit_ids, month_start, today)
     figures.sessions_year = _sessions_by_kind(session, unit_ids, year_start, today)
-    figures.visits_month = _visits_between(session, unit_ids, month_start, today)
-    figures.visits_year = _visits_between(session, unit_ids, year_start, today)
+    figures.visits_month, figures.citizens_month = _visits_between(
+        session, unit_ids, month_start, today)
+    figures.visits_year, figures.citizens_year = _visits_between(
+        session, unit_ids, year_start, today)
 
 
 # --- charts ----------------------------------------------------------------------

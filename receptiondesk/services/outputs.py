@@ -182,15 +182,22 @@ def produce(session: Session, output: str, path: str | Path | None,
 
 
 def print_minutes(session: Session, minutes_id: str, path: str | Path,
-                  lang: str | None = None) -> int:
-    """The minutes (or an addendum) as PDF; returns the page count."""
-    from ..documents.minutes import render_minutes_record
-    from . import minutes as minutes_service
+                  lang: str | None = None, copy: str = "office") -> int:
+    """The minutes (or an addendum) as PDF; returns the page count.
 
+    ``copy``: "office" (every citizen, the office's copy) or "citizens" (a signature page
+    for each citizen with only that citizen on it)."""
+    from ..documents.minutes import COPIES, render_minutes_record
+    from . import minutes as minutes_service
+    from .errors import ValidationError
+
+    if copy not in COPIES:
+        raise ValidationError.single("copy", _(
+            "Choose the copy to print: the office's copy or the citizens' signature pages."))
     m = minutes_service.get_minutes(session, minutes_id)
     return produce(session, "minutes", path, lambda e: render_minutes_record(
-        session, m.id, str(e.target), lang=lang, cleared=e.shield.cleared, shield=e.shield),
-        record_id=m.id, unit_id=m.unit_id, scope={"number": m.number})
+        session, m.id, str(e.target), lang=lang, cleared=e.shield.cleared, shield=e.shield,
+        copy=copy), record_id=m.id, unit_id=m.unit_id, scope={"number": m.number, "copy": copy})
 
 
 def print_notice(session: Session, notice_id: str, path: str | Path,

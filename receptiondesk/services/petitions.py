@@ -936,6 +936,14 @@ def rule_for(session: Session, key: str, on: date) -> DeadlineRule | None:
     return select_rule(reference.deadline_rules(session), key, on)
 
 
+def count_open_cases(session: Session, unit_id: str) -> int:
+    """How many of the unit's own petitions are still open (what a transfer to its
+    successor would move)."""
+    return session.scalar(select(func.count(Petition.id)).where(
+        Petition.unit_id == unit_id,
+        Petition.status.in_([str(s) for s in OPEN_STATUSES]))) or 0
+
+
 def transfer_open_cases(session: Session, unit_id: str, on: date,
                         official_id: str | None = None) -> int:
     """Pass a dissolved unit's open petitions to its successor, each with a history step

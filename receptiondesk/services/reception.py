@@ -27,7 +27,7 @@ from ..model import (
     VisitAttendee,
 )
 from ..model.codes import MinutesSubject, PetitionType, SessionKind, SessionMode, VisitHandling
-from . import protection, reference
+from . import protection, reference, units
 from .accounts import require
 from .citizens import CitizenInput, check_citizen, create_citizen
 from .errors import LockedError, NotFoundError, ValidationError
@@ -59,12 +59,20 @@ class SessionInput:
 
 
 def _check_session(
-    session: Session, data: SessionInput, today: date
+    session: Session, data: SessionInput, today: date, unit_id: str | None = None
 ) -> tuple[Official | None, Checker]:
-    """Field errors of a session form (not raised yet) and the presiding official."""
+    """Field errors of a session form (not raised yet) and the presiding official.
+
+    ``unit_id``: the unit the session is held in, refused when it was dissolved by the
+    session's date (two-tier local government: the refusal names the successor)."""
     ck = Checker()
     ck.required("session_date", data.session_date, _("Session date"))
     ck.not_future("session_date", data.session_date, _("Session date"), today)
+    if unit_id:
+        refusal = units.dissolved_refusal(session, unit_id, data.session_date,
+                                          _("Session date"))
+        if refusal:
+            ck.add("session_date", refusal)
     ck.enum("kind", data.kind, SessionKind, _("Kind of session"))
     ck.enum("mode", data.mode, SessionMode, _("Mode"))
     if data.start_time is not None and data.end_time is not None:
@@ -107,7 +115,7 @@ def create_session(
     """Open a reception session of the unit."""
     require(session, "reception.edit")
     require_unit(session, unit_id)
-    presiding, ck = _check_session(session, data, today or date.today())
+    presiding, ck = _check_session(session, data, today or date.today(), unit_id)
     ck.raise_if_any()
     s = ReceptionSession(unit_id=unit_id)
     _apply_session(s, data, presiding)
@@ -126,8 +134,11 @@ def update_session(
     s = get_session(session, session_id)
     check_version(session, s, expected_version)
     _ensure_session_editable(s)
-    presiding, ck = _check_session(session, data, today or date.today())
     date_changed = data.session_date is not None and data.session_date != s.session_date
+    # a session moved on or after its unit's dissolution is refused; one recorded there
+    # before the dissolution was entered can still be corrected
+    presiding, ck = _check_session(session, data, today or date.today(),
+                                   s.unit_id if date_changed else None)
     if date_changed:
         if any(v.locked for v in s.visits):
             raise LockedError(
@@ -393,6 +404,9 @@ def add_visit(
     today = today or date.today()
     s = get_session(session, session_id)
     _ensure_session_editable(s)
+    # no new visit in a unit dissolved by the session's day: its successor receives
+    units.refuse_if_dissolved(session, s.unit_id, s.session_date, "session_date",
+                              _("Session date"))
     main, others = _check_visit(session, data, today)
     if data.new_citizen is not None:
         main = create_citizen(session, s.unit_id, data.new_citizen, today=today)

@@ -113,6 +113,25 @@ def update_unit(session: Session, unit_id: str, data: UnitInput, *,
     return unit
 
 
+def dissolve_unit(session: Session, unit_id: str, on: date | None,
+                  successor_code: str | None, *,
+                  expected_version: int | None = None) -> Unit:
+    """Record that a unit was dissolved on ``on`` and which unit took over its work (two-
+    tier local government: a district from 1/7/2025); None for ``on`` records it in being
+    again. Its other details stay as they are. From ``on`` it takes no new record."""
+    unit = get_unit(session, unit_id)
+    if on is None and successor_code:
+        raise ValidationError.single("dissolved_on", _(
+            "Dissolved on: give the day the unit was dissolved, or no successor."))
+    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    return update_unit(session, unit.id, UnitInput(
+        code=unit.code, name=unit.name, level=unit.level, kind=unit.kind,
+        parent_code=parent.code if parent is not None else None,
+        parent_body_name=unit.parent_body_name, place_name=unit.place_name,
+        remote_area=unit.remote_area, national_code=unit.national_code, dissolved_on=on,
+        successor_code=successor_code or None), expected_version=expected_version)
+
+
 def get_unit(session: Session, unit_id: str) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
@@ -258,16 +277,13 @@ def successor_of(session: Session, unit: Unit) -> Unit | None:
     return None
 
 
-def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
-                        label: str) -> None:
-    """Refuse a new record dated ``on`` or later in a unit dissolved by then: two-tier
-    local government, from 1/7/2025 the district level ends (Luật Tổ chức chính quyền địa
-    phương 72/2025/QH15, in force 1/7/2025 — found by search, article not confirmed)."""
-    from .errors import ValidationError
-
+def dissolved_refusal(session: Session, unit_id: str, on: date | None,
+                      label: str) -> str | None:
+    """Why a new record dated ``on`` cannot go to the unit (dissolved by then, naming its
+    successor), or None when it can."""
     unit = session.get(Unit, unit_id)
     if unit is None or unit.dissolved_on is None or on is None or on < unit.dissolved_on:
-        return
+        return None
     successor = successor_of(session, unit)
     if successor is not None:
         message = _("{field}: {unit} was dissolved on {date}; record it with its successor, "
@@ -277,6 +293,18 @@ def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
                     "unit's data and record it there.")
     from ..i18n import format_date
 
-    raise ValidationError.single(field, message.format(
+    return message.format(
         field=label, unit=unit.name, date=format_date(unit.dissolved_on),
-        successor=successor.name if successor is not None else ""))
+        successor=successor.name if successor is not None else "")
+
+
+def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
+                        label: str) -> None:
+    """Refuse a new record dated ``on`` or later in a unit dissolved by then: two-tier
+    local government, from 1/7/2025 the district level ends (Luật Tổ chức chính quyền địa
+    phương 72/2025/QH15, in force 1/7/2025 — found by search, article not confirmed)."""
+    from .errors import ValidationError
+
+    message = dissolved_refusal(session, unit_id, on, label)
+    if message is not None:
+        raise ValidationError.single(field, message)

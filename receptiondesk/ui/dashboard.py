@@ -175,6 +175,13 @@ def _kind_breakdown(counts: dict[str, int]) -> str:
     return " · ".join(parts[:2]) + "\n" + " · ".join(parts[2:])
 
 
+def _received(visits: int, citizens: int) -> str:
+    """Visits (lượt) and the citizens they brought (người), named as the report names
+    them."""
+    return _("Visits: {visits} \u00b7 citizens: {citizens}").format(
+        visits=format_number(visits), citizens=format_number(citizens))
+
+
 class DashboardPage(Page):
     name = "dashboard"
     title = N_("Dashboard")
@@ -525,13 +532,11 @@ class DashboardPage(Page):
             date=format_date(f.today)))
         self.month_card.number.setText(format_number(f.sessions_month_total))
         self.month_card.detail.setText(
-            _kind_breakdown(f.sessions_month) + "\n"
-            + _("Citizens received: {count}").format(count=format_number(f.visits_month))
+            _kind_breakdown(f.sessions_month) + "\n" + _received(f.visits_month, f.citizens_month)
         )
         self.year_card.number.setText(format_number(f.sessions_year_total))
         self.year_card.detail.setText(
-            _kind_breakdown(f.sessions_year) + "\n"
-            + _("Citizens received: {count}").format(count=format_number(f.visits_year))
+            _kind_breakdown(f.sessions_year) + "\n" + _received(f.visits_year, f.citizens_year)
         )
         self._render_units()
         self._render_attention(f)

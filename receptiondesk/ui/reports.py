@@ -187,6 +187,8 @@ class Request:
     slip: SlipOptions | None = None
     receipt: ReceiptOptions | None = None
     report: Any = None  # a PeriodicReport already computed for this period
+    #: minutes: "office" (every citizen) or "citizens" (a signature page for each citizen)
+    copy: str = "office"
 
 
 @dataclass
@@ -250,10 +252,13 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
         if req.doc in MINUTES_SUBJECTS:
             minutes_id = req.minutes_id or minutes_service.minutes_for(
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
-            pages = outputs.print_minutes(s, minutes_id, out, lang=req.lang)
+            pages = outputs.print_minutes(s, minutes_id, out, lang=req.lang, copy=req.copy)
             when, number = minutes_service.minutes_date_and_number(s, minutes_id)
-            return Produced(out, pages, minutes_id=minutes_id,
-                            stem=file_stem(req.doc, when, number))
+            stem = file_stem(req.doc, when, number)
+            if req.copy == "citizens":
+                words = re.split(r"[^0-9a-z]+", fold(_("citizens' signature pages")).lower())
+                stem = "-".join([*(w for w in words if w), stem])
+            return Produced(out, pages, minutes_id=minutes_id, stem=stem)
         if req.doc == "notice":
             return Produced(out, outputs.print_notice(s, req.subject_id, out, lang=req.lang))
         if req.doc == "register":
@@ -501,6 +506,10 @@ class ReportsPage(Page):
         self.minutes_version = QComboBox()
         self.minutes_version.setObjectName("minutes_version")
         self.minutes_version.currentIndexChanged.connect(lambda _i: self._on_version())
+        # the office's copy lists every citizen; each citizen signs a page of their own
+        self.minutes_copy = QComboBox()
+        self.minutes_copy.setObjectName("minutes_copy")
+        self.minutes_copy.currentIndexChanged.connect(lambda _i: self._mark_stale())
         self.minutes_status = QLabel()
         self.minutes_status.setObjectName("minutes_status")
         self.minutes_status.setWordWrap(True)
@@ -525,6 +534,7 @@ class ReportsPage(Page):
             grid.addWidget(button, i // 2, i % 2)
         layout = QVBoxLayout(self.minutes_group)
         layout.addWidget(self.minutes_version)
+        layout.addWidget(self.minutes_copy)
         layout.addWidget(self.minutes_status)
         layout.addWidget(self.minutes_version_state)
         layout.addLayout(grid)
@@ -755,6 +765,14 @@ class ReportsPage(Page):
         self.slip_group.setTitle(_("Appointment"))
         self.receipt_group.setTitle(_("Documents handed in"))
         self.minutes_group.setTitle(_("Minutes"))
+        fill_combo(self.minutes_copy, [
+            ("office", _("Office copy (full list)")),
+            ("citizens", _("Citizens' signature pages (one per citizen)")),
+        ], self.minutes_copy.currentData() or "office")
+        self.minutes_copy.setToolTip(_(
+            "The office keeps the copy listing every citizen. Each citizen signs a page of "
+            "their own, on which no other citizen's name, ID number, address or phone "
+            "appears."))
         for caption, msgid in self.slip_labels + self.receipt_labels:
             caption.setText(_(msgid))
         self.receipt_hint.setText(_("One document a line; add the number of copies after a "
@@ -873,6 +891,9 @@ class ReportsPage(Page):
         self.slip_group.setVisible(kind.code == "slip")
         self.receipt_group.setVisible(kind.code == "receipt")
         self.minutes_group.setVisible(kind.code in MINUTES_SUBJECTS)
+        # a working meeting's minutes have no citizens to sign
+        self.minutes_copy.setVisible(kind.code in MINUTES_SUBJECTS
+                                     and kind.code != "minutes_meeting")
         self.save_excel_button.setVisible(kind.excel)
         self.tabs.setTabVisible(1, kind.code == "periodic")
         self.tabs.setTabVisible(2, kind.code == "periodic")
@@ -977,6 +998,8 @@ class ReportsPage(Page):
                 raise ValidationError.single("period", str(exc)) from None
         if kind.code in MINUTES_SUBJECTS:
             req.minutes_id = self.minutes_version.currentData()
+            if kind.code != "minutes_meeting":
+                req.copy = self.minutes_copy.currentData() or "office"
         if kind.code == "periodic":
             req.narrative = self.narrative_texts()
             req.report = self._report_cache.get(self._report_key(req.period))

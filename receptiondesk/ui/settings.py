@@ -49,9 +49,11 @@ from ..services.units import (
     OfficialInput,
     UnitInput,
     create_official,
+    dissolve_unit,
     get_official,
     get_unit,
     list_officials,
+    list_units,
     update_official,
     update_unit,
 )
@@ -694,6 +696,181 @@ class OfficialsTab(QWidget):
         official_id = _selected_id(self.view)
         if official_id:
             self.page.make_official_dialog(official_id).exec()
+
+
+class DissolutionDialog(TranslatedDialog):
+    """The day a unit was dissolved and the unit that took over its work (two-tier local
+    government: the districts from 1/7/2025)."""
+
+    def __init__(self, ctx: AppContext, unit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setObjectName("dissolution_dialog")
+        self.unit_id = unit_id
+        with ctx.db.session() as s:
+            unit = get_unit(s, unit_id)
+            self.unit_name = unit.name
+            self.loaded_version = unit.version
+            dissolved_on = unit.dissolved_on
+            successor = s.get(type(unit), unit.successor_id) if unit.successor_id else None
+            current = successor.code if successor is not None else None
+            # a successor is a unit still in being, never the unit itself
+            self._successors = [(u.code, f"{u.name} ({u.code})") for u in list_units(s)
+                                if u.id != unit_id and u.dissolved_on is None]
+        self.dissolved = check("", dissolved_on is not None)
+        self.dissolved.setObjectName("unit_dissolved")
+        self.dissolved_on = date_edit(dissolved_on or date(2025, 7, 1))
+        self.dissolved_on.setObjectName("unit_dissolved_on")
+        self.successor = combo([])
+        self.successor.setObjectName("unit_successor")
+        self._current_successor = current
+        self.dissolved.toggled.connect(self._enable)
+        self.add_row("dissolved", N_("Dissolved:"), self.dissolved, bind=False)
+        self.add_row("dissolved_on", N_("Dissolved on:"), self.dissolved_on)
+        self.add_row("successor_code", N_("Successor unit:"), self.successor)
+        self.watch(self.dissolved, self.dissolved_on, self.successor)
+        self.setMinimumWidth(520)
+        self.retranslate()
+        self._enable()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.setWindowTitle(_("Dissolution of {unit}").format(unit=self.unit_name))
+        self.dissolved.setText(_("The unit was dissolved (from that day it takes no new "
+                                 "record)"))
+        fill_combo(self.successor, self._successors,
+                   self.successor.currentData() or self._current_successor,
+                   blank=_("(no successor)"))
+
+    def _enable(self, *_args) -> None:
+        on = self.dissolved.isChecked()
+        self.dissolved_on.setEnabled(on)
+        self.successor.setEnabled(on)
+
+    def save(self) -> str | None:
+        on = from_qdate(self.dissolved_on.date()) if self.dissolved.isChecked() else None
+        successor = self.successor.currentData() if on is not None else None
+        with self.ctx.db.session(write=True) as s:
+            dissolve_unit(s, self.unit_id, on, successor,
+                          expected_version=self.loaded_version)
+        self.ctx.signals.data_changed.emit(RecordKind.UNIT)
+        return self.unit_id
+
+
+class UnitsTab(QWidget):
+    """Every unit, with the day it was dissolved, its successor and its open cases: set
+    a unit's dissolution and successor, then move its open cases to the successor."""
+
+    COLUMNS = (Column(N_("Code")), Column(N_("Unit")), Column(N_("Level")),
+               Column(N_("Dissolved on")), Column(N_("Successor")), Column(N_("Open cases")))
+
+    def __init__(self, ctx: AppContext, page: SettingsPage) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.page = page
+        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.view = _table(self.model, "units_table")
+        self.view.doubleClicked.connect(lambda _i: self.dissolve())
+        open_on_enter(self.view, self.dissolve)
+        header = self.view.horizontalHeader()
+        for column in range(len(self.COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.dissolve_button = QPushButton()
+        self.dissolve_button.setObjectName("unit_dissolve")
+        self.dissolve_button.clicked.connect(self.dissolve)
+        self.transfer_button = QPushButton()
+        self.transfer_button.setObjectName("unit_transfer")
+        self.transfer_button.clicked.connect(self.transfer)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.dissolve_button)
+        buttons.addWidget(self.transfer_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view)
+        self.model.reload()
+
+    def retranslate(self) -> None:
+        self.note.setText(_(
+            "Two-tier local government: a unit dissolved (a district from 1/7/2025) takes "
+            "no new record from the day of its dissolution, and its open cases move to the "
+            "unit that took over its work, each with a history step."))
+        self.dissolve_button.setText(_("&Dissolution and successor…"))
+        self.transfer_button.setText(_("&Move open cases to the successor…"))
+        self.model.retranslate()
+        self.model.reload()
+
+    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+        from ..services.petitions import count_open_cases
+
+        with self.ctx.db.session() as s:
+            units = list_units(s)
+            names = {u.id: u.name for u in units}
+            rows = [Row(u.id, [
+                u.code, u.name, label(Level, u.level),
+                format_date(u.dissolved_on) if u.dissolved_on else "",
+                names.get(u.successor_id, "") if u.successor_id else "",
+                str(count_open_cases(s, u.id)) if u.dissolved_on else "",
+            ], "muted" if u.dissolved_on else None) for u in units]
+        return _slice(rows, offset, limit)
+
+    def dissolve(self) -> None:
+        unit_id = _selected_id(self.view)
+        if unit_id:
+            self.page.make_dissolution_dialog(unit_id).exec()
+
+    def confirm_transfer(self, count: int, unit: str, successor: str) -> bool:
+        """Ask before moving (a test answers for the user)."""
+        text = ngettext(
+            "Move {count} open case from {unit} to {successor}? Each gets a history step "
+            "saying so; the unit's other records stay as they were.",
+            "Move {count} open cases from {unit} to {successor}? Each gets a history step "
+            "saying so; the unit's other records stay as they were.", count).format(
+                count=count, unit=unit, successor=successor)
+        answer = QMessageBox.question(self, _("Move open cases"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def transfer(self) -> int:
+        """Move the selected dissolved unit's open cases to its successor, after saying
+        how many; returns how many moved."""
+        from ..services.petitions import count_open_cases, transfer_open_cases
+        from ..services.units import successor_of
+
+        unit_id = _selected_id(self.view)
+        if not unit_id:
+            return 0
+        try:
+            with self.ctx.db.session() as s:
+                unit = get_unit(s, unit_id)
+                successor = successor_of(s, unit)
+                count = count_open_cases(s, unit.id)
+                name, on = unit.name, unit.dissolved_on
+                if on is None or successor is None:
+                    transfer_open_cases(s, unit.id, date.today())  # its refusal says why
+                    return 0
+                successor_name = successor.name
+            if count == 0:
+                QMessageBox.information(self, _("Move open cases"), _(
+                    "{unit} has no open case to move.").format(unit=name))
+                return 0
+            if not self.confirm_transfer(count, name, successor_name):
+                return 0
+            with self.ctx.db.session(write=True) as s:
+                moved = transfer_open_cases(s, unit_id, on, self.ctx.official_id)
+        except ServiceError as exc:
+            show_error(self, exc)
+            return 0
+        self.ctx.signals.data_changed.emit(RecordKind.PETITION)
+        self.ctx.signals.status_message.emit(ngettext(
+            "{count} open case moved from {unit} to {successor}.",
+            "{count} open cases moved from {unit} to {successor}.", moved).format(
+                count=moved, unit=name, successor=successor_name))
+        self.model.reload()
+        return moved
 
 
 class LookupsTab(QWidget):
@@ -1427,6 +1604,8 @@ class SettingsPage(Page):
 
         self.national_tab = NationalCodesTab(ctx)
         self.tabs.addTab(self.national_tab, "")
+        self.units_tab = UnitsTab(ctx, self)
+        self.tabs.addTab(self.units_tab, "")
         self.heading = QLabel()
         font = self.heading.font()
         font.setBold(True)
@@ -1449,6 +1628,8 @@ class SettingsPage(Page):
             tab.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.national_tab), _("National codes"))
         self.national_tab.retranslate()
+        self.tabs.setTabText(self.tabs.indexOf(self.units_tab), _("Units"))
+        self.units_tab.retranslate()
 
     def activate(self) -> None:
         self.guard_roles()
@@ -1465,12 +1646,18 @@ class SettingsPage(Page):
                     self.calendar_tab.remove_button,
                     *self.lookups_tab.add_buttons.values(),
                     *self.lookups_tab.edit_buttons.values()]
+        office.append(self.units_tab.dissolve_button)
         for button in office:
             guard(button, "units.edit")
+        from ..services.petitions import STEP_PERMISSIONS
+
+        guard(self.units_tab.transfer_button, STEP_PERMISSIONS["edit"])
         for button in settings:
             guard(button, "settings.edit")
 
     def _on_data_changed(self, kind: str) -> None:
+        if kind in (RecordKind.UNIT, RecordKind.PETITION):
+            self.units_tab.model.reload()
         if kind == RecordKind.OFFICIAL:
             self.officials_tab.model.reload()
         elif kind == RecordKind.LOOKUPS:
@@ -1482,7 +1669,8 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.office_tab.load()
-        for model in (self.officials_tab.model, self.rules_tab.model, self.calendar_tab.model):
+        for model in (self.officials_tab.model, self.rules_tab.model, self.calendar_tab.model,
+                      self.units_tab.model):
             model.reload()
         self.lookups_tab.reload()
         self.backups_tab.reload()
@@ -1503,13 +1691,16 @@ class SettingsPage(Page):
         tabs = {"language": self.general_tab, "office": self.general_tab,
                 "officials": self.officials_tab, "lookups": self.lookups_tab,
                 "rules": self.rules_tab, "calendar": self.calendar_tab,
-                "backups": self.backups_tab}
+                "backups": self.backups_tab, "units": self.units_tab}
         self.tabs.setCurrentWidget(tabs[name])
 
     # --- dialogs (built apart from exec() so tests can drive them) ------------
 
     def make_official_dialog(self, official_id: str | None = None) -> OfficialDialog:
         return OfficialDialog(self.ctx, official_id, self)
+
+    def make_dissolution_dialog(self, unit_id: str) -> DissolutionDialog:
+        return DissolutionDialog(self.ctx, unit_id, self)
 
     def make_lookup_dialog(self, kind: str, code: str | None = None) -> LookupDialog:
         return LookupDialog(self.ctx, kind, code, self)
