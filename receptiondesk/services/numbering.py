@@ -98,28 +98,30 @@ def next_minutes_number(session: Session, unit: Unit, year: int) -> str:
                      lambda n: document_symbol(unit.kind, unit.name, "BB", f"{n:02d}"), taken)
 
 
+def _next_dated_number(session: Session, unit: Unit, year: int, kind: str, type_code: str,
+                       model: type[ConcludingNotice] | type[IssuedReport]) -> str:
+    """The unit's next document of ``model`` issued in ``year``, numbered by ``kind``'s
+    counter with the symbol of ``type_code`` ("TB", "BC")."""
+    def taken(number: str) -> bool:
+        return session.scalar(select(model.id).where(
+            model.unit_id == unit.id, model.number == number,
+            model.issued_on >= date(year, 1, 1),
+            model.issued_on < date(year + 1, 1, 1)).limit(1)) is not None
+    return next_free(session, unit.id, year, kind,
+                     lambda n: document_symbol(unit.kind, unit.name, type_code, f"{n:02d}"),
+                     taken)
+
+
 def next_notice_number(session: Session, unit: Unit, year: int) -> str:
     """'05/TB-UBND' or '05-TB/ĐU': the unit's next concluding notice of the year (issued
     that year)."""
-    def taken(number: str) -> bool:
-        return session.scalar(select(ConcludingNotice.id).where(
-            ConcludingNotice.unit_id == unit.id, ConcludingNotice.number == number,
-            ConcludingNotice.issued_on >= date(year, 1, 1),
-            ConcludingNotice.issued_on < date(year + 1, 1, 1)).limit(1)) is not None
-    return next_free(session, unit.id, year, "notice",
-                     lambda n: document_symbol(unit.kind, unit.name, "TB", f"{n:02d}"), taken)
+    return _next_dated_number(session, unit, year, "notice", "TB", ConcludingNotice)
 
 
 def next_report_number(session: Session, unit: Unit, year: int) -> str:
     """'05/BC-UBND' or '05-BC/ĐU': the unit's next report issued that year (the same
     numbering as minutes and notices)."""
-    def taken(number: str) -> bool:
-        return session.scalar(select(IssuedReport.id).where(
-            IssuedReport.unit_id == unit.id, IssuedReport.number == number,
-            IssuedReport.issued_on >= date(year, 1, 1),
-            IssuedReport.issued_on < date(year + 1, 1, 1)).limit(1)) is not None
-    return next_free(session, unit.id, year, "report",
-                     lambda n: document_symbol(unit.kind, unit.name, "BC", f"{n:02d}"), taken)
+    return _next_dated_number(session, unit, year, "report", "BC", IssuedReport)
 
 
 # --- petitions ------------------------------------------------------------------------------

@@ -175,6 +175,19 @@ def _optional(box: QSpinBox) -> int | None:
 # --- dialogs -------------------------------------------------------------------
 
 
+
+def _note_buttons_list(owner: QWidget, note: QLabel, buttons: list[QPushButton],
+                       view: QWidget) -> None:
+    """A tab of a list: its note on top, then its buttons on the left, then the list."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    layout = QVBoxLayout(owner)
+    layout.addWidget(note)
+    layout.addLayout(row)
+    layout.addWidget(view)
+
 class TranslatedDialog(RecordDialog):
     """A RecordDialog whose labels follow the interface language while it is open."""
 
@@ -784,14 +797,8 @@ class UnitsTab(QWidget):
         self.transfer_button = QPushButton()
         self.transfer_button.setObjectName("unit_transfer")
         self.transfer_button.clicked.connect(self.transfer)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.dissolve_button)
-        buttons.addWidget(self.transfer_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view)
+        _note_buttons_list(self, self.note, [self.dissolve_button, self.transfer_button],
+                           self.view)
         self.model.reload()
 
     def retranslate(self) -> None:
@@ -973,14 +980,7 @@ class RulesTab(QWidget):
         self.new_button.clicked.connect(self.new_version)
         self.edit_button = QPushButton()
         self.edit_button.clicked.connect(self.edit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view)
+        _note_buttons_list(self, self.note, [self.new_button, self.edit_button], self.view)
         self.model.reload()
 
     def retranslate(self) -> None:
