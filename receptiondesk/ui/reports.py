@@ -1015,6 +1015,16 @@ class ReportsPage(Page):
                 self.receipt_number.text().strip() or None)
         return req
 
+    def _read_request(self) -> Request | None:
+        """The request as the form says, after clearing the messages; None (the reason
+        shown) when something is missing."""
+        self._clear_messages()
+        try:
+            return self.request()
+        except ServiceError as exc:
+            self.show_failure(exc)
+            return None
+
     def narrative_texts(self) -> dict[str, str] | None:
         """The narrative as written; None when every section is empty (the skeleton then)."""
         texts = {k: e.toPlainText().strip() for k, e in self.narrative_edits.items()}
@@ -1141,11 +1151,8 @@ class ReportsPage(Page):
         """Produce the chosen document off the GUI thread and show it in the preview."""
         if self._job is not None:
             return
-        self._clear_messages()
-        try:
-            req = self.request()
-        except ServiceError as exc:
-            self.show_failure(exc)
+        req = self._read_request()
+        if req is None:
             return
         out = self._next_path()
         kind = self.kind()
@@ -1234,11 +1241,8 @@ class ReportsPage(Page):
     def save_excel(self) -> None:
         if self._job is not None or not self.kind().excel:
             return
-        self._clear_messages()
-        try:
-            req = self.request()
-        except ServiceError as exc:
-            self.show_failure(exc)
+        req = self._read_request()
+        if req is None:
             return
         target = self._ask_save_path(".xlsx", _("Excel workbooks (*.xlsx)"))
         if target is None:
@@ -1263,11 +1267,8 @@ class ReportsPage(Page):
         (the template itself is left as it came)."""
         if self._job is not None or self.kind().code != "periodic":
             return
-        self._clear_messages()
-        try:
-            req = self.request()
-        except ServiceError as exc:
-            self.show_failure(exc)
+        req = self._read_request()
+        if req is None:
             return
         template = self.ask_template_path()
         if template is None:
