@@ -82,8 +82,10 @@ def test_a_month_still_running_is_in_progress_never_failed():
 
 
 def test_district_and_province_party_secretaries_stay_at_one_day():
-    for level in (LEVEL_DISTRICT, LEVEL_PROVINCE):
-        assert rule_on(ROLE_PARTY_SECRETARY, level, date(2026, 1, 1)).days == 1
+    assert rule_on(ROLE_PARTY_SECRETARY, LEVEL_DISTRICT, date(2025, 6, 1)).days == 1
+    assert rule_on(ROLE_PARTY_SECRETARY, LEVEL_PROVINCE, date(2026, 1, 1)).days == 1
+    # no district level from 1/7/2025: the district secretary's duty ended
+    assert rule_on(ROLE_PARTY_SECRETARY, LEVEL_DISTRICT, date(2026, 1, 1)).days == 0
 
 
 def test_party_secretary_before_regulation_11_has_no_duty():
@@ -96,7 +98,8 @@ def test_chairmen_by_level():
     commune = rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_COMMUNE, on)
     assert (commune.days, commune.period) == (1, "week")
     assert commune.legal_basis == "Luật Tiếp công dân 2013, Điều 15"
-    assert rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_DISTRICT, on).days == 2
+    assert rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_DISTRICT, date(2025, 3, 1)).days == 2
+    assert rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_DISTRICT, on).days == 0  # no districts
     province = rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_PROVINCE, on)
     assert (province.days, province.period) == (1, "month")
 
@@ -118,8 +121,8 @@ def test_week_without_a_working_day_owes_nothing_with_a_calendar():
 
 
 def test_monthly_rules_ignore_the_calendar():
-    rule = rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_DISTRICT, date(2026, 2, 1))
-    assert required_days(rule, 2026, 2, WorkCalendar()) == 2
+    rule = rule_on(ROLE_COMMITTEE_CHAIRMAN, LEVEL_DISTRICT, date(2025, 2, 1))
+    assert required_days(rule, 2025, 2, WorkCalendar()) == 2
 
 
 def test_met_and_unmet_with_duplicate_dates_counted_once():

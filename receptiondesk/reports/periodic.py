@@ -1449,11 +1449,15 @@ def _duty(session: Session, scope: _Scope, period: Period, today: date) -> list[
             days[(day.year, day.month)].add(day)
         checked = []
         for m in owed[(role, u.level)]:
+            if m.ended:  # no duty that month (no district level after the reform)
+                continue
             count = len(days[(m.year, m.month)])
             met = count >= m.required
             checked.append(DutyMonthFigures(
                 m.year, m.month, m.required, count, met,
                 not met and month_in_progress(m.year, m.month, today)))
+        if not checked:
+            continue  # a head whose duty had ended for the whole period
         row = DutyFigures(
             official_id=oid, name=name, position=position or "", role=role,
             unit_code=u.code, unit_name=u.name, level=u.level, months=checked,

@@ -13,6 +13,11 @@ source:
   least 1 day a week (art. 15), of a district at least 2 days a month (art. 13), of a
   province at least 1 day a month (art. 12).
 
+* The two-tier reform ended the district level on 1/7/2025 (Luật Tổ chức chính quyền địa
+  phương 72/2025/QH15; the article could not be confirmed with the search tool, see
+  ``_REFORM``): a rule of 0 days from that day ends the district heads' duty, and a month
+  under it is not judged at all (:attr:`DutyMonth.ended`).
+
 A month still running is never judged failed: it is "in progress" until it is over or
 the duty is met (``DutyMonth.in_progress``).
 """
@@ -38,6 +43,7 @@ __all__ = [
     "PERIOD_MONTH",
     "PERIOD_TITLES",
     "PERIOD_WEEK",
+    "REFORM_FROM",
     "ROLE_COMMITTEE_CHAIRMAN",
     "ROLE_PARTY_SECRETARY",
     "ROLE_TITLES",
@@ -111,6 +117,8 @@ class DutyRule:
 
 def duty_requirement(rule: DutyRule) -> str:
     """The rule in words, e.g. "at least 2 days a month"."""
+    if rule.days == 0:
+        return _("no reception duty")
     if rule.period == PERIOD_WEEK:
         text = ngettext("at least {count} day a week", "at least {count} days a week", rule.days)
     else:
@@ -128,6 +136,11 @@ QD11_FROM = date(2019, 2, 18)
 #: the day Kết luận 215-KL/TW was signed
 KL215_FROM = date(2025, 11, 23)
 _LTCD_FROM = date(2014, 7, 1)
+#: the first day without a district level (two-tier local government)
+REFORM_FROM = date(2025, 7, 1)
+_REFORM = ("Luật Tổ chức chính quyền địa phương 72/2025/QH15: không còn cấp huyện từ "
+           "01/7/2025 (điều, khoản: " + UNCONFIRMED + "); Kết luận 215-KL/TW bỏ cấp huyện "
+           "khỏi Quy định 11-QĐi/TW")
 _LAW_136 = ("Luật 136/2025/QH15 (hiệu lực 01/7/2026): " + UNCONFIRMED
             + " số ngày tiếp có thay đổi hay không, giữ như trước")
 
@@ -148,6 +161,9 @@ DEFAULT_DUTY_RULES: tuple[DutyRule, ...] = (
     DutyRule(
         ROLE_COMMITTEE_CHAIRMAN, LEVEL_PROVINCE, 1, PERIOD_MONTH, _LTCD_FROM, f"{_LTCD}, Điều 12"
     ),
+    # No district level from 1/7/2025: the district heads' duty ends (0 days, not judged).
+    DutyRule(ROLE_PARTY_SECRETARY, LEVEL_DISTRICT, 0, PERIOD_MONTH, REFORM_FROM, _REFORM),
+    DutyRule(ROLE_COMMITTEE_CHAIRMAN, LEVEL_DISTRICT, 0, PERIOD_MONTH, REFORM_FROM, _REFORM),
     # Luật 136/2025/QH15 amends the Citizen Reception Law from 1/7/2026; whether the heads'
     # reception days changed could not be confirmed from its text: kept, marked.
     DutyRule(ROLE_COMMITTEE_CHAIRMAN, LEVEL_COMMUNE, 1, PERIOD_WEEK, LAW_136_FROM,
@@ -221,6 +237,12 @@ class DutyMonth:
     def failed(self) -> bool:
         """The month is over and fewer days were held than owed."""
         return not self.met and not self.in_progress
+
+    @property
+    def ended(self) -> bool:
+        """No duty in this month: the rule in force ended it (a district head after the
+        two-tier reform). Such a month is neither met nor failed: it is not judged."""
+        return self.rule is not None and self.rule.days == 0
 
 
 def month_in_progress(year: int, month: int, today: date | None) -> bool:

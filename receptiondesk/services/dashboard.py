@@ -314,18 +314,14 @@ def duty_check(
                 held.setdefault(official_id, []).append(day)
     rules = reference.duty_rules(session)
     calendar = reference.work_calendar(session)
-    return [
-        DutyRow(
-            official_id=oid,
-            name=name,
-            role=role,
-            unit_name=unit_name,
-            months=duty_by_month(rules, role, level, held.get(oid, []), span, calendar,
-                                 today=today),
-            home_unit=bool(is_home),
-        )
-        for oid, name, role, level, unit_name, is_home in heads
-    ]
+    duty: list[DutyRow] = []
+    for oid, name, role, level, unit_name, is_home in heads:
+        by_month = duty_by_month(rules, role, level, held.get(oid, []), span, calendar,
+                                 today=today)
+        if not all(m.ended for m in by_month):  # a district head after the reform: not shown
+            duty.append(DutyRow(official_id=oid, name=name, role=role, unit_name=unit_name,
+                                months=by_month, home_unit=bool(is_home)))
+    return duty
 
 
 # --- by unit: the table of the units below, for the drill-down -------------------------

@@ -658,9 +658,11 @@ class DashboardPage(Page):
 
     @staticmethod
     def _duty_cell(month: DutyMonth, today: date) -> QTableWidgetItem:
-        if month.rule is None:
+        if month.rule is None or month.ended:
             item = QTableWidgetItem("—")
-            item.setToolTip(_("No duty rule was in force this month."))
+            item.setToolTip(_("No duty rule was in force this month.") if month.rule is None
+                            else _("No duty this month: {basis}.").format(
+                                basis=month.rule.legal_basis))
             item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             return item
         item = QTableWidgetItem(f"{month.held}/{month.required}")
