@@ -230,3 +230,29 @@ def test_the_units_table_fits_a_1024_px_window_without_scrolling_sideways(qtbot,
         widest = max(metrics.horizontalAdvance(line) for line in heading.split("\n"))
         assert widest <= header.sectionSize(col), heading
     assert table.height() >= header.height() + 3 * table.rowHeight(0)  # every row shown
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_attention_headings_are_whole_at_1280_by_720_with_125_percent(qtbot, page, lang):
+    """1280×720 at Windows' 125 % leaves the page about 780 logical pixels beside the
+    navigation: every heading of the petitions needing attention is whole (the
+    petitioner's was clipped to "…gười gửi đơ…"), a name is readable, and the page does
+    not need more width than it has."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from receptiondesk import i18n
+
+    i18n.set_language(lang)
+    page.retranslate()
+    page.resize(780, 540)
+    _wait(qtbot, page)
+    QApplication.processEvents()  # the layout of the new size
+    table = page.attention
+    assert table.rowCount() > 0
+    header = table.horizontalHeader()
+    for col in range(table.columnCount()):
+        heading = table.horizontalHeaderItem(col).text()
+        assert header.sectionSizeHint(col) <= header.sectionSize(col), heading
+    assert header.sectionSize(1) >= table.fontMetrics().horizontalAdvance("Nguyễn Thị Lan")
+    scroll = page.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0  # the page does not scroll sideways

@@ -153,8 +153,9 @@ class AttentionTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-def _section_title() -> QLabel:
+def _section_title(wrap: bool = False) -> QLabel:
     title = QLabel()
+    title.setWordWrap(wrap)  # a long title over a table: two lines, not the table's width
     font = title.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -310,7 +311,7 @@ class DashboardPage(Page):
 
     def _build_attention(self) -> QWidget:
         box = QWidget()
-        self.attention_title = _section_title()
+        self.attention_title = _section_title(wrap=True)
         self.attention = AttentionTable(0, 4)
         self.attention.setObjectName("attention_list")
         self.attention.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -340,7 +341,7 @@ class DashboardPage(Page):
 
     def _build_duty(self) -> QWidget:
         box = QWidget()
-        self.duty_title = _section_title()
+        self.duty_title = _section_title(wrap=True)
         self.duty = QTableWidget(0, 1)
         self.duty.setObjectName("duty_table")
         self.duty.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -393,6 +394,7 @@ class DashboardPage(Page):
         self.attention.setHorizontalHeaderLabels(
             [_("Reference"), _("Petitioner"), _("Due date"), _("Days left")]
         )
+        self._fit_attention()
         self.attention_empty.setText(
             _("No petition is overdue or due within {days} days.").format(days=SOON_DAYS)
         )
@@ -615,6 +617,21 @@ class DashboardPage(Page):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.attention.setItem(row, col, item)
         self.attention_stack.setCurrentIndex(0 if f.attention else 1)
+        self._fit_attention()
+
+    def _fit_attention(self) -> None:
+        """Room for every heading whole and a name readable: the columns sized to their
+        contents take what they need, the petitioner's at least its heading and about
+        twelve letters (a narrow window, or Windows' 125 % scaling, squeezed it to a
+        clipped heading over "Quàng Th…")."""
+        table, header = self.attention, self.attention.horizontalHeader()
+        need = 0
+        for col in (0, 2, 3):
+            need += max(header.sectionSizeHint(col), table.sizeHintForColumn(col))
+        need += max(header.sectionSizeHint(1),
+                    table.fontMetrics().horizontalAdvance("Nguyễn Thị Lan"))
+        need += table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth()
+        table.setMinimumWidth(need)
 
     def _open_attention(self, row: int, _column: int = 0) -> None:
         item = self.attention.item(row, 0)
