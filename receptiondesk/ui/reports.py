@@ -62,6 +62,7 @@ from ..i18n import (
 )
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
+from ..services import meetings as meetings_service
 from ..services import minutes as minutes_service
 from ..services import outputs
 from ..services.errors import ServiceError, ValidationError, os_reason
@@ -252,7 +253,10 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
             return Produced(out, pages, minutes_id=minutes_id,
                             stem=file_stem(req.doc, when, number))
         if req.doc == "notice":
-            return Produced(out, outputs.print_notice(s, req.subject_id, out, lang=req.lang))
+            pages = outputs.print_notice(s, req.subject_id, out, lang=req.lang)
+            notice = meetings_service.get_notice(s, req.subject_id)
+            return Produced(out, pages,
+                            stem=file_stem(req.doc, notice.issued_on, notice.number))
         if req.doc == "logbook":
             rows, pages = outputs.print_logbook(s, req.unit_id, req.period.start,
                                                 req.period.end, out, lang=req.lang,
