@@ -44,7 +44,9 @@ DETAIL = 300
 
 def entry_row(e) -> Row:
     kind = record_kind_label(e.record_kind) if e.record_kind else ""
-    record = " ".join(x for x in (kind, (e.record_id or "")[:8]) if x)
+    # the last digits: ids made in one run (the demo's, an import's) share their first
+    # ones, which named three different petitions "01a24dcc"
+    record = " ".join(x for x in (kind, (e.record_id or "")[-8:]) if x)
     text = audit.describe_detail(e.detail)
     if len(text) > DETAIL:
         text = text[: DETAIL - 1] + "…"
