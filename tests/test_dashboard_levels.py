@@ -256,3 +256,17 @@ def test_the_attention_headings_are_whole_at_1280_by_720_with_125_percent(qtbot,
     assert header.sectionSize(1) >= table.fontMetrics().horizontalAdvance("Nguyễn Thị Lan")
     scroll = page.findChild(QScrollArea)
     assert scroll.horizontalScrollBar().maximum() == 0  # the page does not scroll sideways
+
+
+def test_a_long_field_name_is_broken_into_short_lines_on_the_chart():
+    """The chart gives its axis only part of its width: the English name of the
+    compensation field on two lines ran off the left edge at 1024 px."""
+    from receptiondesk.ui.dashboard import _wrap
+
+    name = "Compensation, support and resettlement when land is reclaimed"
+    lines = _wrap(name).split("<br>")
+    assert " ".join(lines) == name and len(lines) == 3
+    assert all(len(line) <= 30 for line in lines)
+    assert _wrap("Bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất").count("<br>") == 1
+    assert _wrap("Land management") == "Land management"
+    assert _wrap("A & B <c>") == "A &amp; B &lt;c&gt;"
