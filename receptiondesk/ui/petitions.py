@@ -52,7 +52,7 @@ from ..services.record_kinds import RecordKind
 from ..services.units import list_officials
 from . import ops
 from .context import AppContext
-from .forms import ERROR_STYLE, RecordDialog, fill_combo
+from .forms import ERROR_STYLE, RecordDialog, fill_combo, open_on_enter
 from .page import Page
 from .paged import Column, PagedTableModel, Row
 from .permissions import guard
@@ -455,6 +455,7 @@ class PetitionDetail(Texts, QWidget):
         self.files.setObjectName("attachments")
         _small_table(self.files, [220, 90])
         self.files.itemDoubleClicked.connect(lambda _i: self.open_selected_file())
+        open_on_enter(self.files, self.open_selected_file)
         self.add_file_button = QPushButton()
         self.add_file_button.setObjectName("add_attachment")
         self.t(self.add_file_button.setText, N_("Add a file…"))

@@ -77,6 +77,7 @@ from .forms import (
     fill_combo,
     from_qdate,
     line,
+    open_on_enter,
     text_edit,
     time_edit,
 )
@@ -606,6 +607,8 @@ class ReportsPage(Page):
         self.unit_figures.setWordWrap(False)
         self.unit_figures.cellDoubleClicked.connect(
             lambda row, _col: self._report_on_row(row))
+        open_on_enter(self.unit_figures,
+                      lambda: self._report_on_row(self.unit_figures.currentRow()))
         self.unit_figures_caption = QLabel()
         self.unit_figures_caption.setObjectName("unit_figures_caption")
         self.unit_figures_caption.setWordWrap(True)
