@@ -203,3 +203,22 @@ def test_no_field_is_crushed_on_1280_by_720_at_125_percent(qtbot, ctx):
             if field.isVisible() and field.height() < field.minimumSizeHint().height():
                 crushed.setdefault(name, []).append(field.objectName() or type(field).__name__)
     assert crushed == {}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_settings_tab_is_in_sight_at_1024_px(qtbot, ctx, lang):
+    """No tab of Settings hides behind the tab bar's scroll arrows on a 1024-px screen
+    (the national codes' tab did, in both languages)."""
+    i18n.set_language(lang)
+    window = MainWindow(ctx, None)
+    qtbot.addWidget(window)
+    window.resize(*ROOM)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.pages))
+    page = window.show_page("settings")
+    settle_window(window)
+    bar = page.tabs.tabBar()
+    hidden = [bar.tabText(i) for i in range(bar.count())
+              if bar.tabRect(i).right() > bar.width() or bar.tabRect(i).left() < 0]
+    assert hidden == []
+    assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= page.tabs.width()
