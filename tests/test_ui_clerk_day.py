@@ -180,6 +180,17 @@ def test_a_signed_meeting_opens_read_only_and_the_service_refuses_an_edit(qtbot,
     qtbot.keyClick(dialog, Qt.Key.Key_Return)  # nothing to save: Enter closes
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
 
+    from receptiondesk.ui.meetings import MeetingsPage
+
+    page = MeetingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.loaded_count() == 1, timeout=5000)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: "signed on" in page.detail.text(), timeout=5000)
+    assert "Minutes signed on " + i18n.format_date(signed_at.date()) in page.detail.text()
+
     data.content = "Sửa sau khi ký"
     with ctx.db.session() as s, pytest.raises(LockedError, match="signed"):
         meetings.update_meeting(s, meeting_id, data)

@@ -335,17 +335,23 @@ class MeetingsPage(Texts, RecordListPage):
 
         def read(s) -> str:
             m = meetings.get_meeting(s, meeting_id)
+            signed = signed_on(s, MinutesSubject.MEETING, m.id) if m.locked else None
             return self._detail_html(m, meetings.notices_of_meeting(s, m.id),
-                                     protection.shield(s))
+                                     protection.shield(s), signed)
 
         self.show_detail(read, self.detail.setText,
                          lambda exc: self.detail.setText(_esc(str(exc))))
 
     def _detail_html(self, m: WorkingMeeting, notices,
-                     shield: Shield | None = None) -> str:
+                     shield: Shield | None = None, signed_at=None) -> str:
         shown = shield.text if shield is not None else (lambda text: text)
         heading = _("Working meeting of {date}").format(date=format_date(m.meeting_date))
         parts = [f"<h3>{_esc(heading)} · {_esc(label(MeetingKind, m.kind))}</h3>"]
+        if m.locked:
+            when = format_date(signed_at.date()) if signed_at else "—"
+            parts.append("<p><i>" + _esc(_(
+                "Minutes signed on {date}: the meeting opens read-only.").format(date=when))
+                + "</i></p>")
         for title, value in ((_("Chaired by"), m.chaired_by_name), (_("Place"), m.place),
                              (_("Participants"), m.participants), (_("Content"), m.content),
                              (_("Conclusions"), m.conclusions)):
