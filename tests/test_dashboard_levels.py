@@ -267,6 +267,40 @@ def test_a_long_field_name_is_broken_into_short_lines_on_the_chart():
     lines = _wrap(name).split("<br>")
     assert " ".join(lines) == name and len(lines) == 3
     assert all(len(line) <= 30 for line in lines)
-    assert _wrap("Bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất").count("<br>") == 1
+    assert _wrap("Bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất").count("<br>") == 2
     assert _wrap("Land management") == "Land management"
     assert _wrap("A & B <c>") == "A &amp; B &lt;c&gt;"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_heads_row_shows_the_name_role_and_unit_whole_when_narrow(qtbot, db, tree, lang):
+    """At 1024 px (the page about 835 px wide) the heads' column is narrow: the row grows
+    with the wrapped lines, also when the width changes (the unit's name ended in
+    "Mường…")."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from receptiondesk import i18n
+    from receptiondesk.ui.dashboard import DashboardPage
+
+    with db.session() as s:
+        units.create_official(s, tree.commune_b.id, units.OfficialInput(
+            "Trần Thanh Hiền", duty_role="party_secretary"))
+    i18n.set_language(lang)
+    page = DashboardPage(AppContext(db, tree.province.id))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.activate()
+    _wait(qtbot, page)
+    page.resize(835, 700)
+    for _round in range(3):  # the new size, then the columns, then the rows
+        QApplication.processEvents()
+    table = page.duty
+    assert table.rowCount() >= 1
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        text = table.item(row, 0).text()
+        lines = metrics.boundingRect(QRect(0, 0, table.columnWidth(0) - 12, 10_000),
+                                     Qt.TextFlag.TextWordWrap, text)
+        assert table.rowHeight(row) >= lines.height(), text

@@ -354,7 +354,7 @@ class DashboardPage(Page):
         # the heads' names wrap to the width their column gets once laid out: the rows
         # grow with them (measured before, a name ended in "Mường…")
         self.duty.horizontalHeader().sectionResized.connect(
-            lambda col, _old, _new: self._fit_duty_rows() if col == 0 else None)
+            lambda col, _old, new: self._fit_duty_rows(new) if col == 0 else None)
         self.duty_note = QLabel()
         self.duty_note.setWordWrap(True)
         self.duty_note.setStyleSheet("color: #555555;")
@@ -674,19 +674,21 @@ class DashboardPage(Page):
         self.duty_stack.setCurrentIndex(0 if f.duty else 1)
         self.duty_note.setVisible(bool(f.duty))
 
-    def _fit_duty_rows(self) -> None:
+    def _fit_duty_rows(self, column_width: int | None = None) -> None:
         """Each row as tall as its head's name, role and unit wrapped in the column's
-        width (Qt's own measure came a line short and cut the unit's name to "Mường…")."""
+        width (Qt's own measure came a line short and cut the unit's name to "Mường…").
+        ``column_width``: the new width, while the header still reports the old one."""
         table = self.duty
         metrics = table.fontMetrics()
-        width = max(table.columnWidth(0) - 12, 20)
+        width = max((column_width or table.columnWidth(0)) - 12, 20)
         for row in range(table.rowCount()):
             item = table.item(row, 0)
             if item is None:
                 continue
             text = metrics.boundingRect(QRect(0, 0, width, 10_000),
                                         Qt.TextFlag.TextWordWrap, item.text())
-            table.setRowHeight(row, max(table.sizeHintForRow(row), text.height() + 8))
+            # the months' cells are one line (Qt's row hint may still be for the old width)
+            table.setRowHeight(row, max(metrics.height() + 10, text.height() + 8))
 
     @staticmethod
     def _duty_cell(month: DutyMonth, today: date) -> QTableWidgetItem:
@@ -827,7 +829,7 @@ def _nice_step(top: int, ticks: int = 5) -> int:
     return 10 * power
 
 
-def _wrap(text: str, width: int = 30) -> str:
+def _wrap(text: str, width: int = 26) -> str:
     """Break a long field name into lines of about equal length, each at most ``width``
     letters where the words allow (the chart gives its axis only part of its width: a
     61-letter English name on two lines ran off the left edge). Axis labels are rich
