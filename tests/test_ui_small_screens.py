@@ -13,6 +13,7 @@ import struct
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
@@ -93,6 +94,15 @@ def test_the_main_lists_show_their_key_columns_at_1024_px(qtbot, ctx, lang):
     settle_window(window)
     right = petitions_list.columnViewportPosition(last) + petitions_list.columnWidth(last)
     assert right <= petitions_list.viewport().width()
+    # every heading of the petitions list whole, and a usual type ("Recommendation")
+    header = petitions_list.horizontalHeader()
+    metrics = header.fontMetrics()
+    model = petitions_list.model()
+    for col in range(model.columnCount()):
+        title = str(model.headerData(col, Qt.Orientation.Horizontal))
+        assert metrics.horizontalAdvance(title) + 8 <= header.sectionSize(col), title
+    usual = i18n._("Recommendation")
+    assert petitions_list.fontMetrics().horizontalAdvance(usual) < header.sectionSize(2)
 
 
 def test_the_window_opens_within_the_screen(qtbot, ctx):

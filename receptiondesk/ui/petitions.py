@@ -873,10 +873,12 @@ class PetitionsPage(Texts, Page):
         self.detail.retranslate()
         self.model.retranslate()
         fit_headers(self.table, WIDTHS)
-        # the type whole in either language ("Recommendation" was cut at 1024 px); the
-        # field and the petitioner give up the width
+        # the usual types whole in either language ("Recommendation" was cut at 1024 px;
+        # the rare mixed one may be shortened); the field and the petitioner give up the
+        # width
         metrics = self.table.fontMetrics()
-        widest = max(metrics.horizontalAdvance(text) for _code, text in choices(PetitionType))
+        widest = max(metrics.horizontalAdvance(text) for code, text in choices(PetitionType)
+                     if code != PetitionType.MIXED)
         self.table.setColumnWidth(2, max(self.table.columnWidth(2), widest + 14))
         if self.model.loaded_count():
             self.reload()
