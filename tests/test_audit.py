@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select, text
@@ -309,3 +309,22 @@ def test_viewer_names_fields_in_the_users_language_without_bookkeeping():
         assert record_kind_label("reception_session") == "buổi tiếp công dân"
     # only bookkeeping changed: still shown rather than an empty line
     assert audit.describe_detail(json.dumps({"version": [1, 2]})) == "version: 1 → 2"
+
+
+def test_the_viewer_tells_apart_records_whose_ids_begin_alike():
+    """Ids made in one run (the demo's sequence layout, an import) share their first
+    digits: the list names each record by its last ones."""
+    from types import SimpleNamespace
+
+    from receptiondesk.ui.audit import entry_row
+
+    def entry(seq: int, record_id: str):
+        return SimpleNamespace(seq=seq, record_kind="petition", record_id=record_id,
+                               detail=json.dumps({"where": "dashboard"}),
+                               at=datetime(2026, 12, 7, 8, 0), username="head",
+                               action="identity_view")
+
+    rows = [entry_row(entry(n, f"01a24dccef{tail}")) for n, tail in
+            enumerate(("b87527995a07222ebb02e9", "0673c29b05d8e5528b9d02"))]
+    assert rows[0].cells[4] != rows[1].cells[4]
+    assert rows[0].cells[4].endswith("ebb02e9")

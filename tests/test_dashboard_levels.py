@@ -230,3 +230,77 @@ def test_the_units_table_fits_a_1024_px_window_without_scrolling_sideways(qtbot,
         widest = max(metrics.horizontalAdvance(line) for line in heading.split("\n"))
         assert widest <= header.sectionSize(col), heading
     assert table.height() >= header.height() + 3 * table.rowHeight(0)  # every row shown
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_attention_headings_are_whole_at_1280_by_720_with_125_percent(qtbot, page, lang):
+    """1280×720 at Windows' 125 % leaves the page about 780 logical pixels beside the
+    navigation: every heading of the petitions needing attention is whole (the
+    petitioner's was clipped to "…gười gửi đơ…"), a name is readable, and the page does
+    not need more width than it has."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    from receptiondesk import i18n
+
+    i18n.set_language(lang)
+    page.retranslate()
+    page.resize(780, 540)
+    _wait(qtbot, page)
+    QApplication.processEvents()  # the layout of the new size
+    table = page.attention
+    assert table.rowCount() > 0
+    header = table.horizontalHeader()
+    for col in range(table.columnCount()):
+        heading = table.horizontalHeaderItem(col).text()
+        assert header.sectionSizeHint(col) <= header.sectionSize(col), heading
+    assert header.sectionSize(1) >= table.fontMetrics().horizontalAdvance("Nguyễn Thị Lan")
+    scroll = page.findChild(QScrollArea)
+    assert scroll.horizontalScrollBar().maximum() == 0  # the page does not scroll sideways
+
+
+def test_a_long_field_name_is_broken_into_short_lines_on_the_chart():
+    """The chart gives its axis only part of its width: the English name of the
+    compensation field on two lines ran off the left edge at 1024 px."""
+    from receptiondesk.ui.dashboard import _wrap
+
+    name = "Compensation, support and resettlement when land is reclaimed"
+    lines = _wrap(name).split("<br>")
+    assert " ".join(lines) == name and len(lines) == 3
+    assert all(len(line) <= 30 for line in lines)
+    assert _wrap("Bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất").count("<br>") == 2
+    assert _wrap("Land management") == "Land management"
+    assert _wrap("A & B <c>") == "A &amp; B &lt;c&gt;"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_heads_row_shows_the_name_role_and_unit_whole_when_narrow(qtbot, db, tree, lang):
+    """At 1024 px (the page about 835 px wide) the heads' column is narrow: the row grows
+    with the wrapped lines, also when the width changes (the unit's name ended in
+    "Mường…")."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from receptiondesk import i18n
+    from receptiondesk.ui.dashboard import DashboardPage
+
+    with db.session() as s:
+        units.create_official(s, tree.commune_b.id, units.OfficialInput(
+            "Trần Thanh Hiền", duty_role="party_secretary"))
+    i18n.set_language(lang)
+    page = DashboardPage(AppContext(db, tree.province.id))
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    page.activate()
+    _wait(qtbot, page)
+    page.resize(835, 700)
+    for _round in range(3):  # the new size, then the columns, then the rows
+        QApplication.processEvents()
+    table = page.duty
+    assert table.rowCount() >= 1
+    metrics = table.fontMetrics()
+    for row in range(table.rowCount()):
+        text = table.item(row, 0).text()
+        lines = metrics.boundingRect(QRect(0, 0, table.columnWidth(0) - 12, 10_000),
+                                     Qt.TextFlag.TextWordWrap, text)
+        assert table.rowHeight(row) >= lines.height(), text

@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import select
 
 from receptiondesk.model import AuditEntry, User
@@ -289,3 +289,26 @@ def test_the_first_administrator_gets_the_recovery_key_and_its_sheet(qtbot, db, 
     page.exec_dialog = second
     page.new_record()
     assert shown == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_heading_of_the_accounts_list_is_whole_at_1024_px(qtbot, ctx, staff, lang):
+    """Beside the navigation on a 1024-px screen (about 830 px): "Lần đăng nhập gần nhất"
+    was cut at both ends when every column had the same width."""
+    from receptiondesk import i18n
+    from receptiondesk.ui.accounts import AccountsPage
+
+    i18n.set_language(lang)
+    try:
+        accounts.sign_in(staff["admin"])
+        page = AccountsPage(ctx)
+        qtbot.addWidget(page)
+        page.resize(830, 600)
+        page.show()
+        qapp = QApplication.instance()
+        qapp.processEvents()
+        header = page.table.horizontalHeader()
+        for col in range(page.model.columnCount()):
+            assert header.sectionSizeHint(col) <= header.sectionSize(col), col
+    finally:
+        i18n.set_language("en")

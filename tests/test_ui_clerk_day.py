@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
 
 from receptiondesk import i18n
 from receptiondesk.services import petitions
@@ -140,3 +140,76 @@ def test_a_signed_session_opens_read_only_saying_when_and_how_to_correct(qtbot, 
     assert visit_form.read_only and visit_form.content.isReadOnly()
     assert not visit_form.register.isEnabled()
     visit_form.done(0)
+
+
+def test_a_signed_meeting_opens_read_only_and_the_service_refuses_an_edit(qtbot, ctx, vi):
+    from receptiondesk.services import meetings, minutes
+    from receptiondesk.services.errors import LockedError
+    from receptiondesk.ui.meetings import MeetingDialog
+
+    held_on = date.today() - timedelta(days=3)
+    data = meetings.MeetingInput(held_on, chaired_by_id=ctx.official_id, place="Hội trường",
+                                 content="Công tác tiếp công dân quý IV")
+    with ctx.db.session() as s:
+        meeting_id = meetings.create_meeting(s, ctx.unit_id, data).id
+    with ctx.db.session() as s:
+        m = minutes.minutes_for(s, "meeting", meeting_id)
+        minutes.mark_printed(s, m.id)
+        minutes.mark_signed(s, m.id)
+        signed_at = minutes.get_minutes(s, m.id).signed_at
+    dialog = MeetingDialog(ctx, meeting_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    banner = dialog.findChild(QLabel, "read_only_banner")
+    assert banner is not None and banner.isVisible()
+    assert banner.text().startswith("Biên bản buổi làm việc này đã được ký ngày "
+                                    + i18n.format_date(signed_at.date()))
+    assert "biên bản bổ sung" in banner.text()
+    for field in (dialog.place, dialog.participants, dialog.content, dialog.conclusions,
+                  dialog.ref):
+        assert field.isReadOnly()
+    assert not dialog.meeting_date.isEnabled() and not dialog.kind.isEnabled()
+    assert not dialog.chaired_by.isEnabled()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isVisible()
+    qtbot.keyClicks(dialog.content, "sua")  # typing changes nothing
+    assert dialog.content.toPlainText() == "Công tác tiếp công dân quý IV"
+    i18n.set_language("en")
+    ctx.signals.language_changed.emit("en")
+    assert banner.text().startswith("The minutes of this meeting were signed on ")
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)  # nothing to save: Enter closes
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+    from receptiondesk.ui.meetings import MeetingsPage
+
+    page = MeetingsPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.model.loaded_count() == 1, timeout=5000)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: "signed on" in page.detail.text(), timeout=5000)
+    assert "Minutes signed on " + i18n.format_date(signed_at.date()) in page.detail.text()
+
+    data.content = "Sửa sau khi ký"
+    with ctx.db.session() as s, pytest.raises(LockedError, match="signed"):
+        meetings.update_meeting(s, meeting_id, data)
+    with ctx.db.session() as s:
+        assert meetings.get_meeting(s, meeting_id).content == "Công tác tiếp công dân quý IV"
+
+
+def test_an_unsigned_meeting_opens_editable(qtbot, ctx):
+    from receptiondesk.services import meetings
+    from receptiondesk.ui.meetings import MeetingDialog
+
+    data = meetings.MeetingInput(date.today() - timedelta(days=3),
+                                 chaired_by_id=ctx.official_id, content="Họp giao ban")
+    with ctx.db.session() as s:
+        meeting_id = meetings.create_meeting(s, ctx.unit_id, data).id
+    dialog = MeetingDialog(ctx, meeting_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.findChild(QLabel, "read_only_banner") is None
+    assert not dialog.read_only and not dialog.content.isReadOnly()
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Save).isVisible()
+    dialog.done(0)

@@ -315,3 +315,25 @@ def test_no_two_entries_of_a_menu_share_their_alt_key(qtbot, ctx, lang):
         keys = [m.group(1).lower() for a in actions
                 if (m := re.search(r"&(\w)", a.text())) is not None]
         assert len(keys) == len(set(keys)), [a.text() for a in actions]
+
+
+def test_ctrl_enter_in_multi_line_text_saves_the_form(qtbot, ctx, db):
+    from receptiondesk.model import WorkingMeeting
+    from receptiondesk.ui.meetings import MeetingDialog
+
+    dialog = MeetingDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    QApplication.processEvents()
+    assert focused() is dialog.meeting_date
+    tab_to(qtbot, dialog.content)
+    type_keys(qtbot, "Giao ban công tác tiếp công dân")
+    press(qtbot, Qt.Key.Key_Return)  # a new line
+    assert dialog.isVisible() and dialog.content.toPlainText().endswith("\n")
+    type_keys(qtbot, "quý IV")
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # saves
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
+    with db.session() as s:
+        meeting = s.scalars(select(WorkingMeeting)).one()
+        assert meeting.content == "Giao ban công tác tiếp công dân\nquý IV"

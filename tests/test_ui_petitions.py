@@ -547,6 +547,10 @@ def test_attachments_are_checked_stored_and_opened(qtbot, page, ctx, tmp_path, w
     target = page.detail.open_selected_file()
     assert target is not None and target.read_bytes() == PDF_BYTES
     assert opened[0].toLocalFile() == str(target)
+    page.detail.files.setFocus()
+    page.detail.files.setCurrentCell(0, 0)
+    qtbot.keyClick(page.detail.files, Qt.Key.Key_Return)  # Enter on the row opens it too
+    assert len(opened) == 2
 
 
 def test_language_switch_keeps_what_was_typed(qtbot, page, ctx, wait_for_ops):

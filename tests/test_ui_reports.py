@@ -633,3 +633,18 @@ def test_mark_printed_says_another_program_is_writing_when_the_wait_runs_out(
     assert "printed on" not in page.minutes_status.text()
     qtbot.mouseClick(page.mark_printed_button, Qt.MouseButton.LeftButton)  # later: it lands
     assert "printed on" in page.minutes_status.text()
+
+
+def test_a_concluding_notice_is_saved_under_its_number_and_day(ctx, rsession, tmp_path):
+    """Not under today's date: two notices never share a file name."""
+    from receptiondesk.services import meetings
+
+    issued = HELD_ON + timedelta(days=1)
+    with ctx.db.session() as s:
+        notice = meetings.issue_notice(s, meetings.NoticeInput(
+            "07/TB-ĐU", issued, "Kết luận buổi tiếp"), session_id=rsession.id)
+        notice_id = notice.id
+    produced = reports_module.produce_pdf(ctx.db, reports_module.Request(
+        "notice", ctx.unit_id, "vi", subject_id=notice_id), tmp_path / "tb.pdf")
+    assert produced.pages >= 1
+    assert produced.stem == f"thong-bao-ket-luan-07-tb-du-{issued.isoformat()}"

@@ -13,6 +13,7 @@ import struct
 from datetime import date, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
@@ -93,6 +94,15 @@ def test_the_main_lists_show_their_key_columns_at_1024_px(qtbot, ctx, lang):
     settle_window(window)
     right = petitions_list.columnViewportPosition(last) + petitions_list.columnWidth(last)
     assert right <= petitions_list.viewport().width()
+    # every heading of the petitions list whole, and a usual type ("Recommendation")
+    header = petitions_list.horizontalHeader()
+    metrics = header.fontMetrics()
+    model = petitions_list.model()
+    for col in range(model.columnCount()):
+        title = str(model.headerData(col, Qt.Orientation.Horizontal))
+        assert metrics.horizontalAdvance(title) + 8 <= header.sectionSize(col), title
+    usual = i18n._("Recommendation")
+    assert petitions_list.fontMetrics().horizontalAdvance(usual) < header.sectionSize(2)
 
 
 def test_the_window_opens_within_the_screen(qtbot, ctx):
@@ -203,3 +213,22 @@ def test_no_field_is_crushed_on_1280_by_720_at_125_percent(qtbot, ctx):
             if field.isVisible() and field.height() < field.minimumSizeHint().height():
                 crushed.setdefault(name, []).append(field.objectName() or type(field).__name__)
     assert crushed == {}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_settings_tab_is_in_sight_at_1024_px(qtbot, ctx, lang):
+    """No tab of Settings hides behind the tab bar's scroll arrows on a 1024-px screen
+    (the national codes' tab did, in both languages)."""
+    i18n.set_language(lang)
+    window = MainWindow(ctx, None)
+    qtbot.addWidget(window)
+    window.resize(*ROOM)
+    window.show()
+    qtbot.waitUntil(lambda: bool(window.pages))
+    page = window.show_page("settings")
+    settle_window(window)
+    bar = page.tabs.tabBar()
+    hidden = [bar.tabText(i) for i in range(bar.count())
+              if bar.tabRect(i).right() > bar.width() or bar.tabRect(i).left() < 0]
+    assert hidden == []
+    assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= page.tabs.width()

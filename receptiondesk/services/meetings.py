@@ -302,6 +302,13 @@ def issue_notice(
     return notice
 
 
+def get_notice(session: Session, notice_id: str) -> ConcludingNotice:
+    notice = session.get(ConcludingNotice, notice_id)
+    if notice is None:
+        raise NotFoundError(_("The concluding notice no longer exists."))
+    return notice
+
+
 def notices_of_meeting(session: Session, meeting_id: str) -> list[ConcludingNotice]:
     return list(
         session.scalars(

@@ -218,7 +218,12 @@ class AccountsPage(Page):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # each column as wide as its heading and cells, the names sharing what is left
+        # (equal widths cut "Lần đăng nhập gần nhất" at 1024 px)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for col in (1, 3):  # the account's full name, its official
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         open_on_enter(self.table, self.edit_current)
         self.idle_label = QLabel()

@@ -645,7 +645,7 @@ def _describe(conflict) -> str:
         if value:
             text = str(value)
             return text if len(text) <= 60 else text[:59] + "\u2026"
-    return conflict.record_id[:8]
+    return conflict.record_id[-8:]  # the last digits differ between records made together
 
 
 def _plain(value) -> str:

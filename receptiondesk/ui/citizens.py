@@ -270,16 +270,18 @@ def _denounces(visit, secret_visits: set[str | None]) -> bool:
         visit.petition_type == PetitionType.DENUNCIATION or visit.id in secret_visits))
 
 
-def _history_table(widths: list[int]) -> QTableWidget:
-    table = QTableWidget(0, len(widths) + 1)
+def _history_table(columns: int, stretch: int) -> QTableWidget:
+    """A citizen's visits or petitions: each column as wide as its heading and cells,
+    ``stretch`` taking the width left (fixed widths ran past a 1024-px screen's half, the
+    last column out of sight)."""
+    table = QTableWidget(0, columns)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.verticalHeader().hide()
     table.setWordWrap(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    for i, w in enumerate(widths):
-        table.setColumnWidth(i, w)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return table
 
 
@@ -339,9 +341,9 @@ class CitizensPage(Texts, RecordListPage):
         self.visits_label, self.petitions_label = QLabel(), QLabel()
         for lab in (self.visits_label, self.petitions_label):
             lab.setStyleSheet("font-weight: bold;")
-        self.visits = _history_table([90, 110, 300])
+        self.visits = _history_table(4, stretch=2)  # the content
         self.visits.setObjectName("citizen_visits")
-        self.petitions = _history_table([100, 90, 110])
+        self.petitions = _history_table(4, stretch=3)  # the status
         self.petitions.setObjectName("citizen_petitions")
         self.petitions.itemDoubleClicked.connect(self._open_petition)
         open_on_enter(self.petitions,
@@ -359,8 +361,8 @@ class CitizensPage(Texts, RecordListPage):
         right.addWidget(self.petitions)
         right.addWidget(self.privacy_note)
         both = QHBoxLayout()
-        both.addLayout(left, 3)
-        both.addLayout(right, 2)
+        both.addLayout(left, 1)
+        both.addLayout(right, 1)
         history = QWidget()
         history_layout = QVBoxLayout(history)
         history_layout.setContentsMargins(0, 4, 0, 0)
@@ -385,8 +387,6 @@ class CitizensPage(Texts, RecordListPage):
             [_("Date"), _("Session"), _("Content"), _("Handling")])
         self.petitions.setHorizontalHeaderLabels(
             [_("Date received"), _("Reference"), _("Type"), _("Status")])
-        fit_headers(self.visits, [90, 110, 300, 100])
-        fit_headers(self.petitions, [100, 90, 110, 100])
         self.model.retranslate()
         fit_headers(self.table, WIDTHS)
         if self.model.loaded_count():

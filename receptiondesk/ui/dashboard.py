@@ -25,8 +25,8 @@ from PySide6.QtCharts import (
     QChartView,
     QHorizontalBarSeries,
 )
-from PySide6.QtCore import QMargins, Qt
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter
+from PySide6.QtCore import QMargins, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -153,8 +153,9 @@ class AttentionTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-def _section_title() -> QLabel:
+def _section_title(wrap: bool = False) -> QLabel:
     title = QLabel()
+    title.setWordWrap(wrap)  # a long title over a table: two lines, not the table's width
     font = title.font()
     font.setBold(True)
     font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -257,6 +258,8 @@ class DashboardPage(Page):
             view.setRenderHint(QPainter.RenderHint.Antialiasing)
             view.setMinimumHeight(215)
             view.setObjectName("field_chart" if chart is self.field_chart else "month_chart")
+            if chart is self.field_chart:
+                self.field_view = view
             charts.addWidget(view, 1)
 
         content = QWidget()
@@ -317,7 +320,7 @@ class DashboardPage(Page):
 
     def _build_attention(self) -> QWidget:
         box = QWidget()
-        self.attention_title = _section_title()
+        self.attention_title = _section_title(wrap=True)
         self.attention = AttentionTable(0, 4)
         self.attention.setObjectName("attention_list")
         self.attention.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -347,7 +350,7 @@ class DashboardPage(Page):
 
     def _build_duty(self) -> QWidget:
         box = QWidget()
-        self.duty_title = _section_title()
+        self.duty_title = _section_title(wrap=True)
         self.duty = QTableWidget(0, 1)
         self.duty.setObjectName("duty_table")
         self.duty.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -355,6 +358,10 @@ class DashboardPage(Page):
         self.duty.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.duty.verticalHeader().hide()
         self.duty.setWordWrap(True)
+        # the heads' names wrap to the width their column gets once laid out: the rows
+        # grow with them (measured before, a name ended in "Mường…")
+        self.duty.horizontalHeader().sectionResized.connect(
+            lambda col, _old, new: self._fit_duty_rows(new) if col == 0 else None)
         self.duty_note = QLabel()
         self.duty_note.setWordWrap(True)
         self.duty_note.setStyleSheet("color: #555555;")
@@ -400,6 +407,7 @@ class DashboardPage(Page):
         self.attention.setHorizontalHeaderLabels(
             [_("Reference"), _("Petitioner"), _("Due date"), _("Days left")]
         )
+        self._fit_attention()
         self.attention_empty.setText(
             _("No petition is overdue or due within {days} days.").format(days=SOON_DAYS)
         )
@@ -620,6 +628,21 @@ class DashboardPage(Page):
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.attention.setItem(row, col, item)
         self.attention_stack.setCurrentIndex(0 if f.attention else 1)
+        self._fit_attention()
+
+    def _fit_attention(self) -> None:
+        """Room for every heading whole and a name readable: the columns sized to their
+        contents take what they need, the petitioner's at least its heading and about
+        twelve letters (a narrow window, or Windows' 125 % scaling, squeezed it to a
+        clipped heading over "Quàng Th…")."""
+        table, header = self.attention, self.attention.horizontalHeader()
+        need = 0
+        for col in (0, 2, 3):
+            need += max(header.sectionSizeHint(col), table.sizeHintForColumn(col))
+        need += max(header.sectionSizeHint(1),
+                    table.fontMetrics().horizontalAdvance("Nguyễn Thị Lan"))
+        need += table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth()
+        table.setMinimumWidth(need)
 
     def _open_attention(self, row: int, _column: int = 0) -> None:
         item = self.attention.item(row, 0)
@@ -652,9 +675,25 @@ class DashboardPage(Page):
             self.duty.setItem(row, 0, name_item)
             for col, month in enumerate(head.months, start=1):
                 self.duty.setItem(row, col, self._duty_cell(month, f.today))
-        self.duty.resizeRowsToContents()
+        self._fit_duty_rows()
         self.duty_stack.setCurrentIndex(0 if f.duty else 1)
         self.duty_note.setVisible(bool(f.duty))
+
+    def _fit_duty_rows(self, column_width: int | None = None) -> None:
+        """Each row as tall as its head's name, role and unit wrapped in the column's
+        width (Qt's own measure came a line short and cut the unit's name to "Mường…").
+        ``column_width``: the new width, while the header still reports the old one."""
+        table = self.duty
+        metrics = table.fontMetrics()
+        width = max((column_width or table.columnWidth(0)) - 12, 20)
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            if item is None:
+                continue
+            text = metrics.boundingRect(QRect(0, 0, width, 10_000),
+                                        Qt.TextFlag.TextWordWrap, item.text())
+            # the months' cells are one line (Qt's row hint may still be for the old width)
+            table.setRowHeight(row, max(metrics.height() + 10, text.height() + 8))
 
     @staticmethod
     def _duty_cell(month: DutyMonth, today: date) -> QTableWidgetItem:
@@ -744,8 +783,13 @@ class DashboardPage(Page):
         series.setLabelsPosition(QHorizontalBarSeries.LabelsPosition.LabelsOutsideEnd)
         self._bar_labels(series, bars, max((n for _c, n in rows), default=0))
         chart.addSeries(series)
+        names = [_wrap(self._field_name(f, c)) for c, _n in rows]
+        # every name's lines have room: QtCharts hides a label that overlaps the next
+        lines = sum(name.count("<br>") + 1 for name in names)
+        spacing = QFontMetrics(self._small_font()).lineSpacing()
+        self.field_view.setMinimumHeight(max(215, lines * (spacing + 2) + 6 * spacing + 40))
         categories = QBarCategoryAxis()
-        categories.append([_wrap(self._field_name(f, c)) for c, _n in rows] or [""])
+        categories.append(names or [""])
         categories.setLabelsFont(self._small_font())
         categories.setTruncateLabels(False)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft)
@@ -769,7 +813,9 @@ class DashboardPage(Page):
         self._bar_labels(series, bars, max((n for _m, n in f.by_month), default=0))
         chart.addSeries(series)
         categories = QBarCategoryAxis()
-        categories.append([_month_label(y, m) for (y, m), _n in f.by_month])
+        # the month over its year: twelve "02/26" side by side ran into each other at
+        # 1024 px
+        categories.append([f"{m:02d}<br>{y}" for (y, m), _n in f.by_month])
         categories.setLabelsFont(self._small_font())
         categories.setTruncateLabels(False)
         chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
@@ -790,16 +836,24 @@ def _nice_step(top: int, ticks: int = 5) -> int:
     return 10 * power
 
 
-def _wrap(text: str, width: int = 30) -> str:
-    """Break a long field name onto two lines at a space near the middle (axis labels are
-    rich text, so the break is ``<br>`` and the name itself is escaped)."""
-    text = html.escape(text)
+def _wrap(text: str, width: int = 26) -> str:
+    """Break a long field name into lines of about equal length, each at most ``width``
+    letters where the words allow (the chart gives its axis only part of its width: a
+    61-letter English name on two lines ran off the left edge). Axis labels are rich
+    text, so the break is ``<br>`` and the name itself is escaped."""
     if len(text) <= width:
-        return text
-    middle = len(text) // 2
-    spaces = [i for i, ch in enumerate(text) if ch == " "]
-    if not spaces:
-        return text
-    cut = min(spaces, key=lambda i: abs(i - middle))
-    return text[:cut] + "<br>" + text[cut + 1:]
+        return html.escape(text)
+    words = text.split()
+    count = -(-len(text) // width)  # lines needed
+    while True:
+        target = -(-len(text) // count)
+        lines: list[str] = []
+        for word in words:
+            if lines and len(lines[-1]) + 1 + len(word) <= target + 4:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        if len(lines) <= count or count >= len(words):
+            return "<br>".join(html.escape(line) for line in lines)
+        count += 1
 

@@ -197,7 +197,7 @@ class InspectionsPage(Texts, RecordListPage):
 
         self.period = PeriodFilter()
         self.period.changed.connect(self.reload)
-        self.kind_filter = compact(QComboBox(), 8)
+        self.kind_filter = compact(QComboBox(), 10)
         self.body_filter = compact(QComboBox(), 9)
         for box in (self.kind_filter, self.body_filter):
             box.currentIndexChanged.connect(lambda _i: self.reload())

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from ..i18n import N_, _, format_date, format_number, ngettext
 from ..model import WorkingMeeting
-from ..model.codes import MeetingKind, choices, label
+from ..model.codes import MeetingKind, MinutesSubject, choices, label
 from ..services import meetings, protection
+from ..services.minutes import signed_on
 from ..services.protection import Shield
 from ..services.record_kinds import RecordKind
 from .context import AppContext
@@ -90,6 +91,8 @@ class MeetingDialog(Texts, RecordDialog):
         with ctx.db.session() as s:
             m = meetings.get_meeting(s, meeting_id) if meeting_id else None
             officials = official_choices(s, ctx.unit_ids())
+            self.signed_at = (signed_on(s, MinutesSubject.MEETING, m.id)
+                              if m is not None and m.locked else None)
         self.loaded_version = m.version if m else None
         self.meeting_date = date_edit(m.meeting_date if m else date.today())
         self.kind = combo(choices(MeetingKind), m.kind if m else MeetingKind.REGULAR)
@@ -120,6 +123,14 @@ class MeetingDialog(Texts, RecordDialog):
         self._dirty = False
         ctx.signals.language_changed.connect(self.retranslate)
         self.retranslate()
+        if m is not None and m.locked:
+            self.make_read_only(self._signed_banner())
+
+    def _signed_banner(self) -> str:
+        when = format_date(self.signed_at.date()) if self.signed_at else "—"
+        return _("The minutes of this meeting were signed on {date}, so it can no longer "
+                 "change. Record a correction as an addendum: Reports, the meeting's "
+                 "minutes, \u201cAdd addendum…\u201d.").format(date=when)
 
     def chair(self) -> tuple[str | None, str]:
         """(official id, name): an official from the list, or a name typed in."""
@@ -158,6 +169,7 @@ class MeetingDialog(Texts, RecordDialog):
         fill_combo(self.kind, choices(MeetingKind))
         self.participants.setPlaceholderText(_("One a line: name, position, unit"))
         save_cancel_texts(self)
+        self._retranslate_banner()
 
 
 class NoticeDialog(Texts, RecordDialog):
@@ -323,17 +335,23 @@ class MeetingsPage(Texts, RecordListPage):
 
         def read(s) -> str:
             m = meetings.get_meeting(s, meeting_id)
+            signed = signed_on(s, MinutesSubject.MEETING, m.id) if m.locked else None
             return self._detail_html(m, meetings.notices_of_meeting(s, m.id),
-                                     protection.shield(s))
+                                     protection.shield(s), signed)
 
         self.show_detail(read, self.detail.setText,
                          lambda exc: self.detail.setText(_esc(str(exc))))
 
     def _detail_html(self, m: WorkingMeeting, notices,
-                     shield: Shield | None = None) -> str:
+                     shield: Shield | None = None, signed_at=None) -> str:
         shown = shield.text if shield is not None else (lambda text: text)
         heading = _("Working meeting of {date}").format(date=format_date(m.meeting_date))
         parts = [f"<h3>{_esc(heading)} · {_esc(label(MeetingKind, m.kind))}</h3>"]
+        if m.locked:
+            when = format_date(signed_at.date()) if signed_at else "—"
+            parts.append("<p><i>" + _esc(_(
+                "Minutes signed on {date}: the meeting opens read-only.").format(date=when))
+                + "</i></p>")
         for title, value in ((_("Chaired by"), m.chaired_by_name), (_("Place"), m.place),
                              (_("Participants"), m.participants), (_("Content"), m.content),
                              (_("Conclusions"), m.conclusions)):

@@ -52,7 +52,7 @@ from ..services.record_kinds import RecordKind
 from ..services.units import list_officials
 from . import ops
 from .context import AppContext
-from .forms import ERROR_STYLE, RecordDialog, fill_combo
+from .forms import ERROR_STYLE, RecordDialog, fill_combo, open_on_enter
 from .page import Page
 from .paged import Column, PagedTableModel, Row
 from .permissions import guard
@@ -455,6 +455,7 @@ class PetitionDetail(Texts, QWidget):
         self.files.setObjectName("attachments")
         _small_table(self.files, [220, 90])
         self.files.itemDoubleClicked.connect(lambda _i: self.open_selected_file())
+        open_on_enter(self.files, self.open_selected_file)
         self.add_file_button = QPushButton()
         self.add_file_button.setObjectName("add_attachment")
         self.t(self.add_file_button.setText, N_("Add a file…"))
@@ -872,6 +873,13 @@ class PetitionsPage(Texts, Page):
         self.detail.retranslate()
         self.model.retranslate()
         fit_headers(self.table, WIDTHS)
+        # the usual types whole in either language ("Recommendation" was cut at 1024 px;
+        # the rare mixed one may be shortened); the field and the petitioner give up the
+        # width
+        metrics = self.table.fontMetrics()
+        widest = max(metrics.horizontalAdvance(text) for code, text in choices(PetitionType)
+                     if code != PetitionType.MIXED)
+        self.table.setColumnWidth(2, max(self.table.columnWidth(2), widest + 14))
         if self.model.loaded_count():
             self.reload()
 

@@ -62,6 +62,7 @@ from ..i18n import (
 )
 from ..model.codes import MinutesStatus, MinutesSubject
 from ..reports.periods import Period
+from ..services import meetings as meetings_service
 from ..services import minutes as minutes_service
 from ..services import outputs
 from ..services.errors import ServiceError, ValidationError, os_reason
@@ -76,6 +77,7 @@ from .forms import (
     fill_combo,
     from_qdate,
     line,
+    open_on_enter,
     text_edit,
     time_edit,
 )
@@ -260,7 +262,10 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
                 stem = "-".join([*(w for w in words if w), stem])
             return Produced(out, pages, minutes_id=minutes_id, stem=stem)
         if req.doc == "notice":
-            return Produced(out, outputs.print_notice(s, req.subject_id, out, lang=req.lang))
+            pages = outputs.print_notice(s, req.subject_id, out, lang=req.lang)
+            notice = meetings_service.get_notice(s, req.subject_id)
+            return Produced(out, pages,
+                            stem=file_stem(req.doc, notice.issued_on, notice.number))
         if req.doc == "register":
             rows, pages = outputs.print_outgoing_register(
                 s, req.unit_id, req.period.start, req.period.end, out, lang=req.lang)
@@ -652,6 +657,8 @@ class ReportsPage(Page):
         self.unit_figures.setWordWrap(False)
         self.unit_figures.cellDoubleClicked.connect(
             lambda row, _col: self._report_on_row(row))
+        open_on_enter(self.unit_figures,
+                      lambda: self._report_on_row(self.unit_figures.currentRow()))
         self.unit_figures_caption = QLabel()
         self.unit_figures_caption.setObjectName("unit_figures_caption")
         self.unit_figures_caption.setWordWrap(True)

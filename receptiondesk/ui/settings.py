@@ -1580,7 +1580,7 @@ class SettingsPage(Page):
     title = N_("Settings")
 
     TAB_TITLES = (N_("Office and language"), N_("Officials"), N_("Fields and sources"),
-                  N_("Deadline rules"), N_("Days off and working days"), N_("Backups"))
+                  N_("Deadline rules"), N_("Calendar"), N_("Backups"))
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
