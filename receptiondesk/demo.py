@@ -540,7 +540,7 @@ _OWN = (*_REC, "unit_id")
 _COLUMNS: dict[type, tuple[str, ...]] = {
     Unit: (*_REC, "code", "name", "level", "kind", "parent_id", "parent_body_name",
            "place_name", "remote_area", "national_code", "dissolved_on", "is_home",
-           "successor_id"),
+           "successor_id", "former_parent_id", "parent_since"),
     Official: (*_OWN, "full_name", "position", "duty_role", "active", "sort_key"),
     Citizen: (*_OWN, "full_name", "birth_year", "gender", "id_number", "address", "phone",
               "name_key", "address_key", "sort_key", "search_text", "merged_into_id"),
@@ -748,6 +748,8 @@ class _Demo:
         else:
             self.start = date(today.year - 3, 1, 1)
         self.dissolved_on = DISTRICTS_DISSOLVED if today >= DISTRICTS_DISSOLVED else None
+        #: unit id -> the unit that took over its work when it was dissolved
+        self.successor_of: dict[str, _Unit] = {}
         self.id_numbers: set[str] = set()
         self.units: list[_Unit] = []
         self.districts: list[_Place] = []
@@ -945,7 +947,12 @@ class _Demo:
         return province
 
     def make_unit(self, place: _Place, kind: str, parent: _Unit | None, w: _Writer, v: _Values,
-                  *, home: bool = False) -> _Unit:
+                  *, home: bool = False, successor: _Unit | None = None) -> _Unit:
+        """A unit and its officials. ``successor``: the unit that takes over this one's
+        work if it is dissolved (a district's Party committee: the province's; its People's
+        Committee: the province's). A unit under a dissolved one passes to that one's
+        successor on the dissolution day, the dissolved unit kept as its former parent
+        (two-tier local government: a commune under the province from 1/7/2025)."""
         level = place.level
         if kind == "party":
             if level == "province":
@@ -966,12 +973,19 @@ class _Demo:
         unit = _Unit(self.uid(), "-".join(fold(name).split()), name, short, level, kind, place,
                      abbrev, fold(abbrev), active_to, dissolved)
         created = v.ts(self.start, 8 * 60)
+        if dissolved and successor is not None:
+            self.successor_of[unit.id] = successor
+        # a unit still in being when its parent was dissolved passes to the successor
+        moved = self.successor_of.get(parent.id) if parent and not dissolved else None
         w.add("units", (
             unit.id, created, created, 1, unit.code, name, level, kind,
-            parent.id if parent else None, parent_body, place.name, place.remote, "",
+            moved.id if moved else parent.id if parent else None,
+            parent_body, place.name, place.remote, "",
             v.d(self.dissolved_on if dissolved else None), home,
             # a dissolved district's work passes to its province (two-tier government)
-            parent.id if dissolved and parent else None,
+            successor.id if dissolved and successor else None,
+            parent.id if moved and parent else None,
+            v.d(self.dissolved_on if moved else None),
         ))
         self.units.append(unit)
         self.make_officials(unit, body, w, v)
@@ -1872,8 +1886,10 @@ class _Demo:
             prov_state = self.make_unit(province, "state", prov_party, w, v)
             pairs: list[tuple[_Unit, _Unit]] = [(prov_party, prov_state)]
             for district in self.districts:
-                d_party = self.make_unit(district, "party", prov_party, w, v)
-                d_state = self.make_unit(district, "state", d_party, w, v)
+                d_party = self.make_unit(district, "party", prov_party, w, v,
+                                         successor=prov_party)
+                d_state = self.make_unit(district, "state", d_party, w, v,
+                                         successor=prov_state)
                 pairs.append((d_party, d_state))
                 prov_party.subordinates.append(d_party.name)
                 for commune in district.communes:

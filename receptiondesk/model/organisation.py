@@ -34,6 +34,13 @@ class Unit(RecordMixin, Base):
     # column (the upgrade tests) neither read nor write it.
     successor_id: Mapped[str | None] = mapped_column(ForeignKey("units.id"), deferred=True,
                                                      server_default=FetchedValue())
+    # One step of the unit's history in the tree: under ``parent_id`` from ``parent_since``,
+    # under ``former_parent_id`` before (a commune moved from its dissolved district to the
+    # district's successor, the province, on 1/7/2025). Deferred as ``successor_id``.
+    former_parent_id: Mapped[str | None] = mapped_column(
+        ForeignKey("units.id"), deferred=True, server_default=FetchedValue())
+    parent_since: Mapped[date | None] = mapped_column(Date, deferred=True,
+                                                      server_default=FetchedValue())
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute

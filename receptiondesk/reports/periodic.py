@@ -494,6 +494,11 @@ class _Scope:
             raise NotFoundError(_("The unit no longer exists."))
         self.root = root
         self.ids = unit_and_descendants(session, unit_id)
+        if period is not None:  # and those below it when the period began (a commune
+            # under its district before the two-tier reform moved it to the province)
+            known = set(self.ids)
+            self.ids += [u for u in unit_and_descendants(session, unit_id, on=period.start)
+                         if u not in known]
         rows = session.execute(
             select(Unit.id, Unit.code, Unit.name, Unit.level, Unit.kind, Unit.dissolved_on,
                    Unit.parent_id, Unit.successor_id)

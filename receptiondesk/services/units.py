@@ -88,14 +88,42 @@ def _apply_successor(session: Session, unit: Unit, data: UnitInput, *, new: bool
 
 
 def create_unit(session: Session, data: UnitInput, *, home: bool = False) -> Unit:
+    """A new unit. One placed under a unit dissolved with a successor (a commune under its
+    former district, from a form or an import file) is under the successor from the
+    dissolution day, the district kept as its former parent (two-tier local government)."""
     require(session, "units.edit")
     parent = _check_unit(session, data, None)
     unit = Unit(is_home=home)
     _apply(unit, data, parent)
     _apply_successor(session, unit, data, new=True)
+    if parent is not None and _passes_on(parent, data.dissolved_on):
+        unit.parent_id = parent.successor_id
+        unit.former_parent_id = parent.id
+        unit.parent_since = parent.dissolved_on
     session.add(unit)
     session.flush()
     return unit
+
+
+def _passes_on(parent: Unit, dissolved_on: date | None) -> bool:
+    """Whether a unit under ``parent`` passes to the parent's successor: the parent was
+    dissolved with one, and the unit was still in being then."""
+    return (parent.dissolved_on is not None and parent.successor_id is not None
+            and (dissolved_on is None or dissolved_on > parent.dissolved_on))
+
+
+def _move_children(session: Session, unit: Unit) -> None:
+    """The units under ``unit`` pass to its successor from its dissolution day (or, when
+    it is in being again, come back to it)."""
+    if unit.dissolved_on is not None and unit.successor_id is not None:
+        for child in session.scalars(select(Unit).where(Unit.parent_id == unit.id,
+                                                        Unit.id != unit.successor_id)):
+            if child.dissolved_on is None or child.dissolved_on > unit.dissolved_on:
+                child.former_parent_id, child.parent_since = unit.id, unit.dissolved_on
+                child.parent_id = unit.successor_id
+    else:
+        for child in session.scalars(select(Unit).where(Unit.former_parent_id == unit.id)):
+            child.parent_id, child.former_parent_id, child.parent_since = unit.id, None, None
 
 
 @refuses_stale(Unit, "unit_id")
@@ -105,8 +133,11 @@ def update_unit(session: Session, unit_id: str, data: UnitInput, *,
     unit = get_unit(session, unit_id)
     check_version(session, unit, expected_version)
     parent = _check_unit(session, data, unit)
+    moved = (unit.dissolved_on, unit.successor_id)
     _apply(unit, data, parent)
     _apply_successor(session, unit, data, new=False)
+    if (unit.dissolved_on, unit.successor_id) != moved:
+        _move_children(session, unit)
     session.flush()
     # The remote-area flag and the kind of unit select deadline limits.
     session.info.pop("deadlines", None)
@@ -162,11 +193,20 @@ def list_units(session: Session) -> list[Unit]:
     return sorted(units, key=lambda u: (order.get(u.level, 9), collation_key(u.name)))
 
 
-def unit_and_descendants(session: Session, unit_id: str) -> list[str]:
-    """Ids of a unit and every unit below it, for reports by level."""
+def unit_and_descendants(session: Session, unit_id: str, on: date | None = None
+                         ) -> list[str]:
+    """Ids of a unit and every unit below it, for reports by level: in the tree of today,
+    or with ``on`` in the tree of that day (a commune under its district before the
+    two-tier reform moved it to the province)."""
     children: dict[str | None, list[str]] = {}
-    for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
-        children.setdefault(parent, []).append(uid)
+    if on is None:
+        for uid, parent in session.execute(select(Unit.id, Unit.parent_id)):
+            children.setdefault(parent, []).append(uid)
+    else:
+        for uid, parent, former, since in session.execute(select(
+                Unit.id, Unit.parent_id, Unit.former_parent_id, Unit.parent_since)):
+            children.setdefault(former if since is not None and on < since else parent,
+                                []).append(uid)
     found, stack = [], [unit_id]
     while stack:
         current = stack.pop()
