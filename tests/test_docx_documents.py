@@ -1,0 +1,276 @@
+"""Word copies of every document (issue 19, point 2).
+
+Each document is saved through the door (``services.outputs``) as ``.docx`` and read
+back with python-docx: A4 with the margins of Decree 30/2020/NĐ-CP (state) and Guidance
+36-HD/VPTW (Party), Times New Roman with the body at 14, the two-column header, the
+number and date line, the signature titles, "Nơi nhận", the page number (a PAGE field
+in the top margin, absent from the first page), tables whose header rows repeat; the
+periodic report's tables hold every figure its JSON holds; a denouncer is blotted out
+for a role not cleared as in the PDF.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+
+import pytest
+import test_documents
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from test_documents import HELD_ON, TODAY, person
+
+from receptiondesk.documents import layout
+from receptiondesk.model import AuditEntry
+from receptiondesk.services import meetings, outputs, reception, units
+from receptiondesk.services import minutes as minutes_service
+from receptiondesk.services.errors import ValidationError
+from receptiondesk.services.meetings import NoticeInput
+from receptiondesk.services.reception import SessionInput, VisitInput
+
+MM = 36000  # EMU per millimetre
+
+# the records of the PDF's tests
+an, mai, rep = test_documents.an, test_documents.mai, test_documents.rep
+rsession, meeting = test_documents.rsession, test_documents.meeting
+state_unit, chairman = test_documents.state_unit, test_documents.chairman
+
+# --- reading a Word document back ---------------------------------------------------------
+
+
+def flat(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _cell_texts(table) -> list[str]:
+    out = []
+    for row in table.rows:
+        for cell in row.cells:
+            out.append(cell.text)
+            for inner in cell.tables:
+                out += _cell_texts(inner)
+    return out
+
+
+def all_text(doc) -> str:
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts += _cell_texts(table)
+    return flat(" ".join(parts))
+
+
+def every_run(doc):
+    for p in doc.paragraphs:
+        yield p, from_runs(p)
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    yield p, from_runs(p)
+
+
+def from_runs(p):
+    return [r for r in p.runs if r.text.strip()]
+
+
+def assert_all(text: str, *needles: str) -> None:
+    missing = [n for n in needles if flat(n) not in text]
+    assert missing == [], f"missing {missing} in: {text[:3000]}"
+
+
+def check_page(doc, landscape: bool = False) -> None:
+    """A4 and the margins of layout (Decree 30 / Guidance 36), in millimetres."""
+    section = doc.sections[0]
+    width, height = (297, 210) if landscape else (210, 297)
+    assert round(section.page_width / MM) == width
+    assert round(section.page_height / MM) == height
+    assert round(section.top_margin / MM) == round(layout.MARGIN_TOP / 72 * 25.4) == 20
+    assert round(section.bottom_margin / MM) == 20
+    assert round(section.left_margin / MM) == 30
+    assert round(section.right_margin / MM) == 15
+
+
+def check_fonts(doc) -> None:
+    """Times New Roman everywhere; the body's justified paragraphs at 13–14 pt."""
+    body_sizes = set()
+    for p, runs in every_run(doc):
+        for r in runs:
+            assert r.font.name == "Times New Roman", (r.text, r.font.name)
+            rfonts = r._r.rPr.find(qn("w:rFonts"))
+            assert rfonts.get(qn("w:hAnsi")) == "Times New Roman"  # Vietnamese letters
+        if p.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY:
+            body_sizes |= {r.font.size.pt for r in runs}
+    assert body_sizes and body_sizes <= {13.0, 14.0}, body_sizes
+    normal = doc.styles["Normal"].font
+    assert normal.name == "Times New Roman" and normal.size.pt == 14
+
+
+def check_page_numbers(doc) -> None:
+    """The page number: a PAGE field centred in the top margin, none on page 1."""
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    head = section.header.paragraphs[0]
+    assert head.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert "PAGE" in "".join(t.text for t in head._p.iter(qn("w:instrText")))
+    first = section.first_page_header._element
+    assert not list(first.iter(qn("w:instrText")))
+
+
+def header_table(doc) -> tuple[str, str]:
+    """(left column, right column) of the two-column header, the number and date row
+    included."""
+    table = doc.tables[0]
+    left = flat(" ".join(table.cell(r, 0).text for r in range(len(table.rows))))
+    right = flat(" ".join(table.cell(r, 1).text for r in range(len(table.rows))))
+    return left, right
+
+
+def repeated_header_rows(table) -> int:
+    n = 0
+    for row in table.rows:
+        tr_pr = row._tr.trPr
+        if tr_pr is None or tr_pr.find(qn("w:tblHeader")) is None:
+            break
+        n += 1
+    return n
+
+
+def grid_tables(doc) -> list:
+    return [t for t in doc.tables if t.style is not None and t.style.name == "Table Grid"]
+
+
+def saved(path):
+    assert path.exists() and path.read_bytes()[:2] == b"PK"
+    return Document(str(path))
+
+
+# --- the minutes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_minutes_of_a_party_unit(session, unit, rsession, tmp_path, lang):
+    m = minutes_service.minutes_for(session, "session", rsession.id)
+    path = tmp_path / f"bb-{lang}.docx"
+    assert outputs.print_minutes(session, m.id, path, lang=lang) is None
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    check_page_numbers(doc)
+    left, right = header_table(doc)
+    text = all_text(doc)
+    if lang == "vi":
+        assert_all(left, "ĐẢNG BỘ TỈNH ĐIỆN BIÊN", "ĐẢNG ỦY XÃ MƯỜNG PHĂNG", "*",
+                   "Số 01-BB/ĐU")
+        assert_all(right, "ĐẢNG CỘNG SẢN VIỆT NAM", "Mường Phăng, ngày 05 tháng 02 năm 2026")
+        assert_all(text, "BIÊN BẢN", "Tiếp công dân định kỳ",
+                   "Nguyễn Văn An, sinh năm 1968, số CCCD 011068001234",
+                   "Đoàn đông người gồm 12 người", "Lường Thị Dung",
+                   "Giao Văn phòng thụ lý, trả lời bằng văn bản trong 10 ngày.",
+                   "Biên bản được lập thành 02 bản có giá trị như nhau.",
+                   "CÔNG DÂN", "ĐẠI DIỆN CÔNG DÂN", "NGƯỜI GHI BIÊN BẢN", "NGƯỜI CHỦ TRÌ",
+                   "(Ký, ghi rõ họ tên)")
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" not in text
+    else:
+        assert_all(right, "COMMUNIST PARTY OF VIET NAM", "Mường Phăng, 5 February 2026")
+        assert_all(text, "MINUTES", "RECORDER", "(Sign and write the full name)")
+    for name in ("Nguyễn Thị Hoa", "Lò Văn Khoa", "Lò Thị Mai"):
+        assert text.count(name) >= 2, name  # in the text and under the signature
+    # the version of the minutes in the bottom margin of every page, as on the PDF
+    footer = doc.sections[0].footer.paragraphs[0].text
+    assert footer and footer == doc.sections[0].first_page_footer.paragraphs[0].text
+    # the door recorded the print and its format
+    entry = session.query(AuditEntry).filter_by(action="print", record_kind="minutes") \
+        .order_by(AuditEntry.seq.desc()).first()
+    detail = json.loads(entry.detail)
+    assert detail["format"] == "docx" and detail["file"] == path.name
+
+
+def test_minutes_of_a_peoples_committee(session, state_unit, chairman, tmp_path):
+    clerk = units.create_official(session, state_unit.id, units.OfficialInput(
+        full_name="Đỗ Thị Hằng", position="Công chức Văn phòng - Thống kê"))
+    citizen = person(session, state_unit, "Nguyễn Văn An", 1968, "011068001234",
+                     "Thôn Bản Phăng, xã Mường Phăng")
+    rs = reception.create_session(session, state_unit.id, SessionInput(
+        HELD_ON, place="Trụ sở UBND xã", start_time=time(14), presiding_official_id=chairman.id,
+        recorder_official_id=clerk.id), today=TODAY)
+    visit = reception.add_visit(session, rs.id, VisitInput(
+        "Đề nghị hỗ trợ làm nhà.", citizen_id=citizen.id, direction="Xem xét hỗ trợ."),
+        today=TODAY)
+    m = minutes_service.minutes_for(session, "visit", visit.id)
+    path = tmp_path / "bb.docx"
+    outputs.print_minutes(session, m.id, path, lang="vi")
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    check_page_numbers(doc)
+    left, right = header_table(doc)
+    assert_all(left, "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG", "Số: 01/BB-UBND")
+    assert_all(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+               "Mường Phăng, ngày 05 tháng 02 năm 2026")
+    text = all_text(doc)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text
+    assert "ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN" not in text  # no body above a People's Committee
+    assert_all(text, "BIÊN BẢN", "14 giờ 00 phút, ngày 05 tháng 02 năm 2026",
+               "Người chủ trì: Vừ A Sùng – Chủ tịch Ủy ban nhân dân", "NGƯỜI CHỦ TRÌ",
+               "Vừ A Sùng", "Đỗ Thị Hằng")
+
+
+# --- the concluding notice -----------------------------------------------------------------
+
+
+def test_notice_of_a_party_meeting(session, unit, meeting, official, tmp_path):
+    notice = meetings.issue_notice(session, NoticeInput(
+        "12-TB/ĐU", date(2026, 2, 9),
+        "1. Các chi bộ rà soát toàn bộ đơn thư tồn đọng.\n2. Báo cáo kết quả trước ngày 30/3.",
+        signed_by_id=official.id), meeting_id=meeting.id, today=TODAY)
+    path = tmp_path / "tb.docx"
+    outputs.print_notice(session, notice.id, path, lang="vi")
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    check_page_numbers(doc)
+    left, right = header_table(doc)
+    assert_all(left, "ĐẢNG BỘ TỈNH ĐIỆN BIÊN", "ĐẢNG ỦY XÃ MƯỜNG PHĂNG", "Số 12-TB/ĐU")
+    assert_all(right, "ĐẢNG CỘNG SẢN VIỆT NAM", "Mường Phăng, ngày 09 tháng 02 năm 2026")
+    assert_all(all_text(doc), "THÔNG BÁO", "Kết luận của đồng chí Lò Văn Khoa, Bí thư Đảng ủy",
+               "1. Các chi bộ rà soát toàn bộ đơn thư tồn đọng.", "T/M ĐẢNG ỦY", "BÍ THƯ",
+               "Lò Văn Khoa", "Nơi nhận:", "Các đồng chí dự họp;", "Lưu Văn phòng.")
+    # "Nơi nhận" bottom left in bold italic, the signature bottom right
+    sig = doc.tables[-1]
+    assert "Nơi nhận:" in sig.cell(0, 0).text and "T/M ĐẢNG ỦY" in sig.cell(0, 1).text
+    head = sig.cell(0, 0).paragraphs[0].runs[0]
+    assert head.bold and head.italic
+
+
+def test_notice_of_a_state_session_in_english(session, state_unit, chairman, tmp_path):
+    rs = reception.create_session(session, state_unit.id, SessionInput(
+        HELD_ON, kind="unscheduled", place="Trụ sở UBND xã", presiding_official_id=chairman.id),
+        today=TODAY)
+    notice = meetings.issue_notice(session, NoticeInput(
+        "05/TB-UBND", date(2026, 2, 6), "Giao công chức địa chính kiểm tra thực địa."),
+        session_id=rs.id, today=TODAY)
+    path = tmp_path / "tb.docx"
+    outputs.print_notice(session, notice.id, path, lang="en", fmt="docx")
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    left, right = header_table(doc)
+    assert_all(left, "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG", "No.: 05/TB-UBND")
+    assert_all(right, "SOCIALIST REPUBLIC OF VIET NAM", "Independence - Freedom - Happiness",
+               "Mường Phăng, 6 February 2026")
+    assert_all(all_text(doc), "NOTICE", "the unscheduled citizen reception session",
+               "ON BEHALF OF THE PEOPLE'S COMMITTEE", "Recipients:", "Vừ A Sùng")
+
+
+def test_the_format_and_the_name_must_agree(session, unit, meeting, official, tmp_path):
+    notice = meetings.issue_notice(session, NoticeInput(
+        "12-TB/ĐU", date(2026, 2, 9), "Nội dung.", signed_by_id=official.id),
+        meeting_id=meeting.id, today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        outputs.print_notice(session, notice.id, tmp_path / "tb.pdf", fmt="docx")
+    assert ".pdf" in str(caught.value) and "docx" in str(caught.value)
+    assert not (tmp_path / "tb.pdf").exists()
+    # a PDF named .pdf stays a PDF
+    outputs.print_notice(session, notice.id, tmp_path / "tb.pdf")
+    assert (tmp_path / "tb.pdf").read_bytes().startswith(b"%PDF")
