@@ -12,7 +12,10 @@ for a role not cleared as in the PDF.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 import test_documents
@@ -142,6 +145,9 @@ def grid_tables(doc) -> list:
 
 def saved(path):
     assert path.exists() and path.read_bytes()[:2] == b"PK"
+    keep = os.environ.get("RECEPTIONDESK_TEST_KEEP_DOCX")  # a folder: keep to look at
+    if keep:
+        shutil.copyfile(path, Path(keep) / path.name)
     return Document(str(path))
 
 
@@ -198,7 +204,7 @@ def test_minutes_of_a_peoples_committee(session, state_unit, chairman, tmp_path)
         "Đề nghị hỗ trợ làm nhà.", citizen_id=citizen.id, direction="Xem xét hỗ trợ."),
         today=TODAY)
     m = minutes_service.minutes_for(session, "visit", visit.id)
-    path = tmp_path / "bb.docx"
+    path = tmp_path / "bb-ubnd.docx"
     outputs.print_minutes(session, m.id, path, lang="vi")
     doc = saved(path)
     check_page(doc)
@@ -224,7 +230,7 @@ def test_notice_of_a_party_meeting(session, unit, meeting, official, tmp_path):
         "12-TB/ĐU", date(2026, 2, 9),
         "1. Các chi bộ rà soát toàn bộ đơn thư tồn đọng.\n2. Báo cáo kết quả trước ngày 30/3.",
         signed_by_id=official.id), meeting_id=meeting.id, today=TODAY)
-    path = tmp_path / "tb.docx"
+    path = tmp_path / "tb-du.docx"
     outputs.print_notice(session, notice.id, path, lang="vi")
     doc = saved(path)
     check_page(doc)
@@ -250,7 +256,7 @@ def test_notice_of_a_state_session_in_english(session, state_unit, chairman, tmp
     notice = meetings.issue_notice(session, NoticeInput(
         "05/TB-UBND", date(2026, 2, 6), "Giao công chức địa chính kiểm tra thực địa."),
         session_id=rs.id, today=TODAY)
-    path = tmp_path / "tb.docx"
+    path = tmp_path / "tb-ubnd-en.docx"
     outputs.print_notice(session, notice.id, path, lang="en", fmt="docx")
     doc = saved(path)
     check_page(doc)
@@ -274,3 +280,94 @@ def test_the_format_and_the_name_must_agree(session, unit, meeting, official, tm
     # a PDF named .pdf stays a PDF
     outputs.print_notice(session, notice.id, tmp_path / "tb.pdf")
     assert (tmp_path / "tb.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --- the periodic report -------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(session):
+    from test_reports import build
+
+    return build(session)
+
+
+def _body_rows(table, header_rows: int) -> list[list[str]]:
+    return [[flat(c.text) for c in row.cells] for row in table.rows[header_rows:]]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_periodic_report_of_a_province_party_committee(session, world, tmp_path, lang):
+    from test_reports import PERIOD
+    from test_reports import TODAY as REPORT_DAY
+
+    from receptiondesk.documents.layout import document_language
+    from receptiondesk.reports.outputs import cell_text, report_tables
+    from receptiondesk.reports.periodic import periodic_report
+
+    report = periodic_report(session, world.province.id, PERIOD, today=REPORT_DAY)
+    path = tmp_path / f"bc-tu-{lang}.docx"
+    assert outputs.write_report(session, report, "docx", path, lang=lang) == 0
+    outputs.write_report(session, report, "json", tmp_path / "r.json")
+    data = json.loads((tmp_path / "r.json").read_text("utf-8"))
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    check_page_numbers(doc)
+    # the appendix is a landscape section whose pages go on being numbered
+    appendix = doc.sections[-1]
+    assert len(doc.sections) == 2
+    assert round(appendix.page_width / MM) == 297 and round(appendix.page_height / MM) == 210
+    assert not appendix.different_first_page_header_footer
+    left, right = header_table(doc)
+    text = all_text(doc)
+    if lang == "vi":
+        assert_all(left, "TỈNH ỦY ĐIỆN BIÊN", "Số ……-BC/TU")
+        assert_all(right, "ĐẢNG CỘNG SẢN VIỆT NAM")
+        assert_all(text, "BÁO CÁO", "T/M BAN THƯỜNG VỤ", "Nơi nhận:", "PHỤ LỤC")
+    else:
+        assert_all(right, "COMMUNIST PARTY OF VIET NAM")
+        assert_all(text, "REPORT", "Recipients:", "APPENDIX")
+    assert "Trần Quốc Cường" in text  # the signer
+    grids = grid_tables(doc)
+    with document_language(lang):
+        specs = report_tables(report)
+        expected = [[[cell_text(v) for v in row] for row in spec.rows] for spec in specs]
+    assert len(grids) == len(specs)
+    for spec, table, rows in zip(specs, grids, expected, strict=True):
+        heads = 2 if spec.groups else 1
+        assert repeated_header_rows(table) == heads, spec.key
+        assert _body_rows(table, heads) == rows, spec.key
+    # the figures are the JSON's: petitions and reception per level and in total
+    tables = dict(zip((s.key for s in specs), grids, strict=True))
+    keys = ("received", "carried_over", "total", "to_process", "processed", "to_resolve",
+            "resolved", "open_at_end", "overdue_at_end")
+    rows = _body_rows(tables["petitions"], 2)
+    scopes = [x["petitions"] for x in data["by_level"]] + [data["total"]["petitions"]]
+    assert len(rows) == len(scopes) == 4  # province, district, commune, total
+    for row, figures in zip(rows, scopes, strict=True):
+        assert [int(x) for x in row[1:] if x.isdigit()] == [figures[k] for k in keys]
+    reception_total = _body_rows(tables["reception"], 2)[-1]
+    r = data["total"]["reception"]
+    assert [int(x) for x in reception_total[1:]] == [
+        r["regular"]["sessions"], r["regular"]["citizens"], r["unscheduled"]["sessions"],
+        r["unscheduled"]["citizens"], r["dialogue"]["sessions"], r["dialogue"]["citizens"],
+        r["routine"]["sessions"], r["routine"]["citizens"], r["total"]["visits"],
+        r["total"]["citizens"], r["total"]["delegations"], r["total"]["delegation_citizens"]]
+
+
+def test_periodic_report_of_a_peoples_committee(session, state_unit, chairman, tmp_path):
+    from receptiondesk.reports.periodic import periodic_report
+    from receptiondesk.reports.periods import year_period
+
+    report = periodic_report(session, state_unit.id, year_period(2026), today=TODAY)
+    path = tmp_path / "bc-ubnd.docx"
+    outputs.write_report(session, report, "docx", path, lang="vi")
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    left, right = header_table(doc)
+    assert_all(left, "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG", "Số: ……/BC-UBND")
+    assert_all(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+    assert_all(all_text(doc), "BÁO CÁO", "TM. ỦY BAN NHÂN DÂN", "Nơi nhận:")
+    assert all(repeated_header_rows(t) >= 1 for t in grid_tables(doc))

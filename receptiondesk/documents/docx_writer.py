@@ -412,6 +412,9 @@ class WordDocument:
                                    align=cs.alignment, leading=cs.leading)
                 else:
                     self.add(value, cell, inner)
+                if cs.bottomPadding > 6 and cell.paragraphs:
+                    # room below a cell (between rows of signatures), as on the PDF
+                    cell.paragraphs[-1].paragraph_format.space_after = Pt(cs.bottomPadding)
         # a paragraph after a table keeps Word from joining two tables that follow
         if into is self.doc:
             self._space(1, into)
