@@ -371,3 +371,106 @@ def test_periodic_report_of_a_peoples_committee(session, state_unit, chairman, t
     assert_all(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
     assert_all(all_text(doc), "BÁO CÁO", "TM. ỦY BAN NHÂN DÂN", "Nơi nhận:")
     assert all(repeated_header_rows(t) >= 1 for t in grid_tables(doc))
+
+
+# --- the appointment slip, the receipt, the copy for the verifiers, the log book ------------
+
+
+def test_appointment_slip(session, unit, an, clerk, tmp_path):
+    path = tmp_path / "giay-hen.docx"
+    outputs.print_slip(session, unit.id, an.id, date(2026, 3, 2),
+                       "Bổ sung bản sao giấy chứng nhận quyền sử dụng đất.", path,
+                       official_id=clerk.id, at=time(8, 30), place="Bộ phận tiếp công dân xã",
+                       issued_on=HELD_ON, lang="vi")
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    check_page_numbers(doc)
+    left, right = header_table(doc)
+    assert_all(left, "ĐẢNG BỘ TỈNH ĐIỆN BIÊN", "ĐẢNG ỦY XÃ MƯỜNG PHĂNG")
+    assert_all(right, "ĐẢNG CỘNG SẢN VIỆT NAM", "Mường Phăng, ngày 05 tháng 02 năm 2026")
+    assert_all(all_text(doc), "GIẤY HẸN", "Họ và tên: Nguyễn Văn An", "Năm sinh: 1968",
+               "Số CCCD: 011068001234", "08 giờ 30 phút, ngày 02 tháng 3 năm 2026",
+               "Lý do: Bổ sung bản sao giấy chứng nhận quyền sử dụng đất.",
+               "Người tiếp nhận: Nguyễn Thị Hoa – Công chức Văn phòng", "NGƯỜI TIẾP NHẬN",
+               "CÔNG DÂN", "(Ký, ghi rõ họ tên)")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_receipt_of_a_peoples_committee(session, state_unit, chairman, tmp_path, lang):
+    from receptiondesk.documents.notices import parse_documents
+
+    citizen = person(session, state_unit, "Nguyễn Văn An", 1968, "011068001234", "Bản Phăng")
+    path = tmp_path / f"bien-nhan-{lang}.docx"
+    outputs.print_receipt(session, state_unit.id, citizen.id,
+                          parse_documents("Đơn khiếu nại:1; Bản sao sổ đỏ: 2"), path,
+                          official_id=chairman.id, received_on=HELD_ON, number="07/BN-UBND",
+                          lang=lang)
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    left, right = header_table(doc)
+    if lang == "vi":
+        assert_all(left, "ỦY BAN NHÂN DÂN XÃ MƯỜNG PHĂNG", "Số: 07/BN-UBND")
+        assert_all(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                   "Mường Phăng, ngày 05 tháng 02 năm 2026")
+        assert_all(all_text(doc), "GIẤY BIÊN NHẬN TÀI LIỆU", "NGƯỜI NỘP", "NGƯỜI TIẾP NHẬN")
+    else:
+        assert_all(left, "No.: 07/BN-UBND")
+        assert_all(right, "SOCIALIST REPUBLIC OF VIET NAM", "Mường Phăng, 5 February 2026")
+        assert_all(all_text(doc), "RECEIPT FOR DOCUMENTS", "RECEIVING OFFICIAL")
+    (table,) = grid_tables(doc)
+    assert repeated_header_rows(table) == 1
+    rows = _body_rows(table, 1)
+    assert rows[0] == ["1", "Đơn khiếu nại", "1"] and rows[1] == ["2", "Bản sao sổ đỏ", "2"]
+    assert rows[2][1:] == ["Tổng cộng" if lang == "vi" else "Total", "3"]
+
+
+def test_verifier_copy(session, unit, official, tmp_path):
+    from receptiondesk.services import petitions
+
+    p = petitions.register_petition(session, unit.id, petitions.PetitionInput(
+        HELD_ON, "denunciation", "Tố cáo cán bộ địa chính nhận tiền của dân.", ref="TC-07",
+        petitioners=[petitions.PetitionerInput("Hoàng Văn Bí", "012345678901", "Bản Ẩn")]),
+        today=TODAY)
+    path = tmp_path / "ban-sao-xac-minh.docx"
+    outputs.print_verifier_copy(session, p.id, path, lang="vi")
+    doc = saved(path)
+    check_page(doc)
+    check_fonts(doc)
+    check_page_numbers(doc)
+    left, right = header_table(doc)
+    assert_all(left, "ĐẢNG ỦY XÃ MƯỜNG PHĂNG")
+    assert_all(right, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    text = all_text(doc)
+    assert_all(text, "TC-07", "Tố cáo cán bộ địa chính nhận tiền của dân.", "T/M ĐẢNG ỦY",
+               "BÍ THƯ", "Lò Văn Khoa")
+    for secret in ("Hoàng Văn Bí", "012345678901", "Bản Ẩn"):
+        assert secret not in text  # withheld whoever prints it, as on the PDF
+    (history,) = grid_tables(doc)
+    assert repeated_header_rows(history) == 1
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_log_book(session, unit, rsession, tmp_path, lang):
+    path = tmp_path / f"so-{lang}.docx"
+    rows, pages = outputs.print_logbook(session, unit.id, HELD_ON, HELD_ON, path, lang=lang)
+    assert (rows, pages) == (3, None)
+    doc = saved(path)
+    check_page(doc, landscape=True)
+    check_page_numbers(doc)
+    for _p, runs in every_run(doc):
+        assert all(r.font.name == "Times New Roman" for r in runs)
+    (book,) = grid_tables(doc)
+    assert repeated_header_rows(book) == 3  # titles, the handling columns, (1)…(12)
+    assert [flat(c.text) for c in book.rows[2].cells] == [f"({i})" for i in range(1, 13)]
+    body = _body_rows(book, 3)
+    assert [r[0] for r in body] == ["1", "2", "3"]
+    assert "Nguyễn Văn An" in body[0][2] and "011068001234" in body[0][3]
+    assert [r[7:10] for r in body] == [["", "x", ""], ["x", "", ""], ["", "", "x"]]
+    text = all_text(doc)
+    if lang == "vi":
+        assert_all(text, "SỔ TIẾP CÔNG DÂN", "ĐẢNG ỦY XÃ MƯỜNG PHĂNG",
+                   "(Mẫu số 03, Thông tư số 04/2021/TT-TTCP)")
+    else:
+        assert_all(text, "CITIZEN RECEPTION LOG BOOK", "(Form 03, Circular 04/2021/TT-TTCP)")

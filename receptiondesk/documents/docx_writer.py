@@ -297,12 +297,13 @@ class WordDocument:
         if leading:
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
             p.paragraph_format.line_spacing = Pt(leading)
+        run = p.add_run()
         for i, line in enumerate(value.split("\n")):
-            run = p.add_run(line)
             if i:
-                run._r.addprevious(_line_break())
-            run.bold, run.italic = bold, italic
-            _set_fonts(run, size)
+                run.add_break()
+            run.add_text(line)
+        run.bold, run.italic = bold, italic
+        _set_fonts(run, size)
 
     def _space(self, height: float, into, keep: bool = False) -> None:
         """Vertical room (between blocks; the room to sign): an empty line that tall."""
@@ -473,7 +474,8 @@ class WordDocument:
                 cs = heading._cellStyles[r][c]
                 cell = table.cell(r, c)
                 cell.vertical_alignment = _VALIGN.get(cs.valign)
-                self._text(value, cell, size=cs.fontsize, bold=cs.fontname in _BOLD_FACES,
+                # broken into lines for the PDF's font: Word wraps them itself
+                self._text(" ".join(value.split()), cell, size=cs.fontsize, bold=cs.fontname in _BOLD_FACES,
                            italic=cs.fontname in _ITALIC_FACES, align=cs.alignment,
                            leading=cs.leading)
         from .logbook import CELL_LEADING, CELL_SIZE
@@ -497,7 +499,3 @@ def _page_break():
     from docx.enum.text import WD_BREAK
 
     return WD_BREAK.PAGE
-
-
-def _line_break():
-    return OxmlElement("w:br")
