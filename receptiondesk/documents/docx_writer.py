@@ -475,7 +475,8 @@ class WordDocument:
                 cell = table.cell(r, c)
                 cell.vertical_alignment = _VALIGN.get(cs.valign)
                 # broken into lines for the PDF's font: Word wraps them itself
-                self._text(" ".join(value.split()), cell, size=cs.fontsize, bold=cs.fontname in _BOLD_FACES,
+                self._text(" ".join(value.split()), cell, size=cs.fontsize,
+                           bold=cs.fontname in _BOLD_FACES,
                            italic=cs.fontname in _ITALIC_FACES, align=cs.alignment,
                            leading=cs.leading)
         from .logbook import CELL_LEADING, CELL_SIZE
