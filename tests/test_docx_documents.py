@@ -445,6 +445,7 @@ def test_verifier_copy(session, unit, official, tmp_path):
     text = all_text(doc)
     assert_all(text, "TC-07", "Tố cáo cán bộ địa chính nhận tiền của dân.", "T/M ĐẢNG ỦY",
                "BÍ THƯ", "Lò Văn Khoa")
+    assert "At a reception" not in text and "By post" not in text  # lists in Vietnamese
     for secret in ("Hoàng Văn Bí", "012345678901", "Bản Ẩn"):
         assert secret not in text  # withheld whoever prints it, as on the PDF
     (history,) = grid_tables(doc)
@@ -466,7 +467,10 @@ def test_log_book(session, unit, rsession, tmp_path, lang):
     assert [flat(c.text) for c in book.rows[2].cells] == [f"({i})" for i in range(1, 13)]
     body = _body_rows(book, 3)
     assert [r[0] for r in body] == ["1", "2", "3"]
-    assert "Nguyễn Văn An" in body[0][2] and "011068001234" in body[0][3]
+    # each cell's own lines: the name, then the address (Word wraps them to the column)
+    name_address = book.rows[3].cells[2].text
+    assert name_address == "Nguyễn Văn An\nThôn Bản Phăng, xã Mường Phăng"
+    assert body[0][3] == "011068001234"
     assert [r[7:10] for r in body] == [["", "x", ""], ["x", "", ""], ["", "", "x"]]
     text = all_text(doc)
     if lang == "vi":

@@ -454,8 +454,8 @@ class WordDocument:
 
     def _streamed(self, flowable, into) -> None:
         """The log book's table (:class:`logbook.StreamedTable`): its heading rows as a
-        table's repeated header, then every row it streams, each cell's lines as laid out
-        for the PDF (the same column widths), one row at a time."""
+        table's repeated header, then every row it streams, one at a time, each cell with
+        its own lines (the log book does not wrap them for a Word copy)."""
         from reportlab.platypus import TableStyle
 
         heading = Table(flowable.heading_rows, colWidths=flowable.col_widths)
@@ -488,7 +488,7 @@ class WordDocument:
             row._tr.get_or_add_trPr()
             for c, lines in enumerate(cells):
                 if lines:
-                    self._text(" ".join(lines), row.cells[c], size=CELL_SIZE,
+                    self._text("\n".join(lines), row.cells[c], size=CELL_SIZE,
                                align="CENTER" if c in flowable.centred else "LEFT",
                                leading=CELL_LEADING)
         flowable.count = count
