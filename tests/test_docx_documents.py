@@ -478,3 +478,51 @@ def test_log_book(session, unit, rsession, tmp_path, lang):
                    "(Mẫu số 03, Thông tư số 04/2021/TT-TTCP)")
     else:
         assert_all(text, "CITIZEN RECEPTION LOG BOOK", "(Form 03, Circular 04/2021/TT-TTCP)")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_print_picks_word_from_the_name_or_the_format(db, session, unit, meeting, official,
+                                                      tmp_path, capsys):
+    from receptiondesk.cli import main
+
+    notice = meetings.issue_notice(session, NoticeInput(
+        "12-TB/ĐU", date(2026, 2, 9), "Các chi bộ rà soát đơn thư tồn đọng.",
+        signed_by_id=official.id), meeting_id=meeting.id, today=TODAY)
+    session.commit()
+    base = ["--database-url", db.url, "--lang", "vi", "print", "notice", "--notice", notice.id]
+    by_name = tmp_path / "thong-bao.docx"
+    assert main([*base, "--out", str(by_name)]) == 0
+    line = capsys.readouterr().out
+    assert str(by_name) in line and "(văn bản Word)" in line
+    assert "Các chi bộ rà soát đơn thư tồn đọng." in all_text(saved(by_name))
+    by_option = tmp_path / "thong-bao-2"
+    assert main([*base, "--format", "docx", "--out", str(by_option)]) == 0
+    capsys.readouterr()
+    assert by_option.read_bytes()[:2] == b"PK"
+    # a format the name contradicts is refused, naming both, and nothing is written
+    wrong = tmp_path / "thong-bao.pdf"
+    assert main([*base, "--format", "docx", "--out", str(wrong)]) == 1
+    err = capsys.readouterr().err
+    assert ".pdf" in err and "docx" in err and not wrong.exists()
+    with pytest.raises(SystemExit):  # not one of the choices: argparse says so
+        main([*base, "--format", "odt", "--out", str(wrong)])
+    assert "'pdf', 'docx'" in capsys.readouterr().err
+
+
+def test_report_periodic_as_word(db, session, unit, tmp_path, capsys):
+    from receptiondesk.cli import main
+
+    session.commit()
+    out = tmp_path / "bao-cao.docx"
+    assert main(["--database-url", db.url, "--lang", "en", "report", "periodic", "--preset",
+                 "year", "--year", "2026", "--out", str(out)]) == 0
+    assert "DOCX" in capsys.readouterr().out
+    doc = saved(out)
+    assert "REPORT" in all_text(doc) and len(doc.sections) == 2
+    out2 = tmp_path / "bao-cao-2.docx"
+    assert main(["--database-url", db.url, "report", "periodic", "--preset", "year",
+                 "--year", "2026", "--format", "docx", "--out", str(out2)]) == 0
+    capsys.readouterr()
+    assert saved(out2).tables
