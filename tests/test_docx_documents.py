@@ -526,3 +526,14 @@ def test_report_periodic_as_word(db, session, unit, tmp_path, capsys):
                  "--year", "2026", "--format", "docx", "--out", str(out2)]) == 0
     capsys.readouterr()
     assert saved(out2).tables
+
+
+def test_openpyxl_stays_on_defusedxml_though_lxml_is_installed():
+    """python-docx needs lxml; openpyxl would then parse workbooks with lxml rather than
+    through defusedxml (issue 16)."""
+    import lxml  # noqa: F401  (installed with python-docx)
+    import openpyxl
+    from openpyxl.xml import functions
+
+    assert openpyxl.LXML is False and openpyxl.DEFUSEDXML is True
+    assert functions.fromstring.__module__.startswith("defusedxml")

@@ -194,7 +194,8 @@ def document_format(path: str | Path | None, fmt: str | None = None) -> str:
 
 
 def _as(fmt: str):
-    """Renderers write a Word copy while this is in effect (``layout.as_word``)."""
+    """Renderers write a Word copy while this is in effect (``layout.as_word``: their
+    story goes to ``documents.docx_writer.WordDocument`` instead of the PDF)."""
     from ..documents.layout import as_word
 
     return as_word(fmt == "docx")
