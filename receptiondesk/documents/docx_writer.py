@@ -26,15 +26,17 @@ renderers need not know which they are writing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 from reportlab.lib import colors
 from reportlab.platypus import (
@@ -282,7 +284,7 @@ class WordDocument:
                 continue
             if not frag.text:
                 continue
-            run = p.add_run(frag.text)
+            run = p.add_run(_xml_safe(frag.text))
             face = getattr(frag, "fontName", "")
             run.bold = bool(getattr(frag, "bold", 0)) or face in _BOLD_FACES
             run.italic = bool(getattr(frag, "italic", 0)) or face in _ITALIC_FACES
@@ -301,8 +303,11 @@ class WordDocument:
         for i, line in enumerate(value.split("\n")):
             if i:
                 run.add_break()
-            run.add_text(line)
-        run.bold, run.italic = bold, italic
+            run.add_text(_xml_safe(line))
+        if bold:
+            run.bold = True
+        if italic:
+            run.italic = True
         _set_fonts(run, size)
 
     def _space(self, height: float, into, keep: bool = False) -> None:
@@ -482,18 +487,44 @@ class WordDocument:
         from .logbook import CELL_LEADING, CELL_SIZE
 
         count = 0
+        cell_widths = [int(round(w * 20)) for w in widths]  # twentieths of a point
         for cells, _height in flowable.rows:
             count += 1
-            row = table.add_row()
-            row._tr.get_or_add_trPr()
-            for c, lines in enumerate(cells):
-                if lines:
-                    self._text("\n".join(lines), row.cells[c], size=CELL_SIZE,
-                               align="CENTER" if c in flowable.centred else "LEFT",
-                               leading=CELL_LEADING)
+            table._tbl.append(_body_row(cells, cell_widths, flowable.centred, CELL_SIZE,
+                                        CELL_LEADING))
         flowable.count = count
         if into is self.doc:
             self._space(1, into)
+
+
+#: characters XML 1.0 cannot hold (control characters but tab and line ends)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _body_row(cells: list[list[str]], widths: list[int], centred, size: float,
+              leading: float):
+    """One row of the log book as XML at once (python-docx's calls would take several
+    milliseconds a row): each cell its lines, kept whole on a page."""
+    half_points = int(round(size * 2))
+    fonts_xml = "".join(f' w:{a}="{FONT}"' for a in ("ascii", "hAnsi", "eastAsia", "cs"))
+    rpr = (f"<w:rPr><w:rFonts{fonts_xml}/><w:sz w:val=\"{half_points}\"/>"
+           f"<w:szCs w:val=\"{half_points}\"/></w:rPr>")
+    spacing = f'<w:spacing w:line="{int(round(leading * 20))}" w:lineRule="atLeast"/>'
+    parts = [f'<w:tr {nsdecls("w")}><w:trPr><w:cantSplit w:val="true"/></w:trPr>']
+    for c, lines in enumerate(cells):
+        align = "center" if c in centred else "left"
+        text = "<w:br/>".join(
+            f'<w:t xml:space="preserve">{escape(_xml_safe(line))}</w:t>' for line in lines)
+        run = f"<w:r>{rpr}{text}</w:r>" if lines else ""
+        parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/></w:tcPr>'
+                     f'<w:p><w:pPr>{spacing}<w:jc w:val="{align}"/></w:pPr>{run}</w:p>'
+                     "</w:tc>")
+    parts.append("</w:tr>")
+    return parse_xml("".join(parts))
 
 
 def _page_break():
