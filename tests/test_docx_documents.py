@@ -107,6 +107,31 @@ def check_fonts(doc) -> None:
     assert body_sizes and body_sizes <= {13.0, 14.0}, body_sizes
     normal = doc.styles["Normal"].font
     assert normal.name == "Times New Roman" and normal.size.pt == 14
+    check_schema_order(doc)
+
+
+#: the order of the children Word insists on (ECMA-376 part 1: CT_PPr, CT_RPr, CT_TblPr,
+#: CT_TcPr), for the elements the Word copies use; LibreOffice forgives a wrong order,
+#: Word calls the file damaged
+SCHEMA_ORDER = {
+    "pPr": ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl", "pBdr",
+            "shd", "tabs", "spacing", "ind", "jc", "rPr", "sectPr"],
+    "rPr": ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "color", "sz", "szCs", "u"],
+    "tblPr": ["tblStyle", "tblW", "jc", "tblBorders", "shd", "tblLayout", "tblCellMar",
+              "tblLook"],
+    "tcPr": ["tcW", "gridSpan", "vMerge", "tcBorders", "shd", "tcMar", "vAlign"],
+}
+
+
+def check_schema_order(doc) -> None:
+    parts = [doc.element] + [s.header._element for s in doc.sections] + \
+        [s.footer._element for s in doc.sections]
+    for part in parts:
+        for tag, order in SCHEMA_ORDER.items():
+            for el in part.iter(qn(f"w:{tag}")):
+                names = [child.tag.split("}")[1] for child in el]
+                known = [order.index(n) for n in names if n in order]
+                assert known == sorted(known), (tag, names)
 
 
 def check_page_numbers(doc) -> None:
@@ -460,6 +485,7 @@ def test_log_book(session, unit, rsession, tmp_path, lang):
     doc = saved(path)
     check_page(doc, landscape=True)
     check_page_numbers(doc)
+    check_schema_order(doc)
     for _p, runs in every_run(doc):
         assert all(r.font.name == "Times New Roman" for r in runs)
     (book,) = grid_tables(doc)
@@ -537,3 +563,19 @@ def test_openpyxl_stays_on_defusedxml_though_lxml_is_installed():
 
     assert openpyxl.LXML is False and openpyxl.DEFUSEDXML is True
     assert functions.fromstring.__module__.startswith("defusedxml")
+
+
+def test_text_a_word_file_cannot_hold_is_left_out(unit):
+    """A control character typed into a record (a PDF ignores it) would make the Word file
+    unreadable: it is left out, the rest of the text kept."""
+    import io
+
+    from receptiondesk.documents.layout import DocumentHeader, as_word, build_pdf, para, styles
+
+    out = io.BytesIO()
+    header = DocumentHeader.for_unit(unit, number="01-TB/ĐU", on=HELD_ON)
+    with as_word():
+        assert build_pdf(out, header, "Thông báo", "", [
+            para("Nội dung\x07 có\x0b ký tự điều khiển", styles(unit.kind).body)]) is None
+    doc = Document(out)
+    assert "Nội dung có ký tự điều khiển" in all_text(doc)

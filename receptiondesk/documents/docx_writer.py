@@ -329,6 +329,15 @@ class WordDocument:
             wanted = width * float(wanted[:-1]) / 100
         wanted = min(float(wanted), width)
         p = self._paragraph_in(into)
+        # the border first: in the schema's order it comes before the spacing and indents
+        borders = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        bottom.set(qn("w:val"), "single")
+        bottom.set(qn("w:sz"), str(max(2, int(round(rule.lineWidth * 8)))))
+        bottom.set(qn("w:space"), "1")
+        bottom.set(qn("w:color"), "000000")
+        borders.append(bottom)
+        p._p.get_or_add_pPr().append(borders)
         pf = p.paragraph_format
         side = max((width - wanted) / 2, 0)
         pf.left_indent = Pt(side)
@@ -339,15 +348,6 @@ class WordDocument:
         pf.line_spacing = Pt(2)
         if keep:
             pf.keep_with_next = True
-        ppr = p._p.get_or_add_pPr()
-        borders = OxmlElement("w:pBdr")
-        bottom = OxmlElement("w:bottom")
-        bottom.set(qn("w:val"), "single")
-        bottom.set(qn("w:sz"), str(max(2, int(round(rule.lineWidth * 8)))))
-        bottom.set(qn("w:space"), "1")
-        bottom.set(qn("w:color"), "000000")
-        borders.append(bottom)
-        ppr.append(borders)
         _set_fonts(p.add_run(""), 1)
 
     # --- tables ---------------------------------------------------------------------
@@ -363,14 +363,19 @@ class WordDocument:
         tbl_pr = table._tbl.tblPr
         layout_el = OxmlElement("w:tblLayout")
         layout_el.set(qn("w:type"), "fixed")
-        tbl_pr.append(layout_el)
         margins = OxmlElement("w:tblCellMar")
         for side in ("left", "right"):
             el = OxmlElement(f"w:{side}")
             el.set(qn("w:w"), str(int(round(padding * 20))))
             el.set(qn("w:type"), "dxa")
             margins.append(el)
-        tbl_pr.append(margins)
+        # in the schema's order (Word refuses a file whose order is wrong): before tblLook
+        look = tbl_pr.find(qn("w:tblLook"))
+        for el in (layout_el, margins):
+            if look is not None:
+                look.addprevious(el)
+            else:
+                tbl_pr.append(el)
         for col, w in zip(table.columns, widths, strict=True):
             col.width = Pt(w)
         for row in table.rows:
