@@ -579,3 +579,23 @@ def test_text_a_word_file_cannot_hold_is_left_out(unit):
             para("Nội dung\x07 có\x0b ký tự điều khiển", styles(unit.kind).body)]) is None
     doc = Document(out)
     assert "Nội dung có ký tự điều khiển" in all_text(doc)
+
+
+def test_a_word_copy_of_the_minutes_does_not_mark_them_printed(db, session, rsession,
+                                                              tmp_path, capsys):
+    """Printing the PDF from the command line marks the minutes printed for signing (their
+    version frozen); a Word copy leaves them as they were."""
+    from receptiondesk.cli import main
+    from receptiondesk.model.codes import MinutesStatus
+
+    session.commit()
+    base = ["--database-url", db.url, "print", "minutes", "--session", rsession.ref]
+    assert main([*base, "--out", str(tmp_path / "bb.docx")]) == 0
+    with db.session() as s:
+        m = minutes_service.minutes_for(s, "session", rsession.id)
+        assert m.status == MinutesStatus.DRAFT and m.printed_at is None
+    assert main([*base, "--out", str(tmp_path / "bb.pdf")]) == 0
+    capsys.readouterr()
+    with db.session() as s:
+        assert minutes_service.minutes_for(s, "session", rsession.id).status == \
+            MinutesStatus.PRINTED

@@ -212,7 +212,9 @@ def _print_minutes(s: Session, args, out: Path, lang: str | None) -> str:
             "--session", _("Name the minutes to print: --session, --visit, --meeting or "
                            "--minutes."))
     pages = outputs.print_minutes(s, m.id, out, lang=lang, fmt=args.print_format)
-    minutes_service.mark_printed(s, m.id)
+    if args.print_format == "pdf":
+        # printed for signing: that version is frozen; a Word copy is only a copy
+        minutes_service.mark_printed(s, m.id)
     return _("Minutes {number} written to {path} ({pages}).").format(
         number=m.number, path=out, pages=_pages(pages))
 
