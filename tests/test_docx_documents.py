@@ -107,6 +107,11 @@ def check_fonts(doc) -> None:
     assert body_sizes and body_sizes <= {13.0, 14.0}, body_sizes
     normal = doc.styles["Normal"].font
     assert normal.name == "Times New Roman" and normal.size.pt == 14
+    # no theme font left to win over Times New Roman in Word
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    fonts = defaults.find(".//" + qn("w:rFonts"))
+    assert dict(fonts.attrib) == {qn(f"w:{a}"): "Times New Roman"
+                                  for a in ("ascii", "hAnsi", "cs", "eastAsia")}
     check_schema_order(doc)
 
 
@@ -207,6 +212,9 @@ def test_minutes_of_a_party_unit(session, unit, rsession, tmp_path, lang):
         assert_all(text, "MINUTES", "RECORDER", "(Sign and write the full name)")
     for name in ("Nguyễn Thị Hoa", "Lò Văn Khoa", "Lò Thị Mai"):
         assert text.count(name) >= 2, name  # in the text and under the signature
+    # Word proofs the text in the document's language
+    proofing = doc.styles.element.find(".//" + qn("w:docDefaults")).find(".//" + qn("w:lang"))
+    assert proofing.get(qn("w:val")) == ("vi-VN" if lang == "vi" else "en-GB")
     # the version of the minutes in the bottom margin of every page, as on the PDF
     footer = doc.sections[0].footer.paragraphs[0].text
     assert footer and footer == doc.sections[0].first_page_footer.paragraphs[0].text

@@ -156,15 +156,39 @@ class WordDocument:
         core.author = header.issuing_body
         core.comments = "ReceptionDesk"
         core.language = "vi-VN" if current_language() == "vi" else "en-GB"
+        self._defaults()
         normal = self.doc.styles["Normal"]
         _set_fonts(normal, layout.BODY_SIZE)
         normal.paragraph_format.space_before = Pt(0)
         normal.paragraph_format.space_after = Pt(0)
         section = self.doc.sections[0]
+        self._width = layout.frame_width(landscape)
         self._page(section, landscape)
         section.different_first_page_header_footer = True
         self._page_number(section)
         self._footer(section)
+
+    def _defaults(self) -> None:
+        """The document's defaults: Times New Roman for every script (the template's theme
+        fonts would win over a named font in Word), the text's language for proofing,
+        single spacing with no space after a paragraph."""
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        if defaults is None:
+            return
+        for rfonts in defaults.iter(qn("w:rFonts")):
+            for attr in list(rfonts.attrib):
+                del rfonts.attrib[attr]
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                rfonts.set(qn(attr), FONT)
+        language = "vi-VN" if current_language() == "vi" else "en-GB"
+        for lang in defaults.iter(qn("w:lang")):
+            lang.set(qn("w:val"), language)
+        for spacing in defaults.iter(qn("w:spacing")):
+            for attr in list(spacing.attrib):
+                del spacing.attrib[attr]
+            spacing.set(qn("w:after"), "0")
+            spacing.set(qn("w:line"), "240")
+            spacing.set(qn("w:lineRule"), "auto")
 
     # --- pages ----------------------------------------------------------------------
 
@@ -202,6 +226,7 @@ class WordDocument:
     def _new_section(self, landscape: bool) -> None:
         section = self.doc.add_section(WD_SECTION.NEW_PAGE)
         self._page(section, landscape)
+        self._width = layout.frame_width(landscape)
         # the number goes on from the part before, on every page of this part
         section.different_first_page_header_footer = False
 
@@ -209,9 +234,8 @@ class WordDocument:
 
     def build_story(self, story: Sequence[Any]) -> None:
         """Write ``story`` (the renderer's flowables) as the document and save it."""
-        width = layout.frame_width(self.landscape)
         for flowable in story:
-            self.add(flowable, self.doc, width)
+            self.add(flowable, self.doc, self._width)  # the width of the current section
         self.doc.save(self.out)
         return None
 
