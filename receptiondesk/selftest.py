@@ -115,6 +115,8 @@ def run_selftest(out: TextIO | None = None, *, offscreen: bool = True,
             if run.step(_("database and migrations"), lambda: _database(folder, state)):
                 if run.step(_("records through the services"), lambda: _records(state)):
                     run.step(_("document printed to PDF"), lambda: _document(folder, state))
+                    run.step(_("document saved as Word"),
+                             lambda: _word_document(folder, state))
                     run.step(_("signed bundle written and verified"),
                              lambda: _bundle(folder, state))
                 else:
@@ -277,6 +279,29 @@ def _document(folder: Path, state: dict) -> str:
     family = register_fonts().family_name
     return _("{what}: {size} bytes, font {family}").format(
         what=what, size=len(data), family=family)
+
+
+def _word_document(folder: Path, state: dict) -> str:
+    """The session's minutes as a Word copy (python-docx and its templates in the build),
+    read back."""
+    import zipfile
+
+    from docx import Document
+
+    from .services import minutes as minutes_service
+    from .services import outputs
+
+    path = folder / "selftest.docx"
+    with state["db"].session() as s:
+        m = minutes_service.minutes_for(s, "session", state["session_id"])
+        outputs.print_minutes(s, m.id, path, fmt="docx")
+    _check(zipfile.is_zipfile(path), "the Word file is not a zip package")
+    doc = Document(str(path))
+    _check(any(p.text.strip() for p in doc.paragraphs), "the Word file has no text")
+    font = doc.styles["Normal"].font.name
+    _check(font == "Times New Roman", f"the Word file's font is {font}")
+    return _("minutes of the session: {size} bytes, font {family}").format(
+        size=path.stat().st_size, family=font)
 
 
 def _report_pdf(db, unit_id: str, path: Path) -> None:

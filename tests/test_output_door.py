@@ -27,6 +27,8 @@ RENDERERS: dict[str, set[str]] = {
     "documents.logbook_xlsx": {"write_logbook_xlsx"},
     "documents.verifier_copy": {"render_verifier_copy"},
     "reports.outputs": {"write_pdf", "write_xlsx", "write_json"},
+    "reports.word": {"write_docx"},
+    "documents.docx_writer": {"WordDocument"},
     "exchange.exporter": {"export_file"},
     "exchange.national": {"export_national"},
     "exchange.bundle_export": {"export_bundle"},

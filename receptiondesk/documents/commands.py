@@ -1,4 +1,6 @@
-"""``receptiondesk print minutes|notice|logbook|slip|receipt … --out FILE``.
+"""``receptiondesk print minutes|notice|logbook|slip|receipt|verifier … --out FILE``.
+
+The document is a PDF, or its Word copy with ``--format docx`` or a ``.docx`` name.
 
 The command-line author wires :func:`add_print_parser` into the main parser and
 calls :func:`cmd_print` with the parsed arguments and the open database. A
@@ -59,12 +61,16 @@ def _time(value: str) -> time:
 def add_print_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``print`` to the main parser's subcommands; returns the new parser."""
     p = subparsers.add_parser(
-        "print", help=_("print an official document to PDF"),
-        description=_("Print minutes, a concluding notice, the log book, an appointment slip "
-                      "or a receipt for documents as PDF."),
+        "print", help=_("print an official document to PDF or Word (.docx)"),
+        description=_("Print minutes, a concluding notice, the log book, an appointment "
+                      "slip, a receipt for documents or the copy for the verifiers as PDF, "
+                      "or as a Word document (--format docx, or a file name ending in "
+                      ".docx)."),
     )
     p.add_argument("document", choices=DOCUMENTS, help=_("the document to print"))
-    p.add_argument("--out", required=True, metavar="FILE", help=_("the PDF file to write"))
+    p.add_argument("--out", required=True, metavar="FILE", help=_("the file to write"))
+    p.add_argument("--format", dest="print_format", choices=outputs.DOCUMENT_FORMATS,
+                   help=_("pdf or docx (default: from the file name, else pdf)"))
     p.add_argument("--session", metavar="ID|REF",
                    help=_("a reception session or dialogue, by id or reference"))
     p.add_argument("--visit", metavar="ID", help=_("a visit, by id"))
@@ -172,6 +178,8 @@ def cmd_print(args: argparse.Namespace, db) -> int:
     """Print one document to ``args.out``; prints one line and returns 0."""
     out = Path(args.out)
     lang = getattr(args, "doc_lang", None)
+    # the format named and the file's name must agree (refused before anything is read)
+    args.print_format = outputs.document_format(out, getattr(args, "print_format", None))
     with db.session() as s:
         # through the door: permission, audit, protection; the file appears only whole
         line = _PRINTERS[args.document](s, args, out, lang)
@@ -179,7 +187,9 @@ def cmd_print(args: argparse.Namespace, db) -> int:
     return 0
 
 
-def _pages(n: int) -> str:
+def _pages(n: int | None) -> str:
+    if n is None:  # a Word copy: its pages are Word's to lay out
+        return _("Word document")
     return ngettext("{count} page", "{count} pages", n).format(count=format_number(n))
 
 
@@ -206,8 +216,10 @@ def _print_minutes(s: Session, args, out: Path, lang: str | None) -> str:
             "--session", _("Name the minutes to print: --session, --visit, --meeting or "
                            "--minutes."))
     copy = getattr(args, "copy", "office") or "office"
-    pages = outputs.print_minutes(s, m.id, out, lang=lang, copy=copy)
-    minutes_service.mark_printed(s, m.id)
+    pages = outputs.print_minutes(s, m.id, out, lang=lang, copy=copy, fmt=args.print_format)
+    if args.print_format == "pdf":
+        # printed for signing: that version is frozen; a Word copy is only a copy
+        minutes_service.mark_printed(s, m.id)
     if copy == "citizens":
         return _("Citizens' signature pages of minutes {number} written to {path} "
                  "({pages}).").format(number=m.number, path=out, pages=_pages(pages))
@@ -222,7 +234,7 @@ def _print_notice(s: Session, args, out: Path, lang: str | None) -> str:
                                .format(ref=args.notice))
     else:
         notice = _notice_of(s, args)
-    pages = outputs.print_notice(s, notice.id, out, lang=lang)
+    pages = outputs.print_notice(s, notice.id, out, lang=lang, fmt=args.print_format)
     return _("Notice {number} written to {path} ({pages}).").format(
         number=notice.number, path=out, pages=_pages(pages))
 
@@ -254,7 +266,8 @@ def _print_logbook(s: Session, args, out: Path, lang: str | None) -> str:
         raise ValidationError.single("--to", _("The last day cannot be before the first day."))
     unit = _unit(s, args.unit)
     rows, pages = outputs.print_logbook(s, unit.id, args.date_from, args.date_to, out,
-                                        lang=lang, unit_ids=[unit.id])
+                                        lang=lang, unit_ids=[unit.id],
+                                        fmt=args.print_format)
     return _("Log book written to {path}: {rows} visits, {pages}.").format(
         path=out, rows=format_number(rows), pages=_pages(pages))
 
@@ -264,7 +277,7 @@ def _print_slip(s: Session, args, out: Path, lang: str | None) -> str:
     _require(args.on, "--date", args.document)
     pages = outputs.print_slip(
         s, unit_id, citizen_id, args.on, args.reason, out, official_id=official_id,
-        at=args.at, place=args.place, number=args.number, lang=lang)
+        at=args.at, place=args.place, number=args.number, lang=lang, fmt=args.print_format)
     return _("Appointment slip written to {path} ({pages}).").format(
         path=out, pages=_pages(pages))
 
@@ -277,7 +290,7 @@ def _print_receipt(s: Session, args, out: Path, lang: str | None) -> str:
     documents = parse_documents(args.documents)
     pages = outputs.print_receipt(s, unit_id, citizen_id, documents, out,
                                   official_id=official_id, received_on=args.on,
-                                  number=args.number, lang=lang)
+                                  number=args.number, lang=lang, fmt=args.print_format)
     return _("Receipt written to {path} ({pages}).").format(path=out, pages=_pages(pages))
 
 
@@ -287,7 +300,8 @@ def _print_verifier(s: Session, args, out: Path, lang: str | None) -> str:
     _require(getattr(args, "petition", None), "--petition", args.document)
     p = _by_id_or_ref(s, Petition, Petition.ref, args.petition, args.unit,
                       _("There is no petition \u201c{ref}\u201d.").format(ref=args.petition))
-    pages = outputs.print_verifier_copy(s, p.id, out, lang=lang)
+    pages = outputs.print_verifier_copy(s, p.id, out, lang=lang,
+                                         fmt=args.print_format)
     return _("Copy for the verifiers written to {path} ({pages}); the petitioners' identity "
              "is withheld.").format(path=out, pages=_pages(pages))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
@@ -713,10 +714,34 @@ class OfficialDocument(BaseDocTemplate):
         return self.numbers.pages
 
 
+#: whether the documents made now are Word copies (see :func:`as_word`)
+_WORD: ContextVar[bool] = ContextVar("receptiondesk_word_copy", default=False)
+
+
+@contextmanager
+def as_word(word: bool = True) -> Iterator[None]:
+    """While in effect, :func:`new_doc` (and so :func:`build_pdf`) writes the renderer's
+    story as a Word document (``docx_writer.WordDocument``, no page count: None) instead
+    of a PDF. The door (``services.outputs``) sets it for the docx format."""
+    token = _WORD.set(word)
+    try:
+        yield
+    finally:
+        _WORD.reset(token)
+
+
+def writing_word() -> bool:
+    return _WORD.get()
+
+
 def new_doc(
     out: str | IO[bytes], header: DocumentHeader, title: str, landscape: bool = False,
     footer: str = "",
 ) -> OfficialDocument:
+    if _WORD.get():
+        from .docx_writer import WordDocument
+
+        return WordDocument(out, header, title, landscape, footer=footer)  # type: ignore[return-value]
     return OfficialDocument(out, header, title, landscape, footer=footer)
 
 

@@ -42,6 +42,7 @@ from .layout import (
     redacted,
     styles,
     title_flowables,
+    writing_word,
 )
 
 #: visits fetched from the database at a time
@@ -388,9 +389,15 @@ def wrap_lines(value: str, width: float, font: str = fonts.REGULAR,
     return lines
 
 
+def _own_lines(value: str, _width: float) -> list[str]:
+    return [line for line in (value or "").splitlines() if line.strip()]
+
+
 def _cells(row: LogRow, widths: list[float]) -> Row:
-    """A row as the lines of each cell, and its height."""
+    """A row as the lines of each cell, and its height. A Word copy keeps each cell's own
+    lines (Word wraps them to the column)."""
     inner = [w - 2 * CELL_PAD for w in widths]
+    wrap = _own_lines if writing_word() else wrap_lines
     handling = ["", "", ""]
     marks: dict[str, int] = {VisitHandling.ACCEPT: 0, VisitHandling.GUIDE: 1,
                              VisitHandling.FORWARD: 2}
@@ -399,14 +406,14 @@ def _cells(row: LogRow, widths: list[float]) -> Row:
     columns = [
         [str(row.number)],
         [format_date(row.visit_date)],
-        wrap_lines(row.name_address, inner[2]),
-        wrap_lines(row.id_number, inner[3]),
-        wrap_lines(row.content, inner[4]),
-        wrap_lines(row.type_count, inner[5]),
-        wrap_lines(row.handled_by, inner[6]),
+        wrap(row.name_address, inner[2]),
+        wrap(row.id_number, inner[3]),
+        wrap(row.content, inner[4]),
+        wrap(row.type_count, inner[5]),
+        wrap(row.handled_by, inner[6]),
         [handling[0]], [handling[1]], [handling[2]],
-        wrap_lines(row.follow_up, inner[10]),
-        wrap_lines(row.notes, inner[11]),
+        wrap(row.follow_up, inner[10]),
+        wrap(row.notes, inner[11]),
     ]
     return columns, _height_of(columns)
 

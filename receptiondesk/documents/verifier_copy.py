@@ -65,13 +65,14 @@ def render_verifier_copy(
     unit = units.get_unit(session, p.unit_id)
     shield = protection.shield(session, cleared=False).also(
         v for x in p.petitioners for v in (x.full_name, x.id_number, x.address, x.phone))
-    fields = {f.code: reference.lookup_name(f) for f in reference.fields(session, False)}
-    sources = {s.code: reference.lookup_name(s) for s in reference.sources(session, False)}
     events = petitions.events(session, p.id)
     wanted = {e.official_id for e in events if e.official_id}
     officials = {o.id: o.full_name for o in session.scalars(
         select(Official).where(Official.id.in_(wanted)))} if wanted else {}
     with document_language(lang):
+        # the names of the lists in the document's language, not the window's
+        fields = {f.code: reference.lookup_name(f) for f in reference.fields(session, False)}
+        sources = {s.code: reference.lookup_name(s) for s in reference.sources(session, False)}
         st = styles(unit.kind)
         hidden = redacted()
         people = len(p.petitioners) or (0 if p.anonymous else 1)

@@ -2,6 +2,7 @@
 
     receptiondesk report periodic --from 2026-01-01 --to 2026-06-30 --format pdf --out r.pdf
     receptiondesk report periodic --preset 6m --year 2026 [--unit CODE] --out r.xlsx
+    receptiondesk report periodic --preset year --year 2026 --out r.docx   (a Word copy)
     receptiondesk report periodic --preset month --year 2026 --month 3 --format json --out r.json
 
 The CLI adds the parser with :func:`add_report_parser` and runs :func:`cmd_report` with
@@ -31,7 +32,7 @@ from .periods import (
 if TYPE_CHECKING:
     from .periodic import PeriodicReport
 
-FORMATS = ("pdf", "xlsx", "json")
+FORMATS = ("pdf", "docx", "xlsx", "json")
 
 
 def _date(text: str) -> date:
@@ -171,7 +172,7 @@ def _format(args: argparse.Namespace) -> str:
     if suffix in FORMATS:
         return suffix
     raise ValidationError.single(
-        "format", _("Choose the format with --format pdf, xlsx or json."))
+        "format", _("Choose the format with --format pdf, docx, xlsx or json."))
 
 
 @dataclass
@@ -196,7 +197,7 @@ def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, 
 
     if fmt not in FORMATS:
         raise ValidationError.single(
-            "format", _("Choose the format with --format pdf, xlsx or json."))
+            "format", _("Choose the format with --format pdf, docx, xlsx or json."))
     with db.session() as session:
         permission = outputs.OUTPUTS["periodic_report"].permission
         if permission is not None:

@@ -180,10 +180,42 @@ def produce(session: Session, output: str, path: str | Path | None,
 
 # --- printed documents ------------------------------------------------------------------
 
+#: the formats of a printed document: the PDF, or its Word copy (``documents.docx_writer``)
+DOCUMENT_FORMATS = ("pdf", "docx")
+
+
+def document_format(path: str | Path | None, fmt: str | None = None) -> str:
+    """The format of a document written to ``path``: ``fmt`` when given, else docx for a
+    ``.docx`` name and PDF for any other. A format the name contradicts is refused."""
+    from .errors import ValidationError
+
+    suffix = Path(path).suffix.lower().lstrip(".") if path is not None else ""
+    if fmt is None:
+        return "docx" if suffix == "docx" else "pdf"
+    if fmt not in DOCUMENT_FORMATS:
+        raise ValidationError.single("format", _(
+            "Unknown format \u201c{format}\u201d: use pdf or docx.").format(format=fmt))
+    if suffix in DOCUMENT_FORMATS and suffix != fmt:
+        raise ValidationError.single("out", _(
+            "The file's name ends in .{suffix} but the format is {format}: name it "
+            "\u2026.{format}.").format(suffix=suffix, format=fmt))
+    return fmt
+
+
+def _as(fmt: str):
+    """Renderers write a Word copy while this is in effect (``layout.as_word``: their
+    story goes to ``documents.docx_writer.WordDocument`` instead of the PDF)."""
+    from ..documents.layout import as_word
+
+    return as_word(fmt == "docx")
+
+
 
 def print_minutes(session: Session, minutes_id: str, path: str | Path,
-                  lang: str | None = None, copy: str = "office") -> int:
-    """The minutes (or an addendum) as PDF; returns the page count.
+                  lang: str | None = None, copy: str = "office",
+                  fmt: str | None = None) -> int | None:
+    """The minutes (or an addendum) as PDF, or its Word copy (``fmt`` docx, or a .docx
+    name); returns the page count (None for a Word copy).
 
     ``copy``: "office" (every citizen, the office's copy) or "citizens" (a signature page
     for each citizen with only that citizen on it)."""
@@ -194,34 +226,54 @@ def print_minutes(session: Session, minutes_id: str, path: str | Path,
     if copy not in COPIES:
         raise ValidationError.single("copy", _(
             "Choose the copy to print: the office's copy or the citizens' signature pages."))
+    fmt = document_format(path, fmt)
     m = minutes_service.get_minutes(session, minutes_id)
-    return produce(session, "minutes", path, lambda e: render_minutes_record(
-        session, m.id, str(e.target), lang=lang, cleared=e.shield.cleared, shield=e.shield,
-        copy=copy), record_id=m.id, unit_id=m.unit_id, scope={"number": m.number, "copy": copy})
+
+    def render(e: Exit) -> int | None:
+        with _as(fmt):
+            return render_minutes_record(session, m.id, str(e.target), lang=lang,
+                                         cleared=e.shield.cleared, shield=e.shield, copy=copy)
+
+    return produce(session, "minutes", path, render, record_id=m.id, unit_id=m.unit_id,
+                   scope={"number": m.number, "copy": copy, "format": fmt})
 
 
 def print_notice(session: Session, notice_id: str, path: str | Path,
-                 lang: str | None = None) -> int:
+                 lang: str | None = None, fmt: str | None = None) -> int | None:
     from ..documents.notices import render_notice
     from ..model import ConcludingNotice
 
+    fmt = document_format(path, fmt)
     notice = session.get(ConcludingNotice, notice_id)
-    return produce(session, "notice", path, lambda e: render_notice(
-        session, notice_id, str(e.target), lang=lang, shield=e.shield),
-        record_id=notice_id, unit_id=notice.unit_id if notice else None,
-        scope={"number": notice.number if notice else None})
+
+    def render(e: Exit) -> int | None:
+        with _as(fmt):
+            return render_notice(session, notice_id, str(e.target), lang=lang,
+                                 shield=e.shield)
+
+    return produce(session, "notice", path, render,
+                   record_id=notice_id, unit_id=notice.unit_id if notice else None,
+                   scope={"number": notice.number if notice else None, "format": fmt})
 
 
 def print_logbook(session: Session, unit_id: str, date_from: date | None,
                   date_to: date | None, path: str | Path, lang: str | None = None,
-                  unit_ids: list[str] | None = None) -> tuple[int, int]:
-    """The log book as PDF; returns (rows, pages)."""
+                  unit_ids: list[str] | None = None,
+                  fmt: str | None = None) -> tuple[int, int | None]:
+    """The log book as PDF or its Word copy; returns (rows, pages: None for Word)."""
     from ..documents.logbook import render_logbook
 
-    return produce(session, "logbook", path, lambda e: render_logbook(
-        session, unit_id, date_from, date_to, str(e.target), lang=lang,
-        cleared=e.shield.cleared, unit_ids=unit_ids, shield=e.shield),
-        unit_id=unit_id, scope={"from": date_from, "to": date_to, "units": unit_ids})
+    fmt = document_format(path, fmt)
+
+    def render(e: Exit) -> tuple[int, int | None]:
+        with _as(fmt):
+            return render_logbook(session, unit_id, date_from, date_to, str(e.target),
+                                  lang=lang, cleared=e.shield.cleared, unit_ids=unit_ids,
+                                  shield=e.shield)
+
+    return produce(session, "logbook", path, render, unit_id=unit_id,
+                   scope={"from": date_from, "to": date_to, "units": unit_ids,
+                          "format": fmt})
 
 
 def save_logbook_xlsx(session: Session, unit_ids: list[str], date_from: date | None,
@@ -237,52 +289,74 @@ def save_logbook_xlsx(session: Session, unit_ids: list[str], date_from: date | N
 
 
 def print_slip(session: Session, unit_id: str, citizen_id: str, come_back_on: date,
-               reason: str, path: str | Path, **options: Any) -> int:
+               reason: str, path: str | Path, fmt: str | None = None,
+               **options: Any) -> int | None:
     from ..documents.notices import render_appointment_slip
 
-    return produce(session, "slip", path, lambda e: render_appointment_slip(
-        session, unit_id, citizen_id, come_back_on, reason, str(e.target), shield=e.shield,
-        **options), record_id=citizen_id, unit_id=unit_id, scope={"on": come_back_on})
+    fmt = document_format(path, fmt)
+
+    def render(e: Exit) -> int | None:
+        with _as(fmt):
+            return render_appointment_slip(session, unit_id, citizen_id, come_back_on,
+                                           reason, str(e.target), shield=e.shield, **options)
+
+    return produce(session, "slip", path, render, record_id=citizen_id, unit_id=unit_id,
+                   scope={"on": come_back_on, "format": fmt})
 
 
 def print_receipt(session: Session, unit_id: str, citizen_id: str, documents: list,
-                  path: str | Path, **options: Any) -> int:
+                  path: str | Path, fmt: str | None = None, **options: Any) -> int | None:
     from ..documents.notices import render_receipt
 
-    return produce(session, "receipt", path, lambda e: render_receipt(
-        session, unit_id, citizen_id, documents, str(e.target), shield=e.shield,
-        **options), record_id=citizen_id, unit_id=unit_id,
-        scope={"documents": len(documents)})
+    fmt = document_format(path, fmt)
+
+    def render(e: Exit) -> int | None:
+        with _as(fmt):
+            return render_receipt(session, unit_id, citizen_id, documents, str(e.target),
+                                  shield=e.shield, **options)
+
+    return produce(session, "receipt", path, render, record_id=citizen_id, unit_id=unit_id,
+                   scope={"documents": len(documents), "format": fmt})
 
 
 def print_verifier_copy(session: Session, petition_id: str, path: str | Path,
-                        lang: str | None = None) -> int:
+                        lang: str | None = None, fmt: str | None = None) -> int | None:
     from ..documents.verifier_copy import render_verifier_copy
     from ..model import Petition
 
+    fmt = document_format(path, fmt)
     p = session.get(Petition, petition_id)
-    return produce(session, "verifier_copy", path, lambda e: render_verifier_copy(
-        session, petition_id, str(e.target), lang=lang),
-        record_id=petition_id, unit_id=p.unit_id if p else None,
-        scope={"ref": p.ref if p else None})
+
+    def render(e: Exit) -> int | None:
+        with _as(fmt):
+            return render_verifier_copy(session, petition_id, str(e.target), lang=lang)
+
+    return produce(session, "verifier_copy", path, render,
+                   record_id=petition_id, unit_id=p.unit_id if p else None,
+                   scope={"ref": p.ref if p else None, "format": fmt})
 
 
 # --- the periodic report ----------------------------------------------------------------
 
-REPORT_FORMATS = ("pdf", "xlsx", "json")
+REPORT_FORMATS = ("pdf", "docx", "xlsx", "json")
 
 
 def write_report(session: Session, report: Any, fmt: str, path: str | Path,
                  lang: str | None = None, narrative: dict[str, str] | None = None) -> int:
-    """The periodic report (figures computed by ``reports.periodic``) as PDF, XLSX or JSON;
-    returns the PDF's pages (0 for the others). The official's narrative is shown to the
-    reader as the protection lets them see it."""
+    """The periodic report (figures computed by ``reports.periodic``) as PDF, its Word
+    copy (docx), XLSX or JSON; returns the PDF's pages (0 for the others). The official's
+    narrative is shown to the reader as the protection lets them see it."""
     from ..reports.outputs import write_json, write_pdf, write_xlsx
 
     def render(e: Exit) -> int:
-        if fmt == "pdf":
+        if fmt in ("pdf", "docx"):
             text = None if narrative is None else {
                 k: e.shield.text(v) for k, v in narrative.items()}
+            if fmt == "docx":
+                from ..reports.word import write_docx
+
+                write_docx(report, text, e.file, lang=lang)
+                return 0
             return write_pdf(report, text, e.file, lang=lang)
         if fmt == "xlsx":
             write_xlsx(report, e.file, lang=lang)
@@ -328,7 +402,7 @@ def print_outgoing_register(session: Session, unit_id: str, start: date, end: da
                             path: str | Path, fmt: str = "pdf", lang: str | None = None,
                             unit_ids: list[str] | None = None) -> tuple[int, int]:
     """The register of outgoing documents of the unit (or ``unit_ids``) for the days, as
-    PDF or XLSX; returns (entries, pages — 0 for XLSX)."""
+    PDF, its Word copy (docx) or XLSX; returns (entries, pages — 0 but for the PDF)."""
     from ..reports.register import write_register_pdf, write_register_xlsx
     from .outgoing_register import outgoing_register
     from .units import get_unit
@@ -341,7 +415,9 @@ def print_outgoing_register(session: Session, unit_id: str, start: date, end: da
         if fmt == "xlsx":
             write_register_xlsx(entries, start, end, e.file, lang=lang)
             return len(entries), 0
-        return len(entries), write_register_pdf(unit, entries, start, end, e.file, lang=lang)
+        with _as(fmt):
+            pages = write_register_pdf(unit, entries, start, end, e.file, lang=lang)
+        return len(entries), pages or 0
 
     return produce(session, "outgoing_register", path, render, unit_id=unit_id,
                    scope={"format": fmt, "from": start, "to": end})

@@ -230,31 +230,33 @@ def skeleton_for(report, lang: str) -> dict[str, str]:
         return narrative_skeleton(report)
 
 
-def produce_pdf(db, req: Request, out: Path) -> Produced:
-    """Write the requested document as PDF to ``out`` (runs off the GUI thread).
+def produce_pdf(db, req: Request, out: Path, fmt: str = "pdf") -> Produced:
+    """Write the requested document as PDF (``fmt`` docx: its Word copy) to ``out`` (runs
+    off the GUI thread).
 
     The document's language is set for this thread only, so that the open windows never
     change language while a document in the other one is made.
     """
     with using_language(req.lang):
-        return _produce_pdf(db, req, out)
+        return _produce_pdf(db, req, out, fmt)
 
 
-def _produce_pdf(db, req: Request, out: Path) -> Produced:
+def _produce_pdf(db, req: Request, out: Path, fmt: str = "pdf") -> Produced:
     # every document through the one door out: permission, audit, protection, whole file
     if req.doc == "periodic":
         from ..reports.commands import save_periodic_report
 
         report = compute_report(db, req)
         skeleton = None if req.narrative is not None else skeleton_for(report, req.lang)
-        saved = save_periodic_report(db, req.unit_id, req.period, out, "pdf", lang=req.lang,
+        saved = save_periodic_report(db, req.unit_id, req.period, out, fmt, lang=req.lang,
                                      narrative=req.narrative or skeleton, report=report)
         return Produced(out, saved.pages or 0, report=report, skeleton=skeleton)
     with db.session() as s:
         if req.doc in MINUTES_SUBJECTS:
             minutes_id = req.minutes_id or minutes_service.minutes_for(
                 s, MINUTES_SUBJECTS[req.doc], req.subject_id).id
-            pages = outputs.print_minutes(s, minutes_id, out, lang=req.lang, copy=req.copy)
+            pages = outputs.print_minutes(s, minutes_id, out, lang=req.lang, copy=req.copy,
+                                          fmt=fmt)
             when, number = minutes_service.minutes_date_and_number(s, minutes_id)
             stem = file_stem(req.doc, when, number)
             if req.copy == "citizens":
@@ -262,32 +264,33 @@ def _produce_pdf(db, req: Request, out: Path) -> Produced:
                 stem = "-".join([*(w for w in words if w), stem])
             return Produced(out, pages, minutes_id=minutes_id, stem=stem)
         if req.doc == "notice":
-            pages = outputs.print_notice(s, req.subject_id, out, lang=req.lang)
+            pages = outputs.print_notice(s, req.subject_id, out, lang=req.lang, fmt=fmt)
             notice = meetings_service.get_notice(s, req.subject_id)
             return Produced(out, pages,
                             stem=file_stem(req.doc, notice.issued_on, notice.number))
         if req.doc == "register":
             rows, pages = outputs.print_outgoing_register(
-                s, req.unit_id, req.period.start, req.period.end, out, lang=req.lang)
+                s, req.unit_id, req.period.start, req.period.end, out, fmt=fmt,
+                lang=req.lang)
             return Produced(out, pages, rows=rows)
         if req.doc == "logbook":
             rows, pages = outputs.print_logbook(s, req.unit_id, req.period.start,
                                                 req.period.end, out, lang=req.lang,
-                                                unit_ids=[req.unit_id])
+                                                unit_ids=[req.unit_id], fmt=fmt)
             return Produced(out, pages, rows=rows)
         if req.doc == "slip":
             o = req.slip
             pages = outputs.print_slip(
                 s, req.unit_id, req.subject_id, o.come_back_on, o.reason, out,
                 official_id=o.official_id, at=o.at, place=o.place, number=o.number,
-                lang=req.lang)
+                lang=req.lang, fmt=fmt)
             return Produced(out, pages)
         if req.doc == "receipt":
             o = req.receipt
             pages = outputs.print_receipt(
                 s, req.unit_id, req.subject_id, _parse_documents(o.documents), out,
                 official_id=o.official_id, received_on=o.received_on, number=o.number,
-                lang=req.lang)
+                lang=req.lang, fmt=fmt)
             return Produced(out, pages)
     raise ValueError(f"unknown document {req.doc}")
 
@@ -558,12 +561,14 @@ class ReportsPage(Page):
         self.preview_button.setDefault(True)
         self.print_button = QPushButton()
         self.save_pdf_button = QPushButton()
+        self.save_word_button = QPushButton()
         self.save_excel_button = QPushButton()
         self.fill_template_button = QPushButton()
         for i, (name, button, slot) in enumerate((
             ("preview", self.preview_button, lambda: self.preview_document()),
             ("print", self.print_button, self.print_document),
             ("save_pdf", self.save_pdf_button, self.save_pdf),
+            ("save_word", self.save_word_button, self.save_word),
             ("save_excel", self.save_excel_button, self.save_excel),
             ("fill_template", self.fill_template_button, self.fill_template),
         )):
@@ -793,6 +798,7 @@ class ReportsPage(Page):
         self.preview_button.setText(_("Preview"))
         self.print_button.setText(_("Print…"))
         self.save_pdf_button.setText(_("Save as PDF…"))
+        self.save_word_button.setText(_("Save as Word…"))
         self.save_excel_button.setText(_("Save as Excel…"))
         self.fill_template_button.setText(_("Fill the upper level's workbook…"))
         self.fill_template_button.setToolTip(_(
@@ -978,7 +984,8 @@ class ReportsPage(Page):
         busy = self._job is not None
         kind = self.kind()
         ready = kind.subject is None or self.subject.selected_id() is not None
-        for button in (self.preview_button, self.print_button, self.save_pdf_button):
+        for button in (self.preview_button, self.print_button, self.save_pdf_button,
+                       self.save_word_button):
             button.setEnabled(ready and not busy)
         self.save_excel_button.setEnabled(not busy)
         self.fill_template_button.setVisible(kind.code == "periodic")
@@ -1244,6 +1251,29 @@ class ReportsPage(Page):
                 path=target, reason=os_reason(exc)), error=True)
             return
         self._saved(target)
+
+    def save_word(self) -> None:
+        """The document as a Word copy (.docx), written off the GUI thread through the
+        same door as the PDF."""
+        if self._job is not None:
+            return
+        self._clear_messages()
+        try:
+            req = self.request()
+        except ServiceError as exc:
+            self.show_failure(exc)
+            return
+        target = self._ask_save_path(".docx", _("Word documents (*.docx)"))
+        if target is None:
+            return
+
+        def done(produced: Produced) -> None:
+            if produced.report is not None and req.period is not None:
+                self._keep_report(produced.report, req.period)
+            self._saved(target)
+
+        self._run(lambda _cancelled: produce_pdf(self.ctx.db, req, target, "docx"), done,
+                  self.kind().slow, _("Writing {path}…").format(path=target.name))
 
     def save_excel(self) -> None:
         if self._job is not None or not self.kind().excel:

@@ -124,3 +124,33 @@ def test_logbook_1000_rows(benchmark, tools, results, db, office):
                 target="(none)", met=None,
                 note=f"{made['pages']} pages, {len(data) / 1024:,.0f} KB, "
                      f"visits {first:%d/%m/%Y}–{last:%d/%m/%Y}")
+
+
+def test_logbook_1000_rows_word(benchmark, tools, results, db, office):
+    """The same 1,000 visits as a Word copy; the floor is the same book as PDF."""
+    from receptiondesk.documents.layout import as_word
+    from receptiondesk.documents.logbook import render_logbook
+
+    with db.session() as s:
+        scope = Visit.unit_id.in_(office.unit_ids)
+        last = s.scalar(select(func.max(Visit.visit_date)).where(scope))
+        first = s.scalar(select(Visit.visit_date).where(scope)
+                         .order_by(Visit.visit_date.desc()).offset(LOGBOOK_ROWS - 1).limit(1))
+    assert first is not None, f"fewer than {LOGBOOK_ROWS} visits"
+    made: dict = {}
+
+    def book(word: bool) -> bytes:
+        out = io.BytesIO()
+        with db.session() as s, as_word(word):
+            made["rows"], _pages = render_logbook(
+                s, office.unit_id, first, last, out, lang="vi", unit_ids=office.unit_ids)
+        return out.getvalue()
+
+    data = book(True)
+    assert data[:2] == b"PK"
+    floor = tools.median_of(lambda: book(False), LOGBOOK_ROUNDS)
+    benchmark.pedantic(lambda: book(True), rounds=LOGBOOK_ROUNDS, warmup_rounds=0)
+    value = tools.bench_median(benchmark)
+    results.add(f"log book Word copy, {made['rows']:,} rows", value, floor,
+                "the same log book as PDF", target="(none)", met=None,
+                note=f"{len(data) / 1024:,.0f} KB")
