@@ -123,6 +123,7 @@ def run_selftest(out: TextIO | None = None, *, offscreen: bool = True,
                     run.line("skip  " + _("document printed to PDF") + ": "
                              + _("no records to print"))
             run.step(_("message catalogs"), _catalogs)
+            run.step(_("workbooks read through defusedxml"), _safe_workbooks)
             run.step(_("PostgreSQL driver"), _postgresql_driver)
             if "db" in state and "unit_id" in state:
                 run.step(_("main window rendered offscreen"), lambda: _window(folder, state))
@@ -154,6 +155,16 @@ def _program() -> str:
     frozen = _("frozen") if getattr(sys, "frozen", False) else _("from source")
     return (f"ReceptionDesk {__version__} ({frozen}), Python {platform.python_version()} "
             f"on {platform.system()} {platform.machine()}")
+
+
+def _safe_workbooks() -> str:
+    """An imported workbook's XML is parsed by defusedxml, never by lxml (which python-docx
+    brings): a build missing defusedxml would read entity bombs."""
+    import openpyxl
+
+    if openpyxl.LXML or not openpyxl.DEFUSEDXML:
+        raise RuntimeError(_("openpyxl would not parse workbooks through defusedxml"))
+    return "openpyxl " + openpyxl.__version__ + ", defusedxml"
 
 
 def _qt_versions() -> str:

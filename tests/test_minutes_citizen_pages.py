@@ -139,6 +139,19 @@ def test_an_unknown_copy_is_refused_naming_the_field(session, people, minutes_id
     assert not (tmp_path / "x.pdf").exists()
 
 
+def test_the_citizens_pages_are_not_offered_as_a_word_copy(session, people, minutes_id,
+                                                          tmp_path):
+    """Each citizen signs the printed page: a Word copy of those pages is refused by name,
+    and nothing is written (the office's copy may be saved as Word)."""
+    with acting_as(people[OFFICE_HEAD]), pytest.raises(ValidationError) as caught:
+        outputs.print_minutes(session, minutes_id, tmp_path / "x.docx", copy="citizens")
+    assert "PDF only" in caught.value.for_field("format")
+    assert not (tmp_path / "x.docx").exists()
+    with acting_as(people[OFFICE_HEAD]):
+        outputs.print_minutes(session, minutes_id, tmp_path / "office.docx", copy="office")
+    assert (tmp_path / "office.docx").read_bytes()[:2] == b"PK"
+
+
 def test_the_command_line_prints_the_citizens_pages(db, people, minutes_id, tmp_path, capsys):
     import argparse
 

@@ -23,7 +23,7 @@ SELFTEST = ("from receptiondesk.selftest import run_selftest; "
             "raise SystemExit(run_selftest(lang='en'))")
 STEPS = ("program", "database and migrations", "records through the services",
          "document printed to PDF", "document saved as Word", "message catalogs",
-         "main window rendered offscreen",
+         "workbooks read through defusedxml", "main window rendered offscreen",
          "password hashed and checked at sign-in")
 
 

@@ -227,6 +227,10 @@ def print_minutes(session: Session, minutes_id: str, path: str | Path,
         raise ValidationError.single("copy", _(
             "Choose the copy to print: the office's copy or the citizens' signature pages."))
     fmt = document_format(path, fmt)
+    if copy == "citizens" and fmt == "docx":
+        raise ValidationError.single("format", _(
+            "The citizens' signature pages are made as PDF only: each citizen signs the "
+            "printed page. Save the office's copy as Word instead."))
     m = minutes_service.get_minutes(session, minutes_id)
 
     def render(e: Exit) -> int | None:
