@@ -295,7 +295,7 @@ class WordDocument:
         pf.space_after = Pt(style.spaceAfter or 0)
         pf.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
         pf.line_spacing = Pt(style.leading)
-        if keep or getattr(style, "keepWithNext", 0):
+        if keep or getattr(style, "keepWithNext", False):
             pf.keep_with_next = True
             pf.keep_together = True
 

@@ -56,7 +56,7 @@ def write_docx(
         st = lay.styles(header.kind)
         title = _("Report")
         subtitle = report_subtitle(report)
-        doc = WordDocument(path, header, f"{lay.caps(title)} \u2014 {subtitle}",
+        doc = WordDocument(str(path), header, f"{lay.caps(title)} \u2014 {subtitle}",
                            footer=_audit_anchor(report), footer_size=ANCHOR_SIZE)
         story: list = lay.header_flowables(header)
         story += lay.title_flowables(header, title, subtitle)
