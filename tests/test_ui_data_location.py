@@ -147,6 +147,7 @@ def test_without_rights_on_the_machine_folder_the_choice_is_kept_for_the_account
     assert default_db_path() == tmp_path / "D" / DB_FILE
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_a_database_found_in_the_chosen_folder_is_opened(qtbot, fresh, db, home, tmp_path):
     """After a reinstall of C:, the office's database on D: is found again."""
     kept = tmp_path / "D" / "ReceptionDesk"
@@ -222,6 +223,7 @@ def test_settings_and_about_show_the_database_file_and_backup_folder(qtbot, fres
     wait_for_ops()
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_a_database_without_a_record_says_it_is_this_accounts_only(qtbot, db, home):
     from receptiondesk.ui.settings import BackupsTab
 
@@ -249,6 +251,8 @@ def blocked_listing(monkeypatch):
         return real(folder, database)
 
     monkeypatch.setattr(backups, "list_backups", hangs)
+    # the start-up dialog holds its own name for it (imported before, in a whole run)
+    monkeypatch.setattr("receptiondesk.ui.startup_dialog.list_backups", hangs)
     monkeypatch.setattr(folder_work, "TIMEOUT_S", 1)
     yield release
     release.set()
@@ -269,6 +273,7 @@ def _ticking(qtbot) -> _Ticks:
     return _Ticks()
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_a_silent_backup_folder_leaves_the_settings_responsive(qtbot, db, home, tmp_path,
                                                               blocked_listing):
     from receptiondesk.ui.settings import BackupsTab
@@ -291,6 +296,7 @@ def test_a_silent_backup_folder_leaves_the_settings_responsive(qtbot, db, home, 
     qtbot.waitUntil(lambda: folder_work.running() == 0)
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_the_backup_list_shows_the_newest_listing(qtbot, db, home, tmp_path):
     from receptiondesk.ui.settings import BackupsTab
 
@@ -305,6 +311,7 @@ def test_the_backup_list_shows_the_newest_listing(qtbot, db, home, tmp_path):
     assert tab.backups[0].reason == "manual"
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_a_deleted_tab_is_never_called_back(qtbot, db, home, tmp_path, blocked_listing):
     from shiboken6 import isValid
 
@@ -319,6 +326,7 @@ def test_a_deleted_tab_is_never_called_back(qtbot, db, home, tmp_path, blocked_l
     qtbot.wait(50)  # the late answer's queued delivery finds nobody: no error
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_the_hourly_backup_check_names_a_silent_folder_and_goes_on(qtbot, db, home, tmp_path,
                                                                    monkeypatch,
                                                                    blocked_listing):
@@ -364,6 +372,7 @@ def test_the_timeout_message_in_vietnamese():
     assert "E:" in message and "did not answer" not in message
 
 
+@pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_the_backup_at_exit_does_not_wait_for_a_silent_folder(qtbot, db, home, tmp_path,
                                                              monkeypatch, blocked_listing):
     from receptiondesk.ui import app
