@@ -632,15 +632,7 @@ def write_pdf(
     ``number`` None leaves the number blank with the unit's symbol: "Số: ……/BC-UBND"
     (Decree 30) or "Số ……-BC/ĐU" (Guidance 36).
     """
-    from reportlab.platypus import (
-        BaseDocTemplate,
-        Frame,
-        KeepTogether,
-        NextPageTemplate,
-        PageBreak,
-        PageTemplate,
-        Spacer,
-    )
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     from ..documents import fonts
     from ..documents import layout as lay
@@ -660,7 +652,6 @@ def write_pdf(
             place=unit.place_name,
             on=report.generated_on,
         )
-        st = lay.styles(header.kind)
         title = _("Report")
         subtitle = report_subtitle(report)
         fonts.register_fonts()
@@ -704,22 +695,36 @@ def write_pdf(
             PageTemplate("landscape", [frame(True)], onPage=on_page,
                          pagesize=lay.page_size(True)),
         ])
-        story: list = lay.header_flowables(header)
-        story += lay.title_flowables(header, title, subtitle)
-        body = narrative_flowables(narrative, st)
-        signature = lay.signature_of(unit, unit.head_position, unit.head_name)
-        rows = lay.signature_rows([signature], header.kind,
-                                  _recipients(report, narrative) if recipients is None
-                                  else recipients)
-        story += body[:-1]
-        story.append(KeepTogether(body[-1:] + [Spacer(1, 6), rows[0]]))
-        story += rows[1:]
-        story += [NextPageTemplate("landscape"), PageBreak()]
-        story.append(lay.para(lay.caps(_("Appendix: figures")), st.title))
-        story.append(lay.para(subtitle, st.subtitle))
-        story.append(Spacer(1, 8))
-        width = lay.frame_width(True)
-        for spec in report_tables(report):
-            story += table_flowables(spec, st, width)
-        doc.build(story)
+        doc.build(report_story(report, narrative, header, title, subtitle, recipients))
     return len(pages)
+
+
+def report_story(report: PeriodicReport, narrative: dict[str, str], header: Any, title: str,
+                 subtitle: str, recipients: Sequence[str] | None) -> list:
+    """What the report says, in order, for the PDF and its Word copy alike: the header,
+    the title, the narrative kept with the signature and "Nơi nhận", then the tables of
+    figures on landscape pages."""
+    from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Spacer
+
+    from ..documents import layout as lay
+
+    unit = report.unit
+    st = lay.styles(header.kind)
+    story: list = lay.header_flowables(header)
+    story += lay.title_flowables(header, title, subtitle)
+    body = narrative_flowables(narrative, st)
+    signature = lay.signature_of(unit, unit.head_position, unit.head_name)
+    rows = lay.signature_rows([signature], header.kind,
+                              _recipients(report, narrative) if recipients is None
+                              else recipients)
+    story += body[:-1]
+    story.append(KeepTogether(body[-1:] + [Spacer(1, 6), rows[0]]))
+    story += rows[1:]
+    story += [NextPageTemplate("landscape"), PageBreak()]
+    story.append(lay.para(lay.caps(_("Appendix: figures")), st.title))
+    story.append(lay.para(subtitle, st.subtitle))
+    story.append(Spacer(1, 8))
+    width = lay.frame_width(True)
+    for spec in report_tables(report):
+        story += table_flowables(spec, st, width)
+    return story
