@@ -192,20 +192,28 @@ def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, 
     checked before the figures are computed. ``report``: figures already computed for the
     same unit and period."""
     from ..services import outputs
-    from ..services.accounts import require
     from .periodic import periodic_report
 
     if fmt not in FORMATS:
         raise ValidationError.single(
             "format", _("Choose the format with --format pdf, docx, xlsx or json."))
     with db.session() as session:
-        permission = outputs.OUTPUTS["periodic_report"].permission
-        if permission is not None:
-            require(session, permission)  # before the figures
+        _may_print_reports(session)  # before the figures
         if report is None:
             report = periodic_report(session, unit_id, period)
         pages = outputs.write_report(session, report, fmt, out, lang=lang, narrative=narrative)
     return SavedReport(report, pages if fmt == "pdf" else None)
+
+
+def _may_print_reports(session) -> None:
+    """Refuse a role that may not print the periodic report (the door's own permission),
+    before its figures are computed."""
+    from ..services import outputs
+    from ..services.accounts import require
+
+    permission = outputs.OUTPUTS["periodic_report"].permission
+    if permission is not None:
+        require(session, permission)
 
 
 def fill_report_template(db, unit_id: str, period: Period, template: Path, out: Path, *,
@@ -213,15 +221,12 @@ def fill_report_template(db, unit_id: str, period: Period, template: Path, out: 
     """The upper level's workbook filled with the report's figures, through the door out,
     from the command line and the window alike."""
     from ..services import outputs
-    from ..services.accounts import require
     from .periodic import periodic_report
     from .template import check_template_file
 
     check_template_file(template)  # before the figures are computed
     with db.session() as session:
-        permission = outputs.OUTPUTS["periodic_report"].permission
-        if permission is not None:
-            require(session, permission)
+        _may_print_reports(session)  # before the figures
         if report is None:
             report = periodic_report(session, unit_id, period)
         return outputs.fill_report_template(session, report, template, out)
@@ -317,12 +322,7 @@ def _cmd_issued(args: argparse.Namespace, db) -> int:
         unit_ids = ([_unit_id(session, args.unit)] if getattr(args, "unit", None) else None)
         rows = keeping.issued_reports(session, unit_ids)
     for r in rows:
-        notes = []
-        if r.replaces_number:
-            notes.append(_("replaces {number}").format(number=r.replaces_number))
-        if r.replaced_by_number:
-            notes.append(_("replaced by {number}").format(number=r.replaced_by_number))
-        print("\t".join([r.number, format_date(r.issued_on), r.summary, "; ".join(notes)]))
+        print("\t".join([r.number, format_date(r.issued_on), r.summary, "; ".join(r.notes())]))
     if not rows:
         print(_("No report has been issued."))
     return 0

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..i18n import N_, _, format_date
@@ -79,7 +79,10 @@ def _minutes(session: Session, unit_ids: list[str], start: date, end: date
              ) -> list[OutgoingEntry]:
     rows = list(session.scalars(select(Minutes).where(
         Minutes.unit_id.in_(unit_ids), Minutes.number != "",
-        Minutes.status.in_([MinutesStatus.PRINTED, MinutesStatus.SIGNED]))))
+        Minutes.status.in_([MinutesStatus.PRINTED, MinutesStatus.SIGNED]),
+        # printed on or after the day they record: none printed before the period is in it
+        or_(Minutes.printed_at.is_(None),
+            Minutes.printed_at >= datetime.combine(start, time.min)))))
     sessions = {s.id: s for s in session.scalars(select(ReceptionSession).where(
         ReceptionSession.id.in_({m.subject_id for m in rows if m.subject_kind in (
             MinutesSubject.SESSION, MinutesSubject.DIALOGUE)})))}
@@ -161,14 +164,9 @@ def _reports(session: Session, unit_ids: list[str], start: date, end: date
 
     out = []
     for r in issued_reports(session, unit_ids, start, end):
-        notes = []
-        if r.replaces_number:
-            notes.append(_("replaces {number}").format(number=r.replaces_number))
-        if r.replaced_by_number:
-            notes.append(_("replaced by {number}").format(number=r.replaced_by_number))
         out.append(OutgoingEntry(r.number, r.issued_on, "report", _short(r.summary), r.signer,
                                  "; ".join(r.recipients), _("Office file of reports"),
-                                 "; ".join(notes), r.id, r.unit_id))
+                                 "; ".join(r.notes()), r.id, r.unit_id))
     return out
 
 

@@ -393,9 +393,9 @@ def fill_report_template(session: Session, report: Any, template: str | Path,
 def reprint_issued_report(session: Session, issued_id: str, path: str | Path) -> int:
     """An issued report's PDF exactly as it was issued (byte for byte); returns its pages.
     Its text was blotted for every reader when it was issued (it left the office)."""
-    from .report_keeping import issued_pdf
+    from .report_keeping import get_issued
 
-    row = issued_pdf(session, issued_id)
+    row = get_issued(session, issued_id)
     return produce(session, "periodic_report", path,
                    lambda e: (e.file.write_bytes(row.pdf), row.pages)[1],
                    record_id=row.id, unit_id=row.unit_id,

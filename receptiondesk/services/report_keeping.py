@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import _, current_language
+from ..i18n import _, current_language, format_date
 from ..model import IssuedReport, ReportDraft, ReportDraftRevision, Unit, utcnow
 from ..reports.periods import Period
 from ..text import nfc
@@ -73,6 +73,15 @@ class IssuedSummary:
     pdf_sha256: str
     pages: int
     unit_id: str
+
+    def notes(self) -> list[str]:
+        """"replaces 01-BC/ĐU", "replaced by 03-BC/ĐU": how it stands among corrections."""
+        out = []
+        if self.replaces_number:
+            out.append(_("replaces {number}").format(number=self.replaces_number))
+        if self.replaced_by_number:
+            out.append(_("replaced by {number}").format(number=self.replaced_by_number))
+        return out
 
 
 def _sections() -> dict[str, str]:
@@ -225,7 +234,7 @@ def _check_replaces(session: Session, unit_id: str, period: Period,
             raise ValidationError.single("replaces", _(
                 "The report for {period} was issued as {number} on {day}; issue a correction "
                 "that replaces it.").format(period=_period_words(current), number=current.number,
-                                            day=_date(current.issued_on)))
+                                            day=format_date(current.issued_on)))
         return None
     old = session.get(IssuedReport, replaces_id)
     if old is None or old.unit_id != unit_id:
@@ -242,14 +251,9 @@ def _check_replaces(session: Session, unit_id: str, period: Period,
     return old
 
 
-def _date(day: date) -> str:
-    from ..i18n import format_date
-
-    return format_date(day)
-
-
 def _period_words(row: IssuedReport) -> str:
-    return _("{start} – {end}").format(start=_date(row.period_start), end=_date(row.period_end))
+    return _("{start} – {end}").format(start=format_date(row.period_start),
+                                       end=format_date(row.period_end))
 
 
 def issued_reports(session: Session, unit_ids: list[str] | None = None,
@@ -284,7 +288,7 @@ def issued_for(session: Session, unit_id: str, period: Period) -> list[IssuedSum
             if (r.period_start, r.period_end) == (period.start, period.end)]
 
 
-def issued_pdf(session: Session, issued_id: str) -> IssuedReport:
+def get_issued(session: Session, issued_id: str) -> IssuedReport:
     row = session.get(IssuedReport, issued_id)
     if row is None:
         raise NotFoundError(_("There is no issued report with this id."))

@@ -138,11 +138,8 @@ class ReportKeepingPanel(QWidget):
     def _show_issued(self) -> None:
         self.issued_list.clear()
         for r in self._issued:
-            text = _("{number} of {day}").format(number=r.number, day=format_date(r.issued_on))
-            if r.replaces_number:
-                text += " · " + _("replaces {number}").format(number=r.replaces_number)
-            if r.replaced_by_number:
-                text += " · " + _("replaced by {number}").format(number=r.replaced_by_number)
+            text = " · ".join([_("{number} of {day}").format(
+                number=r.number, day=format_date(r.issued_on)), *r.notes()])
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, r.id)
             self.issued_list.addItem(item)
