@@ -79,6 +79,24 @@ def wait_for_ops(qtbot):
     return wait
 
 
+@pytest.fixture
+def no_modal_questions(monkeypatch):
+    """Dialogs left open with typed input are closed at teardown without asking (a UI test
+    file takes it with ``pytestmark = pytest.mark.usefixtures("no_modal_questions")``)."""
+    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
+
+
+@pytest.fixture
+def ctx(db, session, unit, official, clerk):
+    """The window's context as an office sets it up on first run (its unit, the official
+    who presides), the clerk signed in; what the test made is committed first, as the UI
+    works in sessions of its own. A test file needing another context overrides it."""
+    from receptiondesk.ui.context import AppContext
+
+    session.commit()
+    return AppContext(db, unit.id, official_id=official.id)
+
+
 @pytest.fixture(autouse=True)
 def english():
     """Messages in English for every test; the previous language is restored after."""

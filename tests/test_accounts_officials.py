@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog
+from ui_helpers import click_save
 
 from receptiondesk.db import open_database
 from receptiondesk.demo import generate_demo
@@ -24,23 +24,13 @@ from receptiondesk.services.accounts import (
 )
 from receptiondesk.services.errors import ValidationError
 from receptiondesk.ui.accounts import AccountDialog, AccountsPage
-from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.petition_forms import HandlingDialog
 from receptiondesk.ui.reception_forms import SessionDialog
 from receptiondesk.ui.worker import wait_for_background
 
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
+
 TODAY = date(2026, 3, 20)
-
-
-@pytest.fixture(autouse=True)
-def no_modal_questions(monkeypatch):
-    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
-
-
-@pytest.fixture
-def ctx(db, session, unit, official, clerk):
-    session.commit()
-    return AppContext(db, unit.id, official_id=official.id)  # the office's first-run choice
 
 
 def classified(session, unit) -> petitions.Petition:
@@ -50,11 +40,6 @@ def classified(session, unit) -> petitions.Petition:
         petitioners=[petitions.PetitionerInput("Nguyễn Văn An")]), today=date.today())
     petitions.classify(session, p.id, petitions.Classification(True, True), day)
     return p
-
-
-def click_save(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
-                     Qt.MouseButton.LeftButton)
 
 
 # --- the service ---------------------------------------------------------------------------

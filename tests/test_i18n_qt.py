@@ -35,13 +35,9 @@ from receptiondesk.ui.qt_translation import (
     remove_qt_translator,
 )
 
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(autouse=True)
-def no_modal_questions(monkeypatch):
-    """Dialogs left open with typed input are closed at teardown without asking."""
-    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
 
 
 @pytest.fixture
@@ -207,12 +203,6 @@ def test_calendar_pop_ups_follow_the_language(qtbot, translator):
 
 
 # --- a language switch with a form half filled -------------------------------------------------
-
-
-@pytest.fixture
-def ctx(db, session, unit, official, clerk):
-    session.commit()  # the UI works in sessions of its own
-    return AppContext(db, unit.id, official_id=official.id)
 
 
 def form_label(dialog, buddy) -> str:

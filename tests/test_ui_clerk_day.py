@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
 
 from receptiondesk import i18n
 from receptiondesk.services import petitions
-from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.petitions import PetitionsPage
 from receptiondesk.ui.worker import wait_for_background
 
@@ -27,12 +26,6 @@ def settle(qapp, monkeypatch):
     yield
     wait_for_background()
     qapp.processEvents()
-
-
-@pytest.fixture
-def ctx(db, session, unit, official, clerk):
-    session.commit()
-    return AppContext(db, unit.id, official_id=official.id)
 
 
 @pytest.fixture

@@ -10,26 +10,21 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog
+from ui_helpers import click_save
 
 from receptiondesk.services import citizens, meetings, petitions
 from receptiondesk.services.accounts import OFFICE_HEAD, Actor, acting_as
 from receptiondesk.services.citizens import CitizenInput
 from receptiondesk.ui.citizens import CitizenDialog
-from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.meetings import MeetingDialog
 from receptiondesk.ui.petition_forms import PetitionDialog
 from receptiondesk.ui.petitions import PetitionsPage
 from receptiondesk.ui.worker import wait_for_background
 
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
+
 NAM = Actor("2" * 32, "nam", "Trần Văn Nam", OFFICE_HEAD)
-
-
-@pytest.fixture(autouse=True)
-def no_modal_questions(monkeypatch):
-    """Dialogs left open with typed input are closed at teardown without asking."""
-    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
 
 
 @pytest.fixture
@@ -45,12 +40,6 @@ def asked(monkeypatch):
     monkeypatch.setattr("receptiondesk.ui.forms.ask_reload", ask)
     calls_and_answer = (calls, answer)
     return calls_and_answer
-
-
-@pytest.fixture
-def ctx(db, session, unit, official, clerk):
-    session.commit()  # the UI works in sessions of its own
-    return AppContext(db, unit.id, official_id=official.id)
 
 
 @pytest.fixture
@@ -85,11 +74,6 @@ def someone_else_corrects(ctx, petition_id: str, content: str) -> None:
 def stored_content(ctx, petition_id: str) -> str:
     with ctx.db.session() as s:
         return petitions.get_petition(s, petition_id).content
-
-
-def click_save(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
-                     Qt.MouseButton.LeftButton)
 
 
 def open_edit_form(qtbot, ctx, petition_id: str) -> PetitionDialog:

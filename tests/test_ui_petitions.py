@@ -12,31 +12,21 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog
+from ui_helpers import click_save
 
 from receptiondesk.i18n import format_date
 from receptiondesk.rules import lifecycle
 from receptiondesk.rules.calendar import WorkCalendar
 from receptiondesk.services import petitions, units
-from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.paged import TINTS
 from receptiondesk.ui.petitions import COLUMNS, PetitionsPage, due_tint
 from receptiondesk.ui.worker import wait_for_background
 
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 COL = {c.title: i for i, c in enumerate(COLUMNS)}
-
-
-@pytest.fixture(autouse=True)
-def no_modal_questions(monkeypatch):
-    """Dialogs left open with typed input are closed at teardown without asking."""
-    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
-
-
-@pytest.fixture
-def ctx(db, session, unit, official, clerk):
-    session.commit()  # the UI works in sessions of its own
-    return AppContext(db, unit.id, official_id=official.id)
 
 
 @pytest.fixture
@@ -73,11 +63,6 @@ def type_into(qtbot, widget, text: str) -> None:
         widget.insertPlainText(text)
     else:
         widget.insert(text)
-
-
-def click_save(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
-                     Qt.MouseButton.LeftButton)
 
 
 def driver(qtbot, fill):

@@ -15,7 +15,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
+from ui_helpers import click_save
 
 from receptiondesk import i18n
 from receptiondesk.documents import fonts
@@ -30,6 +31,8 @@ from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.reports import ReportsPage
 from receptiondesk.ui.worker import wait_for_background
 
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
+
 TODAY = date.today()
 HELD_ON = TODAY - timedelta(days=3)
 
@@ -38,11 +41,6 @@ HELD_ON = TODAY - timedelta(days=3)
 def bundled_font(monkeypatch):
     """The bundled font, so that every machine produces the same PDF."""
     monkeypatch.setenv(fonts.BUNDLED_ONLY_ENV, "1")
-
-
-@pytest.fixture(autouse=True)
-def no_modal_questions(monkeypatch):
-    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
 
 
 @pytest.fixture(autouse=True)
@@ -112,11 +110,6 @@ def open_session_minutes(qtbot, page: ReportsPage, rsession) -> Path:
     choose_document(page, "minutes_session")
     assert page.subject.select_id(rsession.id)
     return preview(qtbot, page)
-
-
-def click_save(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
-                     Qt.MouseButton.LeftButton)
 
 
 # --- minutes ----------------------------------------------------------------------------

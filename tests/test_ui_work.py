@@ -11,26 +11,16 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from PySide6.QtWidgets import QDialog
+from ui_helpers import click_save
 
 from receptiondesk.services import citizens, reception
 from receptiondesk.ui.citizens import CitizensPage
-from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.inspections import InspectionsPage
 from receptiondesk.ui.meetings import MeetingsPage
 from receptiondesk.ui.worker import wait_for_background
 
-
-@pytest.fixture(autouse=True)
-def no_modal_questions(monkeypatch):
-    """Dialogs left open with typed input are closed at teardown without asking."""
-    monkeypatch.setattr("receptiondesk.ui.forms.confirm_discard", lambda _parent: True)
-
-
-@pytest.fixture
-def ctx(db, session, unit, official, clerk):
-    session.commit()  # the UI works in sessions of its own
-    return AppContext(db, unit.id, official_id=official.id)
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
 
 
 def make_page(qtbot, cls, ctx):
@@ -67,11 +57,6 @@ def type_into(qtbot, widget, text: str) -> None:
         widget.insertPlainText(text)
     else:
         widget.insert(text)
-
-
-def click_save(qtbot, dialog) -> None:
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
-                     Qt.MouseButton.LeftButton)
 
 
 def driver(qtbot, fill):

@@ -1,0 +1,12 @@
+"""Small helpers the window tests share (fixtures are in ``conftest.py``)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+
+def click_save(qtbot, dialog) -> None:
+    """Click a form's Save button as a user would."""
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
+                     Qt.MouseButton.LeftButton)
