@@ -200,6 +200,25 @@ def test_a_log_book_row_dated_after_the_dissolution_is_refused(session, tmp_path
     assert problems and province.name in problems[0].message
 
 
+def test_a_petitions_row_dated_after_the_dissolution_is_refused(session, tmp_path):
+    """A petitions file into a dissolved unit: the row received before the day is taken
+    as before, the row after it is refused naming the successor (checked once per unit,
+    not per row)."""
+    from receptiondesk.exchange.importer import ImportFailed, import_file
+
+    province, district = setup(session, "state")
+    dissolve(session, district, province.code)
+    path = tmp_path / "don.csv"
+    path.write_text(
+        "ref,received_date,type,petitioner_name,content\n"
+        "A-1,20/06/2025,recommendation,Nguyễn Văn An,Đề nghị sửa đường\n"
+        "A-2,02/11/2026,recommendation,Lò Thị Bình,Đề nghị sửa cầu\n", encoding="utf-8")
+    with pytest.raises(ImportFailed) as err:
+        import_file(session, "petitions", path, today=TODAY, unit_id=district.id)
+    assert [e.row for e in err.value.errors] == [3]
+    assert province.name in err.value.errors[0].message
+
+
 # --- reachable: the command line and the window ----------------------------------------------
 
 

@@ -1129,7 +1129,11 @@ class _PetitionsImporter(_Importer):
         self._choices = petition_service.input_choices(self.session)
         # the services' words, translated once for every row
         self._words = {"date": _("Date"), "received": _("the date received"),
-                       "previous": _("the previous step"), "note": _("Note")}
+                       "previous": _("the previous step"), "note": _("Note"),
+                       "date_received": _("Date received")}
+        # the units dissolved, read once: asking the unit of every row costs a query each
+        # (the session keeps no unit it is not holding)
+        self._dissolved_on = unit_service.dissolution_days(self.session)
         self._denied = _refusals(self.session, ("petitions.register", "petitions.classify",
                                                 "petitions.handle", "petitions.resolve",
                                                 "citizens.edit"))
@@ -1167,8 +1171,11 @@ class _PetitionsImporter(_Importer):
             return
         try:
             petition_service._check_input(self.session, data, self.today, self._choices)
-            unit_service.refuse_if_dissolved(self.session, item.unit_id, data.received_date,
-                                              "received_date", _("Date received"))
+            dissolved_on = self._dissolved_on.get(item.unit_id)
+            if dissolved_on is not None and data.received_date >= dissolved_on:
+                unit_service.refuse_if_dissolved(self.session, item.unit_id,
+                                                  data.received_date, "received_date",
+                                                  self._words["date_received"])
         except ValidationError as exc:
             self.errors.add_validation(item.row, exc, _PETITION_COLUMNS)
             return

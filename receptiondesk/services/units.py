@@ -338,6 +338,13 @@ def dissolved_refusal(session: Session, unit_id: str, on: date | None,
         successor=successor.name if successor is not None else "")
 
 
+def dissolution_days(session: Session) -> dict[str, date]:
+    """The day each dissolved unit ended, by unit id (a bulk check reads it once)."""
+    rows = session.execute(select(Unit.id, Unit.dissolved_on)
+                           .where(Unit.dissolved_on.is_not(None)))
+    return {unit_id: day for unit_id, day in rows}
+
+
 def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
                         label: str) -> None:
     """Refuse a new record dated ``on`` or later in a unit dissolved by then: two-tier
