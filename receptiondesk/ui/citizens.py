@@ -47,13 +47,9 @@ from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .permissions import guard
-from .petition_forms import (
-    SearchBox,
-    Texts,
-    fit_headers,
-    save_cancel_texts,
-    setup_table,
-)
+from .widgets.search_box import SearchBox
+from .widgets.tables import fit_headers, setup_table
+from .widgets.texts import Texts, save_cancel_texts
 
 COLUMNS = (
     Column(N_("Full name")),

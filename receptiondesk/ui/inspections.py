@@ -35,14 +35,10 @@ from .forms import (
 from .page import RecordListPage
 from .paged import Column, Row
 from .permissions import guard
-from .petition_forms import (
-    PeriodFilter,
-    SearchBox,
-    Texts,
-    fit_headers,
-    save_cancel_texts,
-    yes_no,
-)
+from .widgets.period_filter import PeriodFilter
+from .widgets.search_box import SearchBox
+from .widgets.tables import fit_headers
+from .widgets.texts import Texts, save_cancel_texts, yes_no
 
 COLUMNS = (
     Column(N_("Date")),

@@ -26,14 +26,11 @@ from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line,
 from .page import RecordListPage
 from .paged import Column, Row
 from .permissions import guard
-from .petition_forms import (
-    PeriodFilter,
-    SearchBox,
-    Texts,
-    fit_headers,
-    official_choices,
-    save_cancel_texts,
-)
+from .widgets.choices import official_choices
+from .widgets.period_filter import PeriodFilter
+from .widgets.search_box import SearchBox
+from .widgets.tables import fit_headers
+from .widgets.texts import Texts, save_cancel_texts
 
 COLUMNS = (
     Column(N_("Meeting date")),

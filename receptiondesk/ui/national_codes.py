@@ -26,7 +26,8 @@ from ..services.record_kinds import RecordKind
 from .context import AppContext
 from .forms import combo, fill_combo, line, open_on_enter, show_error
 from .paged import Column, PagedTableModel, Row
-from .settings import TranslatedDialog, _selected_id, _slice, _table
+from .settings import TranslatedDialog, _selected_id, _slice
+from .widgets.tables import new_table
 
 
 class NationalCodeDialog(TranslatedDialog):
@@ -87,7 +88,7 @@ class NationalCodesTab(QWidget):
         self.save_version = QPushButton()
         self.save_version.clicked.connect(self._save_version)
         self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
-        self.view = _table(self.model, "national_codes_table")
+        self.view = new_table(self.model, "national_codes_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()

@@ -108,7 +108,7 @@ class RecordListPage(Page):
         self.model.reload()
 
         def settle() -> None:  # the record chosen when the rows arrive (open_record)
-            from .petition_forms import select_row_of
+            from .widgets.tables import select_row_of
 
             if not select_row_of(self.table, self.model, self.current_id):
                 self.current_id = None
@@ -179,7 +179,7 @@ class RecordListPage(Page):
     def open_record(self, kind: str, record_id: str) -> bool:
         if kind != self.record_kind:
             return False
-        from .petition_forms import select_row_of
+        from .widgets.tables import select_row_of
 
         self.current_id = record_id
         select_row_of(self.table, self.model, record_id)
@@ -210,7 +210,7 @@ class RecordListPage(Page):
 
         from .forms import open_on_enter
         from .paged import PagedTableModel
-        from .petition_forms import setup_table
+        from .widgets.tables import setup_table
 
         self.model = PagedTableModel(columns, None, self, plan=self._plan, db=self.ctx.db)
         self.model.loaded.connect(self._page_loaded)

@@ -60,19 +60,15 @@ from .petition_forms import (
     COMPLEXITY,
     CONFIDENTIAL,
     EXTRA_ACTIONS,
-    PeriodFilter,
     PetitionDialog,
-    SearchBox,
-    Texts,
-    enable_sorting,
     field_names,
-    fit_headers,
     make_step_dialog,
-    official_choices,
-    select_row_of,
-    setup_table,
-    yes_no,
 )
+from .widgets.choices import official_choices
+from .widgets.period_filter import PeriodFilter
+from .widgets.search_box import SearchBox
+from .widgets.tables import enable_sorting, fit_headers, select_row_of, setup_table
+from .widgets.texts import Texts, yes_no
 
 #: a deadline this close (in days) is tinted as due soon
 DUE_SOON_DAYS = 5

@@ -9,7 +9,6 @@ from datetime import date, time
 from PySide6.QtCore import QModelIndex, QRect, QRegularExpression, Qt, QTime, QTimer
 from PySide6.QtGui import QFont, QRegularExpressionValidator, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCompleter,
     QFormLayout,
     QGroupBox,
@@ -88,9 +87,10 @@ from .forms import (
     time_edit,
 )
 from .paged import Column, PagedTableModel, Row
+from .widgets.search_box import SEARCH_DELAY_MS
+from .widgets.tables import fit_columns, setup_table
 from .worker import run_in_background
 
-SEARCH_DELAY_MS = 200  # typeahead and list searches
 REPEAT_DELAY_MS = 400  # the repeat finder waits for a pause in typing
 
 # --- rows shared by the page and the session form -----------------------------------
@@ -120,31 +120,6 @@ def handling_cell(code: str | None, petition_type: str | None = None) -> str:
 
 def one_line(text: str) -> str:
     return " ".join((text or "").split())
-
-
-def fit_columns(view: QTableView, samples: dict[int, str], stretch: int) -> None:
-    """Size columns to sample texts (and their titles); ``stretch`` takes the rest."""
-    header = view.horizontalHeader()
-    metrics = view.fontMetrics()
-    header_metrics = header.fontMetrics()
-    model = view.model()
-    for col, sample in samples.items():
-        title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
-        width = max(metrics.horizontalAdvance(sample), header_metrics.horizontalAdvance(title))
-        header.resizeSection(col, width + 24)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-
-
-def configure_table(view: QTableView) -> None:
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setStretchLastSection(False)
 
 
 # --- errors under fields in several form columns -------------------------------------
@@ -305,7 +280,7 @@ class SessionDialog(RecordDialog):
         self.visits_view = QTableView()
         self.visits_view.setObjectName("session_visits")
         self.visits_view.setModel(self.visits_model)
-        configure_table(self.visits_view)
+        setup_table(self.visits_view, stretch_last=False)
         self.visits_view.doubleClicked.connect(lambda _i: self.edit_visit())
         open_on_enter(self.visits_view, self.edit_visit)
         self.add_visit_button = QPushButton()

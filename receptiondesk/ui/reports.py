@@ -83,9 +83,9 @@ from .forms import (
 )
 from .page import Page
 from .permissions import guard, may
-from .petition_forms import official_choices
 from .report_forms import AddendumDialog, PdfPreview, PeriodPicker, SignMinutesDialog, SubjectPicker
 from .report_keeping import ReportKeepingPanel
+from .widgets.choices import official_choices
 from .worker import run_in_background
 
 #: a slow job's progress dialog appears once the job has run this long

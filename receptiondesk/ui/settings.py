@@ -13,9 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
@@ -76,6 +75,8 @@ from .forms import (
 from .page import Page
 from .paged import Column, PagedTableModel, Row
 from .qt_translation import refresh_qt_translator
+from .widgets.tables import new_table
+from .widgets.texts import yes_no
 from .worker import run_in_background
 
 #: language codes and their names, each written in its own language (never translated)
@@ -98,28 +99,6 @@ def change_language(ctx: AppContext, lang: str) -> None:
     ctx.signals.language_changed.emit(lang)
 
 
-def _table(model: PagedTableModel, name: str, wrap: bool = False) -> QTableView:
-    """A read-only list; with ``wrap`` long texts break onto more lines instead of being cut."""
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(wrap)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    if wrap:
-        # Fit the rows once the columns have their final widths (after this event).
-        def fit(*_args) -> None:
-            QTimer.singleShot(0, view.resizeRowsToContents)
-
-        view.verticalHeader().setMinimumSectionSize(view.fontMetrics().height() + 12)
-        model.rowsInserted.connect(fit)
-        view.horizontalHeader().sectionResized.connect(fit)
-    return view
-
-
 def _selected_id(view: QTableView) -> str | None:
     model = view.model()
     assert isinstance(model, PagedTableModel)
@@ -134,10 +113,6 @@ def _rule_order(row) -> tuple[int, str, date]:
     # The legal process order (receipt → resolution), each rule's versions by date.
     keys = list(RULE_TITLES)
     return (keys.index(row.key) if row.key in keys else len(keys), row.key, row.effective_from)
-
-
-def _yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
 
 
 def _longer_limits(rule) -> str:
@@ -660,7 +635,7 @@ class OfficialsTab(QWidget):
         self.ctx = ctx
         self.page = page
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
-        self.view = _table(self.model, "officials_table")
+        self.view = new_table(self.model, "officials_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()
@@ -698,7 +673,7 @@ class OfficialsTab(QWidget):
             officials = list_officials(s, self.ctx.unit_id,
                                        active_only=not self.show_inactive.isChecked())
             rows = [Row(o.id, [o.full_name, o.position, label(DutyRole, o.duty_role),
-                               _yes_no(o.active)], None if o.active else "muted")
+                               yes_no(o.active)], None if o.active else "muted")
                     for o in officials]
         return _slice(rows, offset, limit)
 
@@ -781,7 +756,7 @@ class UnitsTab(QWidget):
         self.ctx = ctx
         self.page = page
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
-        self.view = _table(self.model, "units_table")
+        self.view = new_table(self.model, "units_table")
         self.view.doubleClicked.connect(lambda _i: self.dissolve())
         open_on_enter(self.view, self.dissolve)
         header = self.view.horizontalHeader()
@@ -901,7 +876,7 @@ class LookupsTab(QWidget):
         group = QGroupBox()
         model = PagedTableModel(self.COLUMNS, lambda o, n, _s, _d, k=kind: self._fetch(k, o, n),
                                 self)
-        view = _table(model, f"{kind}s_table", wrap=True)
+        view = new_table(model, f"{kind}s_table", wrap=True)
         view.doubleClicked.connect(lambda _i, k=kind: self.edit(k))
         open_on_enter(view, lambda k=kind: self.edit(k))
         header = view.horizontalHeader()
@@ -939,7 +914,7 @@ class LookupsTab(QWidget):
     def _fetch(self, kind: str, offset: int, limit: int) -> list[Row]:
         with self.ctx.db.session() as s:
             rows = [Row(r.code, [r.code, r.name_vi, r.name_en, r.national_code,
-                                 _yes_no(r.active)], None if r.active else "muted")
+                                 yes_no(r.active)], None if r.active else "muted")
                     for r in lookups.list_lookup(s, kind)]
         return _slice(rows, offset, limit)
 
@@ -966,7 +941,7 @@ class RulesTab(QWidget):
         self.ctx = ctx
         self.page = page
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
-        self.view = _table(self.model, "rules_table", wrap=True)
+        self.view = new_table(self.model, "rules_table", wrap=True)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()
@@ -1060,7 +1035,7 @@ class CalendarTab(QWidget):
         self.cultural_note = QLabel()
         self.cultural_note.setWordWrap(True)
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
-        self.view = _table(self.model, "calendar_table")
+        self.view = new_table(self.model, "calendar_table")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -1258,7 +1233,7 @@ class BackupsTab(QWidget):
         form.addRow(self.folder_caption, folder_row)
         form.addRow(self.keep_caption, self.keep)
         self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
-        self.view = _table(self.model, "backups_table")
+        self.view = new_table(self.model, "backups_table")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
