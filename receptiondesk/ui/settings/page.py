@@ -37,14 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _, current_language, format_date, format_datetime, ngettext, set_language
-from ..model.codes import DutyRole, Level, UnitKind, choices, label
-from ..rules.calendar import CULTURAL_DAY, GOVERNMENT_DAY_SWAPS, UNCONFIRMED_HOLIDAYS, DayCount
-from ..rules.deadlines import RULE_TITLES, rule_title, source_unconfirmed
-from ..services import lookups, numbering
-from ..services.errors import ChangedByAnotherUser, ServiceError
-from ..services.record_kinds import RecordKind
-from ..services.units import (
+from ...i18n import N_, _, current_language, format_date, format_datetime, ngettext, set_language
+from ...model.codes import DutyRole, Level, UnitKind, choices, label
+from ...rules.calendar import CULTURAL_DAY, GOVERNMENT_DAY_SWAPS, UNCONFIRMED_HOLIDAYS, DayCount
+from ...rules.deadlines import RULE_TITLES, rule_title, source_unconfirmed
+from ...services import lookups, numbering
+from ...services.errors import ChangedByAnotherUser, ServiceError
+from ...services.record_kinds import RecordKind
+from ...services.units import (
     OfficialInput,
     UnitInput,
     create_official,
@@ -56,9 +56,9 @@ from ..services.units import (
     update_official,
     update_unit,
 )
-from .context import AppContext
-from .folder_work import FolderWork, open_folder
-from .forms import (
+from ..context import AppContext
+from ..folder_work import FolderWork, open_folder
+from ..forms import (
     FieldErrors,
     RecordDialog,
     ask_reload,
@@ -72,12 +72,12 @@ from .forms import (
     show_error,
     spin,
 )
-from .page import Page
-from .paged import Column, PagedTableModel, Row
-from .qt_translation import refresh_qt_translator
-from .widgets.tables import new_table
-from .widgets.texts import yes_no
-from .worker import run_in_background
+from ..page import Page
+from ..paged import Column, PagedTableModel, Row
+from ..qt_translation import refresh_qt_translator
+from ..widgets.tables import new_table
+from ..widgets.texts import yes_no
+from ..worker import run_in_background
 
 #: language codes and their names, each written in its own language (never translated)
 LANGUAGE_NAMES = (("vi", "Tiếng Việt"), ("en", "English"))
@@ -89,7 +89,7 @@ CALENDAR_KIND_TITLES = {"day_off": N_("Make-up day off"),
 
 def change_language(ctx: AppContext, lang: str) -> None:
     """Make ``lang`` the interface language now and at the next start."""
-    from .app import app_settings
+    from ..app import app_settings
 
     lang = set_language(lang)
     refresh_qt_translator()  # Qt's own buttons and dialogs follow
@@ -787,7 +787,7 @@ class UnitsTab(QWidget):
         self.model.reload()
 
     def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        from ..services.petitions import count_open_cases
+        from ...services.petitions import count_open_cases
 
         with self.ctx.db.session() as s:
             units = list_units(s)
@@ -819,8 +819,8 @@ class UnitsTab(QWidget):
     def transfer(self) -> int:
         """Move the selected dissolved unit's open cases to its successor, after saying
         how many; returns how many moved."""
-        from ..services.petitions import count_open_cases, transfer_open_cases
-        from ..services.units import successor_of
+        from ...services.petitions import count_open_cases, transfer_open_cases
+        from ...services.units import successor_of
 
         unit_id = _selected_id(self.view)
         if not unit_id:
@@ -1028,7 +1028,7 @@ class CalendarTab(QWidget):
         self.cultural_day = QCheckBox()
         self.cultural_day.setObjectName("calendar_cultural_day")
         with self.ctx.db.session() as s:
-            from ..services.reference import observed_holidays
+            from ...services.reference import observed_holidays
 
             self.cultural_day.setChecked(CULTURAL_DAY in observed_holidays(s))
         self.cultural_day.toggled.connect(self.observe_cultural_day)
@@ -1265,12 +1265,12 @@ class BackupsTab(QWidget):
 
     @staticmethod
     def _settings():
-        from .app import app_settings
+        from ..app import app_settings
 
         return app_settings()
 
     def policy(self):
-        from .app import backup_policy
+        from ..app import backup_policy
 
         return backup_policy(self._settings())
 
@@ -1298,7 +1298,7 @@ class BackupsTab(QWidget):
         settings = self._settings()
         recorded = self._office_record()
         if recorded is not None:  # the office's folders are kept for every account
-            from ..location import write_location
+            from ...location import write_location
 
             try:
                 write_location(recorded.database_folder, folder or None,
@@ -1318,7 +1318,7 @@ class BackupsTab(QWidget):
     def _office_record(self):
         """The location record that names this database's folder, or None (a database
         named on the command line, or one from before the record)."""
-        from ..location import DB_FILE, read_location
+        from ...location import DB_FILE, read_location
 
         recorded = read_location()
         path = self.ctx.db.path
@@ -1350,7 +1350,7 @@ class BackupsTab(QWidget):
                      "drive for every account, close ReceptionDesk, move the database file "
                      "and its backups, and write the new folders into {record} (see the "
                      "README, \u201cWhere the data lives\u201d).")
-        from ..location import LOCATION_FILE, site_folder
+        from ...location import LOCATION_FILE, site_folder
 
         self.kept_for.setText(text.format(
             record=recorded.record if recorded is not None else site_folder() / LOCATION_FILE))
@@ -1365,7 +1365,7 @@ class BackupsTab(QWidget):
     def reload(self) -> None:
         """List the backups off the GUI thread; a folder that does not answer in a few
         seconds is named in the status line, and the window goes on."""
-        from ..services.backups import list_backups
+        from ...services.backups import list_backups
 
         path = self.ctx.db.path
         if path is None:
@@ -1473,7 +1473,7 @@ class BackupsTab(QWidget):
                 options=QFileDialog.Option.DontUseNativeDialog)
             if not path:
                 return False
-        from ..services.backups import check_backup
+        from ...services.backups import check_backup
 
         backup = Path(path)
         self._set_busy(True)
@@ -1508,8 +1508,8 @@ class BackupsTab(QWidget):
         return box.clickedButton() is yes
 
     def request_restore(self, backup: Path) -> bool:
-        from ..services.errors import ServiceError
-        from .app import request_restore
+        from ...services.errors import ServiceError
+        from ..app import request_restore
 
         try:
             return request_restore(self.window(), backup)
@@ -1575,7 +1575,7 @@ class SettingsPage(Page):
         for tab in (self.general_tab, self.officials_tab, self.lookups_tab, self.rules_tab,
                     self.calendar_tab, self.backups_tab):
             self.tabs.addTab(tab, "")
-        from .national_codes import NationalCodesTab  # the national database's code lists
+        from ..national_codes import NationalCodesTab  # the national database's code lists
 
         self.national_tab = NationalCodesTab(ctx)
         self.tabs.addTab(self.national_tab, "")
@@ -1612,7 +1612,7 @@ class SettingsPage(Page):
     def guard_roles(self) -> None:
         """The buttons that change the office, its officials, the lists, rules and calendar
         are disabled for a role that may not, saying why (the services' own refusal)."""
-        from .permissions import guard
+        from ..permissions import guard
 
         office = [self.office_tab.save_button, self.office_tab.revert_button,
                   self.officials_tab.add_button, self.officials_tab.edit_button]
@@ -1624,7 +1624,7 @@ class SettingsPage(Page):
         office.append(self.units_tab.dissolve_button)
         for button in office:
             guard(button, "units.edit")
-        from ..services.petitions import STEP_PERMISSIONS
+        from ...services.petitions import STEP_PERMISSIONS
 
         guard(self.units_tab.transfer_button, STEP_PERMISSIONS["edit"])
         for button in settings:
