@@ -19,15 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _
-from ..services import national_codes
-from ..services.errors import ServiceError
-from ..services.record_kinds import RecordKind
-from .context import AppContext
-from .forms import combo, fill_combo, line, open_on_enter, show_error
-from .paged import Column, PagedTableModel, Row
-from .settings import TranslatedDialog, _selected_id, _slice
-from .widgets.tables import new_table
+from ...i18n import N_, _
+from ...services import national_codes
+from ...services.errors import ServiceError
+from ...services.record_kinds import RecordKind
+from ..context import AppContext
+from ..forms import combo, fill_combo, line, open_on_enter, show_error
+from ..paged import Column, PagedTableModel, Row
+from ..widgets.tables import new_table
+from .common import TranslatedDialog, selected_id, slice_rows
 
 
 class NationalCodeDialog(TranslatedDialog):
@@ -157,12 +157,12 @@ class NationalCodesTab(QWidget):
             rows = [Row(e.code, [e.shown_code, e.name, e.national_code or _("(none)"),
                                  e.default_code], None if e.national_code else "overdue")
                     for e in national_codes.entries(s, code_list)]
-            return _slice(rows, offset, limit)
+            return slice_rows(rows, offset, limit)
 
         return read
 
     def edit(self) -> None:
-        code = _selected_id(self.view)
+        code = selected_id(self.view)
         entry = next((e for e in self._entries() if e.code == code), None)
         if entry is not None:
             NationalCodeDialog(self.ctx, self.code_list(), entry, self).exec()
