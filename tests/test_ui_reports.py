@@ -25,9 +25,9 @@ from receptiondesk.services import minutes as minutes_service
 from receptiondesk.services.citizens import CitizenInput
 from receptiondesk.services.errors import LockedError
 from receptiondesk.services.reception import SessionInput, VisitInput
-from receptiondesk.ui import reports as reports_module
 from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.reports import ReportsPage
+from receptiondesk.ui.reports import page as reports_module
 from receptiondesk.ui.worker import wait_for_background
 
 TODAY = date.today()

@@ -1,0 +1,5 @@
+"""The Reports page (``page``)."""
+
+from .page import ReportsPage
+
+__all__ = ["ReportsPage"]
