@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from ..i18n import N_, _, format_date, ngettext
-from ..model.codes import (
+from ...i18n import N_, _, format_date, ngettext
+from ...model.codes import (
     Gender,
     PetitionType,
     SessionKind,
@@ -39,12 +39,12 @@ from ..model.codes import (
     label,
     visit_handling_label,
 )
-from ..services import protection, reference
-from ..services.citizens import CitizenInput, find_citizens, get_citizen
-from ..services.errors import ServiceError, ValidationError
-from ..services.minutes import signed_on
-from ..services.petitions import link_earlier
-from ..services.protection import (
+from ...services import protection, reference
+from ...services.citizens import CitizenInput, find_citizens, get_citizen
+from ...services.errors import ServiceError, ValidationError
+from ...services.minutes import signed_on
+from ...services.petitions import link_earlier
+from ...services.protection import (
     Shield,
     identity_visible,
     record_identity_view,
@@ -52,7 +52,7 @@ from ..services.protection import (
     visit_is_denounced,
     visits_shown,
 )
-from ..services.reception import (
+from ...services.reception import (
     SessionInput,
     VisitFilter,
     VisitInput,
@@ -67,11 +67,11 @@ from ..services.reception import (
     update_session,
     update_visit,
 )
-from ..services.record_kinds import RecordKind
-from ..services.repeats import find_repeats, petition_for_visit
-from ..services.units import list_officials
-from .context import AppContext
-from .forms import (
+from ...services.record_kinds import RecordKind
+from ...services.repeats import find_repeats, petition_for_visit
+from ...services.units import list_officials
+from ..context import AppContext
+from ..forms import (
     FieldErrors,
     RecordDialog,
     check,
@@ -86,10 +86,10 @@ from .forms import (
     text_edit,
     time_edit,
 )
-from .paged import Column, PagedTableModel, Row
-from .widgets.search_box import SEARCH_DELAY_MS
-from .widgets.tables import fit_columns, setup_table
-from .worker import run_in_background
+from ..paged import Column, PagedTableModel, Row
+from ..widgets.search_box import SEARCH_DELAY_MS
+from ..widgets.tables import fit_columns, setup_table
+from ..worker import run_in_background
 
 REPEAT_DELAY_MS = 400  # the repeat finder waits for a pause in typing
 
