@@ -26,7 +26,7 @@ from receptiondesk.services.errors import ValidationError
 from receptiondesk.ui.accounts import AccountDialog, AccountsPage
 from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.petition_forms import HandlingDialog
-from receptiondesk.ui.reception_forms import SessionDialog
+from receptiondesk.ui.reception_forms.session_form import SessionDialog
 from receptiondesk.ui.worker import wait_for_background
 
 TODAY = date(2026, 3, 20)

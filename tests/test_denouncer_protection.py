@@ -121,7 +121,7 @@ def _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys) -> 
     from receptiondesk.ui import petitions as petitions_page
     from receptiondesk.ui import reception as reception_page
     from receptiondesk.ui.petition_forms import field_names
-    from receptiondesk.ui.reception_forms import _earlier
+    from receptiondesk.ui.reception_forms.visit_form import _earlier
     from receptiondesk.ui.search_dialog import hit_row
 
     out: dict[str, str] = {}

@@ -49,13 +49,9 @@ from .forms import date_edit, fill_combo, from_qdate, open_on_enter, show_error,
 from .page import Page
 from .paged import PAGE_SIZE, Column, PagedTableModel, Row
 from .permissions import guard
-from .reception_forms import (
-    SessionDialog,
-    VisitDialog,
-    citizen_cell,
-    handling_cell,
-    one_line,
-)
+from .reception_forms.cells import citizen_cell, handling_cell, one_line
+from .reception_forms.session_form import SessionDialog
+from .reception_forms.visit_form import VisitDialog
 from .widgets.search_box import SEARCH_DELAY_MS
 from .widgets.tables import fit_columns, setup_table
 

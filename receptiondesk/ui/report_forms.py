@@ -55,7 +55,7 @@ from ..text import fold
 from . import ops
 from .context import AppContext
 from .forms import RecordDialog, date_edit, fill_combo, from_qdate, text_edit, to_qdate
-from .reception_forms import citizen_cell, one_line
+from .reception_forms.cells import citizen_cell, one_line
 from .widgets.search_box import SearchBox
 from .widgets.texts import Texts, save_cancel_texts
 

@@ -1,6 +1,3 @@
-"""The reception forms (``visit_form``)."""
-
-from .visit_form import SessionDialog, VisitDialog, _earlier, citizen_cell, handling_cell, one_line
-
-__all__ = ["SessionDialog", "VisitDialog", "_earlier", "citizen_cell", "handling_cell",
-           "one_line"]
+"""The reception forms: the session form (``session_form``), the visit form
+(``visit_form``), how a visit is shown in a row (``cells``) and errors under the fields of
+a form in several columns (``column_errors``)."""
