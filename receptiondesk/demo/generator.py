@@ -49,10 +49,10 @@ from string import Formatter
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
-from .db import Database
-from .documents.numbering import document_symbol
-from .i18n import _
-from .model import (
+from ..db import Database
+from ..documents.numbering import document_symbol
+from ..i18n import _
+from ..model import (
     Citizen,
     ConcludingNotice,
     DeadlineExtension,
@@ -69,9 +69,9 @@ from .model import (
     VisitAttendee,
     WorkingMeeting,
 )
-from .rules import competence
-from .rules.calendar import WorkCalendar
-from .rules.deadlines import (
+from ..rules import competence
+from ..rules.calendar import WorkCalendar
+from ..rules.deadlines import (
     COMPLAINT_RESOLVE_FIRST,
     COMPLAINT_RESOLVE_SECOND,
     DENUNCIATION_ACCEPT,
@@ -82,14 +82,14 @@ from .rules.deadlines import (
     next_due,
     rule_days,
 )
-from .services import reference
-from .services.indexing import (
+from ..services import reference
+from ..services.indexing import (
     citizen_keys,
     petition_search_text,
     session_search_text,
     visit_search_text,
 )
-from .text import collation_key, fold
+from ..text import collation_key, fold
 
 __all__ = ["DEMO_SCALES", "DemoSummary", "generate_demo"]
 
