@@ -1,4 +1,5 @@
-"""Demo data (``generator``)."""
+"""Demo data: :func:`generate_demo` (in ``generator``) fills an empty database with a
+commune's or a province's records; see ``generator`` for the parts."""
 
 from .generator import DEMO_SCALES, SAMPLE_PROVINCE, DemoSummary, generate_demo
 
