@@ -21,10 +21,7 @@ from PySide6.QtWidgets import (
 from ...i18n import N_, _, format_datetime
 from ..context import AppContext
 from ..folder_work import FolderWork, open_folder
-from ..forms import (
-    show_error,
-    spin,
-)
+from ..forms import show_error, spin
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..worker import run_in_background

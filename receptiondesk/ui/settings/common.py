@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
 
 from ...i18n import _
 from ..context import AppContext
-from ..forms import (
-    RecordDialog,
-)
+from ..forms import RecordDialog
 from ..paged import PagedTableModel, Row
 
 

@@ -3,13 +3,7 @@ open page and dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QGroupBox,
-    QLabel,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
 
 from ...i18n import _, current_language, set_language
 from ..context import AppContext

@@ -19,11 +19,7 @@ from ...i18n import N_, _
 from ...services import lookups
 from ...services.record_kinds import RecordKind
 from ..context import AppContext
-from ..forms import (
-    check,
-    line,
-    open_on_enter,
-)
+from ..forms import check, line, open_on_enter
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..widgets.texts import yes_no

@@ -4,27 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ...i18n import _
 from ...services import numbering
 from ...services.errors import ServiceError
 from ...services.record_kinds import RecordKind
-from ...services.units import (
-    get_unit,
-)
+from ...services.units import get_unit
 from ..context import AppContext
-from ..forms import (
-    FieldErrors,
-    line,
-)
+from ..forms import FieldErrors, line
 
 
 class NumberingTab(QGroupBox):

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ...i18n import N_, _
 from ...model.codes import Level, UnitKind, choices
 from ...services.errors import ChangedByAnotherUser, ServiceError
 from ...services.record_kinds import RecordKind
-from ...services.units import (
-    UnitInput,
-    get_unit,
-    update_unit,
-)
+from ...services.units import UnitInput, get_unit, update_unit
 from ..context import AppContext
-from ..forms import (
-    FieldErrors,
-    ask_reload,
-    check,
-    combo,
-    fill_combo,
-    line,
-)
+from ..forms import FieldErrors, ask_reload, check, combo, fill_combo, line
 
 
 class OfficeTab(QGroupBox):

@@ -24,15 +24,7 @@ from ...services import lookups
 from ...services.errors import ServiceError
 from ...services.record_kinds import RecordKind
 from ..context import AppContext
-from ..forms import (
-    FieldErrors,
-    combo,
-    date_edit,
-    fill_combo,
-    from_qdate,
-    line,
-    show_error,
-)
+from ..forms import FieldErrors, combo, date_edit, fill_combo, from_qdate, line, show_error
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from .common import selected_id, slice_rows

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout, QWidget
 
 from ...i18n import N_, _
 from ...model.codes import DutyRole, choices, label
@@ -24,14 +18,7 @@ from ...services.units import (
     update_official,
 )
 from ..context import AppContext
-from ..forms import (
-    RecordDialog,
-    check,
-    combo,
-    fill_combo,
-    line,
-    open_on_enter,
-)
+from ..forms import RecordDialog, check, combo, fill_combo, line, open_on_enter
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..widgets.texts import yes_no

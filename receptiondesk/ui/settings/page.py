@@ -26,9 +26,7 @@ from ...i18n import N_, _
 from ...services import lookups
 from ...services.record_kinds import RecordKind
 from ..context import AppContext
-from ..forms import (
-    show_error,
-)
+from ..forms import show_error
 from ..page import Page
 from ..worker import run_in_background
 from .backups import BackupsTab

@@ -6,13 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QSpinBox, QWidget
 
 from ...i18n import N_, _, format_date, ngettext
 from ...rules.calendar import DayCount
@@ -20,15 +14,7 @@ from ...rules.deadlines import RULE_TITLES, rule_title, source_unconfirmed
 from ...services import lookups
 from ...services.record_kinds import RecordKind
 from ..context import AppContext
-from ..forms import (
-    combo,
-    date_edit,
-    fill_combo,
-    from_qdate,
-    line,
-    open_on_enter,
-    spin,
-)
+from ..forms import combo, date_edit, fill_combo, from_qdate, line, open_on_enter, spin
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from .common import TranslatedDialog, note_buttons_list, selected_id, slice_rows

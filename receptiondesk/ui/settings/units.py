@@ -6,33 +6,15 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QLabel, QMessageBox, QPushButton, QWidget
 
 from ...i18n import N_, _, format_date, ngettext
 from ...model.codes import Level, label
 from ...services.errors import ServiceError
 from ...services.record_kinds import RecordKind
-from ...services.units import (
-    dissolve_unit,
-    get_unit,
-    list_units,
-)
+from ...services.units import dissolve_unit, get_unit, list_units
 from ..context import AppContext
-from ..forms import (
-    check,
-    combo,
-    date_edit,
-    fill_combo,
-    from_qdate,
-    open_on_enter,
-    show_error,
-)
+from ..forms import check, combo, date_edit, fill_combo, from_qdate, open_on_enter, show_error
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from .common import TranslatedDialog, note_buttons_list, selected_id, slice_rows
