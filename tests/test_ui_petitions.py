@@ -20,7 +20,8 @@ from receptiondesk.rules.calendar import WorkCalendar
 from receptiondesk.services import petitions, units
 from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.paged import TINTS
-from receptiondesk.ui.petitions import COLUMNS, PetitionsPage, due_tint
+from receptiondesk.ui.petition_rows import COLUMNS, due_tint
+from receptiondesk.ui.petitions import PetitionsPage
 from receptiondesk.ui.worker import wait_for_background
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
