@@ -25,7 +25,7 @@ from receptiondesk.services.accounts import (
 from receptiondesk.services.errors import ValidationError
 from receptiondesk.ui.accounts import AccountDialog, AccountsPage
 from receptiondesk.ui.petition_forms import HandlingDialog
-from receptiondesk.ui.reception_forms import SessionDialog
+from receptiondesk.ui.reception_forms.session_form import SessionDialog
 from receptiondesk.ui.worker import wait_for_background
 
 pytestmark = pytest.mark.usefixtures("no_modal_questions")

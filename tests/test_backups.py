@@ -404,7 +404,7 @@ def test_db_restore_messages_are_translated(db, home, tmp_path):
 @pytest.fixture
 def backups_tab(qtbot, db, home, tmp_path, monkeypatch):
     from receptiondesk.ui.context import AppContext
-    from receptiondesk.ui.settings import BackupsTab
+    from receptiondesk.ui.settings.backups import BackupsTab
 
     monkeypatch.setenv("RECEPTIONDESK_CONFIG_DIR", str(tmp_path / "config"))
     tab = BackupsTab(AppContext(db, home))

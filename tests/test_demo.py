@@ -12,9 +12,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from receptiondesk import demo
 from receptiondesk.db import integrity_problems, open_database
 from receptiondesk.demo import DEMO_SCALES, DemoSummary, generate_demo
+from receptiondesk.demo import generator as demo_generator
 from receptiondesk.model import (
     Citizen,
     ConcludingNotice,
@@ -190,7 +190,7 @@ def test_a_failure_midway_leaves_the_database_untouched(tmp_path, monkeypatch):
     def boom(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo._Demo, "make_work", boom)
+    monkeypatch.setattr(demo_generator._Demo, "make_work", boom)
     with pytest.raises(RuntimeError):
         generate_demo(db, "small", seed=1, today=TODAY)
     with db.session() as session:
@@ -315,7 +315,7 @@ def test_folded_keys_are_the_indexing_ones(s):
 def test_fast_keys_stay_fast(tmp_path, monkeypatch):
     """No mismatch with the official functions (which would silently slow the province)."""
     mismatches = []
-    original = demo._Demo.checked
+    original = demo_generator._Demo.checked
 
     def checked(self, kind, fast, official):
         value = original(self, kind, fast, official)
@@ -323,7 +323,7 @@ def test_fast_keys_stay_fast(tmp_path, monkeypatch):
             mismatches.append((kind, fast, value))
         return value
 
-    monkeypatch.setattr(demo._Demo, "checked", checked)
+    monkeypatch.setattr(demo_generator._Demo, "checked", checked)
     db = _fresh(tmp_path / "k.db")
     generate_demo(db, "small", seed=11, today=TODAY)
     db.close()

@@ -78,10 +78,10 @@ def test_the_report_figures_are_the_same_on_every_backend(db, sqlite_report):
 
 
 def test_a_load_that_fails_midway_leaves_the_database_empty(db, monkeypatch):
-    from receptiondesk import demo
+    from receptiondesk.demo import generator as demo_generator
 
     calls = {"n": 0}
-    real = demo._Demo.make_work
+    real = demo_generator._Demo.make_work
 
     def fail_on_the_third_unit(self, *args, **kwargs):
         calls["n"] += 1
@@ -89,7 +89,7 @@ def test_a_load_that_fails_midway_leaves_the_database_empty(db, monkeypatch):
             raise OSError("the disk is full")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(demo._Demo, "make_work", fail_on_the_third_unit)
+    monkeypatch.setattr(demo_generator._Demo, "make_work", fail_on_the_third_unit)
     with pytest.raises(OSError):
         generate_demo(db, scale=SAMPLE_PROVINCE, seed=3, today=TODAY)
     with db.session() as s:

@@ -118,10 +118,10 @@ def _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys) -> 
     from receptiondesk.services.outputs import search_listing as list_hits
     from receptiondesk.services.search import search
     from receptiondesk.services.search_results import describe_hits
-    from receptiondesk.ui import petitions as petitions_page
+    from receptiondesk.ui import petition_detail, petition_rows
     from receptiondesk.ui import reception as reception_page
     from receptiondesk.ui.petition_forms import field_names
-    from receptiondesk.ui.reception_forms import _earlier
+    from receptiondesk.ui.reception_forms.visit_form import _earlier
     from receptiondesk.ui.search_dialog import hit_row
 
     out: dict[str, str] = {}
@@ -152,10 +152,10 @@ def _as_uncleared_every_output(session, db, unit, planted, tmp_path, capsys) -> 
     names = field_names(session)
     rows = petitions.list_petitions(session)
     assert len(rows) == 3
-    out["petition rows"] = repr([petitions_page.petition_row(p, TODAY, names).cells
+    out["petition rows"] = repr([petition_rows.petition_row(p, TODAY, names).cells
                                  for p in rows])
     for p in rows:
-        view = petitions_page.load_view(session, p.id, TODAY)
+        view = petition_detail.load_view(session, p.id, TODAY)
         out[f"petition view {p.ref}"] = repr(view)
     visits = reception.list_visits(session)
     denounced = reception_page.visits_shown(session, visits, "test") \
@@ -234,12 +234,12 @@ def test_with_no_one_signed_in_the_identity_is_hidden_too(session, db, unit, pla
 def test_a_cleared_user_sees_the_identity_and_every_view_is_audited(
         session, unit, people, planted, tmp_path):
     from receptiondesk.services.search_results import describe_hits
-    from receptiondesk.ui import petitions as petitions_page
+    from receptiondesk.ui import petition_detail
 
     head = people[OFFICE_HEAD]
     with acting_as(head):
         assert identity_visible("denunciation") and identity_visible()
-        view = petitions_page.load_view(session, planted["by_post"].id, TODAY)
+        view = petition_detail.load_view(session, planted["by_post"].id, TODAY)
         assert NAME in view.values["petitioners"] and ID_NUMBER in view.values["petitioners"]
         assert view.files[0][1] == "don-to-cao-hoang-van-bi.png"
         hits = describe_hits(session, "lạm quyền")
@@ -280,7 +280,7 @@ def test_what_a_person_saw_is_written_once_per_sign_in(db, session, unit, people
     print is written."""
     from receptiondesk.services.dashboard import dashboard_figures
     from receptiondesk.services.protection import note_identity_views
-    from receptiondesk.ui import petitions as petitions_page
+    from receptiondesk.ui import petition_detail
 
     by_post = planted["by_post"]
     signed_in = Actor.of(people[OFFICE_HEAD])
@@ -291,7 +291,7 @@ def test_what_a_person_saw_is_written_once_per_sign_in(db, session, unit, people
                 listed = s.scalars(select(Petition)).all()
                 note_identity_views(s, "petition", listed, "petition list")
         with db.session() as s:
-            petitions_page.load_view(s, by_post.id, TODAY)
+            petition_detail.load_view(s, by_post.id, TODAY)
     with db.session() as s:
         seen = _views(s, by_post.id)
         assert len(seen) == 1 and seen[0].username == "office-head"
@@ -301,8 +301,8 @@ def test_what_a_person_saw_is_written_once_per_sign_in(db, session, unit, people
             "seen in: the list of petitions")
     with acting_as(Actor.of(people[OFFICE_HEAD])):  # signed in again
         with db.session() as s:
-            petitions_page.load_view(s, by_post.id, TODAY)
-            petitions_page.load_view(s, by_post.id, TODAY)
+            petition_detail.load_view(s, by_post.id, TODAY)
+            petition_detail.load_view(s, by_post.id, TODAY)
     with db.session() as s:
         assert len(_views(s, by_post.id)) == 2
         assert audit.verify_chain(s) == []

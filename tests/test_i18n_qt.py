@@ -52,7 +52,7 @@ def translator(qapp):
 def switch(qtbot, lang: str, ctx: AppContext | None = None) -> None:
     """What Settings ▸ Language does, then let the LanguageChange events run."""
     if ctx is not None:
-        from receptiondesk.ui.settings import change_language
+        from receptiondesk.ui.settings.language import change_language
 
         change_language(ctx, lang)
     else:
@@ -213,7 +213,7 @@ def form_label(dialog, buddy) -> str:
 
 
 def test_switching_the_language_keeps_a_half_filled_official_form(qtbot, translator, ctx):
-    from receptiondesk.ui.settings import OfficialDialog
+    from receptiondesk.ui.settings.officials import OfficialDialog
 
     dialog = OfficialDialog(ctx)
     qtbot.addWidget(dialog)

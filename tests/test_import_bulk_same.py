@@ -167,10 +167,11 @@ def test_the_bulk_import_writes_what_the_per_row_import_wrote(session, unit, off
                                                               tmp_path, monkeypatch, batch):
     """Also when the rows are written a batch at a time (as a large file's are)."""
     if batch is not None:
-        monkeypatch.setattr("receptiondesk.exchange.importer.PENDING", batch)
+        monkeypatch.setattr("receptiondesk.exchange.import_logbook.PENDING", batch)
+        monkeypatch.setattr("receptiondesk.exchange.import_petitions.PENDING", batch)
     # the expectation predates the law's refusals at acceptance (rules.competence: an
     # anonymous denunciation, row 79 of the file): they are tested on their own below
-    monkeypatch.setattr("receptiondesk.exchange.importer.competence.refusal",
+    monkeypatch.setattr("receptiondesk.rules.competence.refusal",
                         lambda _action, _case: None)
     session.commit()
     before = len(session.execute(select(AuditEntry.seq)).all())

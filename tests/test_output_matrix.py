@@ -433,7 +433,7 @@ def test_the_reports_page_prints_and_saves_excel_through_the_door(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_gui_lists_and_details_blot_the_denouncer_out(session, people, planted, role):
-    from receptiondesk.ui import petitions as petitions_page
+    from receptiondesk.ui import petition_detail, petition_rows
     from receptiondesk.ui import reception as reception_page
     from receptiondesk.ui.meetings import meeting_row
     from receptiondesk.ui.petition_forms import field_names
@@ -443,9 +443,9 @@ def test_the_gui_lists_and_details_blot_the_denouncer_out(session, people, plant
         names = field_names(session)
         shield = outputs.protection.shield(session)
         rows = petitions.list_petitions(session)
-        texts = [repr([petitions_page.petition_row(p, TODAY, names, shield).cells
+        texts = [repr([petition_rows.petition_row(p, TODAY, names, shield).cells
                        for p in rows])]
-        texts += [repr(petitions_page.load_view(session, p.id, TODAY)) for p in rows]
+        texts += [repr(petition_detail.load_view(session, p.id, TODAY)) for p in rows]
         visits = reception.list_visits(session)
         denounced = reception_page.visits_shown(session, visits, "test")
         texts.append(repr([reception_page.visit_row(v, names, v.id in denounced, shield).cells
@@ -465,14 +465,14 @@ def test_the_gui_lists_and_details_blot_the_denouncer_out(session, people, plant
 def test_a_protected_person_ordinary_complaint_and_its_scan(session, people, planted, role):
     """The denouncer's own complaint (no denunciation) shows them to cleared roles only,
     in the list, the details, and its scanned letter."""
-    from receptiondesk.ui import petitions as petitions_page
+    from receptiondesk.ui import petition_detail, petition_rows
     from receptiondesk.ui.petition_forms import field_names
 
     with acting_as(people[role]):
         own = planted["own"]
-        row = petitions_page.petition_row(own, TODAY, field_names(session),
+        row = petition_rows.petition_row(own, TODAY, field_names(session),
                                           outputs.protection.shield(session))
-        view = petitions_page.load_view(session, own.id, TODAY)
+        view = petition_detail.load_view(session, own.id, TODAY)
         text = repr(row.cells) + repr(view)
         if role in CLEARED_ROLES:
             assert found(text, address=True) >= {"name", "id", "address"}

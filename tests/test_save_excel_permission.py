@@ -104,7 +104,7 @@ def test_nobody_signed_in_gets_no_excel_either(db, unit, users, tmp_path):
 
 def test_the_window_functions_check_and_audit(db, unit, users, tmp_path):
     """What the Reports page runs on its worker (no widget involved)."""
-    from receptiondesk.ui.reports import Request, write_excel
+    from receptiondesk.ui.reports.documents import Request, write_excel
 
     for doc in ("logbook", "periodic"):
         req = Request(doc, unit.id, "vi", period=PERIOD)

@@ -215,7 +215,7 @@ def test_the_office_head_reads_and_verifies_the_audit_log(qtbot, ctx, staff, wai
 
 def test_the_petition_detail_reveals_a_denouncer_only_to_the_cleared(qtbot, ctx, staff,
                                                                        session, unit):
-    from receptiondesk.ui.petitions import load_view
+    from receptiondesk.ui.petition_detail import load_view
 
     with acting_as(staff["clerk"]):
         p = petitions.register_petition(session, unit.id, petitions.PetitionInput(

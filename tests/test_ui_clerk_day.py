@@ -88,7 +88,7 @@ def test_a_missing_scan_is_explained_in_the_users_language(ctx, vi, tmp_path):
 
 
 def test_the_lists_say_a_reflection_was_taken_up_not_accepted(vi):
-    from receptiondesk.ui.reception_forms import handling_cell
+    from receptiondesk.ui.reception_forms.cells import handling_cell
 
     assert handling_cell("accept", "complaint") == "Đã thụ lý"
     assert handling_cell("accept", "reflection") == "Đã tiếp nhận, xử lý"
@@ -101,7 +101,8 @@ def test_a_signed_session_opens_read_only_saying_when_and_how_to_correct(qtbot, 
     from receptiondesk.services import minutes, reception
     from receptiondesk.services.citizens import CitizenInput
     from receptiondesk.services.reception import SessionInput, VisitInput
-    from receptiondesk.ui.reception_forms import SessionDialog, VisitDialog
+    from receptiondesk.ui.reception_forms.session_form import SessionDialog
+    from receptiondesk.ui.reception_forms.visit_form import VisitDialog
 
     with ctx.db.session() as s:
         rs = reception.create_session(s, ctx.unit_id, SessionInput(

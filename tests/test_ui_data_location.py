@@ -196,7 +196,7 @@ def test_settings_and_about_show_the_database_file_and_backup_folder(qtbot, fres
     from receptiondesk.location import write_location
     from receptiondesk.services.units import UnitInput, create_unit
     from receptiondesk.ui.main_window import MainWindow
-    from receptiondesk.ui.settings import BackupsTab
+    from receptiondesk.ui.settings.backups import BackupsTab
 
     db = fresh
     with db.session() as s:
@@ -225,7 +225,7 @@ def test_settings_and_about_show_the_database_file_and_backup_folder(qtbot, fres
 
 @pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_a_database_without_a_record_says_it_is_this_accounts_only(qtbot, db, home):
-    from receptiondesk.ui.settings import BackupsTab
+    from receptiondesk.ui.settings.backups import BackupsTab
 
     tab = BackupsTab(AppContext(db, home))
     qtbot.addWidget(tab)
@@ -276,7 +276,7 @@ def _ticking(qtbot) -> _Ticks:
 @pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_a_silent_backup_folder_leaves_the_settings_responsive(qtbot, db, home, tmp_path,
                                                               blocked_listing):
-    from receptiondesk.ui.settings import BackupsTab
+    from receptiondesk.ui.settings.backups import BackupsTab
 
     make_backup(db, tmp_path / "usb", "manual")
     settings = app_settings()
@@ -298,7 +298,7 @@ def test_a_silent_backup_folder_leaves_the_settings_responsive(qtbot, db, home, 
 
 @pytest.mark.sqlite_only("the data folder and its backups are files")
 def test_the_backup_list_shows_the_newest_listing(qtbot, db, home, tmp_path):
-    from receptiondesk.ui.settings import BackupsTab
+    from receptiondesk.ui.settings.backups import BackupsTab
 
     settings = app_settings()
     settings.setValue("backup/folder", str(tmp_path / "usb"))
@@ -315,7 +315,7 @@ def test_the_backup_list_shows_the_newest_listing(qtbot, db, home, tmp_path):
 def test_a_deleted_tab_is_never_called_back(qtbot, db, home, tmp_path, blocked_listing):
     from shiboken6 import isValid
 
-    from receptiondesk.ui.settings import BackupsTab
+    from receptiondesk.ui.settings.backups import BackupsTab
 
     tab = BackupsTab(AppContext(db, home))
     work = tab.folder_work

@@ -26,7 +26,8 @@ from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.forms import RecordDialog
 from receptiondesk.ui.main_window import PAGE_NAMES, MainWindow
 from receptiondesk.ui.reception import ReceptionPage
-from receptiondesk.ui.reception_forms import SessionDialog, VisitDialog
+from receptiondesk.ui.reception_forms.session_form import SessionDialog
+from receptiondesk.ui.reception_forms.visit_form import VisitDialog
 from receptiondesk.ui.worker import wait_for_background
 
 YESTERDAY = date.today() - timedelta(days=1)

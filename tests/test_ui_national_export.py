@@ -94,7 +94,7 @@ def test_open_settings_shows_the_national_codes_tab(qtbot, ctx, wait_for_ops):
 
 
 def test_a_code_edited_in_settings_is_saved(qtbot, ctx, wait_for_ops):
-    from receptiondesk.ui.national_codes import NationalCodeDialog, NationalCodesTab
+    from receptiondesk.ui.settings.national_codes import NationalCodeDialog, NationalCodesTab
 
     tab = NationalCodesTab(ctx)
     qtbot.addWidget(tab)

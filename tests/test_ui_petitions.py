@@ -20,7 +20,8 @@ from receptiondesk.rules import lifecycle
 from receptiondesk.rules.calendar import WorkCalendar
 from receptiondesk.services import petitions, units
 from receptiondesk.ui.paged import TINTS
-from receptiondesk.ui.petitions import COLUMNS, PetitionsPage, due_tint
+from receptiondesk.ui.petition_rows import COLUMNS, due_tint
+from receptiondesk.ui.petitions import PetitionsPage
 from receptiondesk.ui.worker import wait_for_background
 
 pytestmark = pytest.mark.usefixtures("no_modal_questions")

@@ -26,9 +26,9 @@ from receptiondesk.services import minutes as minutes_service
 from receptiondesk.services.citizens import CitizenInput
 from receptiondesk.services.errors import LockedError
 from receptiondesk.services.reception import SessionInput, VisitInput
-from receptiondesk.ui import reports as reports_module
 from receptiondesk.ui.context import AppContext
-from receptiondesk.ui.reports import ReportsPage
+from receptiondesk.ui.reports import ReportsPage, minutes_panel
+from receptiondesk.ui.reports import documents as report_documents
 from receptiondesk.ui.worker import wait_for_background
 
 pytestmark = pytest.mark.usefixtures("no_modal_questions")
@@ -197,7 +197,7 @@ def test_mark_signed_with_a_scan_locks_the_session_and_opens_the_same_bytes(
             opened.append(url.toLocalFile())
             return True
 
-    monkeypatch.setattr(reports_module, "QDesktopServices", Desktop)
+    monkeypatch.setattr(minutes_panel, "QDesktopServices", Desktop)
     qtbot.mouseClick(page.open_signed_button, Qt.MouseButton.LeftButton)
     assert len(opened) == 1
     assert Path(opened[0]).name == scan.name
@@ -637,7 +637,7 @@ def test_a_concluding_notice_is_saved_under_its_number_and_day(ctx, rsession, tm
         notice = meetings.issue_notice(s, meetings.NoticeInput(
             "07/TB-ĐU", issued, "Kết luận buổi tiếp"), session_id=rsession.id)
         notice_id = notice.id
-    produced = reports_module.produce_pdf(ctx.db, reports_module.Request(
+    produced = report_documents.produce_pdf(ctx.db, report_documents.Request(
         "notice", ctx.unit_id, "vi", subject_id=notice_id), tmp_path / "tb.pdf")
     assert produced.pages >= 1
     assert produced.stem == f"thong-bao-ket-luan-07-tb-du-{issued.isoformat()}"

@@ -19,7 +19,7 @@ from receptiondesk.ui.context import AppContext
 from receptiondesk.ui.main_window import PAGE_NAMES, MainWindow
 from receptiondesk.ui.petitions import PetitionsPage
 from receptiondesk.ui.reception import ReceptionPage
-from receptiondesk.ui.reception_forms import SessionDialog
+from receptiondesk.ui.reception_forms.session_form import SessionDialog
 
 
 @pytest.fixture

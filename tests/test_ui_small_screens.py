@@ -146,7 +146,7 @@ def _dialogs(ctx, db):
     from receptiondesk.ui import citizens as citizen_ui
     from receptiondesk.ui import inspections, meetings
     from receptiondesk.ui import petition_forms as pf
-    from receptiondesk.ui import reception_forms as rf
+    from receptiondesk.ui.reception_forms import session_form, visit_form
 
     with db.session() as s:
         citizens.create_citizen(s, ctx.unit_id, CitizenInput("Nguyễn Văn An", 1968))
@@ -155,8 +155,8 @@ def _dialogs(ctx, db):
         pid = s.scalars(select(Petition.id)).first()
         cid = s.scalars(select(Citizen.id)).first()
     return {
-        "session": lambda: rf.SessionDialog(ctx, sid),
-        "visit": lambda: rf.VisitDialog(ctx, sid),
+        "session": lambda: session_form.SessionDialog(ctx, sid),
+        "visit": lambda: visit_form.VisitDialog(ctx, sid),
         "petition": lambda: pf.PetitionDialog(ctx, pid),
         "classify": lambda: pf.ClassifyDialog(ctx, pid),
         "citizen": lambda: citizen_ui.CitizenDialog(ctx, cid),

@@ -47,13 +47,9 @@ from .forms import RecordDialog, combo, fill_combo, line, open_on_enter, spin
 from .page import RecordListPage
 from .paged import Column, PagedTableModel, Row
 from .permissions import guard
-from .petition_forms import (
-    SearchBox,
-    Texts,
-    fit_headers,
-    save_cancel_texts,
-    setup_table,
-)
+from .widgets.search_box import SearchBox
+from .widgets.tables import fit_headers, setup_table
+from .widgets.texts import Texts, save_cancel_texts
 
 COLUMNS = (
     Column(N_("Full name")),
@@ -377,7 +373,7 @@ class CitizensPage(Texts, RecordListPage):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        self._show_history()
+        self.show_current()
 
     def retranslate(self) -> None:
         self.apply_texts()
@@ -403,43 +399,35 @@ class CitizensPage(Texts, RecordListPage):
 
         return read
 
-    def reload(self) -> None:
-        self.reload_list()
-        self._update_count()
-
-    def _update_count(self) -> None:
+    def count_query(self):
         query, units = self.search.text(), self._unit_ids
+        return lambda s: citizens.count_citizens(s, query, units)
 
-        def show(n: int) -> None:
-            self.count_label.setText(ngettext("{count} citizen", "{count} citizens",
-                                              n).format(count=format_number(n)))
-
-        self.show_count(lambda s: citizens.count_citizens(s, query, units), show)
+    def count_text(self, n: int) -> str:
+        return ngettext("{count} citizen", "{count} citizens", n).format(
+            count=format_number(n))
 
     def names_in_order(self) -> list[str]:
         """The loaded names as the list shows them (for tests and checks)."""
         return [self.model.row_at(r).cells[0] for r in range(self.model.loaded_count())]
 
-    def _on_current(self, current, _previous) -> None:
-        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
-        self._show_history()
+    # --- the chosen citizen's history (RecordListPage reads it on a worker) -----------------
 
-    def _show_history(self) -> None:
+    def current_changed(self) -> None:
         has = self.current_id is not None
         guard(self.edit_button, "citizens.edit", has)
         guard(self.merge_button, "citizens.edit", has)
-        if not has:
-            self.drop_detail()
-            self.history_title.setText(_("Choose a citizen to see their visits and petitions."))
-            self.visits_label.setText(_("Visits"))
-            self.petitions_label.setText(_("Petitions"))
-            _fill(self.visits, [])
-            _fill(self.petitions, [])
-            return
-        citizen_id = self.current_id
 
+    def clear_detail(self) -> None:
+        self.history_title.setText(_("Choose a citizen to see their visits and petitions."))
+        self.visits_label.setText(_("Visits"))
+        self.petitions_label.setText(_("Petitions"))
+        _fill(self.visits, [])
+        _fill(self.petitions, [])
+
+    def detail_query(self, record_id: str):
         def read(s):
-            c = citizens.get_citizen(s, citizen_id)
+            c = citizens.get_citizen(s, record_id)
             visits, petitions = reception.citizen_history(s, c.id)
             title = citizen_summary(c)
             secret_visits = {p.visit_id for p in petitions
@@ -461,26 +449,25 @@ class CitizensPage(Texts, RecordListPage):
                              for p in shown]
             return title, visit_rows, petition_rows, [p.id for p in shown]
 
-        def show(found) -> None:
-            title, visit_rows, petition_rows, petition_ids = found
-            self.history_title.setText(title)
-            self.visits_label.setText(_("Visits ({count})").format(count=len(visit_rows)))
-            self.petitions_label.setText(
-                _("Petitions ({count})").format(count=len(petition_rows)))
-            _fill(self.visits, visit_rows)
-            _fill(self.petitions, petition_rows, petition_ids)
+        return read
 
-        self.show_detail(read, show, lambda exc: self.history_title.setText(str(exc)))
+    def show_found_detail(self, found) -> None:
+        title, visit_rows, petition_rows, petition_ids = found
+        self.history_title.setText(title)
+        self.visits_label.setText(_("Visits ({count})").format(count=len(visit_rows)))
+        self.petitions_label.setText(_("Petitions ({count})").format(count=len(petition_rows)))
+        _fill(self.visits, visit_rows)
+        _fill(self.petitions, petition_rows, petition_ids)
+
+    def detail_failed(self, exc: Exception) -> None:
+        self.history_title.setText(str(exc))
 
     def _open_petition(self, item: QTableWidgetItem) -> None:
         petition_id = item.data(Qt.ItemDataRole.UserRole)
         if petition_id:
             self.ctx.signals.open_record.emit("petition", petition_id)
 
-    # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------
-
-    def show_current(self) -> None:
-        self._show_history()
+    # --- the record's own dialogs -----------------------------------------------------------
 
     def make_citizen_dialog(self, citizen_id: str | None = None) -> CitizenDialog:
         return CitizenDialog(self.ctx, citizen_id, self)

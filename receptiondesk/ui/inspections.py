@@ -35,14 +35,10 @@ from .forms import (
 from .page import RecordListPage
 from .paged import Column, Row
 from .permissions import guard
-from .petition_forms import (
-    PeriodFilter,
-    SearchBox,
-    Texts,
-    fit_headers,
-    save_cancel_texts,
-    yes_no,
-)
+from .widgets.period_filter import PeriodFilter
+from .widgets.search_box import SearchBox
+from .widgets.tables import fit_headers
+from .widgets.texts import Texts, save_cancel_texts, yes_no
 
 COLUMNS = (
     Column(N_("Date")),
@@ -255,35 +251,30 @@ class InspectionsPage(Texts, RecordListPage):
 
         return read
 
-    def reload(self) -> None:
-        self.reload_list()
-        self._update_count()
-
-    def _update_count(self) -> None:
+    def count_query(self):
         f = self.current_filter()
+        return lambda s: inspections.count_inspections(s, f)
 
-        def show(n: int) -> None:
-            self.count_label.setText(ngettext(
-                "{count} inspection or supervision", "{count} inspections and supervisions",
-                n).format(count=format_number(n)))
+    def count_text(self, n: int) -> str:
+        return ngettext(
+            "{count} inspection or supervision", "{count} inspections and supervisions",
+            n).format(count=format_number(n))
 
-        self.show_count(lambda s: inspections.count_inspections(s, f), show)
-
-    def _on_current(self, current, _previous) -> None:
-        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
-        self._show_detail()
-
-    def _show_detail(self) -> None:
+    def current_changed(self) -> None:
         guard(self.edit_button, "inspections.edit", self.current_id is not None)
-        if not self.current_id:
-            self.drop_detail()
-            self.detail.setText(_("Choose an inspection in the list to see its findings."))
-            return
-        inspection_id = self.current_id
-        self.show_detail(
-            lambda s: self._detail_html(inspections.get_inspection(s, inspection_id),
-                                        protection.shield(s)),
-            self.detail.setText, lambda exc: self.detail.setText(_esc(str(exc))))
+
+    def clear_detail(self) -> None:
+        self.detail.setText(_("Choose an inspection in the list to see its findings."))
+
+    def detail_query(self, record_id: str):
+        return lambda s: self._detail_html(inspections.get_inspection(s, record_id),
+                                           protection.shield(s))
+
+    def show_found_detail(self, found: str) -> None:
+        self.detail.setText(found)
+
+    def detail_failed(self, exc: Exception) -> None:
+        self.detail.setText(_esc(str(exc)))
 
     def _detail_html(self, i: Inspection, shield: Shield | None = None) -> str:
         shown = shield.text if shield is not None else (lambda text: text)
@@ -301,10 +292,7 @@ class InspectionsPage(Texts, RecordListPage):
                 parts.append(f"<p><b>{_esc(title)}:</b> {_esc(shown(value))}</p>")
         return "".join(parts)
 
-    # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------
-
-    def show_current(self) -> None:
-        self._show_detail()
+    # --- the record's own dialogs -----------------------------------------------------------
 
     def make_inspection_dialog(self, inspection_id: str | None = None) -> InspectionDialog:
         return InspectionDialog(self.ctx, inspection_id, self)

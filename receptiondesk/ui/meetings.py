@@ -26,14 +26,11 @@ from .forms import RecordDialog, combo, date_edit, fill_combo, from_qdate, line,
 from .page import RecordListPage
 from .paged import Column, Row
 from .permissions import guard
-from .petition_forms import (
-    PeriodFilter,
-    SearchBox,
-    Texts,
-    fit_headers,
-    official_choices,
-    save_cancel_texts,
-)
+from .widgets.choices import official_choices
+from .widgets.period_filter import PeriodFilter
+from .widgets.search_box import SearchBox
+from .widgets.tables import fit_headers
+from .widgets.texts import Texts, save_cancel_texts
 
 COLUMNS = (
     Column(N_("Meeting date")),
@@ -303,44 +300,39 @@ class MeetingsPage(Texts, RecordListPage):
 
         return read
 
-    def reload(self) -> None:
-        self.reload_list()
-        self._update_count()
-
-    def _update_count(self) -> None:
+    def count_query(self):
         f = self.current_filter()
+        return lambda s: meetings.count_meetings(s, f)
 
-        def show(n: int) -> None:
-            self.count_label.setText(ngettext("{count} meeting", "{count} meetings",
-                                              n).format(count=format_number(n)))
+    def count_text(self, n: int) -> str:
+        return ngettext("{count} meeting", "{count} meetings", n).format(
+            count=format_number(n))
 
-        self.show_count(lambda s: meetings.count_meetings(s, f), show)
-
-    def _on_current(self, current, _previous) -> None:
-        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
-        self._show_detail()
+    def current_changed(self) -> None:
+        self._enable_buttons()
 
     def _enable_buttons(self) -> None:
         guard(self.edit_button, "meetings.edit", self.current_id is not None)
         guard(self.notice_button, "meetings.edit", self.current_id is not None)
 
-    def _show_detail(self) -> None:
-        self._enable_buttons()
-        if not self.current_id:
-            self.drop_detail()
-            self.detail.setText(_("Choose a meeting in the list to see its conclusions and "
-                                  "notices."))
-            return
-        meeting_id = self.current_id
+    def clear_detail(self) -> None:
+        self.detail.setText(_("Choose a meeting in the list to see its conclusions and "
+                              "notices."))
 
+    def detail_query(self, record_id: str):
         def read(s) -> str:
-            m = meetings.get_meeting(s, meeting_id)
+            m = meetings.get_meeting(s, record_id)
             signed = signed_on(s, MinutesSubject.MEETING, m.id) if m.locked else None
             return self._detail_html(m, meetings.notices_of_meeting(s, m.id),
                                      protection.shield(s), signed)
 
-        self.show_detail(read, self.detail.setText,
-                         lambda exc: self.detail.setText(_esc(str(exc))))
+        return read
+
+    def show_found_detail(self, found: str) -> None:
+        self.detail.setText(found)
+
+    def detail_failed(self, exc: Exception) -> None:
+        self.detail.setText(_esc(str(exc)))
 
     def _detail_html(self, m: WorkingMeeting, notices,
                      shield: Shield | None = None, signed_at=None) -> str:
@@ -367,10 +359,7 @@ class MeetingsPage(Texts, RecordListPage):
                 + "</p>")
         return "".join(parts)
 
-    # --- Page API and dialogs: RecordListPage; the record's own dialogs ---------------------
-
-    def show_current(self) -> None:
-        self._show_detail()
+    # --- the record's own dialogs -----------------------------------------------------------
 
     def make_meeting_dialog(self, meeting_id: str | None = None) -> MeetingDialog:
         return MeetingDialog(self.ctx, meeting_id, self)

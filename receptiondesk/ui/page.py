@@ -76,14 +76,21 @@ class Page(QWidget):
 class RecordListPage(Page):
     """A page listing one kind of record (a paged table, a search box, a detail view).
 
-    Subclasses set ``record_kind`` and ``refresh_on`` and provide ``self.model``,
-    ``self.table``, ``self.search``, ``self.current_id``, ``reload()`` and
-    ``show_current()``; the list reloads itself when a kind it shows changes.
+    The list behaviour is here: reading the rows and their count, reloading (keeping the
+    record that was selected), following the current row, and reading the chosen
+    record's detail. A page supplies only what is its own:
 
-    Rows, counts and details are read off the GUI thread (``ui/ops.py``): a page's
-    ``_plan`` returns the query of a page of rows, :meth:`reload_list` selects the record
-    that was selected once the first page is in, :meth:`show_count` and
-    :meth:`show_detail` show what their query found when it arrives.
+    - ``record_kind`` and ``refresh_on`` (the list reloads itself when a kind it shows
+      changes);
+    - ``_build()``, making ``self.model``, ``self.table``, ``self.search`` and
+      ``self.count_label`` (:meth:`list_with_detail` makes the first three);
+    - ``_plan()``, the query of a page of rows; ``count_query()`` and ``count_text()``;
+    - the detail: ``detail_query(record_id)``, ``show_found_detail(found)``,
+      ``detail_failed(exc)`` and ``clear_detail()``; ``current_changed()`` for the
+      buttons that depend on a chosen record.
+
+    Rows, counts and details are read off the GUI thread (``ui/ops.py``): newer results
+    replace older ones, and a detail read for a record no longer chosen is not shown.
     """
 
     record_kind: RecordKind | str = ""
@@ -102,13 +109,32 @@ class RecordListPage(Page):
 
     # --- reading in the background -------------------------------------------------
 
+    def reload(self) -> None:
+        """Read the list and its count again."""
+        self.reload_list()
+        self.update_count()
+
+    def update_count(self) -> None:
+        """Count the list's records on a worker and show the count when it arrives."""
+        op = self.count_query()
+        if op is not None:
+            self.show_count(op, lambda n: self.count_label.setText(self.count_text(n)))
+
+    def count_query(self):
+        """The query counting the list's records (``op(session) -> int``), or None."""
+        return None
+
+    def count_text(self, n: int) -> str:
+        """The count as the page words it ("12 meetings")."""
+        return str(n)
+
     def reload_list(self) -> None:
         """Read the first page again; once it is in, select the record that was selected
         (or none, when it left the list) and show it."""
         self.model.reload()
 
         def settle() -> None:  # the record chosen when the rows arrive (open_record)
-            from .petition_forms import select_row_of
+            from .widgets.tables import select_row_of
 
             if not select_row_of(self.table, self.model, self.current_id):
                 self.current_id = None
@@ -179,15 +205,47 @@ class RecordListPage(Page):
     def open_record(self, kind: str, record_id: str) -> bool:
         if kind != self.record_kind:
             return False
-        from .petition_forms import select_row_of
+        from .widgets.tables import select_row_of
 
         self.current_id = record_id
         select_row_of(self.table, self.model, record_id)
         self.show_current()
         return True
 
+    def _on_current(self, current, _previous) -> None:
+        self.current_id = self.model.id_at(current.row()) if current.isValid() else None
+        self.show_current()
+
     def show_current(self) -> None:
-        """Show the detail of ``self.current_id``."""
+        """Show the detail of ``self.current_id``: read by ``detail_query`` on a worker and
+        shown by ``show_found_detail``; with no record chosen, ``clear_detail``."""
+        self.current_changed()
+        if not self.current_id:
+            self.drop_detail()
+            self.clear_detail()
+            return
+        op = self.detail_query(self.current_id)
+        if op is not None:
+            self.show_detail(op, self.show_found_detail, self.detail_failed)
+
+    def current_changed(self) -> None:
+        """Another record (or none) was chosen: e.g. enable the buttons that need one."""
+
+    def detail_query(self, record_id: str):
+        """The query reading the detail of ``record_id`` (``op(session)``), or None."""
+        return None
+
+    def show_found_detail(self, found) -> None:
+        """Show what ``detail_query`` read."""
+
+    def detail_failed(self, exc: Exception) -> None:
+        """The record could not be read (e.g. it was deleted meanwhile): say so."""
+        from . import ops
+
+        ops.report_error(self, exc)
+
+    def clear_detail(self) -> None:
+        """No record chosen: the detail pane says how to choose one."""
 
     def _plan(self, offset: int, limit: int, sort: str | None, descending: bool):
         """The query reading a page of the list (run on a worker), or None: no rows."""
@@ -210,7 +268,7 @@ class RecordListPage(Page):
 
         from .forms import open_on_enter
         from .paged import PagedTableModel
-        from .petition_forms import setup_table
+        from .widgets.tables import setup_table
 
         self.model = PagedTableModel(columns, None, self, plan=self._plan, db=self.ctx.db)
         self.model.loaded.connect(self._page_loaded)

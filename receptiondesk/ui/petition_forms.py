@@ -1,27 +1,20 @@
-"""Petition dialogs (register, edit, each lifecycle step, extension, note) and the small
-widgets the petition, meeting, inspection and citizen lists share (period filter,
-debounced search box, table set-up)."""
+"""Petition dialogs: register or correct a petition, each lifecycle step, extension,
+note and split."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -38,14 +31,11 @@ from ..rules import lifecycle
 from ..services import petitions, reference
 from ..services.errors import FieldError, ValidationError
 from ..services.protection import identity_visible, is_protected, record_identity_view
-from ..services.units import list_officials
 from .context import AppContext
 from .forms import (
-    DateEdit,
     RecordDialog,
     check,
     combo,
-    compact,
     date_edit,
     fill_combo,
     from_qdate,
@@ -53,228 +43,16 @@ from .forms import (
     spin,
 )
 from .forms import text_edit as _text_edit
-from .paged import PagedTableModel
+from .widgets.choices import official_choices
+from .widgets.texts import Texts, save_cancel_texts
 
 #: what a denunciation shows instead of its petitioners (Denunciations Law art. 9, DESIGN §4)
 CONFIDENTIAL = N_("(confidential)")
 COMPLEXITY = (N_("Ordinary"), N_("Complex"), N_("Very complex"))
-SEARCH_DELAY_MS = 200
-
-
-# --- texts that follow the language ----------------------------------------------------
-
-
-class Texts:
-    """Remembers which message id each widget text comes from, to set them all again
-    when the language changes (the typed input is left alone)."""
-
-    def _texts(self) -> list[tuple[Callable[[str], object], str]]:
-        if not hasattr(self, "_text_setters"):
-            self._text_setters: list[tuple[Callable[[str], object], str]] = []
-        return self._text_setters
-
-    def t(self, setter: Callable[[str], object], msgid: str) -> None:
-        """Call ``setter(_(msgid))`` now and after every language change."""
-        self._texts().append((setter, msgid))
-        setter(_(msgid))
-
-    def apply_texts(self) -> None:
-        for setter, msgid in self._texts():
-            setter(_(msgid))
-
-
-def yes_no(value: bool | None) -> str:
-    if value is None:
-        return "—"
-    return _("Yes") if value else _("No")
-
-
-def official_choices(session, unit_ids: list[str] | None) -> list[tuple[str, str]]:
-    """Active officials of the office and the units below it, in roster order."""
-    wanted = set(unit_ids) if unit_ids is not None else None
-    return [(o.id, o.full_name) for o in list_officials(session, None)
-            if wanted is None or o.unit_id in wanted]
 
 
 def field_names(session) -> dict[str, str]:
     return dict(reference.field_choices(session))
-
-
-# --- list widgets shared by the pages ----------------------------------------------------
-
-
-PERIODS: tuple[tuple[str, str], ...] = (
-    ("all", N_("Any time")),
-    ("this_month", N_("This month")),
-    ("last_month", N_("Last month")),
-    ("this_quarter", N_("This quarter")),
-    ("this_year", N_("This year")),
-    ("last_year", N_("Last year")),
-    ("custom", N_("Chosen dates")),
-)
-
-
-def period_range(code: str, today: date) -> tuple[date | None, date | None]:
-    """First and last day of a named period around ``today`` (None: unbounded)."""
-    if code == "this_month":
-        start = today.replace(day=1)
-        return start, _month_end(start)
-    if code == "last_month":
-        start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-        return start, _month_end(start)
-    if code == "this_quarter":
-        start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
-        end_month = start.replace(month=start.month + 2)
-        return start, _month_end(end_month)
-    if code == "this_year":
-        return date(today.year, 1, 1), date(today.year, 12, 31)
-    if code == "last_year":
-        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    return None, None
-
-
-def _month_end(first: date) -> date:
-    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return following - timedelta(days=1)
-
-
-class PeriodFilter(QWidget):
-    """A period drop-down; "Chosen dates" shows a from–to pair of date fields."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.combo = compact(QComboBox(), 9)
-        self.combo.setObjectName("period")
-        self.date_from = DateEdit()
-        self.date_to = DateEdit()
-        today = QDate.currentDate()
-        for edit, value in ((self.date_from, today.addMonths(-1)), (self.date_to, today)):
-            edit.setDisplayFormat("dd/MM/yyyy")
-            edit.setCalendarPopup(True)
-            edit.setDate(value)
-            edit.dateChanged.connect(lambda _d: self.changed.emit())
-        self.dash = QLabel("–")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.combo)
-        layout.addWidget(self.date_from)
-        layout.addWidget(self.dash)
-        layout.addWidget(self.date_to)
-        self.combo.currentIndexChanged.connect(self._on_change)
-        self.retranslate()
-        self._show_dates()
-
-    def retranslate(self) -> None:
-        fill_combo(self.combo, [(c, _(t)) for c, t in PERIODS], self.combo.currentData() or "all")
-
-    def code(self) -> str:
-        return self.combo.currentData() or "all"
-
-    def set_code(self, code: str) -> None:
-        self.combo.setCurrentIndex(max(self.combo.findData(code), 0))
-
-    def set_dates(self, start: date, end: date) -> None:
-        self.date_from.setDate(QDate(start.year, start.month, start.day))
-        self.date_to.setDate(QDate(end.year, end.month, end.day))
-        self.set_code("custom")
-
-    def range(self) -> tuple[date | None, date | None]:
-        if self.code() == "custom":
-            return from_qdate(self.date_from.date()), from_qdate(self.date_to.date())
-        return period_range(self.code(), date.today())
-
-    def _on_change(self, _index: int) -> None:
-        self._show_dates()
-        self.changed.emit()
-
-    def _show_dates(self) -> None:
-        custom = self.code() == "custom"
-        for w in (self.date_from, self.dash, self.date_to):
-            w.setVisible(custom)
-
-
-class SearchBox(QLineEdit):
-    """A search field that reports what was typed once typing pauses (~200 ms)."""
-
-    search_changed = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setClearButtonEnabled(True)
-        self.setObjectName("list_search")
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.flush)
-        self.textChanged.connect(lambda _t: self._timer.start())
-
-    def flush(self) -> None:
-        """Report the text now (tests, Enter)."""
-        self._timer.stop()
-        self.search_changed.emit(self.text())
-
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.flush()
-            return
-        super().keyPressEvent(event)
-
-
-def setup_table(view: QTableView, model: PagedTableModel, widths: list[int],
-                flexible: tuple[int, ...] = ()) -> None:
-    """Row selection, elided cells with the full text as tooltip, set column widths.
-
-    ``flexible`` columns share the width the others leave (and give it up first), so the
-    list never scrolls sideways to show its key columns; without them the last column
-    stretches."""
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    header = view.horizontalHeader()
-    header.setStretchLastSection(True)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setHighlightSections(False)
-    for i, width in enumerate(widths):
-        view.setColumnWidth(i, width)
-    if flexible:
-        header.setStretchLastSection(False)
-        for i in flexible:
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
-
-
-def fit_headers(view: QTableView, widths: list[int]) -> None:
-    """Widen a column whose translated title (and sort arrow) would not fit its width."""
-    metrics = view.horizontalHeader().fontMetrics()
-    model = view.model()
-    for i, width in enumerate(widths[:-1]):  # the last column stretches anyway
-        title = str(model.headerData(i, Qt.Orientation.Horizontal) or "")
-        view.setColumnWidth(i, max(width, metrics.horizontalAdvance(title) + 28))
-
-
-def enable_sorting(view: QTableView, column: int, order: Qt.SortOrder) -> None:
-    """Turn on header sorting with ``column`` first (this loads the first page)."""
-    view.horizontalHeader().setSortIndicator(column, order)
-    view.setSortingEnabled(True)
-
-
-def select_row_of(view: QTableView, model: PagedTableModel, record_id: str | None) -> bool:
-    """Select the loaded row of ``record_id``; False when it is not in the list."""
-    if not record_id:
-        return False
-    for row in range(model.loaded_count()):
-        if model.id_at(row) == record_id:
-            view.selectRow(row)
-            view.scrollTo(model.index(row, 0))
-            return True
-    return False
 
 
 # --- register or correct a petition --------------------------------------------------------
@@ -543,11 +321,6 @@ def _renumber(exc: ValidationError, sent: list[int]) -> ValidationError:
                 name = f"petitioners.{sent[k]}.{parts[2]}"
         errors.append(FieldError(name, e.message))
     return ValidationError(errors)
-
-
-def save_cancel_texts(dialog: RecordDialog) -> None:
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).setText(_("Save"))
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
 
 
 # --- one step of the lifecycle -----------------------------------------------------------------

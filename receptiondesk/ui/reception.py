@@ -49,16 +49,11 @@ from .forms import date_edit, fill_combo, from_qdate, open_on_enter, show_error,
 from .page import Page
 from .paged import PAGE_SIZE, Column, PagedTableModel, Row
 from .permissions import guard
-from .reception_forms import (
-    SEARCH_DELAY_MS,
-    SessionDialog,
-    VisitDialog,
-    citizen_cell,
-    configure_table,
-    fit_columns,
-    handling_cell,
-    one_line,
-)
+from .reception_forms.cells import citizen_cell, handling_cell, one_line
+from .reception_forms.session_form import SessionDialog
+from .reception_forms.visit_form import VisitDialog
+from .widgets.search_box import SEARCH_DELAY_MS
+from .widgets.tables import fit_columns, setup_table
 
 SESSION_COLUMNS = (
     Column(N_("Date")),
@@ -256,7 +251,7 @@ class ReceptionPage(Page):
         self.sessions_view = QTableView()
         self.sessions_view.setObjectName("sessions")
         self.sessions_view.setModel(self.sessions_model)
-        configure_table(self.sessions_view)
+        setup_table(self.sessions_view, stretch_last=False)
         self.sessions_view.selectionModel().currentRowChanged.connect(self._on_session_chosen)
         self.sessions_view.doubleClicked.connect(lambda _i: self.edit_session())
         open_on_enter(self.sessions_view, self.edit_session)
@@ -280,7 +275,7 @@ class ReceptionPage(Page):
         self.visits_view = QTableView()
         self.visits_view.setObjectName("visits")
         self.visits_view.setModel(self.visits_model)
-        configure_table(self.visits_view)
+        setup_table(self.visits_view, stretch_last=False)
         self.visits_view.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.visits_view.setSortingEnabled(True)
         self.visits_view.selectionModel().currentRowChanged.connect(

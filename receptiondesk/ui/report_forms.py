@@ -55,8 +55,9 @@ from ..text import fold
 from . import ops
 from .context import AppContext
 from .forms import RecordDialog, date_edit, fill_combo, from_qdate, text_edit, to_qdate
-from .petition_forms import SearchBox, Texts, save_cancel_texts
-from .reception_forms import citizen_cell, one_line
+from .reception_forms.cells import citizen_cell, one_line
+from .widgets.search_box import SearchBox
+from .widgets.texts import Texts, save_cancel_texts
 
 #: rows a subject picker shows: the newest matches, enough to pick from after typing
 PICK_LIMIT = 50

@@ -19,14 +19,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _
-from ..services import national_codes
-from ..services.errors import ServiceError
-from ..services.record_kinds import RecordKind
-from .context import AppContext
-from .forms import combo, fill_combo, line, open_on_enter, show_error
-from .paged import Column, PagedTableModel, Row
-from .settings import TranslatedDialog, _selected_id, _slice, _table
+from ...i18n import N_, _
+from ...services import national_codes
+from ...services.errors import ServiceError
+from ...services.record_kinds import RecordKind
+from ..context import AppContext
+from ..forms import combo, fill_combo, line, open_on_enter, show_error
+from ..paged import Column, PagedTableModel, Row
+from ..widgets.tables import new_table
+from .common import TranslatedDialog, selected_id, slice_rows
 
 
 class NationalCodeDialog(TranslatedDialog):
@@ -87,7 +88,7 @@ class NationalCodesTab(QWidget):
         self.save_version = QPushButton()
         self.save_version.clicked.connect(self._save_version)
         self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
-        self.view = _table(self.model, "national_codes_table")
+        self.view = new_table(self.model, "national_codes_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
         header = self.view.horizontalHeader()
@@ -156,12 +157,12 @@ class NationalCodesTab(QWidget):
             rows = [Row(e.code, [e.shown_code, e.name, e.national_code or _("(none)"),
                                  e.default_code], None if e.national_code else "overdue")
                     for e in national_codes.entries(s, code_list)]
-            return _slice(rows, offset, limit)
+            return slice_rows(rows, offset, limit)
 
         return read
 
     def edit(self) -> None:
-        code = _selected_id(self.view)
+        code = selected_id(self.view)
         entry = next((e for e in self._entries() if e.code == code), None)
         if entry is not None:
             NationalCodeDialog(self.ctx, self.code_list(), entry, self).exec()
