@@ -8,6 +8,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 from test_ui_reports import (  # noqa: F401 - fixtures used by name
@@ -15,13 +16,14 @@ from test_ui_reports import (  # noqa: F401 - fixtures used by name
     choose_document,
     ctx,
     finish_background,
-    no_modal_questions,
     pdf_text,
     rsession,
 )
 
 from receptiondesk.services import report_keeping
 from receptiondesk.ui.reports import ReportsPage
+
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
 
 
 def open_page(qtbot, ctx, wait_for_ops) -> ReportsPage:  # noqa: F811 - the fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import test_ui_reports
 from docx import Document
 from PySide6.QtCore import Qt
@@ -13,7 +14,8 @@ from PySide6.QtWidgets import QFileDialog
 from receptiondesk.model import AuditEntry
 
 # the page, its records and the fixtures that settle the window (autouse ones too)
-bundled_font, no_modal_questions = test_ui_reports.bundled_font, test_ui_reports.no_modal_questions
+bundled_font = test_ui_reports.bundled_font
+pytestmark = pytest.mark.usefixtures("no_modal_questions")
 finish_background = test_ui_reports.finish_background
 rsession, ctx, page = test_ui_reports.rsession, test_ui_reports.ctx, test_ui_reports.page
 choose_document = test_ui_reports.choose_document
