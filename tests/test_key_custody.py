@@ -200,7 +200,7 @@ def test_only_a_role_that_sends_bundles_signs_and_others_are_told_why(db):
         with pytest.raises(key_custody.KeysUnavailable, match="send bundles"):
             signer(row)
         with using_language("vi"), pytest.raises(key_custody.KeysUnavailable,
-                                               match="khóa ký"):
+                                               match="khóa ký của cơ quan"):
             signer(row)
 
 
