@@ -307,3 +307,27 @@ def test_the_migration_can_be_undone(tmp_path):
     with engine.connect() as c:
         assert c.execute(text("SELECT username FROM users")).scalar() == "truong"
     engine.dispose()
+
+
+@pytest.mark.sqlite_only("a recovery works on the PC that holds the database file")
+def test_a_recovery_gives_the_administrator_its_keys_and_makes_the_missing_grants(db):
+    recovery_key = _office(db)
+    _, head = _sign_in(db, "truong")
+    value = _seal(head)
+    admin_actor, _ring = _sign_in(db, "quantri")
+    with acting_as(admin_actor), db.session() as s:  # the head's password reset, too
+        accounts.set_password(s, accounts.user_by_name(s, "truong").id, "dat-lai-3",
+                              must_change_password=False)
+    accounts.sign_out()
+    with acting_as(None), db.session() as s:
+        name, temporary, _file = accounts.start_recovery(s, recovery_key=recovery_key)
+    assert name == "quantri"
+    _, admin = _sign_in(db, "quantri", temporary)
+    assert admin is not None and not admin.cleared and admin.index_key == head.index_key
+    admin_actor = accounts.current_user()
+    with acting_as(admin_actor), db.session() as s:  # the new password keeps the keys
+        accounts.change_own_password(s, temporary, "quan-tri-moi-4")
+    _, admin = _sign_in(db, "quantri", "quan-tri-moi-4")
+    assert admin.index_key == head.index_key
+    _, head = _sign_in(db, "truong", "dat-lai-3")  # given back by the recovery key
+    assert head.cleared and _opens(head, value) == "Nguyễn Văn Tố"
