@@ -331,3 +331,36 @@ def test_a_recovery_gives_the_administrator_its_keys_and_makes_the_missing_grant
     assert admin.index_key == head.index_key
     _, head = _sign_in(db, "truong", "dat-lai-3")  # given back by the recovery key
     assert head.cleared and _opens(head, value) == "Nguyễn Văn Tố"
+
+
+def test_the_command_lines_user_unlocks_the_keys_too(db):
+    _office(db)
+    _sign_in(db, "truong")  # makes the office's keys
+    accounts.sign_out()
+    url = db.engine.url
+    where = ({"db_path": url.database} if url.get_backend_name() == "sqlite"
+             else {"database_url": url.render_as_string(hide_password=False)})
+    actor = accounts.sign_in_for_cli(username="truong", password=PASSWORDS["truong"], **where)
+    ring = sealing.current_keyring()
+    assert actor.username == "truong" and ring is not None and ring.cleared
+
+
+def test_the_values_already_there_are_sealed_once_when_the_keys_are_made(db, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+    fake = types.ModuleType("receptiondesk.services.sealed_fields")
+
+    def seal_existing(session):
+        ring = sealing.current_keyring()
+        calls.append(ring is not None and ring.cleared)
+        return 0
+
+    fake.seal_existing = seal_existing
+    monkeypatch.setitem(sys.modules, "receptiondesk.services.sealed_fields", fake)
+    _office(db)
+    _sign_in(db, "vanthu")
+    _sign_in(db, "truong")
+    _sign_in(db, "truong")
+    assert calls == [True]

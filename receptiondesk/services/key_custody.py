@@ -45,6 +45,7 @@ opens it only for a cleared role.
 from __future__ import annotations
 
 import base64
+import importlib
 import os
 from dataclasses import dataclass, field
 
@@ -468,17 +469,21 @@ def _promote_pending(session: Session, user: User, password: str) -> KeyHolder |
     return pending
 
 
-def _seal_existing(session: Session, user: User) -> None:
-    """Seal the values written before the office had keys (the sealing of fields is its
-    own module; absent, nothing to do)."""
+def _seal_existing_values(session: Session) -> int:
+    """Seal the values written before the office had keys, with the keyring in place
+    (``services.sealed_fields``, its own module; absent, nothing to do)."""
     try:
-        from . import sealed_fields  # type: ignore[attr-defined]
-    except ImportError:
-        return
+        module = importlib.import_module(f"{__package__}.sealed_fields")
+    except ModuleNotFoundError:
+        return 0
+    return int(module.seal_existing(session))
+
+
+def _seal_existing(session: Session, user: User) -> None:
     from .accounts import acting_as
 
     with acting_as(user):
-        sealed_fields.seal_existing(session)
+        _seal_existing_values(session)
 
 
 def bootstrap(session: Session, passwords: dict[str, str]) -> None:
@@ -503,11 +508,7 @@ def bootstrap(session: Session, passwords: dict[str, str]) -> None:
                                             private_key=keys[OFFICE_PRIVATE],
                                             index_key=keys[INDEX]))
         try:
-            try:
-                from . import sealed_fields  # type: ignore[attr-defined]
-            except ImportError:
-                return
-            sealed_fields.seal_existing(session)
+            _seal_existing_values(session)
         finally:
             sealing.set_keyring(previous)
 
