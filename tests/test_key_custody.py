@@ -364,3 +364,27 @@ def test_the_values_already_there_are_sealed_once_when_the_keys_are_made(db, mon
     _sign_in(db, "truong")
     _sign_in(db, "truong")
     assert calls == [True]
+
+
+def test_resetting_the_only_holders_password_does_not_lose_the_private_key(db):
+    """No recovery key holds the private key yet (a database from before): the head's
+    password reset keeps the old pair aside; signing in with the old password again
+    gives the key back to the new pair."""
+    _office(db)
+    with db.session() as s:
+        s.execute(text("DELETE FROM key_holders WHERE kind = 'recovery'"))
+    _, head = _sign_in(db, "truong")
+    value = _seal(head)
+    admin_actor, _ring = _sign_in(db, "quantri")
+    with acting_as(admin_actor), db.session() as s:
+        head_id = accounts.user_by_name(s, "truong").id
+        accounts.set_password(s, head_id, "dat-lai-3", must_change_password=False)
+        assert s.scalar(select(KeyGrant.id).where(
+            KeyGrant.key_name == key_custody.OFFICE_PRIVATE)) is not None
+        # the head remembers the old password after all: set back to it
+        accounts.set_password(s, head_id, PASSWORDS["truong"], must_change_password=False)
+    _, head = _sign_in(db, "truong")
+    assert head.cleared and _opens(head, value) == "Nguyễn Văn Tố"
+    with db.session() as s:
+        assert not s.scalars(select(KeyHolder).where(
+            KeyHolder.kind == key_custody.RETIRED)).all()

@@ -68,6 +68,9 @@ SIGNING_PREFIX = "signing:"
 ACCOUNT = "account"
 PENDING = "pending"  # the pair made by a password recovery for the temporary password
 RECOVERY = "recovery"
+#: an account's replaced pair that held the last copy of the private sealing key: kept,
+#: holding nothing new, until a sign-in with the old password opens it
+RETIRED = "retired"
 
 #: Argon2id parameters of a new wrap: RFC 9106 §4, the second recommended option for
 #: memory-constrained environments (t=3 passes, p=4 lanes, m=64 MiB), which is also
@@ -238,6 +241,22 @@ def _drop_holder(session: Session, holder_id: str) -> None:
     session.execute(delete(KeyHolder).where(KeyHolder.id == holder_id))
 
 
+def _replace_holder(session: Session, holder: KeyHolder) -> None:
+    """An account's pair replaced (its password reset): dropped, unless it holds the
+    only copy of the private sealing key outside retired pairs; then it is retired."""
+    others = session.scalar(select(KeyGrant.id).join(
+        KeyHolder, KeyHolder.id == KeyGrant.holder_id).where(
+        KeyGrant.key_name == OFFICE_PRIVATE, KeyGrant.holder_id != holder.id,
+        KeyHolder.kind.in_([ACCOUNT, RECOVERY])).limit(1))
+    mine = session.scalar(select(KeyGrant.id).where(
+        KeyGrant.key_name == OFFICE_PRIVATE, KeyGrant.holder_id == holder.id).limit(1))
+    if mine is not None and others is None:
+        session.execute(update(KeyHolder).where(KeyHolder.id == holder.id)
+                        .values(kind=RETIRED))
+    else:
+        _drop_holder(session, holder.id)
+
+
 def _grant(session: Session, holder: KeyHolder, key_name: str, value: bytes) -> None:
     from .accounts import current_user
 
@@ -264,7 +283,7 @@ def new_account_pair(session: Session, user: User, password: str) -> None:
     the grants the acting user can make."""
     old = _holder(session, user.id)
     if old is not None:
-        _drop_holder(session, old.id)
+        _replace_holder(session, old)
     _new_holder(session, ACCOUNT, user.id, password)
     session.flush()
     reconcile(session, _held_keys())
@@ -342,7 +361,8 @@ def reconcile(session: Session, held: dict[str, bytes]) -> None:
     """Remove the grants their holders are no longer entitled to (keeping a last copy of
     the private sealing key), and make the missing ones with the keys in ``held``."""
     roles = {u.id: (u.role, bool(u.active)) for u in session.scalars(select(User))}
-    holders = list(session.scalars(select(KeyHolder).where(KeyHolder.kind != PENDING)))
+    holders = list(session.scalars(select(KeyHolder).where(
+        KeyHolder.kind.in_([ACCOUNT, RECOVERY]))))
     grants = {h.id: set(_grants(session, h.id)) for h in holders}
     signing = [f"{SIGNING_PREFIX}{key_id}" for key_id in session.scalars(select(OfficeKey.id))]
     changed = False
@@ -376,6 +396,12 @@ def reconcile(session: Session, held: dict[str, bytes]) -> None:
     if recovery and OFFICE_PRIVATE in grants[recovery[0].id]:
         for old in recovery[1:]:
             _drop_holder(session, old.id)
+            changed = True
+    # retired pairs go once a holder in use has the private key again
+    if any(OFFICE_PRIVATE in names for names in grants.values()):
+        for retired_id in session.scalars(select(KeyHolder.id).where(
+                KeyHolder.kind == RETIRED)).all():
+            _drop_holder(session, retired_id)
             changed = True
     if changed:
         session.flush()
@@ -427,14 +453,24 @@ def unlock(session: Session, user: User, password: str) -> sealing.Keyring | Non
     private = unwrap(holder.kdf, holder.wrapped, password, holder.id) if holder else None
     if holder is None or private is None:  # no pair yet (an account from before), or a
         if holder is not None:  # wrap that does not open: a new pair, grants made again
-            _drop_holder(session, holder.id)
+            _replace_holder(session, holder)
         holder_id, private = _new_holder(session, ACCOUNT, user.id, password)
         session.flush()
         holder = session.get(KeyHolder, holder_id)
         assert holder is not None
     keys = _open_grants(session, holder.id, bytes.fromhex(holder.public_key), private)
+    retired_ids: list[str] = []
+    for retired in list(session.scalars(select(KeyHolder).where(
+            KeyHolder.user_id == user.id, KeyHolder.kind == RETIRED))):
+        old_private = unwrap(retired.kdf, retired.wrapped, password, retired.id)
+        if old_private is not None:  # the old password: its keys are given again
+            old_keys = _open_grants(session, retired.id, bytes.fromhex(retired.public_key),
+                                    old_private)
+            keys = {**old_keys, **keys}
+            retired_ids.append(retired.id)
+    # every key opened is passed on to the holders entitled to it (a kept last copy of the
+    # private key too); only the entitled ones go in the keyring
     allowed = entitled(user.role, ACCOUNT, bool(user.active))
-    keys = {name: value for name, value in keys.items() if _kind_of(name) in allowed}
     created = False
     with acting_as(user):
         if office_public_key(session) is None and is_cleared():
@@ -444,6 +480,8 @@ def unlock(session: Session, user: User, password: str) -> sealing.Keyring | Non
             office_public_key(session) is not None) else []
         reconcile(session, keys)
         blank_signing_keys(session, plain_signing)
+        for retired_id in retired_ids:
+            _drop_holder(session, retired_id)
     keys = {name: value for name, value in keys.items() if _kind_of(name) in allowed}
     _unlocked = Unlocked(user.id, holder.id, keys)
     public = office_public_key(session)
@@ -462,7 +500,7 @@ def _promote_pending(session: Session, user: User, password: str) -> KeyHolder |
         return None
     old = _holder(session, user.id)
     if old is not None:
-        _drop_holder(session, old.id)
+        _replace_holder(session, old)
     session.execute(update(KeyHolder).where(KeyHolder.id == pending.id).values(kind=ACCOUNT))
     session.flush()
     session.refresh(pending)
