@@ -6,6 +6,7 @@ accounts; the database file holds none of the keys in plain; migration 0022."""
 from __future__ import annotations
 
 import base64
+import os
 
 import pytest
 from alembic import command
@@ -388,3 +389,20 @@ def test_resetting_the_only_holders_password_does_not_lose_the_private_key(db):
     with db.session() as s:
         assert not s.scalars(select(KeyHolder).where(
             KeyHolder.kind == key_custody.RETIRED)).all()
+
+
+def test_the_windows_sign_in_unlocks_the_keys(qtbot, db):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from receptiondesk.ui.login import LoginDialog
+
+    _office(db)
+    dialog = LoginDialog(db)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("truong")
+    dialog.password.setText(PASSWORDS["truong"])
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.actor is not None
+    ring = sealing.current_keyring()
+    assert ring is not None and ring.cleared
