@@ -473,7 +473,7 @@ def unlock(session: Session, user: User, password: str) -> sealing.Keyring | Non
     allowed = entitled(user.role, ACCOUNT, bool(user.active))
     created = False
     with acting_as(user):
-        if office_public_key(session) is None and is_cleared():
+        if office_public_key(session) is None and is_cleared() and _lock_keys(session):
             keys.update(_create_office_keys(session))
             created = True
         plain_signing = _seal_plain_signing_keys(session, keys) if (
@@ -491,6 +491,16 @@ def unlock(session: Session, user: User, password: str) -> sealing.Keyring | Non
     if created:
         _seal_existing(session, user)
     return ring
+
+
+def _lock_keys(session: Session) -> bool:
+    """Whether the office's keys are still to be made, once no other PC can make them at
+    the same time (PostgreSQL: the table locked until the end of this unit of work; SQLite:
+    the sign-in's unit of work already holds the write lock)."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE sealing_keys IN EXCLUSIVE MODE")
+    return office_public_key(session) is None
 
 
 def _promote_pending(session: Session, user: User, password: str) -> KeyHolder | None:
