@@ -406,3 +406,24 @@ def test_the_windows_sign_in_unlocks_the_keys(qtbot, db):
     assert dialog.actor is not None
     ring = sealing.current_keyring()
     assert ring is not None and ring.cleared
+
+
+def test_a_new_account_and_a_new_recovery_key_get_their_grants(db):
+    _office(db)
+    _, head = _sign_in(db, "truong")
+    admin_actor, _ring = _sign_in(db, "quantri")
+    with acting_as(admin_actor), db.session() as s:
+        create_user(s, UserInput("vanthu2", "Lò Thị Lan", CLERK), "van-thu-02",
+                    must_change_password=False)
+        new_key = accounts.issue_recovery_key(s)
+        kinds = {h.id: h.kind for h in s.scalars(select(KeyHolder))}
+        recovery = [h for h, kind in kinds.items() if kind == "recovery"]
+        assert len(recovery) == 2  # the replaced key's holder stays until the new one
+    _, clerk = _sign_in(db, "vanthu2", "van-thu-02")
+    assert clerk.index_key == head.index_key  # given by the administrator at once
+    _sign_in(db, "truong")  # gives the new recovery key the private key
+    with db.session() as s:
+        assert len(s.scalars(select(KeyHolder).where(KeyHolder.kind == "recovery")).all()) == 1
+    with acting_as(None), db.session() as s:
+        opened = key_custody.open_with_recovery_key(s, new_key)
+    assert opened[key_custody.OFFICE_PRIVATE] == head.private_key
