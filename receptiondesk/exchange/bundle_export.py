@@ -146,6 +146,7 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
                                   "(Settings)."))
     key = own_key(session, home)
     assert key is not None
+    signing = signer(key)  # before writing: a role without the signing key is told at once
     started = utcnow()
     if isinstance(since, date) and not isinstance(since, datetime):
         since = datetime.combine(since, time())
@@ -166,7 +167,7 @@ def export_bundle(session: Session, path: str | Path, since: date | datetime | N
         manifest = _manifest(home, parent, key.public_key, key.fingerprint, since, started,
                              writer.parts)
         manifest["audit"] = audit.chain_anchors(session)
-        writer.finish(manifest, signer(key))
+        writer.finish(manifest, signing)
     except BaseException:
         writer.abort()
         raise

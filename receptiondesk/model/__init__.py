@@ -16,7 +16,14 @@ from .organisation import Citizen, Official, Unit
 from .petitions import DeadlineExtension, Petition, Petitioner, PetitionEvent
 from .reception import ReceptionSession, Visit, VisitAttendee
 from .reports import IssuedReport, ReportDraft, ReportDraftRevision
-from .security import AuditEntry, ProtectedCitizen, User
+from .security import (
+    AuditEntry,
+    KeyGrant,
+    KeyHolder,
+    ProtectedCitizen,
+    SealingKey,
+    User,
+)
 from .work import ConcludingNotice, Inspection, WorkingMeeting
 
 __all__ = [
@@ -35,6 +42,8 @@ __all__ = [
     "Field",
     "Inspection",
     "IssuedReport",
+    "KeyGrant",
+    "KeyHolder",
     "Minutes",
     "MinutesVersion",
     "NationalCode",
@@ -48,6 +57,7 @@ __all__ = [
     "RegisteredOfficeKey",
     "ReportDraft",
     "ReportDraftRevision",
+    "SealingKey",
     "Setting",
     "SourceEntry",
     "Unit",

@@ -68,3 +68,53 @@ class ProtectedCitizen(Base):
         ForeignKey("citizens.id", ondelete="CASCADE"), primary_key=True
     )
     since: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SealingKey(Base):
+    """The office's X25519 *public* sealing key (one row): anyone signed in seals with it.
+    Its private half is only ever stored sealed, in :class:`KeyGrant` rows."""
+
+    __tablename__ = "sealing_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    #: the raw 32-byte public key in hex
+    public_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class KeyHolder(Base):
+    """Someone who can hold the office's keys: an account (``kind`` "account"; "pending"
+    for the pair made by a password recovery, which replaces the account's at the first
+    sign-in with the temporary password) or the recovery key of the recovery sheet
+    ("recovery"). Its own X25519 private key is stored wrapped (AES-256-GCM) under a key
+    derived with Argon2id from the account's password or from the recovery key."""
+
+    __tablename__ = "key_holders"
+    __table_args__ = (Index("ix_key_holders_user", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    public_key: Mapped[str] = mapped_column(String(64))
+    #: "argon2id$v=19$m=65536,t=3,p=4$<salt, base64>" (the parameters of this wrap)
+    kdf: Mapped[str] = mapped_column(String(200))
+    #: base64 of nonce + ciphertext + tag of the raw private key
+    wrapped: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class KeyGrant(Base):
+    """One of the office's keys (``key_name``: "office_private", "index" or
+    "signing:<office key id>") sealed to a holder's public key: whoever holds a key can
+    give it without knowing the receiver's password."""
+
+    __tablename__ = "key_grants"
+    __table_args__ = (Index("ux_key_grants_holder_key", "holder_id", "key_name", unique=True),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder_id: Mapped[str] = mapped_column(ForeignKey("key_holders.id"))
+    key_name: Mapped[str] = mapped_column(String(80))
+    #: the key, sealed (``sealing.seal``) to the holder's public key
+    sealed: Mapped[str] = mapped_column(Text)
+    granted_by: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

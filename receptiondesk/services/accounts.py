@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 from ..i18n import N_, _, format_datetime
 from ..model import Official, User
 from ..model.base import utcnow
-from . import audit
+from . import audit, key_custody
 from .errors import NotFoundError, PermissionDenied, ServiceError, ValidationError
 from .locking import check_version, refuses_stale
 from .validation import Checker, clean
@@ -214,6 +214,9 @@ def sign_in(user: User | Actor | None) -> Actor | None:
 
 def sign_out() -> None:
     sign_in(None)
+    from . import key_custody
+
+    key_custody.forget()
 
 
 def is_cleared(user: Actor | None = None) -> bool:
@@ -373,6 +376,7 @@ def _new_user(session: Session, data: UserInput, password: str,
     session.add(user)
     session.flush()
     session.info["users_exist"] = True
+    key_custody.new_account_pair(session, user, password)
     if user.role == ADMINISTRATOR and not has_recovery_key(session):
         # Whatever makes the first administrator (the Accounts page, the demo) issues the
         # office's recovery key with it: a database with accounts is never without one.
@@ -413,6 +417,7 @@ def update_user(session: Session, user_id: str, data: UserInput, *,
     user.official_id = data.official_id or None
     user.active = data.active
     session.flush()
+    key_custody.follow_roles(session)  # grants removed or made for the new role
     return user
 
 
@@ -433,6 +438,7 @@ def set_password(session: Session, user_id: str, password: str,
         raise ValidationError(errors)
     _store_password(user, password, must_change_password)
     session.flush()
+    key_custody.new_account_pair(session, user, password)  # the old half cannot be opened
     audit.record(session, "password_set", "user", user.id, None,
                  {"username": user.username, "must_change": must_change_password})
     return user
@@ -453,6 +459,7 @@ def change_own_password(session: Session, old_password: str, new_password: str) 
     ck.raise_if_any()
     _store_password(user, new_password, False)
     session.flush()
+    key_custody.rewrap(session, user, old_password, new_password)
     audit.record(session, "password_change", "user", user.id, None,
                  {"username": user.username})
     if _signed_in is not None and _signed_in.id == user.id:
@@ -560,7 +567,9 @@ def sign_in_with_password(db, username: str, password: str) -> Actor:
     """Authenticate against an open Database in its own unit of work; the Actor to act as
     (for the command line's ``--user``)."""
     with db.session(write=True) as s:
-        return Actor.of(authenticate(s, username, password))
+        user = authenticate(s, username, password)
+        key_custody.unlock(s, user, password)  # the office's keys this account holds
+        return Actor.of(user)
 
 
 # --- recovery of an administrator's password --------------------------------------------
@@ -642,6 +651,9 @@ def start_recovery(session: Session, username: str | None = None,
     if temporary_hash is not None:
         pending[user.username]["password_hash"] = temporary_hash
     put_setting(session, RECOVERY_SETTING, pending)
+    # the keys: a pair for the temporary password, given the account's keys by the
+    # recovery key (which also makes every grant still missing)
+    key_custody.recovery_pair(session, user, password, recovery_key)
     audit.record(session, "recovery", "user", user.id, None, {
         "username": user.username, "step": "started", "file": file.name,
         "host": platform.node(), "os_user": _os_user()}, username="(recovery)")
@@ -700,6 +712,7 @@ def _issue_key(session: Session) -> str:
     key = "".join(secrets.choice(_KEY_ALPHABET) for _i in range(_KEY_GROUPS * _KEY_GROUP))
     put_setting(session, RECOVERY_KEY_SETTING, {"hash": _hasher().hash(key),
                                                  "issued_at": utcnow().isoformat()})
+    key_custody.recovery_key_issued(session, key)
     audit.record(session, "recovery", "settings", RECOVERY_KEY_SETTING, None,
                  {"step": "key_issued"})
     session.flush()
@@ -802,6 +815,8 @@ def create_demo_accounts(session: Session) -> list[tuple[str, str, str]]:
                 official_id=official.id if official is not None else None), password, False)
         made.append((username, role, password))
     session.flush()
+    # the demo shows sealing at work: every account's keys, the office's keys made
+    key_custody.bootstrap(session, {name: password for name, _role, password in made})
     return made
 
 

@@ -1,8 +1,12 @@
 """This office's bundle-signing key, and the keys registered for the offices that send
 bundles here.
 
-**Where the private key lives.** In the database (table ``office_keys``), not in the
-user's data folder: the database is the office — several PCs may share it (PostgreSQL),
+**Where the private key lives.** In the database, sealed: once the office has its sealing
+keys (``services.key_custody``) the private key is stored only as grants sealed to the
+accounts whose role may send bundles (and to the recovery key); ``office_keys`` keeps its
+public half. A key made before that stays in plain in ``office_keys.private_key`` until
+the first sign-in that can seal it. It is in the database, not in the user's data
+folder: the database is the office — several PCs may share it (PostgreSQL),
 it is what gets backed up, restored and moved to a new PC — and the province registered
 *this office's* key, so the key must travel with the office's records. Someone holding a
 copy of the database could sign in its name, but they already hold every record it has.
@@ -74,11 +78,24 @@ def own_key(session: Session, unit: Unit, *, create: bool = True) -> OfficeKey |
         audit.record(session, "create", "office_key", public_hex[:32], unit.id,
                      {"fingerprint": fingerprint(public_hex)})
         row = session.scalar(select(OfficeKey).where(OfficeKey.unit_id == unit.id))
+        assert row is not None
+        # sealed to the accounts that may send bundles at once, when the office has keys
+        from . import key_custody
+
+        raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        if key_custody.seal_new_signing_key(session, row.id, raw):
+            key_custody.blank_signing_keys(session, [row.id])
+            session.refresh(row)
     return row
 
 
 def signer(row: OfficeKey) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(row.private_key))
+    """The office's signing key: from the row while it is in plain, else from the
+    signed-in account's grant (KeysUnavailable, in the user's language, for a role that
+    may not send bundles or an account not given it yet)."""
+    from . import key_custody
+
+    return Ed25519PrivateKey.from_private_bytes(key_custody.signing_key(row))
 
 
 def registered_key(session: Session, unit_code: str) -> RegisteredOfficeKey | None:

@@ -170,6 +170,9 @@ def run_gui(db_path: str | None = None, database_url: str | None = None,
 
     wait_for_background(-1)  # a daily backup or a check still running ends first
     ctx.db.close()
+    from ..services import key_custody
+
+    key_custody.forget()  # the office's keys leave this process's keyring with the window
     if restore is not None and ctx.db.path is not None:
         restore_and_restart(ctx.db.path, restore, single)
     return code
