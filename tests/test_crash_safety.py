@@ -14,7 +14,8 @@ long run of 200 trials after it (``RECEPTIONDESK_KILL_TRIALS=200``).
 The writers are forked from a helper process that has imported the program once (this
 file run as a script), so each trial spends its time saving, not importing. One trial in
 ten kills the writer while it is still opening the database (migration check, reference
-data), the others while it saves.
+data), the others while it saves; one in five waits for a first confirmed save before
+its random delay, so that a slow machine still kills after confirmed saves.
 
 What this cannot show: a power cut. SIGKILL leaves the operating system's cache intact;
 whether a commit also survives a power cut depends on ``PRAGMA synchronous`` (see
@@ -206,6 +207,13 @@ def run_trial(helper: Helper, trial: int, rng: random.Random) -> tuple[set[str],
         read(helper.next_line())
         if status is not None:
             raise AssertionError("the writer ended by itself: " + helper.stderr())
+    if trial % 5 == 4:
+        # one trial in five waits for a first confirmation, so that however slow the
+        # machine, some kills fall after saves the user was told about
+        while not saved:
+            read(helper.next_line())
+            if status is not None:
+                raise AssertionError("the writer ended by itself: " + helper.stderr())
     delay = rng.uniform(0.0, 0.2) if early else rng.uniform(0.05, 1.5)
     time.sleep(delay)
     os.kill(pid, signal.SIGKILL)
