@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import Base, OwnedMixin, utcnow
+from .base import Base, OwnedMixin, sealable, utcnow
 from .organisation import Citizen, Official
 
 
@@ -101,10 +101,14 @@ class Petitioner(OwnedMixin, Base):
     petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), index=True)
     citizen_id: Mapped[str | None] = mapped_column(ForeignKey("citizens.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)
-    full_name: Mapped[str] = mapped_column(String(120), default="")
-    id_number: Mapped[str | None] = mapped_column(String(12), index=True)
-    address: Mapped[str] = mapped_column(String(300), default="")
-    phone: Mapped[str] = mapped_column(String(20), default="")
+    # Text where a length is enforced: a denouncer's identity is stored sealed
+    # (services.sealed_fields)
+    full_name: Mapped[str] = mapped_column(sealable(120), default="")
+    id_number: Mapped[str | None] = mapped_column(sealable(12), index=True)
+    address: Mapped[str] = mapped_column(sealable(300), default="")
+    phone: Mapped[str] = mapped_column(sealable(20), default="")
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    seal_marks: Mapped[str] = mapped_column(Text, default="", server_default="")
     name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
 
     petition: Mapped[Petition] = relationship(back_populates="petitioners")

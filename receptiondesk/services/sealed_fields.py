@@ -1,0 +1,342 @@
+"""What is sealed: a protected person's identity and a denunciation's free text, stored so
+that a stolen file or a lost USB backup reveals no denouncer (Luật Tố cáo 2018, Điều 47,
+48 và 56; the scheme is :mod:`.sealing`).
+
+**Which values.** The name, ID number, address and phone of every protected person: the
+petitioners of a denunciation, and every citizen the office protects
+(:class:`~receptiondesk.model.ProtectedCitizen`: linked to a denunciation, or marked); the
+content of a denunciation petition; the content and notes of a visit recorded as a
+denunciation. Their derived columns (folded name, address and sort keys, the indexed search
+text) are blanked, and two keyed hashes stand in for what equality and blotting need:
+``id_hash`` (the folded ID number: repeat petitions, merging citizens) and ``seal_marks``
+(the folded name, its first two words, the ID number's and phone's digits).
+
+**Sealed on write, opened on read, in one place.** A flush hook seals the values of those
+records whenever the database has keys (:func:`.sealing.current_keyring`), whoever writes
+them, and the audit log's entries about them keep the sealed form. Loading a record opens
+its sealed values for a cleared process (the private key in its keyring); for anyone else
+they read as :func:`.protection.redacted`, and a placeholder written back is never saved
+over the sealed value. Every output already asks :mod:`.protection` what a viewer may see.
+Without keys (a database not sealed yet) nothing changes.
+
+No Qt here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, or_, select, update
+from sqlalchemy.orm import Session, attributes
+from sqlalchemy.orm.base import instance_state
+
+from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit
+from ..model.codes import PetitionType
+from ..text import fold
+from . import audit, sealing
+from .validation import clean_id_number
+
+DENUNCIATION = PetitionType.DENUNCIATION.value
+
+#: the identity columns sealed on a protected person's record
+PERSON_FIELDS = ("full_name", "id_number", "address", "phone")
+#: the free-text columns sealed on a denunciation
+TEXT_FIELDS: dict[type, tuple[str, ...]] = {Petition: ("content",), Visit: ("content", "notes")}
+#: what a sealed record's derived columns become
+PERSON_DERIVED: dict[type, dict[str, str]] = {
+    Citizen: {"name_key": "", "address_key": "", "sort_key": "", "search_text": ""},
+    Petitioner: {"name_key": ""},
+}
+SEALED_COLUMNS: dict[type, tuple[str, ...]] = {
+    Citizen: PERSON_FIELDS, Petitioner: PERSON_FIELDS, **TEXT_FIELDS}
+
+#: an instance's sealed values it was loaded with, for a process that cannot open them
+_ORIGINALS = "sealed_originals"
+_RESTORE = "sealed_restore"
+#: an instance's fields whose value in the database is sealed (its plaintext in memory)
+_IN_DB = "sealed_in_db"
+
+
+def context(model: type, column: str) -> str:
+    return f"{model.__tablename__}.{column}"
+
+
+# --- keyed hashes ---------------------------------------------------------------------------
+
+MARK_LEN = 16  # 64 bits of the HMAC: enough to tell a few thousand people apart
+
+
+def short_hash(folded: str, ring: sealing.Keyring | None = None) -> str:
+    return sealing.keyed_hash(folded, keyring=ring)[:MARK_LEN]
+
+
+def id_hash(id_number: str | None, ring: sealing.Keyring | None = None) -> str | None:
+    """The keyed hash of an ID number (None: none, or no index key)."""
+    number = clean_id_number(id_number)
+    ring = ring or sealing.current_keyring()
+    if not number or ring is None or ring.index_key is None:
+        return None
+    return sealing.keyed_hash(fold(number), keyring=ring)
+
+
+def marks(name: str | None, numbers: Iterable[str | None],
+          ring: sealing.Keyring | None = None) -> str:
+    """The keyed hashes that let a viewer without the private key blot a protected person
+    out of a text: ``n<words>:<hash>`` of the folded name, ``s:<hash>`` of its first two
+    words, ``d:<hash>`` of each number's digits (see ``protection.Shield``)."""
+    from .protection import MIN_DIGITS, MIN_NAME_WORDS, _digits_core, name_words
+
+    ring = ring or sealing.current_keyring()
+    if ring is None or ring.index_key is None:
+        return ""
+    out: list[str] = []
+    words = name_words(name or "")
+    if len(words) >= MIN_NAME_WORDS:
+        out.append(f"n{len(words)}:{short_hash(' '.join(words), ring)}")
+        out.append(f"s:{short_hash(' '.join(words[:MIN_NAME_WORDS]), ring)}")
+    for number in numbers:
+        core = _digits_core(number)
+        if len(core) >= MIN_DIGITS:
+            out.append(f"d:{short_hash(core, ring)}")
+    return " ".join(dict.fromkeys(out))
+
+
+# --- sealing on write -------------------------------------------------------------------------
+
+
+def _seal_values(obj: Any, fields: Iterable[str], ring: sealing.Keyring, *,
+                 all_fields: bool) -> dict[str, str]:
+    """Seal ``fields`` of ``obj`` that are plain (all of them, or those changed); returns
+    the plaintexts, to be put back in memory after the flush."""
+    state = instance_state(obj)
+    originals: dict[str, str] = state.info.get(_ORIGINALS, {})
+    plain: dict[str, str] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        if name in originals and value == originals[name][1]:
+            # the placeholder of a value this process could not open: keep the sealed one
+            setattr(obj, name, originals[name][0])
+            continue
+        if not value or sealing.is_sealed(value):
+            continue
+        if name in state.info.get(_IN_DB, ()) and not state.attrs[name].history.added:
+            continue
+        if not all_fields and not state.attrs[name].history.added and state.key is not None:
+            continue
+        plain[name] = value
+        setattr(obj, name, sealing.seal(value, context=context(type(obj), name), keyring=ring))
+    return plain
+
+
+def _seal_person(obj: Citizen | Petitioner, ring: sealing.Keyring, *, everything: bool,
+                 restore: list) -> None:
+    values = {f: getattr(obj, f) for f in PERSON_FIELDS}
+    opened = {f: _plain(obj, f, v, ring) for f, v in values.items()}
+    plain = _seal_values(obj, PERSON_FIELDS, ring, all_fields=everything)
+    if plain or everything:
+        for name, value in PERSON_DERIVED[type(obj)].items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+        if ring.index_key is not None and opened["full_name"] is not None:
+            wanted_hash = id_hash(opened["id_number"], ring)
+            if obj.id_hash != wanted_hash:
+                obj.id_hash = wanted_hash
+            wanted = marks(opened["full_name"], [opened["id_number"], opened["phone"]], ring)
+            if obj.seal_marks != wanted:
+                obj.seal_marks = wanted
+    if plain:
+        restore.append((obj, plain))
+
+
+def _plain(obj: Any, name: str, value: Any, ring: sealing.Keyring) -> Any:
+    """The plaintext of a value about to be sealed (None: not known to this process)."""
+    if not value:
+        return value
+    if sealing.is_sealed(value):
+        if not ring.cleared:
+            return None
+        return sealing.open_sealed(value, context=context(type(obj), name), keyring=ring)
+    originals = instance_state(obj).info.get(_ORIGINALS, {})
+    if name in originals and value == originals[name][1]:
+        return None
+    return value
+
+
+def _citizen_ids_of_denunciations(session: Session) -> set[str]:
+    """Citizens this flush links to a denunciation or protects."""
+    ids: set[str] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Petitioner) and obj.citizen_id and _petition_denounced(session, obj):
+            ids.add(obj.citizen_id)
+        elif isinstance(obj, Visit) and obj.petition_type == DENUNCIATION:
+            if obj.citizen_id:
+                ids.add(obj.citizen_id)
+            ids.update(a.citizen_id for a in obj.attendees if a.citizen_id)
+        elif isinstance(obj, ProtectedCitizen):
+            ids.add(obj.citizen_id)
+    return ids
+
+
+def _petition_denounced(session: Session, obj: Petitioner) -> bool:
+    petition = obj.petition
+    if petition is None and obj.petition_id:
+        petition = session.get(Petition, obj.petition_id)
+    return petition is not None and petition.petition_type == DENUNCIATION
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    ring = sealing.current_keyring()
+    if ring is None or session.info.get("sealing_off"):
+        return
+    restore: list = session.info.setdefault(_RESTORE, [])
+    with session.no_autoflush:
+        protect = _citizen_ids_of_denunciations(session)
+        dirty_citizens = [o for o in session.dirty if isinstance(o, Citizen)]
+        known = {o.id for o in dirty_citizens if o.id}
+        if known:
+            protect |= set(session.scalars(select(ProtectedCitizen.citizen_id).where(
+                ProtectedCitizen.citizen_id.in_(known))))
+        for citizen_id in protect:
+            citizen = session.get(Citizen, citizen_id)
+            if citizen is not None:
+                _seal_person(citizen, ring, everything=True, restore=restore)
+        for obj in (*session.new, *session.dirty):
+            if isinstance(obj, Petitioner) and _petition_denounced(session, obj):
+                _seal_person(obj, ring, everything=True, restore=restore)
+            elif isinstance(obj, Citizen) and obj.id in protect:
+                continue
+            elif isinstance(obj, Petition) and obj.petition_type == DENUNCIATION:
+                plain = _seal_values(obj, TEXT_FIELDS[Petition], ring, all_fields=True)
+                if obj.search_text != fold(obj.ref or ""):
+                    obj.search_text = fold(obj.ref or "")
+                if plain:
+                    restore.append((obj, plain))
+                for x in obj.petitioners:
+                    _seal_person(x, ring, everything=True, restore=restore)
+            elif isinstance(obj, Visit) and obj.petition_type == DENUNCIATION:
+                plain = _seal_values(obj, TEXT_FIELDS[Visit], ring, all_fields=True)
+                if obj.search_text:
+                    obj.search_text = ""
+                if plain:
+                    restore.append((obj, plain))
+
+
+def _after_flush_postexec(session: Session, _context) -> None:
+    """The flushed records hold their plaintext in memory again (what the user typed)."""
+    for obj, plain in session.info.pop(_RESTORE, []):
+        for name, value in plain.items():
+            attributes.set_committed_value(obj, name, value)
+        instance_state(obj).info.setdefault(_IN_DB, set()).update(plain)
+
+
+# --- opening on read ---------------------------------------------------------------------------
+
+
+def _on_load(target: Any, _context, *_args) -> None:
+    ring = sealing.current_keyring()
+    fields = SEALED_COLUMNS[type(target)]
+    loaded = instance_state(target).dict
+    originals: dict[str, tuple[str, str]] | None = None
+    for name in fields:
+        value = loaded.get(name)
+        if not sealing.is_sealed(value):
+            continue
+        try:
+            if ring is not None and ring.cleared:
+                shown = sealing.open_sealed(value, context=context(type(target), name),
+                                            keyring=ring)
+                instance_state(target).info.setdefault(_IN_DB, set()).add(name)
+            else:
+                raise sealing.NotCleared(name)
+        except (sealing.NotCleared, sealing.DamagedSealedValue):
+            from .protection import redacted
+
+            shown = redacted()
+            if originals is None:
+                originals = instance_state(target).info.setdefault(_ORIGINALS, {})
+            originals[name] = (value, shown)
+        attributes.set_committed_value(target, name, shown)
+
+
+def open_value(model: type, column: str, value: Any) -> Any:
+    """A value read by a column query (not through a record): opened for a cleared
+    process, the placeholder for others; a plain value as it is."""
+    if not sealing.is_sealed(value):
+        return value
+    ring = sealing.current_keyring()
+    try:
+        if ring is None:
+            raise sealing.NotCleared(column)
+        return sealing.open_sealed(value, context=context(model, column), keyring=ring)
+    except (sealing.NotCleared, sealing.DamagedSealedValue):
+        from .protection import redacted
+
+        return redacted()
+
+
+def _audit_opener(key: str, value: Any) -> Any:
+    """A value of an audit entry's detail as this process may read it."""
+    if not sealing.is_sealed(value):
+        return value
+    ring = sealing.current_keyring()
+    if ring is not None and ring.cleared:
+        for model, fields in SEALED_COLUMNS.items():
+            if key in fields:
+                try:
+                    return sealing.open_sealed(value, context=context(model, key), keyring=ring)
+                except sealing.DamagedSealedValue:
+                    continue
+    from .protection import redacted
+
+    return redacted()
+
+
+def _audit_guard(obj: object, key: str, value: Any) -> Any:
+    """The audit log keeps the sealed form of a protected person's identity."""
+    fields = SEALED_COLUMNS.get(type(obj))
+    if not fields or key not in fields or not value or sealing.is_sealed(value):
+        return value
+    ring = sealing.current_keyring()
+    if ring is None:
+        return value
+    # every person's identity, protected or not yet: a citizen protected later (linked to
+    # a denunciation next week) must not be left readable in the append-only log
+    if type(obj) in TEXT_FIELDS and not _is_sealed_record(obj):
+        return value
+    originals = instance_state(obj).info.get(_ORIGINALS, {})
+    if key in originals and value == originals[key][1]:
+        return originals[key][0]
+    return sealing.seal(str(value), context=context(type(obj), key), keyring=ring)
+
+
+def _is_sealed_record(obj: object) -> bool:
+    """Whether ``obj``'s values are kept sealed (any of them sealed in the database)."""
+    state = instance_state(obj)
+    if state.info.get(_ORIGINALS):
+        return True
+    for name in SEALED_COLUMNS[type(obj)]:
+        if sealing.is_sealed(state.dict.get(name)):
+            return True
+        hist = state.attrs[name].history
+        if any(sealing.is_sealed(v) for v in (*hist.added, *hist.deleted)):
+            return True
+    return bool(getattr(obj, "id_hash", None) or getattr(obj, "seal_marks", ""))
+
+
+def install() -> None:
+    if not event.contains(Session, "before_flush", _before_flush):
+        # first, so that the audit log's own hook sees the sealed values
+        event.listen(Session, "before_flush", _before_flush, insert=True)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+    for model in SEALED_COLUMNS:
+        if not event.contains(model, "load", _on_load):
+            event.listen(model, "load", _on_load)
+            event.listen(model, "refresh", _on_load)
+    audit.value_guard = _audit_guard
+    audit.value_opener = _audit_opener
+
+
+install()

@@ -1,0 +1,134 @@
+"""Sealed identities (issue 17): a denouncer's and a protected person's name, ID number,
+phone and address, and a denunciation's free text, are stored sealed whenever the database
+has keys. The raw bytes of the database file, its WAL, a backup and the temp folder hold
+none of them in any form; the cleared role reads them through the services, the others
+read "(confidential)"; the audit log and the search index keep no plaintext."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from receptiondesk.model import AuditEntry, Citizen, Petition, Petitioner
+from receptiondesk.services import citizens, petitions, protection, reception, sealing
+from receptiondesk.services.accounts import CLERK, OFFICE_HEAD, acting_as
+from receptiondesk.services.sealing import Keyring
+from receptiondesk.text import fold
+
+TODAY = date(2026, 3, 2)
+HELD_ON = date(2026, 2, 5)
+
+NAME = "Hoàng Văn Bí"
+ID_NUMBER = "012345678901"
+ADDRESS = "Bản Ẩn Mật, xã Mường Phăng"
+PHONE = "0912345678"
+# a protected person who is not a petitioner of the denunciation: came with the visit
+OTHER = ("Quàng Thị Sương", "034567890123", "Bản Sương Mù", "0987654321")
+CONTENT = "Tố cáo chủ tịch xã Đèo Văn Lạm lạm quyền thu tiền"
+SECRETS = (NAME, ID_NUMBER, ADDRESS, PHONE, *OTHER, "Đèo Văn Lạm")
+
+
+def forms(secret: str) -> list[bytes]:
+    """The byte forms a secret may be found in: UTF-8, UTF-16-LE, folded (and its words
+    of the search index, folded without spaces)."""
+    folded = fold(secret)
+    out = {secret.encode("utf-8"), secret.encode("utf-16-le"), folded.encode("utf-8"),
+           folded.encode("utf-16-le")}
+    return sorted(out)
+
+
+def found_in(data: bytes) -> list[str]:
+    return [s for s in SECRETS if any(f in data for f in forms(s))]
+
+
+@pytest.fixture
+def keys():
+    private, public = sealing.new_key_pair()
+    ring = Keyring(public_key=public, private_key=private, index_key=sealing.new_index_key())
+    sealing.set_keyring(ring)
+    yield ring
+    sealing.set_keyring(None)
+
+
+def uncleared(ring: Keyring) -> Keyring:
+    """The keys of a process where only an uncleared account signed in."""
+    return Keyring(public_key=ring.public_key, index_key=ring.index_key)
+
+
+def plant(session, unit, official, clerk, people):
+    """The clerk records a visit of a denouncer with a companion (the visit a denunciation),
+    and a denunciation by post from the same person."""
+    with acting_as(people[CLERK]):
+        rs = reception.create_session(session, unit.id, reception.SessionInput(
+            HELD_ON, presiding_official_id=official.id, recorder_official_id=clerk.id,
+            place="Trụ sở Đảng ủy"), today=TODAY)
+        visit = reception.add_visit(session, rs.id, reception.VisitInput(
+            CONTENT, new_citizen=citizens.CitizenInput(NAME, 1975, "male", ID_NUMBER,
+                                                       ADDRESS, PHONE),
+            petition_type="denunciation"), today=TODAY)
+        companion = citizens.create_citizen(session, unit.id, citizens.CitizenInput(
+            OTHER[0], 1980, "female", OTHER[1], OTHER[2], OTHER[3]), today=TODAY)
+        by_post = petitions.register_petition(session, unit.id, petitions.PetitionInput(
+            date(2026, 2, 20), "denunciation", CONTENT, source_code="post", ref="TC-02",
+            petitioners=[petitions.PetitionerInput(NAME, ID_NUMBER, ADDRESS, PHONE)]),
+            today=TODAY)
+        protection.protect_visit(session, visit)
+        protection._protect_citizens(session, [companion.id])
+    session.commit()
+    return {"visit": visit, "by_post": by_post, "companion": companion}
+
+
+def test_the_database_holds_sealed_values_and_the_cleared_read_them(
+        keys, session, db, unit, official, clerk, people):
+    made = plant(session, unit, official, clerk, people)
+    raw = session.execute(select(Petitioner.full_name, Petitioner.id_number,
+                                 Petitioner.address, Petitioner.phone)).all()
+    assert raw and all(sealing.is_sealed(v) for row in raw for v in row)
+    stored = session.execute(text(
+        "SELECT full_name, id_number, address, phone, name_key, search_text, sort_key "
+        "FROM citizens")).all()
+    assert len(stored) == 2
+    for row in stored:
+        assert all(sealing.is_sealed(v) for v in row[:4]) and not any(row[4:])
+    content = session.execute(text("SELECT content, search_text FROM petitions")).one()
+    assert sealing.is_sealed(content[0]) and "lam" not in content[1]
+    audit_text = " ".join(session.scalars(select(AuditEntry.detail)))
+    assert found_in(audit_text.encode()) == []
+
+    session.expunge_all()
+    p = session.get(Petition, made["by_post"].id)
+    assert p.content == CONTENT
+    assert [(x.full_name, x.id_number, x.address, x.phone) for x in p.petitioners] == [
+        (NAME, ID_NUMBER, ADDRESS, PHONE)]
+    c = session.get(Citizen, made["companion"].id)
+    assert (c.full_name, c.id_number, c.address, c.phone) == OTHER
+    with acting_as(people[OFFICE_HEAD]):
+        shown = protection.shield(session).person(c.full_name, c.id_number, c.phone,
+                                                  c.address, protected=True)
+        assert shown.name == OTHER[0]
+
+
+def test_an_uncleared_process_reads_confidential_and_saves_nothing_over_it(
+        keys, session, db, unit, official, clerk, people):
+    made = plant(session, unit, official, clerk, people)
+    session.expunge_all()
+    sealing.set_keyring(uncleared(keys))
+    p = session.get(Petition, made["by_post"].id)
+    assert p.content == protection.redacted()
+    assert p.petitioners[0].full_name == protection.redacted()
+    with acting_as(people[CLERK]):
+        blot = protection.shield(session)
+        # the shield still blots the sealed people out of free text, by their keyed hashes
+        assert NAME not in blot.text(f"Ông {NAME} đến, số điện thoại {PHONE}.")
+        assert PHONE not in blot.text(f"gọi {PHONE}")
+        assert blot.text("Ông Lò Văn Khoa đến") == "Ông Lò Văn Khoa đến"
+        p.forwarded_from = "UBND huyện"
+        p.petitioners[0].seq = 1
+    session.commit()
+    session.expunge_all()
+    sealing.set_keyring(keys)
+    p = session.get(Petition, made["by_post"].id)
+    assert p.content == CONTENT and p.petitioners[0].full_name == NAME
+    assert p.forwarded_from == "UBND huyện"
