@@ -24,12 +24,11 @@ No Qt here.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import event, func, or_, select, text
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.base import instance_state
 
@@ -58,6 +57,24 @@ _ORIGINALS = "sealed_originals"
 _RESTORE = "sealed_restore"
 #: an instance's fields whose value in the database is sealed (its plaintext in memory)
 _IN_DB = "sealed_in_db"
+
+
+_NEW_PROTECTED = "sealing_new_citizens"
+
+
+@contextmanager
+def sealing_new_citizens(session: Session, protected: bool = True) -> Iterator[None]:
+    """Citizens created inside are protected from their first row (recorded with a
+    denunciation): sealed before anything of them is written, the full-text index
+    included."""
+    if not protected:
+        yield
+        return
+    session.info[_NEW_PROTECTED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(_NEW_PROTECTED, None)
 
 
 def context(model: type, column: str) -> str:
@@ -165,16 +182,24 @@ def _plain(obj: Any, name: str, value: Any, ring: sealing.Keyring) -> Any:
     return value
 
 
-def _citizen_ids_of_denunciations(session: Session) -> set[str]:
-    """Citizens this flush links to a denunciation or protects."""
+def _citizen_ids_of_denunciations(session: Session, new: list) -> set[str]:
+    """Citizens this flush links to a denunciation or protects (those not written yet
+    appended to ``new``)."""
     ids: set[str] = set()
     for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Petitioner) and obj.citizen_id and _petition_denounced(session, obj):
-            ids.add(obj.citizen_id)
+        if isinstance(obj, Petitioner) and _petition_denounced(session, obj):
+            if obj.citizen_id:
+                ids.add(obj.citizen_id)
+            elif obj.citizen is not None and obj.citizen in session.new:
+                new.append(obj.citizen)
         elif isinstance(obj, Visit) and obj.petition_type == DENUNCIATION:
             if obj.citizen_id:
                 ids.add(obj.citizen_id)
             ids.update(a.citizen_id for a in obj.attendees if a.citizen_id)
+            # a citizen recorded with the visit: sealed before its first row is written,
+            # so that its words never reach the full-text index
+            people = [obj.citizen, *(a.citizen for a in obj.attendees)]
+            new.extend(c for c in people if c is not None and c in session.new)
         elif isinstance(obj, ProtectedCitizen):
             ids.add(obj.citizen_id)
     return ids
@@ -193,7 +218,11 @@ def _before_flush(session: Session, _context, _instances) -> None:
         return
     restore: list = session.info.setdefault(_RESTORE, [])
     with session.no_autoflush:
-        protect = _citizen_ids_of_denunciations(session)
+        unwritten: list = [o for o in session.new if isinstance(o, Citizen)] \
+            if session.info.get(_NEW_PROTECTED) else []
+        protect = _citizen_ids_of_denunciations(session, unwritten)
+        for citizen in unwritten:
+            _seal_person(citizen, ring, everything=True, restore=restore)
         dirty_citizens = [o for o in session.dirty if isinstance(o, Citizen)]
         known = {o.id for o in dirty_citizens if o.id}
         if known:
@@ -340,3 +369,97 @@ def install() -> None:
 
 
 install()
+
+
+# --- an existing database ---------------------------------------------------------------------
+
+
+def _protected_records(session: Session) -> list[Any]:
+    """Every record whose values are to be sealed: the petitioners and the content of
+    denunciations, the protected citizens, the visits recorded as denunciations."""
+    den = select(Petition.id).where(Petition.petition_type == DENUNCIATION)
+    out: list[Any] = []
+    out += session.scalars(select(Petitioner).where(Petitioner.petition_id.in_(den)))
+    out += session.scalars(select(Petition).where(Petition.petition_type == DENUNCIATION))
+    out += session.scalars(select(Citizen).where(
+        Citizen.id.in_(select(ProtectedCitizen.citizen_id))))
+    out += session.scalars(select(Visit).where(Visit.petition_type == DENUNCIATION))
+    return out
+
+
+def seal_existing(session: Session) -> int:
+    """Seal in place every protected value still in plain text (a database made before it
+    had keys: called once when its keys are first made). Needs the keys in this process's
+    keyring (the public key to seal, the index key for the hashes). Returns the number of
+    records sealed. The protected citizens are first brought up to date
+    (:func:`.protection.protect_all`). On SQLite, the full-text index is merged afterwards
+    so that its old segments holding the plaintext are freed (zeroed: ``secure_delete``).
+    """
+    from .protection import protect_all
+
+    ring = sealing.current_keyring()
+    if ring is None:
+        raise RuntimeError("no sealing key: make the office's keys first")
+    protect_all(session)
+    session.flush()
+    restore: list = []
+    count = 0
+    with session.no_autoflush:
+        for obj in _protected_records(session):
+            before = len(restore)
+            if isinstance(obj, Citizen | Petitioner):
+                _seal_person(obj, ring, everything=True, restore=restore)
+            else:
+                plain = _seal_values(obj, TEXT_FIELDS[type(obj)], ring, all_fields=True)
+                wanted = fold(obj.ref or "") if isinstance(obj, Petition) else ""
+                if obj.search_text != wanted:
+                    obj.search_text = wanted
+                if plain:
+                    restore.append((obj, plain))
+            count += len(restore) > before
+    session.info["sealing_off"] = True  # already sealed: the hook has nothing to add
+    try:
+        session.flush()
+    finally:
+        session.info.pop("sealing_off", None)
+    for obj, plain in restore:
+        for name, value in plain.items():
+            attributes.set_committed_value(obj, name, value)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO search_index(search_index) VALUES('optimize')"))
+    return count
+
+
+def plaintext_left(session: Session) -> int:
+    """How many protected values are still stored in plain text (``db check``): their
+    identity columns, a denunciation's text, and the derived keys that repeat them."""
+    den = select(Petition.id).where(Petition.petition_type == DENUNCIATION)
+    protected = select(ProtectedCitizen.citizen_id)
+
+    def plain(column):
+        return (column.is_not(None)) & (column != "") & ~column.startswith(sealing.PREFIX)
+
+    checks = [
+        select(func.count()).select_from(Petitioner).where(
+            Petitioner.petition_id.in_(den),
+            or_(*(plain(getattr(Petitioner, f)) for f in PERSON_FIELDS),
+                Petitioner.name_key != "")),
+        select(func.count()).select_from(Citizen).where(
+            Citizen.id.in_(protected),
+            or_(*(plain(getattr(Citizen, f)) for f in PERSON_FIELDS),
+                Citizen.name_key != "", Citizen.search_text != "")),
+        select(func.count()).select_from(Petition).where(
+            Petition.petition_type == DENUNCIATION, plain(Petition.content)),
+        select(func.count()).select_from(Visit).where(
+            Visit.petition_type == DENUNCIATION,
+            or_(plain(Visit.content), plain(Visit.notes))),
+    ]
+    return sum(session.scalar(c) or 0 for c in checks)
+
+
+def database_sealed(session: Session) -> bool:
+    """Whether this database keeps sealed values (any is stored): ``db check`` then holds
+    it to keep every protected value sealed."""
+    return any(session.scalar(select(model.id).where(
+        getattr(model, fields[0]).startswith(sealing.PREFIX)).limit(1)) is not None
+        for model, fields in SEALED_COLUMNS.items())
