@@ -222,5 +222,14 @@ def test_repeats_find_a_sealed_person_by_the_keyed_hash_of_the_id_number(
     session.expunge_all()
     with acting_as(people[OFFICE_HEAD]):
         found = repeats.find_repeats(session, id_number=ID_NUMBER, full_name="",
-                                     address="", content="")
+                                     address="", content="", cleared=True)
         assert [p.ref for p in found.same_citizen] == ["TC-02"]
+
+
+def test_a_sealed_citizen_is_found_as_the_same_person_by_the_id_number(
+        keys, session, db, unit, official, clerk, people):
+    made = plant(session, unit, official, clerk, people)
+    session.expunge_all()
+    with acting_as(people[OFFICE_HEAD]):
+        same = citizens.same_person(session, "", "", OTHER[1])
+        assert [c.id for c in same] == [made["companion"].id]
