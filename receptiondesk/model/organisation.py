@@ -80,8 +80,16 @@ class Citizen(OwnedMixin, Base):
     phone: Mapped[str] = mapped_column(sealable(20), default="")
     # Keyed hashes of a sealed identity's folded ID number and of its name and numbers
     # (services.sealed_fields): equality and blotting without the plaintext.
-    id_hash: Mapped[str | None] = mapped_column(String(64), index=True)
-    seal_marks: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Deferred and left out of an INSERT when not set (as Unit.successor_id): records
+    # written by this model into a database made before the columns neither read nor
+    # write them.
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True, deferred=True,
+                                                server_default=FetchedValue())
+    seal_marks: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
+        return {"version_id_col": cls.version, "eager_defaults": False}
     # Folded (no case, no diacritics) name and address, for repeat finding.
     name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
     address_key: Mapped[str] = mapped_column(String(300), default="")

@@ -264,9 +264,14 @@ def _after_flush_postexec(session: Session, _context) -> None:
 # --- opening on read ---------------------------------------------------------------------------
 
 
-def _on_load(target: Any, _context, *_args) -> None:
+def _on_refresh(target: Any, context, attrs: Iterable[str] | None) -> None:
+    """Only the columns read again (a deferred column loaded reads no other)."""
+    _on_load(target, context, None if attrs is None else set(attrs))
+
+
+def _on_load(target: Any, _context, attrs: set[str] | None = None) -> None:
     ring = sealing.current_keyring()
-    fields = SEALED_COLUMNS[type(target)]
+    fields = [f for f in SEALED_COLUMNS[type(target)] if attrs is None or f in attrs]
     loaded = instance_state(target).dict
     originals: dict[str, tuple[str, str]] | None = None
     for name in fields:
@@ -363,7 +368,7 @@ def install() -> None:
     for model in SEALED_COLUMNS:
         if not event.contains(model, "load", _on_load):
             event.listen(model, "load", _on_load)
-            event.listen(model, "refresh", _on_load)
+            event.listen(model, "refresh", _on_refresh)
     audit.value_guard = _audit_guard
     audit.value_opener = _audit_opener
 
