@@ -233,3 +233,22 @@ def test_a_sealed_citizen_is_found_as_the_same_person_by_the_id_number(
     with acting_as(people[OFFICE_HEAD]):
         same = citizens.same_person(session, "", "", OTHER[1])
         assert [c.id for c in same] == [made["companion"].id]
+
+
+def test_a_cleared_user_finds_sealed_people_by_name_and_id_number_others_do_not(
+        keys, session, db, unit, official, clerk, people):
+    from receptiondesk.services.search import search
+
+    made = plant(session, unit, official, clerk, people)
+    companion = made["companion"].id
+    session.expunge_all()
+    with acting_as(people[OFFICE_HEAD]):
+        for query in ("quang thi suong", "Quàng Thị", OTHER[1], "sương mù"):
+            assert companion in [h.record_id for h in search(session, query)], query
+            assert companion in [c.id for c in citizens.list_citizens(session, query)], query
+        assert citizens.count_citizens(session, "quang thi") == 1
+        assert search(session, "quang van") == []
+    with acting_as(people[CLERK]):
+        for query in ("quang thi suong", OTHER[1]):
+            assert search(session, query) == []
+            assert citizens.list_citizens(session, query) == []

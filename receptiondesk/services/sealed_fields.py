@@ -24,6 +24,8 @@ No Qt here.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -468,3 +470,65 @@ def database_sealed(session: Session) -> bool:
     return any(session.scalar(select(model.id).where(
         getattr(model, fields[0]).startswith(sealing.PREFIX)).limit(1)) is not None
         for model, fields in SEALED_COLUMNS.items())
+
+
+# --- a cleared user's search over the sealed people -------------------------------------------
+#
+# Protected citizens have no folded text in the index; a cleared user still finds them by
+# name, ID number, address or phone: their sealed values are opened once per keyring and
+# database into memory (a province holds a few thousand protected persons) and matched
+# there, each query word the start of a word. The list is read again when protection
+# changed (the stamp of protection's shield) and at the latest after PEOPLE_SECONDS.
+
+PEOPLE_SECONDS = 60.0
+_people: dict[tuple, tuple[tuple, float, list[tuple[str, str, str]]]] = {}
+_people_lock = threading.Lock()
+
+
+def sealed_citizens(session: Session) -> list[tuple[str, str, str]]:
+    """(id, unit id, " " + folded name, ID number, address, phone) of every protected
+    citizen whose identity is sealed, opened (empty for a process that cannot open)."""
+    from .protection import _stamp
+
+    ring = sealing.current_keyring()
+    if ring is None or not ring.cleared:
+        return []
+    bind = session.get_bind()
+    key = (id(bind), str(getattr(bind, "url", "")), id(ring))
+    stamp = _stamp(session)
+    kept = _people.get(key)
+    if kept is not None and kept[0] == stamp and time.monotonic() - kept[1] < PEOPLE_SECONDS:
+        return kept[2]
+    rows = session.execute(
+        select(Citizen.id, Citizen.unit_id, *(getattr(Citizen, f) for f in PERSON_FIELDS))
+        .where(Citizen.id.in_(select(ProtectedCitizen.citizen_id)),
+               Citizen.merged_into_id.is_(None),
+               Citizen.full_name.startswith(sealing.PREFIX)))
+    made: list[tuple[str, str, str]] = []
+    for citizen_id, unit_id, *values in rows:
+        opened = []
+        for name, value in zip(PERSON_FIELDS, values, strict=True):
+            try:
+                opened.append(sealing.open_sealed(value, context=context(Citizen, name),
+                                                  keyring=ring) if value else "")
+            except sealing.DamagedSealedValue:
+                opened.append("")
+        made.append((citizen_id, unit_id, " " + " ".join(fold(v) for v in opened if v)))
+    with _people_lock:
+        _people[key] = (stamp, time.monotonic(), made)
+    return made
+
+
+def sealed_citizen_matches(session: Session, query: str,
+                           unit_ids: Iterable[str] | None = None) -> list[str]:
+    """The ids of sealed protected citizens matching ``query`` (every folded word of it the
+    start of a word of their identity), for a cleared process; [] for any other."""
+    from ..text import search_tokens
+    from .accounts import is_cleared
+
+    tokens = [" " + t for t in dict.fromkeys(search_tokens(query))]
+    if not tokens or not is_cleared():
+        return []
+    units = None if unit_ids is None else set(unit_ids)
+    return [cid for cid, unit_id, text_ in sealed_citizens(session)
+            if (units is None or unit_id in units) and all(t in text_ for t in tokens)]
