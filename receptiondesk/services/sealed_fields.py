@@ -503,17 +503,12 @@ def sealed_citizens(session: Session) -> list[tuple[str, str, str]]:
         select(Citizen.id, Citizen.unit_id, *(getattr(Citizen, f) for f in PERSON_FIELDS))
         .where(Citizen.id.in_(select(ProtectedCitizen.citizen_id)),
                Citizen.merged_into_id.is_(None),
-               Citizen.full_name.startswith(sealing.PREFIX)))
-    made: list[tuple[str, str, str]] = []
-    for citizen_id, unit_id, *values in rows:
-        opened = []
-        for name, value in zip(PERSON_FIELDS, values, strict=True):
-            try:
-                opened.append(sealing.open_sealed(value, context=context(Citizen, name),
-                                                  keyring=ring) if value else "")
-            except sealing.DamagedSealedValue:
-                opened.append("")
-        made.append((citizen_id, unit_id, " " + " ".join(fold(v) for v in opened if v)))
+               Citizen.full_name.startswith(sealing.PREFIX))).all()
+    columns = [sealing.open_many([r[2 + i] for r in rows], context=context(Citizen, f),
+                                 keyring=ring) for i, f in enumerate(PERSON_FIELDS)]
+    made: list[tuple[str, str, str]] = [
+        (r[0], r[1], " " + fold(" ".join(c[n] or "" for c in columns)))
+        for n, r in enumerate(rows)]
     with _people_lock:
         _people[key] = (stamp, time.monotonic(), made)
     return made

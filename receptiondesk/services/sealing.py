@@ -184,3 +184,32 @@ def keyed_hash(folded: str, *, keyring: Keyring | None = None) -> str:
     if ring is None or ring.index_key is None:
         raise NotCleared("the index key is not unlocked")
     return hmac.new(ring.index_key, folded.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def open_many(values: list[str | None], *, context: str,
+              keyring: Keyring | None = None) -> list[str | None]:
+    """:func:`open_sealed` of many values of one column at once (one AES context per
+    writer instead of one per value: a cleared user's search opens thousands); a value
+    that does not open is given as None, a plain one as it is."""
+    ring = keyring or _keyring
+    if ring is None:
+        raise NotCleared("no keys are unlocked")
+    aad = context.encode("utf-8")
+    ciphers: dict[bytes, AESGCM] = {}
+    out: list[str | None] = []
+    for value in values:
+        if not is_sealed(value):
+            out.append(value)
+            continue
+        assert value is not None
+        try:
+            raw = base64.urlsafe_b64decode(value[len(PREFIX):].encode("ascii"))
+            writer = raw[:32]
+            cipher = ciphers.get(writer)
+            if cipher is None:
+                cipher = ciphers[writer] = AESGCM(ring.opener(writer))
+            out.append(cipher.decrypt(raw[32:32 + _NONCE_LEN], raw[32 + _NONCE_LEN:], aad)
+                       .decode("utf-8"))
+        except (ValueError, UnicodeEncodeError, InvalidTag):
+            out.append(None)
+    return out
