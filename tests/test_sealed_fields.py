@@ -6,13 +6,17 @@ read "(confidential)"; the audit log and the search index keep no plaintext."""
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
 from receptiondesk.model import AuditEntry, Citizen, Petition, Petitioner
 from receptiondesk.services import (
+    attachments,
     citizens,
     petitions,
     protection,
@@ -34,7 +38,10 @@ PHONE = "0912345678"
 # a protected person who is not a petitioner of the denunciation: came with the visit
 OTHER = ("Quàng Thị Sương", "034567890123", "Bản Sương Mù", "0987654321")
 CONTENT = "Tố cáo chủ tịch xã Đèo Văn Lạm lạm quyền thu tiền"
-SECRETS = (NAME, ID_NUMBER, ADDRESS, PHONE, *OTHER, "Đèo Văn Lạm")
+IDENTITIES = (NAME, ID_NUMBER, ADDRESS, PHONE, *OTHER)
+SECRETS = (*IDENTITIES, "Đèo Văn Lạm", "hoang-van-bi")
+# a scan of the denouncer's paper: their name in its bytes
+SCAN = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + NAME.encode("utf-8") + b"\x00" * 32
 
 
 def forms(secret: str) -> list[bytes]:
@@ -46,8 +53,8 @@ def forms(secret: str) -> list[bytes]:
     return sorted(out)
 
 
-def found_in(data: bytes) -> list[str]:
-    return [s for s in SECRETS if any(f in data for f in forms(s))]
+def found_in(data: bytes, secrets=SECRETS) -> list[str]:
+    return [s for s in secrets if any(f in data for f in forms(s))]
 
 
 @pytest.fixture
@@ -64,9 +71,10 @@ def uncleared(ring: Keyring) -> Keyring:
     return Keyring(public_key=ring.public_key, index_key=ring.index_key)
 
 
-def plant(session, unit, official, clerk, people):
+def plant(session, unit, official, clerk, people, tmp=None):
     """The clerk records a visit of a denouncer with a companion (the visit a denunciation),
     and a denunciation by post from the same person."""
+    tmp = tmp or Path(tempfile.mkdtemp())
     with acting_as(people[CLERK]):
         rs = reception.create_session(session, unit.id, reception.SessionInput(
             HELD_ON, presiding_official_id=official.id, recorder_official_id=clerk.id,
@@ -87,8 +95,12 @@ def plant(session, unit, official, clerk, people):
             today=TODAY)
         protection.protect_visit(session, visit)
         protection._protect_citizens(session, [companion.id])
+        scan = tmp / "don-to-cao-hoang-van-bi.png"
+        scan.write_bytes(SCAN)
+        kept = attachments.add_attachment(session, unit.id, "petition", by_post.id, scan,
+                                          description=f"Đơn của {NAME}")
     session.commit()
-    return {"visit": visit, "by_post": by_post, "companion": companion}
+    return {"visit": visit, "by_post": by_post, "companion": companion, "scan": kept}
 
 
 def test_the_database_holds_sealed_values_and_the_cleared_read_them(
@@ -145,6 +157,13 @@ def test_an_uncleared_process_reads_confidential_and_saves_nothing_over_it(
     assert p.forwarded_from == "UBND huyện"
 
 
+def _unpacked(data: bytes) -> bytes:
+    """A bundle's part as written (its parts are gzip streams inside the zip)."""
+    import gzip
+
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
 def _temp_files(folder) -> list:
     return [p for p in folder.rglob("*") if p.is_file()]
 
@@ -160,21 +179,37 @@ def test_no_identity_in_the_file_its_wal_a_backup_or_the_temp_folder(
     temp.mkdir()
     monkeypatch.setenv("TMPDIR", str(temp))
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    plant(session, unit, official, clerk, people)
+    made = plant(session, unit, official, clerk, people, tmp_path)
     path = db.path
     wal = path.with_name(path.name + "-wal")
     assert wal.exists() and wal.stat().st_size > 0  # the writes are still in the WAL
     for f in (path, wal):
         assert found_in(f.read_bytes()) == [], f
-    made = backups.make_backup(db, tmp_path / "backups", "manual")
-    assert found_in(made.read_bytes()) == []
+    copy = backups.make_backup(db, tmp_path / "backups", "manual")
+    assert found_in(copy.read_bytes()) == []
     for f in _temp_files(temp):
         assert found_in(f.read_bytes()) == [], f
-    # the cleared role still reads them through the services
+    # the cleared role still reads them through the services, the scan too
     session.expunge_all()
     with acting_as(people[OFFICE_HEAD]):
         rows = petitions.list_petitions(session)
         assert [x.full_name for p in rows for x in p.petitioners] == [NAME]
+        assert attachments.attachment_data(session, made["scan"].id) == SCAN
+        assert attachments.get_attachment(session, made["scan"].id).file_name == \
+            "don-to-cao-hoang-van-bi.png"
+        # a bundle for the upper level: identities blotted (it cannot open this office's
+        # seals), the denunciation's text opened (the exporter is cleared)
+        from receptiondesk.services.outputs import export_bundle
+
+        bundle = tmp_path / "out.bundle"
+        export_bundle(session, bundle)
+        session.commit()
+    with zipfile.ZipFile(bundle) as z:
+        members = b"".join(_unpacked(z.read(n)) for n in z.namelist())
+    assert found_in(members, IDENTITIES) == [] and sealing.PREFIX.encode() not in members
+    assert "lạm quyền".encode() in members
+    for f in _temp_files(temp):
+        assert found_in(f.read_bytes()) == [], f
 
 
 def test_an_existing_database_is_sealed_in_place_and_db_check_tells(

@@ -34,7 +34,7 @@ from sqlalchemy import event, func, or_, select, text
 from sqlalchemy.orm import Session, attributes
 from sqlalchemy.orm.base import instance_state
 
-from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit
+from ..model import Attachment, Citizen, Petition, Petitioner, ProtectedCitizen, Visit
 from ..model.codes import PetitionType
 from ..text import fold
 from . import audit, sealing
@@ -52,7 +52,10 @@ PERSON_DERIVED: dict[type, dict[str, str]] = {
     Petitioner: {"name_key": ""},
 }
 SEALED_COLUMNS: dict[type, tuple[str, ...]] = {
-    Citizen: PERSON_FIELDS, Petitioner: PERSON_FIELDS, **TEXT_FIELDS}
+    Citizen: PERSON_FIELDS, Petitioner: PERSON_FIELDS, **TEXT_FIELDS,
+    Attachment: ("file_name", "description")}
+#: the longest file name kept sealed (the column holds 260 characters, sealed ones longer)
+SEALED_FILE_NAME = 100
 
 #: an instance's sealed values it was loaded with, for a process that cannot open them
 _ORIGINALS = "sealed_originals"
@@ -313,6 +316,18 @@ def open_value(model: type, column: str, value: Any) -> Any:
         return redacted()
 
 
+def open_value_or(table: str, column: str, value: Any, instead: str) -> Any:
+    """A sealed value of ``table.column`` opened, or ``instead`` when this process cannot
+    open it (what leaves the office: bundles)."""
+    ring = sealing.current_keyring()
+    if ring is None or not ring.cleared:
+        return instead
+    try:
+        return sealing.open_sealed(value, context=f"{table}.{column}", keyring=ring)
+    except sealing.DamagedSealedValue:
+        return instead
+
+
 def _audit_opener(key: str, value: Any) -> Any:
     """A value of an audit entry's detail as this process may read it."""
     if not sealing.is_sealed(value):
@@ -340,7 +355,7 @@ def _audit_guard(obj: object, key: str, value: Any) -> Any:
         return value
     # every person's identity, protected or not yet: a citizen protected later (linked to
     # a denunciation next week) must not be left readable in the append-only log
-    if type(obj) in TEXT_FIELDS and not _is_sealed_record(obj):
+    if type(obj) not in (Citizen, Petitioner) and not _is_sealed_record(obj):
         return value
     originals = instance_state(obj).info.get(_ORIGINALS, {})
     if key in originals and value == originals[key][1]:
@@ -376,6 +391,43 @@ def install() -> None:
 
 
 install()
+
+
+# --- scans of protected people's papers --------------------------------------------------------
+
+
+def seal_attachment(session: Session, attachment: Attachment) -> bool:
+    """Seal a file kept with a protected record (``attachments.is_protected``): its bytes,
+    its name and its description. False: not protected, no keys, or sealed already."""
+    from .attachments import is_protected
+
+    ring = sealing.current_keyring()
+    if ring is None or not is_protected(session, attachment):
+        return False
+    data = attachment.data
+    if data is None or sealing.is_sealed_bytes(data):
+        return False
+    attachment.data = sealing.seal_bytes(data, context=context(Attachment, "data"),
+                                         keyring=ring)
+    name = attachment.file_name or ""
+    if name and not sealing.is_sealed(name):
+        stem, dot, ext = name.rpartition(".")
+        short = name if len(name) <= SEALED_FILE_NAME else \
+            (stem[:SEALED_FILE_NAME - len(ext) - 1] + dot + ext if dot else name[:100])
+        attachment.file_name = sealing.seal(short, context=context(Attachment, "file_name"),
+                                            keyring=ring)
+    if attachment.description and not sealing.is_sealed(attachment.description):
+        attachment.description = sealing.seal(
+            attachment.description, context=context(Attachment, "description"), keyring=ring)
+    return True
+
+
+def attachment_bytes(attachment: Attachment) -> bytes:
+    """The stored bytes of a file, opened when sealed (the caller checked clearance)."""
+    data = attachment.data or b""
+    if not sealing.is_sealed_bytes(data):
+        return bytes(data)
+    return sealing.open_bytes(data, context=context(Attachment, "data"))
 
 
 # --- an existing database ---------------------------------------------------------------------
@@ -432,6 +484,12 @@ def seal_existing(session: Session) -> int:
     for obj, plain in restore:
         for name, value in plain.items():
             attributes.set_committed_value(obj, name, value)
+    from sqlalchemy.orm import undefer
+
+    for kept in session.scalars(select(Attachment).options(undefer(Attachment.data))):
+        if seal_attachment(session, kept):
+            count += 1
+    session.flush()
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("INSERT INTO search_index(search_index) VALUES('optimize')"))
     return count

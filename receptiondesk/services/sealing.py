@@ -213,3 +213,39 @@ def open_many(values: list[str | None], *, context: str,
         except (ValueError, UnicodeEncodeError, InvalidTag):
             out.append(None)
     return out
+
+
+BYTES_PREFIX = b"rds1"
+
+
+def is_sealed_bytes(data: object) -> bool:
+    return isinstance(data, bytes | bytearray | memoryview) and bytes(data[:4]) == BYTES_PREFIX
+
+
+def seal_bytes(data: bytes, *, context: str, keyring: Keyring | None = None) -> bytes:
+    """``data`` (a scan) sealed for the office as :func:`seal` seals a text: ``rds1`` +
+    writer public key + nonce + ciphertext and tag, raw."""
+    ring = keyring or _keyring
+    if ring is None:
+        raise RuntimeError("no sealing key: the database has not been sealed yet")
+    writer_public, key = ring.writer()
+    nonce = os.urandom(_NONCE_LEN)
+    return BYTES_PREFIX + writer_public + nonce + AESGCM(key).encrypt(
+        nonce, bytes(data), context.encode("utf-8"))
+
+
+def open_bytes(data: bytes, *, context: str, keyring: Keyring | None = None) -> bytes:
+    """The bytes of a sealed scan; bytes not sealed are returned as they are."""
+    if not is_sealed_bytes(data):
+        return data
+    ring = keyring or _keyring
+    if ring is None:
+        raise NotCleared("no keys are unlocked")
+    raw = bytes(data)[len(BYTES_PREFIX):]
+    if len(raw) < 32 + _NONCE_LEN + 16:
+        raise DamagedSealedValue(context)
+    writer_public, nonce, body = raw[:32], raw[32:32 + _NONCE_LEN], raw[32 + _NONCE_LEN:]
+    try:
+        return AESGCM(ring.opener(writer_public)).decrypt(nonce, body, context.encode("utf-8"))
+    except InvalidTag as exc:
+        raise DamagedSealedValue(context) from exc
