@@ -287,3 +287,33 @@ def test_a_cleared_user_finds_sealed_people_by_name_and_id_number_others_do_not(
         for query in ("quang thi suong", OTHER[1]):
             assert search(session, query) == []
             assert citizens.list_citizens(session, query) == []
+
+
+def test_an_import_in_bulk_seals_what_it_writes_of_denunciations(
+        keys, session, db, unit, official, tmp_path):
+    from receptiondesk.exchange.importer import import_file
+
+    path = tmp_path / "petitions.csv"
+    path.write_text(
+        "ref,received_date,source,type,field_code,petitioner_name,id_number,address,phone,"
+        "signers,content,handling,handling_date,status,result,result_date,handled_to,"
+        "decision_number\n"
+        f"TC-9,03/06/2025,post,denunciation,,{NAME},{ID_NUMBER},\"{ADDRESS}\",{PHONE},1,"
+        f"{CONTENT},,,,,,,\n"
+        f"KN-9,03/06/2025,post,complaint,,Lò Thị Mai,,Bản Phăng,,1,Khiếu nại đất,,,,,,,\n",
+        encoding="utf-8")
+    import_file(session, "petitions", path, today=TODAY, official_id=official.id)
+    session.commit()
+    rows = session.execute(text(
+        "SELECT p.ref, x.full_name, x.id_number, x.address, x.phone, p.content, "
+        "p.search_text FROM petitioners x JOIN petitions p ON p.id = x.petition_id "
+        "ORDER BY p.ref")).all()
+    assert [r[0] for r in rows] == ["KN-9", "TC-9"]
+    assert rows[0][1] == "Lò Thị Mai"  # an ordinary complaint stays as it was
+    assert all(sealing.is_sealed(v) for v in rows[1][1:6]) and "lam" not in rows[1][6]
+    stored = " ".join(session.scalars(select(AuditEntry.detail))) + " ".join(
+        str(v) for r in session.execute(text("SELECT * FROM citizens")) for v in r)
+    assert found_in(stored.encode(), IDENTITIES) == []
+    session.expunge_all()
+    p = session.scalar(select(Petition).where(Petition.ref == "TC-9"))
+    assert (p.content, p.petitioners[0].full_name) == (CONTENT, NAME)

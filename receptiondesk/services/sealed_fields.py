@@ -585,3 +585,80 @@ def sealed_citizen_matches(session: Session, query: str,
     units = None if unit_ids is None else set(unit_ids)
     return [cid for cid, unit_id, text_ in sealed_citizens(session)
             if (units is None or unit_id in units) and all(t in text_ for t in tokens)]
+
+
+# --- rows written in bulk (exchange.bulk) -------------------------------------------------------
+
+
+def seal_rows(session: Session, rows: dict[str, list[dict]], entries: list) -> None:
+    """Seal, in place, the protected values of rows about to be inserted in bulk and of
+    their audit entries (``(action, kind, record id, unit id, detail)``), as the flush
+    hook seals records written one at a time. Citizens protected in this write whose rows
+    were inserted by an earlier one are sealed where they stand."""
+    ring = sealing.current_keyring()
+    if ring is None:
+        return
+    protected = {r["citizen_id"] for r in rows.get("protected_citizens", ())}
+    written_citizens = {r["id"] for r in rows.get("citizens", ())}
+    denounced = {r["id"] for r in rows.get("petitions", ())
+                 if r.get("petition_type") == DENUNCIATION}
+    other = {r["petition_id"] for r in rows.get("petitioners", ())} - denounced - {
+        r["id"] for r in rows.get("petitions", ())}
+    if other:
+        denounced |= set(session.scalars(select(Petition.id).where(
+            Petition.id.in_(other), Petition.petition_type == DENUNCIATION)))
+    den_visits = {r["id"] for r in rows.get("visits", ())
+                  if r.get("petition_type") == DENUNCIATION}
+
+    def person(model: type, row: dict) -> None:
+        opened = {f: row.get(f) for f in PERSON_FIELDS}
+        for f in PERSON_FIELDS:
+            if row.get(f) and not sealing.is_sealed(row[f]):
+                row[f] = sealing.seal(row[f], context=context(model, f), keyring=ring)
+        row.update(PERSON_DERIVED[model])
+        if ring.index_key is not None:
+            row["id_hash"] = id_hash(opened["id_number"], ring)
+            row["seal_marks"] = marks(opened["full_name"],
+                                      [opened["id_number"], opened["phone"]], ring)
+
+    for row in rows.get("citizens", ()):
+        if row["id"] in protected:
+            person(Citizen, row)
+    for row in rows.get("petitioners", ()):
+        if row["petition_id"] in denounced:
+            person(Petitioner, row)
+    for model, table, ids in ((Petition, "petitions", denounced),
+                              (Visit, "visits", den_visits)):
+        for row in rows.get(table, ()):
+            if row["id"] in ids:
+                for f in TEXT_FIELDS[model]:
+                    if row.get(f) and not sealing.is_sealed(row[f]):
+                        row[f] = sealing.seal(row[f], context=context(model, f), keyring=ring)
+                row["search_text"] = fold(row.get("ref") or "") if model is Petition else ""
+    kinds = {"citizen": Citizen, "petitioner": Petitioner}
+    for _action, kind, record_id, _unit, detail in entries:
+        model = kinds.get(kind)
+        fields: Iterable[str] = PERSON_FIELDS
+        if model is None and kind in ("petition", "visit") and record_id in (
+                denounced | den_visits):
+            model = Petition if kind == "petition" else Visit
+            fields = TEXT_FIELDS[model]
+        if model is None or not isinstance(detail, dict):
+            continue
+        for f in fields:
+            value = detail.get(f)
+            if isinstance(value, str) and value and not sealing.is_sealed(value):
+                detail[f] = sealing.seal(value, context=context(model, f), keyring=ring)
+            elif isinstance(value, list):
+                detail[f] = [sealing.seal(v, context=context(model, f), keyring=ring)
+                             if isinstance(v, str) and v and not sealing.is_sealed(v) else v
+                             for v in value]
+    earlier = protected - written_citizens
+    if earlier:
+        restore: list = []
+        with session.no_autoflush:
+            for citizen_id in sorted(earlier):
+                citizen = session.get(Citizen, citizen_id)
+                if citizen is not None:
+                    _seal_person(citizen, ring, everything=True, restore=restore)
+        session.flush()
