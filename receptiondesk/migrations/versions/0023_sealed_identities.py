@@ -42,9 +42,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("petitioners", "citizens"):
         op.drop_index(f"ix_{table}_id_hash", table_name=table)
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("seal_marks")
-            batch.drop_column("id_hash")
+        # in place (SQLite 3.35+ drops a column itself): the table and its search
+        # triggers stay as they are
+        op.drop_column(table, "seal_marks")
+        op.drop_column(table, "id_hash")
     if op.get_bind().dialect.name != "sqlite":
         for table, name, length in WIDENED:
             op.alter_column(table, name, type_=sa.String(length))
