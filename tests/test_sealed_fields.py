@@ -18,6 +18,7 @@ from receptiondesk.model import AuditEntry, Citizen, Petition, Petitioner
 from receptiondesk.services import (
     attachments,
     citizens,
+    minutes,
     petitions,
     protection,
     reception,
@@ -95,12 +96,15 @@ def plant(session, unit, official, clerk, people, tmp=None):
             today=TODAY)
         protection.protect_visit(session, visit)
         protection._protect_citizens(session, [companion.id])
+        m = minutes.minutes_for(session, "session", rs.id)
+        minutes.mark_printed(session, m.id)  # a printed version is frozen
         scan = tmp / "don-to-cao-hoang-van-bi.png"
         scan.write_bytes(SCAN)
         kept = attachments.add_attachment(session, unit.id, "petition", by_post.id, scan,
                                           description=f"Đơn của {NAME}")
     session.commit()
-    return {"visit": visit, "by_post": by_post, "companion": companion, "scan": kept}
+    return {"visit": visit, "by_post": by_post, "companion": companion, "scan": kept,
+            "minutes": m}
 
 
 def test_the_database_holds_sealed_values_and_the_cleared_read_them(
@@ -195,6 +199,9 @@ def test_no_identity_in_the_file_its_wal_a_backup_or_the_temp_folder(
         rows = petitions.list_petitions(session)
         assert [x.full_name for p in rows for x in p.petitioners] == [NAME]
         assert attachments.attachment_data(session, made["scan"].id) == SCAN
+        frozen = minutes.version_state(session, made["minutes"].id).versions[-1]
+        snap = minutes.version_content(session, frozen.id)
+        assert snap["visits"][0]["people"][0]["name"] == NAME
         assert attachments.get_attachment(session, made["scan"].id).file_name == \
             "don-to-cao-hoang-van-bi.png"
         # a bundle for the upper level: identities blotted (it cannot open this office's

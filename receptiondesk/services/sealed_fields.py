@@ -662,3 +662,51 @@ def seal_rows(session: Session, rows: dict[str, list[dict]], entries: list) -> N
                 if citizen is not None:
                     _seal_person(citizen, ring, everything=True, restore=restore)
         session.flush()
+
+
+# --- printed versions of minutes (their frozen content) ------------------------------------------
+
+#: what of a confidential visit a frozen minutes version keeps sealed
+SNAPSHOT_VISIT_TEXTS = ("content", "direction", "follow_up", "previously_handled_by")
+SNAPSHOT_PERSON_FIELDS = ("name", "id_number", "address", "phone")
+SNAPSHOT_CONTEXT = "minutes_versions.content"
+
+
+def _snapshot_walk(content: dict, change) -> dict:
+    for visit in content.get("visits", ()):
+        if not visit.get("confidential", True):
+            continue
+        for key in SNAPSHOT_VISIT_TEXTS:
+            if isinstance(visit.get(key), str) and visit[key]:
+                visit[key] = change(visit[key])
+        for group in ("people", "representatives"):
+            for person in visit.get(group) or ():
+                if not isinstance(person, dict):
+                    continue
+                for key in SNAPSHOT_PERSON_FIELDS:
+                    if isinstance(person.get(key), str) and person[key]:
+                        person[key] = change(person[key])
+    return content
+
+
+def seal_snapshot(content: dict) -> dict:
+    """A minutes version's frozen content with its confidential visits' identities and
+    texts sealed (when the database has keys); the content itself is changed."""
+    ring = sealing.current_keyring()
+    if ring is None:
+        return content
+    return _snapshot_walk(content, lambda v: v if sealing.is_sealed(v) else sealing.seal(
+        v, context=SNAPSHOT_CONTEXT, keyring=ring))
+
+
+def open_snapshot(content: dict) -> dict:
+    """The frozen content with its sealed values opened for a cleared process, or
+    "(confidential)" for others."""
+    return _snapshot_walk(content, lambda v: open_value_or(
+        "minutes_versions", "content", v, _redacted()) if sealing.is_sealed(v) else v)
+
+
+def _redacted() -> str:
+    from .protection import redacted
+
+    return redacted()
