@@ -45,7 +45,8 @@ DENUNCIATION = PetitionType.DENUNCIATION.value
 #: the identity columns sealed on a protected person's record
 PERSON_FIELDS = ("full_name", "id_number", "address", "phone")
 #: the free-text columns sealed on a denunciation
-TEXT_FIELDS: dict[type, tuple[str, ...]] = {Petition: ("content",), Visit: ("content", "notes")}
+TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+    Petition: ("content",), Visit: ("content", "notes", "representatives")}
 #: what a sealed record's derived columns become
 PERSON_DERIVED: dict[type, dict[str, str]] = {
     Citizen: {"name_key": "", "address_key": "", "sort_key": "", "search_text": ""},
@@ -139,8 +140,10 @@ def _seal_values(obj: Any, fields: Iterable[str], ring: sealing.Keyring, *,
     for name in fields:
         value = getattr(obj, name)
         if name in originals and value == originals[name][1]:
-            # the placeholder of a value this process could not open: keep the sealed one
-            setattr(obj, name, originals[name][0])
+            # the placeholder of a value this process could not open: never saved over
+            # the sealed one (put back only when something wrote it)
+            if state.attrs[name].history.added:
+                setattr(obj, name, originals[name][0])
             continue
         if not value or sealing.is_sealed(value):
             continue
