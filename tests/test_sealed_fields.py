@@ -324,3 +324,33 @@ def test_an_import_in_bulk_seals_what_it_writes_of_denunciations(
     session.expunge_all()
     p = session.scalar(select(Petition).where(Petition.ref == "TC-9"))
     assert (p.content, p.petitioners[0].full_name) == (CONTENT, NAME)
+
+
+def test_the_uncleared_see_confidential_in_lists_and_searches_never_a_sealed_value(
+        keys, session, db, unit, official, clerk, people):
+    from receptiondesk.services.search import search
+    from receptiondesk.services.search_results import describe_hits
+    from receptiondesk.ui import petitions as petitions_page
+    from receptiondesk.ui import reception as reception_page
+    from receptiondesk.ui.petition_forms import field_names
+
+    made = plant(session, unit, official, clerk, people)
+    session.expunge_all()
+    sealing.set_keyring(uncleared(keys))  # a clerk signed in: no private key
+    with acting_as(people[CLERK]):
+        names = field_names(session)
+        out = [repr([petitions_page.petition_row(p, TODAY, names).cells
+                     for p in petitions.list_petitions(session)])]
+        visits = reception.list_visits(session)
+        hidden = reception_page.visits_shown(session, visits, "test")
+        out.append(repr([reception_page.visit_row(v, names, v.id in hidden).cells
+                         for v in visits]))
+        for query in (NAME, ID_NUMBER, OTHER[0], "lạm quyền"):
+            assert search(session, query) == []
+            out.append(repr(describe_hits(session, query)))
+        out.append(repr(attachments.get_attachment(session, made["scan"].id).file_name))
+        with pytest.raises(Exception):  # noqa: B017 - the scan is refused, whatever the type
+            attachments.attachment_data(session, made["scan"].id)
+    text_ = " ".join(out)
+    assert found_in(text_.encode(), SECRETS) == [] and sealing.PREFIX not in text_
+    assert protection.redacted() in text_

@@ -410,6 +410,11 @@ def seal_attachment(session: Session, attachment: Attachment) -> bool:
     data = attachment.data
     if data is None or sealing.is_sealed_bytes(data):
         return False
+    # what this process holds in memory after the flush: the plain values
+    plain = {"data": data, "file_name": attachment.file_name,
+             "description": attachment.description}
+    session.info.setdefault(_RESTORE, []).append(
+        (attachment, {k: v for k, v in plain.items() if v}))
     attachment.data = sealing.seal_bytes(data, context=context(Attachment, "data"),
                                          keyring=ring)
     name = attachment.file_name or ""
