@@ -199,6 +199,11 @@ def test_no_identity_in_the_file_its_wal_a_backup_or_the_temp_folder(
         rows = petitions.list_petitions(session)
         assert [x.full_name for p in rows for x in p.petitioners] == [NAME]
         assert attachments.attachment_data(session, made["scan"].id) == SCAN
+        from receptiondesk.services import outputs
+
+        outputs.export_table(session, "petitions", tmp_path / "p.csv", reveal_identity=True)
+        exported = (tmp_path / "p.csv").read_text(encoding="utf-8-sig")
+        assert NAME in exported and CONTENT in exported and sealing.PREFIX not in exported
         frozen = minutes.version_state(session, made["minutes"].id).versions[-1]
         snap = minutes.version_content(session, frozen.id)
         assert snap["visits"][0]["people"][0]["name"] == NAME
@@ -290,6 +295,9 @@ def test_a_cleared_user_finds_sealed_people_by_name_and_id_number_others_do_not(
             assert companion in [c.id for c in citizens.list_citizens(session, query)], query
         assert citizens.count_citizens(session, "quang thi") == 1
         assert search(session, "quang van") == []
+        # a denunciation by the words of its sealed text
+        found = {(h.kind, h.record_id) for h in search(session, "lạm quyền thu")}
+        assert {("petition", made["by_post"].id), ("visit", made["visit"].id)} <= found
     with acting_as(people[CLERK]):
         for query in ("quang thi suong", OTHER[1]):
             assert search(session, query) == []

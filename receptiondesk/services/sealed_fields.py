@@ -331,6 +331,24 @@ def open_value_or(table: str, column: str, value: Any, instead: str) -> Any:
         return instead
 
 
+def open_any(value: Any) -> Any:
+    """A sealed value whose column is not known (a row of an export, a report): opened
+    with whichever sealed column it belongs to, for a cleared process; "(confidential)"
+    for others, and for a value that opens with none."""
+    if not sealing.is_sealed(value):
+        return value
+    ring = sealing.current_keyring()
+    if ring is not None and ring.cleared:
+        for model, fields in SEALED_COLUMNS.items():
+            for name in fields:
+                try:
+                    return sealing.open_sealed(value, context=context(model, name),
+                                               keyring=ring)
+                except sealing.DamagedSealedValue:
+                    continue
+    return _redacted()
+
+
 def _audit_opener(key: str, value: Any) -> Any:
     """A value of an audit entry's detail as this process may read it."""
     if not sealing.is_sealed(value):
@@ -551,39 +569,60 @@ _people: dict[tuple, tuple[tuple, float, list[tuple[str, str, str]]]] = {}
 _people_lock = threading.Lock()
 
 
-def sealed_citizens(session: Session) -> list[tuple[str, str, str]]:
-    """(id, unit id, " " + folded name, ID number, address, phone) of every protected
-    citizen whose identity is sealed, opened (empty for a process that cannot open)."""
+def _sealed_rows(session: Session, kind: str) -> list[tuple[str, str, list[str | None]]]:
+    """(id, unit id, opened values) of the sealed records of ``kind`` a cleared user
+    searches in memory: protected citizens (identity), denunciation petitions (their
+    text), visits recorded as denunciations (their text)."""
+    ring = sealing.current_keyring()
+    model: type
+    if kind == "citizen":
+        model, fields = Citizen, PERSON_FIELDS
+        where = [Citizen.id.in_(select(ProtectedCitizen.citizen_id)),
+                 Citizen.merged_into_id.is_(None), Citizen.full_name.startswith(sealing.PREFIX)]
+    elif kind == "petition":
+        model, fields = Petition, TEXT_FIELDS[Petition]
+        where = [Petition.petition_type == DENUNCIATION,
+                 Petition.content.startswith(sealing.PREFIX)]
+    else:
+        model, fields = Visit, TEXT_FIELDS[Visit]
+        where = [Visit.petition_type == DENUNCIATION, Visit.content.startswith(sealing.PREFIX)]
+    rows = session.execute(select(model.id, model.unit_id,
+                                  *(getattr(model, f) for f in fields)).where(*where)).all()
+    columns = [sealing.open_many([r[2 + i] for r in rows], context=context(model, f),
+                                 keyring=ring) for i, f in enumerate(fields)]
+    return [(r[0], r[1], [c[n] for c in columns]) for n, r in enumerate(rows)]
+
+
+def sealed_records(session: Session, kind: str) -> list[tuple[str, str, str]]:
+    """(id, unit id, " " + folded text) of the sealed records of ``kind`` (see
+    :func:`_sealed_rows`), opened once per keyring, database and change of protection;
+    empty for a process that cannot open them."""
     from .protection import _stamp
 
     ring = sealing.current_keyring()
-    if ring is None or not ring.cleared:
+    if ring is None or not ring.cleared or kind not in ("citizen", "petition", "visit"):
         return []
     bind = session.get_bind()
-    key = (id(bind), str(getattr(bind, "url", "")), id(ring))
+    key = (id(bind), str(getattr(bind, "url", "")), id(ring), kind)
     stamp = _stamp(session)
     kept = _people.get(key)
     if kept is not None and kept[0] == stamp and time.monotonic() - kept[1] < PEOPLE_SECONDS:
         return kept[2]
-    rows = session.execute(
-        select(Citizen.id, Citizen.unit_id, *(getattr(Citizen, f) for f in PERSON_FIELDS))
-        .where(Citizen.id.in_(select(ProtectedCitizen.citizen_id)),
-               Citizen.merged_into_id.is_(None),
-               Citizen.full_name.startswith(sealing.PREFIX))).all()
-    columns = [sealing.open_many([r[2 + i] for r in rows], context=context(Citizen, f),
-                                 keyring=ring) for i, f in enumerate(PERSON_FIELDS)]
-    made: list[tuple[str, str, str]] = [
-        (r[0], r[1], " " + fold(" ".join(c[n] or "" for c in columns)))
-        for n, r in enumerate(rows)]
+    made = [(rid, unit_id, " " + fold(" ".join(v for v in values if v)))
+            for rid, unit_id, values in _sealed_rows(session, kind)]
     with _people_lock:
         _people[key] = (stamp, time.monotonic(), made)
     return made
 
 
-def sealed_citizen_matches(session: Session, query: str,
-                           unit_ids: Iterable[str] | None = None) -> list[str]:
-    """The ids of sealed protected citizens matching ``query`` (every folded word of it the
-    start of a word of their identity), for a cleared process; [] for any other."""
+def sealed_citizens(session: Session) -> list[tuple[str, str, str]]:
+    return sealed_records(session, "citizen")
+
+
+def sealed_matches(session: Session, query: str, kind: str,
+                   unit_ids: Iterable[str] | None = None) -> list[str]:
+    """The ids of sealed records of ``kind`` matching ``query`` (every folded word of it
+    the start of a word of their opened text), for a cleared user; [] for any other."""
     from ..text import search_tokens
     from .accounts import is_cleared
 
@@ -591,8 +630,13 @@ def sealed_citizen_matches(session: Session, query: str,
     if not tokens or not is_cleared():
         return []
     units = None if unit_ids is None else set(unit_ids)
-    return [cid for cid, unit_id, text_ in sealed_citizens(session)
+    return [rid for rid, unit_id, text_ in sealed_records(session, kind)
             if (units is None or unit_id in units) and all(t in text_ for t in tokens)]
+
+
+def sealed_citizen_matches(session: Session, query: str,
+                           unit_ids: Iterable[str] | None = None) -> list[str]:
+    return sealed_matches(session, query, "citizen", unit_ids)
 
 
 # --- rows written in bulk (exchange.bulk) -------------------------------------------------------

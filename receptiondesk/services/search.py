@@ -164,13 +164,13 @@ def matching_ids(
 
 def _sealed_ids(session: Session, query: str, kind: str,
                 unit_ids: list[str] | None = None) -> list[str]:
-    """The protected citizens matching ``query`` whose identity is sealed (not in the
-    index): found in memory, for a cleared user only (``sealed_fields``)."""
-    if kind != "citizen":
+    """The sealed records of ``kind`` matching ``query`` (protected citizens, denunciations'
+    texts: not in the index), found in memory for a cleared user only (``sealed_fields``)."""
+    if kind not in ("citizen", "petition", "visit"):
         return []
-    from .sealed_fields import sealed_citizen_matches
+    from .sealed_fields import sealed_matches
 
-    return sealed_citizen_matches(session, query, unit_ids)
+    return sealed_matches(session, query, kind, unit_ids)
 
 
 def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement[bool] | None:
