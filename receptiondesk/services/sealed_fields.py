@@ -24,6 +24,7 @@ No Qt here.
 
 from __future__ import annotations
 
+import bisect
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -630,8 +631,49 @@ def sealed_matches(session: Session, query: str, kind: str,
     if not tokens or not is_cleared():
         return []
     units = None if unit_ids is None else set(unit_ids)
-    return [rid for rid, unit_id, text_ in sealed_records(session, kind)
-            if (units is None or unit_id in units) and all(t in text_ for t in tokens)]
+    records = sealed_records(session, kind)
+    if not records:
+        return []
+    joined, starts = _joined(records)
+    # the longest word found in the whole text at once; each record holding it checked
+    first = max(tokens, key=len)
+    rest = [t for t in tokens if t != first]
+    hits: list[int] = []
+    at = joined.find(first)
+    while at >= 0:
+        n = bisect.bisect_right(starts, at) - 1
+        if not hits or hits[-1] != n:
+            hits.append(n)
+        at = joined.find(first, starts[n + 1] if n + 1 < len(starts) else len(joined))
+    out: list[str] = []
+    for n in hits:
+        rid, unit_id, text_ = records[n]
+        if (units is None or unit_id in units) and all(t in text_ for t in rest):
+            out.append(rid)
+    return out
+
+
+_joined_cache: dict[int, tuple[list, str, list[int]]] = {}
+
+
+def _joined(records: list[tuple[str, str, str]]) -> tuple[str, list[int]]:
+    """The records' texts as one string (each after a newline) and where each starts:
+    one search over it instead of one per record."""
+    kept = _joined_cache.get(id(records))
+    if kept is not None and kept[0] is records:
+        return kept[1], kept[2]
+    starts: list[int] = []
+    parts: list[str] = []
+    at = 0
+    for _rid, _unit, text_ in records:
+        starts.append(at)
+        parts.append(text_)
+        at += len(text_) + 1
+    joined = "\n".join(parts)
+    if len(_joined_cache) > 16:
+        _joined_cache.clear()
+    _joined_cache[id(records)] = (records, joined, starts)
+    return joined, starts
 
 
 def sealed_citizen_matches(session: Session, query: str,
