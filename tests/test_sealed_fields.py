@@ -362,3 +362,14 @@ def test_the_uncleared_see_confidential_in_lists_and_searches_never_a_sealed_val
     text_ = " ".join(out)
     assert found_in(text_.encode(), SECRETS) == [] and sealing.PREFIX not in text_
     assert protection.redacted() in text_
+
+
+def test_the_shield_blots_a_sealed_person_by_keyed_hashes_as_by_plain_names(keys):
+    marks = sealed_fields.marks(NAME, [ID_NUMBER, PHONE])
+    assert NAME not in marks and "hoang" not in marks
+    blot = protection.Shield(False, marks=marks.split())
+    hidden = protection.redacted()
+    assert blot.text(f"Ông hoàng văn bí, ĐT +84 912.345.678, CCCD {ID_NUMBER}.") == \
+        f"Ông {hidden}, ĐT +{hidden}, CCCD {hidden}."
+    assert blot.text("Ông Hoàng Văn Bình") == "Ông Hoàng Văn Bình"
+    assert blot.names_protected(NAME) and not blot.names_protected(NAME, "001234567890")
