@@ -465,6 +465,26 @@ def _recovery_key_missing(url: str) -> bool:
         engine.dispose()
 
 
+def _plaintext_problems(engine) -> list[str]:
+    """A sealed database's protected values left in plain text (issue of a copy made
+    before its keys, or written by a program that did not seal)."""
+    from sqlalchemy.orm import Session
+
+    from .services.sealed_fields import database_sealed, plaintext_left
+
+    with Session(engine) as session:
+        if not database_sealed(session):
+            return []
+        left = plaintext_left(session)
+    if not left:
+        return []
+    return [ngettext(
+        "{count} protected record keeps a person's identity or a denunciation's text in "
+        "plain text: it should be sealed.",
+        "{count} protected records keep a person's identity or a denunciation's text in "
+        "plain text: they should be sealed.", left).format(count=left)]
+
+
 def _db_check(
     args, make_engine, resolve_url, current_revision, head_revision, integrity_problems
 ) -> int:
@@ -492,6 +512,8 @@ def _db_check(
             notes: list[str] = []
             problems.extend(audit_problems(engine, anchors, notes))
             current = current_revision(engine)
+            if current == head_revision():
+                problems.extend(_plaintext_problems(engine))
         except CliError:
             raise
         except Exception as exc:  # a file that is not a database at all

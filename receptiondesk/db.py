@@ -76,6 +76,10 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA journal_mode = WAL")
     # Records are legal evidence and a commune PC can lose power: every commit reaches the disk.
     cur.execute("PRAGMA synchronous = FULL")
+    # A protected person's identity, once sealed in place, must not stay behind in freed
+    # space of the file (Luật Tố cáo 2018, Điều 47: services.sealed_fields): deleted or
+    # rewritten content is overwritten with zeros.
+    cur.execute("PRAGMA secure_delete = ON")
     cur.close()
 
 

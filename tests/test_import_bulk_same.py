@@ -45,6 +45,9 @@ TODAY = date(2026, 3, 1)
 WRITE = bool(os.environ.get("RECEPTIONDESK_WRITE_GOLDEN"))
 #: written by the database when a row is written, different at every run
 TIMES = {"created_at", "updated_at", "recorded_at", "since", "at"}
+#: columns newer than the expectation (keyed hashes of sealed identities, migration 0023:
+#: empty in a database without keys), left out of the comparison
+NEWER = {"id_hash", "seal_marks"}
 HEX_ID = re.compile(r"\b[0-9a-f]{32}\b")
 
 # Mistakes the file's cells do not show, found by the services' checks: a step dated
@@ -128,7 +131,7 @@ def _snapshot(session) -> dict:
     out: dict = {}
     for kind, rows in tables.items():
         out[kind] = sorted(
-            ({k: named(v) for k, v in r.items() if k not in TIMES} for r in rows),
+            ({k: named(v) for k, v in r.items() if k not in TIMES | NEWER} for r in rows),
             key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
     if session.get_bind().dialect.name == "sqlite":
         out["search_index"] = sorted(

@@ -76,6 +76,9 @@ class _Writer:
     def register(self, model, columns: Sequence[str]) -> None:
         table = model.__table__
         names = {c.name for c in table.columns}
+        # the keyed hashes of sealed identities are left to their defaults: the demo is
+        # written before the database has keys (sealed_fields.seal_existing seals it)
+        names -= {"id_hash", "seal_marks"} - set(columns)
         if names != set(columns) or len(columns) != len(names):
             raise AssertionError(f"{table.name}: the demo's columns differ from the model's")
         sql = "INSERT INTO {} ({}) VALUES ({})".format(

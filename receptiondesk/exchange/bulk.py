@@ -68,6 +68,9 @@ def defaults(table: Table) -> dict[str, Any]:
         default = column.default
         out[column.key] = (default.arg if isinstance(default, ColumnDefault) and default.is_scalar
                            else None)
+        server = getattr(column.server_default, "arg", None)
+        if default is None and isinstance(server, str):  # a text the database would give
+            out[column.key] = server
     return out
 
 
@@ -143,6 +146,9 @@ class BulkWriter:
         then their audit entries in one chained batch, and forget them: an import writes
         a batch of rows at a time, so that its memory stays bounded (its SAVEPOINT still
         takes all of it back when a later row is refused)."""
+        from ..services.sealed_fields import seal_rows
+
+        seal_rows(self.session, self.rows, self.audit)  # protected values, when keys exist
         conn = self.session.connection()
         for name in order:
             rows = self.rows.pop(name, None)

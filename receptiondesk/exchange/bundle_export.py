@@ -57,7 +57,7 @@ from ..model import (
 )
 from ..model.base import mapped_table, utcnow
 from ..model.codes import PetitionType
-from ..services import audit, protection
+from ..services import audit, protection, sealed_fields, sealing
 from ..services.accounts import permits
 from ..services.errors import ServiceError
 from ..services.indexing import (
@@ -220,6 +220,16 @@ class _Redactor:
             select(VisitAttendee.visit_id).where(VisitAttendee.citizen_id.in_(protected)))))
 
     def __call__(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        # Sealed values (services.sealed_fields) do not travel sealed: the upper level has
+        # its own keys and could not open them. A protected identity leaves blotted (below,
+        # as before sealing); a denunciation's text is opened and blotted when the exporting
+        # process is cleared, and leaves as "***" when it is not. The keyed hashes are this
+        # office's own and stay home.
+        for column, value in row.items():
+            if sealing.is_sealed(value):
+                row[column] = sealed_fields.open_value_or(table, column, value, REDACTED)
+        if "seal_marks" in row:
+            row.update(id_hash=None, seal_marks="")
         if table in ("citizens", "petitioners") and self.shield.names_protected(
                 row.get("full_name"), row.get("id_number"), row.get("phone")):
             # a protected person's other records (an ordinary complaint) by their name

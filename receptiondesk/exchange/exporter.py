@@ -43,6 +43,8 @@ from ..model.codes import Level, PetitionType
 from ..services import protection
 from ..services.errors import ServiceError
 from ..services.protection import Shield
+from ..services.sealed_fields import open_any
+from ..services.sealing import is_sealed
 from . import KINDS
 from .cells import guard_formula, looks_like_formula, text_cell
 from .importer import REDACTED
@@ -278,7 +280,9 @@ def _shielded(kind: str, values: list[Any], row: Any, shield: Shield,
               protected: set[str]) -> list[Any]:
     """A row as the reader may see it: a protected person (a protected citizen, or one
     whose name or ID number is a protected person's) blotted out, and every protected
-    person blotted out of the free texts."""
+    person blotted out of the free texts. Sealed values (``services.sealed_fields``) are
+    opened for a cleared process, "(confidential)" for others."""
+    values = [open_any(v) if is_sealed(v) else v for v in values]
     if shield.empty:
         return values
     people = _PERSON_COLUMNS.get(kind)

@@ -125,3 +125,12 @@ class OwnedMixin(RecordMixin):
     @declared_attr
     def unit_id(cls) -> Mapped[str]:  # noqa: N805
         return mapped_column(String(32), ForeignKey("units.id"), index=True, nullable=False)
+
+
+def sealable(length: int):
+    """A column that may hold a sealed value (services.sealing: about 100 characters and
+    more): its plain length on SQLite, which does not enforce it, unbounded text on
+    PostgreSQL (migration 0023)."""
+    from sqlalchemy import String, Text
+
+    return String(length).with_variant(Text(), "postgresql")

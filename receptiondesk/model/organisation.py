@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, FetchedValue, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import Base, OwnedMixin, RecordMixin
+from .base import Base, OwnedMixin, RecordMixin, sealable
 
 
 class Unit(RecordMixin, Base):
@@ -69,12 +69,27 @@ class Citizen(OwnedMixin, Base):
     __tablename__ = "citizens"
     __table_args__ = (Index("ix_citizens_unit_sort", "unit_id", "sort_key"),)
 
-    full_name: Mapped[str] = mapped_column(String(120))
+    # Text where a length is enforced: a protected person's identity is stored sealed
+    # (services.sealed_fields), longer
+    # than the 120/12/300/20 characters a plain value is held to (validation).
+    full_name: Mapped[str] = mapped_column(sealable(120))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     gender: Mapped[str | None] = mapped_column(String(10))
-    id_number: Mapped[str | None] = mapped_column(String(12), index=True)
-    address: Mapped[str] = mapped_column(String(300), default="")
-    phone: Mapped[str] = mapped_column(String(20), default="")
+    id_number: Mapped[str | None] = mapped_column(sealable(12), index=True)
+    address: Mapped[str] = mapped_column(sealable(300), default="")
+    phone: Mapped[str] = mapped_column(sealable(20), default="")
+    # Keyed hashes of a sealed identity's folded ID number and of its name and numbers
+    # (services.sealed_fields): equality and blotting without the plaintext.
+    # Deferred and left out of an INSERT when not set (as Unit.successor_id): records
+    # written by this model into a database made before the columns neither read nor
+    # write them.
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True, deferred=True,
+                                                server_default=FetchedValue())
+    seal_marks: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
+        return {"version_id_col": cls.version, "eager_defaults": False}
     # Folded (no case, no diacritics) name and address, for repeat finding.
     name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
     address_key: Mapped[str] = mapped_column(String(300), default="")

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    FetchedValue,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import Base, OwnedMixin, utcnow
+from .base import Base, OwnedMixin, sealable, utcnow
 from .organisation import Citizen, Official
 
 
@@ -101,10 +112,22 @@ class Petitioner(OwnedMixin, Base):
     petition_id: Mapped[str] = mapped_column(ForeignKey("petitions.id"), index=True)
     citizen_id: Mapped[str | None] = mapped_column(ForeignKey("citizens.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer, default=1)
-    full_name: Mapped[str] = mapped_column(String(120), default="")
-    id_number: Mapped[str | None] = mapped_column(String(12), index=True)
-    address: Mapped[str] = mapped_column(String(300), default="")
-    phone: Mapped[str] = mapped_column(String(20), default="")
+    # Text where a length is enforced: a denouncer's identity is stored sealed
+    # (services.sealed_fields)
+    full_name: Mapped[str] = mapped_column(sealable(120), default="")
+    id_number: Mapped[str | None] = mapped_column(sealable(12), index=True)
+    address: Mapped[str] = mapped_column(sealable(300), default="")
+    phone: Mapped[str] = mapped_column(sealable(20), default="")
+    # Deferred and left out of an INSERT when not set (as Unit.successor_id): records
+    # written by this model into a database made before the columns neither read nor
+    # write them.
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True, deferred=True,
+                                                server_default=FetchedValue())
+    seal_marks: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
+        return {"version_id_col": cls.version, "eager_defaults": False}
     name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
 
     petition: Mapped[Petition] = relationship(back_populates="petitioners")

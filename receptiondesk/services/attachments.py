@@ -182,6 +182,9 @@ def add_attachment(
         data=data,
     )
     session.add(attachment)
+    from .sealed_fields import seal_attachment
+
+    seal_attachment(session, attachment)
     session.flush()
     return attachment
 
@@ -250,7 +253,9 @@ def attachment_data(session: Session, attachment_id: str) -> bytes:
         require_cleared(session)
         protection.record_identity_view(session, "attachment", attachment.id,
                                         attachment.unit_id, "file")
-    data = attachment.data or b""
+    from .sealed_fields import attachment_bytes
+
+    data = attachment_bytes(attachment)
     if attachment.sha256 and hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise ValidationError.single(
             "data", _("The stored copy of {name} is damaged.").format(name=attachment.file_name)

@@ -29,7 +29,7 @@ import os
 import re
 import sqlite3
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -75,7 +75,7 @@ ACTIONS: dict[str, str] = {
 
 #: columns never written to the log: bookkeeping and derived search keys
 SKIPPED_FIELDS = frozenset({"created_at", "updated_at", "version", "search_text", "name_key",
-                            "address_key", "sort_key"})
+                            "address_key", "sort_key", "id_hash", "seal_marks"})
 #: fields whose values are never written (only that they changed)
 SECRET_FIELDS = frozenset({"password_hash"})
 #: settings that hold password or key hashes: their value is not copied into the log
@@ -261,10 +261,25 @@ def _secret_value(obj: object, key: str) -> bool:
     return key == "value" and isinstance(obj, Setting) and obj.key in SECRET_SETTINGS
 
 
+#: ``(obj, key, value) -> value``: what the log keeps of a value that may be a protected
+#: person's identity (the sealed form: set by ``sealed_fields``); None: the value itself
+value_guard: Callable[[object, str, Any], Any] | None = None
+
+
+#: ``(key, value) -> value``: a sealed value of an entry as the acting process may read it
+#: (opened for a cleared one, "(confidential)" for others: set by ``sealed_fields``)
+value_opener: Callable[[str, Any], Any] | None = None
+
+
+def _guarded(obj: object, key: str, value: Any) -> Any:
+    return value if value_guard is None else value_guard(obj, key, value)
+
+
 def _snapshot(obj: object) -> dict:
     """The values as they stand (for creates and deletes), without loading anything."""
     loaded = inspect(obj).dict
-    return {key: HIDDEN if _secret_value(obj, key) else _shown(key, loaded[key], binary)
+    return {key: HIDDEN if _secret_value(obj, key)
+            else _shown(key, _guarded(obj, key, loaded[key]), binary)
             for key, binary in _columns(obj) if key in loaded}
 
 
@@ -280,7 +295,8 @@ def _changes(obj: object) -> dict:
         new = hist.added[0] if hist.added else None
         if old != new:
             changes[key] = [HIDDEN, HIDDEN] if _secret_value(obj, key) else \
-                [_shown(key, old, binary), _shown(key, new, binary)]
+                [_shown(key, _guarded(obj, key, old), binary),
+                 _shown(key, _guarded(obj, key, new), binary)]
     return changes
 
 
@@ -765,6 +781,9 @@ def describe_detail(detail: str) -> str:
     parts = []
     for key in shown_fields(list(data)):
         value, label = data[key], field_label(key)
+        if value_opener is not None:
+            value = [value_opener(key, v) for v in value] \
+                if isinstance(value, list) and len(value) == 2 else value_opener(key, value)
         if key in PLACE_KEYS and isinstance(value, str):
             parts.append(f"{label}: {place_label(value)}")
         elif isinstance(value, list) and len(value) == 2:

@@ -170,6 +170,11 @@ def same_person(
     id_number = clean_id_number(id_number)
     if id_number:
         conds.append(Citizen.id_number == id_number)
+        from .sealed_fields import id_hash
+
+        hashed = id_hash(id_number)  # a sealed (protected) person: by the keyed hash
+        if hashed is not None:
+            conds.append(Citizen.id_hash == hashed)
     name_key, address_key = fold(full_name), fold(address)
     if name_key and address_key:
         conds.append((Citizen.name_key == name_key) & (Citizen.address_key == address_key))

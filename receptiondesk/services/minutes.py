@@ -302,12 +302,16 @@ def version_content(session: Session, version_id: str) -> dict:
     row = session.get(MinutesVersion, version_id)
     if row is None:
         raise NotFoundError(_("That printed version of the minutes no longer exists."))
-    return json.loads(row.content)
+    from .sealed_fields import open_snapshot
+
+    return open_snapshot(json.loads(row.content))
 
 
 def _freeze(session: Session, m: Minutes, when: datetime) -> MinutesVersion:
     """The printed version of what the records say now: the latest one when they still say
     what it froze, else a new one."""
+    from .sealed_fields import seal_snapshot
+
     content = current_content(session, m)
     digest = fingerprint(content)
     rows = _version_rows(session, m.id)
@@ -316,7 +320,7 @@ def _freeze(session: Session, m: Minutes, when: datetime) -> MinutesVersion:
     actor = current_user()
     row = MinutesVersion(
         unit_id=m.unit_id, minutes_id=m.id, number=(rows[-1].number + 1) if rows else 1,
-        fingerprint=digest, content=canonical(content), printed_at=when,
+        fingerprint=digest, content=canonical(seal_snapshot(content)), printed_at=when,
         printed_by=actor.username if actor is not None else "",
     )
     session.add(row)

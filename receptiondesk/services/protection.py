@@ -32,7 +32,7 @@ from ..model import Citizen, Petition, Petitioner, ProtectedCitizen, Visit, Visi
 from ..model.base import utcnow
 from ..model.codes import PetitionType
 from ..text import fold, fold_aligned, fold_char
-from . import audit
+from . import audit, sealing
 from .accounts import current_user, is_cleared
 
 DENUNCIATION = PetitionType.DENUNCIATION.value
@@ -311,6 +311,11 @@ def _digits_core(value: str | None) -> str:
     return digits.lstrip("0") if len(digits) in (10, 11) else digits
 
 
+def name_words(name: str) -> list[str]:
+    """The folded words of a name, as the shield matches them."""
+    return _WORD.findall(fold(name))
+
+
 def _is_number(value: str) -> bool:
     """An ID number or a phone (digits and separators), not a name or an address."""
     return _DIGIT_RUN.fullmatch(value.strip().lstrip("+")) is not None
@@ -349,9 +354,26 @@ class Shield:
     every protected person blotted out. Make one with :func:`shield`."""
 
     def __init__(self, cleared: bool, names: Iterable[str] = (),
-                 numbers: Iterable[str] = ()) -> None:
+                 numbers: Iterable[str] = (), marks: Iterable[str] = ()) -> None:
         self.cleared = cleared
         self._parent: Shield | None = None
+        # sealed people (services.sealed_fields): keyed hashes of their folded name, its
+        # first two words and their numbers, matched by hashing the text's words
+        self._hnames: set[str] = set()
+        self._hstarts: set[str] = set()
+        self._hnumbers: set[str] = set()
+        lengths: set[int] = set()
+        for mark in marks:
+            kind, _sep, digest = mark.partition(":")
+            if kind == "s":
+                self._hstarts.add(digest)
+            elif kind == "d":
+                self._hnumbers.add(digest)
+            elif kind.startswith("n") and kind[1:].isdigit():
+                self._hnames.add(digest)
+                lengths.add(int(kind[1:]))
+        self._hname_lengths = sorted(lengths, reverse=True)
+        self._hashed: dict[str, str] = {}
         # names as tuples of folded words, looked up by length (longest first)
         self._names: set[tuple[str, ...]] = set()
         for name in names:
@@ -373,8 +395,24 @@ class Shield:
 
     @property
     def empty(self) -> bool:
-        return self.cleared or (not (self._names or self._numbers)
+        return self.cleared or (not (self._names or self._numbers or self._hnames
+                                     or self._hnumbers)
                                 and (self._parent is None or self._parent.empty))
+
+    def _hash(self, folded: str) -> str | None:
+        """The keyed hash of a folded word run or number (None: no index key)."""
+        found = self._hashed.get(folded)
+        if found is None:
+            from .sealed_fields import short_hash
+
+            try:
+                found = short_hash(folded)
+            except sealing.NotCleared:
+                return None
+            if len(self._hashed) > 200_000:
+                self._hashed.clear()
+            self._hashed[folded] = found
+        return found
 
     # -- people --------------------------------------------------------------------------
 
@@ -431,24 +469,38 @@ class Shield:
             digits = ""
             for b in range(a, len(groups)):
                 digits += groups[b]
-                if _digits_core(digits) in self._numbers:
+                core = _digits_core(digits)
+                if core in self._numbers:
+                    return True
+                if self._hnumbers and len(core) >= MIN_DIGITS \
+                        and self._hash(core) in self._hnumbers:
                     return True
         return False
 
     def _name_at(self, words: list[str], i: int) -> int:
         """The length in words of the longest protected name starting at ``words[i]``
         (0: none)."""
-        if tuple(words[i:i + MIN_NAME_WORDS]) not in self._starts:
-            return 0
-        for n in self._name_lengths:
-            if i + n <= len(words) and tuple(words[i:i + n]) in self._names:
-                return n
-        return 0
+        found = 0
+        if tuple(words[i:i + MIN_NAME_WORDS]) in self._starts:
+            for n in self._name_lengths:
+                if i + n <= len(words) and tuple(words[i:i + n]) in self._names:
+                    found = n
+                    break
+        if self._hstarts and i + MIN_NAME_WORDS <= len(words) \
+                and self._hash(" ".join(words[i:i + MIN_NAME_WORDS])) in self._hstarts:
+            for n in self._hname_lengths:
+                if n <= found:
+                    break
+                if i + n <= len(words) and self._hash(" ".join(words[i:i + n])) in self._hnames:
+                    return n
+        return found
 
     def _holds_name(self, words: list[str]) -> bool:
         """Whether the folded ``words`` hold a protected name (a quick first look: no two
         words side by side that begin one, most texts, is told without a Python loop)."""
-        if self._starts.isdisjoint(zip(words, words[1:], strict=False)):
+        if self._starts.isdisjoint(zip(words, words[1:], strict=False)) and not (
+                self._hstarts and any(self._hash(f"{a} {b}") in self._hstarts
+                                      for a, b in zip(words, words[1:], strict=False))):
             return False
         return any(self._name_at(words, i) for i in range(len(words)))
 
@@ -457,11 +509,11 @@ class Shield:
         if self.empty or not value:
             return []
         found: list[tuple[int, int]] = []
-        if self._numbers:
+        if self._numbers or self._hnumbers:
             for m in _DIGIT_RUN.finditer(value):
                 if self._number_in(m.group()):
                     found.append((m.start(), m.end()))
-        if self._names and self._holds_name(fold(value).split()):
+        if (self._names or self._hnames) and self._holds_name(fold(value).split()):
             # only a text holding a whole name is mapped character by character
             folded, where = _folded_with_index(value)
             spans = [(m.start(), m.end()) for m in _WORD.finditer(folded)]
@@ -487,22 +539,47 @@ class Shield:
 
 def protected_identities(session: Session) -> tuple[list[str], list[str]]:
     """Every protected person's names and numbers (ID numbers, phones): the petitioners of
-    denunciations and the protected citizens."""
+    denunciations and the protected citizens (sealed ones opened when this process holds
+    the private key; see :func:`protected_marks` for the others)."""
+    return _protected(session)[:2]
+
+
+def protected_marks(session: Session) -> list[str]:
+    """The keyed hashes standing for the sealed protected people this process cannot open
+    (``sealed_fields.marks``)."""
+    return _protected(session)[2]
+
+
+def _protected(session: Session) -> tuple[list[str], list[str], list[str]]:
     names: set[str] = set()
     numbers: set[str] = set()
-    rows: Iterable[Row[str, str | None, str]] = session.execute(
-        select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone)
+    marks: set[str] = set()
+    ring = sealing.current_keyring()
+    rows: Iterable[Row] = session.execute(
+        select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone,
+               Petitioner.seal_marks)
         .join(Petition, Petitioner.petition_id == Petition.id)
         .where(Petition.petition_type == DENUNCIATION))
     if _schema_ready(session):
-        rows = [*rows, *session.execute(
-            select(Citizen.full_name, Citizen.id_number, Citizen.phone).where(
-                Citizen.id.in_(select(ProtectedCitizen.citizen_id))))]
-    for name, id_number, phone in rows:
+        rows = [*((Petitioner, *r) for r in rows), *((Citizen, *r) for r in session.execute(
+            select(Citizen.full_name, Citizen.id_number, Citizen.phone, Citizen.seal_marks)
+            .where(Citizen.id.in_(select(ProtectedCitizen.citizen_id)))))]
+    else:
+        rows = [(Petitioner, *r) for r in rows]
+    for model, name, id_number, phone, seal_marks in rows:
+        values = [name, id_number, phone]
+        if any(sealing.is_sealed(v) for v in values):
+            if ring is None or not ring.cleared:
+                marks.update((seal_marks or "").split())
+                continue
+            values = [sealing.open_sealed(v, context=f"{model.__tablename__}.{c}", keyring=ring)
+                      if v else v for v, c in zip(values, ("full_name", "id_number", "phone"),
+                                                   strict=True)]
+        name, id_number, phone = values
         if name:
             names.add(name)
         numbers.update(x for x in (id_number, phone) if x)
-    return sorted(names), sorted(numbers)
+    return sorted(names), sorted(numbers), sorted(marks)
 
 
 # Reading every protected identity takes most of a second on a province's database (tens of
@@ -553,13 +630,17 @@ def shield(session: Session, *, cleared: bool | None = None) -> Shield:
     if is_cleared() if cleared is None else cleared:
         return Shield(True)
     bind = session.get_bind()
-    key = (id(bind), str(getattr(bind, "url", "")))
+    ring = sealing.current_keyring()
+    key = (id(bind), str(getattr(bind, "url", "")), id(ring), ring is not None and ring.cleared)
     stamp = _stamp(session)
     kept = _shields.get(key)
     if kept is not None and kept[0] == stamp and time.monotonic() - kept[1] < SHIELD_SECONDS:
         return kept[2]
-    names, numbers = protected_identities(session)
-    made = Shield(False, names, numbers)
+    names, numbers, marks = _protected(session)
+    made = Shield(False, names, numbers, marks)
     with _lock:
         _shields[key] = (stamp, time.monotonic(), made)
     return made
+
+
+from . import sealed_fields  # noqa: E402,F401  (the sealing hooks, installed with protection)

@@ -27,7 +27,7 @@ from ..model import (
     VisitAttendee,
 )
 from ..model.codes import MinutesSubject, PetitionType, SessionKind, SessionMode, VisitHandling
-from . import protection, reference, units
+from . import protection, reference, sealed_fields, units
 from .accounts import require
 from .citizens import CitizenInput, check_citizen, create_citizen
 from .errors import LockedError, NotFoundError, ValidationError
@@ -409,7 +409,8 @@ def add_visit(
                               _("Session date"))
     main, others = _check_visit(session, data, today)
     if data.new_citizen is not None:
-        main = create_citizen(session, s.unit_id, data.new_citizen, today=today)
+        with sealed_fields.sealing_new_citizens(session, data.petition_type == "denunciation"):
+            main = create_citizen(session, s.unit_id, data.new_citizen, today=today)
     last = session.scalar(select(func.max(Visit.seq)).where(Visit.session_id == s.id))
     v = Visit(unit_id=s.unit_id, session_id=s.id, seq=(last or 0) + 1,
               visit_date=s.session_date)
@@ -432,7 +433,8 @@ def update_visit(
     _ensure_visit_editable(v)
     main, others = _check_visit(session, data, today)
     if data.new_citizen is not None:
-        main = create_citizen(session, v.unit_id, data.new_citizen, today=today)
+        with sealed_fields.sealing_new_citizens(session, data.petition_type == "denunciation"):
+            main = create_citizen(session, v.unit_id, data.new_citizen, today=today)
     _apply_visit(session, v, data, main, others)
     session.flush()
     protection.protect_visit(session, v)

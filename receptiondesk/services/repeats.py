@@ -121,6 +121,12 @@ def _same_person(
     number = clean_id_number(id_number)
     if number:
         conds.append(Petitioner.id_number == number)
+        # a sealed (protected) person's ID number is found by its keyed hash
+        from .sealed_fields import id_hash
+
+        hashed = id_hash(number)
+        if hashed is not None:
+            conds.append(Petitioner.id_hash == hashed)
     name_key, address_key = fold(full_name), fold(address)
     if name_key and address_key:
         # Petitioners linked to the directory compare the citizen's folded address;

@@ -155,7 +155,22 @@ def matching_ids(
             stmt = stmt.where(model.unit_id.in_(unit_ids))
     if limit is not None:
         stmt = stmt.limit(limit)
+    sealed = _sealed_ids(session, query, kind, unit_ids)
+    if sealed:  # protected citizens, for a cleared user (not in the index)
+        inner = stmt.subquery()
+        stmt = union_all(select(inner.c[0]), select(model.id).where(model.id.in_(sealed)))
     return stmt
+
+
+def _sealed_ids(session: Session, query: str, kind: str,
+                unit_ids: list[str] | None = None) -> list[str]:
+    """The sealed records of ``kind`` matching ``query`` (protected citizens, denunciations'
+    texts: not in the index), found in memory for a cleared user only (``sealed_fields``)."""
+    if kind not in ("citizen", "petition", "visit"):
+        return []
+    from .sealed_fields import sealed_matches
+
+    return sealed_matches(session, query, kind, unit_ids)
 
 
 def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement[bool] | None:
@@ -170,6 +185,12 @@ def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement
     found: the few matches are taken and sorted instead. Units are left to the outer
     query's own filter. Other engines' planners choose between the two themselves.
     """
+    found = _matches(session, query, kind, id_column)
+    sealed = _sealed_ids(session, query, kind) if found is not None else []
+    return or_(found, id_column.in_(sealed)) if sealed else found
+
+
+def _matches(session: Session, query: str, kind: str, id_column) -> ColumnElement[bool] | None:
     if not search_tokens(query):
         return None
     model = _TABLES[kind]
