@@ -6,7 +6,7 @@ apart without the plaintext: ``id_hash`` (the folded ID number: repeat petitions
 citizens) and ``seal_marks`` (the folded name and numbers, for blotting them out of texts).
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 
 from __future__ import annotations
