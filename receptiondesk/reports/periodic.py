@@ -55,10 +55,10 @@ Definitions (the history of a petition is its append-only transition events):
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import product
@@ -78,6 +78,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     update,
@@ -158,6 +159,36 @@ _OPEN = sorted(str(s) for s in OPEN_STATUSES)
 _PROCESSED = sorted(str(s) for s in PROCESSED_STATUSES)
 _NON_OPEN = sorted(str(s) for s in Status if s not in OPEN_STATUSES)
 _IN = 900  # ids per IN (...) list, well under every engine's bound-parameter limit
+
+#: The last day a petition can have been open: never over for a petition still open, else
+#: its closing, result or handling date (each step follows the one before), never over
+#: when it has none. Migration 0024 indexes this very text (ix_petitions_open_until), so
+#: that both databases find the petitions carried over into a period by that index: the
+#: text must stay the same, character for character, as the statuses must.
+OPEN_UNTIL_SQL = (
+    "CASE WHEN {t}status IN ('accepted', 'classified', 'in_resolution', 'received') "
+    "THEN '9999-12-31' "
+    "ELSE coalesce({t}closed_date, {t}result_date, {t}handling_date, '9999-12-31') END"
+)
+
+
+def carried_in(dialect: str, start: date) -> ColumnElement[bool]:
+    """The petitions received before ``start`` and possibly still open on it, as the
+    index ``ix_petitions_open_until`` finds them."""
+    p = Petition
+    received: ColumnElement[date] = p.received_date
+    if dialect == "sqlite":
+        # SQLite, without statistics, would rather read the dates received before the
+        # period in ix_petitions_report (most of the table): a unary plus keeps that index
+        # out (sqlite.org/optoverview.html, "disqualifying WHERE clause terms using unary +")
+        received = literal_column(f"+{p.__table__.name}.received_date", Date())
+    return and_(received < start, open_until(p.__table__.name) >= start)
+
+
+def open_until(table: str = "") -> ColumnElement[date]:
+    """:data:`OPEN_UNTIL_SQL` over ``table``'s columns (qualified by its name if given)."""
+    return literal_column("(" + OPEN_UNTIL_SQL.format(t=f"{table}." if table else "") + ")",
+                          Date())
 
 
 # --- the report as data --------------------------------------------------------------
@@ -829,27 +860,6 @@ NEVER = date(9999, 12, 31)
 DENSE_BEFORE_DAYS = 31
 
 
-class _Background:
-    """Run ``work`` in a thread; ``result()`` waits for it (and re-raises its error)."""
-
-    def __init__(self, work) -> None:
-        self._result: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True,
-                                        name="report-deadlines")
-        self._thread.start()
-
-    def _run(self, work) -> None:
-        try:
-            self._result = work()
-        except BaseException as exc:  # handed to the caller
-            self._error = exc
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
 _TYPES: tuple[str, ...] = tuple(str(x) for x in PetitionType)
 
 
@@ -904,11 +914,13 @@ class _PetitionCalculator:
         for table in (t, d):  # left over by a report interrupted on this connection
             table.drop(conn, checkfirst=True)
             table.create(conn)
+        # The deadlines of every day of the period are computed in Python while the
+        # database fills the table (the driver lets go of the interpreter meanwhile); a
+        # report with few petitions computes only the cases they have.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-deadlines") \
+            if self._dense_pays() else None
         try:
-            # The deadlines of every day of the period are computed in Python while the
-            # database fills the table (the driver lets go of the interpreter meanwhile);
-            # a report with few petitions computes only the cases they have.
-            dense = _Background(self._dense_dues) if self._dense_pays() else None
+            dense = pool.submit(self._dense_dues) if pool is not None else None
             self._fill(t)
             self._fix_urged(t)
             self._fill_dues(t, d, dense.result() if dense is not None else None)
@@ -919,6 +931,8 @@ class _PetitionCalculator:
                 conn.exec_driver_sql(f"ANALYZE {d.name}")
             return self._figures(t, d, unit_figures)
         finally:
+            if pool is not None:  # a failed report does not wait for the deadlines
+                pool.shutdown(wait=False, cancel_futures=True)
             d.drop(conn)
             t.drop(conn)
 
@@ -978,17 +992,13 @@ class _PetitionCalculator:
     def _fill(self, t: Table) -> None:
         p = Petition
         start, end = self.period.start, self.period.end
-        concerned = [
-            p.received_date <= end,
-            *self.scope.where(p.unit_id),
-            # Received in the period, or possibly still open at its start. A petition no
-            # longer open whose closing, result or handling date is before the start had
-            # left the open statuses before the start (each step follows the one before).
-            or_(
-                p.received_date >= start,
-                p.status.in_(_OPEN),
-                func.coalesce(p.closed_date, p.result_date, p.handling_date, start) >= start,
-            ),
+        # The petitions concerned, in two parts each read by its own index: those received
+        # in the period (the range of ix_petitions_report, which holds every column read
+        # here), and those received before it and possibly still open at its start
+        # (ix_petitions_open_until). One condition joining both by OR reads every petition.
+        parts = [
+            p.received_date.between(start, end),
+            carried_in(self.session.get_bind().dialect.name, start),
         ]
         processed = p.status.in_(_PROCESSED)
         cols = select(
@@ -1015,8 +1025,10 @@ class _PetitionCalculator:
                                                          p.closed_date, p.received_date)),
                  else_=NEVER),
             case((p.status.in_([Status.RESOLVED, Status.CLOSED]), p.result_date)),
-        ).select_from(p).join(Unit, Unit.id == p.unit_id).where(*concerned)
-        self.session.execute(insert(t).from_select([c.name for c in t.columns], cols))
+        ).select_from(p).join(Unit, Unit.id == p.unit_id).where(*self.scope.where(p.unit_id))
+        for part in parts:
+            self.session.execute(insert(t).from_select([c.name for c in t.columns],
+                                                       cols.where(part)))
 
     def _fix_urged(self, t: Table) -> None:
         """Urging overwrote the handling date: the events keep the first decision. (An
@@ -1192,14 +1204,14 @@ class _PetitionCalculator:
         measures += [n(and_(k["processed"], c.handling == h)) for h in handlings]
         measures += [n(and_(k["resolved"], c.result == r)) for r in outcomes]
         query = (
-            select(c.unit_id, c.petition_type, c.field_code, *measures)
+            select(c.unit_id, c.petition_type, *measures)
             .select_from(
                 t.outerjoin(dp, and_(dp.c.stage == "process", dp.c.profile == c.p_profile,
                                      dp.c.start == c.received_date))
                 .outerjoin(dr, and_(dr.c.stage == "resolve", dr.c.profile == c.r_profile,
                                     dr.c.start == k["resolve_start"]))
             )
-            .group_by(c.unit_id, c.petition_type, c.field_code)
+            .group_by(c.unit_id, c.petition_type)
         )
         types: dict[str, BreakdownRow] = {}
         handled: dict[str | None, int] = defaultdict(int)
@@ -1208,8 +1220,8 @@ class _PetitionCalculator:
         tl = Timeliness()
         flags = dict.fromkeys(("delegation", "beyond_level", "long_running", "many_signers"), 0)
         for row in self.session.execute(query):
-            uid, ptype, fcode = row[:3]
-            values = [int(x or 0) for x in row[3:]]
+            uid, ptype = row[:2]
+            values = [int(x or 0) for x in row[2:]]
             (k_new, k_carried, k_unproc, k_proc, k_acc, k_res, k_open,
              p_plain, p_late, r_plain, r_none, r_late, k_overdue,
              f_deleg, f_beyond, f_long, f_many) = values[:17]
@@ -1246,12 +1258,20 @@ class _PetitionCalculator:
             flags["beyond_level"] += f_beyond
             flags["long_running"] += f_long
             flags["many_signers"] += f_many
-            for target in (types.setdefault(ptype, BreakdownRow(ptype)),
-                           fields.setdefault(fcode, BreakdownRow(fcode))):
-                target.received += k_new
-                target.carried_over += k_carried
-                target.processed += k_proc
-                target.resolved += k_res
+            target = types.setdefault(ptype, BreakdownRow(ptype))
+            target.received += k_new
+            target.carried_over += k_carried
+            target.processed += k_proc
+            target.resolved += k_res
+        # The fields apart, with the four figures they show: grouping the sums above by
+        # field too would give several times the rows, each read back and added up here.
+        for fcode, *counts in self.session.execute(
+            select(c.field_code, n(new), n(k["carried"]), n(k["processed"]), n(k["resolved"]))
+            .group_by(c.field_code)
+        ):
+            target = fields.setdefault(fcode, BreakdownRow(fcode))
+            (target.received, target.carried_over, target.processed,
+             target.resolved) = (int(x or 0) for x in counts)
         self._with_extensions(t, tl, unit_figures)
         tl.processed_on_time_rate = round_percent(
             tl.processed_on_time, tl.processed_on_time + tl.processed_late)
