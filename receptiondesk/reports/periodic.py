@@ -8,9 +8,10 @@ of the "hot" petitions against the previous period of the same length; and wheth
 head met the reception duty month by month.
 
 Every figure comes from SQL aggregates (GROUP BY), never from loading records one by one.
-The petitions of the period are gathered in one pass into a temporary table (one row per
-petition concerned, with the dates its history reached each stage) and the breakdowns are
-aggregates over that table; the legal deadlines are computed by the rules engine once per
+The petitions of the period are gathered into a temporary table (one row per petition
+concerned, with the dates its history reached each stage), those received in the period
+and those carried over into it each read by an index, and the breakdowns are aggregates
+over that table; the legal deadlines are computed by the rules engine once per
 distinct case (type, facts that matter, start day), never once per petition.
 
 Definitions (the history of a petition is its append-only transition events):
