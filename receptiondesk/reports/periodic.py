@@ -8,9 +8,10 @@ of the "hot" petitions against the previous period of the same length; and wheth
 head met the reception duty month by month.
 
 Every figure comes from SQL aggregates (GROUP BY), never from loading records one by one.
-The petitions of the period are gathered in one pass into a temporary table (one row per
-petition concerned, with the dates its history reached each stage) and the breakdowns are
-aggregates over that table; the legal deadlines are computed by the rules engine once per
+The petitions of the period are gathered into a temporary table (one row per petition
+concerned, with the dates its history reached each stage), those received in the period
+and those carried over into it each read by an index, and the breakdowns are aggregates
+over that table; the legal deadlines are computed by the rules engine once per
 distinct case (type, facts that matter, start day), never once per petition.
 
 Definitions (the history of a petition is its append-only transition events):
@@ -55,10 +56,10 @@ Definitions (the history of a petition is its append-only transition events):
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import product
@@ -78,6 +79,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     update,
@@ -158,6 +160,36 @@ _OPEN = sorted(str(s) for s in OPEN_STATUSES)
 _PROCESSED = sorted(str(s) for s in PROCESSED_STATUSES)
 _NON_OPEN = sorted(str(s) for s in Status if s not in OPEN_STATUSES)
 _IN = 900  # ids per IN (...) list, well under every engine's bound-parameter limit
+
+#: The last day a petition can have been open: never over for a petition still open, else
+#: its closing, result or handling date (each step follows the one before), never over
+#: when it has none. Migration 0024 indexes this very text (ix_petitions_open_until), so
+#: that both databases find the petitions carried over into a period by that index: the
+#: text must stay the same, character for character, as the statuses must.
+OPEN_UNTIL_SQL = (
+    "CASE WHEN {t}status IN ('accepted', 'classified', 'in_resolution', 'received') "
+    "THEN '9999-12-31' "
+    "ELSE coalesce({t}closed_date, {t}result_date, {t}handling_date, '9999-12-31') END"
+)
+
+
+def carried_in(dialect: str, start: date) -> ColumnElement[bool]:
+    """The petitions received before ``start`` and possibly still open on it, as the
+    index ``ix_petitions_open_until`` finds them."""
+    p = Petition
+    received: ColumnElement[date] = p.received_date
+    if dialect == "sqlite":
+        # SQLite, without statistics, would rather read the dates received before the
+        # period in ix_petitions_report (most of the table): a unary plus keeps that index
+        # out (sqlite.org/optoverview.html, "disqualifying WHERE clause terms using unary +")
+        received = literal_column(f"+{p.__table__.name}.received_date", Date())
+    return and_(received < start, open_until(p.__table__.name) >= start)
+
+
+def open_until(table: str = "") -> ColumnElement[date]:
+    """:data:`OPEN_UNTIL_SQL` over ``table``'s columns (qualified by its name if given)."""
+    return literal_column("(" + OPEN_UNTIL_SQL.format(t=f"{table}." if table else "") + ")",
+                          Date())
 
 
 # --- the report as data --------------------------------------------------------------
@@ -809,6 +841,14 @@ _D = Table(
     # SQLite: the key is the table (one look-up per join, not index then row)
     sqlite_with_rowid=False,
 )
+#: The same on PostgreSQL, without the key: the join hashes the table, and keeping a key
+#: up to date while it is filled cost more than the filling itself.
+_D_PLAIN = Table(
+    "rd_report_dues",
+    MetaData(),
+    *(Column(c.name, c.type, nullable=c.nullable) for c in _D.columns),
+    prefixes=["TEMPORARY"],
+)
 
 
 @dataclass
@@ -829,27 +869,6 @@ NEVER = date(9999, 12, 31)
 DENSE_BEFORE_DAYS = 31
 
 
-class _Background:
-    """Run ``work`` in a thread; ``result()`` waits for it (and re-raises its error)."""
-
-    def __init__(self, work) -> None:
-        self._result: Any = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True,
-                                        name="report-deadlines")
-        self._thread.start()
-
-    def _run(self, work) -> None:
-        try:
-            self._result = work()
-        except BaseException as exc:  # handed to the caller
-            self._error = exc
-
-    def result(self) -> Any:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
 _TYPES: tuple[str, ...] = tuple(str(x) for x in PetitionType)
 
 
@@ -899,16 +918,18 @@ class _PetitionCalculator:
         self._profiles = self._all_profiles()
 
     def run(self, unit_figures) -> _PetitionResults:
-        t, d = _T, _D
         conn = self.session.connection()
+        t, d = _T, (_D if conn.dialect.name == "sqlite" else _D_PLAIN)
         for table in (t, d):  # left over by a report interrupted on this connection
             table.drop(conn, checkfirst=True)
             table.create(conn)
+        # The deadlines of every day of the period are computed in Python while the
+        # database fills the table (the driver lets go of the interpreter meanwhile); a
+        # report with few petitions computes only the cases they have.
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report-deadlines") \
+            if self._dense_pays() else None
         try:
-            # The deadlines of every day of the period are computed in Python while the
-            # database fills the table (the driver lets go of the interpreter meanwhile);
-            # a report with few petitions computes only the cases they have.
-            dense = _Background(self._dense_dues) if self._dense_pays() else None
+            dense = pool.submit(self._dense_dues) if pool is not None else None
             self._fill(t)
             self._fix_urged(t)
             self._fill_dues(t, d, dense.result() if dense is not None else None)
@@ -919,6 +940,8 @@ class _PetitionCalculator:
                 conn.exec_driver_sql(f"ANALYZE {d.name}")
             return self._figures(t, d, unit_figures)
         finally:
+            if pool is not None:  # a failed report does not wait for the deadlines
+                pool.shutdown(wait=False, cancel_futures=True)
             d.drop(conn)
             t.drop(conn)
 
@@ -978,17 +1001,13 @@ class _PetitionCalculator:
     def _fill(self, t: Table) -> None:
         p = Petition
         start, end = self.period.start, self.period.end
-        concerned = [
-            p.received_date <= end,
-            *self.scope.where(p.unit_id),
-            # Received in the period, or possibly still open at its start. A petition no
-            # longer open whose closing, result or handling date is before the start had
-            # left the open statuses before the start (each step follows the one before).
-            or_(
-                p.received_date >= start,
-                p.status.in_(_OPEN),
-                func.coalesce(p.closed_date, p.result_date, p.handling_date, start) >= start,
-            ),
+        # The petitions concerned, in two parts each read by its own index: those received
+        # in the period (the range of ix_petitions_report, which holds every column read
+        # here), and those received before it and possibly still open at its start
+        # (ix_petitions_open_until). One condition joining both by OR reads every petition.
+        parts = [
+            p.received_date.between(start, end),
+            carried_in(self.session.get_bind().dialect.name, start),
         ]
         processed = p.status.in_(_PROCESSED)
         cols = select(
@@ -1015,8 +1034,10 @@ class _PetitionCalculator:
                                                          p.closed_date, p.received_date)),
                  else_=NEVER),
             case((p.status.in_([Status.RESOLVED, Status.CLOSED]), p.result_date)),
-        ).select_from(p).join(Unit, Unit.id == p.unit_id).where(*concerned)
-        self.session.execute(insert(t).from_select([c.name for c in t.columns], cols))
+        ).select_from(p).join(Unit, Unit.id == p.unit_id).where(*self.scope.where(p.unit_id))
+        for part in parts:
+            self.session.execute(insert(t).from_select([c.name for c in t.columns],
+                                                       cols.where(part)))
 
     def _fix_urged(self, t: Table) -> None:
         """Urging overwrote the handling date: the events keep the first decision. (An
@@ -1141,13 +1162,18 @@ class _PetitionCalculator:
                     for a, b, st, due in rows]
         # Straight to the driver: thousands of rows, no need for SQLAlchemy's processing.
         if conn.dialect.name == "postgresql":
-            # one statement with the four columns as arrays: a statement per row costs a
-            # round trip each (475 ms for a province's year, against ~20 ms)
-            stages, profiles, starts, dues = (list(col) for col in zip(*rows, strict=True))
+            # One statement with the rows as one text the server splits: a statement per
+            # row costs a round trip each (475 ms for a province's year), and four arrays
+            # of Python values cost the driver more to send than the server to insert.
+            text = ";".join(f"{stage},{profile},{start.isoformat()},"
+                            f"{due.isoformat() if due is not None else ''}"
+                            for stage, profile, start, due in rows)
             conn.exec_driver_sql(
                 f"INSERT INTO {d.name} (stage, profile, start, due) "
-                "SELECT * FROM unnest(%s::varchar[], %s::integer[], %s::date[], %s::date[])",
-                (stages, profiles, starts, dues),
+                "SELECT f[1], f[2]::integer, f[3]::date, nullif(f[4], '')::date "
+                "FROM (SELECT string_to_array(r, ',') AS f "
+                "FROM unnest(string_to_array(%s, ';')) AS r) AS rows",
+                (text,),
             )
             return
         conn.exec_driver_sql(
@@ -1192,14 +1218,14 @@ class _PetitionCalculator:
         measures += [n(and_(k["processed"], c.handling == h)) for h in handlings]
         measures += [n(and_(k["resolved"], c.result == r)) for r in outcomes]
         query = (
-            select(c.unit_id, c.petition_type, c.field_code, *measures)
+            select(c.unit_id, c.petition_type, *measures)
             .select_from(
                 t.outerjoin(dp, and_(dp.c.stage == "process", dp.c.profile == c.p_profile,
                                      dp.c.start == c.received_date))
                 .outerjoin(dr, and_(dr.c.stage == "resolve", dr.c.profile == c.r_profile,
                                     dr.c.start == k["resolve_start"]))
             )
-            .group_by(c.unit_id, c.petition_type, c.field_code)
+            .group_by(c.unit_id, c.petition_type)
         )
         types: dict[str, BreakdownRow] = {}
         handled: dict[str | None, int] = defaultdict(int)
@@ -1208,8 +1234,8 @@ class _PetitionCalculator:
         tl = Timeliness()
         flags = dict.fromkeys(("delegation", "beyond_level", "long_running", "many_signers"), 0)
         for row in self.session.execute(query):
-            uid, ptype, fcode = row[:3]
-            values = [int(x or 0) for x in row[3:]]
+            uid, ptype = row[:2]
+            values = [int(x or 0) for x in row[2:]]
             (k_new, k_carried, k_unproc, k_proc, k_acc, k_res, k_open,
              p_plain, p_late, r_plain, r_none, r_late, k_overdue,
              f_deleg, f_beyond, f_long, f_many) = values[:17]
@@ -1246,12 +1272,20 @@ class _PetitionCalculator:
             flags["beyond_level"] += f_beyond
             flags["long_running"] += f_long
             flags["many_signers"] += f_many
-            for target in (types.setdefault(ptype, BreakdownRow(ptype)),
-                           fields.setdefault(fcode, BreakdownRow(fcode))):
-                target.received += k_new
-                target.carried_over += k_carried
-                target.processed += k_proc
-                target.resolved += k_res
+            target = types.setdefault(ptype, BreakdownRow(ptype))
+            target.received += k_new
+            target.carried_over += k_carried
+            target.processed += k_proc
+            target.resolved += k_res
+        # The fields apart, with the four figures they show: grouping the sums above by
+        # field too would give several times the rows, each read back and added up here.
+        for fcode, *counts in self.session.execute(
+            select(c.field_code, n(new), n(k["carried"]), n(k["processed"]), n(k["resolved"]))
+            .group_by(c.field_code)
+        ):
+            target = fields.setdefault(fcode, BreakdownRow(fcode))
+            (target.received, target.carried_over, target.processed,
+             target.resolved) = (int(x or 0) for x in counts)
         self._with_extensions(t, tl, unit_figures)
         tl.processed_on_time_rate = round_percent(
             tl.processed_on_time, tl.processed_on_time + tl.processed_late)
