@@ -1,5 +1,5 @@
 """Migration 0024 (the index of the day a petition was last open) on both databases, from
-an empty database and from the schema before it (0021) with petitions in it: the
+an empty database and from the schema before it (0023) with petitions in it: the
 petitions stay, the index finds exactly the petitions the report's former condition
 found, the database uses it for the report's query, the year's report counts the
 petitions carried over as worked out by hand, and the migration can be undone."""
@@ -112,9 +112,9 @@ def test_an_empty_database_has_the_index(db):
         assert _index_exists(conn)
 
 
-def test_from_0021_with_petitions_the_index_finds_those_carried_over(db):
+def test_from_0023_with_petitions_the_index_finds_those_carried_over(db):
     cfg = alembic_config(db.engine)
-    command.downgrade(cfg, "0021")
+    command.downgrade(cfg, "0023")
     with db.engine.connect() as conn:
         assert not _index_exists(conn)
     with db.session() as s:
@@ -137,7 +137,7 @@ def test_from_0021_with_petitions_the_index_finds_those_carried_over(db):
         assert report.total.petitions.carried_over == CARRIED_OVER
         assert report.total.petitions.received == 1
 
-    command.downgrade(cfg, "0021")
+    command.downgrade(cfg, "0023")
     with db.engine.connect() as conn:
         assert not _index_exists(conn)
     with db.session() as s:
