@@ -6,6 +6,7 @@ row file."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -199,3 +200,37 @@ def test_progress_counts_every_record_and_ends_at_the_total(session, office, tmp
     export_national(session, tmp_path / "p.xlsx", Scope(unit.id), allow_unmapped=True,
                     progress=lambda d, t: seen.append((d, t)), today=TODAY)
     assert seen == [(3, 7), (6, 7), (7, 7), (7, 7)]
+
+
+# --- progress on the command line ------------------------------------------------------
+
+
+def test_the_command_line_shows_progress_on_standard_error(db, session, office, tmp_path,
+                                                           capsys, monkeypatch):
+    monkeypatch.setattr(national, "PAGE_SIZE", 2)
+    out = tmp_path / "cli.xlsx"
+    assert test_national_export._cli(db, str(out)) == 0
+    captured = capsys.readouterr()
+    assert "Exported 7 petitions" in captured.out and "Writing records" not in captured.out
+    lines = captured.err.splitlines()
+    # not a terminal: a line at each tenth reached, the last at the total
+    assert lines == ["Writing records: 2 of 7 (29%)", "Writing records: 4 of 7 (57%)",
+                     "Writing records: 6 of 7 (86%)", "Writing records: 7 of 7 (100%)"]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_on_a_terminal_progress_is_one_line_rewritten():
+    from receptiondesk.exchange.national_commands import Progress
+
+    screen = _Terminal()
+    shown = Progress(screen)
+    for done in (500, 501, 1000, 1000):
+        assert shown(done, 1000) is True
+    shown.end()
+    shown.end()
+    assert screen.getvalue() == ("\rWriting records: 500 of 1,000 (50%)"
+                                 "\rWriting records: 1,000 of 1,000 (100%)\n")
