@@ -2,7 +2,8 @@
 
 The records of the national export (``exchange.national``) are made once from the
 database and spooled to a file (pickle, a chunk of rows at a time); each writer then
-writes the same cells from the spool, in a fresh interpreter:
+writes the same cells, in a fresh interpreter that first loads them into memory (only
+the write is timed):
 
 - ``openpyxl``: openpyxl's write-only mode, as the exporter's sheets write (the standard
   XML writer; ``receptiondesk`` keeps ``OPENPYXL_LXML=False`` for reading);
@@ -13,7 +14,7 @@ writes the same cells from the spool, in a fresh interpreter:
 
     python tests/benchmarks/xlsx_writers.py --db /tmp/rd/prov.db [--limit 100000]
 
-The benchmark ``test_national_export.py`` uses :func:`spool_cells` and
+The benchmark ``test_national_export.py`` uses :func:`records`, :func:`floor_rows` and
 :func:`write_floor` for its floor.
 """
 
@@ -26,39 +27,45 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 CHUNK = 2000
-#: a cell of the floor: (column, kind, value); kinds below
-STRING, QUOTED, DATE, NUMBER = range(4)
+#: how the floor writes a cell: nothing, a string, a quoted string, a date, a number
+SKIP, STRING, QUOTED, DATE, NUMBER = range(5)
 VARIANTS = ("openpyxl", "openpyxl-lxml", "xlsxwriter", "stream")
 
 
-def _cells(values: list[Any]) -> list[tuple[int, int, Any]]:
-    """A record's cells as the floor writes them (what StreamSheet decides, done ahead)."""
+def floor_cells(values: list[Any], kinds_seen: dict) -> tuple[list[Any], tuple[int, ...]]:
+    """A record's cells as the floor writes them (what StreamSheet decides per cell, done
+    ahead): the values to write and each one's kind (kind tuples shared between rows)."""
     from datetime import date
 
     from receptiondesk.exchange.cells import FORMULA_FIRST
     from receptiondesk.exchange.national import COLUMNS, NUMBER_COLUMNS
     from receptiondesk.exchange.xlsx_stream import ILLEGAL_CHARACTERS
 
-    out = []
+    out: list[Any] = []
+    kinds: list[int] = []
     for c, value in enumerate(values):
+        kind = SKIP
         if value is None:
-            continue
-        if isinstance(value, bool):
-            out.append((c, STRING, "yes" if value else "no"))
+            pass
+        elif isinstance(value, bool):
+            value, kind = ("yes" if value else "no"), STRING
         elif isinstance(value, date):
-            out.append((c, DATE, value))
+            kind = DATE
         elif isinstance(value, int) and COLUMNS[c] in NUMBER_COLUMNS:
-            out.append((c, NUMBER, value))
+            kind = NUMBER
         else:
-            text = ILLEGAL_CHARACTERS.sub("", str(value))
-            if text:
-                out.append((c, QUOTED if text[0] in FORMULA_FIRST else STRING, text))
-    return out
+            value = ILLEGAL_CHARACTERS.sub("", str(value))
+            if value:
+                kind = QUOTED if value[0] in FORMULA_FIRST else STRING
+        out.append(value)
+        kinds.append(kind)
+    key = tuple(kinds)
+    return out, kinds_seen.setdefault(key, key)
 
 
 def records(db, scope=None, limit: int | None = None) -> Iterator[list[Any]]:
@@ -84,28 +91,26 @@ def records(db, scope=None, limit: int | None = None) -> Iterator[list[Any]]:
                 yield [rec[c] for c in national.COLUMNS]
 
 
-def spool_cells(db, path: Path, *, raw: Path | None = None, scope=None,
-                limit: int | None = None) -> int:
-    """Write the floor's cells of every record to ``path`` (and the plain values to
-    ``raw``), a chunk at a time; returns the number of rows."""
+def floor_rows(values: Iterable[list[Any]]) -> list[tuple[list[Any], tuple[int, ...]]]:
+    """Every record's floor cells, in memory (the floor writes from memory)."""
+    seen: dict = {}
+    return [floor_cells(v, seen) for v in values]
+
+
+def spool(db, path: Path, *, scope=None, limit: int | None = None) -> int:
+    """Write the records' values to ``path`` (pickle, a chunk at a time); returns the
+    number of rows."""
     count = 0
-    with path.open("wb") as out, (raw.open("wb") if raw else open(os.devnull, "wb")) as rout:
+    with path.open("wb") as out:
         chunk: list[Any] = []
-        rchunk: list[Any] = []
         for values in records(db, scope, limit):
-            chunk.append(_cells(values))
-            if raw:
-                rchunk.append(values)
+            chunk.append(values)
             count += 1
             if len(chunk) == CHUNK:
                 pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
-                if raw:
-                    pickle.dump(rchunk, rout, protocol=pickle.HIGHEST_PROTOCOL)
-                chunk, rchunk = [], []
+                chunk = []
         if chunk:
             pickle.dump(chunk, out, protocol=pickle.HIGHEST_PROTOCOL)
-            if raw:
-                pickle.dump(rchunk, rout, protocol=pickle.HIGHEST_PROTOCOL)
     return count
 
 
@@ -118,9 +123,9 @@ def read_spool(path: Path) -> Iterator[list[Any]]:
                 return
 
 
-def write_floor(spool: Path, out: Path) -> int:
-    """xlsxwriter in constant-memory mode writing the spooled cells: the header (bold,
-    widths, frozen) and each cell by its typed call."""
+def write_floor(rows: list[tuple[list[Any], tuple[int, ...]]], out: Path) -> int:
+    """xlsxwriter in constant-memory mode writing the cells from memory: the header
+    (bold, widths, frozen) and each cell by its typed call, nothing else."""
     import xlsxwriter
 
     from receptiondesk.exchange.national import COLUMNS, XLSX_WIDTHS
@@ -129,38 +134,36 @@ def write_floor(spool: Path, out: Path) -> int:
     ws = wb.add_worksheet("national")
     ws.freeze_panes(1, 0)
     bold = wb.add_format({"bold": True})
-    fmts = {STRING: None, QUOTED: wb.add_format({"quote_prefix": True}),
-            DATE: wb.add_format({"num_format": "yyyy-mm-dd"}), NUMBER: None}
-    calls = {STRING: ws.write_string, QUOTED: ws.write_string, DATE: ws.write_datetime,
-             NUMBER: ws.write_number}
-    pairs = {k: (calls[k], fmts[k]) for k in calls}
+    pairs = {STRING: (ws.write_string, None),
+             QUOTED: (ws.write_string, wb.add_format({"quote_prefix": True})),
+             DATE: (ws.write_datetime, wb.add_format({"num_format": "yyyy-mm-dd"})),
+             NUMBER: (ws.write_number, None)}
     for i, name in enumerate(COLUMNS):
         ws.set_column(i, i, XLSX_WIDTHS.get(name, 14))
         ws.write_string(0, i, name, bold)
     r = 0
-    for r, cells in enumerate(read_spool(spool), start=1):
-        for c, kind, value in cells:
-            call, fmt = pairs[kind]
-            call(r, c, value, fmt)
+    for r, (values, kinds) in enumerate(rows, start=1):
+        for c, kind in enumerate(kinds):
+            if kind:
+                call, fmt = pairs[kind]
+                call(r, c, values[c], fmt)
     wb.close()
     return r
 
 
-def write_stream(raw: Path, out: Path) -> int:
+def write_stream(rows: list[list[Any]], out: Path) -> int:
     from receptiondesk.exchange.national import COLUMNS, NUMBER_COLUMNS, XLSX_WIDTHS
     from receptiondesk.exchange.xlsx_stream import StreamSheet
 
     sheet = StreamSheet(out, "national", widths=XLSX_WIDTHS, number_columns=NUMBER_COLUMNS)
     sheet.header(COLUMNS)
-    n = 0
-    for values in read_spool(raw):
+    for values in rows:
         sheet.row(values)
-        n += 1
     sheet.close()
-    return n
+    return len(rows)
 
 
-def write_openpyxl(raw: Path, out: Path) -> int:
+def write_openpyxl(rows: list[list[Any]], out: Path) -> int:
     """openpyxl's write-only sheet as the exporter writes (``exporter._XlsxSink``), with
     the national widths: the national export's writer before xlsxwriter."""
     from receptiondesk.exchange.exporter import _XlsxSink
@@ -172,36 +175,33 @@ def write_openpyxl(raw: Path, out: Path) -> int:
     Sheet.NUMBER_COLUMNS = NUMBER_COLUMNS
     sheet = Sheet(out, "national")
     sheet.header(COLUMNS)
-    n = 0
-    for values in read_spool(raw):
+    for values in rows:
         sheet.row(COLUMNS, values)
-        n += 1
     sheet.close()
-    return n
+    return len(rows)
 
 
-def _write(variant: str, cells: Path, raw: Path, out: Path) -> float:
+def _write(variant: str, raw: Path, out: Path) -> float:
+    """Load the spool into memory, then time one writer on it."""
     import receptiondesk  # noqa: F401  (sets OPENPYXL_LXML=False, as the application runs)
 
     if variant == "openpyxl-lxml":
         os.environ["OPENPYXL_LXML"] = "True"
-    start = time.perf_counter()
+    rows = list(read_spool(raw))
     if variant == "xlsxwriter":
+        cells = floor_rows(rows)
+        del rows
+        start = time.perf_counter()
         write_floor(cells, out)
-    elif variant == "stream":
-        write_stream(raw, out)
+        return time.perf_counter() - start
+    start = time.perf_counter()
+    if variant == "stream":
+        write_stream(rows, out)
     else:
-        write_openpyxl(raw, out)
+        write_openpyxl(rows, out)
         from openpyxl.xml import LXML
 
         assert LXML == (variant == "openpyxl-lxml")
-    return time.perf_counter() - start
-
-
-def _time_reading(spool: Path) -> float:
-    start = time.perf_counter()
-    for _row in read_spool(spool):
-        pass
     return time.perf_counter() - start
 
 
@@ -209,28 +209,27 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db")
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--write", nargs=4, metavar=("VARIANT", "CELLS", "RAW", "OUT"))
+    parser.add_argument("--write", nargs=3, metavar=("VARIANT", "RAW", "OUT"))
     args = parser.parse_args(argv)
     if args.write:
-        variant, cells, raw, out = args.write
-        print(f"{_write(variant, Path(cells), Path(raw), Path(out)):.3f}")
+        variant, raw, out = args.write
+        print(f"{_write(variant, Path(raw), Path(out)):.3f}")
         return 0
     from receptiondesk.db import open_database
 
     db = open_database(Path(args.db))
     with tempfile.TemporaryDirectory(prefix="xlsx-writers-") as tmp:
         folder = Path(tmp)
-        cells, raw = folder / "cells.pickle", folder / "raw.pickle"
+        raw = folder / "raw.pickle"
         start = time.perf_counter()
-        rows = spool_cells(db, cells, raw=raw, limit=args.limit)
-        print(f"{rows:,} records made and spooled in {time.perf_counter() - start:.1f} s")
+        rows = spool(db, raw, limit=args.limit)
+        print(f"{rows:,} records made and spooled in {time.perf_counter() - start:.1f} s "
+              "(each writer then writes them from memory)")
         db.close()
-        print(f"reading the spools back: cells {_time_reading(cells):.1f} s, "
-              f"values {_time_reading(raw):.1f} s (inside each time below)")
         for variant in VARIANTS:
             out = folder / f"{variant}.xlsx"
             done = subprocess.run(
-                [sys.executable, __file__, "--write", variant, str(cells), str(raw), str(out)],
+                [sys.executable, __file__, "--write", variant, str(raw), str(out)],
                 capture_output=True, text=True, check=True)
             size = out.stat().st_size / 1e6
             print(f"{variant:14} {float(done.stdout):7.1f} s  {size:6.1f} MB")
