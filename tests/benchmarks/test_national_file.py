@@ -80,8 +80,8 @@ def test_national_export_xlsx_and_json(benchmark, results, db, office, head, tmp
     floor, value = statistics.median(floors), statistics.median(xlsx)
     note = (f"{records:,} records; {records / value:,.0f} records/s; the floor's cells "
             f"made from the database in {made:.1f} s (not timed)")
-    results.add("national export XLSX (province)", value, floor,
+    results.add("national export XLSX, the home office and below", value, floor,
                 "xlsxwriter constant_memory writing the same cells from memory",
                 target=f"≤ {GOAL}× floor", met=value <= GOAL * floor, note=note)
-    results.add("national export JSON (province)", statistics.median(json), None,
+    results.add("national export JSON, the same records", statistics.median(json), None,
                 "none (reported beside the XLSX)", note=f"{records:,} records")
