@@ -396,8 +396,8 @@ XLSX_WIDTHS = {"record_id": 34, "unit": 30, "source": 24, "type": 16, "field": 3
 
 class _XlsxRecords:
     """One header row of the column keys, then one row per record, written in constant
-    memory by xlsxwriter (:mod:`.xlsx_stream`: the cells openpyxl's sheets write, in half
-    the time)."""
+    memory by xlsxwriter (:mod:`.xlsx_stream`: the cells openpyxl's sheets write, in a
+    third of the time)."""
 
     def __init__(self, path: Path) -> None:
         self._sheet = StreamSheet(path, "national", widths=XLSX_WIDTHS,

@@ -1,7 +1,8 @@
 """One XLSX sheet written row by row in constant memory, with xlsxwriter.
 
 The national export (hundreds of thousands of records) writes through this rather than
-openpyxl's write-only mode, which took twice as long for the same cells (issue 18). The
+openpyxl's write-only mode, which took about three times as long for the same cells, and
+twice as long with lxml (``tests/benchmarks/xlsx_writers.py``, issue 18). The
 cells are the ones the openpyxl sheets write, and ``tests/test_national_xlsx.py`` reads
 both back and compares them:
 
