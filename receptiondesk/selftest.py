@@ -119,6 +119,8 @@ def run_selftest(out: TextIO | None = None, *, offscreen: bool = True,
                              lambda: _word_document(folder, state))
                     run.step(_("signed bundle written and verified"),
                              lambda: _bundle(folder, state))
+                    run.step(_("national workbook written"),
+                             lambda: _national_workbook(folder, state))
                 else:
                     run.line("skip  " + _("document printed to PDF") + ": "
                              + _("no records to print"))
@@ -253,6 +255,26 @@ def _bundle(folder: Path, state: dict) -> str:
     _check(verified.sender["code"] == "SELFTEST", "the bundle names another office")
     return _("{count} records, key {fingerprint}").format(
         count=written.total, fingerprint=written.fingerprint[:19])
+
+
+def _national_workbook(folder: Path, state: dict) -> str:
+    """The national export's XLSX (xlsxwriter, in constant memory), read back: a build
+    missing xlsxwriter would fail the export of a province."""
+    import xlsxwriter
+    from openpyxl import load_workbook
+
+    from .exchange.national import COLUMNS, Scope
+    from .services.outputs import export_national
+
+    path = folder / "selftest-national.xlsx"
+    with state["db"].session() as s:
+        written = export_national(s, path, Scope(state["unit_id"]), allow_unmapped=True)
+        s.commit()
+    rows = list(load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    _check(rows[0] == COLUMNS, "the workbook's header is not the national columns")
+    _check(len(rows) - 1 == written.records, "the workbook holds other records")
+    return _("{count} records, XlsxWriter {version}").format(
+        count=written.records, version=xlsxwriter.__version__)
 
 
 def _postgresql_driver() -> str:

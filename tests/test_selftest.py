@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SELFTEST = ("from receptiondesk.selftest import run_selftest; "
             "raise SystemExit(run_selftest(lang='en'))")
 STEPS = ("program", "database and migrations", "records through the services",
-         "document printed to PDF", "document saved as Word", "message catalogs",
+         "document printed to PDF", "document saved as Word", "national workbook written",
+         "message catalogs",
          "workbooks read through defusedxml", "main window rendered offscreen",
          "password hashed and checked at sign-in")
 

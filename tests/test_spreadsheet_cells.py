@@ -93,8 +93,12 @@ def _assert_xlsx_text(path, planted: list[str]) -> None:
     assert not [c.coordinate for c in cells if c.data_type == "f"], path.name
     risky = [c for c in cells if isinstance(c.value, str) and FORMULA_LIKE.match(c.value)]
     assert all(c.data_type == "s" and c.quotePrefix for c in risky), path.name
-    # XML reads a carriage return back as a line feed, which no spreadsheet runs
+    # XML reads a carriage return back as a line feed, which no spreadsheet runs;
+    # xlsxwriter (the national export) writes it as Excel's escape, read back as written
+    escaped = [c for c in cells if str(c.value).startswith("_x000D_")]
+    assert all(c.data_type == "s" and c.quotePrefix for c in escaped), path.name
     texts = {c.value for c in risky} | {c.value for c in cells if str(c.value).startswith("\n")}
+    texts |= {c.value.replace("_x000D_", "\n", 1) for c in escaped}
     assert any(p.replace("\r", "\n") in texts for p in planted), \
         f"{path.name} holds none of the planted texts"
 

@@ -116,3 +116,61 @@ def test_a_code_edited_in_settings_is_saved(qtbot, ctx, wait_for_ops):
     dialog.national_code.setText("x" * 41)
     dialog.try_save()
     assert "at most 40 characters" in dialog.errors.message_for("national_code")
+
+
+def _gate(monkeypatch):
+    """Holds the export (in its worker) until the test opens the gate."""
+    import threading
+
+    from receptiondesk.exchange import national
+
+    gate = threading.Event()
+    real = national.find_unmapped
+
+    def held(session, scope):
+        assert gate.wait(10)
+        return real(session, scope)
+
+    monkeypatch.setattr(national, "find_unmapped", held)
+    return gate
+
+
+def test_the_progress_bar_counts_the_petitions_written(qtbot, ctx, tmp_path, monkeypatch):
+    from receptiondesk.exchange import national
+
+    monkeypatch.setattr(national, "PAGE_SIZE", 1)
+    gate = _gate(monkeypatch)
+    dialog = _dialog(qtbot, ctx)
+    dialog.allow_unmapped.setChecked(True)
+    out = tmp_path / "n.xlsx"
+    dialog.file.setText(str(out))
+    shown = []
+    dialog.progress.valueChanged.connect(lambda _v: shown.append(dialog.progress.text()))
+    dialog.export_button.click()
+    # while it runs: the bar and Cancel, the choices locked
+    assert dialog.progress.isVisible() and dialog.cancel_button.isVisible()
+    assert not dialog.export_button.isEnabled() and not dialog.file.isEnabled()
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        gate.set()
+    assert list(dict.fromkeys(t for t in shown if t)) == ["1 of 3 petitions written", "2 of 3 petitions written",
+                          "3 of 3 petitions written"]
+    assert dialog.progress.isHidden() and dialog.export_button.isEnabled()
+    assert out.exists()
+
+
+def test_cancel_leaves_no_file_and_says_so(qtbot, ctx, tmp_path, monkeypatch):
+    from receptiondesk.exchange import national
+
+    monkeypatch.setattr(national, "PAGE_SIZE", 1)
+    gate = _gate(monkeypatch)
+    dialog = _dialog(qtbot, ctx)
+    dialog.allow_unmapped.setChecked(True)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    dialog.file.setText(str(folder / "n.xlsx"))
+    dialog.export_button.click()
+    dialog.cancel_button.click()
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=10_000)
+    assert dialog.message.text() == "The export was cancelled; no file was written."
+    assert list(folder.iterdir()) == []

@@ -20,6 +20,9 @@ from typing import Any
 
 #: Text a spreadsheet would take for a formula (or the start of one).
 FORMULA_LIKE = re.compile(r"^[=+\-@\t\r]")
+#: the same, as the first characters themselves (``text[:1] in FORMULA_FIRST``, for writers
+#: that check millions of cells)
+FORMULA_FIRST = frozenset("=+-@\t\r")
 
 
 def looks_like_formula(text: str) -> bool:

@@ -41,7 +41,7 @@ from ..exchange.national import (
     find_unmapped,
     summary_lines,
 )
-from ..i18n import _, pgettext
+from ..i18n import _, format_number, ngettext, pgettext
 from ..services.errors import ServiceError
 from ..services.outputs import export_national
 from . import ops
@@ -291,6 +291,12 @@ class NationalExportDialog(QDialog):
             self._cancel.set()
 
     def _on_progress(self, done: int, total: int) -> None:
+        if not shiboken6.isValid(self):
+            return
+        # the count rather than a bare percentage: a province writes for a minute or more
+        self.progress.setFormat(ngettext(
+            "{done} of {total} petition written", "{done} of {total} petitions written",
+            total).format(done=format_number(done), total=format_number(total)))
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
 
@@ -323,6 +329,7 @@ class NationalExportDialog(QDialog):
             self._cancel = None
         self.progress.setVisible(busy)
         self.progress.setRange(0, 0)
+        self.progress.setFormat("")
         self.cancel_button.setVisible(busy)
         for widget in (self.export_button, self.close_button, self.unit, self.period,
                        self.format, self.file, self.browse, self.allow_unmapped):
