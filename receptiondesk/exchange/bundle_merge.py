@@ -445,6 +445,7 @@ class _Merge:
         self.sender_code = bundle.sender["code"]
         #: in a preview, the ids that would be deleted (by table)
         self._going: dict[str, set[str]] = {}
+        self.rows = _Rows(session)
 
     def run(self) -> None:
         self._units()
@@ -642,8 +643,8 @@ class _Merge:
             self._batch(table, batch, deferred)
         column = SELF_REFERENCES.get(table.name)
         if deferred and column and self.apply:
-            self.s.execute(update(table).where(table.c.id == bindparam("b_id"))
-                           .values({column: bindparam("b_ref")}), deferred)
+            self.rows.update(table, [{"id": d["b_id"], column: d["b_ref"]}
+                                     for d in deferred])
 
     def _batch(self, table: Table, rows: list[dict[str, Any]],
                deferred: list[dict[str, Any]]) -> None:
@@ -720,19 +721,14 @@ class _Merge:
         return out
 
     def _insert(self, table: Table, rows: list[dict], deferred: list[dict]) -> None:
-        for group in _same_keys(self._split_self(table, rows, deferred)):
-            self.s.execute(insert(table), group)
+        self.rows.insert(table, self._split_self(table, rows, deferred))
 
     def _update(self, table: Table, rows: list[dict], deferred: list[dict]) -> None:
-        for group in _same_keys(self._split_self(table, rows, deferred)):
-            columns = [c for c in group[0] if c != "id"]
-            stmt = update(table).where(table.c.id == bindparam("b_id")).values(
-                {c: bindparam("b_" + c) for c in columns})
-            self.s.execute(stmt, [{"b_" + k: v for k, v in r.items()} for r in group])
+        self.rows.update(table, self._split_self(table, rows, deferred))
 
     def _remember(self, kind: str, rows: list[dict], known: set[str]) -> None:
         remember(self.s, kind, [(r["id"], r["version"], r["updated_at"]) for r in rows],
-                 known)
+                 known, self.rows)
 
     def _conflicts(self, table: Table, rows: list[dict]) -> None:
         """Changes of records also changed here: kept beside this copy, not applied."""
@@ -924,6 +920,81 @@ def delete_records(session: Session, table: Table, rows: list[dict]) -> None:
         for r in rows])
 
 
+#: (SQL, (parameter name, row key, bind processor) in order, positional parameters)
+_Plan = tuple[str, list[tuple[str, str, Any]], bool]
+
+
+class _Rows:
+    """INSERT and UPDATE of many rows in one ``executemany`` each, with the values turned
+    into the driver's own once per column (the statement compiled once per set of
+    columns): SQLAlchemy's per-row parameter handling cost more than SQLite's inserts.
+    The values are those SQLAlchemy would bind (its own bind processors; on SQLite,
+    date-times as the same text the DATETIME type writes)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.dialect = session.get_bind().dialect
+        self._plans: dict[tuple, _Plan | None] = {}
+
+    def _processor(self, column) -> Any:
+        kind = column.type
+        if self.dialect.name == "sqlite" and isinstance(kind, DateTime):
+            # the exact text of SQLite's DATETIME bind processor (for the naive date-times
+            # the parsers give), without its formatting by a dict per value
+            return lambda v: v.isoformat(" ", "microseconds")
+        return kind.dialect_impl(self.dialect).bind_processor(self.dialect)
+
+    def _plan(self, key: tuple, stmt, table: Table) -> _Plan | None:
+        """The statement's SQL and how each row gives its parameters; None for a
+        statement with a value SQLAlchemy computes itself (a column default)."""
+        if key in self._plans:
+            return self._plans[key]
+        compiled = stmt.compile(dialect=self.dialect)
+        positional = self.dialect.positional
+        names = list(compiled.positiontup or []) if positional else list(compiled.binds)
+        plan: _Plan | None = None
+        # a column the rows lack (a bundle of an older version) whose default SQLAlchemy
+        # computes: its own executemany
+        if all(name.startswith("v_") for name in names):
+            procs = [(name, name[2:], self._processor(table.c[name[2:]])) for name in names]
+            plan = (compiled.string, procs, positional)
+        self._plans[key] = plan
+        return plan
+
+    def _run(self, plan: _Plan | None, stmt, rows: list[dict]) -> None:
+        if plan is None:
+            self.s.execute(stmt, [{"v_" + k: v for k, v in row.items()} for row in rows])
+            return
+        sql, procs, positional = plan
+        params: list[Any] = []
+        for row in rows:
+            values = [v if (v := row[key]) is None or proc is None else proc(v)
+                      for _name, key, proc in procs]
+            params.append(tuple(values) if positional else
+                          {name: value for (name, _k, _p), value in zip(procs, values,
+                                                                        strict=True)})
+        if params:
+            self.s.connection().exec_driver_sql(sql, params)
+
+    def insert(self, table: Table, rows: list[dict]) -> None:
+        for group in _same_keys(rows):
+            columns = list(group[0])
+            stmt = insert(table).values({c: bindparam("v_" + c) for c in columns})
+            self._run(self._plan(("insert", table.name, *columns), stmt, table), stmt, group)
+
+    def update(self, table: Table, rows: list[dict]) -> None:
+        """Each row's columns (all but ``id``) set on the record of its ``id``."""
+        for group in _same_keys(rows):
+            columns = [c for c in group[0] if c != "id"]
+            values: dict[str, Any] = {c: bindparam("v_" + c) for c in columns}
+            if "updated_at" in table.c and "updated_at" not in values:
+                # a reference set after the rows are in changes nothing of the record's:
+                # its time of change stays the sender's (not the column's onupdate)
+                values["updated_at"] = table.c.updated_at
+            stmt = update(table).where(table.c.id == bindparam("v_id")).values(values)
+            self._run(self._plan(("update", table.name, *columns), stmt, table), stmt, group)
+
+
 def _same_keys(rows: list[dict]) -> list[list[dict]]:
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
@@ -932,7 +1003,7 @@ def _same_keys(rows: list[dict]) -> list[list[dict]]:
 
 
 def remember(session: Session, kind: str, stamps: list[tuple[str, int, datetime]],
-             known: set[str] | None = None) -> None:
+             known: set[str] | None = None, rows: _Rows | None = None) -> None:
     """Record the version last received of each record (replacing the earlier one;
     ``known``: the ids that have one, when the caller looked them up)."""
     if not stamps:
@@ -944,7 +1015,7 @@ def remember(session: Session, kind: str, stamps: list[tuple[str, int, datetime]
     for chunk in _chunks(ids):
         session.execute(delete(table).where(table.c.record_kind == kind,
                                             table.c.record_id.in_(chunk)))
-    session.execute(insert(table), [
+    (rows or _Rows(session)).insert(table, [
         {"record_kind": kind, "record_id": rid, "version": v, "updated_at": at}
         for rid, v, at in stamps])
 
