@@ -22,10 +22,10 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, text, update
 
 from receptiondesk.db import open_database
+from receptiondesk.exchange import bundle_export
 from receptiondesk.exchange.bundle import json_value, verify_bundle
 from receptiondesk.exchange.bundle_export import RECORD_TABLES, export_bundle
 from receptiondesk.exchange.bundle_merge import apply_import
@@ -153,3 +153,27 @@ def test_the_bulk_merge_writes_what_the_merge_before_it_wrote(db, tmp_path):
         assert got[key] == expected[key], key
     assert got["results"][1]["petitions"][3] == 1  # a conflict was there to compare
     assert got["results"][1]["visits"][4] == 1  # and a deletion
+
+
+def test_rows_read_as_sqlite_keeps_them_make_the_same_bundle(db, tmp_path, monkeypatch):
+    """The export reads SQLite's date-times, dates and booleans as stored and writes their
+    JSON itself: every part is byte for byte what reading them as Python values made."""
+    from test_bundles import _fill_commune
+
+    with db.session() as s:
+        _fill_commune(s, "DU-MP", "Đảng ủy xã Mường Phăng", 2, "TU")
+    with db.session() as s:  # values SQLAlchemy would not write: read the way it reads them
+        s.execute(text("UPDATE citizens SET updated_at = '2025-03-04 05:06:07' "
+                       "WHERE id = (SELECT min(id) FROM citizens)"))
+        # a whole second, as SQLAlchemy writes it: ISO text without the fraction
+        s.execute(text("UPDATE citizens SET updated_at = '2025-03-04 05:06:08.000000' "
+                       "WHERE id = (SELECT max(id) FROM citizens)"))
+    parts = {}
+    for fast in (True, False):
+        monkeypatch.setattr(bundle_export, "FAST_SQLITE", fast)
+        out = tmp_path / f"{fast}.bundle"
+        with db.session() as s:
+            export_bundle(s, out, since=date(2000, 1, 1))
+        parts[fast] = {p.name: (p.records, p.sha256) for p in verify_bundle(out).parts.values()}
+    assert parts[True] == parts[False]
+    assert parts[True]["citizens"][0] > 0
