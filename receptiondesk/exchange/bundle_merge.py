@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, cast
+from unicodedata import is_normalized
 
 from sqlalchemy import (
     Boolean,
@@ -340,6 +341,7 @@ def _text(limit: int):
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError("text")
         return nfc(value)  # stored composed, whatever the sender's copy holds
+    parse.limit = limit  # type: ignore[attr-defined]  # read by _Merge._convert
     return parse
 
 
@@ -442,6 +444,8 @@ class _Merge:
         self.apply = apply
         self.unit_map: dict[str, str] = {}
         self._parsers: dict[str, dict[str, Any]] = {}
+        #: a text column's longest value (-1 for a column of another kind), by table
+        self._limits: dict[str, dict[str, int]] = {}
         self.sender_code = bundle.sender["code"]
         #: in a preview, the ids that would be deleted (by table)
         self._going: dict[str, set[str]] = {}
@@ -600,17 +604,26 @@ class _Merge:
         parsers = self._parsers.get(table.name)
         if parsers is None:
             parsers = self._parsers[table.name] = _parsers(table)
+            self._limits[table.name] = {name: getattr(parse, "limit", -1)
+                                        for name, parse in parsers.items()}
+        limits = self._limits[table.name]
         values: dict[str, Any] = {}
         for name, value in rec.items():
-            parse = parsers.get(name)
-            if parse is None:
+            limit = limits.get(name)
+            if limit is None:
                 continue  # a column this version does not have
-            try:
-                values[name] = None if value is None else parse(value)
-            except (ValueError, TypeError) as exc:
-                raise self._refuse(_(
-                    "The record {id} of part {part} has a wrong value in {column}.").format(
-                        id=rec.get("id"), part=part, column=name)) from exc
+            if value is None:
+                values[name] = None
+            elif type(value) is str and len(value) <= limit:
+                # a text within its column's limit (the text parser's own check, inline)
+                values[name] = value if is_normalized("NFC", value) else nfc(value)
+            else:
+                try:
+                    values[name] = parsers[name](value)
+                except (ValueError, TypeError) as exc:
+                    raise self._refuse(_(
+                        "The record {id} of part {part} has a wrong value in {column}."
+                    ).format(id=rec.get("id"), part=part, column=name)) from exc
         return values
 
     def _record(self, table: Table, rec: dict) -> dict[str, Any]:
@@ -998,7 +1011,7 @@ class _Rows:
 def _same_keys(rows: list[dict]) -> list[list[dict]]:
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
+        groups.setdefault(tuple(row), []).append(row)  # (the rows of a part: one order)
     return list(groups.values())
 
 
