@@ -177,3 +177,43 @@ def test_rows_read_as_sqlite_keeps_them_make_the_same_bundle(db, tmp_path, monke
         parts[fast] = {p.name: (p.records, p.sha256) for p in verify_bundle(out).parts.values()}
     assert parts[True] == parts[False]
     assert parts[True]["citizens"][0] > 0
+
+
+def test_a_record_naming_another_of_its_kind_keeps_the_senders_time_of_change(db, tmp_path):
+    """A reference to a record of the same table is set once every row is in; the record
+    still carries the sender's version and time, so the next bundle's change of it is
+    an update, not a conflict."""
+    from test_bundles import _fill_commune
+
+    commune = open_database(tmp_path / "commune.db")
+    try:
+        with commune.session() as s:
+            _fill_commune(s, "DU-MP", "Đảng ủy xã Mường Phăng", 2, "TU")
+        with commune.session() as s:
+            first, second = s.scalars(select(Petition).where(
+                Petition.petition_type == "reflection").order_by(Petition.received_date)
+            ).all()[:2]
+            second.duplicate_of_id = first.id
+            second_id = second.id
+        with commune.session() as s:
+            sent = s.get(Petition, second_id)
+            stamp = (sent.version, sent.updated_at)
+            export_bundle(s, tmp_path / "one.bundle")
+        with db.session() as s:
+            units.create_unit(s, units.UnitInput(code="TU", name="Tỉnh ủy Điện Biên",
+                                                 level="province", kind="party"), home=True)
+        with db.session() as s:
+            apply_import(s, verify_bundle(tmp_path / "one.bundle"), trust_new_key=True)
+        with db.session() as s:
+            here = s.get(Petition, second_id)
+            assert here.duplicate_of_id is not None
+            assert (here.version, here.updated_at) == stamp
+        with commune.session() as s:
+            s.get(Petition, second_id).content = "Sửa ở xã"
+        with commune.session() as s:
+            export_bundle(s, tmp_path / "two.bundle")
+        with db.session() as s:
+            result = apply_import(s, verify_bundle(tmp_path / "two.bundle"))
+        assert (result.counts["petitions"].updated, result.counts["petitions"].conflicts) == (1, 0)
+    finally:
+        commune.close()
