@@ -35,7 +35,10 @@ commune's code named as a sub-unit), a record that exists here in another unit, 
 record that refers to another unit's record here (a petitioner added to another
 commune's petition) refuse the whole bundle, naming the unit; nothing of it is applied.
 
-Everything happens in the caller's transaction, with Core statements in batches.
+Everything happens in the caller's transaction, with Core statements in batches: per
+batch of records, one query for this copy's versions, one for the versions last
+received, and one ``executemany`` each for the new rows, the updated rows and the
+versions received (:class:`_Rows`).
 
 **Every value is checked by its column** before it is written, and the bundle refused
 naming the record and the column: integers within SQLite's 64 bits, texts within the
