@@ -102,6 +102,9 @@ def _not_json(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_not_json)
 
 
+_DECODE = json.JSONDecoder().decode
+
+
 def encode_record(record: dict[str, Any]) -> bytes:
     return (_ENCODER.encode(record) + "\n").encode("utf-8")
 
@@ -276,7 +279,7 @@ class VerifiedBundle:
                             raise BundleError(_too_large(part.file, line_no, _(
                                 "the part unpacks to more than {limit} MB").format(
                                     limit=format_number(limit // 2**20))))
-                        record = json.loads(line)
+                        record = _DECODE(line.decode("utf-8"))
                         if not isinstance(record, dict):
                             raise ValueError("not an object")
                         yield record, len(line)

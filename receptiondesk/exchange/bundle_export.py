@@ -30,8 +30,20 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, select, union
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    Table,
+    Text,
+    Time,
+    select,
+    type_coerce,
+    union,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from ..i18n import _
 from ..model import (
@@ -299,30 +311,93 @@ def _rows(session: Session, table: Table, unit_ids: list[str], since: datetime |
           needed: set[str], written: set[str]) -> Iterator[dict[str, Any]]:
     """The table's changed rows, then those other records refer to (repeated for a table
     that refers to itself), each once."""
+    reader = _Reader(session, table)
     conds: list[ColumnElement[bool]] = [table.c.unit_id.in_(unit_ids)]
     if since is not None:
         conds.append(table.c.updated_at >= since)
-    yield from _stream(session, select(table).where(*conds).order_by(table.c.id), written)
+    yield from reader.stream(reader.select.where(*conds).order_by(table.c.id), written)
     while True:
         missing = sorted(needed - written)
         needed.difference_update(written)
         if not missing:
             return
         for chunk in _chunks(missing):
-            yield from _stream(session, select(table).where(table.c.id.in_(chunk)), written)
+            yield from reader.stream(reader.select.where(table.c.id.in_(chunk)), written)
         needed.difference_update(missing)  # ids that do not exist are not looked for again
 
 
-def _stream(session: Session, stmt, written: set[str]) -> Iterator[dict[str, Any]]:
-    result = session.execute(stmt.execution_options(yield_per=PAGE))
-    try:
-        for row in result.mappings():
-            if row["id"] in written:
-                continue
-            written.add(row["id"])
-            yield dict(row)
-    finally:
-        result.close()
+_RAW = NullType()  # a column read as the database gives it
+#: read rows as SQLite keeps them and turn them into their JSON values here (see _Reader)
+FAST_SQLITE = True
+
+
+def _iso_datetime(value: Any) -> Any:
+    """A date-time as the bundle writes it (``datetime.isoformat()``), from the text
+    SQLite keeps ("YYYY-MM-DD HH:MM:SS.ffffff", as SQLAlchemy writes it) without making a
+    datetime; any other text the way SQLAlchemy would read it."""
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            return value[:10] + "T" + (value[11:19] if value.endswith(".000000")
+                                       else value[11:])
+        return datetime.fromisoformat(value).isoformat()
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        return value if len(value) == 10 else date.fromisoformat(value).isoformat()
+    return value
+
+
+def _iso_time(value: Any) -> Any:
+    return time.fromisoformat(value).isoformat() if isinstance(value, str) else value
+
+
+def _boolean(value: Any) -> Any:
+    return bool(value) if isinstance(value, int) else value
+
+
+class _Reader:
+    """A table's rows as dicts of plain values, streamed a page at a time.
+
+    On SQLite the date-times, dates, times and booleans are read as SQLite keeps them
+    (text, integers) and turned into the very values the bundle writes for them
+    (ISO text, true/false) here, rather than into Python objects first; elsewhere
+    SQLAlchemy's types read them and the writer turns them into ISO text."""
+
+    def __init__(self, session: Session, table: Table) -> None:
+        self.s = session
+        self.keys = [c.name for c in table.columns]
+        self.convert: list[tuple[str, Callable[[Any], Any]]] = []
+        columns: list[Any] = list(table.columns)
+        if FAST_SQLITE and session.get_bind().dialect.name == "sqlite":
+            for i, column in enumerate(table.columns):
+                kind = column.type
+                fix = (_iso_datetime if isinstance(kind, DateTime) else
+                       _iso_date if isinstance(kind, Date) else
+                       _iso_time if isinstance(kind, Time) else
+                       _boolean if isinstance(kind, Boolean) else None)
+                if fix is not None:
+                    columns[i] = type_coerce(column, _RAW).label(column.name)
+                    self.convert.append((column.name, fix))
+        self.select = select(*columns)
+
+    def stream(self, stmt, written: set[str]) -> Iterator[dict[str, Any]]:
+        result = self.s.execute(stmt.execution_options(yield_per=PAGE))
+        keys, convert = self.keys, self.convert
+        try:
+            for raw in result:
+                row = dict(zip(keys, raw, strict=True))
+                rid = row["id"]
+                if rid in written:
+                    continue
+                written.add(rid)
+                for key, fix in convert:
+                    if (value := row[key]) is not None:
+                        row[key] = fix(value)
+                yield row
+        finally:
+            result.close()
 
 
 def _chunks(ids: list[str]) -> Iterable[list[str]]:

@@ -35,7 +35,10 @@ commune's code named as a sub-unit), a record that exists here in another unit, 
 record that refers to another unit's record here (a petitioner added to another
 commune's petition) refuse the whole bundle, naming the unit; nothing of it is applied.
 
-Everything happens in the caller's transaction, with Core statements in batches.
+Everything happens in the caller's transaction, with Core statements in batches: per
+batch of records, one query for this copy's versions, one for the versions last
+received, and one ``executemany`` each for the new rows, the updated rows and the
+versions received (:class:`_Rows`).
 
 **Every value is checked by its column** before it is written, and the bundle refused
 naming the record and the column: integers within SQLite's 64 bits, texts within the
@@ -67,6 +70,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, cast
+from unicodedata import is_normalized
 
 from sqlalchemy import (
     Boolean,
@@ -340,6 +344,7 @@ def _text(limit: int):
         if not isinstance(value, str) or len(value) > limit:
             raise ValueError("text")
         return nfc(value)  # stored composed, whatever the sender's copy holds
+    parse.limit = limit  # type: ignore[attr-defined]  # read by _Merge._convert
     return parse
 
 
@@ -442,9 +447,12 @@ class _Merge:
         self.apply = apply
         self.unit_map: dict[str, str] = {}
         self._parsers: dict[str, dict[str, Any]] = {}
+        #: a text column's longest value (-1 for a column of another kind), by table
+        self._limits: dict[str, dict[str, int]] = {}
         self.sender_code = bundle.sender["code"]
         #: in a preview, the ids that would be deleted (by table)
         self._going: dict[str, set[str]] = {}
+        self.rows = _Rows(session)
 
     def run(self) -> None:
         self._units()
@@ -599,17 +607,26 @@ class _Merge:
         parsers = self._parsers.get(table.name)
         if parsers is None:
             parsers = self._parsers[table.name] = _parsers(table)
+            self._limits[table.name] = {name: getattr(parse, "limit", -1)
+                                        for name, parse in parsers.items()}
+        limits = self._limits[table.name]
         values: dict[str, Any] = {}
         for name, value in rec.items():
-            parse = parsers.get(name)
-            if parse is None:
+            limit = limits.get(name)
+            if limit is None:
                 continue  # a column this version does not have
-            try:
-                values[name] = None if value is None else parse(value)
-            except (ValueError, TypeError) as exc:
-                raise self._refuse(_(
-                    "The record {id} of part {part} has a wrong value in {column}.").format(
-                        id=rec.get("id"), part=part, column=name)) from exc
+            if value is None:
+                values[name] = None
+            elif type(value) is str and len(value) <= limit:
+                # a text within its column's limit (the text parser's own check, inline)
+                values[name] = value if is_normalized("NFC", value) else nfc(value)
+            else:
+                try:
+                    values[name] = parsers[name](value)
+                except (ValueError, TypeError) as exc:
+                    raise self._refuse(_(
+                        "The record {id} of part {part} has a wrong value in {column}."
+                    ).format(id=rec.get("id"), part=part, column=name)) from exc
         return values
 
     def _record(self, table: Table, rec: dict) -> dict[str, Any]:
@@ -642,8 +659,8 @@ class _Merge:
             self._batch(table, batch, deferred)
         column = SELF_REFERENCES.get(table.name)
         if deferred and column and self.apply:
-            self.s.execute(update(table).where(table.c.id == bindparam("b_id"))
-                           .values({column: bindparam("b_ref")}), deferred)
+            self.rows.update(table, [{"id": d["b_id"], column: d["b_ref"]}
+                                     for d in deferred])
 
     def _batch(self, table: Table, rows: list[dict[str, Any]],
                deferred: list[dict[str, Any]]) -> None:
@@ -720,19 +737,14 @@ class _Merge:
         return out
 
     def _insert(self, table: Table, rows: list[dict], deferred: list[dict]) -> None:
-        for group in _same_keys(self._split_self(table, rows, deferred)):
-            self.s.execute(insert(table), group)
+        self.rows.insert(table, self._split_self(table, rows, deferred))
 
     def _update(self, table: Table, rows: list[dict], deferred: list[dict]) -> None:
-        for group in _same_keys(self._split_self(table, rows, deferred)):
-            columns = [c for c in group[0] if c != "id"]
-            stmt = update(table).where(table.c.id == bindparam("b_id")).values(
-                {c: bindparam("b_" + c) for c in columns})
-            self.s.execute(stmt, [{"b_" + k: v for k, v in r.items()} for r in group])
+        self.rows.update(table, self._split_self(table, rows, deferred))
 
     def _remember(self, kind: str, rows: list[dict], known: set[str]) -> None:
         remember(self.s, kind, [(r["id"], r["version"], r["updated_at"]) for r in rows],
-                 known)
+                 known, self.rows)
 
     def _conflicts(self, table: Table, rows: list[dict]) -> None:
         """Changes of records also changed here: kept beside this copy, not applied."""
@@ -924,15 +936,90 @@ def delete_records(session: Session, table: Table, rows: list[dict]) -> None:
         for r in rows])
 
 
+#: (SQL, (parameter name, row key, bind processor) in order, positional parameters)
+_Plan = tuple[str, list[tuple[str, str, Any]], bool]
+
+
+class _Rows:
+    """INSERT and UPDATE of many rows in one ``executemany`` each, with the values turned
+    into the driver's own once per column (the statement compiled once per set of
+    columns): SQLAlchemy's per-row parameter handling cost more than SQLite's inserts.
+    The values are those SQLAlchemy would bind (its own bind processors; on SQLite,
+    date-times as the same text the DATETIME type writes)."""
+
+    def __init__(self, session: Session) -> None:
+        self.s = session
+        self.dialect = session.get_bind().dialect
+        self._plans: dict[tuple, _Plan | None] = {}
+
+    def _processor(self, column) -> Any:
+        kind = column.type
+        if self.dialect.name == "sqlite" and isinstance(kind, DateTime):
+            # the exact text of SQLite's DATETIME bind processor (for the naive date-times
+            # the parsers give), without its formatting by a dict per value
+            return lambda v: v.isoformat(" ", "microseconds")
+        return kind.dialect_impl(self.dialect).bind_processor(self.dialect)
+
+    def _plan(self, key: tuple, stmt, table: Table) -> _Plan | None:
+        """The statement's SQL and how each row gives its parameters; None for a
+        statement with a value SQLAlchemy computes itself (a column default)."""
+        if key in self._plans:
+            return self._plans[key]
+        compiled = stmt.compile(dialect=self.dialect)
+        positional = self.dialect.positional
+        names = list(compiled.positiontup or []) if positional else list(compiled.binds)
+        plan: _Plan | None = None
+        # a column the rows lack (a bundle of an older version) whose default SQLAlchemy
+        # computes: its own executemany
+        if all(name.startswith("v_") for name in names):
+            procs = [(name, name[2:], self._processor(table.c[name[2:]])) for name in names]
+            plan = (compiled.string, procs, positional)
+        self._plans[key] = plan
+        return plan
+
+    def _run(self, plan: _Plan | None, stmt, rows: list[dict]) -> None:
+        if plan is None:
+            self.s.execute(stmt, [{"v_" + k: v for k, v in row.items()} for row in rows])
+            return
+        sql, procs, positional = plan
+        params: list[Any] = []
+        for row in rows:
+            values = [v if (v := row[key]) is None or proc is None else proc(v)
+                      for _name, key, proc in procs]
+            params.append(tuple(values) if positional else
+                          {name: value for (name, _k, _p), value in zip(procs, values,
+                                                                        strict=True)})
+        if params:
+            self.s.connection().exec_driver_sql(sql, params)
+
+    def insert(self, table: Table, rows: list[dict]) -> None:
+        for group in _same_keys(rows):
+            columns = list(group[0])
+            stmt = insert(table).values({c: bindparam("v_" + c) for c in columns})
+            self._run(self._plan(("insert", table.name, *columns), stmt, table), stmt, group)
+
+    def update(self, table: Table, rows: list[dict]) -> None:
+        """Each row's columns (all but ``id``) set on the record of its ``id``."""
+        for group in _same_keys(rows):
+            columns = [c for c in group[0] if c != "id"]
+            values: dict[str, Any] = {c: bindparam("v_" + c) for c in columns}
+            if "updated_at" in table.c and "updated_at" not in values:
+                # a reference set after the rows are in changes nothing of the record's:
+                # its time of change stays the sender's (not the column's onupdate)
+                values["updated_at"] = table.c.updated_at
+            stmt = update(table).where(table.c.id == bindparam("v_id")).values(values)
+            self._run(self._plan(("update", table.name, *columns), stmt, table), stmt, group)
+
+
 def _same_keys(rows: list[dict]) -> list[list[dict]]:
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
+        groups.setdefault(tuple(row), []).append(row)  # (the rows of a part: one order)
     return list(groups.values())
 
 
 def remember(session: Session, kind: str, stamps: list[tuple[str, int, datetime]],
-             known: set[str] | None = None) -> None:
+             known: set[str] | None = None, rows: _Rows | None = None) -> None:
     """Record the version last received of each record (replacing the earlier one;
     ``known``: the ids that have one, when the caller looked them up)."""
     if not stamps:
@@ -944,7 +1031,7 @@ def remember(session: Session, kind: str, stamps: list[tuple[str, int, datetime]
     for chunk in _chunks(ids):
         session.execute(delete(table).where(table.c.record_kind == kind,
                                             table.c.record_id.in_(chunk)))
-    session.execute(insert(table), [
+    (rows or _Rows(session)).insert(table, [
         {"record_kind": kind, "record_id": rid, "version": v, "updated_at": at}
         for rid, v, at in stamps])
 
