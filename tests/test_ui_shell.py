@@ -425,9 +425,12 @@ def test_settings_adds_an_official_and_shows_errors_at_the_field(qtbot, settings
     assert ["Quàng Văn Pọm", "Chủ tịch UBND xã", "People's Committee chairman", "Yes"] in rows
 
 
-def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings_page, ctx):
+def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings_page, ctx,
+                                                               wait_for_ops):
     settings_page.show_tab("office")
     office = settings_page.office_tab
+    wait_for_ops()  # the details arrive from the worker
+    assert office.name.text()
     office.name.clear()
     qtbot.mouseClick(office.save_button, Qt.MouseButton.LeftButton)
     assert office.errors.message_for("name") == "Unit name is required."
@@ -446,7 +449,7 @@ def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings
 
 
 def test_saving_office_details_keeps_the_dissolution_and_the_successor(qtbot, settings_page,
-                                                                      ctx):
+                                                                      ctx, wait_for_ops):
     """The form does not edit them; saving it must not clear them (two-tier government)."""
     from datetime import date as _date
 
@@ -461,6 +464,7 @@ def test_saving_office_details_keeps_the_dissolution_and_the_successor(qtbot, se
     settings_page.show_tab("office")
     office = settings_page.office_tab
     office.load()
+    wait_for_ops()
     qtbot.mouseClick(office.save_button, Qt.MouseButton.LeftButton)
     with ctx.db.session() as s:
         home = s.get(Unit, ctx.unit_id)
