@@ -55,7 +55,7 @@ class CalendarTab(QWidget):
         self.cultural_day.toggled.connect(self.observe_cultural_day)
         self.cultural_note = QLabel()
         self.cultural_note.setWordWrap(True)
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "calendar_table")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -138,12 +138,15 @@ class CalendarTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        with self.ctx.db.session() as s:
-            rows = [Row(d.day.isoformat(), [format_date(d.day), _(self.WEEKDAYS[d.day.weekday()]),
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        weekdays = self.WEEKDAYS
+
+        def read(s) -> list[Row]:  # on a worker
+            rows = [Row(d.day.isoformat(), [format_date(d.day), _(weekdays[d.day.weekday()]),
                                             _(CALENDAR_KIND_TITLES.get(d.kind, d.kind)), d.note])
                     for d in lookups.list_calendar_days(s)]
-        return slice_rows(rows, offset, limit)
+            return slice_rows(rows, offset, limit)
+        return read
 
     def add(self) -> bool:
         self.errors.clear()

@@ -147,7 +147,7 @@ class RulesTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.page = page
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "rules_table", wrap=True)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
@@ -177,18 +177,21 @@ class RulesTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        with self.ctx.db.session() as s:
-            rows = [
-                Row(r.id, [
-                    rule_title(r.key), format_date(r.effective_from), str(r.days),
-                    _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
-                    _extensions(r), r.legal_basis,
-                    # only the flag: the others name their source as shipped or typed
-                    _("not confirmed") if source_unconfirmed(r.legal_basis) else "",
-                ])
-                for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
-            ]
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        return lambda s: self._read(s, offset, limit)
+
+    @staticmethod
+    def _read(s, offset: int, limit: int) -> list[Row]:  # on a worker
+        rows = [
+            Row(r.id, [
+                rule_title(r.key), format_date(r.effective_from), str(r.days),
+                _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
+                _extensions(r), r.legal_basis,
+                # only the flag: the others name their source as shipped or typed
+                _("not confirmed") if source_unconfirmed(r.legal_basis) else "",
+            ])
+            for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
+        ]
         return slice_rows(rows, offset, limit)
 
     def _selected_input(self) -> tuple[lookups.RuleInput, str] | None:

@@ -92,7 +92,7 @@ class UnitsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.page = page
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "units_table")
         self.view.doubleClicked.connect(lambda _i: self.dissolve())
         open_on_enter(self.view, self.dissolve)
@@ -123,18 +123,21 @@ class UnitsTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        return lambda s: self._read(s, offset, limit)
+
+    @staticmethod
+    def _read(s, offset: int, limit: int) -> list[Row]:  # on a worker
         from ...services.petitions import count_open_cases
 
-        with self.ctx.db.session() as s:
-            units = list_units(s)
-            names = {u.id: u.name for u in units}
-            rows = [Row(u.id, [
-                u.code, u.name, label(Level, u.level),
-                format_date(u.dissolved_on) if u.dissolved_on else "",
-                names.get(u.successor_id, "") if u.successor_id else "",
-                str(count_open_cases(s, u.id)) if u.dissolved_on else "",
-            ], "muted" if u.dissolved_on else None) for u in units]
+        units = list_units(s)
+        names = {u.id: u.name for u in units}
+        rows = [Row(u.id, [
+            u.code, u.name, label(Level, u.level),
+            format_date(u.dissolved_on) if u.dissolved_on else "",
+            names.get(u.successor_id, "") if u.successor_id else "",
+            str(count_open_cases(s, u.id)) if u.dissolved_on else "",
+        ], "muted" if u.dissolved_on else None) for u in units]
         return slice_rows(rows, offset, limit)
 
     def dissolve(self) -> None:
