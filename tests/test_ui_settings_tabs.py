@@ -95,3 +95,26 @@ def test_a_tab_built_later_follows_the_current_language_and_data(page, ctx, wait
     model = page.officials_tab.model
     names = [model.row_at(r).cells[0] for r in range(model.rowCount())]
     assert "Quàng Thị Mai" in names
+
+
+def test_a_tab_built_while_the_page_is_shown_is_laid_out(page, qtbot, wait_for_ops):
+    """Built on a small screen after the page was shown, no field of a tab is squeezed
+    below the height its text needs."""
+    from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QLineEdit
+
+    page.resize(1024 - 180, 576 - 100)
+    crushed = []
+    for i, (name, _title) in enumerate(page.TABS):
+        page.tabs.setCurrentIndex(i)
+        wait_for_ops()
+        for _round in range(3):
+            QApplication.processEvents()
+            qtbot.wait(20)
+        tab = page.built[name]
+        for field in (tab.findChildren(QLineEdit) + tab.findChildren(QComboBox)
+                      + tab.findChildren(QAbstractSpinBox)):
+            if isinstance(field.parent(), (QAbstractSpinBox, QComboBox)):
+                continue
+            if field.isVisible() and field.height() < field.minimumSizeHint().height():
+                crushed.append((name, field.objectName() or type(field).__name__))
+    assert crushed == []

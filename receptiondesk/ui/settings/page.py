@@ -114,6 +114,9 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs, 1)
         ctx.signals.data_changed.connect(self._on_data_changed)
         self.retranslate()
+        # the tab in front is built with the page (the window builds a page when it is
+        # first shown); the others when they are first chosen
+        self.tab(self.TABS[0][0])
 
     # --- tabs built when first shown ------------------------------------------
 
@@ -162,10 +165,6 @@ class SettingsPage(Page):
             if holder is widget:
                 self.tab(name)
                 return
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        self._on_current_changed(self.tabs.currentIndex())  # the tab in front, built
 
     @property
     def general_tab(self) -> GeneralTab:
