@@ -43,6 +43,15 @@ class _Import(QRunnable):
                 importlib.import_module(name)
             except Exception:  # the page's own import, later, reports it to the user
                 log.warning("could not import %s ahead of time", name, exc_info=True)
+        try:
+            # babel reads a language's dates and numbers from disk the first time they
+            # are formatted (half a second on a busy machine): read them here (babel
+            # guards its cache with a lock)
+            from ..i18n import locale
+
+            locale().months  # noqa: B018 - loads the locale's data
+        except Exception:
+            log.warning("could not read the language's data ahead of time", exc_info=True)
 
 
 def preload(modules: Iterable[str]) -> None:
