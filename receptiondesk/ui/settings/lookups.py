@@ -23,7 +23,7 @@ from ..forms import check, line, open_on_enter
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..widgets.texts import yes_no
-from .common import TranslatedDialog, selected_id, slice_rows
+from .common import TranslatedDialog, fit_columns_when_loaded, selected_id, slice_rows
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -109,6 +109,7 @@ class LookupsTab(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        fit_columns_when_loaded(view)
         add, edit = QPushButton(), QPushButton()
         add.clicked.connect(lambda _c=False, k=kind: self.add(k))
         edit.clicked.connect(lambda _c=False, k=kind: self.edit(k))

@@ -27,7 +27,7 @@ from ..context import AppContext
 from ..forms import FieldErrors, combo, date_edit, fill_combo, from_qdate, line, show_error
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
-from .common import selected_id, slice_rows
+from .common import fit_columns_when_loaded, selected_id, slice_rows
 
 CALENDAR_KIND_TITLES = {"day_off": N_("Make-up day off"),
                         "working_day": N_("Make-up working day")}
@@ -60,6 +60,7 @@ class CalendarTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        fit_columns_when_loaded(self.view)
         self.remove_button = QPushButton()
         self.remove_button.setObjectName("calendar_remove")
         self.remove_button.clicked.connect(self.remove_selected)

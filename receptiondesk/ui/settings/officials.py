@@ -22,7 +22,7 @@ from ..forms import RecordDialog, check, combo, fill_combo, line, open_on_enter
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..widgets.texts import yes_no
-from .common import TranslatedDialog, selected_id, slice_rows
+from .common import TranslatedDialog, fit_columns_when_loaded, selected_id, slice_rows
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -106,6 +106,7 @@ class OfficialsTab(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        fit_columns_when_loaded(self.view)
         self.add_button = QPushButton()
         self.add_button.setObjectName("official_add")
         self.add_button.clicked.connect(self.add)

@@ -17,7 +17,13 @@ from ..context import AppContext
 from ..forms import combo, date_edit, fill_combo, from_qdate, line, open_on_enter, spin
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
-from .common import TranslatedDialog, note_buttons_list, selected_id, slice_rows
+from .common import (
+    TranslatedDialog,
+    fit_columns_when_loaded,
+    note_buttons_list,
+    selected_id,
+    slice_rows,
+)
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -155,6 +161,7 @@ class RulesTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for col in (0, 4, 6):  # the long texts share the width and wrap
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        fit_columns_when_loaded(self.view)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.new_button = QPushButton()

@@ -17,7 +17,13 @@ from ..context import AppContext
 from ..forms import check, combo, date_edit, fill_combo, from_qdate, open_on_enter, show_error
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
-from .common import TranslatedDialog, note_buttons_list, selected_id, slice_rows
+from .common import (
+    TranslatedDialog,
+    fit_columns_when_loaded,
+    note_buttons_list,
+    selected_id,
+    slice_rows,
+)
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -101,6 +107,7 @@ class UnitsTab(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
+        fit_columns_when_loaded(self.view)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.dissolve_button = QPushButton()
