@@ -267,7 +267,7 @@ def test_dissolving_needs_a_day_for_a_successor(session):
 
 
 def test_the_settings_window_dissolves_a_unit_and_moves_its_cases(qtbot, db, session,
-                                                                 monkeypatch):
+                                                                 monkeypatch, wait_for_ops):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QDialogButtonBox
 
@@ -287,6 +287,7 @@ def test_the_settings_window_dissolves_a_unit_and_moves_its_cases(qtbot, db, ses
     page.show_tab("units")
     tab = page.units_tab
     model = tab.model
+    wait_for_ops()  # the list is read on a worker
     row = next(r for r in range(model.rowCount()) if model.row_at(r).id == district.id)
     tab.view.selectRow(row)
 
@@ -302,6 +303,7 @@ def test_the_settings_window_dissolves_a_unit_and_moves_its_cases(qtbot, db, ses
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                      Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+    wait_for_ops()
     cells = model.row_at(row).cells
     assert cells[3:] == ["01/07/2025", province.name, "2"]
 
@@ -314,4 +316,5 @@ def test_the_settings_window_dissolves_a_unit_and_moves_its_cases(qtbot, db, ses
     assert asked == [(2, district.name, province.name)]
     with db.session() as s:
         assert s.get(Petition, first.id).unit_id == province.id
+    wait_for_ops()
     assert model.row_at(row).cells[5] == "0"

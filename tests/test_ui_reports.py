@@ -521,6 +521,7 @@ def test_the_periodic_report_of_a_unit_chosen_in_the_tree_and_its_figures_by_uni
         qtbot, province_page, wait_for_ops):
     page, world = province_page
     box = page.report_unit
+    wait_for_ops()  # the tree of units is read on a worker
     assert box.isVisibleTo(page)
     # every unit of the tree, indented by level under the unit above it
     assert [box.itemText(i).strip("\u2003") for i in range(box.count())] == [

@@ -408,7 +408,8 @@ def _save(qtbot, dialog) -> None:
                      Qt.MouseButton.LeftButton)
 
 
-def test_settings_adds_an_official_and_shows_errors_at_the_field(qtbot, settings_page):
+def test_settings_adds_an_official_and_shows_errors_at_the_field(qtbot, settings_page,
+                                                                  wait_for_ops):
     dialog = settings_page.make_official_dialog()
     qtbot.addWidget(dialog)
     dialog.show()
@@ -421,13 +422,17 @@ def test_settings_adds_an_official_and_shows_errors_at_the_field(qtbot, settings
     _save(qtbot, dialog)
     assert not dialog.isVisible()
     model = settings_page.officials_tab.model
+    wait_for_ops()  # the list reads again on a worker
     rows = [model.row_at(r).cells for r in range(model.rowCount())]
     assert ["Quàng Văn Pọm", "Chủ tịch UBND xã", "People's Committee chairman", "Yes"] in rows
 
 
-def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings_page, ctx):
+def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings_page, ctx,
+                                                               wait_for_ops):
     settings_page.show_tab("office")
     office = settings_page.office_tab
+    wait_for_ops()  # the details arrive from the worker
+    assert office.name.text()
     office.name.clear()
     qtbot.mouseClick(office.save_button, Qt.MouseButton.LeftButton)
     assert office.errors.message_for("name") == "Unit name is required."
@@ -446,7 +451,7 @@ def test_settings_office_details_are_saved_with_errors_at_fields(qtbot, settings
 
 
 def test_saving_office_details_keeps_the_dissolution_and_the_successor(qtbot, settings_page,
-                                                                      ctx):
+                                                                      ctx, wait_for_ops):
     """The form does not edit them; saving it must not clear them (two-tier government)."""
     from datetime import date as _date
 
@@ -461,6 +466,7 @@ def test_saving_office_details_keeps_the_dissolution_and_the_successor(qtbot, se
     settings_page.show_tab("office")
     office = settings_page.office_tab
     office.load()
+    wait_for_ops()
     qtbot.mouseClick(office.save_button, Qt.MouseButton.LeftButton)
     with ctx.db.session() as s:
         home = s.get(Unit, ctx.unit_id)
@@ -468,7 +474,8 @@ def test_saving_office_details_keeps_the_dissolution_and_the_successor(qtbot, se
         assert s.get(Unit, home.successor_id).code == "TU-X"
 
 
-def test_settings_new_rule_version_recomputes_due_dates(qtbot, settings_page, ctx):
+def test_settings_new_rule_version_recomputes_due_dates(qtbot, settings_page, ctx,
+                                                        wait_for_ops):
     received = TODAY - timedelta(days=2)
     with ctx.db.session() as s:
         pid = _register(s, ctx.unit_id, received)
@@ -476,6 +483,7 @@ def test_settings_new_rule_version_recomputes_due_dates(qtbot, settings_page, ct
         before = s.get(Petition, pid).next_due_date
     tab = settings_page.rules_tab
     settings_page.show_tab("rules")
+    wait_for_ops()
     row = next(r for r in range(tab.model.rowCount())
                if tab.model.row_at(r).cells[0] == "Process the petition")
     tab.view.selectRow(row)
@@ -494,10 +502,12 @@ def test_settings_new_rule_version_recomputes_due_dates(qtbot, settings_page, ct
     with ctx.db.session() as s:
         after = s.get(Petition, pid).next_due_date
     assert after < before
+    wait_for_ops()
     assert "Thông tư mới" in [tab.model.row_at(r).cells[6] for r in range(tab.model.rowCount())]
 
 
-def test_settings_calendar_days_are_added_and_removed(qtbot, settings_page, ctx):
+def test_settings_calendar_days_are_added_and_removed(qtbot, settings_page, ctx,
+                                                      wait_for_ops):
     from receptiondesk.ui.forms import to_qdate
 
     tab = settings_page.calendar_tab
@@ -506,20 +516,23 @@ def test_settings_calendar_days_are_added_and_removed(qtbot, settings_page, ctx)
     tab.kind.setCurrentIndex(tab.kind.findData("day_off"))
     type_text(tab.note, "Nghỉ bù")
     qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert tab.day_texts() == [day.strftime("%d/%m/%Y")]
     assert _count(ctx.db, CalendarDay) == 1
     wait_for_background()
     tab.view.selectRow(0)
     qtbot.mouseClick(tab.remove_button, Qt.MouseButton.LeftButton)
+    wait_for_ops()
     assert tab.day_texts() == []
     assert _count(ctx.db, CalendarDay) == 0
 
 
-def test_settings_flag_rules_whose_source_is_not_confirmed(settings_page):
+def test_settings_flag_rules_whose_source_is_not_confirmed(settings_page, wait_for_ops):
     """Issue 15, point 8: the versions from 1/7/2026 (Law 136/2025/QH15) and the articles
     of Regulation 11 and Circular 05/2021 could not be confirmed: Settings says so."""
     tab = settings_page.rules_tab
     settings_page.show_tab("rules")
+    wait_for_ops()
     rows = [tab.model.row_at(r).cells for r in range(tab.model.rowCount())]
     flagged = {(c[0], c[1]) for c in rows if c[7] == "not confirmed"}
     assert ("Accept the complaint", "01/07/2026") in flagged

@@ -45,9 +45,13 @@ def ctx(db, session, unit, official, clerk):
 
 
 def settle_window(window: MainWindow) -> None:
+    """Every background job and read finished, its results shown and laid out."""
+    from receptiondesk.ui import ops
+
     for _round in range(3):
         QApplication.processEvents()
         wait_for_background()
+        ops.wait()
     QApplication.processEvents()
 
 

@@ -91,6 +91,15 @@ class MainWindow(QMainWindow):
         if self.settings is not None:
             last = str(self.settings.value("window/page", "dashboard"))
         QTimer.singleShot(0, lambda: self.show_page(last if last in PAGE_NAMES else "dashboard"))
+        # then, the window shown and idle: the other pages' modules, imported off the GUI
+        # thread so that a page's first visit only builds its widgets (ui/preload.py)
+        QTimer.singleShot(300, self._preload_pages)
+
+    def _preload_pages(self) -> None:
+        from .preload import EXTRA_MODULES, preload
+
+        preload([*(f"receptiondesk.ui.{module}" for _n, module, _c, _t in PAGES),
+                 *EXTRA_MODULES])
 
     def apply_role(self) -> None:
         """Show what the signed-in user's role may use: pages it cannot use leave the

@@ -7,6 +7,7 @@ fields, click its Save button.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -192,7 +193,13 @@ class PeriodPicker(QWidget):
 
 
 def _month_name(month: int) -> str:
-    name = babel_format_date(date(2000, month, 1), "LLLL", locale=locale())
+    return _month_name_in(month, str(locale()))
+
+
+@functools.lru_cache(maxsize=64)
+def _month_name_in(month: int, locale_code: str) -> str:
+    # babel takes about 1 ms a name: the twelve are written once per language
+    name = babel_format_date(date(2000, month, 1), "LLLL", locale=locale_code)
     return name[:1].upper() + name[1:]
 
 

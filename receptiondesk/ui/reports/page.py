@@ -41,6 +41,7 @@ from ...i18n import N_, _, current_language, format_date, pgettext
 from ...reports.periods import Period
 from ...services.errors import ServiceError, ValidationError
 from ...services.record_kinds import RecordKind
+from .. import ops
 from ..context import AppContext
 from ..first_run import LANGUAGE_NAMES
 from ..forms import FieldErrors, date_edit, fill_combo, from_qdate, line, text_edit, time_edit
@@ -93,6 +94,8 @@ class ReportsPage(MinutesPanel, NarrativePanel, UnitFiguresPanel, PrintAndSave, 
         #: the unit the narrative was written for
         self._narrative_unit: str | None = None
         self._narrative_edited = False
+        #: a unit chosen before the list of units arrived (set_report_unit)
+        self._wanted_unit: str | None = None
         self._minutes_ids: list[str] = []
         self.last_produced: Produced | None = None
         #: the last periodic report computed (its figures by unit are in their tab)
@@ -368,17 +371,23 @@ class ReportsPage(MinutesPanel, NarrativePanel, UnitFiguresPanel, PrintAndSave, 
         fill_combo(self.language, items, keep)
 
     def _fill_report_units(self) -> None:
-        """The office and every unit below it, indented by level."""
+        """The office and every unit below it, indented by level: the tree is read on a
+        worker; until it arrives the list holds what it held (at first, nothing: the
+        report is the office's)."""
         from ...services.dashboard import unit_tree
 
-        with self.ctx.db.session() as s:
-            nodes = unit_tree(s, self.ctx.unit_id)
+        unit_id = self.ctx.unit_id
+        ops.query(self, self.ctx.db, lambda s: unit_tree(s, unit_id), self._show_report_units,
+                  key="report_units")
+
+    def _show_report_units(self, nodes: list) -> None:
         items = []
         for n in nodes:
             name = n.name if not n.dissolved_on else _("{unit} (until {date})").format(
                 unit=n.name, date=format_date(n.dissolved_on))
             items.append((n.id, "\u2003" * n.depth + name))
-        current = self.report_unit.currentData() or self.ctx.unit_id
+        current = self._wanted_unit or self.report_unit.currentData() or self.ctx.unit_id
+        self._wanted_unit = None
         fill_combo(self.report_unit, items, current)
 
     def report_unit_id(self) -> str:
@@ -386,9 +395,14 @@ class ReportsPage(MinutesPanel, NarrativePanel, UnitFiguresPanel, PrintAndSave, 
         return self.report_unit.currentData() or self.ctx.unit_id
 
     def set_report_unit(self, unit_id: str) -> bool:
+        """Choose the unit reported on; False when it is not in the list. Asked before
+        the list arrived, the choice is made when it does (if the unit is in it)."""
         index = self.report_unit.findData(unit_id)
         if index >= 0:
             self.report_unit.setCurrentIndex(index)
+        elif self.report_unit.count() == 0 or ops.pending(self):
+            self._wanted_unit = unit_id
+            return True
         return index >= 0
 
     def _on_report_unit(self) -> None:
@@ -403,8 +417,17 @@ class ReportsPage(MinutesPanel, NarrativePanel, UnitFiguresPanel, PrintAndSave, 
         self.keeping.reload()
 
     def _fill_officials(self) -> None:
-        with self.ctx.db.session() as s:
-            officials = official_choices(s, self.ctx.unit_ids())
+        """The officials who may sign a slip or a receipt, read on a worker."""
+        from ...services.units import unit_and_descendants
+
+        unit_id = self.ctx.unit_id
+
+        def read(s) -> list[tuple[str, str]]:
+            return official_choices(s, unit_and_descendants(s, unit_id))
+
+        ops.query(self, self.ctx.db, read, self._show_officials, key="officials")
+
+    def _show_officials(self, officials: list[tuple[str, str]]) -> None:
         for box in (self.slip_official, self.receipt_official):
             current = box.currentData() if box.count() else self.ctx.acting_official_id
             fill_combo(box, officials, current, blank=_("(not named)"))

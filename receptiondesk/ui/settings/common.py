@@ -26,6 +26,16 @@ def selected_id(view: QTableView) -> str | None:
     return model.id_at(view.currentIndex().row())
 
 
+def fit_columns_when_loaded(view: QTableView) -> None:
+    """Columns sized to their contents are sized again when the rows arrive from the
+    worker (the header sized them once, while the list was still empty)."""
+    header = view.horizontalHeader()
+    model = view.model()
+    assert isinstance(model, PagedTableModel)
+    # setting a section's mode asks the header to size its automatic sections again
+    model.loaded.connect(lambda: header.setSectionResizeMode(0, header.sectionResizeMode(0)))
+
+
 def slice_rows(rows: list[Row], offset: int, limit: int) -> list[Row]:
     return rows[offset:offset + limit]
 

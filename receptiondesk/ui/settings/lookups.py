@@ -23,7 +23,7 @@ from ..forms import check, line, open_on_enter
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..widgets.texts import yes_no
-from .common import TranslatedDialog, selected_id, slice_rows
+from .common import TranslatedDialog, fit_columns_when_loaded, selected_id, slice_rows
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -97,8 +97,8 @@ class LookupsTab(QWidget):
 
     def _group(self, kind: str) -> QGroupBox:
         group = QGroupBox()
-        model = PagedTableModel(self.COLUMNS, lambda o, n, _s, _d, k=kind: self._fetch(k, o, n),
-                                self)
+        model = PagedTableModel(self.COLUMNS, None, self, db=self.ctx.db,
+                                plan=lambda o, n, _s, _d, k=kind: self._read(k, o, n))
         view = new_table(model, f"{kind}s_table", wrap=True)
         view.doubleClicked.connect(lambda _i, k=kind: self.edit(k))
         open_on_enter(view, lambda k=kind: self.edit(k))
@@ -109,6 +109,7 @@ class LookupsTab(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        fit_columns_when_loaded(view)
         add, edit = QPushButton(), QPushButton()
         add.clicked.connect(lambda _c=False, k=kind: self.add(k))
         edit.clicked.connect(lambda _c=False, k=kind: self.edit(k))
@@ -134,12 +135,14 @@ class LookupsTab(QWidget):
             self.models[kind].retranslate()
             self.models[kind].reload()
 
-    def _fetch(self, kind: str, offset: int, limit: int) -> list[Row]:
-        with self.ctx.db.session() as s:
+    @staticmethod
+    def _read(kind: str, offset: int, limit: int):
+        def read(s) -> list[Row]:  # on a worker
             rows = [Row(r.code, [r.code, r.name_vi, r.name_en, r.national_code,
                                  yes_no(r.active)], None if r.active else "muted")
                     for r in lookups.list_lookup(s, kind)]
-        return slice_rows(rows, offset, limit)
+            return slice_rows(rows, offset, limit)
+        return read
 
     def reload(self) -> None:
         for model in self.models.values():

@@ -23,6 +23,7 @@ from ...i18n import N_, _
 from ...services import national_codes
 from ...services.errors import ServiceError
 from ...services.record_kinds import RecordKind
+from .. import ops
 from ..context import AppContext
 from ..forms import combo, fill_combo, line, open_on_enter, show_error
 from ..paged import Column, PagedTableModel, Row
@@ -134,8 +135,8 @@ class NationalCodesTab(QWidget):
         self.version.setPlaceholderText(_("e.g. the document that issued them"))
         self.save_version.setText(_("Save version"))
         self.edit_button.setText(_("&Edit national code\u2026"))
-        with self.ctx.db.session() as s:
-            self.version.setText(national_codes.code_list_version(s))
+        ops.query(self, self.ctx.db, national_codes.code_list_version, self.version.setText,
+                  key="version")
         self.model.retranslate()
         self.model.reload()
 

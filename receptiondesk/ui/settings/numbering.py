@@ -7,10 +7,12 @@ from datetime import date
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ...i18n import _
+from ...model import Unit
 from ...services import numbering
 from ...services.errors import ServiceError
 from ...services.record_kinds import RecordKind
 from ...services.units import get_unit
+from .. import ops
 from ..context import AppContext
 from ..forms import FieldErrors, line
 
@@ -22,6 +24,8 @@ class NumberingTab(QGroupBox):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        #: the home unit's name, kind and code (for the example), read with the pattern
+        self._unit: Unit | None = None
         self.pattern = line()
         self.pattern.setObjectName("petition_number_pattern")
         self.pattern.textChanged.connect(lambda _t: self._show_example())
@@ -57,17 +61,32 @@ class NumberingTab(QGroupBox):
         self._show_example()
 
     def load(self) -> None:
-        with self.ctx.db.session() as s:
-            self.pattern.setText(numbering.petition_pattern(s))
+        """The pattern and the unit it names, read on a worker; shown when they arrive."""
+        unit_id = self.ctx.unit_id
+
+        def read(s) -> tuple[str, Unit]:
+            unit = get_unit(s, unit_id)
+            # a copy outside any session: the example is written on every key typed
+            return numbering.petition_pattern(s), Unit(code=unit.code, name=unit.name,
+                                                       kind=unit.kind)
+
+        ops.query(self, self.ctx.db, read, self._loaded, key="load")
+
+    def _loaded(self, loaded: tuple[str, Unit]) -> None:
+        pattern, self._unit = loaded
+        self.pattern.setText(pattern)
+        self._show_example()
 
     def _show_example(self) -> None:
-        try:
-            pattern = numbering.check_petition_pattern(self.pattern.text())
-            with self.ctx.db.session() as s:
-                unit = get_unit(s, self.ctx.unit_id)
-                example = numbering.format_petition_number(pattern, unit, date.today().year,
-                                                           12)
-        except ServiceError:
+        example = None
+        if self._unit is not None:  # the pattern and the unit have been read
+            try:
+                pattern = numbering.check_petition_pattern(self.pattern.text())
+                example = numbering.format_petition_number(pattern, self._unit,
+                                                           date.today().year, 12)
+            except ServiceError:
+                example = None
+        if example is None:
             self.example.setText(_("Minutes and notices: 01, 02, … from 1 January each year "
                                    "(Decree 30/2020/NĐ-CP)."))
             return
@@ -76,6 +95,8 @@ class NumberingTab(QGroupBox):
                                "30/2020/NĐ-CP).").format(example=example))
 
     def save(self) -> bool:
+        if self._unit is None:  # not read yet: nothing the user typed over
+            return False
         self.errors.clear()
         try:
             with self.ctx.db.session(write=True) as s:

@@ -12,6 +12,7 @@ from ...model.codes import Level, UnitKind, choices
 from ...services.errors import ChangedByAnotherUser, ServiceError
 from ...services.record_kinds import RecordKind
 from ...services.units import UnitInput, get_unit, update_unit
+from .. import ops
 from ..context import AppContext
 from ..forms import FieldErrors, ask_reload, check, combo, fill_combo, line
 
@@ -28,6 +29,8 @@ class OfficeTab(QGroupBox):
         # (a Party committee's head answers within 10 working days).
         self._deadline_facts: tuple[bool, str] = (False, "")
         self._version: int | None = None  # of the unit as loaded (optimistic locking)
+        #: the unit's details have arrived from the worker (``load``)
+        self.loaded = False
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors = FieldErrors(self.form)
@@ -85,24 +88,43 @@ class OfficeTab(QGroupBox):
         self.revert_button.setText(_("&Undo changes"))
 
     def load(self) -> None:
+        """The unit's details, read on a worker and shown when they arrive (saving waits
+        for them: a form saved before would clear what it has not shown)."""
         self.errors.clear()
-        with self.ctx.db.session() as s:
-            unit = get_unit(s, self.ctx.unit_id)
-            self._version = unit.version
-            self._parent_code = unit.parent.code if unit.parent else None
-            # kept as loaded: this form does not edit them, and saving must not clear them
-            self._dissolved_on = unit.dissolved_on
+        unit_id = self.ctx.unit_id
+
+        def read(s) -> dict:
+            unit = get_unit(s, unit_id)
             successor = s.get(type(unit), unit.successor_id) if unit.successor_id else None
-            self._successor_code = successor.code if successor else None
-            self._deadline_facts = (unit.remote_area, unit.kind)
-            self.code.setText(unit.code)
-            self.name.setText(unit.name)
-            fill_combo(self.level, choices(Level), unit.level)
-            fill_combo(self.kind, choices(UnitKind), unit.kind)
-            self.parent_body_name.setText(unit.parent_body_name)
-            self.place_name.setText(unit.place_name)
-            self.remote_area.setChecked(unit.remote_area)
-            self.national_code.setText(unit.national_code)
+            return {
+                "version": unit.version,
+                "parent_code": unit.parent.code if unit.parent else None,
+                "dissolved_on": unit.dissolved_on,
+                "successor_code": successor.code if successor else None,
+                "code": unit.code, "name": unit.name, "level": unit.level,
+                "kind": unit.kind, "parent_body_name": unit.parent_body_name,
+                "place_name": unit.place_name, "remote_area": unit.remote_area,
+                "national_code": unit.national_code,
+            }
+
+        ops.query(self, self.ctx.db, read, self._show, key="load")
+
+    def _show(self, unit: dict) -> None:
+        self._version = unit["version"]
+        self._parent_code = unit["parent_code"]
+        # kept as loaded: this form does not edit them, and saving must not clear them
+        self._dissolved_on = unit["dissolved_on"]
+        self._successor_code = unit["successor_code"]
+        self._deadline_facts = (unit["remote_area"], unit["kind"])
+        self.code.setText(unit["code"])
+        self.name.setText(unit["name"])
+        fill_combo(self.level, choices(Level), unit["level"])
+        fill_combo(self.kind, choices(UnitKind), unit["kind"])
+        self.parent_body_name.setText(unit["parent_body_name"])
+        self.place_name.setText(unit["place_name"])
+        self.remote_area.setChecked(unit["remote_area"])
+        self.national_code.setText(unit["national_code"])
+        self.loaded = True
 
     def data(self) -> UnitInput:
         return UnitInput(
@@ -120,6 +142,8 @@ class OfficeTab(QGroupBox):
         )
 
     def save(self) -> bool:
+        if not self.loaded:  # the details have not arrived: nothing to save yet
+            return False
         self.errors.clear()
         data = self.data()
         try:

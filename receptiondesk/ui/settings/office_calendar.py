@@ -27,7 +27,7 @@ from ..context import AppContext
 from ..forms import FieldErrors, combo, date_edit, fill_combo, from_qdate, line, show_error
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
-from .common import selected_id, slice_rows
+from .common import fit_columns_when_loaded, selected_id, slice_rows
 
 CALENDAR_KIND_TITLES = {"day_off": N_("Make-up day off"),
                         "working_day": N_("Make-up working day")}
@@ -55,11 +55,12 @@ class CalendarTab(QWidget):
         self.cultural_day.toggled.connect(self.observe_cultural_day)
         self.cultural_note = QLabel()
         self.cultural_note.setWordWrap(True)
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "calendar_table")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        fit_columns_when_loaded(self.view)
         self.remove_button = QPushButton()
         self.remove_button.setObjectName("calendar_remove")
         self.remove_button.clicked.connect(self.remove_selected)
@@ -138,12 +139,15 @@ class CalendarTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        with self.ctx.db.session() as s:
-            rows = [Row(d.day.isoformat(), [format_date(d.day), _(self.WEEKDAYS[d.day.weekday()]),
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        weekdays = self.WEEKDAYS
+
+        def read(s) -> list[Row]:  # on a worker
+            rows = [Row(d.day.isoformat(), [format_date(d.day), _(weekdays[d.day.weekday()]),
                                             _(CALENDAR_KIND_TITLES.get(d.kind, d.kind)), d.note])
                     for d in lookups.list_calendar_days(s)]
-        return slice_rows(rows, offset, limit)
+            return slice_rows(rows, offset, limit)
+        return read
 
     def add(self) -> bool:
         self.errors.clear()

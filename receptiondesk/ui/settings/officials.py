@@ -22,7 +22,7 @@ from ..forms import RecordDialog, check, combo, fill_combo, line, open_on_enter
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
 from ..widgets.texts import yes_no
-from .common import TranslatedDialog, selected_id, slice_rows
+from .common import TranslatedDialog, fit_columns_when_loaded, selected_id, slice_rows
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -97,7 +97,7 @@ class OfficialsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.page = page
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "officials_table")
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
@@ -106,6 +106,7 @@ class OfficialsTab(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        fit_columns_when_loaded(self.view)
         self.add_button = QPushButton()
         self.add_button.setObjectName("official_add")
         self.add_button.clicked.connect(self.add)
@@ -130,15 +131,16 @@ class OfficialsTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        # An office has tens of officials: the page is cut from one small query.
-        with self.ctx.db.session() as s:
-            officials = list_officials(s, self.ctx.unit_id,
-                                       active_only=not self.show_inactive.isChecked())
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        unit_id, active_only = self.ctx.unit_id, not self.show_inactive.isChecked()
+
+        def read(s) -> list[Row]:  # on a worker
+            # An office has tens of officials: the page is cut from one small query.
             rows = [Row(o.id, [o.full_name, o.position, label(DutyRole, o.duty_role),
                                yes_no(o.active)], None if o.active else "muted")
-                    for o in officials]
-        return slice_rows(rows, offset, limit)
+                    for o in list_officials(s, unit_id, active_only=active_only)]
+            return slice_rows(rows, offset, limit)
+        return read
 
     def add(self) -> None:
         self.page.make_official_dialog().exec()

@@ -9,6 +9,8 @@ the GUI thread.
 
 from __future__ import annotations
 
+from typing import cast
+
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -71,34 +73,36 @@ class GeneralTab(QWidget):
 
 
 class SettingsPage(Page):
+    """The settings tabs, each built the first time it is shown: until then a tab holds
+    an empty placeholder (a visit to Settings builds only the tab in front). A tab's
+    attribute (``officials_tab``, ``office_tab``, …) builds it when asked for."""
+
     name = "settings"
     title = N_("Settings")
 
-    TAB_TITLES = (N_("Office and language"), N_("Officials"), N_("Fields and sources"),
-                  N_("Deadline rules"), N_("Calendar"), N_("Backups"))
+    #: the tabs in order: the name a tab is built by, and its title
+    TABS = (("general", N_("Office and language")), ("officials", N_("Officials")),
+            ("lookups", N_("Fields and sources")), ("rules", N_("Deadline rules")),
+            ("calendar", N_("Calendar")), ("backups", N_("Backups")),
+            ("national", N_("National codes")), ("units", N_("Units")))
+    TAB_TITLES = tuple(title for _name, title in TABS[:6])
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._progress: QProgressDialog | None = None
         self._recomputing = False
+        #: the tabs built so far, by name; the others are placeholders
+        self.built: dict[str, QWidget] = {}
+        self._placeholders: dict[str, QWidget] = {}
+        self._parts: dict[str, QWidget] = {}  # the general tab's language, office, numbers
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
-        self.language_tab = LanguageTab(ctx)
-        self.office_tab = OfficeTab(ctx, self.recompute_due_dates)
-        self.officials_tab = OfficialsTab(ctx, self)
-        self.lookups_tab = LookupsTab(ctx, self)
-        self.rules_tab = RulesTab(ctx, self)
-        self.calendar_tab = CalendarTab(ctx, self.recompute_due_dates)
-        self.numbering_tab = NumberingTab(ctx)
-        self.general_tab = GeneralTab(self.language_tab, self.office_tab, self.numbering_tab)
-        self.backups_tab = BackupsTab(ctx)
-        for tab in (self.general_tab, self.officials_tab, self.lookups_tab, self.rules_tab,
-                    self.calendar_tab, self.backups_tab):
-            self.tabs.addTab(tab, "")
-        self.national_tab = NationalCodesTab(ctx)
-        self.tabs.addTab(self.national_tab, "")
-        self.units_tab = UnitsTab(ctx, self)
-        self.tabs.addTab(self.units_tab, "")
+        for name, _title in self.TABS:
+            holder = QWidget()
+            holder.setObjectName(f"settings_placeholder_{name}")
+            self._placeholders[name] = holder
+            self.tabs.addTab(holder, "")
+        self.tabs.currentChanged.connect(self._on_current_changed)
         self.heading = QLabel()
         font = self.heading.font()
         font.setBold(True)
@@ -110,82 +114,197 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs, 1)
         ctx.signals.data_changed.connect(self._on_data_changed)
         self.retranslate()
+        # the tab in front is built with the page (the window builds a page when it is
+        # first shown); the others when they are first chosen
+        self.tab(self.TABS[0][0])
+
+    # --- tabs built when first shown ------------------------------------------
+
+    def _make(self, name: str) -> QWidget:
+        ctx = self.ctx
+        if name == "general":
+            language = self._parts["language"] = LanguageTab(ctx)
+            office = self._parts["office"] = OfficeTab(ctx, self.recompute_due_dates)
+            numbers = self._parts["numbering"] = NumberingTab(ctx)
+            return GeneralTab(language, office, numbers)
+        makers = {"officials": lambda: OfficialsTab(ctx, self),
+                  "lookups": lambda: LookupsTab(ctx, self),
+                  "rules": lambda: RulesTab(ctx, self),
+                  "calendar": lambda: CalendarTab(ctx, self.recompute_due_dates),
+                  "backups": lambda: BackupsTab(ctx),
+                  "national": lambda: NationalCodesTab(ctx),
+                  "units": lambda: UnitsTab(ctx, self)}
+        return makers[name]()
+
+    def tab(self, name: str) -> QWidget:
+        """The tab ``name`` ("general", "officials", …), built now if it was not yet: it
+        takes its placeholder's place, labelled and guarded like the rest."""
+        built = self.built.get(name)
+        if built is not None:
+            return built
+        built = self.built[name] = self._make(name)
+        holder = self._placeholders.pop(name)
+        index = self.tabs.indexOf(holder)
+        current = self.tabs.currentIndex() == index
+        self.tabs.blockSignals(True)  # swapping must not build the tab next to it
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, built, _(dict(self.TABS)[name]))
+            if current:
+                self.tabs.setCurrentIndex(index)
+        finally:
+            self.tabs.blockSignals(False)
+        holder.deleteLater()
+        self._retranslate_tab(name)
+        self.guard_roles()
+        return built
+
+    def _on_current_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        for name, holder in list(self._placeholders.items()):
+            if holder is widget:
+                self.tab(name)
+                return
+
+    @property
+    def general_tab(self) -> GeneralTab:
+        return cast(GeneralTab, self.tab("general"))
+
+    @property
+    def language_tab(self) -> LanguageTab:
+        self.tab("general")
+        return cast(LanguageTab, self._parts["language"])
+
+    @property
+    def office_tab(self) -> OfficeTab:
+        self.tab("general")
+        return cast(OfficeTab, self._parts["office"])
+
+    @property
+    def numbering_tab(self) -> NumberingTab:
+        self.tab("general")
+        return cast(NumberingTab, self._parts["numbering"])
+
+    @property
+    def officials_tab(self) -> OfficialsTab:
+        return cast(OfficialsTab, self.tab("officials"))
+
+    @property
+    def lookups_tab(self) -> LookupsTab:
+        return cast(LookupsTab, self.tab("lookups"))
+
+    @property
+    def rules_tab(self) -> RulesTab:
+        return cast(RulesTab, self.tab("rules"))
+
+    @property
+    def calendar_tab(self) -> CalendarTab:
+        return cast(CalendarTab, self.tab("calendar"))
+
+    @property
+    def backups_tab(self) -> BackupsTab:
+        return cast(BackupsTab, self.tab("backups"))
+
+    @property
+    def national_tab(self) -> NationalCodesTab:
+        return cast(NationalCodesTab, self.tab("national"))
+
+    @property
+    def units_tab(self) -> UnitsTab:
+        return cast(UnitsTab, self.tab("units"))
+
+    def _retranslate_tab(self, name: str) -> None:
+        if name == "general":
+            for part in ("language", "office", "numbering"):
+                cast(LanguageTab, self._parts[part]).retranslate()
+        else:
+            cast(OfficialsTab, self.built[name]).retranslate()
 
     def retranslate(self) -> None:
         self.heading.setText(_("Settings"))
-        for i, title in enumerate(self.TAB_TITLES):
+        for i, (_name, title) in enumerate(self.TABS):
             self.tabs.setTabText(i, _(title))
-        for tab in (self.language_tab, self.office_tab, self.numbering_tab,
-                    self.officials_tab, self.lookups_tab, self.rules_tab, self.calendar_tab,
-                    self.backups_tab):
-            tab.retranslate()
-        self.tabs.setTabText(self.tabs.indexOf(self.national_tab), _("National codes"))
-        self.national_tab.retranslate()
-        self.tabs.setTabText(self.tabs.indexOf(self.units_tab), _("Units"))
-        self.units_tab.retranslate()
+        for name in self.built:
+            self._retranslate_tab(name)
 
     def activate(self) -> None:
         self.guard_roles()
 
     def guard_roles(self) -> None:
         """The buttons that change the office, its officials, the lists, rules and calendar
-        are disabled for a role that may not, saying why (the services' own refusal)."""
+        are disabled for a role that may not, saying why (the services' own refusal).
+        Only the tabs built so far: a tab is guarded when it is built."""
         from ..permissions import guard
 
-        office = [self.office_tab.save_button, self.office_tab.revert_button,
-                  self.officials_tab.add_button, self.officials_tab.edit_button]
-        settings = [self.numbering_tab.save_button, self.rules_tab.new_button,
-                    self.rules_tab.edit_button, self.calendar_tab.add_button,
-                    self.calendar_tab.remove_button,
-                    *self.lookups_tab.add_buttons.values(),
-                    *self.lookups_tab.edit_buttons.values()]
-        office.append(self.units_tab.dissolve_button)
+        built = self.built
+        office: list[QWidget] = []
+        settings: list[QWidget] = []
+        if "general" in built:
+            office += [self.office_tab.save_button, self.office_tab.revert_button]
+            settings.append(self.numbering_tab.save_button)
+        if "officials" in built:
+            office += [self.officials_tab.add_button, self.officials_tab.edit_button]
+        if "rules" in built:
+            settings += [self.rules_tab.new_button, self.rules_tab.edit_button]
+        if "calendar" in built:
+            settings += [self.calendar_tab.add_button, self.calendar_tab.remove_button]
+        if "lookups" in built:
+            settings += [*self.lookups_tab.add_buttons.values(),
+                         *self.lookups_tab.edit_buttons.values()]
+        if "units" in built:
+            office.append(self.units_tab.dissolve_button)
+            from ...services.petitions import STEP_PERMISSIONS
+
+            guard(self.units_tab.transfer_button, STEP_PERMISSIONS["edit"])
         for button in office:
             guard(button, "units.edit")
-        from ...services.petitions import STEP_PERMISSIONS
-
-        guard(self.units_tab.transfer_button, STEP_PERMISSIONS["edit"])
         for button in settings:
             guard(button, "settings.edit")
 
     def _on_data_changed(self, kind: str) -> None:
-        if kind in (RecordKind.UNIT, RecordKind.PETITION):
+        built = self.built
+        if kind in (RecordKind.UNIT, RecordKind.PETITION) and "units" in built:
             self.units_tab.model.reload()
-        if kind == RecordKind.OFFICIAL:
+        if kind == RecordKind.OFFICIAL and "officials" in built:
             self.officials_tab.model.reload()
-        elif kind == RecordKind.LOOKUPS:
+        elif kind == RecordKind.LOOKUPS and "lookups" in built:
             self.lookups_tab.reload()
-        elif kind == RecordKind.RULES:
+        elif kind == RecordKind.RULES and "rules" in built:
             self.rules_tab.model.reload()
-        elif kind == RecordKind.CALENDAR:
+        elif kind == RecordKind.CALENDAR and "calendar" in built:
             self.calendar_tab.model.reload()
 
     def refresh(self) -> None:
-        self.office_tab.load()
-        for model in (self.officials_tab.model, self.rules_tab.model, self.calendar_tab.model,
-                      self.units_tab.model):
-            model.reload()
-        self.lookups_tab.reload()
-        self.backups_tab.reload()
+        """Every tab built so far reads its data again (the others read it when built)."""
+        built = self.built
+        if "general" in built:
+            self.office_tab.load()
+        for name in ("officials", "rules", "calendar", "units"):
+            if name in built:
+                cast(OfficialsTab, built[name]).model.reload()
+        if "lookups" in built:
+            self.lookups_tab.reload()
+        if "backups" in built:
+            self.backups_tab.reload()
 
     def new_record(self) -> None:
         """Ctrl+N adds an official, a field or a source, or a day, depending on the tab."""
         current = self.tabs.currentWidget()
-        if current is self.officials_tab:
+        built = self.built
+        if current is built.get("officials"):
             self.officials_tab.add()
-        elif current is self.lookups_tab:
+        elif current is built.get("lookups"):
             self.lookups_tab.add("field")
-        elif current is self.rules_tab:
+        elif current is built.get("rules"):
             self.rules_tab.new_version()
-        elif current is self.calendar_tab:
+        elif current is built.get("calendar"):
             self.calendar_tab.day.setFocus()
 
     def show_tab(self, name: str) -> None:
-        tabs = {"language": self.general_tab, "office": self.general_tab,
-                "officials": self.officials_tab, "lookups": self.lookups_tab,
-                "rules": self.rules_tab, "calendar": self.calendar_tab,
-                "backups": self.backups_tab, "units": self.units_tab}
-        self.tabs.setCurrentWidget(tabs[name])
+        tabs = {"language": "general", "office": "general", "officials": "officials",
+                "lookups": "lookups", "rules": "rules", "calendar": "calendar",
+                "backups": "backups", "units": "units", "national": "national"}
+        self.tabs.setCurrentWidget(self.tab(tabs[name]))
 
     # --- dialogs (built apart from exec() so tests can drive them) ------------
 

@@ -17,7 +17,13 @@ from ..context import AppContext
 from ..forms import combo, date_edit, fill_combo, from_qdate, line, open_on_enter, spin
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
-from .common import TranslatedDialog, note_buttons_list, selected_id, slice_rows
+from .common import (
+    TranslatedDialog,
+    fit_columns_when_loaded,
+    note_buttons_list,
+    selected_id,
+    slice_rows,
+)
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -147,7 +153,7 @@ class RulesTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.page = page
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "rules_table", wrap=True)
         self.view.doubleClicked.connect(lambda _i: self.edit())
         open_on_enter(self.view, self.edit)
@@ -155,6 +161,7 @@ class RulesTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for col in (0, 4, 6):  # the long texts share the width and wrap
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        fit_columns_when_loaded(self.view)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.new_button = QPushButton()
@@ -177,18 +184,21 @@ class RulesTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
-        with self.ctx.db.session() as s:
-            rows = [
-                Row(r.id, [
-                    rule_title(r.key), format_date(r.effective_from), str(r.days),
-                    _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
-                    _extensions(r), r.legal_basis,
-                    # only the flag: the others name their source as shipped or typed
-                    _("not confirmed") if source_unconfirmed(r.legal_basis) else "",
-                ])
-                for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
-            ]
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        return lambda s: self._read(s, offset, limit)
+
+    @staticmethod
+    def _read(s, offset: int, limit: int) -> list[Row]:  # on a worker
+        rows = [
+            Row(r.id, [
+                rule_title(r.key), format_date(r.effective_from), str(r.days),
+                _(MODE_TITLES.get(DayCount(r.mode), r.mode)), _longer_limits(r),
+                _extensions(r), r.legal_basis,
+                # only the flag: the others name their source as shipped or typed
+                _("not confirmed") if source_unconfirmed(r.legal_basis) else "",
+            ])
+            for r in sorted(lookups.list_rule_rows(s), key=_rule_order)
+        ]
         return slice_rows(rows, offset, limit)
 
     def _selected_input(self) -> tuple[lookups.RuleInput, str] | None:

@@ -17,7 +17,13 @@ from ..context import AppContext
 from ..forms import check, combo, date_edit, fill_combo, from_qdate, open_on_enter, show_error
 from ..paged import Column, PagedTableModel, Row
 from ..widgets.tables import new_table
-from .common import TranslatedDialog, note_buttons_list, selected_id, slice_rows
+from .common import (
+    TranslatedDialog,
+    fit_columns_when_loaded,
+    note_buttons_list,
+    selected_id,
+    slice_rows,
+)
 
 if TYPE_CHECKING:
     from .page import SettingsPage
@@ -92,7 +98,7 @@ class UnitsTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.page = page
-        self.model = PagedTableModel(self.COLUMNS, self._fetch, self)
+        self.model = PagedTableModel(self.COLUMNS, None, self, plan=self._plan, db=ctx.db)
         self.view = new_table(self.model, "units_table")
         self.view.doubleClicked.connect(lambda _i: self.dissolve())
         open_on_enter(self.view, self.dissolve)
@@ -101,6 +107,7 @@ class UnitsTab(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
+        fit_columns_when_loaded(self.view)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.dissolve_button = QPushButton()
@@ -123,18 +130,21 @@ class UnitsTab(QWidget):
         self.model.retranslate()
         self.model.reload()
 
-    def _fetch(self, offset: int, limit: int, _sort: str | None, _desc: bool) -> list[Row]:
+    def _plan(self, offset: int, limit: int, _sort: str | None, _desc: bool):
+        return lambda s: self._read(s, offset, limit)
+
+    @staticmethod
+    def _read(s, offset: int, limit: int) -> list[Row]:  # on a worker
         from ...services.petitions import count_open_cases
 
-        with self.ctx.db.session() as s:
-            units = list_units(s)
-            names = {u.id: u.name for u in units}
-            rows = [Row(u.id, [
-                u.code, u.name, label(Level, u.level),
-                format_date(u.dissolved_on) if u.dissolved_on else "",
-                names.get(u.successor_id, "") if u.successor_id else "",
-                str(count_open_cases(s, u.id)) if u.dissolved_on else "",
-            ], "muted" if u.dissolved_on else None) for u in units]
+        units = list_units(s)
+        names = {u.id: u.name for u in units}
+        rows = [Row(u.id, [
+            u.code, u.name, label(Level, u.level),
+            format_date(u.dissolved_on) if u.dissolved_on else "",
+            names.get(u.successor_id, "") if u.successor_id else "",
+            str(count_open_cases(s, u.id)) if u.dissolved_on else "",
+        ], "muted" if u.dissolved_on else None) for u in units]
         return slice_rows(rows, offset, limit)
 
     def dissolve(self) -> None:
