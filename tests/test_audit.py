@@ -11,11 +11,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select, text
 
-from receptiondesk.db import open_database
 from receptiondesk.model import AuditEntry
 from receptiondesk.services import audit, citizens, petitions, reception
 from receptiondesk.services.accounts import ADMINISTRATOR, OFFICE_HEAD, UserInput, acting_as
 from receptiondesk.services.accounts import create_user as make_user
+from receptiondesk.services.database import open_database
 from receptiondesk.services.errors import PermissionDenied
 
 TODAY = date(2026, 3, 2)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from receptiondesk import demo
-from receptiondesk.db import integrity_problems, open_database
+from receptiondesk.db import integrity_problems
 from receptiondesk.demo import DEMO_SCALES, DemoSummary, generate_demo
 from receptiondesk.model import (
     Citizen,
@@ -43,6 +43,7 @@ from receptiondesk.model.codes import (
 from receptiondesk.rules import lifecycle
 from receptiondesk.services import petitions as petition_service
 from receptiondesk.services.citizens import CitizenInput, create_citizen
+from receptiondesk.services.database import open_database
 from receptiondesk.services.indexing import (
     citizen_keys,
     petition_search_text,

@@ -88,7 +88,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, _
+from ..i18n import N_, _, format_number, ngettext
 from ..model import (
     Base,
     BundleConflict,
@@ -1071,3 +1071,10 @@ def resolution_label(resolution: str | None) -> str:
 __all__ = ["DELETED", "KEEP_MINE", "TAKE_THEIRS", "ImportResult", "KindCounts",
            "apply_import", "conflict_differences", "count_open_conflicts", "is_deletion",
            "kind_label", "list_conflicts", "preview_import", "resolution_label", "resolve_conflict"]
+
+
+def deleted_message(count: int) -> str:
+    """How many records the import deleted because the sender deleted them."""
+    return ngettext("{count} record deleted at the sender was deleted here too.",
+                    "{count} records deleted at the sender were deleted here too.",
+                    count).format(count=format_number(count))

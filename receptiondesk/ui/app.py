@@ -190,7 +190,8 @@ def open_office(url: str, settings: QSettings, single: SingleInstance,
         if single.another_is_running():
             return 0
         single.listen()
-    from ..db import DatabaseError, open_database
+    from ..db import DatabaseError
+    from ..services.database import open_database
 
     try:
         db = open_database(None, url)

@@ -222,7 +222,7 @@ def bench_db_path() -> Path:
 
 @pytest.fixture(scope="session")
 def db(request):
-    from receptiondesk.db import open_database
+    from receptiondesk.services.database import open_database
 
     url = bench_url()
     if url:

@@ -283,7 +283,7 @@ def _print_slip(s: Session, args, out: Path, lang: str | None) -> str:
 
 
 def _print_receipt(s: Session, args, out: Path, lang: str | None) -> str:
-    from .notices import parse_documents
+    from ..documents.notices import parse_documents
 
     citizen_id, official_id, unit_id = _citizen_and_official(s, args)
     _require(args.documents, "--documents", args.document)

@@ -15,19 +15,19 @@ import sys
 from pathlib import Path
 
 from ..i18n import _
+from .common import EXIT_ERROR, EXIT_OK, CliError, open_database_for
 
 
 def export_national_command(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_ERROR, EXIT_OK, CliError, _open
+    from ..exchange.national import FORMATS, UnmappedCodesError, default_scope, summary_lines
     from ..services.outputs import export_national
     from ..services.units import unit_by_code
-    from .national import FORMATS, UnmappedCodesError, default_scope, summary_lines
 
     path = Path(args.file)
     if path.suffix.lower() not in FORMATS:
         raise CliError(_("Cannot write {name}: the file name must end in .xlsx or .json.")
                        .format(name=path.name))
-    db = _open(args)
+    db = open_database_for(args)
     try:
         with db.session() as s:
             unit_id = None

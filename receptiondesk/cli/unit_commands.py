@@ -19,7 +19,7 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 
-from .i18n import _, format_date, format_number, ngettext
+from ..i18n import _, format_date, format_number, ngettext
 
 
 def add_unit_parser(subparsers, parse_date: Callable[[str], date]) -> argparse.ArgumentParser:
@@ -47,8 +47,8 @@ def add_unit_parser(subparsers, parse_date: Callable[[str], date]) -> argparse.A
 
 
 def _unit(s, code: str):
-    from .services.errors import NotFoundError
-    from .services.units import unit_by_code
+    from ..services.errors import NotFoundError
+    from ..services.units import unit_by_code
 
     unit = unit_by_code(s, code.strip())
     if unit is None:
@@ -58,8 +58,8 @@ def _unit(s, code: str):
 
 def cmd_unit(args: argparse.Namespace, db) -> int:
     """Run ``unit dissolve`` or ``unit transfer``; prints what was done and returns 0."""
-    from .services import petitions
-    from .services.units import dissolve_unit, successor_of
+    from ..services import petitions
+    from ..services.units import dissolve_unit, successor_of
 
     with db.session(write=True) as s:
         unit = _unit(s, args.code)
