@@ -591,7 +591,7 @@ class FirstRunWizard(QWizard):
             return False
         self.db.close()
         self.db = chosen
-        from .app import open_context
+        from .context import open_context
 
         found = open_context(chosen)
         if found is None:
@@ -680,7 +680,7 @@ class FirstRunWizard(QWizard):
             show_error(self, _("The demo database could not be made: {reason}").format(
                 reason=outcome["error"]))
             return False
-        from .app import open_context
+        from .context import open_context
 
         self.context = open_context(self.db)
         if self.context is None:
