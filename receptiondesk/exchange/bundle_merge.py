@@ -127,7 +127,7 @@ from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register
 from ..services.units import home_unit
 from ..services.validation import MINUTES_LENGTH, NOTE_LENGTH
 from ..text import nfc
-from .bundle import BundleError, VerifiedBundle, json_value
+from .bundle import BundleError, VerifiedBundle
 from .bundle_export import (
     DELETIONS,
     RECORD_TABLES,
@@ -135,6 +135,7 @@ from .bundle_export import (
     SELF_REFERENCES,
     record_kinds,
 )
+from .tables import json_value
 
 BATCH = 1000
 #: JSON bytes of a batch at most (records of long texts come in smaller batches)

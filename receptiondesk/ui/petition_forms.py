@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..i18n import N_, _, format_date
+from ..i18n import N_, _, format_date, yes_no  # noqa: F401 - yes_no re-exported
 from ..model.codes import (
     PetitionType,
     Result,
@@ -81,12 +81,6 @@ class Texts:
     def apply_texts(self) -> None:
         for setter, msgid in self._texts():
             setter(_(msgid))
-
-
-def yes_no(value: bool | None) -> str:
-    if value is None:
-        return "—"
-    return _("Yes") if value else _("No")
 
 
 def official_choices(session, unit_ids: list[str] | None) -> list[tuple[str, str]]:
