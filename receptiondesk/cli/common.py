@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 from ..i18n import _
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from ..db import Database
+    from ..model import Unit
 
 #: a command's exit codes: done, failed (a message said why), the command line was wrong
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -35,6 +38,17 @@ def open_database_for(args: argparse.Namespace) -> Database:
     from ..services.database import open_database
 
     return open_database(args.db, args.database_url)
+
+
+def unit_named(session: Session, code: str) -> Unit:
+    """The unit a command's ``--unit CODE`` names; NotFoundError, naming the code, if none."""
+    from ..services.errors import NotFoundError
+    from ..services.units import unit_by_code
+
+    unit = unit_by_code(session, code.strip())
+    if unit is None:
+        raise NotFoundError(_("There is no unit with code {code}.").format(code=code))
+    return unit
 
 
 def say(line: str = "") -> None:

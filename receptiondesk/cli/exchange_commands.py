@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from ..i18n import _, format_number
-from .common import EXIT_OK, CliError, open_database_for, parse_date, say
+from .common import EXIT_OK, CliError, open_database_for, parse_date, say, unit_named
 
 
 def add_exchange_parsers(sub) -> None:
@@ -47,7 +47,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         return import_bundle_command(args)
     from ..exchange.importer import import_file
-    from ..services.units import unit_by_code
 
     path = Path(args.file)
     if not path.exists():
@@ -55,12 +54,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = open_database_for(args)
     try:
         with db.session() as s:
-            unit_id = None
-            if args.unit:
-                unit = unit_by_code(s, args.unit)
-                if unit is None:
-                    raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
-                unit_id = unit.id
+            unit_id = unit_named(s, args.unit).id if args.unit else None
             report = import_file(s, args.kind, path, unit_id=unit_id, dry_run=args.dry_run)
     finally:
         db.close()
@@ -82,17 +76,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
         return export_national_command(args)
     from ..services.outputs import export_table
-    from ..services.units import unit_and_descendants, unit_by_code
+    from ..services.units import unit_and_descendants
 
     db = open_database_for(args)
     try:
         with db.session() as s:
-            unit_ids = None
-            if args.unit:
-                unit = unit_by_code(s, args.unit)
-                if unit is None:
-                    raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
-                unit_ids = unit_and_descendants(s, unit.id)
+            unit_ids = unit_and_descendants(s, unit_named(s, args.unit).id) if args.unit else None
             count = export_table(
                 s,
                 args.kind,

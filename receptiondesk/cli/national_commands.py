@@ -15,13 +15,12 @@ import sys
 from pathlib import Path
 
 from ..i18n import _
-from .common import EXIT_ERROR, EXIT_OK, CliError, open_database_for
+from .common import EXIT_ERROR, EXIT_OK, CliError, open_database_for, unit_named
 
 
 def export_national_command(args: argparse.Namespace) -> int:
     from ..exchange.national import FORMATS, UnmappedCodesError, default_scope, summary_lines
     from ..services.outputs import export_national
-    from ..services.units import unit_by_code
 
     path = Path(args.file)
     if path.suffix.lower() not in FORMATS:
@@ -30,12 +29,7 @@ def export_national_command(args: argparse.Namespace) -> int:
     db = open_database_for(args)
     try:
         with db.session() as s:
-            unit_id = None
-            if getattr(args, "unit", None):
-                unit = unit_by_code(s, args.unit)
-                if unit is None:
-                    raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
-                unit_id = unit.id
+            unit_id = unit_named(s, args.unit).id if getattr(args, "unit", None) else None
             scope = default_scope(s, unit_id, args.date_from, args.date_to)
             try:
                 summary = export_national(

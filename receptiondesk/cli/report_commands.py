@@ -26,7 +26,7 @@ from ..reports.periods import (
     period_for_preset,
 )
 from ..reports.saving import FORMATS, fill_report_template, save_periodic_report
-from ..services.errors import NotFoundError, ValidationError
+from ..services.errors import ValidationError
 
 
 def _date(text: str) -> date:
@@ -142,13 +142,11 @@ def _unit_id(session, code: str | None) -> str:
     from sqlalchemy import select
 
     from ..model import Unit
-    from ..services.units import home_unit, unit_by_code
+    from ..services.units import home_unit
+    from .common import unit_named
 
     if code:
-        unit = unit_by_code(session, code)
-        if unit is None:
-            raise NotFoundError(_("There is no unit with code {code}.").format(code=code))
-        return unit.id
+        return unit_named(session, code).id
     unit = home_unit(session)
     if unit is not None:
         return unit.id
