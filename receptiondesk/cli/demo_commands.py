@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..i18n import _, format_number, format_percent
@@ -21,7 +22,7 @@ def add_demo_parser(sub) -> None:
     demo.add_argument("--seed", type=int, default=1)
 
 
-def _demo_progress():
+def _demo_progress() -> Callable[[str, float], None]:
     """Each step of the demo's load on standard error as it starts, with how far it is
     (a province takes a minute or more)."""
     shown: set[str] = set()

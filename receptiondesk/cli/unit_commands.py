@@ -75,6 +75,7 @@ def cmd_unit(args: argparse.Namespace, db) -> int:
             if unit.dissolved_on is None or successor is None:
                 # the service's refusal, naming what is missing
                 petitions.transfer_open_cases(s, unit.id, date.today())
+            assert successor is not None  # else the service refused above
             print(ngettext(
                 "{count} open case would move from {unit} to {successor}; add --yes to "
                 "move it.",
