@@ -61,11 +61,6 @@ ALLOWED_CYCLES: dict[frozenset[str], str] = {
              "services.protection", "services.reception", "services.reference",
              "services.search", "services.units"):
         "the services' calls to one another",
-    # The printed minutes read the minutes' records (services.minutes), and the minutes'
-    # versions are fingerprints of what the document prints (documents.minutes.snapshot).
-    # Moving the snapshot's gathering below both is still to do.
-    _modules("documents.minutes", "services.minutes"):
-        "the minutes' versions fingerprint the printed content",
 }
 
 

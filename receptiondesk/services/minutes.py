@@ -25,15 +25,15 @@ from ..model import (
     ReceptionSession,
     Unit,
     Visit,
-    WorkingMeeting,
     utcnow,
 )
-from ..model.codes import MinutesStatus, MinutesSubject, SessionKind
+from ..model.codes import MinutesStatus, MinutesSubject
 from . import numbering
 from .accounts import current_user, require
 from .attachments import add_attachment, attachment_data, get_attachment
 from .audit import canonical_json
 from .errors import LockedError, NotFoundError, ValidationError
+from .minutes_subjects import subject_record
 from .units import get_unit
 from .validation import MINUTES_LENGTH, too_long
 
@@ -48,38 +48,6 @@ STEP_PERMISSIONS: dict[str, str] = {
     "mark_signed": "minutes.sign",
     "add_addendum": "minutes.edit",
 }
-
-
-def subject_record(session: Session, subject_kind: str, subject_id: str
-                   ) -> tuple[ReceptionSession | Visit | WorkingMeeting, str]:
-    """The session, visit or meeting the minutes are about, and its normalised kind.
-
-    A session of kind "dialogue" is always a dialogue subject, whichever of
-    "session" or "dialogue" was asked for.
-    """
-    kind = str(subject_kind)
-    record: ReceptionSession | Visit | WorkingMeeting | None
-    if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE):
-        record = session.get(ReceptionSession, subject_id)
-        if record is None:
-            raise NotFoundError(_("The reception session no longer exists."))
-        kind = (MinutesSubject.DIALOGUE if record.kind == SessionKind.DIALOGUE
-                else MinutesSubject.SESSION)
-        return record, str(kind)
-    if kind == MinutesSubject.VISIT:
-        record = session.get(Visit, subject_id)
-        if record is None:
-            raise NotFoundError(_("The visit no longer exists."))
-        return record, kind
-    if kind == MinutesSubject.MEETING:
-        record = session.get(WorkingMeeting, subject_id)
-        if record is None:
-            raise NotFoundError(_("The working meeting no longer exists."))
-        return record, kind
-    raise ValidationError.single(
-        "subject_kind",
-        _("Minutes are made of a reception session, a visit, a dialogue or a working meeting."),
-    )
 
 
 def _next_number(session: Session, unit: Unit, year: int | None = None) -> str:
@@ -160,7 +128,6 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     return m
 
 
-
 def update_minutes(
     session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
 ) -> Minutes:
@@ -205,7 +172,7 @@ def fingerprint(content: dict) -> str:
 
 def current_content(session: Session, m: Minutes) -> dict:
     """What the minutes would print now, from the records (see documents.minutes)."""
-    from ..documents.minutes import snapshot
+    from ..documents.minutes_facts import snapshot
 
     return snapshot(session, m)
 
