@@ -88,8 +88,12 @@ def stored_content(ctx, petition_id: str) -> str:
 
 
 def click_save(qtbot, dialog) -> None:
+    """Press Save and wait for the save, which runs off the GUI thread, to be shown."""
+    from receptiondesk.ui import ops
+
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save),
                      Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ops.wait(50), timeout=30_000)
 
 
 def open_edit_form(qtbot, ctx, petition_id: str) -> PetitionDialog:
