@@ -1,7 +1,7 @@
 """argparse's own messages ("usage: ", "options", its errors), listed so that babel
 extracts them into our gettext catalogs.
 
-:mod:`receptiondesk.cli` points argparse's module-level ``_`` and ``ngettext`` at
+:mod:`receptiondesk.cli.entry` points argparse's module-level ``_`` and ``ngettext`` at
 :mod:`receptiondesk.i18n`, so the help and the usage errors of the command line come out
 in the interface language. The message ids are argparse's own, copied exactly from the
 standard library (Python 3.11–3.13); keep their ``%s`` / ``%(name)s`` / ``%r`` arguments

@@ -1,9 +1,14 @@
-"""Opening the database: where it lives, how SQLite is tuned, and migrations.
+"""The database's engine: where it lives, how SQLite is tuned, migrations, checks, backups.
 
 SQLite is the default, in the user's data folder (platformdirs), with the WAL
 journal, foreign keys on and a busy timeout. Any SQLAlchemy URL can be given
 instead. The schema is brought to the newest Alembic revision on every open;
 ``create_all`` is never used outside tests.
+
+The application opens its database with
+:func:`receptiondesk.services.database.open_database`, which adds what the services
+need (the audit listener, the reference data); this module imports no service but
+their error base.
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import errno
-import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -360,47 +364,6 @@ class Database:
     def close(self) -> None:
         self.closed = True
         self.engine.dispose()
-
-
-def open_database(
-    db_path: str | os.PathLike | None = None,
-    database_url: str | None = None,
-    *,
-    migrate: bool = True,
-) -> Database:
-    """Open (creating if needed) and migrate the database; seed its reference data."""
-    from .services import audit
-
-    audit.install()  # every change through a session is written to the audit log
-    if db_path and not database_url and on_network(db_path):  # before the path is resolved
-        raise DatabaseError(network_share_message(db_path))
-    url = resolve_url(db_path, database_url)
-    engine = make_engine(url)
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        from .services.backups import remove_restore_leftovers
-
-        remove_restore_leftovers(engine.url.database)  # a restore killed before its rename
-    try:
-        if migrate:
-            upgrade(engine)
-    except DatabaseError:
-        engine.dispose()
-        raise
-    except Exception as exc:  # a damaged or unreadable file, a refused connection
-        engine.dispose()
-        raise DatabaseError(
-            _("Cannot open the database {url}: {reason}").format(
-                url=engine.url.render_as_string(hide_password=True), reason=exc
-            )
-        ) from exc
-    db = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
-    if migrate:
-        from .services.reference import ensure_reference_data, recompute_if_pending
-
-        with db.session() as s:
-            ensure_reference_data(s)
-            recompute_if_pending(s)
-    return db
 
 
 def table_names(engine: Engine) -> set[str]:

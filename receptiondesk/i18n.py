@@ -176,6 +176,13 @@ def N_(message: str) -> str:
 # --- locale formats ----------------------------------------------------------
 
 
+def yes_no(value: bool | None, unknown: str = "\u2014") -> str:
+    """"Yes" or "No" in the current language; ``unknown`` (a dash) when not known."""
+    if value is None:
+        return unknown
+    return _("Yes") if value else _("No")
+
+
 def _dates():
     from babel import dates
 

@@ -179,7 +179,8 @@ def _qt_versions() -> str:
 
 
 def _database(folder: Path, state: dict) -> str:
-    from .db import current_revision, head_revision, open_database, table_names
+    from .db import current_revision, head_revision, table_names
+    from .services.database import open_database
 
     path = folder / "selftest.db"
     db = open_database(path)

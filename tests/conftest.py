@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import windows_files
 
-from receptiondesk.db import open_database
 from receptiondesk.i18n import current_language, set_language
 from receptiondesk.services import units
+from receptiondesk.services.database import open_database
 
 PG_ENV = "RECEPTIONDESK_TEST_PG_URL"
 #: the backends every database test runs on: SQLite always, PostgreSQL when configured

@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from ui_helpers import click_save
 
-from receptiondesk.db import open_database
 from receptiondesk.demo import generate_demo
 from receptiondesk.model import Official, Unit
 from receptiondesk.services import accounts, petitions
@@ -22,6 +21,7 @@ from receptiondesk.services.accounts import (
     acting_as,
     create_user,
 )
+from receptiondesk.services.database import open_database
 from receptiondesk.services.errors import ValidationError
 from receptiondesk.ui.accounts import AccountDialog, AccountsPage
 from receptiondesk.ui.petition_forms import HandlingDialog

@@ -11,11 +11,11 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select, text
 
-from receptiondesk.db import open_database
 from receptiondesk.model import AuditEntry
 from receptiondesk.services import audit, citizens, petitions, reception
 from receptiondesk.services.accounts import ADMINISTRATOR, OFFICE_HEAD, UserInput, acting_as
 from receptiondesk.services.accounts import create_user as make_user
+from receptiondesk.services.database import open_database
 from receptiondesk.services.errors import PermissionDenied
 
 TODAY = date(2026, 3, 2)
@@ -96,6 +96,27 @@ def test_a_unit_of_work_rolled_back_leaves_no_entry(db):
     with db.session() as s:
         assert len(entries(s)) == before
         assert audit.verify_chain(s) == []
+
+
+def test_the_log_listens_to_the_databases_own_sessions_only(db):
+    """The listener is bound to the application's sessionmaker (services.database), not to
+    SQLAlchemy's Session class: a session made some other way on the same engine, as a
+    migration or a test of an old schema makes one, writes no entry."""
+    from sqlalchemy.orm import Session
+
+    from receptiondesk.services import units
+
+    with db.session() as s:
+        unit_id = units.create_unit(s, units.UnitInput(code="X", name="Xã A"), home=True).id
+        assert [e.record_id for e in entries(s, "create", "unit")] == [unit_id]
+    with Session(db.engine) as s:
+        units.get_unit(s, unit_id).name = "Xã B"
+        s.commit()
+    with db.session() as s:
+        assert entries(s, "update", "unit") == []
+        units.get_unit(s, unit_id).name = "Xã C"
+    with db.session() as s:
+        assert [detail(e)["name"] for e in entries(s, "update", "unit")] == [["Xã B", "Xã C"]]
 
 
 def test_the_log_refuses_updates_and_deletes(session, unit):

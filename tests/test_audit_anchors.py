@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from receptiondesk.cli import main
-from receptiondesk.db import open_database
 from receptiondesk.services import audit, units
 from receptiondesk.services.backups import make_backup, record_restore, restore_backup
+from receptiondesk.services.database import open_database
 
 pytestmark = pytest.mark.sqlite_only("about SQLite files and their backups")
 

@@ -16,8 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from receptiondesk.backup_commands import add_restore_parser, cmd_restore
-from receptiondesk.db import DatabaseError, open_database
+from receptiondesk.cli.restore_commands import add_restore_parser, cmd_restore
+from receptiondesk.db import DatabaseError
 from receptiondesk.services import backups
 from receptiondesk.services.backups import (
     BackupPolicy,
@@ -32,6 +32,7 @@ from receptiondesk.services.backups import (
     restore_backup,
 )
 from receptiondesk.services.citizens import CitizenInput, create_citizen
+from receptiondesk.services.database import open_database
 from receptiondesk.services.petitions import PetitionerInput, PetitionInput, register_petition
 from receptiondesk.services.units import UnitInput, create_unit
 

@@ -30,7 +30,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from receptiondesk.db import open_database
 from receptiondesk.exchange import KINDS
 from receptiondesk.exchange.importer import ImportFailed, import_file
 from receptiondesk.exchange.tables import COLUMNS, EXTRA_COLUMNS, HEADER_ALIASES
@@ -51,6 +50,7 @@ from receptiondesk.model.codes import (
     VisitHandling,
 )
 from receptiondesk.services import citizens, inspections, meetings, petitions, reception, units
+from receptiondesk.services.database import open_database
 from receptiondesk.services.errors import ServiceError, ValidationError
 
 TODAY = date.today()

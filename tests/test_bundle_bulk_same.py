@@ -24,7 +24,6 @@ from pathlib import Path
 
 from sqlalchemy import select, text, update
 
-from receptiondesk.db import open_database
 from receptiondesk.exchange import bundle_export
 from receptiondesk.exchange.bundle import json_value, verify_bundle
 from receptiondesk.exchange.bundle_export import RECORD_TABLES, export_bundle
@@ -40,6 +39,7 @@ from receptiondesk.model import (
 )
 from receptiondesk.services import reception, units
 from receptiondesk.services.citizens import CitizenInput
+from receptiondesk.services.database import open_database
 
 HERE = Path(__file__).parent / "data" / "bundle_golden"
 FIRST, LATER = HERE / "first.bundle", HERE / "later.bundle"

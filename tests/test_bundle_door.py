@@ -25,12 +25,12 @@ from test_bundles import (
     two_communes_at_the_province,
 )
 
-from receptiondesk.db import open_database
 from receptiondesk.exchange.bundle import BundleError, verify_bundle
 from receptiondesk.exchange.bundle_export import export_bundle
 from receptiondesk.exchange.bundle_merge import preview_import
 from receptiondesk.model import Unit, Visit
 from receptiondesk.services import reception, units
+from receptiondesk.services.database import open_database
 
 
 def _reports(db) -> dict[str, dict]:

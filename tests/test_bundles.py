@@ -19,7 +19,6 @@ import pytest
 from sqlalchemy import func, select
 
 from receptiondesk.cli import main
-from receptiondesk.db import open_database
 from receptiondesk.exchange.bundle import BundleError, BundleWriter, verify_bundle
 from receptiondesk.exchange.bundle_export import export_bundle
 from receptiondesk.exchange.bundle_merge import (
@@ -49,6 +48,7 @@ from receptiondesk.services import inspections, meetings, minutes, reception, un
 from receptiondesk.services import petitions as ps
 from receptiondesk.services.accounts import CLERK, OFFICE_HEAD, Actor, acting_as
 from receptiondesk.services.citizens import CitizenInput
+from receptiondesk.services.database import open_database
 from receptiondesk.services.errors import PermissionDenied
 from receptiondesk.services.office_keys import KeyMismatch, own_key
 from receptiondesk.services.units import home_unit
@@ -752,7 +752,7 @@ def test_records_deleted_at_a_commune_disappear_at_the_province(db, tmp_path):
 
 
 def test_a_deletion_of_a_record_changed_here_is_a_conflict(db, tmp_path, capsys):
-    from receptiondesk.exchange.bundle_commands import print_counts
+    from receptiondesk.cli.bundle_commands import print_counts
     from receptiondesk.exchange.bundle_merge import DELETED, conflict_differences, is_deletion
     from receptiondesk.i18n import using_language
 

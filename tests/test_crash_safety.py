@@ -55,8 +55,8 @@ def _say(line: str) -> None:
 def _writer(db_path: str, trial: int) -> None:
     from datetime import date
 
-    from receptiondesk.db import open_database
     from receptiondesk.services.citizens import CitizenInput, create_citizen
+    from receptiondesk.services.database import open_database
     from receptiondesk.services.petitions import (
         PetitionerInput,
         PetitionInput,
@@ -259,7 +259,7 @@ def verify(db_path: Path, confirmed: set[str]) -> int:
 @pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(signal, "SIGKILL"),
                     reason="needs fork and SIGKILL (Linux, macOS)")
 def test_no_confirmed_save_is_lost_when_the_process_is_killed(tmp_path):
-    from receptiondesk.db import open_database
+    from receptiondesk.services.database import open_database
     from receptiondesk.services.units import UnitInput, create_unit
 
     trials = int(os.environ.get("RECEPTIONDESK_KILL_TRIALS", DEFAULT_TRIALS))

@@ -10,7 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from receptiondesk import cli, crashlog
+from receptiondesk import crashlog
+from receptiondesk.cli import common, entry
 
 
 @pytest.fixture(autouse=True)
@@ -25,10 +26,10 @@ def _boom(_args) -> int:
 
 
 def test_the_command_line_prints_a_message_and_logs_the_traceback(monkeypatch, capsys, log_dir):
-    monkeypatch.setitem(cli.COMMANDS, "codes", _boom)
-    code = cli.run(argparse.Namespace(command="codes", user=None, db=None, database_url=None))
+    monkeypatch.setitem(entry.COMMANDS, "codes", _boom)
+    code = entry.run(argparse.Namespace(command="codes", user=None, db=None, database_url=None))
     err = capsys.readouterr().err
-    assert code == cli.EXIT_ERROR
+    assert code == common.EXIT_ERROR
     assert "Traceback" not in err
     assert "unexpected error" in err and "ổ đĩa hỏng giữa chừng" in err
     assert str(log_dir / "receptiondesk.log") in err

@@ -18,11 +18,11 @@ from receptiondesk.db import (
     head_revision,
     integrity_problems,
     is_modelled,
-    open_database,
     resolve_url,
 )
 from receptiondesk.model import Base, Field
 from receptiondesk.services import citizens, units
+from receptiondesk.services.database import open_database
 
 
 def test_empty_database_migrates_to_head_and_matches_the_models(tmp_path):

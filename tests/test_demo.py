@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from receptiondesk.db import integrity_problems, open_database
+from receptiondesk.db import integrity_problems
 from receptiondesk.demo import DEMO_SCALES, DemoSummary, generate_demo
 from receptiondesk.demo import generator as demo_generator
 from receptiondesk.model import (
@@ -43,6 +43,7 @@ from receptiondesk.model.codes import (
 from receptiondesk.rules import lifecycle
 from receptiondesk.services import petitions as petition_service
 from receptiondesk.services.citizens import CitizenInput, create_citizen
+from receptiondesk.services.database import open_database
 from receptiondesk.services.indexing import (
     citizen_keys,
     petition_search_text,

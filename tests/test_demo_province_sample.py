@@ -9,11 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from receptiondesk.db import open_database
 from receptiondesk.demo import SAMPLE_PROVINCE, generate_demo
 from receptiondesk.model import Petition, PetitionEvent, Unit
 from receptiondesk.reports.periodic import periodic_report
 from receptiondesk.reports.periods import year_period
+from receptiondesk.services.database import open_database
 from receptiondesk.services.units import home_unit
 
 TODAY = date(2026, 3, 16)

@@ -362,10 +362,10 @@ def test_the_demo_database_protects_its_denouncers(tmp_path):
     denouncers, and then a clerk finds none of them."""
     from sqlalchemy import func
 
-    from receptiondesk.db import open_database
     from receptiondesk.demo import generate_demo
     from receptiondesk.model import Citizen, Petition, Petitioner, ProtectedCitizen
     from receptiondesk.services import accounts
+    from receptiondesk.services.database import open_database
     from receptiondesk.services.search import search
 
     db = open_database(tmp_path / "demo.db")

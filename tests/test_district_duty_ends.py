@@ -10,7 +10,7 @@ from alembic import command
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from receptiondesk.db import alembic_config, make_engine, open_database, sqlite_url
+from receptiondesk.db import alembic_config, make_engine, sqlite_url
 from receptiondesk.model import DutyRuleRow
 from receptiondesk.reports.periodic import periodic_report
 from receptiondesk.reports.periods import custom_period
@@ -21,6 +21,7 @@ from receptiondesk.rules.duty import (
     duty_by_month,
 )
 from receptiondesk.services import dashboard, reception, units
+from receptiondesk.services.database import open_database
 from receptiondesk.services.reference import ensure_reference_data
 
 

@@ -14,8 +14,8 @@ from datetime import date, time, timedelta
 import pytest
 from pypdf import PdfReader
 
+from receptiondesk.cli.print_commands import add_print_parser, cmd_print
 from receptiondesk.documents import fonts, layout
-from receptiondesk.documents.commands import add_print_parser, cmd_print
 from receptiondesk.documents.logbook import render_logbook
 from receptiondesk.documents.minutes import render_minutes, render_minutes_record
 from receptiondesk.documents.notices import (

@@ -578,7 +578,8 @@ def test_text_a_word_file_cannot_hold_is_left_out(unit):
     unreadable: it is left out, the rest of the text kept."""
     import io
 
-    from receptiondesk.documents.layout import DocumentHeader, as_word, build_pdf, para, styles
+    from receptiondesk.documents.docx_writer import as_word
+    from receptiondesk.documents.layout import DocumentHeader, build_pdf, para, styles
 
     out = io.BytesIO()
     header = DocumentHeader.for_unit(unit, number="01-TB/ĐU", on=HELD_ON)

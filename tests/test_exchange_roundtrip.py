@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from receptiondesk.db import open_database
 from receptiondesk.exchange.exporter import export_file
 from receptiondesk.exchange.importer import REDACTED, import_file
 from receptiondesk.exchange.tables import COLUMNS
@@ -25,6 +24,7 @@ from receptiondesk.model import (
     Visit,
     WorkingMeeting,
 )
+from receptiondesk.services.database import open_database
 
 DATA = Path(__file__).parent / "data" / "exchange"
 TODAY = date(2026, 3, 1)

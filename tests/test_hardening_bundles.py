@@ -13,12 +13,12 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select
 
-from receptiondesk.db import open_database
 from receptiondesk.exchange import bundle as bundle_format
 from receptiondesk.exchange.bundle import BundleError, BundleWriter, verify_bundle
 from receptiondesk.exchange.bundle_merge import apply_import, preview_import
 from receptiondesk.model import Petition, Unit
 from receptiondesk.services import units
+from receptiondesk.services.database import open_database
 from receptiondesk.services.office_keys import _raw_public
 
 UNIT_ID, PETITION_ID = "b" * 32, "c" * 32

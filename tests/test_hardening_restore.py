@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from receptiondesk.db import backup_sqlite, open_database
+from receptiondesk.db import backup_sqlite
 from receptiondesk.services import backups, units
+from receptiondesk.services.database import open_database
 
 pytestmark = pytest.mark.sqlite_only("about SQLite files")
 

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.orm import Session
 
-from receptiondesk.db import alembic_config, make_engine, open_database, sqlite_url
+from receptiondesk.db import alembic_config, make_engine, sqlite_url
 from receptiondesk.i18n import using_language
 from receptiondesk.model import KeyGrant, KeyHolder, OfficeKey, User
 from receptiondesk.model.base import new_id, utcnow
@@ -31,6 +31,7 @@ from receptiondesk.services.accounts import (
     create_user,
     sign_in_with_password,
 )
+from receptiondesk.services.database import open_database
 from receptiondesk.services.office_keys import own_key, signer
 from receptiondesk.services.reference import ensure_reference_data
 

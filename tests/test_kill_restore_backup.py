@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from receptiondesk.cli import main
-from receptiondesk.db import open_database
 from receptiondesk.files import PAUSE_ENV
 from receptiondesk.services import accounts, units
 from receptiondesk.services.accounts import ADMINISTRATOR, UserInput
 from receptiondesk.services.backups import make_backup
+from receptiondesk.services.database import open_database
 
 pytestmark = [pytest.mark.sqlite_only("about SQLite files"),
               pytest.mark.skipif(os.name != "posix", reason="SIGKILL")]

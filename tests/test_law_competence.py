@@ -160,8 +160,8 @@ def test_migration_0014_adds_the_notice_limit_to_a_database_holding_rules(tmp_pa
 
 
 def test_migration_0014_leaves_an_empty_database_to_the_defaults(tmp_path):
-    from receptiondesk.db import open_database
     from receptiondesk.services import reference
+    from receptiondesk.services.database import open_database
 
     db = open_database(tmp_path / "new.sqlite")
     with db.sessions() as s:

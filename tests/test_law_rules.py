@@ -10,10 +10,11 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from receptiondesk.db import alembic_config, make_engine, open_database, sqlite_url
+from receptiondesk.db import alembic_config, make_engine, sqlite_url
 from receptiondesk.rules.deadlines import DEFAULT_RULES, source_unconfirmed
 from receptiondesk.rules.duty import DEFAULT_DUTY_RULES
 from receptiondesk.services import reference
+from receptiondesk.services.database import open_database
 
 #: the rules a database was seeded with before issue 15 (14/02/2019, 1/10/2021, one day)
 OLD_DEADLINES = (

@@ -172,7 +172,8 @@ def _old_database(url: str):
 
 
 def _upgraded_database_is_searched(url: str, ids: dict, unit_id: str) -> None:
-    from receptiondesk.db import current_revision, head_revision, open_database
+    from receptiondesk.db import current_revision, head_revision
+    from receptiondesk.services.database import open_database
 
     db = open_database(database_url=url)
     try:

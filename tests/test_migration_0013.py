@@ -10,10 +10,11 @@ from alembic import command
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from receptiondesk.db import alembic_config, make_engine, open_database, sqlite_url
+from receptiondesk.db import alembic_config, make_engine, sqlite_url
 from receptiondesk.model import Minutes, Petition, ReceptionSession, utcnow
 from receptiondesk.services import minutes as minutes_service
 from receptiondesk.services import petitions, reception, units
+from receptiondesk.services.database import open_database
 from receptiondesk.services.reference import ensure_reference_data
 
 NEW_TABLES = {"minutes_versions", "document_counters"}

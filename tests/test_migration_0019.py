@@ -10,10 +10,11 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session
 
-from receptiondesk.db import alembic_config, make_engine, open_database, sqlite_url
+from receptiondesk.db import alembic_config, make_engine, sqlite_url
 from receptiondesk.reports.periods import custom_period
 from receptiondesk.services import report_keeping, units
 from receptiondesk.services.accounts import OFFICE_HEAD, Actor, acting_as
+from receptiondesk.services.database import open_database
 from receptiondesk.services.reference import ensure_reference_data
 
 NEW_TABLES = {"report_drafts", "report_draft_revisions", "issued_reports"}

@@ -12,10 +12,11 @@ from alembic import command
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
-from receptiondesk.db import alembic_config, make_engine, open_database, sqlite_url
+from receptiondesk.db import alembic_config, make_engine, sqlite_url
 from receptiondesk.model import Petition
 from receptiondesk.services import petitions, sealed_fields, sealing, units
 from receptiondesk.services.accounts import OFFICE_HEAD, Actor, acting_as
+from receptiondesk.services.database import open_database
 from receptiondesk.services.reference import ensure_reference_data
 
 HEAD = Actor("0" * 32, "head", "Lường Thị Mai", OFFICE_HEAD)

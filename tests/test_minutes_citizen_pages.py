@@ -155,7 +155,7 @@ def test_the_citizens_pages_are_not_offered_as_a_word_copy(session, people, minu
 def test_the_command_line_prints_the_citizens_pages(db, people, minutes_id, tmp_path, capsys):
     import argparse
 
-    from receptiondesk.documents.commands import add_print_parser, cmd_print
+    from receptiondesk.cli.print_commands import add_print_parser, cmd_print
 
     parser = argparse.ArgumentParser(prog="receptiondesk")
     add_print_parser(parser.add_subparsers(dest="command"))

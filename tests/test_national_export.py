@@ -270,8 +270,8 @@ def test_cli_bad_extension_and_unknown_unit(db, session, office, tmp_path, capsy
 
 
 def test_placeholders_are_written_once_and_a_cleared_code_stays_cleared(db, session):
-    from receptiondesk.db import open_database
     from receptiondesk.model import Field
+    from receptiondesk.services.database import open_database
 
     assert session.get(Field, "land").national_code == "01"
     assert national_codes.holds_defaults(session, "type")

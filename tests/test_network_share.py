@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from receptiondesk import location
-from receptiondesk.db import DatabaseError, open_database
+from receptiondesk.db import DatabaseError
+from receptiondesk.services.database import open_database
 from receptiondesk.services.startup import inspect_database_file
 
 

@@ -309,7 +309,7 @@ def test_two_processes_on_one_database(db, records):
     seen = version_of(db, Petition, records["petition"])
     script = textwrap.dedent(f"""
         from datetime import date
-        from receptiondesk.db import open_database
+        from receptiondesk.services.database import open_database
         from receptiondesk.services import petitions
         from receptiondesk.services.accounts import OFFICE_HEAD, Actor, acting_as
         from receptiondesk.services.petitions import PetitionerInput, PetitionInput

@@ -29,8 +29,8 @@ from test_reports import (
     build,
 )
 
+from receptiondesk.cli.report_commands import add_report_parser, cmd_report
 from receptiondesk.i18n import set_language
-from receptiondesk.reports.commands import add_report_parser, cmd_report
 from receptiondesk.reports.outputs import write_json
 from receptiondesk.reports.periodic import periodic_report
 from receptiondesk.reports.template import MAX_TEMPLATE_BYTES, fill_template, placeholders

@@ -19,10 +19,10 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from receptiondesk.cli.report_commands import add_report_parser, cmd_report
 from receptiondesk.i18n import _, set_language
 from receptiondesk.model import Official
 from receptiondesk.reports import periods
-from receptiondesk.reports.commands import add_report_parser, cmd_report
 from receptiondesk.reports.outputs import write_json, write_pdf, write_xlsx
 from receptiondesk.reports.periodic import (
     NARRATIVE_SECTIONS,

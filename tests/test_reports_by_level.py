@@ -17,9 +17,9 @@ import openpyxl
 import pytest
 from test_reports import PERIOD, TODAY, World, _parse, _pdf_text, build
 
+from receptiondesk.cli.report_commands import cmd_report
 from receptiondesk.i18n import _, format_number, set_language
 from receptiondesk.reports import periods
-from receptiondesk.reports.commands import cmd_report
 from receptiondesk.reports.outputs import write_pdf, write_xlsx
 from receptiondesk.reports.periodic import (
     PetitionFigures,

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from receptiondesk.model import AuditEntry
-from receptiondesk.reports.commands import save_periodic_report
 from receptiondesk.reports.periods import Period
+from receptiondesk.reports.saving import save_periodic_report
 from receptiondesk.services import outputs, reception
 from receptiondesk.services.accounts import (
     ADMINISTRATOR,

@@ -52,7 +52,7 @@ def test_three_pcs_write_at_once_and_nothing_is_lost(db, session, unit, official
     write_import_file(csv, unit.code)
     sessions_pc = pc(f"""
         from datetime import date, time
-        from receptiondesk.db import open_database
+        from receptiondesk.services.database import open_database
         from receptiondesk.services import reception
         from receptiondesk.services.reception import SessionInput
         db = open_database(database_url={db.url!r})
@@ -66,7 +66,7 @@ def test_three_pcs_write_at_once_and_nothing_is_lost(db, session, unit, official
     """)
     petitions_pc = pc(f"""
         from datetime import date
-        from receptiondesk.db import open_database
+        from receptiondesk.services.database import open_database
         from receptiondesk.services import petitions
         from receptiondesk.services.petitions import PetitionerInput, PetitionInput
         db = open_database(database_url={db.url!r})
@@ -103,7 +103,7 @@ def test_two_pcs_saving_the_same_petition_one_is_told_not_overwritten(db, sessio
     edit = """
         import sys
         from datetime import date
-        from receptiondesk.db import open_database
+        from receptiondesk.services.database import open_database
         from receptiondesk.services import petitions
         from receptiondesk.i18n import set_language
         from receptiondesk.services.errors import ChangedByAnotherUser

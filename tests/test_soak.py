@@ -28,9 +28,9 @@ TIME_LIMIT = max(900, ACTIONS // 10)
 
 
 def make_demo(path: Path) -> None:
-    from receptiondesk.db import open_database
     from receptiondesk.demo import generate_demo
     from receptiondesk.services.accounts import create_demo_accounts
+    from receptiondesk.services.database import open_database
 
     db = open_database(path)
     try:

@@ -15,10 +15,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from receptiondesk.db import open_database
 from receptiondesk.services import startup
 from receptiondesk.services.backups import make_backup
 from receptiondesk.services.citizens import CitizenInput, create_citizen
+from receptiondesk.services.database import open_database
 from receptiondesk.services.petitions import PetitionerInput, PetitionInput, register_petition
 from receptiondesk.services.startup import (
     MIN_FREE_BYTES,

@@ -15,8 +15,8 @@ import pytest
 
 from receptiondesk import db as db_module
 from receptiondesk.cli import main
-from receptiondesk.db import open_database
 from receptiondesk.services import units
+from receptiondesk.services.database import open_database
 
 pytestmark = pytest.mark.sqlite_only("about SQLite's locking")
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from receptiondesk.db import open_database
 from receptiondesk.exchange.bundle import verify_bundle
 from receptiondesk.exchange.bundle_export import export_bundle
 from receptiondesk.exchange.bundle_merge import apply_import
 from receptiondesk.model import BundleConflict, Inspection, Petition
 from receptiondesk.services import inspections, units
 from receptiondesk.services import petitions as ps
+from receptiondesk.services.database import open_database
 from receptiondesk.services.office_keys import own_key
 from receptiondesk.ui.bundles import ConflictsDialog, ExportBundleDialog, ImportBundleDialog
 from receptiondesk.ui.context import AppContext

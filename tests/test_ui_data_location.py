@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QWizard
 
-from receptiondesk.db import open_database
 from receptiondesk.location import DB_FILE, LOCATION_FILE, default_db_path, read_location
 from receptiondesk.services.backups import make_backup
+from receptiondesk.services.database import open_database
 from receptiondesk.services.units import home_unit
 from receptiondesk.ui import folder_work
 from receptiondesk.ui.app import app_settings

@@ -320,6 +320,7 @@ def test_no_two_entries_of_a_menu_share_their_alt_key(qtbot, ctx, lang):
 
 def test_ctrl_enter_in_multi_line_text_saves_the_form(qtbot, ctx, db):
     from receptiondesk.model import WorkingMeeting
+    from receptiondesk.ui import ops
     from receptiondesk.ui.meetings import MeetingDialog
 
     dialog = MeetingDialog(ctx)
@@ -334,6 +335,7 @@ def test_ctrl_enter_in_multi_line_text_saves_the_form(qtbot, ctx, db):
     assert dialog.isVisible() and dialog.content.toPlainText().endswith("\n")
     type_keys(qtbot, "quý IV")
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # saves
+    qtbot.waitUntil(lambda: ops.wait(50), timeout=30_000)  # the save runs on a worker
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.isVisible()
     with db.session() as s:
         meeting = s.scalars(select(WorkingMeeting)).one()

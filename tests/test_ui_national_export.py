@@ -152,8 +152,8 @@ def test_the_progress_bar_counts_the_petitions_written(qtbot, ctx, tmp_path, mon
     assert not dialog.export_button.isEnabled() and not dialog.file.isEnabled()
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
         gate.set()
-    assert list(dict.fromkeys(t for t in shown if t)) == ["1 of 3 petitions written", "2 of 3 petitions written",
-                          "3 of 3 petitions written"]
+    assert list(dict.fromkeys(t for t in shown if t)) == [
+        "1 of 3 petitions written", "2 of 3 petitions written", "3 of 3 petitions written"]
     assert dialog.progress.isHidden() and dialog.export_button.isEnabled()
     assert out.exists()
 

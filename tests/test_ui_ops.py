@@ -52,7 +52,7 @@ def test_the_query_runs_on_a_worker_and_its_result_comes_back_to_the_gui_thread(
 def test_work_for_a_closed_database_is_dropped(qtbot, tmp_path, owner, wait_for_ops):
     """The window closing (or a test's database going) leaves nothing to reconnect to a
     database that is gone: queued work is dropped, neither run nor reported."""
-    from receptiondesk.db import open_database
+    from receptiondesk.services.database import open_database
 
     database = open_database(tmp_path / "closing.db")
     ran, answers = [], []

@@ -132,12 +132,12 @@ def test_a_screenshot_is_exactly_the_size_asked_for(ctx, db, tmp_path):
 def test_the_size_option_reads_width_by_height():
     import argparse
 
-    from receptiondesk.cli import _parse_size
+    from receptiondesk.cli.window_commands import parse_size
 
-    assert _parse_size("1024x768") == (1024, 768)
-    assert _parse_size("1366×768") == (1366, 768)
+    assert parse_size("1024x768") == (1024, 768)
+    assert parse_size("1366×768") == (1366, 768)
     with pytest.raises(argparse.ArgumentTypeError, match="WIDTHxHEIGHT"):
-        _parse_size("big")
+        parse_size("big")
 
 
 def _dialogs(ctx, db):

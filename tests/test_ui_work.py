@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from ui_helpers import click_save
 
 from receptiondesk.services import citizens, reception
@@ -332,3 +332,44 @@ def test_citizen_history_never_shows_a_denunciation(qtbot, ctx, official, wait_f
     assert page.petitions.item(0, 2).text() == "Complaint"
     assert page.visits.rowCount() == 1
     assert page.visits.item(0, 2).text() == "Kiến nghị làm đường"
+
+
+# --- saves off the GUI thread ------------------------------------------------------------------
+
+
+def test_a_form_saves_off_the_gui_thread_and_a_refusal_is_shown_at_its_field(
+        qtbot, ctx, monkeypatch, wait_for_ops):
+    """The services are called from a worker thread, Save is disabled while they run,
+    and what they refuse is still shown at the field it concerns."""
+    import threading
+
+    from receptiondesk.services import meetings
+    from receptiondesk.ui.meetings import MeetingDialog
+
+    threads: list[threading.Thread] = []
+    real_create = meetings.create_meeting
+
+    def create(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real_create(*args, **kwargs)
+
+    monkeypatch.setattr(meetings, "create_meeting", create)
+    dialog = MeetingDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert not save.isEnabled()  # while the worker writes
+    wait_for_ops()
+    assert threads and threads[0] is not threading.main_thread()
+    assert "Content is required" in dialog.errors.message_for("content")
+    assert save.isEnabled()
+    assert dialog.isVisible()
+
+    dialog.content.setPlainText("Giao ban tháng 12")
+    click_save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert len(threads) == 2 and threads[1] is not threading.main_thread()
+    with ctx.db.session() as s:
+        assert meetings.get_meeting(s, dialog.result_id).content == "Giao ban tháng 12"

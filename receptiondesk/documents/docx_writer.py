@@ -20,14 +20,15 @@ What the page gets (``layout`` gives the figures):
 * tables whose header rows repeat on every page (``w:tblHeader``) and never split.
 
 :func:`layout.new_doc` hands a renderer this class instead of the PDF document while
-:func:`layout.as_word` is in effect (``services.outputs`` sets it for the docx format);
+:func:`as_word` is in effect (``services.outputs`` sets it for the docx format);
 renderers need not know which they are writing.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
@@ -560,3 +561,11 @@ def _page_break():
     from docx.enum.text import WD_BREAK
 
     return WD_BREAK.PAGE
+
+
+@contextmanager
+def as_word(word: bool = True) -> Iterator[None]:
+    """While in effect, renderers write their story as a Word document
+    (:class:`WordDocument`, no page count: None) instead of a PDF."""
+    with layout.writing_with(WordDocument if word else None):
+        yield

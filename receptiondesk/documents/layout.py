@@ -57,6 +57,7 @@ from reportlab.platypus import (
 
 from ..i18n import N_, _, current_language, pgettext, using_language
 from ..model.codes import UnitKind
+from ..services.protection import redacted  # noqa: F401 - re-exported for the renderers
 from . import fonts
 
 # --- page geometry ---------------------------------------------------------------
@@ -193,12 +194,6 @@ def para(value: object, style: ParagraphStyle) -> Paragraph:
 def labelled(label: str, value: object, style: ParagraphStyle) -> Paragraph:
     """'<b>Label:</b> value' — the label and the value are both escaped."""
     return Paragraph(f"<b>{text(label)}</b> {text(value)}", style)
-
-
-def redacted() -> str:
-    """What a document prints in place of a denouncer's identity (Denunciations Law art. 9,
-    DESIGN §4)."""
-    return _("(confidential)")
 
 
 def caps(value: str) -> str:
@@ -714,35 +709,36 @@ class OfficialDocument(BaseDocTemplate):
         return self.numbers.pages
 
 
-#: whether the documents made now are Word copies (see :func:`as_word`)
-_WORD: ContextVar[bool] = ContextVar("receptiondesk_word_copy", default=False)
+#: the class of the document :func:`new_doc` hands a renderer: None for the PDF's own
+#: (:class:`OfficialDocument`), ``docx_writer.WordDocument`` while
+#: ``docx_writer.as_word`` is in effect (this module does not import the Word writer)
+_DOCUMENT_CLASS: ContextVar[type | None] = ContextVar("receptiondesk_document_class",
+                                                      default=None)
 
 
 @contextmanager
-def as_word(word: bool = True) -> Iterator[None]:
-    """While in effect, :func:`new_doc` (and so :func:`build_pdf`) writes the renderer's
-    story as a Word document (``docx_writer.WordDocument``, no page count: None) instead
-    of a PDF. The door (``services.outputs``) sets it for the docx format."""
-    token = _WORD.set(word)
+def writing_with(document_class: type | None) -> Iterator[None]:
+    """While in effect, :func:`new_doc` (and so :func:`build_pdf`) hands renderers a
+    ``document_class`` (None: the PDF) with :class:`OfficialDocument`'s constructor and
+    methods. ``docx_writer.as_word`` sets it for the Word copies."""
+    token = _DOCUMENT_CLASS.set(document_class)
     try:
         yield
     finally:
-        _WORD.reset(token)
+        _DOCUMENT_CLASS.reset(token)
 
 
 def writing_word() -> bool:
-    return _WORD.get()
+    """Whether the documents made now are another writer's (the Word copies), not PDFs."""
+    return _DOCUMENT_CLASS.get() is not None
 
 
 def new_doc(
     out: str | IO[bytes], header: DocumentHeader, title: str, landscape: bool = False,
     footer: str = "",
 ) -> OfficialDocument:
-    if _WORD.get():
-        from .docx_writer import WordDocument
-
-        return WordDocument(out, header, title, landscape, footer=footer)  # type: ignore[return-value]
-    return OfficialDocument(out, header, title, landscape, footer=footer)
+    document_class = _DOCUMENT_CLASS.get() or OfficialDocument
+    return document_class(out, header, title, landscape, footer=footer)
 
 
 def build_pdf(

@@ -21,7 +21,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..i18n import _, format_date, format_number
+from ..i18n import _, format_date, format_number, yes_no
 from ..model import Official, Unit
 from ..model.codes import (
     DutyRole,
@@ -127,9 +127,8 @@ def _head_of(session: Session, unit: Unit) -> tuple[str, str]:
 
 
 def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return BLANK
-    return _("yes") if value else _("no")
+    """"yes" or "no" within a sentence (blank when not known)."""
+    return yes_no(value, BLANK).lower()
 
 
 def _history(events, officials: dict[str, str], st, kind: str,

@@ -47,6 +47,7 @@ from ..files import replace_file
 from ..i18n import _, format_number
 from ..services.errors import ServiceError
 from ..services.office_keys import fingerprint
+from .tables import json_value
 
 FORMAT = "receptiondesk-bundle"
 FORMAT_VERSION = 1
@@ -81,15 +82,6 @@ class BundleError(ServiceError):
 
 
 # --- values ---------------------------------------------------------------------------
-
-
-def json_value(value: Any) -> Any:
-    """A column value as JSON (dates and times as ISO text)."""
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, bytes | bytearray | memoryview):
-        return None  # binary attachments do not travel in bundles
-    return value
 
 
 def _not_json(value: Any) -> Any:

@@ -92,7 +92,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..i18n import N_, _
+from ..i18n import N_, _, format_number, ngettext
 from ..model import (
     Base,
     BundleConflict,
@@ -131,7 +131,7 @@ from ..services.office_keys import TRUST_PERMISSIONS, check_registered, register
 from ..services.units import home_unit
 from ..services.validation import MINUTES_LENGTH, NOTE_LENGTH
 from ..text import nfc
-from .bundle import BundleError, VerifiedBundle, json_value
+from .bundle import BundleError, VerifiedBundle
 from .bundle_export import (
     DELETIONS,
     RECORD_TABLES,
@@ -139,6 +139,7 @@ from .bundle_export import (
     SELF_REFERENCES,
     record_kinds,
 )
+from .tables import json_value
 
 BATCH = 1000
 #: JSON bytes of a batch at most (records of long texts come in smaller batches)
@@ -1158,3 +1159,10 @@ def resolution_label(resolution: str | None) -> str:
 __all__ = ["DELETED", "KEEP_MINE", "TAKE_THEIRS", "ImportResult", "KindCounts",
            "apply_import", "conflict_differences", "count_open_conflicts", "is_deletion",
            "kind_label", "list_conflicts", "preview_import", "resolution_label", "resolve_conflict"]
+
+
+def deleted_message(count: int) -> str:
+    """How many records the import deleted because the sender deleted them."""
+    return ngettext("{count} record deleted at the sender was deleted here too.",
+                    "{count} records deleted at the sender were deleted here too.",
+                    count).format(count=format_number(count))

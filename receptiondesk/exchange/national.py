@@ -45,6 +45,7 @@ from ..services.national_codes import COMPETENT, NOT_COMPETENT
 from ..services.protection import Shield
 from ..services.units import get_unit, home_unit, unit_and_descendants
 from .exporter import ExportCancelled, ExportError, written_whole
+from .tables import json_value
 from .xlsx_stream import StreamSheet
 
 #: rows fetched from the database at a time
@@ -353,12 +354,6 @@ def _pages(session: Session, stmt: Select) -> Iterator[list[Any]]:
 # --- the files ----------------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 class _JsonSink:
     """Records to a side file as they come; the header goes in front at the end."""
 
@@ -369,7 +364,7 @@ class _JsonSink:
         self._first = True
 
     def record(self, record: dict[str, Any]) -> None:
-        text = json.dumps({k: _json_value(v) for k, v in record.items()}, ensure_ascii=False)
+        text = json.dumps({k: json_value(v) for k, v in record.items()}, ensure_ascii=False)
         self._fh.write(("" if self._first else ",\n") + "  " + text)
         self._first = False
 
@@ -421,7 +416,7 @@ def header(session: Session, scope: Scope, count: int, created: datetime) -> dic
         "format": "receptiondesk-national-1",
         "exporting_unit": None if unit is None else {
             "code": unit.code, "national_code": unit.national_code, "name": unit.name},
-        "period": {"from": _json_value(scope.date_from), "to": _json_value(scope.date_to)},
+        "period": {"from": json_value(scope.date_from), "to": json_value(scope.date_to)},
         "code_lists": national_codes.versions(session),
         "created_at": created.isoformat(timespec="seconds"),
         "count": count,

@@ -32,6 +32,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -925,3 +926,13 @@ def parse_code(
     usual Vietnamese words are accepted, case and diacritics ignored.
     """
     return CodeReader(session).parse(what, text)
+
+
+def json_value(value: Any) -> Any:
+    """A column value as JSON, for the bundles and the national export: dates and times as
+    ISO text, binary left out (None: attachments do not travel in these files)."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, bytes | bytearray | memoryview):
+        return None
+    return value

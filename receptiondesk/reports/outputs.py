@@ -86,7 +86,7 @@ def _scope_rows(report: PeriodicReport) -> list[tuple[str, Any]]:
     return [(_level(s.level), s) for s in report.by_level] + [(_("Total"), report.total)]
 
 
-def _yes_no(value: bool) -> str:
+def _met(value: bool) -> str:
     return _("Met") if value else _("Not met")
 
 
@@ -259,7 +259,7 @@ def report_tables(report: PeriodicReport) -> list[TableSpec]:
                     month=m.month, year=m.year, held=m.held, required=m.required)
                 for m in d.months if m.in_progress)
             duty.rows.append([d.name, label(DutyRole, d.role), d.unit_name, d.months_counted,
-                              d.months_met, d.required, d.held, _yes_no(d.met), missed,
+                              d.months_met, d.required, d.held, _met(d.met), missed,
                               running])
         tables.append(duty)
 

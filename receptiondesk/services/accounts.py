@@ -903,7 +903,7 @@ def sign_in_for_cli(db_path=None, database_url: str | None = None,
                     username: str = "", password: str | None = None) -> Actor:
     """Authenticate ``--user`` against the database a command is about to use; the Actor
     to run the command as (``with acting_as(actor): ...``). AuthenticationError if refused."""
-    from ..db import open_database
+    from .database import open_database
 
     db = open_database(db_path, database_url)
     try:
@@ -927,7 +927,7 @@ def sign_in_for_cli(db_path=None, database_url: str | None = None,
 def accounts_exist_for_cli(db_path=None, database_url: str | None = None) -> bool:
     """Whether the database a command is about to use has user accounts (then a command
     that reads records or copies the file needs ``--user``)."""
-    from ..db import open_database
+    from .database import open_database
 
     db = open_database(db_path, database_url)
     try:
@@ -941,7 +941,7 @@ def reset_admin_for_cli(db_path=None, database_url: str | None = None,
                         username: str | None = None, recovery_key: str | None = None
                         ) -> list[str]:
     """``receptiondesk db reset-admin [--user NAME]``: start a recovery; the lines to print."""
-    from ..db import open_database
+    from .database import open_database
 
     db = open_database(db_path, database_url)
     try:

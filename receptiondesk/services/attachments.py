@@ -263,12 +263,6 @@ def attachment_data(session: Session, attachment_id: str) -> bytes:
     return data
 
 
-def delete_attachment(session: Session, attachment_id: str) -> None:
-    require(session, "attachments.edit")
-    session.delete(get_attachment(session, attachment_id))
-    session.flush()
-
-
 # --- opened copies ---------------------------------------------------------------------
 
 _opened_folder: Path | None = None

@@ -9,7 +9,8 @@ what still tells when someone drops them and edits the file.
 
 Two ways in:
 
-- a session event listener (registered when this module is imported) records
+- a session event listener, bound to the application's session factory by
+  :func:`install` when :func:`.database.open_database` opens it, records
   every create, update and delete of a record through the ORM, with the changed
   fields as ``{field: [old, new]}``;
 - :func:`record` writes explicit entries: lifecycle transitions, prints, exports,
@@ -40,7 +41,7 @@ from typing import Any
 
 from sqlalchemy import Engine, LargeBinary, event, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from ..i18n import N_, _
 from ..model import AuditEntry, Setting, User
@@ -332,14 +333,12 @@ def _after_flush(session: Session, _context) -> None:
     _append(session, rows, None)
 
 
-def install() -> None:
-    """Register the listener on every Session (idempotent)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)
-
-
-install()
+def install(sessions: sessionmaker) -> None:
+    """Write every change made through the sessions of ``sessions`` (the application's
+    session factory, see :mod:`.database`) to the audit log. Idempotent."""
+    if not event.contains(sessions, "before_flush", _before_flush):
+        event.listen(sessions, "before_flush", _before_flush)
+        event.listen(sessions, "after_flush", _after_flush)
 
 
 # --- verifying ------------------------------------------------------------------------------

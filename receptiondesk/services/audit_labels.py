@@ -140,7 +140,7 @@ def place_label(code: str) -> str:
 def record_kind_label(kind: str) -> str:
     msg = RECORD_KINDS.get(kind)
     if msg is None:  # an output named by the door out (services.outputs)
-        from .outputs import OUTPUTS
+        from .output_kinds import OUTPUTS
 
         msg = OUTPUTS[kind].label if kind in OUTPUTS else None
     return _(msg) if msg else kind

@@ -529,8 +529,8 @@ def authorise_restore(db_path: str | os.PathLike) -> None:
     Only a database that opens is asked; restoring over a damaged or unreadable file (the
     start-up dialog) needs nothing but access to the PC, like the recovery of accounts.
     """
-    from ..db import open_database
     from .accounts import require
+    from .database import open_database
 
     try:
         db = open_database(db_path)
@@ -546,8 +546,8 @@ def authorise_restore(db_path: str | os.PathLike) -> None:
 def record_restore(db_path: str | os.PathLike, backup: str | os.PathLike,
                    aside: str | os.PathLike | None) -> None:
     """Write the restore into the restored file's audit log (its own chain goes on)."""
-    from ..db import open_database
     from . import audit
+    from .database import open_database
 
     head = audit.head_of_file(db_path)  # the restored backup's last entry, which this follows
     db = open_database(db_path)

@@ -16,30 +16,16 @@ from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 from ..i18n import _
 from ..model import ConcludingNotice, Official, ReceptionSession, WorkingMeeting
 from ..model.codes import MeetingKind
-from ..text import fold, search_tokens
+from ..text import search_tokens
 from . import numbering
 from .accounts import require
 from .errors import LockedError, NotFoundError, ValidationError
 from .locking import check_version, refuses_stale
+from .search import register_fold
 from .units import get_unit, require_unit
 from .validation import TEXT_LENGTH, Checker, clean
 
 # --- folded text matching for the small tables ------------------------------------
-
-FOLD_FUNCTION = "rd_fold"
-
-
-def _register_fold(session: Session) -> bool:
-    """Make ``rd_fold()`` (see :func:`receptiondesk.text.fold`) callable in SQLite SQL."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return True  # the migrations made rd_fold() in the database
-    if dialect != "sqlite":
-        return False
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None  # the session's connection is checked out, so it holds one
-    raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
-    return True
 
 
 def text_match(
@@ -51,7 +37,7 @@ def text_match(
     SQLite the columns are folded by a registered function, so "dat dai" finds
     "Đất đai"; other engines match the words as typed, ignoring case.
     """
-    if _register_fold(session):
+    if register_fold(session):
         words = search_tokens(query)
         per_word = [
             or_(*(func.rd_fold(c).contains(w, autoescape=True) for c in columns)) for w in words

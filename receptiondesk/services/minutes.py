@@ -25,14 +25,15 @@ from ..model import (
     ReceptionSession,
     Unit,
     Visit,
-    WorkingMeeting,
     utcnow,
 )
-from ..model.codes import MinutesStatus, MinutesSubject, SessionKind
+from ..model.codes import MinutesStatus, MinutesSubject
 from . import numbering
 from .accounts import current_user, require
 from .attachments import add_attachment, attachment_data, get_attachment
+from .audit import canonical_json
 from .errors import LockedError, NotFoundError, ValidationError
+from .minutes_subjects import subject_record
 from .units import get_unit
 from .validation import MINUTES_LENGTH, too_long
 
@@ -47,46 +48,6 @@ STEP_PERMISSIONS: dict[str, str] = {
     "mark_signed": "minutes.sign",
     "add_addendum": "minutes.edit",
 }
-
-
-def subject_record(session: Session, subject_kind: str, subject_id: str
-                   ) -> tuple[ReceptionSession | Visit | WorkingMeeting, str]:
-    """The session, visit or meeting the minutes are about, and its normalised kind.
-
-    A session of kind "dialogue" is always a dialogue subject, whichever of
-    "session" or "dialogue" was asked for.
-    """
-    kind = str(subject_kind)
-    record: ReceptionSession | Visit | WorkingMeeting | None
-    if kind in (MinutesSubject.SESSION, MinutesSubject.DIALOGUE):
-        record = session.get(ReceptionSession, subject_id)
-        if record is None:
-            raise NotFoundError(_("The reception session no longer exists."))
-        kind = (MinutesSubject.DIALOGUE if record.kind == SessionKind.DIALOGUE
-                else MinutesSubject.SESSION)
-        return record, str(kind)
-    if kind == MinutesSubject.VISIT:
-        record = session.get(Visit, subject_id)
-        if record is None:
-            raise NotFoundError(_("The visit no longer exists."))
-        return record, kind
-    if kind == MinutesSubject.MEETING:
-        record = session.get(WorkingMeeting, subject_id)
-        if record is None:
-            raise NotFoundError(_("The working meeting no longer exists."))
-        return record, kind
-    raise ValidationError.single(
-        "subject_kind",
-        _("Minutes are made of a reception session, a visit, a dialogue or a working meeting."),
-    )
-
-
-def subject_date(record):
-    if isinstance(record, ReceptionSession):
-        return record.session_date
-    if isinstance(record, Visit):
-        return record.visit_date
-    return record.meeting_date
 
 
 def _next_number(session: Session, unit: Unit, year: int | None = None) -> str:
@@ -167,7 +128,6 @@ def minutes_for(session: Session, subject_kind: str, subject_id: str) -> Minutes
     return m
 
 
-
 def update_minutes(
     session: Session, minutes_id: str, copies: int | None = None, text: str | None = None
 ) -> Minutes:
@@ -205,19 +165,14 @@ def update_minutes(
 SHORT_FINGERPRINT = 8
 
 
-def canonical(content: dict) -> str:
-    """The content as one canonical JSON text (keys sorted, no spaces)."""
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
 def fingerprint(content: dict) -> str:
     """SHA-256 (hex) of the canonical content."""
-    return hashlib.sha256(canonical(content).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 
 def current_content(session: Session, m: Minutes) -> dict:
     """What the minutes would print now, from the records (see documents.minutes)."""
-    from ..documents.minutes import snapshot
+    from ..documents.minutes_facts import snapshot
 
     return snapshot(session, m)
 
@@ -320,7 +275,7 @@ def _freeze(session: Session, m: Minutes, when: datetime) -> MinutesVersion:
     actor = current_user()
     row = MinutesVersion(
         unit_id=m.unit_id, minutes_id=m.id, number=(rows[-1].number + 1) if rows else 1,
-        fingerprint=digest, content=canonical(seal_snapshot(content)), printed_at=when,
+        fingerprint=digest, content=canonical_json(seal_snapshot(content)), printed_at=when,
         printed_by=actor.username if actor is not None else "",
     )
     session.add(row)
@@ -380,29 +335,6 @@ def mark_signed(
     version.signed_at = now
     if m.printed_at is None:
         m.printed_at = m.signed_at
-    session.flush()
-    return m
-
-
-def attach_signed_copy(session: Session, minutes_id: str, path: str | Path) -> Minutes:
-    """Keep (or replace) the scanned copy of minutes already marked signed."""
-    require(session, STEP_PERMISSIONS["mark_signed"])
-    m = get_minutes(session, minutes_id)
-    if m.status != MinutesStatus.SIGNED:
-        raise ValidationError.single(
-            "minutes_id", _("Mark the minutes as signed before attaching the signed copy.")
-        )
-    version = session.scalar(select(MinutesVersion).where(
-        MinutesVersion.minutes_id == m.id, MinutesVersion.signed_at.is_not(None)).limit(1))
-    attachment = add_attachment(
-        session, m.unit_id, "minutes", m.id, path,
-        description=(_("Signed copy of minutes {number}, version {version}").format(
-            number=m.number, version=version.number) if version is not None
-            else _("Signed copy of minutes {number}").format(number=m.number)),
-    )
-    m.signed_copy_id = attachment.id
-    if version is not None:
-        version.signed_copy_id = attachment.id
     session.flush()
     return m
 

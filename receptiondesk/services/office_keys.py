@@ -137,7 +137,3 @@ def register_key(session: Session, unit_code: str, unit_id: str, unit_name: str,
     session.flush()
     return row
 
-
-def list_registered(session: Session) -> list[RegisteredOfficeKey]:
-    return list(session.scalars(
-        select(RegisteredOfficeKey).order_by(RegisteredOfficeKey.unit_code)))

@@ -29,7 +29,6 @@ from ..rules import competence, lifecycle
 from ..rules.calendar import WorkCalendar
 from ..rules.deadlines import (
     Deadline,
-    DeadlineRule,
     Extension,
     PetitionFacts,
     RuleBook,
@@ -38,7 +37,6 @@ from ..rules.deadlines import (
     check_extension_length,
     extensions_allowed,
     petition_deadlines,
-    select_rule,
 )
 from ..text import fold
 from . import audit, numbering, protection, reference, units
@@ -930,10 +928,6 @@ def count_petitions(session: Session, f: PetitionFilter | None = None) -> int:
     stmt = _filtered(session, f or PetitionFilter(), page=False).with_only_columns(
         func.count(Petition.id))
     return session.scalar(stmt) or 0
-
-
-def rule_for(session: Session, key: str, on: date) -> DeadlineRule | None:
-    return select_rule(reference.deadline_rules(session), key, on)
 
 
 def count_open_cases(session: Session, unit_id: str) -> int:

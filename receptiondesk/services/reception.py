@@ -171,19 +171,6 @@ def get_session(session: Session, session_id: str) -> ReceptionSession:
     return s
 
 
-def session_by_ref(session: Session, unit_id: str, ref: str) -> ReceptionSession | None:
-    """The unit's session with this reference (the importers group log-book rows by it)."""
-    ref = clean(ref)
-    if not ref:
-        return None
-    return session.scalar(
-        select(ReceptionSession)
-        .where(ReceptionSession.unit_id == unit_id, ReceptionSession.ref == ref)
-        .order_by(ReceptionSession.created_at)
-        .limit(1)
-    )
-
-
 def delete_session(session: Session, session_id: str) -> None:
     """Delete a session entered by mistake: only one without visits, notices or minutes."""
     require(session, "reception.edit")

@@ -29,10 +29,8 @@ from sqlalchemy.orm import Session, selectinload
 from ..model import Citizen, Petition, Petitioner
 from ..model.codes import PetitionType
 from ..text import fold, fts_any
-from .search import kind_match, word_prefix
+from .search import kind_match, register_fold, word_prefix
 from .validation import clean, clean_id_number
-
-FOLD_FUNCTION = "rd_fold"  # the same SQL function the meetings service registers
 
 
 @dataclass
@@ -147,23 +145,10 @@ def _same_person(
 def _folded_equals(
     session: Session, column, folded: str, typed: str
 ) -> ColumnElement[bool]:
-    if _register_fold(session):
+    if register_fold(session):
         return func.rd_fold(column) == folded
     # Other engines: same spelling, case ignored (the directory branch covers the rest).
     return func.lower(column) == clean(typed).lower()
-
-
-def _register_fold(session: Session) -> bool:
-    """Make ``rd_fold()`` (receptiondesk.text.fold) callable from SQLite SQL."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return True  # the migrations made rd_fold() in the database
-    if dialect != "sqlite":
-        return False
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None  # the session's connection is checked out, so it holds one
-    raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
-    return True
 
 
 # --- similar content --------------------------------------------------------------

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ..model import Citizen, Petition, ReceptionSession, Visit
-from ..text import fts_match, search_tokens
+from ..text import fold, fts_match, search_tokens
 
 #: the kinds the global search looks in
 KINDS = ("citizen", "visit", "petition")
@@ -46,6 +46,25 @@ class SearchHit:
     kind: str
     record_id: str
     unit_id: str
+
+
+#: the SQL function that folds text as :func:`receptiondesk.text.fold` does: made by the
+#: migrations on PostgreSQL, registered on each SQLite connection by :func:`register_fold`
+FOLD_FUNCTION = "rd_fold"
+
+
+def register_fold(session: Session) -> bool:
+    """Make ``rd_fold()`` (:func:`receptiondesk.text.fold`) callable in the session's SQL;
+    False on an engine that has none (then compare without folding)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return True  # the migrations made rd_fold() in the database
+    if dialect != "sqlite":
+        return False
+    raw = session.connection().connection.dbapi_connection
+    assert raw is not None  # the session's connection is checked out, so it holds one
+    raw.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)
+    return True
 
 
 def _is_sqlite(session: Session) -> bool:

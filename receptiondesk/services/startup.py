@@ -318,7 +318,8 @@ def inspect_database_file(path: str | os.PathLike,
 
 def check_database_file(path: str | os.PathLike,
                         seconds: float | None = QUICK_CHECK_SECONDS) -> StartupProblem | None:
-    """The quick checks made before :func:`receptiondesk.db.open_database` opens a file.
+    """The quick checks made before :func:`~receptiondesk.services.database.open_database`
+    opens a file.
 
     None when the file (or the place a new one will be made) is fine; otherwise the
     problem, with a translated message. The file is never written to.

@@ -1,5 +1,8 @@
 """Starting the desktop application: one instance per database, the first-run
-wizard, start-up failures shown in a dialog instead of vanishing."""
+wizard, start-up failures shown in a dialog instead of vanishing. The whole start-up is
+here; what the window and the wizard need of it lives below it (the office of a database
+in :mod:`.context`, the preferences and the backup policy in :mod:`.preferences`), so
+neither imports this module."""
 
 from __future__ import annotations
 
@@ -24,22 +27,12 @@ from ..location import (  # noqa: F401 - ENV_CONFIG re-exported
     sqlite_url,
     user_config_folder,
 )
-from .context import AppContext
+from .context import AppContext, open_context  # noqa: F401 - open_context re-exported
+from .preferences import app_settings, backup_policy, config_dir  # noqa: F401 - re-exported
 from .qt_translation import install_qt_translator
 
 if TYPE_CHECKING:  # the database layer is imported after the window is on the screen
     from ..db import Database
-
-def config_dir() -> Path:
-    """Where window state and preferences live ($RECEPTIONDESK_CONFIG_DIR for tests)."""
-    return user_config_folder()
-
-
-def app_settings() -> QSettings:
-    folder = config_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(folder / "receptiondesk.ini"), QSettings.Format.IniFormat)
-
 
 def application(translated: bool = True) -> QApplication:
     """The application object; ``translated=False`` leaves Qt's own strings (and the
@@ -114,15 +107,6 @@ def startup_error(message: str) -> None:
     box.exec()
 
 
-def open_context(db: Database) -> AppContext | None:
-    """The office this database is kept for; None when the first run has not happened."""
-    from ..services.units import home_unit
-
-    with db.session() as s:
-        unit = home_unit(s)
-        return AppContext(db, unit.id) if unit else None
-
-
 def run_gui(db_path: str | None = None, database_url: str | None = None,
             lang: str | None = None) -> int:
     app = application(translated=False)
@@ -193,7 +177,8 @@ def open_office(url: str, settings: QSettings, single: SingleInstance,
         if single.another_is_running():
             return 0
         single.listen()
-    from ..db import DatabaseError, open_database
+    from ..db import DatabaseError
+    from ..services.database import open_database
 
     try:
         db = open_database(None, url)
@@ -227,22 +212,6 @@ def open_office(url: str, settings: QSettings, single: SingleInstance,
 
 
 # --- start-up checks and backups (issue 6) -----------------------------------------------
-
-
-def backup_policy(settings: QSettings):
-    """Where backups go and how many are kept ("backup/keep", default 14).
-
-    The folder is the location record's (chosen at the first run, for every account on the
-    PC; see ``location.py``), else this account's "backup/folder" preference (set in
-    versions before the record, or for a database kept per account), else ``backups``
-    beside the database."""
-    from ..location import read_location
-    from ..services.backups import BackupPolicy
-
-    recorded = read_location()
-    folder = (recorded.backup_folder if recorded is not None and recorded.backup_folder
-              else settings.value("backup/folder", ""))
-    return BackupPolicy.from_settings(folder, settings.value("backup/keep", None))
 
 
 def check_before_open(url: str, settings: QSettings) -> tuple[str | None, bool]:

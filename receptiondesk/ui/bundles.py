@@ -471,7 +471,7 @@ class ImportBundleDialog(_BundleDialog):
             new=format_number(total.new), updated=format_number(total.updated),
             unchanged=format_number(total.unchanged))
         if total.deleted:
-            from ..exchange.bundle_commands import deleted_message
+            from ..exchange.bundle_merge import deleted_message
 
             text += " " + deleted_message(total.deleted)
         if not result.key_registered:

@@ -128,8 +128,8 @@ class CitizenDialog(Texts, RecordDialog):
         ctx.signals.language_changed.connect(self.retranslate)
         self.retranslate()
 
-    def save(self) -> str | None:
-        data = citizens.CitizenInput(
+    def collect(self) -> citizens.CitizenInput:
+        return citizens.CitizenInput(
             full_name=self.full_name.text(),
             birth_year=self.birth_year.value() or None,
             gender=self.gender.currentData(),
@@ -137,11 +137,13 @@ class CitizenDialog(Texts, RecordDialog):
             address=self.address.text(),
             phone=self.phone.text(),
         )
-        with self.ctx.db.session(write=True) as s:
-            if self.citizen_id:
-                return citizens.update_citizen(s, self.citizen_id, data,
-                                               expected_version=self.loaded_version).id
-            return citizens.create_citizen(s, self.ctx.unit_id, data).id
+
+    def write(self, session, data: citizens.CitizenInput) -> str | None:
+        """On a worker: the citizen created or updated (refused if changed meanwhile)."""
+        if self.citizen_id:
+            return citizens.update_citizen(session, self.citizen_id, data,
+                                           expected_version=self.loaded_version).id
+        return citizens.create_citizen(session, self.ctx.unit_id, data).id
 
     def reopened(self) -> RecordDialog | None:
         return CitizenDialog(self.ctx, self.citizen_id, self.parentWidget()) \
@@ -240,12 +242,15 @@ class MergeDialog(Texts, RecordDialog):
             return
         super().try_save()
 
-    def save(self) -> str | None:
+    def collect(self) -> str:
         duplicate = self.chosen_id()
         if duplicate is None:
             raise ValidationError.single("duplicate", _("Choose the duplicate record first."))
-        with self.ctx.db.session(write=True) as s:
-            return citizens.merge_citizens(s, self.keep_id, duplicate).id
+        return duplicate
+
+    def write(self, session, duplicate: str) -> str | None:
+        """On a worker: the duplicate merged into the kept record."""
+        return citizens.merge_citizens(session, self.keep_id, duplicate).id
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Merge with another record"))

@@ -49,3 +49,12 @@ class AppContext:
 
         with self.db.session() as s:
             return unit_and_descendants(s, self.unit_id)
+
+
+def open_context(db: Database) -> AppContext | None:
+    """The office this database is kept for; None when the first run has not happened."""
+    from ..services.units import home_unit
+
+    with db.session() as s:
+        unit = home_unit(s)
+        return AppContext(db, unit.id) if unit else None

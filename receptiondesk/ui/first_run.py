@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import drives
-from ..db import Database, DatabaseError, open_database
+from ..db import Database, DatabaseError
 from ..i18n import N_, _, current_language, set_language
 from ..location import (
     DB_FILE,
@@ -46,6 +46,7 @@ from ..location import (
     write_location,
 )
 from ..model.codes import DutyRole, Level, UnitKind, choices
+from ..services.database import open_database
 from ..services.errors import FieldError, ServiceError, ValidationError
 from ..services.units import OfficialInput, UnitInput, create_official, create_unit
 from ..text import fold
@@ -590,7 +591,7 @@ class FirstRunWizard(QWizard):
             return False
         self.db.close()
         self.db = chosen
-        from .app import open_context
+        from .context import open_context
 
         found = open_context(chosen)
         if found is None:
@@ -679,7 +680,7 @@ class FirstRunWizard(QWizard):
             show_error(self, _("The demo database could not be made: {reason}").format(
                 reason=outcome["error"]))
             return False
-        from .app import open_context
+        from .context import open_context
 
         self.context = open_context(self.db)
         if self.context is None:

@@ -295,20 +295,83 @@ class RecordDialog(QDialog):
         """A new form on the record as stored now (None: this form cannot reload)."""
         return None
 
+    #: record kinds announced on ``data_changed`` once an off-thread save committed
+    saved_kinds: tuple = ()
+
+    def collect(self) -> object:
+        """On the GUI thread: read the widgets into the input handed to :meth:`write`.
+        May raise ServiceError to refuse before anything is written."""
+        raise NotImplementedError
+
+    def write(self, session, data) -> str | None:
+        """On a worker thread, in a writing unit of work: write ``data`` through the
+        services and return the record id. Touches no widget. Raise ServiceError to
+        refuse. A form that implements it saves off the GUI thread; one that does not
+        saves through :meth:`save`."""
+        raise NotImplementedError
+
+    def saves_off_thread(self) -> bool:
+        return type(self).write is not RecordDialog.write
+
+    def is_saving(self) -> bool:
+        return getattr(self, "_saving", False)
+
     def try_save(self) -> None:
+        if self.is_saving():
+            return  # one save at a time: Enter pressed twice does not write twice
         self.errors.clear()
+        if self.saves_off_thread():
+            self._save_off_thread()
+            return
         try:
             self.result_id = self.save()
-        except ChangedByAnotherUser as exc:
-            self.conflicted = True
-            self.errors.show(exc)  # stays in the form, above what the user typed
-            self.make_room()
-            self._offer_reload(exc)
-            return
         except ServiceError as exc:
-            self.errors.show(exc)
-            self.make_room()
+            self._show_refusal(exc)
             return
+        self._finish_save(self.result_id)
+
+    def _save_off_thread(self) -> None:
+        from . import ops
+
+        try:
+            data = self.collect()
+        except ServiceError as exc:
+            self._show_refusal(exc)
+            return
+        ctx = self.ctx  # type: ignore[attr-defined]  # every converted form has one
+        self._set_saving(True)
+        write = self.write
+
+        def done(record_id: str | None) -> None:
+            self._set_saving(False)
+            self._finish_save(record_id)
+
+        def failed(exc: Exception) -> None:
+            self._set_saving(False)
+            if isinstance(exc, ServiceError):
+                self._show_refusal(exc)
+            else:
+                ops.report_error(self, exc)
+
+        ops.write(self, ctx.db, lambda s: write(s, data), done, changed=self.saved_kinds,
+                  signals=ctx.signals, key="save", failure=failed)
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if button is not None and not self.read_only:
+            button.setEnabled(not saving)
+
+    def _show_refusal(self, exc: ServiceError) -> None:
+        """A refusal from the services, shown at its field; a conflict offers a reload."""
+        self.errors.show(exc)  # stays in the form, above what the user typed
+        self.make_room()
+        if isinstance(exc, ChangedByAnotherUser):
+            self.conflicted = True
+            self._offer_reload(exc)
+
+    def _finish_save(self, record_id: str | None) -> None:
+        self.result_id = record_id
         self._dirty = False
         self.accept()
 

@@ -132,8 +132,8 @@ class InspectionDialog(Texts, RecordDialog):
         ctx.signals.language_changed.connect(self.retranslate)
         self.retranslate()
 
-    def save(self) -> str | None:
-        data = inspections.InspectionInput(
+    def collect(self) -> inspections.InspectionInput:
+        return inspections.InspectionInput(
             inspection_date=from_qdate(self.inspection_date.date()),
             body=self.body.currentData() or "",
             kind=self.kind.currentData() or "",
@@ -145,11 +145,13 @@ class InspectionDialog(Texts, RecordDialog):
             conclusions=self.conclusions.toPlainText(),
             ref=self.ref.text(),
         )
-        with self.ctx.db.session(write=True) as s:
-            if self.inspection_id:
-                return inspections.update_inspection(s, self.inspection_id, data,
-                                                     expected_version=self.loaded_version).id
-            return inspections.create_inspection(s, self.ctx.unit_id, data).id
+
+    def write(self, session, data: inspections.InspectionInput) -> str | None:
+        """On a worker: the inspection created or updated (refused if changed meanwhile)."""
+        if self.inspection_id:
+            return inspections.update_inspection(session, self.inspection_id, data,
+                                                 expected_version=self.loaded_version).id
+        return inspections.create_inspection(session, self.ctx.unit_id, data).id
 
     def reopened(self) -> RecordDialog | None:
         return InspectionDialog(self.ctx, self.inspection_id, self.parentWidget()) \

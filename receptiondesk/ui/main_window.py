@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
         if db.path is None:
             return _("Database: {address}").format(
                 address=db.engine.url.render_as_string(hide_password=True))
-        from .app import app_settings, backup_policy
+        from .preferences import app_settings, backup_policy
 
         policy = backup_policy(self.settings if self.settings is not None else app_settings())
         return "\n".join((_("Database: {path}").format(path=db.path),

@@ -137,7 +137,7 @@ class MeetingDialog(Texts, RecordDialog):
             return self.chaired_by.itemData(index), ""
         return None, text
 
-    def save(self) -> str | None:
+    def collect(self) -> meetings.MeetingInput:
         chair_id, chair_name = self.chair()
         data = meetings.MeetingInput(
             meeting_date=from_qdate(self.meeting_date.date()),
@@ -150,11 +150,14 @@ class MeetingDialog(Texts, RecordDialog):
             conclusions=self.conclusions.toPlainText(),
             ref=self.ref.text(),
         )
-        with self.ctx.db.session(write=True) as s:
-            if self.meeting_id:
-                return meetings.update_meeting(s, self.meeting_id, data,
-                                               expected_version=self.loaded_version).id
-            return meetings.create_meeting(s, self.ctx.unit_id, data).id
+        return data
+
+    def write(self, session, data: meetings.MeetingInput) -> str | None:
+        """On a worker: the meeting created or updated (refused if changed meanwhile)."""
+        if self.meeting_id:
+            return meetings.update_meeting(session, self.meeting_id, data,
+                                           expected_version=self.loaded_version).id
+        return meetings.create_meeting(session, self.ctx.unit_id, data).id
 
     def reopened(self) -> RecordDialog | None:
         return MeetingDialog(self.ctx, self.meeting_id, self.parentWidget()) \
@@ -202,15 +205,17 @@ class NoticeDialog(Texts, RecordDialog):
         ctx.signals.language_changed.connect(self.retranslate)
         self.retranslate()
 
-    def save(self) -> str | None:
-        data = meetings.NoticeInput(
+    def collect(self) -> meetings.NoticeInput:
+        return meetings.NoticeInput(
             number=self.number.text(),
             issued_on=from_qdate(self.issued_on.date()),
             content=self.content.toPlainText(),
             signed_by_id=self.signed_by.currentData(),
         )
-        with self.ctx.db.session(write=True) as s:
-            return meetings.issue_notice(s, data, meeting_id=self.meeting_id).id
+
+    def write(self, session, data: meetings.NoticeInput) -> str | None:
+        """On a worker: the concluding notice issued for the meeting."""
+        return meetings.issue_notice(session, data, meeting_id=self.meeting_id).id
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Issue a concluding notice"))

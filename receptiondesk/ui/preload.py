@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 #: modules a page's first use imports besides the page module itself
 EXTRA_MODULES = (
-    "receptiondesk.reports.commands",
+    "receptiondesk.reports.saving",
     "receptiondesk.reports.periodic",
     "receptiondesk.reports.outputs",
     "receptiondesk.services.dashboard",

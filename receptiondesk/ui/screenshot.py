@@ -48,8 +48,8 @@ def take_screenshot(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QLayout
 
-    from ..db import open_database
     from ..i18n import set_language
+    from ..services.database import open_database
     from .app import application, open_context
     from .main_window import PAGE_NAMES, MainWindow
 

@@ -222,7 +222,7 @@ def bench_db_path() -> Path:
 
 @pytest.fixture(scope="session")
 def db(request):
-    from receptiondesk.db import open_database
+    from receptiondesk.services.database import open_database
 
     url = bench_url()
     if url:
@@ -338,7 +338,7 @@ class RawReplay:
         for pragma in ("busy_timeout = 10000", "foreign_keys = ON", "synchronous = NORMAL"):
             self.conn.execute(f"PRAGMA {pragma}")
         # the folding function the application registers for its text searches
-        from receptiondesk.services.meetings import FOLD_FUNCTION
+        from receptiondesk.services.search import FOLD_FUNCTION
         from receptiondesk.text import fold
 
         self.conn.create_function(FOLD_FUNCTION, 1, fold, deterministic=True)

@@ -182,8 +182,8 @@ def _copy_floor(source_url: str, target_url: str) -> tuple[float, int]:
     """The rows the import left in ``source_url`` written raw into ``target_url`` (a new
     database migrated by the application, its tables emptied first, untimed): every
     modelled table, parents first, with ``COPY ... FROM STDIN`` in one transaction."""
-    from receptiondesk.db import open_database
     from receptiondesk.model import Base
+    from receptiondesk.services.database import open_database
 
     open_database(database_url=target_url).close()  # the same schema, triggers and indexes
     tables = [t.name for t in Base.metadata.sorted_tables]

@@ -128,7 +128,7 @@ def test_logbook_1000_rows(benchmark, tools, results, db, office):
 
 def test_logbook_1000_rows_word(benchmark, tools, results, db, office):
     """The same 1,000 visits as a Word copy; the floor is the same book as PDF."""
-    from receptiondesk.documents.layout import as_word
+    from receptiondesk.documents.docx_writer import as_word
     from receptiondesk.documents.logbook import render_logbook
 
     with db.session() as s:

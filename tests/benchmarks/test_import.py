@@ -222,7 +222,7 @@ def test_peak_memory_of_the_largest_import(files, tmp_path, results):
             w.writerow(row)
     script = f"""
 import resource, time
-from receptiondesk.db import open_database
+from receptiondesk.services.database import open_database
 from receptiondesk.services import units
 from receptiondesk.exchange.importer import import_file
 d = open_database({str(tmp_path / 'new.db')!r})

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 
-from receptiondesk.db import open_database
 from receptiondesk.services import accounts, key_custody, sealing
 from receptiondesk.services.accounts import (
     ADMINISTRATOR,
@@ -20,6 +19,7 @@ from receptiondesk.services.accounts import (
     acting_as,
     create_user,
 )
+from receptiondesk.services.database import open_database
 
 
 def test_argon2id_derivation(benchmark):

@@ -15,11 +15,11 @@ import time
 import pytest
 from sqlalchemy import insert
 
-from receptiondesk.db import open_database
 from receptiondesk.model import Citizen, ProtectedCitizen
 from receptiondesk.model.base import new_id, utcnow
 from receptiondesk.services import sealed_fields, sealing, units
 from receptiondesk.services.accounts import OFFICE_HEAD, Actor, acting_as
+from receptiondesk.services.database import open_database
 from receptiondesk.services.indexing import citizen_keys
 from receptiondesk.services.search import search
 

@@ -97,7 +97,7 @@ os._exit(0)
 APP_MEMORY = """
 import json, os, sys
 """ + _PEAK + """
-from receptiondesk.db import open_database
+from receptiondesk.services.database import open_database
 from receptiondesk.ui.app import application, open_context
 from receptiondesk.ui.main_window import PAGE_NAMES, MainWindow
 from receptiondesk.ui.worker import wait_for_background

@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
         variant, raw, out = args.write
         print("{:.3f} {:.3f}".format(*_write(variant, Path(raw), Path(out))))
         return 0
-    from receptiondesk.db import open_database
+    from receptiondesk.services.database import open_database
 
     db = open_database(Path(args.db))
     with tempfile.TemporaryDirectory(prefix="xlsx-writers-") as tmp:

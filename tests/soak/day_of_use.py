@@ -123,9 +123,9 @@ def open_main_window(db_path: str, user: str, password: str):
     """(application, database, main window): the window a clerk sees, signed in as
     ``user``, in Vietnamese, at 1366×768, shown (also the GUI stall benchmark's)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from receptiondesk.db import open_database
     from receptiondesk.i18n import set_language
     from receptiondesk.services.accounts import sign_in, sign_in_with_password
+    from receptiondesk.services.database import open_database
     from receptiondesk.ui.app import application, open_context
     from receptiondesk.ui.main_window import MainWindow
 

@@ -171,7 +171,7 @@ def produce_pdf(db, req: Request, out: Path, fmt: str = "pdf") -> Produced:
 def _produce_pdf(db, req: Request, out: Path, fmt: str = "pdf") -> Produced:
     # every document through the one door out: permission, audit, protection, whole file
     if req.doc == "periodic":
-        from ...reports.commands import save_periodic_report
+        from ...reports.saving import save_periodic_report
 
         report = compute_report(db, req)
         skeleton = None if req.narrative is not None else skeleton_for(report, req.lang)
@@ -231,7 +231,7 @@ def write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Prod
 def _write_excel(db, req: Request, out: Path, cancelled: threading.Event) -> Produced:
     # the same door as the PDF: the same permission, an audit entry, the protection
     if req.doc == "periodic":
-        from ...reports.commands import save_periodic_report
+        from ...reports.saving import save_periodic_report
 
         saved = save_periodic_report(db, req.unit_id, req.period, out, "xlsx", lang=req.lang,
                                      report=req.report)

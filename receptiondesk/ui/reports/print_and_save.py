@@ -123,7 +123,7 @@ class PrintAndSave:
             return
 
         def work(_cancelled) -> Any:
-            from ...reports.commands import fill_report_template
+            from ...reports.saving import fill_report_template
 
             with using_language(req.lang):
                 return fill_report_template(self.ctx.db, req.unit_id, req.period, template,

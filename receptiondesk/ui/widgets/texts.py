@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from ...i18n import _
+from ...i18n import _, yes_no  # noqa: F401 - the pages take yes_no from here
 
 if TYPE_CHECKING:
     from ..forms import RecordDialog
@@ -31,12 +31,6 @@ class Texts:
     def apply_texts(self) -> None:
         for setter, msgid in self._texts():
             setter(_(msgid))
-
-
-def yes_no(value: bool | None) -> str:
-    if value is None:
-        return "—"
-    return _("Yes") if value else _("No")
 
 
 def save_cancel_texts(dialog: RecordDialog) -> None:

@@ -19,27 +19,21 @@ from pathlib import Path
 from typing import TextIO
 
 from ..i18n import _, format_number, format_percent
+from .common import EXIT_ERROR, EXIT_OK, CliError, open_database_for, unit_named
 
 
 def export_national_command(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_ERROR, EXIT_OK, CliError, _open
+    from ..exchange.national import FORMATS, UnmappedCodesError, default_scope, summary_lines
     from ..services.outputs import export_national
-    from ..services.units import unit_by_code
-    from .national import FORMATS, UnmappedCodesError, default_scope, summary_lines
 
     path = Path(args.file)
     if path.suffix.lower() not in FORMATS:
         raise CliError(_("Cannot write {name}: the file name must end in .xlsx or .json.")
                        .format(name=path.name))
-    db = _open(args)
+    db = open_database_for(args)
     try:
         with db.session() as s:
-            unit_id = None
-            if getattr(args, "unit", None):
-                unit = unit_by_code(s, args.unit)
-                if unit is None:
-                    raise CliError(_("There is no unit with code {code}.").format(code=args.unit))
-                unit_id = unit.id
+            unit_id = unit_named(s, args.unit).id if getattr(args, "unit", None) else None
             scope = default_scope(s, unit_id, args.date_from, args.date_to)
             shown = Progress(sys.stderr)
             try:

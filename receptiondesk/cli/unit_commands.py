@@ -19,7 +19,8 @@ import argparse
 from collections.abc import Callable
 from datetime import date
 
-from .i18n import _, format_date, format_number, ngettext
+from ..i18n import _, format_date, format_number, ngettext
+from .common import unit_named
 
 
 def add_unit_parser(subparsers, parse_date: Callable[[str], date]) -> argparse.ArgumentParser:
@@ -46,23 +47,13 @@ def add_unit_parser(subparsers, parse_date: Callable[[str], date]) -> argparse.A
     return unit
 
 
-def _unit(s, code: str):
-    from .services.errors import NotFoundError
-    from .services.units import unit_by_code
-
-    unit = unit_by_code(s, code.strip())
-    if unit is None:
-        raise NotFoundError(_("There is no unit with code {code}.").format(code=code))
-    return unit
-
-
 def cmd_unit(args: argparse.Namespace, db) -> int:
     """Run ``unit dissolve`` or ``unit transfer``; prints what was done and returns 0."""
-    from .services import petitions
-    from .services.units import dissolve_unit, successor_of
+    from ..services import petitions
+    from ..services.units import dissolve_unit, successor_of
 
     with db.session(write=True) as s:
-        unit = _unit(s, args.code)
+        unit = unit_named(s, args.code)
         if args.unit_command == "dissolve":
             dissolve_unit(s, unit.id, args.on, args.successor)
             successor = successor_of(s, unit)
@@ -84,6 +75,7 @@ def cmd_unit(args: argparse.Namespace, db) -> int:
             if unit.dissolved_on is None or successor is None:
                 # the service's refusal, naming what is missing
                 petitions.transfer_open_cases(s, unit.id, date.today())
+            assert successor is not None  # else the service refused above
             print(ngettext(
                 "{count} open case would move from {unit} to {successor}; add --yes to "
                 "move it.",

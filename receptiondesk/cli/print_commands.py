@@ -23,7 +23,8 @@ from ..model.codes import MinutesSubject
 from ..services import minutes as minutes_service
 from ..services import outputs
 from ..services.errors import NotFoundError, ValidationError
-from ..services.units import home_unit, unit_by_code
+from ..services.units import home_unit
+from .common import unit_named
 
 DOCUMENTS = ("minutes", "notice", "logbook", "slip", "receipt", "verifier")
 DOCUMENT_NAMES = {
@@ -112,10 +113,7 @@ def add_print_parser(subparsers) -> argparse.ArgumentParser:
 
 def _unit(s: Session, code: str | None):
     if code:
-        unit = unit_by_code(s, code)
-        if unit is None:
-            raise NotFoundError(_("There is no unit with code {code}.").format(code=code))
-        return unit
+        return unit_named(s, code)
     unit = home_unit(s)
     if unit is None:
         raise NotFoundError(_("Choose the unit with --unit: this database has no home unit."))
@@ -283,7 +281,7 @@ def _print_slip(s: Session, args, out: Path, lang: str | None) -> str:
 
 
 def _print_receipt(s: Session, args, out: Path, lang: str | None) -> str:
-    from .notices import parse_documents
+    from ..documents.notices import parse_documents
 
     citizen_id, official_id, unit_id = _citizen_and_official(s, args)
     _require(args.documents, "--documents", args.document)

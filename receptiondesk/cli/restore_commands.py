@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .i18n import _
+from ..i18n import _
 
 
 def add_restore_parser(db_subparsers) -> argparse.ArgumentParser:
@@ -33,10 +33,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
     A bad backup raises :class:`~receptiondesk.db.DatabaseError` with a translated message;
     the current file is not touched then.
     """
-    from .db import DatabaseError, resolve_url
-    from .files import pause_point
-    from .services.backups import authorise_restore, record_restore, restore_backup
-    from .services.startup import sqlite_file_of
+    from ..db import DatabaseError, resolve_url
+    from ..files import pause_point
+    from ..services.backups import authorise_restore, record_restore, restore_backup
+    from ..services.startup import sqlite_file_of
 
     path = sqlite_file_of(resolve_url(args.db, args.database_url))
     if path is None:

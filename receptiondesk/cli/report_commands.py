@@ -12,14 +12,11 @@ the open database. Mistakes raise ``ServiceError`` subclasses with translated me
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..i18n import _, format_number, ngettext
-from ..services.errors import NotFoundError, ValidationError
-from .periods import (
+from ..reports.periods import (
     PRESET_CUSTOM,
     PRESET_MONTH,
     PRESET_TERM,
@@ -28,11 +25,8 @@ from .periods import (
     custom_period,
     period_for_preset,
 )
-
-if TYPE_CHECKING:
-    from .periodic import PeriodicReport
-
-FORMATS = ("pdf", "docx", "xlsx", "json")
+from ..reports.saving import FORMATS, fill_report_template, save_periodic_report
+from ..services.errors import ValidationError
 
 
 def _date(text: str) -> date:
@@ -148,13 +142,11 @@ def _unit_id(session, code: str | None) -> str:
     from sqlalchemy import select
 
     from ..model import Unit
-    from ..services.units import home_unit, unit_by_code
+    from ..services.units import home_unit
+    from .common import unit_named
 
     if code:
-        unit = unit_by_code(session, code)
-        if unit is None:
-            raise NotFoundError(_("There is no unit with code {code}.").format(code=code))
-        return unit.id
+        return unit_named(session, code).id
     unit = home_unit(session)
     if unit is not None:
         return unit.id
@@ -175,67 +167,12 @@ def _format(args: argparse.Namespace) -> str:
         "format", _("Choose the format with --format pdf, docx, xlsx or json."))
 
 
-@dataclass
-class SavedReport:
-    """A periodic report written to a file: its figures, and its pages for a PDF."""
-
-    report: PeriodicReport
-    pages: int | None = None
-
-
-def save_periodic_report(db, unit_id: str, period: Period, out: Path, fmt: str, *,
-                         lang: str | None = None, narrative: dict[str, str] | None = None,
-                         report: PeriodicReport | None = None) -> SavedReport:
-    """The periodic report to a file from the command line and the window alike, through
-    the door out (``services.outputs``: ``documents.print``, the audit entry with its
-    format, the protection of the narrative, the file written whole). The permission is
-    checked before the figures are computed. ``report``: figures already computed for the
-    same unit and period."""
-    from ..services import outputs
-    from .periodic import periodic_report
-
-    if fmt not in FORMATS:
-        raise ValidationError.single(
-            "format", _("Choose the format with --format pdf, docx, xlsx or json."))
-    with db.session() as session:
-        _may_print_reports(session)  # before the figures
-        if report is None:
-            report = periodic_report(session, unit_id, period)
-        pages = outputs.write_report(session, report, fmt, out, lang=lang, narrative=narrative)
-    return SavedReport(report, pages if fmt == "pdf" else None)
-
-
-def _may_print_reports(session) -> None:
-    """Refuse a role that may not print the periodic report (the door's own permission),
-    before its figures are computed."""
-    from ..services import outputs
-    from ..services.accounts import require
-
-    permission = outputs.OUTPUTS["periodic_report"].permission
-    if permission is not None:
-        require(session, permission)
-
-
-def fill_report_template(db, unit_id: str, period: Period, template: Path, out: Path, *,
-                         report: PeriodicReport | None = None):
-    """The upper level's workbook filled with the report's figures, through the door out,
-    from the command line and the window alike."""
-    from ..services import outputs
-    from .periodic import periodic_report
-    from .template import check_template_file
-
-    check_template_file(template)  # before the figures are computed
-    with db.session() as session:
-        _may_print_reports(session)  # before the figures
-        if report is None:
-            report = periodic_report(session, unit_id, period)
-        return outputs.fill_report_template(session, report, template, out)
 
 
 def cmd_fields(db) -> int:
     """Print every placeholder of ``--template`` with its meaning, one a line."""
-    from .periodic import field_names
-    from .template import placeholders
+    from ..reports.periodic import field_names
+    from ..reports.template import placeholders
 
     with db.session() as session:
         names = field_names(session)

@@ -14,54 +14,44 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from ..i18n import _, format_datetime, format_number, ngettext
-from ..services.office_keys import check_registered
-from .bundle import BundleError, verify_bundle
-from .bundle_merge import (
+from ..exchange.bundle import BundleError, verify_bundle
+from ..exchange.bundle_merge import (
     ImportResult,
     apply_import,
+    deleted_message,
     kind_label,
     preview_import,
     require_import,
 )
-
-EXIT_OK, EXIT_ERROR = 0, 1
-
-
-def _out(line: str = "") -> None:
-    print(line)
-
-
-def _open(args: argparse.Namespace):
-    from ..db import open_database
-
-    return open_database(args.db, args.database_url)
+from ..i18n import _, format_datetime, format_number, ngettext
+from ..services.office_keys import check_registered
+from .common import EXIT_OK, open_database_for, say
 
 
 def export_bundle_command(args: argparse.Namespace) -> int:
     from ..services.outputs import export_bundle
 
-    db = _open(args)
+    db = open_database_for(args)
     try:
         with db.session() as s:
             result = export_bundle(s, Path(args.file), args.since)
     finally:
         db.close()
-    _out(_("Bundle written: {path}").format(path=result.path))
+    say(_("Bundle written: {path}").format(path=result.path))
     if result.since is not None:
-        _out(_("Records changed since {since}.").format(since=result.since.isoformat(" ")))
+        say(_("Records changed since {since}.").format(since=result.since.isoformat(" ")))
     else:
-        _out(_("Every record (the first bundle of this office)."))
+        say(_("Every record (the first bundle of this office)."))
     for kind, count in result.counts.items():
         if count:
-            _out(f"  {kind_label(kind)}: {format_number(count)}")
-    _out(_("{count} records, {size} kB.").format(
+            say(f"  {kind_label(kind)}: {format_number(count)}")
+    say(_("{count} records, {size} kB.").format(
         count=format_number(result.total), size=format_number(result.size / 1024, 1)))
-    _out(_("Key fingerprint of {code} (the upper level compares it by phone):").format(
+    say(_("Key fingerprint of {code} (the upper level compares it by phone):").format(
         code=result.sender_code))
-    _out("  " + result.fingerprint)
+    say("  " + result.fingerprint)
     if not result.sent:
-        _out(_("This is a copy: only the office head sends bundles, so the next bundle "
+        say(_("This is a copy: only the office head sends bundles, so the next bundle "
                "still holds everything changed since the last one sent."))
     return EXIT_OK
 
@@ -86,45 +76,38 @@ def _made(created: object) -> str:
 
 
 def print_counts(result: ImportResult) -> None:
-    _out(_("Kind — new, updated, unchanged, conflicts, deleted:"))
+    say(_("Kind — new, updated, unchanged, conflicts, deleted:"))
     for kind, c in result.counts.items():
         if c.any:
-            _out(f"  {kind_label(kind)}: {format_number(c.new)}, {format_number(c.updated)}, "
+            say(f"  {kind_label(kind)}: {format_number(c.new)}, {format_number(c.updated)}, "
                  f"{format_number(c.unchanged)}, {format_number(c.conflicts)}, "
                  f"{format_number(c.deleted)}")
     t = result.total
-    _out(_("Total: {new} new, {updated} updated, {unchanged} unchanged, {conflicts} "
+    say(_("Total: {new} new, {updated} updated, {unchanged} unchanged, {conflicts} "
            "conflicts, {deleted} deleted.").format(
                new=format_number(t.new), updated=format_number(t.updated),
                unchanged=format_number(t.unchanged), conflicts=format_number(t.conflicts),
                deleted=format_number(t.deleted)))
 
 
-def deleted_message(count: int) -> str:
-    """How many records the import deleted because the sender deleted them."""
-    return ngettext("{count} record deleted at the sender was deleted here too.",
-                    "{count} records deleted at the sender were deleted here too.",
-                    count).format(count=format_number(count))
-
-
 def import_bundle_command(args: argparse.Namespace) -> int:
     path = Path(args.file)
     bundle = verify_bundle(path)
     sender = bundle.sender
-    _out(_("Bundle of {name} ({code}), made {created}: signature and {count} parts "
+    say(_("Bundle of {name} ({code}), made {created}: signature and {count} parts "
            "verified.").format(name=sender["name"], code=sender["code"],
                                created=_made(bundle.manifest.get("created_at")),
                                count=len(bundle.parts)))
-    db = _open(args)
+    db = open_database_for(args)
     try:
         with db.session() as s:
             require_import(s)  # before anyone is asked to compare a fingerprint
             registered = check_registered(s, sender["code"], bundle.public_key)
         if not registered:
-            _out(_("No key is registered yet for {code}. Its key fingerprint is:").format(
+            say(_("No key is registered yet for {code}. Its key fingerprint is:").format(
                 code=sender["code"]))
-            _out("  " + bundle.fingerprint)
-            _out(_("Compare it with the sending office by phone before you trust it."))
+            say("  " + bundle.fingerprint)
+            say(_("Compare it with the sending office by phone before you trust it."))
             if not (args.trust_new_key or _confirm(_("Is it the same fingerprint?"))):
                 raise BundleError(_("The key of {code} was not confirmed; nothing was "
                                     "imported (give --trust-new-key once the fingerprint "
@@ -135,9 +118,9 @@ def import_bundle_command(args: argparse.Namespace) -> int:
                 preview = preview_import(s, bundle, key_confirmed=True)
             print_counts(preview)
             for problem in preview.audit_problems:
-                _out(_("Warning: {problem}").format(problem=problem))
+                say(_("Warning: {problem}").format(problem=problem))
             if not _confirm(_("Apply these changes?")):
-                _out(_("Nothing was imported (give --yes to apply)."))
+                say(_("Nothing was imported (give --yes to apply)."))
                 return EXIT_OK
         with db.session() as s:
             result = apply_import(s, bundle, trust_new_key=True)
@@ -146,17 +129,17 @@ def import_bundle_command(args: argparse.Namespace) -> int:
     if args.yes:
         print_counts(result)
     for problem in result.audit_problems:
-        _out(_("Warning: {problem}").format(problem=problem))
+        say(_("Warning: {problem}").format(problem=problem))
     if not registered:
-        _out(_("The key of {code} is registered.").format(code=sender["code"]))
+        say(_("The key of {code} is registered.").format(code=sender["code"]))
     total = result.total
-    _out(_("Imported: {new} new, {updated} updated, {unchanged} unchanged.").format(
+    say(_("Imported: {new} new, {updated} updated, {unchanged} unchanged.").format(
         new=format_number(total.new), updated=format_number(total.updated),
         unchanged=format_number(total.unchanged)))
     if total.deleted:
-        _out(deleted_message(total.deleted))
+        say(deleted_message(total.deleted))
     if total.conflicts:
-        _out(ngettext(
+        say(ngettext(
             "{count} record was changed both here and at the sender: kept as a conflict to "
             "resolve (File → Bundle conflicts).",
             "{count} records were changed both here and at the sender: kept as conflicts to "

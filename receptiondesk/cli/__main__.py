@@ -1,0 +1,7 @@
+"""``python -m receptiondesk.cli``: the command line."""
+
+import sys
+
+from .entry import main
+
+sys.exit(main())
