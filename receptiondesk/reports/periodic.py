@@ -177,7 +177,7 @@ def carried_in(dialect: str, start: date) -> ColumnElement[bool]:
     """The petitions received before ``start`` and possibly still open on it, as the
     index ``ix_petitions_open_until`` finds them."""
     p = Petition
-    received: ColumnElement[date] = p.received_date
+    received: ColumnElement[date] = p.received_date.expression
     if dialect == "sqlite":
         # SQLite, without statistics, would rather read the dates received before the
         # period in ix_petitions_report (most of the table): a unary plus keeps that index

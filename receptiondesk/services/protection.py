@@ -555,7 +555,7 @@ def _protected(session: Session) -> tuple[list[str], list[str], list[str]]:
     numbers: set[str] = set()
     marks: set[str] = set()
     ring = sealing.current_keyring()
-    rows: Iterable[Row] = session.execute(
+    rows: Iterable[Row | tuple] = session.execute(
         select(Petitioner.full_name, Petitioner.id_number, Petitioner.phone,
                Petitioner.seal_marks)
         .join(Petition, Petitioner.petition_id == Petition.id)

@@ -44,7 +44,7 @@ from .validation import clean_id_number
 DENUNCIATION = PetitionType.DENUNCIATION.value
 
 #: the identity columns sealed on a protected person's record
-PERSON_FIELDS = ("full_name", "id_number", "address", "phone")
+PERSON_FIELDS: tuple[str, ...] = ("full_name", "id_number", "address", "phone")
 #: the free-text columns sealed on a denunciation
 TEXT_FIELDS: dict[type, tuple[str, ...]] = {
     Petition: ("content",), Visit: ("content", "notes", "representatives")}
@@ -85,7 +85,7 @@ def sealing_new_citizens(session: Session, protected: bool = True) -> Iterator[N
 
 
 def context(model: type, column: str) -> str:
-    return f"{model.__tablename__}.{column}"
+    return f"{model.__tablename__}.{column}"  # type: ignore[attr-defined]  # a mapped class
 
 
 # --- keyed hashes ---------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def _on_load(target: Any, _context, attrs: set[str] | None = None) -> None:
     originals: dict[str, tuple[str, str]] | None = None
     for name in fields:
         value = loaded.get(name)
-        if not sealing.is_sealed(value):
+        if not isinstance(value, str) or not sealing.is_sealed(value):
             continue
         try:
             if ring is not None and ring.cleared:
@@ -552,7 +552,7 @@ def plaintext_left(session: Session) -> int:
 def database_sealed(session: Session) -> bool:
     """Whether this database keeps sealed values (any is stored): ``db check`` then holds
     it to keep every protected value sealed."""
-    return any(session.scalar(select(model.id).where(
+    return any(session.scalar(select(model.id).where(  # type: ignore[attr-defined]
         getattr(model, fields[0]).startswith(sealing.PREFIX)).limit(1)) is not None
         for model, fields in SEALED_COLUMNS.items())
 
@@ -721,15 +721,17 @@ def seal_rows(session: Session, rows: dict[str, list[dict]], entries: list) -> N
     for row in rows.get("petitioners", ()):
         if row["petition_id"] in denounced:
             person(Petitioner, row)
-    for model, table, ids in ((Petition, "petitions", denounced),
-                              (Visit, "visits", den_visits)):
+    for text_model, table, ids in ((Petition, "petitions", denounced),
+                                   (Visit, "visits", den_visits)):
         for row in rows.get(table, ()):
             if row["id"] in ids:
-                for f in TEXT_FIELDS[model]:
+                for f in TEXT_FIELDS[text_model]:
                     if row.get(f) and not sealing.is_sealed(row[f]):
-                        row[f] = sealing.seal(row[f], context=context(model, f), keyring=ring)
-                row["search_text"] = fold(row.get("ref") or "") if model is Petition else ""
-    kinds = {"citizen": Citizen, "petitioner": Petitioner}
+                        row[f] = sealing.seal(row[f], context=context(text_model, f),
+                                              keyring=ring)
+                row["search_text"] = (fold(row.get("ref") or "") if text_model is Petition
+                                      else "")
+    kinds: dict[str, type] = {"citizen": Citizen, "petitioner": Petitioner}
     for _action, kind, record_id, _unit, detail in entries:
         model = kinds.get(kind)
         fields: Iterable[str] = PERSON_FIELDS

@@ -177,7 +177,9 @@ def matching_ids(
     sealed = _sealed_ids(session, query, kind, unit_ids)
     if sealed:  # protected citizens, for a cleared user (not in the index)
         inner = stmt.subquery()
-        stmt = union_all(select(inner.c[0]), select(model.id).where(model.id.in_(sealed)))
+        # a union of the two (read as one statement by the callers)
+        return union_all(select(inner.c[0]),  # type: ignore[return-value]
+                         select(model.id).where(model.id.in_(sealed)))
     return stmt
 
 
@@ -206,7 +208,9 @@ def matches(session: Session, query: str, kind: str, id_column) -> ColumnElement
     """
     found = _matches(session, query, kind, id_column)
     sealed = _sealed_ids(session, query, kind) if found is not None else []
-    return or_(found, id_column.in_(sealed)) if sealed else found
+    if not sealed or found is None:
+        return found
+    return or_(found, id_column.in_(sealed))
 
 
 def _matches(session: Session, query: str, kind: str, id_column) -> ColumnElement[bool] | None:

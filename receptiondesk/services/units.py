@@ -342,7 +342,7 @@ def dissolution_days(session: Session) -> dict[str, date]:
     """The day each dissolved unit ended, by unit id (a bulk check reads it once)."""
     rows = session.execute(select(Unit.id, Unit.dissolved_on)
                            .where(Unit.dissolved_on.is_not(None)))
-    return {unit_id: day for unit_id, day in rows}
+    return {unit_id: day for unit_id, day in rows if day is not None}
 
 
 def refuse_if_dissolved(session: Session, unit_id: str, on: date, field: str,
