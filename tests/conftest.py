@@ -98,6 +98,16 @@ def ctx(db, session, unit, official, clerk):
 
 
 @pytest.fixture(autouse=True)
+def no_keys_left():
+    """No test leaves the office's keys in the process for the next one (a worker runs
+    many tests: a keyring left behind would seal what the next test writes)."""
+    yield
+    from receptiondesk.services import sealing
+
+    sealing.set_keyring(None)
+
+
+@pytest.fixture(autouse=True)
 def english():
     """Messages in English for every test; the previous language is restored after."""
     previous = current_language()

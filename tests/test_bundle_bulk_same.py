@@ -80,8 +80,13 @@ def _make_bundles(tmp_path: Path) -> None:
         db.close()
 
 
+#: columns added after the expectation was made (migration 0023, the keyed hashes of sealed
+#: identities): a bundle never carries them, they keep their defaults
+LATER_COLUMNS = frozenset({"id_hash", "seal_marks"})
+
+
 def _rows(s, table) -> list[dict]:
-    rows = [{k: json_value(v) for k, v in r.items()}
+    rows = [{k: json_value(v) for k, v in r.items() if k not in LATER_COLUMNS}
             for r in s.execute(select(table).order_by(*table.primary_key.columns)).mappings()]
     return rows
 
