@@ -224,7 +224,7 @@ class _Terminal(io.StringIO):
 
 
 def test_on_a_terminal_progress_is_one_line_rewritten():
-    from receptiondesk.exchange.national_commands import Progress
+    from receptiondesk.cli.national_commands import Progress
 
     screen = _Terminal()
     shown = Progress(screen)
