@@ -93,10 +93,13 @@ def last_change(session: Session, record: object) -> tuple[str, datetime | None]
                    AuditEntry.action.in_(CHANGING_ACTIONS))
             .order_by(AuditEntry.seq.desc()).limit(1)
         ).first()
-        # Only an entry written with the stored version names who made it (a sign-in
-        # moves an account's version without any entry of its own).
-        if row is not None and (when is None or row.at is None
-                                or abs(row.at - when) <= SAME_CHANGE):
+        # Every change of a record is audited, except an account's: a sign-in moves its
+        # version without an entry of its own, so for an account only an entry written
+        # with the stored version (close to its time) names who made it. For the others
+        # the time is not compared: a loaded server may write the entry seconds after
+        # the row's time of change.
+        if row is not None and (not isinstance(record, User) or when is None
+                                or row.at is None or abs(row.at - when) <= SAME_CHANGE):
             who, when = row.username or "", when or row.at
     if who:
         full = session.scalar(select(User.full_name).where(User.username == who))
