@@ -92,8 +92,10 @@ def actions(window):
         dialog = state.pop("dialog")
         dialog.phone.setText("0912 345 678" if dialog.phone.text() != "0912 345 678"
                              else "0912 345 679")
+        # the save runs on a worker (ui/ops.py): the page reloads once it is accepted,
+        # as the page does after exec() returns
+        dialog.accepted.connect(lambda: window.pages["citizens"]._saved("saved"))
         dialog.try_save()
-        window.pages["citizens"]._saved("saved")
 
     yield from ((f"visit {n}", visit(n)) for n in PAGES)  # each page built, then loaded
     yield from ((f"visit {n} again", visit(n)) for n in PAGES)  # built: only its data
