@@ -102,9 +102,9 @@ def no_keys_left():
     """No test leaves the office's keys in the process for the next one (a worker runs
     many tests: a keyring left behind would seal what the next test writes)."""
     yield
-    from receptiondesk.services import sealing
+    from receptiondesk.services import key_custody
 
-    sealing.set_keyring(None)
+    key_custody.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -11,36 +11,24 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from test_key_custody import (  # noqa: F401 - the fixture is used by its name
+    PASSWORDS,
+    _no_keys_left,
+    _office,
+    _sign_in,
+)
 
 from receptiondesk.model import Petition
 from receptiondesk.services import accounts, key_custody, petitions, sealing
-from receptiondesk.services.accounts import (
-    ADMINISTRATOR,
-    CLERK,
-    OFFICE_HEAD,
-    UserInput,
-    acting_as,
-    create_user,
-    sign_in_with_password,
-)
+from receptiondesk.services.accounts import acting_as
 
 TODAY = date(2026, 3, 2)
 NAME, ID_NUMBER, PHONE = "Hoàng Thị Kín", "011223344556", "0911222333"
-PASSWORDS = {"quantri": "quan-tri-1", "truong": "truong-ban-1", "vanthu": "van-thu-01"}
-
-
-@pytest.fixture(autouse=True)
-def _no_keys_left():
-    key_custody.forget()
-    yield
-    accounts.sign_out()
-    key_custody.forget()
 
 
 def sign_in(db, username: str, password: str | None = None):
-    actor = sign_in_with_password(db, username, password or PASSWORDS[username])
-    accounts.sign_in(actor)
-    return actor
+    """Sign in as the window does (the office's keys unlocked); the acting account."""
+    return _sign_in(db, username, password)[0]
 
 
 def petitioner_seen(db, ref: str) -> tuple[str, str | None]:
@@ -54,15 +42,7 @@ def petitioner_seen(db, ref: str) -> tuple[str, str | None]:
 def test_the_head_reads_the_denouncer_after_a_password_change_and_a_recovery(db, session,
                                                                               unit):
     session.commit()  # the unit; each step below works in a session of its own
-    with db.session() as s:
-        admin = create_user(s, UserInput("quantri", "Quản trị", ADMINISTRATOR),
-                            PASSWORDS["quantri"], must_change_password=False)
-        recovery_key = accounts.take_issued_recovery_key(s)
-        with acting_as(admin):
-            create_user(s, UserInput("truong", "Lường Thị Mai", OFFICE_HEAD),
-                        PASSWORDS["truong"], must_change_password=False)
-            create_user(s, UserInput("vanthu", "Nguyễn Thị Hoa", CLERK),
-                        PASSWORDS["vanthu"], must_change_password=False)
+    recovery_key = _office(db)  # an administrator, an office head and a clerk
     sign_in(db, "truong")  # the first cleared sign-in makes the office's keys
     assert sealing.current_keyring() is not None and sealing.current_keyring().cleared
 
@@ -101,12 +81,7 @@ def test_the_head_reads_the_denouncer_after_a_password_change_and_a_recovery(db,
 @pytest.mark.sqlite_only("reads the bytes of the database file")
 def test_the_file_holds_the_denouncer_only_sealed(db, session, unit):
     session.commit()
-    with db.session() as s:
-        admin = create_user(s, UserInput("quantri", "Quản trị", ADMINISTRATOR),
-                            PASSWORDS["quantri"], must_change_password=False)
-        with acting_as(admin):
-            create_user(s, UserInput("truong", "Lường Thị Mai", OFFICE_HEAD),
-                        PASSWORDS["truong"], must_change_password=False)
+    _office(db)
     head = sign_in(db, "truong")
     with acting_as(head), db.session() as s:
         petitions.register_petition(s, unit.id, petitions.PetitionInput(

@@ -13,7 +13,17 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, String, Table, event
+from sqlalchemy import (
+    DateTime,
+    FetchedValue,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+)
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -125,6 +135,24 @@ class OwnedMixin(RecordMixin):
     @declared_attr
     def unit_id(cls) -> Mapped[str]:  # noqa: N805
         return mapped_column(String(32), ForeignKey("units.id"), index=True, nullable=False)
+
+
+class SealedIdentityMixin:
+    """A person's identity that may be stored sealed (citizens, petitioners): the keyed
+    hashes of its folded ID number and of its name and numbers (services.sealed_fields),
+    for equality and blotting without the plaintext.
+
+    Deferred and left out of an INSERT when not set (as Unit.successor_id): records written
+    by this model into a database made before the columns neither read nor write them; for
+    the same reason the database's defaults are not fetched after an insert."""
+
+    id_hash: Mapped[str | None] = mapped_column(String(64), index=True, deferred=True,
+                                                server_default=FetchedValue())
+    seal_marks: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
+        return {"version_id_col": cls.version, "eager_defaults": False}  # type: ignore[attr-defined]
 
 
 def sealable(length: int):

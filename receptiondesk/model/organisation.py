@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Boolean, Date, FetchedValue, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import Base, OwnedMixin, RecordMixin, sealable
+from .base import Base, OwnedMixin, RecordMixin, SealedIdentityMixin, sealable
 
 
 class Unit(RecordMixin, Base):
@@ -65,7 +65,7 @@ class Official(OwnedMixin, Base):
     unit: Mapped[Unit] = relationship()
 
 
-class Citizen(OwnedMixin, Base):
+class Citizen(SealedIdentityMixin, OwnedMixin, Base):
     __tablename__ = "citizens"
     __table_args__ = (Index("ix_citizens_unit_sort", "unit_id", "sort_key"),)
 
@@ -78,18 +78,6 @@ class Citizen(OwnedMixin, Base):
     id_number: Mapped[str | None] = mapped_column(sealable(12), index=True)
     address: Mapped[str] = mapped_column(sealable(300), default="")
     phone: Mapped[str] = mapped_column(sealable(20), default="")
-    # Keyed hashes of a sealed identity's folded ID number and of its name and numbers
-    # (services.sealed_fields): equality and blotting without the plaintext.
-    # Deferred and left out of an INSERT when not set (as Unit.successor_id): records
-    # written by this model into a database made before the columns neither read nor
-    # write them.
-    id_hash: Mapped[str | None] = mapped_column(String(64), index=True, deferred=True,
-                                                server_default=FetchedValue())
-    seal_marks: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
-        return {"version_id_col": cls.version, "eager_defaults": False}
     # Folded (no case, no diacritics) name and address, for repeat finding.
     name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
     address_key: Mapped[str] = mapped_column(String(300), default="")

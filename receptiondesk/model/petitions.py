@@ -8,7 +8,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import Base, OwnedMixin, sealable, utcnow
+from .base import Base, OwnedMixin, SealedIdentityMixin, sealable, utcnow
 from .organisation import Citizen, Official
 
 
@@ -104,7 +103,7 @@ class Petition(OwnedMixin, Base):
     assigned_official: Mapped[Official | None] = relationship()
 
 
-class Petitioner(OwnedMixin, Base):
+class Petitioner(SealedIdentityMixin, OwnedMixin, Base):
     """A person who signed the petition, as written on it (a snapshot)."""
 
     __tablename__ = "petitioners"
@@ -118,16 +117,6 @@ class Petitioner(OwnedMixin, Base):
     id_number: Mapped[str | None] = mapped_column(sealable(12), index=True)
     address: Mapped[str] = mapped_column(sealable(300), default="")
     phone: Mapped[str] = mapped_column(sealable(20), default="")
-    # Deferred and left out of an INSERT when not set (as Unit.successor_id): records
-    # written by this model into a database made before the columns neither read nor
-    # write them.
-    id_hash: Mapped[str | None] = mapped_column(String(64), index=True, deferred=True,
-                                                server_default=FetchedValue())
-    seal_marks: Mapped[str] = mapped_column(Text, server_default="", deferred=True)
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict:  # noqa: N805 - SQLAlchemy declared attribute
-        return {"version_id_col": cls.version, "eager_defaults": False}
     name_key: Mapped[str] = mapped_column(String(120), default="", index=True)
 
     petition: Mapped[Petition] = relationship(back_populates="petitioners")
